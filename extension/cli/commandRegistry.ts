@@ -1,0 +1,7 @@
+import type { CliCommand } from './cliCommand';
+
+/**
+ * Every subcommand of the CLI. Each lives in `commands/<name>.ts`; add one import and one entry here.
+ */
+export const COMMANDS: CliCommand[] = [
+];

@@ -1,0 +1,48 @@
+/**
+ * `pixel-classifier` — the headless CLI (plain Node, no VS Code). Built as dist/cli.js.
+ * Dispatches to the subcommands in {@link COMMANDS}.
+ */
+import { COMMANDS } from './commandRegistry';
+import { UsageError, type CliIo } from './cliCommand';
+
+/** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  const help = COMMANDS.map((c) => `  ${c.usage}`).join('\n');
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`Usage: pixel-classifier <command> [options]\n\nCommands:\n${help}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.stdout(`${process.env.PIXEL_CLASSIFIER_VERSION ?? 'dev'}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`pixel-classifier: unknown command "${name}"\n\nCommands:\n${help}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`pixel-classifier ${name}: ${error.message}\nUsage: ${command.usage}\n`);
+      return 2;
+    }
+    io.stderr(`pixel-classifier ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+  runCli(process.argv.slice(2), io).then(
+    (code) => { process.exitCode = code; },
+    (error) => { process.stderr.write(`pixel-classifier: ${String(error)}\n`); process.exitCode = 1; },
+  );
+}
