@@ -1,0 +1,331 @@
+/**
+ * The host ⇄ webview contract of the Pixel Classifier editor.
+ *
+ * This file imports nothing: the webview bundle may `import type` from it, and the host validates every
+ * incoming message against it (see extension/editor/messageValidation.ts) because the webview is
+ * untrusted input. Message types are `noun/verb` strings. Pixels always travel as ArrayBuffers in the
+ * transfer list of `postMessage`, never as JSON number arrays.
+ *
+ * Coordinates: `row`/`column` are image pixel indices (0-based); boxes are half-open
+ * `{ column, row, width, height }` in image pixels of one (t, z) plane.
+ */
+
+/** Envelope around every message in both directions. */
+export interface Envelope<B> {
+  /** Unique per sender, increasing. */
+  messageId: number;
+  /** Set on replies to a request. */
+  inReplyTo?: number;
+  body: B;
+}
+
+/** A rectangle of one plane, in image pixels (half-open). */
+export interface PixelBox {
+  column: number;
+  row: number;
+  width: number;
+  height: number;
+}
+
+/** Sample type of a raw plane (same names as the image model's DType). */
+export type PlaneDType = 'uint8' | 'uint16' | 'uint32' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
+/** One label class. Class ids are 1..N in list order; 0 means "unlabelled". */
+export interface LabelClass {
+  id: number;
+  name: string;
+  /** CSS colour "#rrggbb". */
+  color: string;
+}
+
+/** ilastik's feature grid as plain data (identical to core's FeatureSelection). */
+export interface FeatureSelectionData {
+  scales: { sigma: number; in2D: boolean }[];
+  /** selected[featureId][i] refers to scales[i]. */
+  selected: Record<string, boolean[]>;
+}
+
+/** Shape and metadata of the open image, as the webview needs it. */
+export interface ImageDescriptor {
+  fileName: string;
+  /** Sizes of T, Z, C, Y, X (all ≥ 1). */
+  shape: { t: number; z: number; c: number; y: number; x: number };
+  axes: string;
+  dtype: PlaneDType;
+  channelNames: string[];
+}
+
+/** Display and editing settings the host owns (configuration + project). */
+export interface EditorSettings {
+  liveUpdate: boolean;
+  /** True in restricted (untrusted) workspaces or read-only files: painting and saving disabled. */
+  readOnly: boolean;
+  /** Tile edge in pixels used for prediction tiles. */
+  tileSize: number;
+}
+
+/** Summary of the classifier state shown in the side panel. */
+export interface ClassifierStatus {
+  state: 'idle' | 'computing-features' | 'training' | 'predicting' | 'error';
+  /** 0..1 while busy. */
+  progress: number;
+  message?: string;
+  /** Out-of-bag error of the current forest, 0..1. */
+  oobError?: number;
+  /** Top feature importances (channel name, Gini importance), largest first. */
+  importances?: { name: string; value: number }[];
+  /** Labelled pixel count per class id (index = class id, index 0 unused). */
+  labelCounts: number[];
+  /** Number of feature channels of the current selection. */
+  featureChannels: number;
+  /** Estimated feature memory for the visible plane in bytes. */
+  featureMemoryBytes: number;
+}
+
+// ---------------------------------------------------------------- host → webview
+
+/** First message, the answer to `ready`: everything the webview needs to start. */
+export interface InitMessage {
+  type: 'init';
+  image: ImageDescriptor;
+  classes: LabelClass[];
+  features: FeatureSelectionData;
+  settings: EditorSettings;
+  status: ClassifierStatus;
+  /** Project file the labels are saved in (relative to the image folder) and warnings about it. */
+  projectFile: string;
+  warnings: string[];
+}
+
+/** One raw plane of the image for display (transferred). */
+export interface ImagePlaneMessage {
+  type: 'image/plane';
+  t: number;
+  z: number;
+  c: number;
+  width: number;
+  height: number;
+  dtype: PlaneDType;
+  /** Row-major samples in `dtype`. */
+  data: ArrayBuffer;
+  /** 0.1 and 99.9 percentiles and the full range of this plane, for auto contrast. */
+  stats: { min: number; max: number; low: number; high: number };
+}
+
+/** The whole label plane of (t, z): uint8 class ids, row-major. */
+export interface LabelsPlaneMessage {
+  type: 'labels/plane';
+  t: number;
+  z: number;
+  width: number;
+  height: number;
+  data: ArrayBuffer;
+}
+
+/** Part of a label plane changed (paint, erase, undo, redo, class deletion). */
+export interface LabelsPatchMessage {
+  type: 'labels/patch';
+  t: number;
+  z: number;
+  box: PixelBox;
+  /** uint8 class ids of the box, row-major (box.width × box.height). */
+  data: ArrayBuffer;
+  /** Total labelled pixels in the document after this change. */
+  labelCount: number;
+}
+
+/** Classes changed (added, renamed, recoloured, deleted) or label counts changed. */
+export interface ClassesUpdateMessage {
+  type: 'classes/update';
+  classes: LabelClass[];
+}
+
+/** Feature selection changed (from the host's point of view: after validation). */
+export interface FeaturesUpdateMessage {
+  type: 'features/update';
+  features: FeatureSelectionData;
+}
+
+/** Classifier progress and results summary. */
+export interface StatusMessage {
+  type: 'status/update';
+  status: ClassifierStatus;
+}
+
+/** One predicted tile of (t, z). */
+export interface PredictionTileMessage {
+  type: 'prediction/tile';
+  t: number;
+  z: number;
+  box: PixelBox;
+  nClasses: number;
+  /** Generation counter: tiles of an older generation than the last `prediction/clear` are stale. */
+  generation: number;
+  /** uint8 probabilities round(255·p), class-major [class][row][column] (nClasses × box.height × box.width). */
+  probabilities: ArrayBuffer;
+}
+
+/** All predictions are stale (labels/features/classes changed and live update is off, or a new generation starts). */
+export interface PredictionClearMessage {
+  type: 'prediction/clear';
+  generation: number;
+}
+
+/** Move the view (e.g. "go to the most uncertain region"). */
+export interface NavigateMessage {
+  type: 'view/navigate';
+  t: number;
+  z: number;
+  box: PixelBox;
+}
+
+/** Settings changed (live update toggled elsewhere, trust changed). */
+export interface SettingsUpdateMessage {
+  type: 'settings/update';
+  settings: EditorSettings;
+}
+
+/** An error to show in the editor (`#error-banner`). */
+export interface ErrorMessage {
+  type: 'error/show';
+  message: string;
+  /** Fatal errors replace the editor content (e.g. the image cannot be read). */
+  fatal: boolean;
+}
+
+export type HostToWebviewMessage =
+  | InitMessage
+  | ImagePlaneMessage
+  | LabelsPlaneMessage
+  | LabelsPatchMessage
+  | ClassesUpdateMessage
+  | FeaturesUpdateMessage
+  | StatusMessage
+  | PredictionTileMessage
+  | PredictionClearMessage
+  | NavigateMessage
+  | SettingsUpdateMessage
+  | ErrorMessage;
+
+// ---------------------------------------------------------------- webview → host
+
+/** The webview has loaded and wants `init`. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** Ask for one display plane. */
+export interface RequestPlaneMessage {
+  type: 'image/requestPlane';
+  t: number;
+  z: number;
+  c: number;
+}
+
+/** Ask for the label plane of (t, z). */
+export interface RequestLabelsMessage {
+  type: 'labels/requestPlane';
+  t: number;
+  z: number;
+}
+
+/**
+ * One finished brush or eraser stroke. The host rasterises it (round brush, segments between the
+ * points interpolated) and records it as one undoable edit.
+ */
+export interface PaintMessage {
+  type: 'labels/paint';
+  t: number;
+  z: number;
+  /** Class id to paint; 0 erases. */
+  classId: number;
+  /** Brush diameter in image pixels, 1..61. */
+  brushSize: number;
+  /** Float32Array of (column, row) pairs in image pixel coordinates (pixel centres at .5 are not required). */
+  points: ArrayBuffer;
+}
+
+export interface AddClassMessage {
+  type: 'classes/add';
+}
+
+export interface RenameClassMessage {
+  type: 'classes/rename';
+  classId: number;
+  name: string;
+}
+
+export interface RecolorClassMessage {
+  type: 'classes/recolor';
+  classId: number;
+  color: string;
+}
+
+/** Delete a class; the host asks for confirmation and removes its labels as one undoable edit. */
+export interface DeleteClassMessage {
+  type: 'classes/delete';
+  classId: number;
+}
+
+export interface SetFeaturesMessage {
+  type: 'features/set';
+  features: FeatureSelectionData;
+}
+
+export interface SetLiveUpdateMessage {
+  type: 'live/set';
+  enabled: boolean;
+}
+
+export interface UpdateNowMessage {
+  type: 'live/updateNow';
+}
+
+/** The visible region changed: the host predicts it first. */
+export interface ViewChangedMessage {
+  type: 'view/changed';
+  t: number;
+  z: number;
+  /** Visible part of the plane in image pixels (clipped to the image). */
+  box: PixelBox;
+}
+
+/** "Go to the most uncertain region". */
+export interface MostUncertainMessage {
+  type: 'navigate/mostUncertain';
+}
+
+/** Forward a webview log line to the output channel. */
+export interface LogMessage {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export type WebviewToHostMessage =
+  | ReadyMessage
+  | RequestPlaneMessage
+  | RequestLabelsMessage
+  | PaintMessage
+  | AddClassMessage
+  | RenameClassMessage
+  | RecolorClassMessage
+  | DeleteClassMessage
+  | SetFeaturesMessage
+  | SetLiveUpdateMessage
+  | UpdateNowMessage
+  | ViewChangedMessage
+  | MostUncertainMessage
+  | LogMessage;
+
+/** Limits the host enforces on webview messages. */
+export const PROTOCOL_LIMITS = {
+  maxBrushSize: 61,
+  minBrushSize: 1,
+  /** Max points in one stroke message. */
+  maxStrokePoints: 100_000,
+  maxClasses: 32,
+  maxClassNameLength: 100,
+  maxLogLength: 10_000,
+  maxScales: 16,
+} as const;
