@@ -1,0 +1,242 @@
+/**
+ * The ilastik pixel-classification filter bank as data: stable feature ids, default scales,
+ * selections, output channel order/names and the halo a block needs (issue #3).
+ *
+ * Everything here is plain JSON-compatible data so a {@link FeatureSelection} can be stored in a
+ * project file and sent to the webview as-is.
+ */
+
+/** Stable ids of the six feature families, in ilastik's channel order. Never rename: projects store them. */
+export const FEATURE_IDS = [
+  'GaussianSmoothing',
+  'LaplacianOfGaussian',
+  'GaussianGradientMagnitude',
+  'DifferenceOfGaussians',
+  'StructureTensorEigenvalues',
+  'HessianOfGaussianEigenvalues',
+] as const;
+
+/** One of the six feature families. */
+export type FeatureId = (typeof FEATURE_IDS)[number];
+
+/** Human-readable family names exactly as ilastik shows them. */
+export const FEATURE_NAMES: Record<FeatureId, string> = {
+  GaussianSmoothing: 'Gaussian Smoothing',
+  LaplacianOfGaussian: 'Laplacian of Gaussian',
+  GaussianGradientMagnitude: 'Gaussian Gradient Magnitude',
+  DifferenceOfGaussians: 'Difference of Gaussians',
+  StructureTensorEigenvalues: 'Structure Tensor Eigenvalues',
+  HessianOfGaussianEigenvalues: 'Hessian of Gaussian Eigenvalues',
+};
+
+/** Smallest scale ilastik allows per family (OpBaseFilter.minimum_scale): 0.3 for smoothing, 0.7 otherwise. */
+export const MIN_SCALE: Record<FeatureId, number> = {
+  GaussianSmoothing: 0.3,
+  LaplacianOfGaussian: 0.7,
+  GaussianGradientMagnitude: 0.7,
+  DifferenceOfGaussians: 0.7,
+  StructureTensorEigenvalues: 0.7,
+  HessianOfGaussianEigenvalues: 0.7,
+};
+
+/** ilastik's default scale columns (σ in pixels). */
+export const DEFAULT_SCALES: readonly number[] = [0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 10.0];
+
+/** Largest σ accepted in a selection (pixels). Larger scales need halos nobody can afford interactively. */
+export const MAX_SCALE = 100;
+
+/** One scale column: σ in pixels, and whether a z-stack is filtered slice by slice at this scale. */
+export interface FeatureScale {
+  sigma: number;
+  /** Filter each z-slice alone ("compute in 2D"). Ignored (always 2D) for 2D images. */
+  in2D: boolean;
+}
+
+/**
+ * Which features to compute: scale columns, and per family one boolean per column
+ * (`selected[id][i]` refers to `scales[i]`). Plain JSON data.
+ */
+export interface FeatureSelection {
+  scales: FeatureScale[];
+  selected: Record<FeatureId, boolean[]>;
+}
+
+/** Which definition of the filters to use. See ilastik-features.md. */
+export type FeatureVariant = 'ilastik' | 'direct';
+
+/** One output channel of the feature computation. */
+export interface FeatureChannel {
+  featureId: FeatureId;
+  sigma: number;
+  /** True when this scale is computed slice by slice on a 3D image (always false for 2D images). */
+  in2D: boolean;
+  /** Eigenvalue index (0 = largest), 0 for scalar features. */
+  component: number;
+  /** Input channel this feature channel was computed from. */
+  inputChannel: number;
+  /** ilastik-style channel name, e.g. `Hessian of Gaussian Eigenvalues (σ=1.0) [0]`. */
+  name: string;
+}
+
+function defaultScaleColumns(): FeatureScale[] {
+  return DEFAULT_SCALES.map((sigma) => ({ sigma, in2D: false }));
+}
+
+function fill(scales: FeatureScale[], pick: (id: FeatureId, sigma: number) => boolean): Record<FeatureId, boolean[]> {
+  const selected = {} as Record<FeatureId, boolean[]>;
+  for (const id of FEATURE_IDS) selected[id] = scales.map((s) => s.sigma >= MIN_SCALE[id] - 1e-9 && pick(id, s.sigma));
+  return selected;
+}
+
+/** Every family at every default scale it allows: 49 channels per input channel in 2D, 61 in 3D. */
+export function selectionAll(scales: FeatureScale[] = defaultScaleColumns()): FeatureSelection {
+  return { scales: scales.map((s) => ({ ...s })), selected: fill(scales, () => true) };
+}
+
+/** Nothing selected, default scale columns. */
+export function selectionNone(scales: FeatureScale[] = defaultScaleColumns()): FeatureSelection {
+  return { scales: scales.map((s) => ({ ...s })), selected: fill(scales, () => false) };
+}
+
+/**
+ * A light default for interactive work: smoothing at 0.3, 1.0, 3.5; edges (gradient magnitude,
+ * LoG) at 1.0 and 3.5; Hessian eigenvalues and DoG at 1.0 and 3.5 (13 channels in 2D).
+ */
+export function selectionDefaultLight(): FeatureSelection {
+  const scales = defaultScaleColumns();
+  const pick: Record<FeatureId, number[]> = {
+    GaussianSmoothing: [0.3, 1.0, 3.5],
+    LaplacianOfGaussian: [1.0, 3.5],
+    GaussianGradientMagnitude: [1.0, 3.5],
+    DifferenceOfGaussians: [1.0, 3.5],
+    StructureTensorEigenvalues: [],
+    HessianOfGaussianEigenvalues: [1.0, 3.5],
+  };
+  return { scales, selected: fill(scales, (id, sigma) => pick[id].includes(sigma)) };
+}
+
+/** Number of output components of a family: eigenvalue families have one per dimension. */
+export function componentCount(id: FeatureId, dims: 2 | 3): number {
+  return id === 'StructureTensorEigenvalues' || id === 'HessianOfGaussianEigenvalues' ? dims : 1;
+}
+
+/** σ as Python's `str(float)` writes it, which is what ilastik puts in channel names (1 → "1.0"). */
+export function formatSigma(sigma: number): string {
+  const text = String(sigma);
+  return /[.e]/.test(text) ? text : `${text}.0`;
+}
+
+/**
+ * Problems with a selection, one sentence each (empty when valid): scale count mismatches,
+ * non-finite or out-of-range σ, a family selected below its minimum scale, duplicate scales.
+ */
+export function validateSelection(selection: FeatureSelection): string[] {
+  const problems: string[] = [];
+  if (!selection || !Array.isArray(selection.scales) || typeof selection.selected !== 'object' || selection.selected === null) {
+    return ['feature selection must have "scales" (array) and "selected" (object)'];
+  }
+  const seen = new Set<string>();
+  selection.scales.forEach((scale, i) => {
+    if (typeof scale?.sigma !== 'number' || !Number.isFinite(scale.sigma) || scale.sigma <= 0 || scale.sigma > MAX_SCALE) {
+      problems.push(`scale ${i}: σ must be a number in (0, ${MAX_SCALE}], got ${JSON.stringify(scale?.sigma)}`);
+    }
+    if (typeof scale?.in2D !== 'boolean') problems.push(`scale ${i}: in2D must be true or false`);
+    const key = `${scale?.sigma}/${scale?.in2D}`;
+    if (seen.has(key)) problems.push(`scale ${i}: σ=${scale?.sigma} appears twice`);
+    seen.add(key);
+  });
+  for (const key of Object.keys(selection.selected)) {
+    if (!(FEATURE_IDS as readonly string[]).includes(key)) problems.push(`unknown feature id "${key}"`);
+  }
+  for (const id of FEATURE_IDS) {
+    const flags = selection.selected[id];
+    if (flags === undefined) { problems.push(`selected.${id} is missing`); continue; }
+    if (!Array.isArray(flags) || flags.length !== selection.scales.length) {
+      problems.push(`selected.${id} must have one boolean per scale (${selection.scales.length})`);
+      continue;
+    }
+    flags.forEach((on, i) => {
+      if (typeof on !== 'boolean') problems.push(`selected.${id}[${i}] must be a boolean`);
+      else if (on && selection.scales[i].sigma < MIN_SCALE[id] - 1e-9) {
+        problems.push(`${FEATURE_NAMES[id]} needs σ ≥ ${MIN_SCALE[id]}, scale ${i} has σ=${selection.scales[i].sigma}`);
+      }
+    });
+  }
+  return problems;
+}
+
+/** Throws an Error listing every problem of {@link validateSelection}. */
+export function assertValidSelection(selection: FeatureSelection): void {
+  const problems = validateSelection(selection);
+  if (problems.length > 0) throw new Error(`invalid feature selection: ${problems.join('; ')}`);
+}
+
+/** A selected (family, scale) pair in channel order. */
+export interface SelectedFeature {
+  featureId: FeatureId;
+  /** Index into `selection.scales`. */
+  scaleIndex: number;
+  sigma: number;
+  in2D: boolean;
+}
+
+/**
+ * Selected (family, scale) pairs in ilastik order: family (table order), then σ ascending.
+ * Scales with equal σ keep their column order.
+ */
+export function selectedFeatures(selection: FeatureSelection, is3D: boolean): SelectedFeature[] {
+  const order = selection.scales.map((_, i) => i).sort((a, b) => selection.scales[a].sigma - selection.scales[b].sigma || a - b);
+  const out: SelectedFeature[] = [];
+  for (const featureId of FEATURE_IDS) {
+    for (const i of order) {
+      if (!selection.selected[featureId]?.[i]) continue;
+      out.push({ featureId, scaleIndex: i, sigma: selection.scales[i].sigma, in2D: !is3D || selection.scales[i].in2D });
+    }
+  }
+  return out;
+}
+
+/**
+ * The output channels of a selection in ilastik order: family, then σ ascending, then input channel,
+ * then eigenvalue index (largest first). Names follow ilastik: `Gaussian Smoothing (σ=1.0)`,
+ * `… in 2D` for a 2D scale on a 3D image, ` [k]` for the k-th eigenvalue; with several input
+ * channels ` [channel c]` is inserted before the eigenvalue index.
+ *
+ * @example featureChannels(selectionAll(), 1, false).length === 49
+ */
+export function featureChannels(selection: FeatureSelection, nInputChannels: number, is3D: boolean): FeatureChannel[] {
+  const out: FeatureChannel[] = [];
+  for (const f of selectedFeatures(selection, is3D)) {
+    const dims: 2 | 3 = f.in2D ? 2 : 3;
+    const n = componentCount(f.featureId, dims);
+    for (let inputChannel = 0; inputChannel < nInputChannels; inputChannel++) {
+      for (let component = 0; component < n; component++) {
+        let name = `${FEATURE_NAMES[f.featureId]} (σ=${formatSigma(f.sigma)})`;
+        if (is3D && f.in2D) name += ' in 2D';
+        if (nInputChannels > 1) name += ` [channel ${inputChannel}]`;
+        if (n > 1) name += ` [${component}]`;
+        out.push({ featureId: f.featureId, sigma: f.sigma, in2D: is3D ? f.in2D : false, component, inputChannel, name });
+      }
+    }
+  }
+  return out;
+}
+
+/** Largest σ of any selected feature (0 when nothing is selected). */
+export function largestSelectedSigma(selection: FeatureSelection): number {
+  let largest = 0;
+  selection.scales.forEach((s, i) => {
+    if (FEATURE_IDS.some((id) => selection.selected[id]?.[i])) largest = Math.max(largest, s.sigma);
+  });
+  return largest;
+}
+
+/**
+ * Halo (pixels on each side) a block needs so that its features equal the whole-image ones:
+ * 3 + ceil(3.5 · largest selected σ), as ilastik's presmoothed pipeline needs. Use
+ * {@link featureHaloZYX} (in computeFeatureBlock.ts) for the exact per-axis halo of a variant.
+ */
+export function featureHalo(selection: FeatureSelection): number {
+  const sigma = largestSelectedSigma(selection);
+  return sigma === 0 ? 0 : 3 + Math.ceil(3.5 * sigma);
+}

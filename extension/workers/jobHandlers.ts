@@ -1,0 +1,13 @@
+/**
+ * Registry of every job a compute worker can run: type → handler. Each module under jobs/
+ * exports a map; add one import and one spread line per module.
+ */
+import type { JobHandler } from './workerProtocol';
+import { POOL_JOBS } from './jobs/poolJobs';
+import { FEATURE_JOBS } from './jobs/featureJobs';
+
+/** All job handlers by type. */
+export const JOB_HANDLERS: Record<string, JobHandler> = {
+  ...POOL_JOBS,
+  ...FEATURE_JOBS,
+};
