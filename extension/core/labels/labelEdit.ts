@@ -1,0 +1,191 @@
+/**
+ * Invertible label edits (issue #5): a stroke, an erase or a class deletion is stored as the pixels it
+ * touched with their previous and next class ids — never as a whole label image — so undo/redo is exact
+ * and cheap, and unsaved edits can be backed up compactly.
+ */
+import type { LabelVolume } from './labelVolume';
+
+/** One invertible change of a {@link LabelVolume}. */
+export interface LabelEdit {
+  /** Human-readable name shown in VS Code's undo stack, e.g. "Paint Label 1". */
+  label: string;
+  /** Class painted (0 = eraser); for class deletion the deleted class id. */
+  classId: number;
+  /** Flat indices into {@link LabelVolume.data}, strictly increasing. */
+  indices: Uint32Array;
+  /** Class ids before the edit, one per index. */
+  previous: Uint8Array;
+  /** Class ids after the edit, one per index. */
+  next: Uint8Array;
+}
+
+/** A changed rectangle of one plane, for broadcasting patches after apply/undo. */
+export interface EditPatch {
+  t: number;
+  z: number;
+  /** Half-open box in plane pixels. */
+  box: { column: number; row: number; width: number; height: number };
+}
+
+/**
+ * Builds the edit that sets `indices` of `volume` to `next` (one value for all, or one per index).
+ * Indices that would not change are dropped; indices are sorted and deduplicated.
+ * @returns `undefined` when nothing would change (so a no-op stroke adds no undo step)
+ */
+export function createEdit(
+  volume: LabelVolume,
+  indices: ArrayLike<number>,
+  next: number | ArrayLike<number>,
+  label: string,
+  classId = typeof next === 'number' ? next : 0,
+): LabelEdit | undefined {
+  const n = indices.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < n; i++) if (indices[i] <= indices[i - 1]) { sorted = false; break; }
+  if (!sorted) order.sort((a, b) => indices[a] - indices[b]);
+  const data = volume.data;
+  const outIndices: number[] = [];
+  const outPrevious: number[] = [];
+  const outNext: number[] = [];
+  let last = -1;
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    const index = indices[i];
+    if (!Number.isInteger(index) || index < 0 || index >= data.length) {
+      throw new RangeError(`edit index ${index} is outside the label volume (size ${data.length})`);
+    }
+    if (index === last) continue;
+    last = index;
+    const value = typeof next === 'number' ? next : next[i];
+    if (!Number.isInteger(value) || value < 0 || value > 255) throw new RangeError(`class id ${value} must be 0..255`);
+    if (data[index] === value) continue;
+    outIndices.push(index);
+    outPrevious.push(data[index]);
+    outNext.push(value);
+  }
+  if (outIndices.length === 0) return undefined;
+  return {
+    label,
+    classId,
+    indices: Uint32Array.from(outIndices),
+    previous: Uint8Array.from(outPrevious),
+    next: Uint8Array.from(outNext),
+  };
+}
+
+/** Writes the edit's `next` values into the volume (redo). */
+export function applyEdit(volume: LabelVolume, edit: LabelEdit): void {
+  write(volume, edit.indices, edit.next);
+}
+
+/** Writes the edit's `previous` values into the volume (undo). Equivalent to `applyEdit(volume, invertEdit(edit))`. */
+export function revertEdit(volume: LabelVolume, edit: LabelEdit): void {
+  write(volume, edit.indices, edit.previous);
+}
+
+/** The inverse edit (previous and next swapped); the arrays are shared, not copied. */
+export function invertEdit(edit: LabelEdit): LabelEdit {
+  return { label: edit.label, classId: edit.classId, indices: edit.indices, previous: edit.next, next: edit.previous };
+}
+
+/**
+ * The edit that deletes class `classId`: its pixels become unlabelled and higher class ids move down by
+ * one, so class ids stay 1..N in list order (ilastik behaviour). One undoable step.
+ */
+export function deleteClassEdit(volume: LabelVolume, classId: number, label = `Delete class ${classId}`): LabelEdit | undefined {
+  if (!Number.isInteger(classId) || classId < 1 || classId > 255) throw new RangeError(`class id ${classId} must be 1..255`);
+  const data = volume.data;
+  const indices: number[] = [];
+  const next: number[] = [];
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v >= classId) { indices.push(i); next.push(v === classId ? 0 : v - 1); }
+  }
+  return createEdit(volume, indices, next, label, classId);
+}
+
+/**
+ * The rectangles an edit changes, one per touched (t, z) plane (bounding box of the touched pixels).
+ */
+export function editPatches(volume: LabelVolume, edit: LabelEdit): EditPatch[] {
+  const { x: width, y: height, z: nz } = volume.shape;
+  const planeSize = width * height;
+  const patches: EditPatch[] = [];
+  let current: { plane: number; r0: number; r1: number; c0: number; c1: number } | undefined;
+  const flush = () => {
+    if (!current) return;
+    patches.push({
+      t: Math.floor(current.plane / nz),
+      z: current.plane % nz,
+      box: { column: current.c0, row: current.r0, width: current.c1 - current.c0 + 1, height: current.r1 - current.r0 + 1 },
+    });
+  };
+  for (let k = 0; k < edit.indices.length; k++) {
+    const index = edit.indices[k];
+    const plane = Math.floor(index / planeSize);
+    const within = index - plane * planeSize;
+    const row = Math.floor(within / width);
+    const column = within - row * width;
+    if (!current || current.plane !== plane) {
+      flush();
+      current = { plane, r0: row, r1: row, c0: column, c1: column };
+    } else {
+      if (row > current.r1) current.r1 = row;
+      if (column < current.c0) current.c0 = column;
+      if (column > current.c1) current.c1 = column;
+    }
+  }
+  flush();
+  return patches;
+}
+
+/**
+ * Packs an edit into bytes for hot-exit backups:
+ * magic "PXE1", u32 n, u32 classId, u32 label byte length, label UTF-8, then n×u32 indices, n previous, n next
+ * (little endian).
+ */
+export function serializeEdit(edit: LabelEdit): Uint8Array {
+  const labelBytes = new TextEncoder().encode(edit.label);
+  const n = edit.indices.length;
+  const headerSize = 16 + labelBytes.length;
+  const pad = (4 - (headerSize % 4)) % 4;
+  const out = new Uint8Array(headerSize + pad + n * 4 + 2 * n);
+  const view = new DataView(out.buffer);
+  out.set([0x50, 0x58, 0x45, 0x31], 0);
+  view.setUint32(4, n, true);
+  view.setUint32(8, edit.classId, true);
+  view.setUint32(12, labelBytes.length, true);
+  out.set(labelBytes, 16);
+  let offset = headerSize + pad;
+  for (let i = 0; i < n; i++, offset += 4) view.setUint32(offset, edit.indices[i], true);
+  out.set(edit.previous, offset);
+  out.set(edit.next, offset + n);
+  return out;
+}
+
+/** Inverse of {@link serializeEdit}. @throws Error on malformed bytes */
+export function deserializeEdit(bytes: Uint8Array): LabelEdit {
+  if (bytes.length < 16 || bytes[0] !== 0x50 || bytes[1] !== 0x58 || bytes[2] !== 0x45 || bytes[3] !== 0x31) {
+    throw new Error('not a serialized label edit (bad magic)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = view.getUint32(4, true);
+  const classId = view.getUint32(8, true);
+  const labelLength = view.getUint32(12, true);
+  const headerSize = 16 + labelLength;
+  const start = headerSize + ((4 - (headerSize % 4)) % 4);
+  if (bytes.length !== start + 6 * n) throw new Error(`serialized label edit has ${bytes.length} bytes, expected ${start + 6 * n}`);
+  const label = new TextDecoder().decode(bytes.subarray(16, headerSize));
+  const indices = new Uint32Array(n);
+  for (let i = 0; i < n; i++) indices[i] = view.getUint32(start + 4 * i, true);
+  const previous = bytes.slice(start + 4 * n, start + 5 * n);
+  const next = bytes.slice(start + 5 * n, start + 6 * n);
+  return { label, classId, indices, previous, next };
+}
+
+function write(volume: LabelVolume, indices: Uint32Array, values: Uint8Array): void {
+  const data = volume.data;
+  for (let i = 0; i < indices.length; i++) data[indices[i]] = values[i];
+}
