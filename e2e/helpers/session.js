@@ -1,0 +1,218 @@
+// One real VS Code session for an e2e test file: code-server 4.100.3 (= VS Code 1.100.3) serving a temporary
+// copy of a workspace, with the extension under test installed without a marketplace, driven by
+// playwright-core through Debian's /usr/bin/chromium (no Playwright browser download, no Xvfb).
+// Recipe and pitfalls: ../../../shared/e2e/README.md (ripgrep seed, unsafe-perm, XDG dirs, process groups…).
+//
+// Env knobs:
+//   EXT_INSTALL  vsix (default when EXT_VSIX is set) | copy (default otherwise) | symlink
+//   EXT_VSIX     path of the .vsix to install (run.sh packages one)
+//   EXT_DIR      extension folder for copy/symlink (default: the repo root)
+//   CODE_SERVER  code-server entry.js (default: resolved from e2e/node_modules)
+//   CHROMIUM     browser binary (default /usr/bin/chromium)
+//   SHOTS        screenshot folder (default <repo>/e2e-shots)
+//   KEEP=1       keep the temporary folder (server log, workspace) for inspection
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+const { chromium } = require('playwright-core');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const CODE_SERVER = process.env.CODE_SERVER ||
+  path.join(path.dirname(require.resolve('code-server/package.json')), 'out/node/entry.js');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = path.resolve(process.env.SHOTS || path.join(REPO, 'e2e-shots'));
+const T0 = Date.now();
+const since = (t = T0) => ((Date.now() - t) / 1000).toFixed(1) + 's';
+const log = (...a) => console.log(`[${since()}]`, ...a);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+/** Polls `fn` until it returns a truthy value (exceptions count as "not yet"); returns that value. */
+async function waitFor(fn, { timeout = 60000, interval = 150, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let lastError;
+  for (;;) {
+    try { const v = await fn(); if (v) return v; } catch (e) { lastError = e; }
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}` + (lastError ? ` (last error: ${lastError.message})` : ''));
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+const WORKBENCH_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'workbench.enableExperiments': false,
+  'workbench.tips.enabled': false,
+  'chat.disableAIFeatures': true,
+  'files.hotExit': 'off',
+  'window.confirmBeforeClose': 'never',
+  'git.enabled': false,
+};
+
+/**
+ * Starts code-server and Chromium on a temporary copy of `workspace`.
+ * @param {{ name: string, workspace: string, settings?: object }} options  name prefixes screenshots
+ */
+async function startSession({ name, workspace, settings = {} }) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pc-e2e-${name}-`));
+  const ws = path.join(tmp, 'ws');
+  const extDir = path.join(tmp, 'ext');
+  const dataDir = path.join(tmp, 'data');
+  const config = path.join(tmp, 'config.yaml');
+  fs.cpSync(workspace, ws, { recursive: true });
+  fs.mkdirSync(extDir);
+  // Without --config, code-server writes ~/.config/code-server/config.yaml (random password) on first run.
+  fs.writeFileSync(config, 'auth: none\ncert: false\n');
+  fs.mkdirSync(path.join(dataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(dataDir, 'User', 'settings.json'), JSON.stringify({ ...WORKBENCH_SETTINGS, ...settings }, null, 1));
+  // Keep code-server's logs/heartbeat and Chromium's crashpad DB out of $HOME (pitfall 6).
+  const xdgEnv = (extra = {}) => ({ ...process.env, XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
+    XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'), ...extra });
+
+  const s = { name, tmp, ws, log, since, waitFor, server: null, browser: null, page: null, port: 0, consoleErrors: [] };
+
+  // --- extension, no marketplace ---
+  const mode = process.env.EXT_INSTALL || (process.env.EXT_VSIX ? 'vsix' : 'copy');
+  const extSrc = path.resolve(process.env.EXT_DIR || REPO);
+  if (mode === 'vsix') {
+    const vsix = path.resolve(process.env.EXT_VSIX || '');
+    if (!process.env.EXT_VSIX || !fs.existsSync(vsix)) throw new Error(`EXT_INSTALL=vsix needs EXT_VSIX=<existing .vsix>, got "${process.env.EXT_VSIX || ''}"`);
+    execFileSync(process.execPath, [CODE_SERVER, '--config', config, '--extensions-dir', extDir, '--user-data-dir', dataDir,
+      '--install-extension', vsix], { stdio: ['ignore', 'pipe', 'pipe'], env: xdgEnv(), timeout: 120000 });
+  } else {
+    const pkg = JSON.parse(fs.readFileSync(path.join(extSrc, 'package.json'), 'utf8'));
+    const target = path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
+    if (!fs.existsSync(path.join(extSrc, pkg.main || 'dist/extension.js'))) throw new Error(`${extSrc}: ${pkg.main} is missing; build the extension first`);
+    if (mode === 'symlink') fs.symlinkSync(extSrc, target, 'dir');
+    else if (mode === 'copy') {
+      // Only what a .vsix would carry; never the repo's node_modules or e2e/node_modules (300 MB).
+      fs.mkdirSync(target);
+      for (const entry of ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE', 'extension.js']) {
+        const from = path.join(extSrc, entry);
+        if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true, filter: (f) => !f.endsWith('.map') });
+      }
+    } else throw new Error(`bad EXT_INSTALL=${mode} (vsix | copy | symlink)`);
+  }
+  log(`${name}: extension installed by ${mode}; temp dir ${tmp}`);
+
+  // --- server ---
+  s.port = await freePort();
+  const serverStart = Date.now();
+  s.server = spawn(process.execPath, [CODE_SERVER,
+    '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${s.port}`,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--extensions-dir', extDir, '--user-data-dir', dataDir, ws,
+  ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: xdgEnv() });
+  s.serverLog = path.join(tmp, 'server.log');
+  const serverLog = fs.createWriteStream(s.serverLog);
+  s.server.stdout.pipe(serverLog); s.server.stderr.pipe(serverLog);
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${s.port}/healthz`)).ok, { what: 'code-server /healthz' });
+  log(`${name}: code-server up on port ${s.port} after ${since(serverStart)}`);
+
+  // --- browser ---
+  s.browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    env: xdgEnv(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const ctx = await s.browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  s.page = await ctx.newPage();
+  s.page.on('pageerror', (e) => log('pageerror:', e.message));
+  s.page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    if (/vsda|ECONNRESET|favicon|Failed to load resource/.test(text)) return; // known harmless noise (pitfall 10)
+    s.consoleErrors.push(text);
+    log('console error:', text.slice(0, 300));
+  });
+  s.page.setDefaultTimeout(60000);
+
+  /** Webview DOM: <iframe class="webview ready"> (VS Code's host page) > <iframe id="active-frame"> (ours). */
+  s.webview = () => s.page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+
+  /** The webview's Frame object (for evaluate in the webview document). */
+  s.webviewFrame = async () => {
+    const handle = await s.page.locator('iframe.webview.ready:visible').elementHandle({ timeout: 60000 });
+    const outer = await handle.contentFrame();
+    const inner = await (await outer.waitForSelector('#active-frame', { state: 'attached' })).contentFrame();
+    return inner;
+  };
+
+  s.shot = async (label) => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const file = path.join(SHOTS, `${name}-${label}.png`);
+    await s.page.screenshot({ path: file });
+    log(`${name}: screenshot ${path.relative(REPO, file)}`);
+    return file;
+  };
+
+  /** Ctrl+P (Quick Open) or F1 (command palette): fill the input, wait for the wanted row, Enter. */
+  s.quickInput = async (key, text, rowText) => {
+    await s.page.keyboard.press(key);
+    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 20000 });
+    await input.fill(text);
+    await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first()
+      .waitFor({ state: 'visible', timeout: 30000 });
+    await s.page.keyboard.press('Enter');
+  };
+
+  /** Loads the workbench on the workspace and waits until the explorer lists `fileName` (Ctrl+P is safe then). */
+  s.openWorkbench = async (fileName) => {
+    await s.page.goto(`http://127.0.0.1:${s.port}/?folder=${encodeURIComponent(ws)}`);
+    await s.page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    await s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 90000 });
+    log(`${name}: workbench + explorer ready ${since(serverStart)} after server start`);
+  };
+
+  /** Opens a file through Quick Open and waits for the custom editor's webview to report ready. */
+  s.openInEditor = async (fileName) => {
+    const t = Date.now();
+    await s.quickInput('Control+P', fileName, fileName);
+    await s.page.locator('.tabs-container .tab', { hasText: fileName }).first().waitFor({ timeout: 30000 });
+    const frame = await waitFor(async () => {
+      const f = await s.webviewFrame();
+      return (await f.evaluate(() => document.body && document.body.dataset.ready === 'true')) ? f : null;
+    }, { timeout: 90000, what: `the webview of ${fileName} to set body.dataset.ready` });
+    log(`${name}: ${fileName} ready in the editor after ${since(t)}`);
+    return frame;
+  };
+
+  s.tailServerLog = (lines = 40) => {
+    try { return fs.readFileSync(s.serverLog, 'utf8').split('\n').slice(-lines).join('\n'); } catch { return ''; }
+  };
+
+  s.stop = async () => {
+    await s.browser?.close().catch(() => {});
+    const srv = s.server;
+    if (srv && srv.exitCode === null && srv.signalCode === null) {
+      try { process.kill(-srv.pid, 'SIGTERM'); } catch { /* gone */ } // whole process group (pitfall 9)
+      await waitFor(() => srv.exitCode !== null || srv.signalCode !== null, { timeout: 10000, what: 'code-server exit' })
+        .catch(() => { try { process.kill(-srv.pid, 'SIGKILL'); } catch { /* gone */ } });
+    }
+    if (process.env.KEEP) log(`${name}: kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+    log(`${name}: total wall time ${since()}`);
+  };
+  return s;
+}
+
+module.exports = { startSession, waitFor, log, since, REPO, SHOTS };

@@ -1,0 +1,117 @@
+// E2E (issue 2): in a real VS Code, open sample/cells.tif through Quick Open; the Pixel Classifier editor
+// shows the image (pixels read back from #image-canvas) and, at 1:1, the pixel readout reports the raw
+// value that the TIFF holds at the reported position. Ground truth comes from the test's own TIFF reader.
+// Run: bash e2e/run.sh   (or, with the extension built and e2e installed: node --test e2e/viewer.e2e.test.js)
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { startSession, waitFor, REPO } = require('./helpers/session');
+const { readTiff } = require('./helpers/readTiff');
+const { readCanvas, stats, parseReadout, canvasBox } = require('./helpers/canvas');
+const { canvasMapper } = require('./helpers/pointer');
+
+const SAMPLE = path.join(REPO, 'sample');
+const truth = readTiff(path.join(SAMPLE, 'cells.tif'));
+let s;
+
+before(async () => { s = await startSession({ name: 'viewer', workspace: SAMPLE }); });
+after(async () => { await s?.stop(); });
+
+/** Hovers canvas CSS position (x, y) and waits for a readout that differs from `previous`. */
+async function readoutAt(frame, mapper, x, y, previous) {
+  const p = mapper.toPage(x, y);
+  await s.page.mouse.move(p.x, p.y, { steps: 2 });
+  return waitFor(async () => {
+    const r = parseReadout(await frame.locator('#pixel-readout').textContent());
+    return r && r.text !== previous ? r : null;
+  }, { timeout: 15000, what: `a pixel readout after hovering canvas (${x}, ${y})` });
+}
+
+test('cells.tif opens in the Pixel Classifier editor, renders, and the readout shows raw values', async (t) => {
+  try {
+    await s.openWorkbench('cells.tif');
+    await s.shot('01-workbench');
+
+    const frame = await s.openInEditor('cells.tif');
+    await s.shot('02-opened');
+    assert.equal(await frame.locator('#error-banner').isVisible(), false, 'no error banner');
+
+    // The canvas shows an image: many grey levels and real contrast (not a blank or uniform canvas).
+    const fitStats = stats(await readCanvas(frame));
+    t.diagnostic(`fit view: ${JSON.stringify(fitStats)}`);
+    assert.ok(fitStats.levels >= 32, `expected many grey levels on the canvas, got ${fitStats.levels}`);
+    assert.ok(fitStats.std >= 10, `expected contrast on the canvas, got std ${fitStats.std.toFixed(1)}`);
+
+    // 1:1 → one image pixel per CSS pixel.
+    await frame.locator('#btn-one-to-one').click();
+    const box = await canvasBox(frame);
+    t.diagnostic(`canvas ${JSON.stringify(box)}`);
+    const mapper = await canvasMapper(s, frame);
+    const cx = Math.floor(mapper.width / 2) + 0.5;
+    const cy = Math.floor(mapper.height / 2) + 0.5;
+    const centre = await readoutAt(frame, mapper, cx, cy, '');
+    assert.equal(centre.c0, truth.at(centre.col, centre.row), `raw value at x=${centre.col} y=${centre.row}`);
+    assert.equal(centre.z, 0); assert.equal(centre.t, 0);
+
+    // Moving by (9, 5) CSS px moves by exactly (9, 5) image pixels at 1:1.
+    const moved = await readoutAt(frame, mapper, cx + 9, cy + 5, centre.text);
+    assert.deepEqual([moved.col - centre.col, moved.row - centre.row], [9, 5], '1:1 means one image pixel per CSS pixel');
+    assert.equal(moved.c0, truth.at(moved.col, moved.row));
+
+    // Canvas position of image pixel (col, row), from the centre readout (pixel centres).
+    const toCss = (col, row) => [cx + (col - centre.col), cy + (row - centre.row)];
+    const visible = (col, row) => {
+      const [x, y] = toCss(col, row);
+      return col >= 0 && row >= 0 && col < truth.width && row < truth.height && x >= 6 && y >= 6 && x < mapper.width - 6 && y < mapper.height - 6;
+    };
+    // Brightest and darkest visible pixels (3×3 mean, to land inside a nucleus / on background).
+    let bright = null; let dark = null;
+    for (let row = 1; row < truth.height - 1; row++) {
+      for (let col = 1; col < truth.width - 1; col++) {
+        if (!visible(col, row)) continue;
+        let m = 0;
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) m += truth.at(col + dx, row + dy);
+        if (!bright || m > bright.m) bright = { col, row, m };
+        if (!dark || m < dark.m) dark = { col, row, m };
+      }
+    }
+    assert.ok(bright && dark, 'part of the image is visible at 1:1');
+    let previous = moved.text;
+    const checked = [];
+    for (const target of [bright, dark, { col: centre.col - 37, row: centre.row + 23 }, { col: centre.col + 41, row: centre.row - 29 }]) {
+      if (!visible(target.col, target.row)) continue;
+      const [x, y] = toCss(target.col, target.row);
+      const r = await readoutAt(frame, mapper, x, y, previous);
+      previous = r.text;
+      assert.deepEqual([r.col, r.row], [target.col, target.row], 'readout position follows the mouse at 1:1');
+      assert.equal(r.c0, truth.at(r.col, r.row), `raw value at x=${r.col} y=${r.row}`);
+      checked.push(r);
+    }
+    t.diagnostic(`readouts: ${checked.map((r) => r.text).join(' ; ')}`);
+    await s.shot('03-one-to-one-readout');
+
+    // The displayed grey level follows the raw value (auto contrast is monotonic): nucleus brighter than background.
+    const grey = async (col, row) => {
+      const [x, y] = toCss(col, row);
+      const { data } = await readCanvas(frame, { x: Math.floor(x), y: Math.floor(y), width: 1, height: 1 });
+      return 0.299 * data[0] + 0.587 * data[1] + 0.114 * data[2];
+    };
+    const gBright = await grey(bright.col, bright.row);
+    const gDark = await grey(dark.col, dark.row);
+    t.diagnostic(`grey at brightest ${truth.at(bright.col, bright.row)} → ${gBright.toFixed(0)}, darkest ${truth.at(dark.col, dark.row)} → ${gDark.toFixed(0)}`);
+    assert.ok(gBright > gDark + 100, `nucleus (${gBright}) should be much brighter than background (${gDark}) on the canvas`);
+
+    const oneStats = stats(await readCanvas(frame));
+    assert.ok(oneStats.levels >= 32 && oneStats.std >= 10, `1:1 view shows the image: ${JSON.stringify(oneStats)}`);
+
+    // Fit brings the whole image back.
+    await frame.locator('#btn-fit').click();
+    await s.shot('04-fit');
+    assert.deepEqual(s.consoleErrors, [], 'no console errors in the workbench or webview');
+  } catch (e) {
+    await s.shot('failure').catch(() => {});
+    console.log('--- code-server log tail ---\n' + s.tailServerLog());
+    throw e;
+  }
+});
