@@ -5,9 +5,13 @@
 import type { JobHandler } from './workerProtocol';
 import { POOL_JOBS } from './jobs/poolJobs';
 import { FEATURE_JOBS } from './jobs/featureJobs';
+import { IMAGE_JOBS } from './jobs/imageJobs';
+import { FOREST_JOBS } from './jobs/forestJobs';
 
 /** All job handlers by type. */
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   ...POOL_JOBS,
   ...FEATURE_JOBS,
+  ...IMAGE_JOBS,
+  ...FOREST_JOBS,
 };

@@ -1,0 +1,44 @@
+/**
+ * The `pixelClassifier.*` settings the editor uses, read through an injected getter so the defaults
+ * and clamping are unit tested without VS Code. Keep in sync with package.json `contributes.configuration`.
+ */
+
+/** Anything with `get(key, default)`, e.g. `vscode.workspace.getConfiguration('pixelClassifier')`. */
+export interface ConfigurationLike {
+  get<T>(key: string, defaultValue: T): T;
+}
+
+/** Validated editor configuration. */
+export interface EditorConfig {
+  /** Largest image (decoded bytes) the editor opens; checked against the header before allocating. */
+  imageMemoryLimitBytes: number;
+  /** Memory budget of the per-document feature cache. */
+  featureCacheBytes: number;
+  /** Live update on by default for newly opened editors. */
+  liveUpdate: boolean;
+  /** Prediction tile edge in pixels. */
+  tileSize: number;
+  /** Planes bigger than this are decoded in a worker thread instead of the extension host. */
+  offThreadDecodeBytes: number;
+  /** Trees of a newly created project's forest. */
+  defaultTrees: number;
+}
+
+const MiB = 1024 * 1024;
+
+function clampNumber(v: unknown, min: number, max: number, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
+}
+
+/** Reads and clamps the settings (invalid values fall back to the defaults). */
+export function readEditorConfig(config: ConfigurationLike): EditorConfig {
+  const tile = clampNumber(config.get('tileSize', 256), 32, 2048, 256);
+  return {
+    imageMemoryLimitBytes: clampNumber(config.get('imageMemoryLimitMB', 4096), 16, 1024 * 1024, 4096) * MiB,
+    featureCacheBytes: clampNumber(config.get('featureCacheMB', 1024), 16, 64 * 1024, 1024) * MiB,
+    liveUpdate: config.get<boolean>('liveUpdate', true) !== false,
+    tileSize: Math.round(tile),
+    offThreadDecodeBytes: clampNumber(config.get('offThreadDecodeMB', 4), 0, 1024 * 1024, 4) * MiB,
+    defaultTrees: Math.round(clampNumber(config.get('trees', 100), 1, 1000, 100)),
+  };
+}

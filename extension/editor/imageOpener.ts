@@ -1,0 +1,83 @@
+/**
+ * Opens images for the editor without blocking the extension host: the header is parsed in the host
+ * (cheap: only the IFDs are read), but planes larger than a threshold are decoded in a compute worker
+ * (`image/readPlane` job) and arrive as transferred ArrayBuffers. Small planes are decoded in the host,
+ * where a worker round trip would cost more than the decode.
+ */
+import type { DType, ImageSource, PixelArray } from '../core/image/imageModel';
+import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
+import type { ImageOpener } from './labelDocument';
+import type { Logger } from './logger';
+
+/** The part of the WorkerPool the opener uses. */
+export interface PlanePool {
+  run<T = unknown>(type: string, payload: unknown, transfer?: never[], signal?: AbortSignal, priority?: number): Promise<T>;
+}
+
+/** Result of the `image/readPlane` worker job. */
+export interface ReadPlaneJobResult {
+  dtype: DType;
+  data: ArrayBuffer;
+}
+
+/** Options of {@link createImageOpener}. */
+export interface ImageOpenerOptions {
+  /** Opens an image in this thread (extension/node/openImage). */
+  openInHost: ImageOpener;
+  /** The compute pool, or undefined when workers are unavailable (then everything decodes in the host). */
+  getPool?: () => PlanePool;
+  logger: Logger;
+  /** Planes of more bytes than this decode in a worker. @default 4 MiB */
+  offThreadBytes?: number;
+}
+
+const CONSTRUCTORS: Record<DType, new (buffer: ArrayBuffer) => PixelArray> = {
+  uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array,
+  uint32: Uint32Array, int32: Int32Array, float32: Float32Array, float64: Float64Array,
+};
+
+/** Wraps a typed array of `dtype` around a transferred buffer. */
+export function typedPlane(dtype: DType, buffer: ArrayBuffer): PixelArray {
+  return new CONSTRUCTORS[dtype](buffer);
+}
+
+/** An {@link ImageOpener} whose big planes decode in worker threads. */
+export function createImageOpener(options: ImageOpenerOptions): ImageOpener {
+  const threshold = options.offThreadBytes ?? 4 * 1024 * 1024;
+  return async (filePath, openOptions) => {
+    const source = await options.openInHost(filePath, openOptions);
+    const { shape, dtype } = source.info;
+    const planeBytes = shape.x * shape.y * BYTES_PER_SAMPLE[dtype];
+    if (!options.getPool || planeBytes <= threshold) return source;
+    const viaWorker = async (t: number, z: number, c: number): Promise<PixelArray> => {
+      try {
+        const result = await options.getPool!().run<ReadPlaneJobResult>('image/readPlane', {
+          path: filePath, t, z, c, memoryLimitBytes: openOptions.memoryLimitBytes,
+        });
+        return typedPlane(result.dtype, result.data);
+      } catch (e) {
+        // A missing job handler or a broken worker must not make the image unreadable.
+        if (e instanceof Error && /unknown job|no handler/i.test(e.message)) {
+          options.logger.warn(`Worker decoding unavailable (${e.message}); decoding ${filePath} in the extension host`);
+          return source.readPlane(t, z, c);
+        }
+        throw e;
+      }
+    };
+    const wrapped: ImageSource = {
+      info: source.info,
+      readPlane: viaWorker,
+      async readPlaneFloat32(t, z, c, target) {
+        const raw = await viaWorker(t, z, c);
+        const out = target ?? new Float32Array(raw.length);
+        for (let i = 0; i < raw.length; i++) out[i] = raw[i];
+        return out;
+      },
+      // Regions are small (tiles of a view or a labelled box): decoding them in the host is cheap.
+      readRegion: (t, z, c, box) => source.readRegion(t, z, c, box),
+      readRegionFloat32: (t, z, c, box, target) => source.readRegionFloat32(t, z, c, box, target),
+      close: () => source.close(),
+    };
+    return wrapped;
+  };
+}

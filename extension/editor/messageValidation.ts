@@ -1,0 +1,242 @@
+/**
+ * Validation of every message a webview sends to the host (issue #7, "Security").
+ *
+ * The webview is untrusted input: a compromised or buggy webview may send anything. Each message is
+ * checked against extension/protocol.ts (envelope, `type`, field types, integer ranges against the
+ * open image, string lengths, ArrayBuffer byte lengths) before the host acts on it. Invalid messages
+ * are rejected with a reason that the caller logs; they never throw.
+ *
+ * This module imports no `vscode`, so it is unit tested in plain Node (test/editor/messageValidation.test.ts).
+ */
+import {
+  PROTOCOL_LIMITS,
+  type Envelope,
+  type FeatureSelectionData,
+  type PixelBox,
+  type WebviewToHostMessage,
+} from '../protocol';
+
+/** What the validator needs to know about the open document. */
+export interface ValidationContext {
+  /** Image shape (all ≥ 1), or undefined when the image could not be opened (only `ready` and `log` pass then). */
+  shape?: { t: number; z: number; c: number; y: number; x: number };
+  /** Number of label classes of the document (class ids are 1..nClasses). */
+  nClasses: number;
+}
+
+/** Result of {@link validateWebviewMessage}. */
+export type ValidationResult =
+  | { ok: true; envelope: Envelope<WebviewToHostMessage> }
+  | { ok: false; reason: string };
+
+/** Known feature ids (kept in sync with core's FEATURE_IDS; the protocol treats them as plain strings). */
+const FEATURE_IDS = new Set([
+  'GaussianSmoothing',
+  'LaplacianOfGaussian',
+  'GaussianGradientMagnitude',
+  'DifferenceOfGaussians',
+  'StructureTensorEigenvalues',
+  'HessianOfGaussianEigenvalues',
+]);
+
+/** Thrown inside the validator only; turned into `{ ok: false }`. */
+class Invalid extends Error {}
+
+function fail(reason: string): never {
+  throw new Invalid(reason);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** True for an ArrayBuffer from any realm (VS Code rebuilds buffers itself, so `instanceof` is not reliable). */
+export function isArrayBuffer(v: unknown): v is ArrayBuffer {
+  return v instanceof ArrayBuffer || Object.prototype.toString.call(v) === '[object ArrayBuffer]';
+}
+
+function int(o: Record<string, unknown>, key: string, min: number, max: number): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(`${key} must be an integer, got ${describe(v)}`);
+  if (v < min || v > max) fail(`${key}=${v} is outside ${min}..${max}`);
+  return v;
+}
+
+function bool(o: Record<string, unknown>, key: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') fail(`${key} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+function str(o: Record<string, unknown>, key: string, maxLength: number): string {
+  const v = o[key];
+  if (typeof v !== 'string') fail(`${key} must be a string, got ${describe(v)}`);
+  if (v.length > maxLength) fail(`${key} is ${v.length} characters long (max ${maxLength})`);
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (isArrayBuffer(v)) return `an ArrayBuffer of ${v.byteLength} bytes`;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return `a string`;
+  return typeof v;
+}
+
+function needShape(ctx: ValidationContext, type: string): NonNullable<ValidationContext['shape']> {
+  if (!ctx.shape) fail(`${type} while no image is open`);
+  return ctx.shape;
+}
+
+function classId(o: Record<string, unknown>, ctx: ValidationContext, key = 'classId'): number {
+  if (ctx.nClasses < 1) fail(`${key}: the document has no classes`);
+  return int(o, key, 1, ctx.nClasses);
+}
+
+function box(o: Record<string, unknown>, shape: NonNullable<ValidationContext['shape']>): PixelBox {
+  const b = o.box;
+  if (!isRecord(b)) fail(`box must be an object, got ${describe(b)}`);
+  const column = int(b, 'column', 0, shape.x - 1);
+  const row = int(b, 'row', 0, shape.y - 1);
+  const width = int(b, 'width', 1, shape.x - column);
+  const height = int(b, 'height', 1, shape.y - row);
+  return { column, row, width, height };
+}
+
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/**
+ * Checks a feature selection sent by the webview: known feature ids, 1..maxScales scales with finite
+ * positive sigmas (≤ 100), boolean flags of the right length. Semantic checks (minimum sigma per
+ * feature) are left to core's validateSelection.
+ */
+export function validateFeatureSelection(v: unknown): FeatureSelectionData {
+  if (!isRecord(v)) fail(`features must be an object, got ${describe(v)}`);
+  const scales = v.scales;
+  if (!Array.isArray(scales)) fail('features.scales must be an array');
+  if (scales.length < 1 || scales.length > PROTOCOL_LIMITS.maxScales) {
+    fail(`features.scales has ${scales.length} entries (1..${PROTOCOL_LIMITS.maxScales} allowed)`);
+  }
+  const cleanScales = scales.map((s, i) => {
+    if (!isRecord(s)) fail(`features.scales[${i}] must be an object`);
+    const sigma = s.sigma;
+    if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma <= 0 || sigma > 100) {
+      fail(`features.scales[${i}].sigma must be a number in (0, 100], got ${describe(sigma)}`);
+    }
+    if (typeof s.in2D !== 'boolean') fail(`features.scales[${i}].in2D must be a boolean`);
+    return { sigma, in2D: s.in2D };
+  });
+  const selected = v.selected;
+  if (!isRecord(selected)) fail('features.selected must be an object');
+  const cleanSelected: Record<string, boolean[]> = {};
+  for (const [id, flags] of Object.entries(selected)) {
+    if (!FEATURE_IDS.has(id)) fail(`features.selected has an unknown feature id "${id.slice(0, 60)}"`);
+    if (!Array.isArray(flags) || flags.length !== cleanScales.length || !flags.every((f) => typeof f === 'boolean')) {
+      fail(`features.selected.${id} must be ${cleanScales.length} booleans`);
+    }
+    cleanSelected[id] = flags.slice();
+  }
+  for (const id of FEATURE_IDS) if (!(id in cleanSelected)) cleanSelected[id] = cleanScales.map(() => false);
+  return { scales: cleanScales, selected: cleanSelected };
+}
+
+/**
+ * Validates one raw message from a webview. On success the returned envelope holds a freshly built,
+ * clean body (unknown extra fields dropped), so later code can trust every field.
+ */
+export function validateWebviewMessage(raw: unknown, ctx: ValidationContext): ValidationResult {
+  try {
+    return { ok: true, envelope: validateOrThrow(raw, ctx) };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, reason: e.message };
+    return { ok: false, reason: `validation failed: ${(e as Error)?.message ?? String(e)}` };
+  }
+}
+
+function validateOrThrow(raw: unknown, ctx: ValidationContext): Envelope<WebviewToHostMessage> {
+  if (!isRecord(raw)) fail(`message must be an object, got ${describe(raw)}`);
+  const messageId = int(raw, 'messageId', 0, Number.MAX_SAFE_INTEGER);
+  let inReplyTo: number | undefined;
+  if (raw.inReplyTo !== undefined) inReplyTo = int(raw, 'inReplyTo', 0, Number.MAX_SAFE_INTEGER);
+  const b = raw.body;
+  if (!isRecord(b)) fail(`body must be an object, got ${describe(b)}`);
+  const type = b.type;
+  if (typeof type !== 'string') fail(`body.type must be a string, got ${describe(type)}`);
+  const body = validateBody(type, b, ctx);
+  return inReplyTo === undefined ? { messageId, body } : { messageId, inReplyTo, body };
+}
+
+function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationContext): WebviewToHostMessage {
+  switch (type) {
+    case 'ready':
+    case 'classes/add':
+    case 'live/updateNow':
+    case 'navigate/mostUncertain':
+      return { type };
+    case 'log': {
+      const level = b.level;
+      if (level !== 'info' && level !== 'warn' && level !== 'error') fail(`log.level must be info|warn|error, got ${describe(level)}`);
+      return { type, level, message: str(b, 'message', PROTOCOL_LIMITS.maxLogLength) };
+    }
+    case 'image/requestPlane': {
+      const s = needShape(ctx, type);
+      return { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), c: int(b, 'c', 0, s.c - 1) };
+    }
+    case 'labels/requestPlane': {
+      const s = needShape(ctx, type);
+      return { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1) };
+    }
+    case 'labels/paint': {
+      const s = needShape(ctx, type);
+      const t = int(b, 't', 0, s.t - 1);
+      const z = int(b, 'z', 0, s.z - 1);
+      const id = b.classId === 0 ? 0 : classId(b, ctx);
+      const brushSize = int(b, 'brushSize', PROTOCOL_LIMITS.minBrushSize, PROTOCOL_LIMITS.maxBrushSize);
+      const points = b.points;
+      if (!isArrayBuffer(points)) fail(`points must be an ArrayBuffer, got ${describe(points)}`);
+      if (points.byteLength === 0 || points.byteLength % 8 !== 0) {
+        fail(`points has ${points.byteLength} bytes; expected a non-empty multiple of 8 (float32 column,row pairs)`);
+      }
+      const nPoints = points.byteLength / 8;
+      if (nPoints > PROTOCOL_LIMITS.maxStrokePoints) fail(`stroke has ${nPoints} points (max ${PROTOCOL_LIMITS.maxStrokePoints})`);
+      const xy = new Float32Array(points);
+      // Points may lie a little outside the image (the brush is clipped), but not absurdly far or NaN.
+      const margin = PROTOCOL_LIMITS.maxBrushSize;
+      for (let i = 0; i < xy.length; i += 2) {
+        const column = xy[i];
+        const row = xy[i + 1];
+        if (!Number.isFinite(column) || !Number.isFinite(row)) fail(`points[${i / 2}] is not finite`);
+        if (column < -margin || column > s.x + margin || row < -margin || row > s.y + margin) {
+          fail(`points[${i / 2}] = (${column}, ${row}) is far outside the ${s.x}×${s.y} image`);
+        }
+      }
+      return { type, t, z, classId: id, brushSize, points };
+    }
+    case 'classes/rename': {
+      const id = classId(b, ctx);
+      const name = str(b, 'name', PROTOCOL_LIMITS.maxClassNameLength).trim();
+      if (name.length === 0) fail('name must not be empty');
+      if (/[\u0000-\u001f\u007f]/.test(name)) fail('name must not contain control characters');
+      return { type, classId: id, name };
+    }
+    case 'classes/recolor': {
+      const id = classId(b, ctx);
+      const color = str(b, 'color', 7);
+      if (!COLOR.test(color)) fail(`color must be "#rrggbb", got "${color}"`);
+      return { type, classId: id, color: color.toLowerCase() };
+    }
+    case 'classes/delete':
+      return { type, classId: classId(b, ctx) };
+    case 'features/set':
+      return { type, features: validateFeatureSelection(b.features) };
+    case 'live/set':
+      return { type, enabled: bool(b, 'enabled') };
+    case 'view/changed': {
+      const s = needShape(ctx, type);
+      return { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), box: box(b, s) };
+    }
+    default:
+      fail(`unknown message type "${type.slice(0, 60)}"`);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Extension entry point: `activate()` only registers the editor providers, commands and disposables
+ * (house style). All logic lives in extension/editor, extension/commands and the engine.
+ */
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { EditorRegistry } from './editor/editorRegistry';
+import { LabelEditorProvider, VIEW_TYPE, VIEW_TYPE_OPTION, type EditorServices } from './editor/labelEditorProvider';
+import type { LabelDocument } from './editor/labelDocument';
+import { DocumentController } from './editor/documentController';
+import { readEditorConfig } from './editor/editorConfig';
+import { createImageOpener } from './editor/imageOpener';
+import { openImage } from './node/openImage';
+import { WorkerPool } from './workers/workerPool';
+
+/** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
+export function activate(context: vscode.ExtensionContext): void {
+  const logger = vscode.window.createOutputChannel('Pixel Classifier', { log: true });
+  context.subscriptions.push(logger);
+
+  // One compute pool for the whole extension host, started on first use.
+  let pool: WorkerPool | undefined;
+  const getPool = (): WorkerPool => {
+    pool ??= new WorkerPool({ workerScript: path.join(context.extensionPath, 'dist', 'computeWorker.js') });
+    return pool;
+  };
+  context.subscriptions.push({ dispose: () => pool?.dispose() });
+
+  const registry = new EditorRegistry<LabelDocument>();
+  const controllers = new Map<LabelDocument, DocumentController>();
+  const settingsFor = (document?: LabelDocument) => {
+    const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
+    const writable = document ? vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) !== false : true;
+    return { liveUpdate: config.liveUpdate, tileSize: config.tileSize, readOnly: !vscode.workspace.isTrusted || !writable };
+  };
+  const services: EditorServices = {
+    extensionUri: context.extensionUri,
+    logger,
+    registry,
+    controllers,
+    documentDeps: () => {
+      const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
+      return {
+        logger,
+        memoryLimitBytes: config.imageMemoryLimitBytes,
+        openImage: createImageOpener({ openInHost: openImage, getPool, logger, offThreadBytes: config.offThreadDecodeBytes }),
+      };
+    },
+    settings: settingsFor,
+    createController: (document) => new DocumentController(document, registry, { logger, settings: () => settingsFor(document) }),
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('pixelClassifier.showOutput', () => logger.show()),
+    LabelEditorProvider.register(VIEW_TYPE, services),
+    LabelEditorProvider.register(VIEW_TYPE_OPTION, services),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: settingsFor(document) });
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('pixelClassifier')) return;
+      for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: settingsFor(document) });
+    }),
+  );
+  logger.info(`Pixel Classifier ${context.extension.packageJSON.version ?? ''} activated`);
+}
+
+/** Nothing to do: every resource is in `context.subscriptions`. */
+export function deactivate(): void {}

@@ -1,0 +1,60 @@
+/**
+ * Image decoding jobs, so the extension host never blocks on decoding a big plane (issue #2):
+ * the editor opens the header in the host and asks a worker for the planes (extension/editor/imageOpener.ts).
+ * Each worker keeps the last few opened images, so successive planes of one file do not re-parse its IFDs.
+ */
+import type { JobHandler, JobOutput } from '../workerProtocol';
+import type { ImageSource, PixelArray } from '../../core/image/imageModel';
+import { openImage } from '../../node/openImage';
+
+/** Payload of `image/readPlane`. */
+export interface ReadPlanePayload {
+  path: string;
+  t: number;
+  z: number;
+  c: number;
+  memoryLimitBytes?: number;
+}
+
+const MAX_OPEN = 4;
+/** Opened images of this worker, least recently used first. */
+const open = new Map<string, Promise<ImageSource>>();
+
+function source(path: string, memoryLimitBytes?: number): Promise<ImageSource> {
+  const key = `${path}\u0000${memoryLimitBytes ?? ''}`;
+  let p = open.get(key);
+  if (p) {
+    open.delete(key);
+  } else {
+    p = openImage(path, { memoryLimitBytes });
+    // A failed open must not be cached: the file may be fixed and reopened.
+    p.catch(() => open.delete(key));
+  }
+  open.set(key, p);
+  while (open.size > MAX_OPEN) {
+    const [oldKey, old] = open.entries().next().value as [string, Promise<ImageSource>];
+    open.delete(oldKey);
+    old.then((s) => s.close()).catch(() => undefined);
+  }
+  return p;
+}
+
+function exact(a: PixelArray): ArrayBuffer {
+  if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a.buffer;
+  const out = new Uint8Array(a.byteLength);
+  out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return out.buffer;
+}
+
+/** `image/readPlane`: decodes plane (t, z, c) of the file at `path`; the samples are transferred back. */
+async function readPlane(payload: ReadPlanePayload): Promise<JobOutput> {
+  const image = await source(payload.path, payload.memoryLimitBytes);
+  const plane = await image.readPlane(payload.t, payload.z, payload.c);
+  const data = exact(plane);
+  return { result: { dtype: image.info.dtype, data }, transfer: [data] };
+}
+
+/** Image job handlers by type. */
+export const IMAGE_JOBS: Record<string, JobHandler> = {
+  'image/readPlane': readPlane,
+};
