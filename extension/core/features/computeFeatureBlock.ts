@@ -1,0 +1,466 @@
+/**
+ * The feature engine (issue #3): ilastik's six filter families on one block of one time point,
+ * 2D or true 3D, for every input channel, in ilastik's channel order.
+ *
+ * Two variants (see ../shared/reference/ilastik-features.md):
+ * - `ilastik` (what the product computes): per scale s, presmooth once with G(σp), σp = √(s²−1) for
+ *   s > 1 else s, window 3.5; then every family at σ' = min(s, 1) with window 2.0.
+ * - `direct`: every family at σ with window 3.5 (the mathematical definitions; golden tests).
+ *
+ * All filters are separable Gaussian-derivative passes (convolveAxis.ts) with mirror borders at the
+ * image edge. Passes are shared across families at the same scale: the x-pass results feed every
+ * y-pass that needs them, and so on (e.g. ∂x feeds both the gradient magnitude and the structure
+ * tensor, ∂²x both the LoG and the Hessian).
+ *
+ * Region contract: the source block must cover the target grown by {@link featureHaloZYX} (clipped
+ * to the image). Every intermediate is computed only where it is valid, so the target pixels equal
+ * the whole-image computation exactly, wherever the block lies.
+ */
+import { boxContains, boxInside, boxVolume, formatBox, growBox, type Box, type Margins, type VolumeShape } from './box';
+import { convolveAxis, type Axis } from './convolveAxis';
+import {
+  assertValidSelection, componentCount, FEATURE_IDS, formatSigma, selectedFeatures,
+  type FeatureId, type FeatureSelection, type FeatureVariant,
+} from './featureSet';
+import { gaussianKernel, kernelRadius, type Kernel1D } from './gaussianKernel';
+import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetricEigenvalues';
+
+/** Window (truncation, in σ) of the direct filters and of ilastik's presmoothing. */
+export const DIRECT_WINDOW = 3.5;
+/** Window of ilastik's small feature kernels (OpBaseFilter.window_size_feature). */
+export const ILASTIK_FEATURE_WINDOW = 2.0;
+/** DoG: G(σ) − G(0.66σ). */
+export const DOG_RATIO = 0.66;
+/** Structure tensor outer scale = 0.5 × inner scale (ilastik). */
+export const STRUCTURE_TENSOR_OUTER_RATIO = 0.5;
+
+/** A scale that cannot be computed on this image: its kernel is longer than an image axis. */
+export class FeatureScaleError extends Error {
+  constructor(readonly problems: ScaleProblem[]) {
+    super(problems.map((p) => p.message).join('; '));
+    this.name = 'FeatureScaleError';
+  }
+}
+
+/** Why one scale does not fit along one axis. */
+export interface ScaleProblem {
+  scaleIndex: number;
+  sigma: number;
+  axis: 'z' | 'y' | 'x';
+  /** Longest kernel radius used along that axis (pixels). */
+  radius: number;
+  /** Image length along that axis. */
+  length: number;
+  message: string;
+}
+
+/** Reusable buffers of the engine; keep one per thread to avoid page faults on every block. */
+export class FeatureScratch {
+  private readonly buffers = new Map<string, Float32Array>();
+
+  /** A Float32Array view of exactly `length` elements, reused across calls with the same key. */
+  get(key: string, length: number): Float32Array {
+    let buffer = this.buffers.get(key);
+    if (!buffer || buffer.length < length) {
+      buffer = new Float32Array(Math.ceil(length * 1.125));
+      this.buffers.set(key, buffer);
+    }
+    return buffer.subarray(0, length);
+  }
+
+  /** Bytes currently held. */
+  get bytes(): number {
+    let n = 0;
+    for (const b of this.buffers.values()) n += b.byteLength;
+    return n;
+  }
+
+  /** Drops every buffer. */
+  clear(): void {
+    this.buffers.clear();
+  }
+}
+
+const defaultScratch = new FeatureScratch();
+
+/** Input of {@link computeFeatureBlock}. */
+export interface FeatureBlockRequest {
+  selection: FeatureSelection;
+  /** @default 'ilastik' */
+  variant?: FeatureVariant;
+  /** Extent of the whole image (one time point). `z === 1` means a 2D image. */
+  image: VolumeShape;
+  /** Number of input channels in `source`. @default 1 */
+  nInputChannels?: number;
+  /** Raw pixels as float32, layout [channel][z][y][x] of `sourceBox`. */
+  source: Float32Array;
+  /** Box `source` covers; must contain {@link requiredSourceBox}(target). */
+  sourceBox: Box;
+  /** Pixels to compute. */
+  target: Box;
+  /** Where to write, layout [featureChannel][z][y][x] of `resultBox`. Allocated when absent. */
+  result?: Float32Array;
+  /** Box `result` covers (contains `target`). @default target */
+  resultBox?: Box;
+  /** Buffers to reuse. @default a module-wide scratch */
+  scratch?: FeatureScratch;
+  /** Called between scales/channels; throw to abandon the block (cancellation). */
+  checkCancelled?: () => void;
+}
+
+interface ScalePlan {
+  scaleIndex: number;
+  sigma: number;
+  /** Axes filtered, in pass order (x, y[, z]). */
+  axes: Axis[];
+  families: Set<FeatureId>;
+  presmooth?: Kernel1D;
+  k: Record<'0' | '1' | '2' | 'd', Kernel1D>;
+  outer?: Kernel1D;
+  /** Radii along the filtered axes. */
+  rPre: number;
+  rSmall: number;
+  rOuter: number;
+}
+
+function planScales(selection: FeatureSelection, variant: FeatureVariant, is3D: boolean): ScalePlan[] {
+  const byScale = new Map<number, ScalePlan>();
+  for (const f of selectedFeatures(selection, is3D)) {
+    let plan = byScale.get(f.scaleIndex);
+    if (!plan) {
+      const s = f.sigma;
+      const sf = variant === 'ilastik' ? Math.min(s, 1) : s;
+      const w = variant === 'ilastik' ? ILASTIK_FEATURE_WINDOW : DIRECT_WINDOW;
+      const presmooth = variant === 'ilastik' ? gaussianKernel(s > 1 ? Math.sqrt(s * s - 1) : s, 0, DIRECT_WINDOW) : undefined;
+      plan = {
+        scaleIndex: f.scaleIndex, sigma: s, axes: f.in2D ? [2, 1] : [2, 1, 0], families: new Set(),
+        presmooth,
+        k: { 0: gaussianKernel(sf, 0, w), 1: gaussianKernel(sf, 1, w), 2: gaussianKernel(sf, 2, w), d: gaussianKernel(DOG_RATIO * sf, 0, w) },
+        outer: gaussianKernel(STRUCTURE_TENSOR_OUTER_RATIO * sf, 0, w),
+        rPre: presmooth?.radius ?? 0, rSmall: kernelRadius(sf, w), rOuter: 0,
+      };
+      byScale.set(f.scaleIndex, plan);
+    }
+    plan.families.add(f.featureId);
+    if (f.featureId === 'StructureTensorEigenvalues') plan.rOuter = plan.outer!.radius;
+  }
+  return [...byScale.values()];
+}
+
+function margins(axes: Axis[], r: number): Margins {
+  return { z: axes.includes(0) ? r : 0, y: axes.includes(1) ? r : 0, x: axes.includes(2) ? r : 0 };
+}
+
+/**
+ * Exact halo (pixels per side, per axis) a block needs for `selection` with `variant`:
+ * the sum of the kernel radii chained at the largest scale (presmoothing, feature kernel,
+ * structure-tensor outer smoothing). For the ilastik variant this never exceeds
+ * {@link featureHalo} = 3 + ceil(3.5·σmax). z is 0 for 2D images and for scales computed in 2D.
+ */
+export function featureHaloZYX(selection: FeatureSelection, variant: FeatureVariant = 'ilastik', is3D = true): Margins {
+  const halo: Margins = { z: 0, y: 0, x: 0 };
+  for (const plan of planScales(selection, variant, is3D)) {
+    const m = margins(plan.axes, plan.rPre + plan.rSmall + plan.rOuter);
+    halo.z = Math.max(halo.z, m.z);
+    halo.y = Math.max(halo.y, m.y);
+    halo.x = Math.max(halo.x, m.x);
+  }
+  return halo;
+}
+
+/** The source box a target block needs: target grown by {@link featureHaloZYX}, clipped to the image. */
+export function requiredSourceBox(target: Box, image: VolumeShape, selection: FeatureSelection, variant: FeatureVariant = 'ilastik'): Box {
+  return growBox(target, featureHaloZYX(selection, variant, image.z > 1), image);
+}
+
+/**
+ * Scales whose kernels are longer than the image along an axis they filter (vigra refuses these:
+ * "kernel longer than line"). Each problem names the scale, the axis and the sizes.
+ */
+export function findScaleProblems(selection: FeatureSelection, image: VolumeShape, variant: FeatureVariant = 'ilastik'): ScaleProblem[] {
+  const problems: ScaleProblem[] = [];
+  for (const plan of planScales(selection, variant, image.z > 1)) {
+    const radius = Math.max(plan.rPre, plan.rSmall, plan.rOuter);
+    for (const axis of plan.axes) {
+      const name = (['z', 'y', 'x'] as const)[axis];
+      const length = image[name];
+      if (radius >= length) {
+        const unit = name === 'z' ? 'slices' : name === 'y' ? 'rows' : 'columns';
+        problems.push({
+          scaleIndex: plan.scaleIndex, sigma: plan.sigma, axis: name, radius, length,
+          message: `scale σ=${formatSigma(plan.sigma)} is too large for this image along ${name}: its kernel radius is ${radius} pixels, `
+            + `so it needs at least ${radius + 1} ${unit}, but the image has ${length}`
+            + (name === 'z' ? ' (compute this scale in 2D, or remove it)' : ' (remove this scale)'),
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * ilastik's fallback: scales too large along z are switched to "compute in 2D". Returns the adapted
+ * selection and one note per switched scale; throws {@link FeatureScaleError} if a scale is too large
+ * along y or x, which no fallback can fix.
+ */
+export function fallBackTo2D(selection: FeatureSelection, image: VolumeShape, variant: FeatureVariant = 'ilastik'): { selection: FeatureSelection; notes: string[] } {
+  const problems = findScaleProblems(selection, image, variant);
+  const fatal = problems.filter((p) => p.axis !== 'z');
+  if (fatal.length > 0) throw new FeatureScaleError(fatal);
+  const adapted: FeatureSelection = { scales: selection.scales.map((s) => ({ ...s })), selected: selection.selected };
+  const notes: string[] = [];
+  for (const p of problems) {
+    if (adapted.scales[p.scaleIndex].in2D) continue;
+    adapted.scales[p.scaleIndex].in2D = true;
+    notes.push(`scale σ=${formatSigma(p.sigma)} needs at least ${p.radius + 1} slices for 3D but the image has ${p.length}; computing it in 2D (as ilastik does)`);
+  }
+  if (findScaleProblems(adapted, image, variant).length > 0) throw new FeatureScaleError(findScaleProblems(adapted, image, variant));
+  return { selection: adapted, notes };
+}
+
+/** First output channel of each (family, scale) pair; components and input channels follow it. */
+function channelBases(selection: FeatureSelection, is3D: boolean, nInputChannels: number): { bases: Map<string, number>; total: number } {
+  const bases = new Map<string, number>();
+  let next = 0;
+  for (const f of selectedFeatures(selection, is3D)) {
+    bases.set(`${f.featureId}/${f.scaleIndex}`, next);
+    next += nInputChannels * componentCount(f.featureId, f.in2D ? 2 : 3);
+  }
+  return { bases, total: next };
+}
+
+/** Number of output channels of a selection. */
+export function featureChannelCount(selection: FeatureSelection, nInputChannels: number, is3D: boolean): number {
+  return channelBases(selection, is3D, nInputChannels).total;
+}
+
+/**
+ * Computes the features of `target` into `result` (layout [featureChannel][z][y][x] of `resultBox`,
+ * channels in ilastik order, see featureChannels()). Units: σ in pixels, isotropic; values in
+ * input intensity units (per pixel^order for derivatives).
+ *
+ * @throws FeatureScaleError when a scale's kernel is longer than the image along an axis it filters
+ * @throws RangeError for inconsistent boxes / arrays or an invalid selection
+ * @example
+ * const image = { z: 1, y: 64, x: 64 };
+ * const box = { z0: 0, y0: 0, x0: 0, nz: 1, ny: 64, nx: 64 };
+ * const f = computeFeatureBlock({ selection: selectionAll(), image, source: pixels, sourceBox: box, target: box });
+ * // f.length === 49 * 64 * 64
+ */
+export function computeFeatureBlock(request: FeatureBlockRequest): Float32Array {
+  const { selection, image, source, sourceBox, target } = request;
+  const variant = request.variant ?? 'ilastik';
+  const nInput = request.nInputChannels ?? 1;
+  const resultBox = request.resultBox ?? target;
+  const scratch = request.scratch ?? defaultScratch;
+  assertValidSelection(selection);
+  if (variant !== 'ilastik' && variant !== 'direct') throw new RangeError(`unknown feature variant "${String(variant)}"`);
+  if (!boxInside(target, image)) throw new RangeError(`target box ${formatBox(target)} is not inside the image ${image.z}×${image.y}×${image.x}`);
+  if (!boxContains(resultBox, target)) throw new RangeError(`result box ${formatBox(resultBox)} does not contain the target ${formatBox(target)}`);
+  const is3D = image.z > 1;
+  const needed = requiredSourceBox(target, image, selection, variant);
+  if (!boxContains(sourceBox, needed)) {
+    throw new RangeError(`source box ${formatBox(sourceBox)} does not cover the target plus its halo (${formatBox(needed)})`);
+  }
+  if (source.length < nInput * boxVolume(sourceBox)) throw new RangeError(`source has ${source.length} values, needs ${nInput}×${boxVolume(sourceBox)}`);
+  const problems = findScaleProblems(selection, image, variant);
+  if (problems.length > 0) throw new FeatureScaleError(problems);
+  const { bases, total } = channelBases(selection, is3D, nInput);
+  const resultVolume = boxVolume(resultBox);
+  const result = request.result ?? new Float32Array(total * resultVolume);
+  if (result.length < total * resultVolume) throw new RangeError(`result has ${result.length} values, needs ${total}×${resultVolume}`);
+
+  const sourceVolume = boxVolume(sourceBox);
+  for (const plan of planScales(selection, variant, is3D)) {
+    for (let c = 0; c < nInput; c++) {
+      request.checkCancelled?.();
+      const channelSource = source.subarray(c * sourceVolume, (c + 1) * sourceVolume);
+      computeScale(plan, channelSource, sourceBox, target, image, scratch, (id, component, nComponents) => {
+        const base = bases.get(`${id}/${plan.scaleIndex}`)!;
+        return (base + c * nComponents + component) * resultVolume;
+      }, result, resultBox);
+    }
+  }
+  return result;
+}
+
+/**
+ * Convenience: features of a whole volume (layout [channel][z][y][x]) as one block.
+ * For large images use the worker pool (extension/workers/featureComputer.ts), which splits into blocks.
+ */
+export function computeFeatures(
+  volume: Float32Array, image: VolumeShape, selection: FeatureSelection,
+  options: { variant?: FeatureVariant; nInputChannels?: number; scratch?: FeatureScratch } = {},
+): Float32Array {
+  const box: Box = { z0: 0, y0: 0, x0: 0, nz: image.z, ny: image.y, nx: image.x };
+  return computeFeatureBlock({ ...options, selection, image, source: volume, sourceBox: box, target: box });
+}
+
+type ChannelOffset = (id: FeatureId, component: number, nComponents: number) => number;
+
+/** Box whose filtered axes take `done`'s extent and the other axes `rest`'s. */
+function mixBox(done: Box, rest: Box, axesDone: Axis[]): Box {
+  const z = axesDone.includes(0), y = axesDone.includes(1), x = axesDone.includes(2);
+  return {
+    z0: z ? done.z0 : rest.z0, nz: z ? done.nz : rest.nz,
+    y0: y ? done.y0 : rest.y0, ny: y ? done.ny : rest.ny,
+    x0: x ? done.x0 : rest.x0, nx: x ? done.nx : rest.nx,
+  };
+}
+
+/**
+ * Separable filter of `source` (covering `sourceBox`) with one kernel per filtered axis, valid on
+ * `resultBox`. Pass i produces the filtered axes so far at `resultBox` extent and the rest at `wide`.
+ */
+function separable(
+  source: Float32Array, sourceBox: Box, axes: Axis[], kernels: Kernel1D[], resultBox: Box, wide: Box,
+  image: VolumeShape, scratch: FeatureScratch, key: string,
+): { data: Float32Array; box: Box } {
+  let data = source, box = sourceBox;
+  for (let i = 0; i < axes.length; i++) {
+    const outBox = mixBox(resultBox, wide, axes.slice(0, i + 1));
+    const out = scratch.get(`${key}:${i % 2}`, boxVolume(outBox));
+    convolveAxis(data, box, axes[i], kernels[i], out, outBox, image);
+    data = out;
+    box = outBox;
+  }
+  return { data, box };
+}
+
+function computeScale(
+  plan: ScalePlan, source: Float32Array, sourceBox: Box, target: Box, image: VolumeShape,
+  scratch: FeatureScratch, offset: ChannelOffset, result: Float32Array, resultBox: Box,
+): void {
+  const { axes, families } = plan;
+  const dims = axes.length as 2 | 3;
+  // Region where derivatives are needed (target + structure-tensor outer radius), and where the
+  // (presmoothed) base image is needed (+ feature-kernel radius).
+  const derivBox = growBox(target, margins(axes, plan.rOuter), image);
+  const baseBox = growBox(derivBox, margins(axes, plan.rSmall), image);
+  let base = source, baseSourceBox = sourceBox;
+  if (plan.presmooth) {
+    const wide = growBox(baseBox, margins(axes, plan.rPre), image);
+    const p = plan.presmooth;
+    const smoothed = separable(source, sourceBox, axes, axes.map(() => p), baseBox, wide, image, scratch, 'pre');
+    base = scratch.get('base', boxVolume(baseBox));
+    base.set(smoothed.data);
+    baseSourceBox = baseBox;
+  }
+
+  // Derivative combinations needed, one char per filtered axis in pass order (x, y, z):
+  // '0' Gaussian, '1' first derivative, '2' second derivative, 'd' the smaller DoG Gaussian.
+  const unit = (axisPos: number, order: string): string => axes.map((_, i) => (i === axisPos ? order : '0')).join('');
+  const pair = (i: number, j: number): string => axes.map((_, k) => String((k === i ? 1 : 0) + (k === j ? 1 : 0))).join('');
+  const smooth = unit(-1, '0');
+  const needed = new Set<string>();
+  if (families.has('GaussianSmoothing') || families.has('DifferenceOfGaussians')) needed.add(smooth);
+  if (families.has('DifferenceOfGaussians')) needed.add(axes.map(() => 'd').join(''));
+  if (families.has('GaussianGradientMagnitude') || families.has('StructureTensorEigenvalues')) axes.forEach((_, i) => needed.add(unit(i, '1')));
+  if (families.has('LaplacianOfGaussian') || families.has('HessianOfGaussianEigenvalues')) axes.forEach((_, i) => needed.add(unit(i, '2')));
+  if (families.has('HessianOfGaussianEigenvalues')) {
+    for (let i = 0; i < dims; i++) for (let j = i + 1; j < dims; j++) needed.add(pair(i, j));
+  }
+  // Shared prefix tree: each prefix (e.g. "1" = ∂x, "10" = ∂x then G along y) is computed once.
+  const prefixes = new Map<string, Float32Array>();
+  const combos = new Map<string, Float32Array>();
+  for (const combo of [...needed].sort()) {
+    let data = base, box = baseSourceBox;
+    for (let level = 1; level <= dims; level++) {
+      const prefix = combo.slice(0, level);
+      const outBox = mixBox(derivBox, baseBox, axes.slice(0, level));
+      let cached = prefixes.get(prefix);
+      if (!cached) {
+        cached = scratch.get(`d:${prefix}`, boxVolume(outBox));
+        convolveAxis(data, box, axes[level - 1], plan.k[combo[level - 1] as '0' | '1' | '2' | 'd'], cached, outBox, image);
+        prefixes.set(prefix, cached);
+      }
+      data = cached;
+      box = outBox;
+    }
+    combos.set(combo, data);
+  }
+
+  const tv = boxVolume(target);
+  const write = (id: FeatureId, nComponents: number, compute: (values: Float64Array, e: number) => void, readBox: Box): void => {
+    const values = new Float64Array(3);
+    const offsets = Array.from({ length: nComponents }, (_, k) => offset(id, k, nComponents));
+    for (let z = 0; z < target.nz; z++) {
+      for (let y = 0; y < target.ny; y++) {
+        let e = ((target.z0 + z - readBox.z0) * readBox.ny + (target.y0 + y - readBox.y0)) * readBox.nx + (target.x0 - readBox.x0);
+        const o = ((target.z0 + z - resultBox.z0) * resultBox.ny + (target.y0 + y - resultBox.y0)) * resultBox.nx + (target.x0 - resultBox.x0);
+        for (let x = 0; x < target.nx; x++, e++) {
+          compute(values, e);
+          for (let k = 0; k < nComponents; k++) result[offsets[k] + o + x] = values[k];
+        }
+      }
+    }
+  };
+  void tv;
+
+  if (families.has('GaussianSmoothing')) {
+    const g = combos.get(smooth)!;
+    write('GaussianSmoothing', 1, (v, e) => { v[0] = g[e]; }, derivBox);
+  }
+  if (families.has('LaplacianOfGaussian')) {
+    const parts = axes.map((_, i) => combos.get(unit(i, '2'))!);
+    if (dims === 2) {
+      const [a, b] = parts;
+      write('LaplacianOfGaussian', 1, (v, e) => { v[0] = a[e] + b[e]; }, derivBox);
+    } else {
+      const [a, b, c] = parts;
+      write('LaplacianOfGaussian', 1, (v, e) => { v[0] = a[e] + b[e] + c[e]; }, derivBox);
+    }
+  }
+  if (families.has('GaussianGradientMagnitude')) {
+    const parts = axes.map((_, i) => combos.get(unit(i, '1'))!);
+    if (dims === 2) {
+      const [a, b] = parts;
+      write('GaussianGradientMagnitude', 1, (v, e) => { v[0] = Math.sqrt(a[e] * a[e] + b[e] * b[e]); }, derivBox);
+    } else {
+      const [a, b, c] = parts;
+      write('GaussianGradientMagnitude', 1, (v, e) => { v[0] = Math.sqrt(a[e] * a[e] + b[e] * b[e] + c[e] * c[e]); }, derivBox);
+    }
+  }
+  if (families.has('DifferenceOfGaussians')) {
+    const g = combos.get(smooth)!, d = combos.get(axes.map(() => 'd').join(''))!;
+    write('DifferenceOfGaussians', 1, (v, e) => { v[0] = g[e] - d[e]; }, derivBox);
+  }
+  if (families.has('StructureTensorEigenvalues')) {
+    const grads = axes.map((_, i) => combos.get(unit(i, '1'))!);
+    const n = boxVolume(derivBox);
+    const tensor: Float32Array[] = [];
+    let box = target;
+    for (let i = 0; i < dims; i++) {
+      for (let j = i; j < dims; j++) {
+        const product = scratch.get('st:product', n);
+        const gi = grads[i], gj = grads[j];
+        for (let e = 0; e < n; e++) product[e] = gi[e] * gj[e];
+        const smoothed = separable(product, derivBox, axes, axes.map(() => plan.outer!), target, derivBox, image, scratch, 'st:pass');
+        const kept = scratch.get(`st:${i}${j}`, tv);
+        kept.set(smoothed.data);
+        tensor.push(kept);
+        box = smoothed.box;
+      }
+    }
+    if (dims === 2) {
+      const [txx, txy, tyy] = tensor;
+      write('StructureTensorEigenvalues', 2, (v, e) => symmetricEigenvalues2(txx[e], txy[e], tyy[e], v), box);
+    } else {
+      const [txx, txy, txz, tyy, tyz, tzz] = tensor;
+      write('StructureTensorEigenvalues', 3, (v, e) => symmetricEigenvalues3(txx[e], txy[e], txz[e], tyy[e], tyz[e], tzz[e], v), box);
+    }
+  }
+  if (families.has('HessianOfGaussianEigenvalues')) {
+    if (dims === 2) {
+      const hxx = combos.get('20')!, hxy = combos.get('11')!, hyy = combos.get('02')!;
+      write('HessianOfGaussianEigenvalues', 2, (v, e) => symmetricEigenvalues2(hxx[e], hxy[e], hyy[e], v), derivBox);
+    } else {
+      const hxx = combos.get('200')!, hxy = combos.get('110')!, hxz = combos.get('101')!;
+      const hyy = combos.get('020')!, hyz = combos.get('011')!, hzz = combos.get('002')!;
+      write('HessianOfGaussianEigenvalues', 3, (v, e) => symmetricEigenvalues3(hxx[e], hxy[e], hxz[e], hyy[e], hyz[e], hzz[e], v), derivBox);
+    }
+  }
+}
+
+/** Ids of the families, re-exported for callers that only import the engine. */
+export { FEATURE_IDS };

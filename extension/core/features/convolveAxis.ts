@@ -1,0 +1,158 @@
+/**
+ * One separable 1-D convolution pass along z, y or x over a sub-volume, with vigra's
+ * BORDER_TREATMENT_REFLECT at the image edges (mirror without repeating the edge pixel:
+ * … c b | a b c …, numpy.pad 'reflect').
+ *
+ * The pass is "valid" inside the source box: every result pixel is computed from source pixels
+ * that exist (directly, or mirrored at a true image edge), never from padding at a block edge.
+ * So a block computed from a large-enough source box equals the whole-image result bit for bit:
+ * each result pixel sees the same inputs in the same arithmetic order wherever the block lies.
+ */
+import type { Box, VolumeShape } from './box';
+import type { Kernel1D } from './gaussianKernel';
+
+/** Axis index: 0 = z (slices), 1 = y (rows), 2 = x (columns). */
+export type Axis = 0 | 1 | 2;
+
+/** Mirror index i into [0, n) (reflect without repeating the edge); requires |overshoot| < n. */
+function mirror(i: number, n: number): number {
+  return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i;
+}
+
+let lineBuffer = new Float64Array(4096);
+let offsetBuffer = new Int32Array(256);
+
+/**
+ * Convolves `source` (covering `sourceBox`) along `axis` with `kernel` and writes the pixels of
+ * `resultBox` into `result` (layout [z][y][x] of `resultBox`).
+ *
+ * Requirements (checked): `resultBox` lies inside `sourceBox` on the two other axes, and along
+ * `axis` the source covers every tap after mirroring at the image edge (i.e. the result box grown by
+ * the kernel radius, clipped to the image). The kernel radius must be < the image length along
+ * `axis` (vigra's "kernel longer than line").
+ *
+ * Arithmetic: float64 accumulation, symmetric taps folded (k·(a+b) / k·(a−b)), rounded to float32.
+ */
+export function convolveAxis(
+  source: Float32Array, sourceBox: Box, axis: Axis, kernel: Kernel1D,
+  result: Float32Array, resultBox: Box, image: VolumeShape,
+): Float32Array {
+  const r = kernel.radius;
+  const n = axis === 0 ? image.z : axis === 1 ? image.y : image.x;
+  if (r >= n) throw new RangeError(`kernel radius ${r} is too long for an image axis of length ${n}`);
+  checkCoverage(sourceBox, resultBox, axis, r, n);
+  if (result.length < resultBox.nz * resultBox.ny * resultBox.nx) throw new RangeError('result array too small for its box');
+  if (axis === 2) convolveX(source, sourceBox, kernel, result, resultBox, n);
+  else convolveStrided(source, sourceBox, axis, kernel, result, resultBox, n);
+  return result;
+}
+
+function checkCoverage(s: Box, d: Box, axis: Axis, r: number, n: number): void {
+  const sLo = [s.z0, s.y0, s.x0], sN = [s.nz, s.ny, s.nx], dLo = [d.z0, d.y0, d.x0], dN = [d.nz, d.ny, d.nx];
+  for (let a = 0; a < 3; a++) {
+    let lo = dLo[a], hi = dLo[a] + dN[a];
+    if (a === axis) {
+      // Mirrored taps of the first/last result pixels.
+      lo = Math.max(0, lo - r);
+      hi = Math.min(n, hi + r);
+      if (dLo[a] - r < 0) hi = Math.max(hi, Math.min(n, r - dLo[a] + 1));
+      if (dLo[a] + dN[a] + r > n) lo = Math.min(lo, Math.max(0, 2 * (n - 1) - (dLo[a] + dN[a] - 1 + r)));
+    }
+    if (lo < sLo[a] || hi > sLo[a] + sN[a]) {
+      throw new RangeError(`convolveAxis: source box does not cover the result box along axis ${'zyx'[a]}`);
+    }
+  }
+}
+
+function convolveX(src: Float32Array, sb: Box, kernel: Kernel1D, dst: Float32Array, db: Box, n: number): void {
+  const r = kernel.radius, c = kernel.coefficients, odd = kernel.order === 1;
+  const nx = db.nx, len = nx + 2 * r;
+  if (lineBuffer.length < len) lineBuffer = new Float64Array(len * 2);
+  const line = lineBuffer;
+  const startX = db.x0 - r;
+  const direct = startX >= 0 && startX + len <= n;
+  const c0 = c[0], c1 = c[1], c2 = c[2], cr = c[r];
+  for (let z = 0; z < db.nz; z++) {
+    for (let y = 0; y < db.ny; y++) {
+      const srcRow = ((db.z0 + z - sb.z0) * sb.ny + (db.y0 + y - sb.y0)) * sb.nx - sb.x0;
+      if (direct) {
+        const base = srcRow + startX;
+        for (let i = 0; i < len; i++) line[i] = src[base + i];
+      } else {
+        for (let i = 0; i < len; i++) line[i] = src[srcRow + mirror(startX + i, n)];
+      }
+      let o = (z * db.ny + y) * nx;
+      if (odd) {
+        if (r === 1) {
+          for (let i = 0; i < nx; i++) dst[o++] = c0 * (line[i] - line[i + 2]);
+        } else if (r === 2) {
+          for (let i = 0; i < nx; i++) dst[o++] = c0 * (line[i] - line[i + 4]) + c1 * (line[i + 1] - line[i + 3]);
+        } else {
+          for (let i = 0; i < nx; i++) {
+            let s = 0;
+            for (let t = 0; t < r; t++) s += c[t] * (line[i + t] - line[i + 2 * r - t]);
+            dst[o++] = s;
+          }
+        }
+      } else if (r === 1) {
+        for (let i = 0; i < nx; i++) dst[o++] = c1 * line[i + 1] + c0 * (line[i] + line[i + 2]);
+      } else if (r === 2) {
+        for (let i = 0; i < nx; i++) dst[o++] = c2 * line[i + 2] + c0 * (line[i] + line[i + 4]) + c1 * (line[i + 1] + line[i + 3]);
+      } else {
+        for (let i = 0; i < nx; i++) {
+          let s = cr * line[i + r];
+          for (let t = 0; t < r; t++) s += c[t] * (line[i + t] + line[i + 2 * r - t]);
+          dst[o++] = s;
+        }
+      }
+    }
+  }
+}
+
+function convolveStrided(src: Float32Array, sb: Box, axis: 0 | 1, kernel: Kernel1D, dst: Float32Array, db: Box, n: number): void {
+  const r = kernel.radius, c = kernel.coefficients, odd = kernel.order === 1;
+  const taps = 2 * r + 1;
+  if (offsetBuffer.length < taps) offsetBuffer = new Int32Array(taps * 2);
+  const off = offsetBuffer;
+  const nx = db.nx;
+  const c0 = c[0], c1 = c[1], c2 = c[2], cr = c[r];
+  for (let z = 0; z < db.nz; z++) {
+    for (let y = 0; y < db.ny; y++) {
+      const iz = db.z0 + z, iy = db.y0 + y;
+      for (let t = 0; t < taps; t++) {
+        const zz = axis === 0 ? mirror(iz - r + t, n) : iz;
+        const yy = axis === 1 ? mirror(iy - r + t, n) : iy;
+        off[t] = ((zz - sb.z0) * sb.ny + (yy - sb.y0)) * sb.nx + (db.x0 - sb.x0);
+      }
+      let o = (z * db.ny + y) * nx;
+      if (odd) {
+        if (r === 1) {
+          const a = off[0], b = off[2];
+          for (let i = 0; i < nx; i++) dst[o++] = c0 * (src[a + i] - src[b + i]);
+        } else if (r === 2) {
+          const a0 = off[0], a1 = off[1], b1 = off[3], b0 = off[4];
+          for (let i = 0; i < nx; i++) dst[o++] = c0 * (src[a0 + i] - src[b0 + i]) + c1 * (src[a1 + i] - src[b1 + i]);
+        } else {
+          for (let i = 0; i < nx; i++) {
+            let s = 0;
+            for (let t = 0; t < r; t++) s += c[t] * (src[off[t] + i] - src[off[2 * r - t] + i]);
+            dst[o++] = s;
+          }
+        }
+      } else if (r === 1) {
+        const a = off[0], m = off[1], b = off[2];
+        for (let i = 0; i < nx; i++) dst[o++] = c1 * src[m + i] + c0 * (src[a + i] + src[b + i]);
+      } else if (r === 2) {
+        const a0 = off[0], a1 = off[1], m = off[2], b1 = off[3], b0 = off[4];
+        for (let i = 0; i < nx; i++) dst[o++] = c2 * src[m + i] + c0 * (src[a0 + i] + src[b0 + i]) + c1 * (src[a1 + i] + src[b1 + i]);
+      } else {
+        const m = off[r];
+        for (let i = 0; i < nx; i++) {
+          let s = cr * src[m + i];
+          for (let t = 0; t < r; t++) s += c[t] * (src[off[t] + i] + src[off[2 * r - t] + i]);
+          dst[o++] = s;
+        }
+      }
+    }
+  }
+}
