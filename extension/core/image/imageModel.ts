@@ -56,9 +56,38 @@ export interface ImageSource {
    * when given (length ≥ y*x) so callers can reuse buffers.
    */
   readPlaneFloat32(t: number, z: number, c: number, target?: Float32Array): Promise<Float32Array>;
+  /**
+   * Reads the rows `box.y0 ≤ row < box.y1`, columns `box.x0 ≤ column < box.x1` of one plane
+   * (row-major, `(y1-y0)*(x1-x0)` samples) in the file's sample type, touching only the
+   * strips/tiles that intersect the box. Throws {@link ImageError} for a box outside the plane.
+   */
+  readRegion(t: number, z: number, c: number, box: PlaneRegion): Promise<PixelArray>;
+  /** {@link readRegion} converted to float32, written into `target` when given (length ≥ box size). */
+  readRegionFloat32(t: number, z: number, c: number, box: PlaneRegion, target?: Float32Array): Promise<Float32Array>;
   /** Releases file handles. */
   close(): Promise<void>;
 }
+
+/** A rectangle of one plane: rows y0 ≤ row < y1, columns x0 ≤ column < x1 (end-exclusive). */
+export interface PlaneRegion {
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+}
+
+/** Options for opening an image. */
+export interface ImageOpenOptions {
+  /**
+   * Largest single allocation a read may make: one whole plane converted to float32
+   * (`y*x*4` bytes) must fit, else opening fails with an {@link ImageError}. The image as a whole
+   * may be larger (planes are read lazily). @default {@link DEFAULT_MEMORY_LIMIT_BYTES} (4 GiB)
+   */
+  memoryLimitBytes?: number;
+}
+
+/** Default {@link ImageOpenOptions.memoryLimitBytes}: 4 GiB. */
+export const DEFAULT_MEMORY_LIMIT_BYTES = 4 * 1024 ** 3;
 
 /** Thrown for every unreadable image: names the file and the reason in one sentence. */
 export class ImageError extends Error {

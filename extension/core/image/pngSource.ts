@@ -1,0 +1,68 @@
+import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
+import { DEFAULT_MEMORY_LIMIT_BYTES, ImageError, type ImageOpenOptions, type ImageSource, type PixelArray } from './imageModel';
+import { memoryImageSource } from './memoryImageSource';
+
+const COLOR_TYPES: Record<number, string> = { 0: 'gray', 2: 'rgb', 3: 'palette', 4: 'gray+alpha', 6: 'rgba' };
+
+/**
+ * Decodes a PNG (1/2/4/8/16-bit gray, gray+alpha, RGB, RGBA; palette → RGB(A)) into planes, one
+ * channel per sample. Sub-byte gray samples are unpacked to uint8 raw values (0/1 for 1-bit).
+ * The IHDR size is checked against the memory limit before decoding.
+ */
+export function openPng(bytes: Uint8Array, name: string, options: ImageOpenOptions = {}): ImageSource {
+  const fail = (reason: string): never => { throw new ImageError(name, reason); };
+  if (bytes.length < 33) fail('truncated PNG (no complete IHDR chunk)');
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const width = v.getUint32(16);
+  const height = v.getUint32(20);
+  const depth = bytes[24];
+  const colorType = bytes[25];
+  if (width === 0 || height === 0) fail(`image has zero size (${width}×${height})`);
+  if (!COLOR_TYPES[colorType]) fail(`invalid PNG colour type ${colorType}`);
+  const samples = { 0: 1, 2: 3, 3: 4, 4: 2, 6: 4 }[colorType] ?? 4;
+  const limit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
+  const decodedBytes = width * height * samples * Math.max(1, depth / 8);
+  if (width * height * 4 > limit || decodedBytes > limit) {
+    fail(`a ${width}×${height} PNG needs ${((width * height * 4) / 2 ** 20).toFixed(0)} MiB per plane as float32, over the memory limit of ${(limit / 2 ** 20).toFixed(0)} MiB`);
+  }
+  let png: ReturnType<typeof decodePng>;
+  try {
+    png = decodePng(bytes);
+  } catch (error) {
+    return fail(`corrupt or truncated PNG: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let data: Uint8Array | Uint16Array | Uint8ClampedArray = png.data;
+  let channels = png.channels;
+  let bitDepth: number = png.depth;
+  if (png.palette) {
+    data = convertIndexedToRgb(png);
+    channels = data.length / (width * height);
+    bitDepth = 8;
+  } else if (bitDepth < 8) {
+    const rowSamples = width * channels;
+    const rowBytes = Math.ceil(rowSamples * bitDepth / 8);
+    const mask = (1 << bitDepth) - 1;
+    const out = new Uint8Array(rowSamples * height);
+    for (let r = 0; r < height; r++) {
+      for (let s = 0; s < rowSamples; s++) {
+        const bit = s * bitDepth;
+        out[r * rowSamples + s] = (data[r * rowBytes + (bit >> 3)] >> (8 - bitDepth - (bit & 7))) & mask;
+      }
+    }
+    data = out;
+    bitDepth = 8;
+  }
+  const n = width * height;
+  if (data.length < n * channels) fail(`truncated PNG: ${data.length} samples decoded, ${n * channels} expected`);
+  const planes: PixelArray[] = [];
+  for (let c = 0; c < channels; c++) {
+    const plane = bitDepth === 16 ? new Uint16Array(n) : new Uint8Array(n);
+    for (let i = 0, j = c; i < n; i++, j += channels) plane[i] = data[j];
+    planes.push(plane);
+  }
+  return memoryImageSource({
+    name, format: 'png', shape: { t: 1, z: 1, c: channels, y: height, x: width },
+    axes: channels > 1 ? 'CYX' : 'YX', dtype: bitDepth === 16 ? 'uint16' : 'uint8', pages: 1, compression: 'png',
+    metadata: { colorType: COLOR_TYPES[colorType], bitDepth: depth, palette: Boolean(png.palette) },
+  }, planes);
+}

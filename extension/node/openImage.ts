@@ -1,0 +1,32 @@
+/**
+ * Node entry points for opening images: files by path (read by offset, never whole unless the
+ * format needs it) and bytes already in memory. Both use node:zlib for deflate.
+ */
+import { basename } from 'node:path';
+import { memoryByteSource } from '../core/image/byteSource';
+import { ImageError, type ImageOpenOptions, type ImageSource } from '../core/image/imageModel';
+import { openImageSource } from '../core/image/openImageSource';
+import { openFileByteSource } from './fileByteSource';
+import { nodeCodecs } from './nodeCodecs';
+
+/**
+ * Opens a TIFF, PNG or JPEG file (format from its magic bytes). TIFF pixels are read lazily by
+ * offset; PNG/JPEG are decoded on open. Fails with one {@link ImageError} naming the file.
+ * Call `close()` on the result when done.
+ */
+export async function openImage(path: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
+  let source;
+  try {
+    source = await openFileByteSource(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new ImageError(path, reason);
+  }
+  return openImageSource(source, path, options, nodeCodecs);
+}
+
+/** Opens an image from bytes in memory; `name` is used in error messages. */
+export function openImageBytes(bytes: Uint8Array, name: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
+  return openImageSource(memoryByteSource(bytes), name || basename(name), options, nodeCodecs);
+}
