@@ -45,8 +45,13 @@ export function trainForest(X: Float32Array, y: Uint8Array, nFeatures: number, o
   return trainForestOnSet(set, settings, opts.treeRange ?? [0, settings.nTrees]);
 }
 
-/** {@link trainForest} on an already prepared training set (lets one worker reuse the preparation). */
-export function trainForestOnSet(set: TrainingSet, settings: ForestSettings, treeRange: [number, number]): Forest {
+/**
+ * {@link trainForest} on an already prepared training set.
+ * @param afterTree called after each tree with its index; may throw to abort (cancellation) or report progress
+ */
+export function trainForestOnSet(
+  set: TrainingSet, settings: ForestSettings, treeRange: [number, number], afterTree?: (treeIndex: number) => void,
+): Forest {
   const [first, last] = treeRange;
   if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last > settings.nTrees || first > last) {
     throw new ForestTrainingError(`tree range [${first}, ${last}) is not within [0, ${settings.nTrees})`);
@@ -75,6 +80,7 @@ export function trainForestOnSet(set: TrainingSet, settings: ForestSettings, tre
       const leaf = ~child;
       for (let k = 0; k < K; k++) votes[i * K + k] += Math.round(leafValues[leaf * K + k] * OOB_VOTE_SCALE);
     }
+    afterTree?.(t);
   }
   const forest: Forest = {
     nFeatures: F,

@@ -1,0 +1,99 @@
+/**
+ * Random forest jobs run by compute workers (issue #4). Used through extension/workers/parallelForest.ts.
+ *
+ * - `forest/train`: trains the trees `options.treeRange` of a forest; returns the serialized part and
+ *   its fixed-point out-of-bag votes (both transferred), merged on the host by `mergeForests`.
+ * - `forest/predict`: predicts a pixel range with a forest given as serialized bytes (normally in a
+ *   SharedArrayBuffer, so every job sees the same bytes without copying); the deserialized forest is
+ *   cached per `modelKey`, so a worker parses a model once, not once per block.
+ */
+import {
+  type Forest, type ForestOptions, deserializeForest, predictProbabilities, prepareTrainingSet, resolveForestSettings,
+  serializeForest, trainForestOnSet,
+} from '../../core/forest/index';
+import type { JobContext, JobHandler, JobOutput } from '../workerProtocol';
+
+/** Payload of `forest/train`. */
+export interface ForestTrainPayload {
+  /** Row-major nSamples×nFeatures (SharedArrayBuffer-backed or transferred). */
+  X: Float32Array;
+  /** Labels 1..K. */
+  y: Uint8Array;
+  nFeatures: number;
+  /** Options including the `treeRange` this job trains. */
+  options: ForestOptions;
+}
+
+/** Result of `forest/train`. */
+export interface ForestTrainResult {
+  /** serializeForest() of the part. */
+  model: Uint8Array;
+  /** The part's out-of-bag votes (see Forest.oobVotes). */
+  oobVotes: Float64Array;
+}
+
+/** Payload of `forest/predict`. */
+export interface ForestPredictPayload {
+  /** Identifies the model for the worker-side cache (unique per forest in the host process). */
+  modelKey: string;
+  /** serializeForest() bytes (SharedArrayBuffer-backed: not copied per job). */
+  model: Uint8Array;
+  /** Channel-major [feature][pixel] features, `nFeatures × nPixels`. */
+  features: Float32Array;
+  nPixels: number;
+  /** Pixel range [start, end) to compute. */
+  range: [number, number];
+  /**
+   * Class-major output `nClasses × nPixels` in a SharedArrayBuffer, written in place; when absent the
+   * job returns a new transferred array holding the whole `nClasses × nPixels` output.
+   */
+  out?: Float32Array;
+}
+
+/** Pixels predicted between two cancellation checks. */
+const PREDICT_CHUNK = 32768;
+/** Models kept parsed per worker (the current one and the previous, e.g. while retraining). */
+const MODEL_CACHE_SIZE = 2;
+const modelCache = new Map<string, Forest>();
+
+function cachedModel(key: string, bytes: Uint8Array): Forest {
+  let forest = modelCache.get(key);
+  if (forest) {
+    modelCache.delete(key); // re-insert as most recent
+  } else {
+    forest = deserializeForest(bytes);
+    while (modelCache.size >= MODEL_CACHE_SIZE) modelCache.delete(modelCache.keys().next().value!);
+  }
+  modelCache.set(key, forest);
+  return forest;
+}
+
+function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
+  const { X, y, nFeatures, options } = payload;
+  const settings = resolveForestSettings(nFeatures, options);
+  context.throwIfCancelled();
+  const set = prepareTrainingSet(X, y, nFeatures, options.nClasses);
+  const part = trainForestOnSet(set, settings, options.treeRange ?? [0, settings.nTrees], () => context.throwIfCancelled());
+  const model = serializeForest(part);
+  const oobVotes = part.oobVotes!;
+  const result: ForestTrainResult = { model, oobVotes };
+  return { result, transfer: [model.buffer as ArrayBuffer, oobVotes.buffer as ArrayBuffer] };
+}
+
+function predict(payload: ForestPredictPayload, context: JobContext): JobOutput {
+  const { modelKey, model, features, nPixels, range } = payload;
+  const forest = cachedModel(modelKey, model);
+  const out = payload.out ?? new Float32Array(forest.nClasses * nPixels);
+  for (let start = range[0]; start < range[1]; start += PREDICT_CHUNK) {
+    context.throwIfCancelled();
+    predictProbabilities(forest, features, nPixels, out, [start, Math.min(range[1], start + PREDICT_CHUNK)]);
+  }
+  if (payload.out) return { result: {} };
+  return { result: { out }, transfer: [out.buffer as ArrayBuffer] };
+}
+
+/** Forest job handlers by type. */
+export const FOREST_JOBS: Record<string, JobHandler> = {
+  'forest/train': train,
+  'forest/predict': predict,
+};

@@ -1,0 +1,127 @@
+/**
+ * Random forest training and prediction spread over the {@link WorkerPool} (issue #4).
+ *
+ * Training: the tree indices are split into one contiguous range per worker; every tree depends only on
+ * `(seed, index)`, so the merged forest is byte-identical to a single-threaded `trainForest` whatever
+ * the pool size. Prediction: pixels are split into blocks, each predicted by a worker; with
+ * SharedArrayBuffer-backed features and output nothing is copied, otherwise each block's features are
+ * copied into a transferred buffer and its result copied back.
+ */
+import {
+  type Forest, type ForestOptions, deserializeForest, mergeForests, resolveForestSettings, serializeForest,
+  validateTrainingData,
+} from '../core/forest/index';
+import type { ForestPredictPayload, ForestTrainPayload, ForestTrainResult } from './jobs/forestJobs';
+import type { WorkerPool } from './workerPool';
+
+/** Options of {@link trainForestParallel}. */
+export interface ParallelTrainOptions extends Omit<ForestOptions, 'treeRange'> {
+  /** Number of jobs to split the trees into. @default pool.size */
+  parts?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link predictProbabilitiesParallel}. */
+export interface ParallelPredictOptions {
+  /** Class-major output `[class][pixel]`; allocated (SharedArrayBuffer-backed) when absent. */
+  out?: Float32Array;
+  /** Pixels per job. @default max(16384, ceil(nPixels / (4·pool.size))) */
+  blockPixels?: number;
+  signal?: AbortSignal;
+  /** Job priority in the pool (e.g. higher for the visible tile). @default 0 */
+  priority?: number;
+}
+
+/** Copies an array into a SharedArrayBuffer unless it already lives in one (so all workers share it). */
+export function toShared<T extends Float32Array | Uint8Array>(array: T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
+  const Ctor = array.constructor as { new (buffer: SharedArrayBuffer, offset: number, length: number): T };
+  const shared = new Ctor(new SharedArrayBuffer(array.byteLength), 0, array.length);
+  shared.set(array as never);
+  return shared;
+}
+
+/**
+ * Trains a forest on the pool (see module docs); same arguments and result as `trainForest`.
+ * Bad data is rejected on the host before any job starts (ForestTrainingError).
+ *
+ * @example
+ * const forest = await trainForestParallel(pool, X, y, 49, { nClasses: 2, nTrees: 100, seed: 0 });
+ */
+export async function trainForestParallel(
+  pool: WorkerPool, X: Float32Array, y: Uint8Array, nFeatures: number, opts: ParallelTrainOptions,
+): Promise<Forest> {
+  const settings = resolveForestSettings(nFeatures, opts);
+  validateTrainingData(X, y, nFeatures, opts.nClasses);
+  const parts = Math.max(1, Math.min(settings.nTrees, Math.floor(opts.parts ?? pool.size)));
+  const sharedX = toShared(X);
+  const sharedY = toShared(y);
+  const { signal, parts: _parts, ...forestOptions } = opts;
+  const jobs: Promise<ForestTrainResult>[] = [];
+  for (let p = 0; p < parts; p++) {
+    const treeRange: [number, number] = [Math.floor((p * settings.nTrees) / parts), Math.floor(((p + 1) * settings.nTrees) / parts)];
+    const payload: ForestTrainPayload = { X: sharedX, y: sharedY, nFeatures, options: { ...forestOptions, treeRange } };
+    jobs.push(pool.run<ForestTrainResult>('forest/train', payload, [], signal));
+  }
+  const results = await Promise.all(jobs);
+  const forests = results.map((r) => {
+    const part = deserializeForest(r.model, 'forest part from a worker');
+    part.oobVotes = r.oobVotes;
+    return part;
+  });
+  const merged = mergeForests(forests, y);
+  merged.oobVotes = undefined;
+  return merged;
+}
+
+/** Serialized bytes of each forest in a SharedArrayBuffer, with a process-unique key for worker caches. */
+const sharedModels = new WeakMap<Forest, { key: string; bytes: Uint8Array }>();
+let modelCounter = 0;
+
+function sharedModel(forest: Forest): { key: string; bytes: Uint8Array } {
+  let entry = sharedModels.get(forest);
+  if (!entry) {
+    entry = { key: `forest-${process.pid}-${++modelCounter}`, bytes: toShared(serializeForest(forest)) };
+    sharedModels.set(forest, entry);
+  }
+  return entry;
+}
+
+/**
+ * Per-class probabilities on the pool; same layout and values as `predictProbabilities`
+ * (features channel-major `[feature][pixel]`, output class-major `[class][pixel]`).
+ * Note: a forest must not be mutated after its first parallel prediction (its bytes are cached).
+ */
+export async function predictProbabilitiesParallel(
+  pool: WorkerPool, forest: Forest, features: Float32Array, nPixels: number, options: ParallelPredictOptions = {},
+): Promise<Float32Array> {
+  const F = forest.nFeatures;
+  const K = forest.nClasses;
+  if (features.length !== F * nPixels) {
+    throw new RangeError(`feature array has ${features.length} values, expected ${F} features × ${nPixels} pixels = ${F * nPixels}`);
+  }
+  const out = options.out ?? new Float32Array(new SharedArrayBuffer(4 * K * nPixels));
+  if (out.length !== K * nPixels) throw new RangeError(`output has ${out.length} values, expected ${K} × ${nPixels}`);
+  const { key, bytes } = sharedModel(forest);
+  const block = Math.max(1, Math.floor(options.blockPixels ?? Math.max(16384, Math.ceil(nPixels / (4 * pool.size)))));
+  const shared = features.buffer instanceof SharedArrayBuffer && out.buffer instanceof SharedArrayBuffer;
+  const jobs: Promise<unknown>[] = [];
+  for (let start = 0; start < nPixels; start += block) {
+    const end = Math.min(nPixels, start + block);
+    if (shared) {
+      const payload: ForestPredictPayload = { modelKey: key, model: bytes, features, nPixels, range: [start, end], out };
+      jobs.push(pool.run('forest/predict', payload, [], options.signal, options.priority ?? 0));
+    } else {
+      const n = end - start;
+      const blockFeatures = new Float32Array(F * n);
+      for (let f = 0; f < F; f++) blockFeatures.set(features.subarray(f * nPixels + start, f * nPixels + end), f * n);
+      const payload: ForestPredictPayload = { modelKey: key, model: bytes, features: blockFeatures, nPixels: n, range: [0, n] };
+      jobs.push(pool.run<{ out: Float32Array }>('forest/predict', payload, [blockFeatures.buffer], options.signal, options.priority ?? 0)
+        .then(({ out: blockOut }) => {
+          for (let k = 0; k < K; k++) out.set(blockOut.subarray(k * n, (k + 1) * n), k * nPixels + start);
+        }));
+    }
+  }
+  await Promise.all(jobs);
+  return out;
+}
