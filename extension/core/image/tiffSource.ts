@@ -144,7 +144,7 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
     throw new ImageError(name, `${prefix}${message}`);
   };
   const cached = new CachedByteSource(source);
-  const structure: TiffStructure = await walkTiffIfds(cached).catch(wrap('corrupt TIFF: '));
+  const structure: TiffStructure = await walkTiffIfds(cached).catch(wrap('truncated or corrupt TIFF: '));
   const { littleEndian, bigTiff, ifds } = structure;
 
   // geotiff sees the file through our cached source; reads past the end come back short, and the
