@@ -89,6 +89,10 @@ export function encodePlane(plane: Uint8Array, width: number, height: number): s
  * @throws LabelRleError whose `path` is `[lineIndex]`
  */
 export function decodePlane(lines: unknown, plane: Uint8Array, width: number, height: number): void {
+  decodeRows(lines, width, height, (row) => plane.subarray(row * width, (row + 1) * width));
+}
+
+function decodeRows(lines: unknown, width: number, height: number, rowTarget: (row: number) => Uint8Array): void {
   if (!Array.isArray(lines)) throw new LabelRleError([], 'a label plane must be an array of row strings');
   let previousRow = -1;
   for (let i = 0; i < lines.length; i++) {
@@ -105,7 +109,7 @@ export function decodePlane(lines: unknown, plane: Uint8Array, width: number, he
     if (row <= previousRow) throw new LabelRleError([i], `label row ${row} is out of order or repeated`);
     previousRow = row;
     try {
-      decodeRowRuns(match[2], plane.subarray(row * width, (row + 1) * width));
+      decodeRowRuns(match[2], rowTarget(row));
     } catch (error) {
       if (error instanceof LabelRleError) throw new LabelRleError([i], `row ${row}: ${error.reason}`);
       throw error;
@@ -148,7 +152,22 @@ export function encodeLabels(volume: LabelVolume): EncodedLabels {
  */
 export function decodeLabels(encoded: unknown, shape: LabelShape): LabelVolume {
   const volume = new LabelVolume(shape);
-  if (encoded === undefined || encoded === null) return volume;
+  forEachPlane(encoded, shape, (t, z, lines) => decodePlane(lines, volume.plane(t, z), shape.x, shape.y));
+  return volume;
+}
+
+/**
+ * Checks encoded labels against an image shape without allocating the label volume (one row of scratch),
+ * so a project of a huge image can be validated cheaply.
+ * @throws LabelRleError with path `[planeKey, lineIndex?]`
+ */
+export function validateLabels(encoded: unknown, shape: LabelShape): void {
+  const scratch = new Uint8Array(shape.x);
+  forEachPlane(encoded, shape, (_t, _z, lines) => decodeRows(lines, shape.x, shape.y, () => scratch.fill(0)));
+}
+
+function forEachPlane(encoded: unknown, shape: LabelShape, visit: (t: number, z: number, lines: unknown) => void): void {
+  if (encoded === undefined || encoded === null) return;
   if (typeof encoded !== 'object' || Array.isArray(encoded)) {
     throw new LabelRleError([], 'labels of an image must be an object of planes ("t0z0": [rows…])');
   }
@@ -159,13 +178,12 @@ export function decodeLabels(encoded: unknown, shape: LabelShape): LabelVolume {
       throw new LabelRleError([key], `plane ${key} is outside the image (t<${shape.t}, z<${shape.z})`);
     }
     try {
-      decodePlane(lines, volume.plane(tz.t, tz.z), shape.x, shape.y);
+      visit(tz.t, tz.z, lines);
     } catch (error) {
       if (error instanceof LabelRleError) throw new LabelRleError([key, ...error.path], error.reason);
       throw error;
     }
   }
-  return volume;
 }
 
 function truncate(text: string): string {
