@@ -1,0 +1,119 @@
+/**
+ * Labels of the image as the webview knows them: one uint8 plane per (t, z) (class ids, 0 = none) from
+ * `labels/plane` and `labels/patch`, drawn into an image-resolution canvas for the current plane in class
+ * colours. Strokes in progress are drawn straight into that canvas as a local preview; the host's patch
+ * for the stroke then repaints the area from the authoritative labels.
+ */
+import type { LabelsPatchMessage, LabelsPlaneMessage, PixelBox } from '../../extension/protocol';
+import { applyPatch, renderLabels } from './overlays';
+import { clipBox, unionBox, type StrokeMask } from './stroke';
+import { toArrayBuffer } from '../rpc';
+
+const key = (t: number, z: number): string => `${t}/${z}`;
+
+export class LabelLayer {
+  readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly planes = new Map<string, Uint8Array>();
+  private readonly requested = new Set<string>();
+  private palette: Uint8Array = new Uint8Array(256 * 4);
+  private t = 0;
+  private z = 0;
+  /** Boxes of strokes sent but not yet answered by a patch (oldest first). */
+  private pending: PixelBox[] = [];
+
+  constructor(private readonly width: number, private readonly height: number) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.width = width;
+    this.canvas.height = height;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) throw new Error('Canvas 2D is not available');
+    this.ctx = ctx;
+  }
+
+  /** Switches to plane (t, z); returns true if its labels must be requested from the host. */
+  setPlane(t: number, z: number): boolean {
+    this.t = t; this.z = z;
+    this.pending = [];
+    this.redraw({ column: 0, row: 0, width: this.width, height: this.height });
+    const k = key(t, z);
+    if (this.planes.has(k) || this.requested.has(k)) return false;
+    this.requested.add(k);
+    return true;
+  }
+
+  setPalette(palette: Uint8Array): void {
+    this.palette = palette;
+    this.redraw({ column: 0, row: 0, width: this.width, height: this.height });
+  }
+
+  /** Whole plane from the host. */
+  onPlane(msg: LabelsPlaneMessage): void {
+    if (msg.width !== this.width || msg.height !== this.height) throw new Error(`label plane is ${msg.width}×${msg.height}, image is ${this.width}×${this.height}`);
+    const data = new Uint8Array(toArrayBuffer(msg.data), 0, this.width * this.height);
+    const k = key(msg.t, msg.z);
+    this.requested.delete(k);
+    this.planes.set(k, data);
+    if (msg.t === this.t && msg.z === this.z) this.redraw({ column: 0, row: 0, width: this.width, height: this.height });
+  }
+
+  /** A changed part of a plane; replaces the oldest pending stroke preview of the current plane. */
+  onPatch(msg: LabelsPatchMessage): void {
+    const box = clipBox(msg.box, this.width, this.height);
+    if (box.width !== msg.box.width || box.height !== msg.box.height) throw new Error('label patch outside the image');
+    const k = key(msg.t, msg.z);
+    let plane = this.planes.get(k);
+    if (!plane) {
+      plane = new Uint8Array(this.width * this.height);
+      this.planes.set(k, plane);
+    }
+    applyPatch(plane, this.width, box, new Uint8Array(toArrayBuffer(msg.data), 0, box.width * box.height));
+    if (msg.t === this.t && msg.z === this.z) {
+      const stroke = this.pending.shift();
+      this.redraw(stroke ? unionBox(box, stroke) : box);
+    }
+  }
+
+  /** Draws a stroke preview (class colour, or transparent for the eraser) into the canvas. */
+  preview(stroke: StrokeMask, classId: number): void {
+    const { box, mask } = stroke;
+    if (box.width === 0 || box.height === 0) return;
+    const img = this.ctx.getImageData(box.column, box.row, box.width, box.height);
+    const p = classId * 4;
+    const [r, g, b, a] = classId === 0 ? [0, 0, 0, 0] : [this.palette[p], this.palette[p + 1], this.palette[p + 2], this.palette[p + 3]];
+    for (let i = 0; i < mask.length; i++) {
+      if (!mask[i]) continue;
+      img.data[i * 4] = r; img.data[i * 4 + 1] = g; img.data[i * 4 + 2] = b; img.data[i * 4 + 3] = a;
+    }
+    this.ctx.putImageData(img, box.column, box.row);
+  }
+
+  /** Remembers the box of a stroke sent to the host (its preview is replaced by the answering patch). */
+  strokeSent(box: PixelBox): void {
+    if (box.width > 0 && box.height > 0) this.pending.push(box);
+  }
+
+  /** Drops all previews (the host reported an error, so some strokes will never be answered). */
+  dropPreviews(): void {
+    const boxes = this.pending;
+    this.pending = [];
+    for (const b of boxes) this.redraw(b);
+  }
+
+  /** Class id at a pixel of the current plane (0 when unknown). */
+  labelAt(column: number, row: number): number {
+    const plane = this.planes.get(key(this.t, this.z));
+    if (!plane || column < 0 || row < 0 || column >= this.width || row >= this.height) return 0;
+    return plane[row * this.width + column];
+  }
+
+  private redraw(box: PixelBox): void {
+    const b = clipBox(box, this.width, this.height);
+    if (b.width === 0 || b.height === 0) return;
+    const plane = this.planes.get(key(this.t, this.z));
+    if (!plane) { this.ctx.clearRect(b.column, b.row, b.width, b.height); return; }
+    const img = new ImageData(b.width, b.height);
+    renderLabels(plane, this.width, b, this.palette, img.data);
+    this.ctx.putImageData(img, b.column, b.row);
+  }
+}

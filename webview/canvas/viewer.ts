@@ -1,0 +1,309 @@
+/**
+ * The image canvas: owns `#image-canvas` (image + labels + overlays, composited each frame) and a
+ * pointer-transparent cursor canvas above it for the brush outline (kept off `#image-canvas` so pixel
+ * read-back in tests never sees the cursor). Handles wheel zoom around the cursor, drag to pan
+ * (middle/right button, space+drag, or plain drag with the pan tool) and forwards brush strokes in image
+ * coordinates. Mouse positions use `offsetX/offsetY` (relative to the canvas padding box).
+ */
+import {
+  type ViewTransform, fitTransform, oneToOneTransform, zoomAt, panBy, wheelZoomFactor, screenToImage,
+  constrainTransform, boxTransform, imageToScreen,
+} from './viewTransform';
+import type { PixelBox } from '../../extension/protocol';
+import type { Tool } from '../viewState';
+
+/** One image-resolution layer drawn through the view transform. */
+export interface Layer {
+  source: CanvasImageSource;
+  opacity: number;
+}
+
+/** Callbacks of the viewer. */
+export interface ViewerHandlers {
+  layers(): Layer[];
+  onViewChanged(): void;
+  onHover(point: { x: number; y: number } | null): void;
+  onStrokeStart(x: number, y: number): void;
+  onStrokeMove(x: number, y: number): void;
+  onStrokeEnd(): void;
+}
+
+export class Viewer {
+  readonly element: HTMLDivElement;
+  readonly canvas: HTMLCanvasElement;
+  private readonly cursorCanvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly cursorCtx: CanvasRenderingContext2D;
+  view: ViewTransform = { scale: 1, offsetX: 0, offsetY: 0 };
+  cssWidth = 0;
+  cssHeight = 0;
+  imageWidth = 1;
+  imageHeight = 1;
+  tool: Tool = 'brush';
+  brushSize = 5;
+  brushColor = '#ffffff';
+  paintingEnabled = true;
+  private hasView = false;
+  private pendingView: ViewTransform | undefined;
+  private frame = 0;
+  private spaceDown = false;
+  private drag: { kind: 'pan' | 'stroke'; pointerId: number; lastX: number; lastY: number } | undefined;
+  private hover: { sx: number; sy: number } | undefined;
+
+  constructor(private readonly handlers: ViewerHandlers) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.id = 'image-canvas';
+    this.canvas.tabIndex = 0;
+    this.canvas.setAttribute('aria-label', 'Image');
+    this.cursorCanvas = document.createElement('canvas');
+    this.cursorCanvas.className = 'cursor-canvas';
+    this.cursorCanvas.setAttribute('aria-hidden', 'true');
+    this.element = document.createElement('div');
+    this.element.className = 'viewer';
+    this.element.append(this.canvas, this.cursorCanvas);
+    const ctx = this.canvas.getContext('2d');
+    const cursorCtx = this.cursorCanvas.getContext('2d');
+    if (!ctx || !cursorCtx) throw new Error('Canvas 2D is not available');
+    this.ctx = ctx;
+    this.cursorCtx = cursorCtx;
+    new ResizeObserver(() => this.resize()).observe(this.element);
+    this.bindEvents();
+    this.updateCursorClass();
+  }
+
+  /** Sets the image size; the first call with a size fits (or applies a restored view). */
+  setImageSize(width: number, height: number, restored?: ViewTransform): void {
+    this.imageWidth = width;
+    this.imageHeight = height;
+    if (restored) this.pendingView = restored;
+    this.ensureView();
+  }
+
+  /** Zoom/pan to fit the whole image. */
+  fit(): void {
+    if (this.cssWidth === 0) { this.hasView = false; this.pendingView = undefined; return; }
+    this.setView(fitTransform(this.cssWidth, this.cssHeight, this.imageWidth, this.imageHeight, 12));
+  }
+
+  /** One image pixel = one CSS pixel. */
+  oneToOne(): void {
+    this.setView(oneToOneTransform(this.view, this.cssWidth, this.cssHeight));
+  }
+
+  /** Zooms by a factor around the viewport centre. */
+  zoomBy(factor: number): void {
+    this.setView(zoomAt(this.view, this.cssWidth / 2, this.cssHeight / 2, factor));
+  }
+
+  /** Centres and zooms on a box of the image. */
+  showBox(box: PixelBox): void {
+    if (this.cssWidth === 0) return;
+    this.setView(boxTransform(box, this.cssWidth, this.cssHeight));
+  }
+
+  setView(view: ViewTransform): void {
+    this.view = constrainTransform(view, this.cssWidth, this.cssHeight, this.imageWidth, this.imageHeight);
+    this.hasView = true;
+    this.invalidate();
+    this.handlers.onViewChanged();
+  }
+
+  /** Schedules a redraw on the next animation frame. */
+  invalidate(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.draw(); });
+  }
+
+  /** Redraws immediately (used before reporting "ready"). */
+  drawNow(): void {
+    if (this.frame) { cancelAnimationFrame(this.frame); this.frame = 0; }
+    this.draw();
+  }
+
+  /** Marks the space key state (space+drag pans). */
+  setSpaceDown(down: boolean): void {
+    this.spaceDown = down;
+    this.updateCursorClass();
+  }
+
+  setTool(tool: Tool): void {
+    this.tool = tool;
+    this.updateCursorClass();
+    this.drawCursor();
+  }
+
+  setBrush(size: number, color: string): void {
+    this.brushSize = size;
+    this.brushColor = color;
+    this.drawCursor();
+  }
+
+  private ensureView(): void {
+    if (this.hasView || this.cssWidth === 0) return;
+    if (this.pendingView) {
+      const v = this.pendingView;
+      this.pendingView = undefined;
+      this.setView(v);
+    } else {
+      this.fit();
+    }
+  }
+
+  private resize(): void {
+    const rect = this.element.getBoundingClientRect();
+    const w = Math.max(1, Math.floor(rect.width));
+    const h = Math.max(1, Math.floor(rect.height));
+    if (w === this.cssWidth && h === this.cssHeight) return;
+    const had = this.cssWidth > 0;
+    // Keep the image point at the centre where it was.
+    const centre = had ? screenToImage(this.view, this.cssWidth / 2, this.cssHeight / 2) : undefined;
+    this.cssWidth = w;
+    this.cssHeight = h;
+    if (had && centre && this.hasView) {
+      const s = imageToScreen(this.view, centre.x, centre.y);
+      this.setView(panBy(this.view, w / 2 - s.sx, h / 2 - s.sy));
+    } else {
+      this.ensureView();
+      this.invalidate();
+    }
+  }
+
+  private draw(): void {
+    const dpr = window.devicePixelRatio || 1;
+    const bw = Math.max(1, Math.round(this.cssWidth * dpr));
+    const bh = Math.max(1, Math.round(this.cssHeight * dpr));
+    for (const c of [this.canvas, this.cursorCanvas]) {
+      if (c.width !== bw || c.height !== bh) { c.width = bw; c.height = bh; }
+    }
+    const ctx = this.ctx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.clearRect(0, 0, bw, bh);
+    const s = this.view.scale * dpr;
+    // Round the origin to device pixels so magnified pixel edges are crisp.
+    ctx.setTransform(s, 0, 0, s, Math.round(this.view.offsetX * dpr), Math.round(this.view.offsetY * dpr));
+    // Nearest neighbour when magnified (pixels stay square); smoothing only when minified.
+    ctx.imageSmoothingEnabled = s < 1;
+    ctx.imageSmoothingQuality = 'high';
+    for (const layer of this.handlers.layers()) {
+      if (layer.opacity <= 0) continue;
+      ctx.globalAlpha = Math.min(1, layer.opacity);
+      ctx.drawImage(layer.source, 0, 0);
+    }
+    ctx.globalAlpha = 1;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.drawCursor();
+  }
+
+  private drawCursor(): void {
+    const dpr = window.devicePixelRatio || 1;
+    const ctx = this.cursorCtx;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.cursorCanvas.width, this.cursorCanvas.height);
+    if (!this.hover || this.tool === 'pan' || this.spaceDown || !this.paintingEnabled || this.drag?.kind === 'pan') return;
+    const p = screenToImage(this.view, this.hover.sx, this.hover.sy);
+    const d = this.brushSize;
+    // Outline of the brush footprint, centred the way the rasteriser anchors it.
+    const even = d % 2 === 0;
+    const cx = even ? Math.round(p.x) : Math.floor(p.x) + 0.5;
+    const cy = even ? Math.round(p.y) : Math.floor(p.y) + 0.5;
+    const sc = imageToScreen(this.view, cx, cy);
+    const r = Math.max(1.5, (d / 2) * this.view.scale);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.arc(sc.sx, sc.sy, r, 0, Math.PI * 2);
+    ctx.strokeStyle = 'rgba(0,0,0,0.8)';
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.arc(sc.sx, sc.sy, r + 1, 0, Math.PI * 2);
+    ctx.strokeStyle = this.tool === 'eraser' ? 'rgba(255,255,255,0.95)' : this.brushColor;
+    ctx.stroke();
+    if (this.tool === 'eraser') {
+      ctx.beginPath();
+      ctx.moveTo(sc.sx - r * 0.5, sc.sy - r * 0.5); ctx.lineTo(sc.sx + r * 0.5, sc.sy + r * 0.5);
+      ctx.stroke();
+    }
+  }
+
+  private updateCursorClass(): void {
+    const panning = this.drag?.kind === 'pan';
+    this.element.classList.toggle('panning', panning);
+    this.element.classList.toggle('can-pan', !panning && (this.tool === 'pan' || this.spaceDown || !this.paintingEnabled));
+    this.element.classList.toggle('can-paint', !panning && this.tool !== 'pan' && !this.spaceDown && this.paintingEnabled);
+  }
+
+  private bindEvents(): void {
+    const c = this.canvas;
+    c.addEventListener('contextmenu', (e) => e.preventDefault());
+    c.addEventListener('wheel', (e) => {
+      e.preventDefault();
+      this.setView(zoomAt(this.view, e.offsetX, e.offsetY, wheelZoomFactor(e.deltaY, e.deltaMode)));
+      this.hover = { sx: e.offsetX, sy: e.offsetY };
+      this.emitHover();
+    }, { passive: false });
+    c.addEventListener('pointerdown', (e) => {
+      c.focus({ preventScroll: true });
+      if (this.drag) return;
+      const panButton = e.button === 1 || e.button === 2;
+      const pan = panButton || (e.button === 0 && (this.spaceDown || this.tool === 'pan' || !this.paintingEnabled));
+      if (!pan && e.button !== 0) return;
+      e.preventDefault();
+      c.setPointerCapture(e.pointerId);
+      this.drag = { kind: pan ? 'pan' : 'stroke', pointerId: e.pointerId, lastX: e.offsetX, lastY: e.offsetY };
+      this.updateCursorClass();
+      if (!pan) {
+        const p = screenToImage(this.view, e.offsetX, e.offsetY);
+        this.handlers.onStrokeStart(p.x, p.y);
+      }
+      this.drawCursor();
+    });
+    c.addEventListener('pointermove', (e) => {
+      this.hover = { sx: e.offsetX, sy: e.offsetY };
+      const drag = this.drag;
+      if (drag && drag.pointerId === e.pointerId) {
+        if (drag.kind === 'pan') {
+          this.setView(panBy(this.view, e.offsetX - drag.lastX, e.offsetY - drag.lastY));
+        } else {
+          // Coalesced events give every intermediate position of fast strokes.
+          const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
+          for (const ev of events.length ? events : [e]) {
+            const p = screenToImage(this.view, ev.offsetX, ev.offsetY);
+            this.handlers.onStrokeMove(p.x, p.y);
+          }
+        }
+        drag.lastX = e.offsetX;
+        drag.lastY = e.offsetY;
+      }
+      this.emitHover();
+      this.drawCursor();
+    });
+    const end = (e: PointerEvent): void => {
+      const drag = this.drag;
+      if (!drag || drag.pointerId !== e.pointerId) return;
+      this.drag = undefined;
+      if (c.hasPointerCapture(e.pointerId)) c.releasePointerCapture(e.pointerId);
+      if (drag.kind === 'stroke') this.handlers.onStrokeEnd();
+      this.updateCursorClass();
+      this.drawCursor();
+    };
+    c.addEventListener('pointerup', end);
+    c.addEventListener('pointercancel', end);
+    c.addEventListener('pointerleave', () => {
+      if (this.drag) return;
+      this.hover = undefined;
+      this.handlers.onHover(null);
+      this.drawCursor();
+    });
+  }
+
+  private emitHover(): void {
+    if (!this.hover) return;
+    this.handlers.onHover(screenToImage(this.view, this.hover.sx, this.hover.sy));
+  }
+
+  /** Re-reports the hover position (after z/t or data changes). */
+  refreshHover(): void {
+    this.emitHover();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * ilastik's feature grid as pure data operations for the features panel (no DOM): presets, scale column
+ * edits, channel count and memory estimate.
+ *
+ * The feature ids, their order and ilastik's default scales mirror extension/core/features (the webview
+ * may not import the engine); the host validates every selection it receives.
+ */
+import type { FeatureSelectionData } from '../../extension/protocol';
+
+/** The six feature families in ilastik order. */
+export const FEATURE_FAMILIES = [
+  { id: 'GaussianSmoothing', name: 'Gaussian Smoothing', channels2D: 1, channels3D: 1 },
+  { id: 'LaplacianOfGaussian', name: 'Laplacian of Gaussian', channels2D: 1, channels3D: 1 },
+  { id: 'GaussianGradientMagnitude', name: 'Gaussian Gradient Magnitude', channels2D: 1, channels3D: 1 },
+  { id: 'DifferenceOfGaussians', name: 'Difference of Gaussians', channels2D: 1, channels3D: 1 },
+  { id: 'StructureTensorEigenvalues', name: 'Structure Tensor Eigenvalues', channels2D: 2, channels3D: 3 },
+  { id: 'HessianOfGaussianEigenvalues', name: 'Hessian of Gaussian Eigenvalues', channels2D: 2, channels3D: 3 },
+] as const;
+
+/** ilastik's default scale columns (σ in pixels). */
+export const DEFAULT_SIGMAS = [0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 10.0] as const;
+
+/** Smallest σ every family accepts; below it only Gaussian smoothing is meaningful (ilastik greys those cells out). */
+export const MIN_SIGMA_ALL_FAMILIES = 0.7;
+/** Range of σ a user may enter. */
+export const SIGMA_RANGE = { min: 0.3, max: 100 } as const;
+
+/** True when family `id` may be selected at σ (ilastik: σ < 0.7 only for Gaussian smoothing). */
+export function cellAllowed(id: string, sigma: number): boolean {
+  return id === 'GaussianSmoothing' || sigma >= MIN_SIGMA_ALL_FAMILIES;
+}
+
+function defaultScales(): FeatureSelectionData['scales'] {
+  return DEFAULT_SIGMAS.map((sigma) => ({ sigma, in2D: true }));
+}
+
+/** No feature selected, default scales. */
+export function presetNone(): FeatureSelectionData {
+  const scales = defaultScales();
+  const selected: Record<string, boolean[]> = {};
+  for (const f of FEATURE_FAMILIES) selected[f.id] = scales.map(() => false);
+  return { scales, selected };
+}
+
+/** ilastik's "all": every allowed cell of the default scales (49 channels for one 2D input channel). */
+export function presetAll(): FeatureSelectionData {
+  const scales = defaultScales();
+  const selected: Record<string, boolean[]> = {};
+  for (const f of FEATURE_FAMILIES) selected[f.id] = scales.map((s) => cellAllowed(f.id, s.sigma));
+  return { scales, selected };
+}
+
+/** A light default: σ 0.7, 1.6 and 3.5 for every family, plus Gaussian smoothing at 0.3 (13 channels in 2D). */
+export function presetLight(): FeatureSelectionData {
+  const scales = defaultScales();
+  const picked = new Set([0.7, 1.6, 3.5]);
+  const selected: Record<string, boolean[]> = {};
+  for (const f of FEATURE_FAMILIES) {
+    selected[f.id] = scales.map((s) => picked.has(s.sigma) || (f.id === 'GaussianSmoothing' && s.sigma === 0.3));
+  }
+  return { scales, selected };
+}
+
+/** Deep copy with every family present and every row as long as `scales` (missing cells are false). */
+export function normalizeSelection(sel: FeatureSelectionData): FeatureSelectionData {
+  const scales = sel.scales.map((s) => ({ sigma: s.sigma, in2D: s.in2D }));
+  const selected: Record<string, boolean[]> = {};
+  for (const f of FEATURE_FAMILIES) {
+    const row = sel.selected[f.id] ?? [];
+    selected[f.id] = scales.map((s, i) => row[i] === true && cellAllowed(f.id, s.sigma));
+  }
+  return { scales, selected };
+}
+
+/** Adds a scale column (kept sorted by σ); no-op if σ already exists or is out of range. */
+export function addScale(sel: FeatureSelectionData, sigma: number, in2D = true): FeatureSelectionData {
+  if (!(sigma >= SIGMA_RANGE.min && sigma <= SIGMA_RANGE.max)) return sel;
+  if (sel.scales.some((s) => Math.abs(s.sigma - sigma) < 1e-9)) return sel;
+  const norm = normalizeSelection(sel);
+  const index = norm.scales.findIndex((s) => s.sigma > sigma);
+  const at = index < 0 ? norm.scales.length : index;
+  norm.scales.splice(at, 0, { sigma, in2D });
+  for (const f of FEATURE_FAMILIES) norm.selected[f.id].splice(at, 0, false);
+  return norm;
+}
+
+/** Removes scale column `index`. */
+export function removeScale(sel: FeatureSelectionData, index: number): FeatureSelectionData {
+  const norm = normalizeSelection(sel);
+  if (index < 0 || index >= norm.scales.length) return norm;
+  norm.scales.splice(index, 1);
+  for (const f of FEATURE_FAMILIES) norm.selected[f.id].splice(index, 1);
+  return norm;
+}
+
+/** Changes σ of column `index` (re-sorted; selection moves with the column; disallowed cells drop). */
+export function editScale(sel: FeatureSelectionData, index: number, sigma: number): FeatureSelectionData {
+  const norm = normalizeSelection(sel);
+  if (index < 0 || index >= norm.scales.length) return norm;
+  if (!(sigma >= SIGMA_RANGE.min && sigma <= SIGMA_RANGE.max)) return norm;
+  if (norm.scales.some((s, i) => i !== index && Math.abs(s.sigma - sigma) < 1e-9)) return norm;
+  const cols = norm.scales.map((s, i) => ({ scale: i === index ? { ...s, sigma } : s, cells: FEATURE_FAMILIES.map((f) => norm.selected[f.id][i]) }));
+  cols.sort((a, b) => a.scale.sigma - b.scale.sigma);
+  return normalizeSelection({
+    scales: cols.map((c) => c.scale),
+    selected: Object.fromEntries(FEATURE_FAMILIES.map((f, k) => [f.id, cols.map((c) => c.cells[k])])),
+  });
+}
+
+/**
+ * Feature channels of a selection: per selected cell, the family's component count (2D: 1,1,1,1,2,2;
+ * 3D: 1,1,1,1,3,3 — a column is 3D when the image has z > 1 and the column's in2D flag is off), times the
+ * number of input channels.
+ */
+export function channelCount(sel: FeatureSelectionData, nInputChannels: number, hasZ: boolean): number {
+  let n = 0;
+  for (const f of FEATURE_FAMILIES) {
+    const row = sel.selected[f.id] ?? [];
+    sel.scales.forEach((s, i) => {
+      if (row[i]) n += hasZ && !s.in2D ? f.channels3D : f.channels2D;
+    });
+  }
+  return n * nInputChannels;
+}
+
+/** Feature memory of one plane: channels × plane pixels × 4 bytes (float32). */
+export function memoryEstimate(channels: number, width: number, height: number): number {
+  return channels * width * height * 4;
+}
+
+/** Two selections are identical. */
+export function sameSelection(a: FeatureSelectionData, b: FeatureSelectionData): boolean {
+  return JSON.stringify(normalizeSelection(a)) === JSON.stringify(normalizeSelection(b));
+}

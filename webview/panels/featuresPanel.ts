@@ -1,0 +1,160 @@
+/**
+ * Feature selection: ilastik's grid (6 families × scale columns) with add/edit/remove of columns, the
+ * 2D/3D flag per column for z-stacks, presets, and the resulting channel count and memory estimate.
+ * Edits change a draft; "Apply" sends `features/set` (features are expensive, as in ilastik's dialog).
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import { h, icon, ICONS, formatBytes } from '../dom';
+import type { FeatureSelectionData, ImageDescriptor } from '../../extension/protocol';
+import {
+  FEATURE_FAMILIES, SIGMA_RANGE, addScale, cellAllowed, channelCount, editScale, memoryEstimate, normalizeSelection,
+  presetAll, presetLight, presetNone, removeScale, sameSelection,
+} from './featureGrid';
+
+type VscCheckbox = HTMLElement & { checked: boolean; disabled: boolean };
+type VscButton = HTMLElement & { disabled: boolean; secondary: boolean };
+
+export interface FeaturesActions {
+  apply(features: FeatureSelectionData): void;
+}
+
+export class FeaturesPanel {
+  readonly element: HTMLElement;
+  private readonly grid: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly hostSummary: HTMLElement;
+  private readonly applyButton: VscButton;
+  private readonly resetButton: VscButton;
+  private applied: FeatureSelectionData = presetNone();
+  private draft: FeatureSelectionData = presetNone();
+  private readonly hasZ: boolean;
+
+  constructor(private readonly actions: FeaturesActions, private readonly image: ImageDescriptor) {
+    this.hasZ = image.shape.z > 1;
+    this.grid = h('div', { class: 'feature-grid-wrap' });
+    this.summary = h('div', { class: 'feature-summary', id: 'feature-estimate' });
+    this.hostSummary = h('div', { class: 'feature-host-summary' });
+    const preset = (id: string, label: string, title: string, make: () => FeatureSelectionData): HTMLElement => {
+      const b = h('vscode-button', { id, secondary: true, class: 'small-button', title }, label);
+      b.addEventListener('click', () => {
+        // Presets keep the columns' 2D/3D flags where σ matches.
+        const p = make();
+        for (const s of p.scales) s.in2D = this.draft.scales.find((d) => d.sigma === s.sigma)?.in2D ?? true;
+        this.setDraft(p);
+      });
+      return b;
+    };
+    const sigmaInput = h('input', { type: 'number', class: 'num-input sigma-input', id: 'feature-new-sigma', min: SIGMA_RANGE.min, max: SIGMA_RANGE.max, step: 0.1, placeholder: 'σ', 'aria-label': 'New scale σ' });
+    const addBtn = h('vscode-button', { id: 'btn-add-scale', secondary: true, class: 'small-button', title: 'Add a scale column' }, icon([...ICONS.add]), h('span', {}, 'Scale'));
+    const add = (): void => {
+      const v = Number(sigmaInput.value);
+      if (!(v >= SIGMA_RANGE.min && v <= SIGMA_RANGE.max)) { sigmaInput.classList.add('invalid'); return; }
+      sigmaInput.classList.remove('invalid');
+      sigmaInput.value = '';
+      this.setDraft(addScale(this.draft, v));
+    };
+    addBtn.addEventListener('click', add);
+    sigmaInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') add(); });
+    this.applyButton = h('vscode-button', { id: 'btn-features-apply', title: 'Use this selection (recomputes features)' }, 'Apply') as VscButton;
+    this.applyButton.addEventListener('click', () => { if (!this.applyButton.disabled) this.actions.apply(normalizeSelection(this.draft)); });
+    this.resetButton = h('vscode-button', { id: 'btn-features-reset', secondary: true, title: 'Discard changes' }, 'Reset') as VscButton;
+    this.resetButton.addEventListener('click', () => { if (!this.resetButton.disabled) this.setDraft(this.applied); });
+    this.element = h('div', { class: 'features-panel' },
+      h('div', { class: 'preset-row' }, h('span', { class: 'form-label' }, 'Preset'),
+        preset('feature-preset-none', 'None', 'No features', presetNone),
+        preset('feature-preset-light', 'Light', 'A light default (13 channels in 2D)', presetLight),
+        preset('feature-preset-all', 'All', 'ilastik: every feature at every scale', presetAll)),
+      this.grid,
+      h('div', { class: 'add-scale-row' }, sigmaInput, addBtn),
+      this.summary, this.hostSummary,
+      h('div', { class: 'panel-actions' }, this.resetButton, this.applyButton));
+  }
+
+  /** The host's current selection (init or features/update); replaces the draft. */
+  setSelection(features: FeatureSelectionData): void {
+    this.applied = normalizeSelection(features);
+    this.setDraft(this.applied);
+  }
+
+  /** What the host computes for the applied selection (from status). */
+  setHostEstimate(channels: number, bytes: number): void {
+    this.hostSummary.textContent = channels ? `In use: ${channels} channels, ${formatBytes(bytes)} per plane` : '';
+  }
+
+  private setDraft(sel: FeatureSelectionData): void {
+    this.draft = normalizeSelection(sel);
+    this.render();
+  }
+
+  private render(): void {
+    const sel = this.draft;
+    const table = h('table', { class: 'feature-grid', id: 'feature-grid' });
+    const head = h('tr', {}, h('th', { class: 'family-head' }, 'σ'));
+    sel.scales.forEach((s, i) => {
+      const label = h('button', { class: 'sigma-label', title: 'Click to edit σ' }, String(s.sigma));
+      const remove = h('button', { class: 'icon-button sigma-remove', title: `Remove σ=${s.sigma}`, 'aria-label': `Remove scale ${s.sigma}` }, icon([...ICONS.close]));
+      remove.addEventListener('click', () => this.setDraft(removeScale(this.draft, i)));
+      label.addEventListener('click', () => {
+        const input = h('input', { type: 'number', class: 'num-input sigma-edit', value: s.sigma, min: SIGMA_RANGE.min, max: SIGMA_RANGE.max, step: 0.1, 'aria-label': 'σ' });
+        label.replaceWith(input);
+        input.focus(); input.select();
+        let done = false;
+        const finish = (commit: boolean): void => {
+          if (done) return;
+          done = true;
+          const v = Number(input.value);
+          if (commit && v !== s.sigma) this.setDraft(editScale(this.draft, i, v)); else this.render();
+        };
+        input.addEventListener('keydown', (e) => { if (e.key === 'Enter') finish(true); else if (e.key === 'Escape') finish(false); });
+        input.addEventListener('blur', () => finish(true));
+      });
+      head.append(h('th', { class: 'scale-head', 'data-scale': i }, h('div', { class: 'scale-head-inner' }, label, remove)));
+    });
+    table.append(h('thead', {}, head));
+    const body = h('tbody');
+    for (const f of FEATURE_FAMILIES) {
+      const row = h('tr', { 'data-feature': f.id }, h('th', { class: 'family-name', title: f.id }, f.name));
+      sel.scales.forEach((s, i) => {
+        const allowed = cellAllowed(f.id, s.sigma);
+        const cb = h('vscode-checkbox', { checked: sel.selected[f.id][i], disabled: !allowed, title: allowed ? `${f.name}, σ=${s.sigma}` : 'Not available at this scale', 'aria-label': `${f.name} σ=${s.sigma}` }) as VscCheckbox;
+        cb.addEventListener('change', () => {
+          const d = normalizeSelection(this.draft);
+          d.selected[f.id][i] = cb.checked;
+          this.draft = d;
+          this.updateSummary();
+        });
+        row.append(h('td', { class: 'cell' }, cb));
+      });
+      body.append(row);
+    }
+    if (this.hasZ) {
+      const row = h('tr', { class: 'dim-row' }, h('th', { class: 'family-name', title: 'Compute in 2D per slice (checked) or in 3D' }, 'In 2D'));
+      sel.scales.forEach((s, i) => {
+        const cb = h('vscode-checkbox', { checked: s.in2D, title: s.in2D ? '2D (per slice)' : '3D', 'aria-label': `σ=${s.sigma} in 2D` }) as VscCheckbox;
+        cb.addEventListener('change', () => {
+          const d = normalizeSelection(this.draft);
+          d.scales[i].in2D = cb.checked;
+          this.draft = d;
+          this.updateSummary();
+        });
+        row.append(h('td', { class: 'cell' }, cb));
+      });
+      body.append(row);
+    }
+    table.append(body);
+    this.grid.replaceChildren(table);
+    this.updateSummary();
+  }
+
+  private updateSummary(): void {
+    const s = this.image.shape;
+    const channels = channelCount(this.draft, s.c, this.hasZ);
+    const bytes = memoryEstimate(channels, s.x, s.y);
+    this.summary.textContent = `${channels} feature channel${channels === 1 ? '' : 's'} · ${formatBytes(bytes)} per plane`;
+    const dirty = !sameSelection(this.draft, this.applied);
+    this.applyButton.disabled = !dirty;
+    this.resetButton.disabled = !dirty;
+    this.element.classList.toggle('dirty', dirty);
+  }
+}

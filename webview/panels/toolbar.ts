@@ -1,0 +1,160 @@
+/**
+ * The toolbar above the image: tools, brush size, zoom buttons, z/t sliders and the live-update controls.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import { h, icon, ICONS } from '../dom';
+import type { Tool } from '../viewState';
+
+type VscButton = HTMLElement & { secondary: boolean; disabled: boolean };
+type VscCheckbox = HTMLElement & { checked: boolean; disabled: boolean };
+
+/** What the toolbar asks the editor to do. */
+export interface ToolbarActions {
+  setTool(tool: Tool): void;
+  setBrushSize(size: number): void;
+  fit(): void;
+  oneToOne(): void;
+  zoomBy(factor: number): void;
+  setZ(z: number): void;
+  setT(t: number): void;
+  setLive(enabled: boolean): void;
+  updateNow(): void;
+  mostUncertain(): void;
+  toggleSidePanel(): void;
+}
+
+function button(id: string, title: string, iconPaths: readonly string[], label: string | undefined, onClick: () => void): VscButton {
+  const b = h('vscode-button', { id, title, 'aria-label': title, secondary: true, class: label ? 'tb-button' : 'tb-button icon-only' }) as VscButton;
+  b.append(icon([...iconPaths]));
+  if (label) b.append(h('span', { class: 'tb-label' }, label));
+  b.addEventListener('click', () => { if (!b.disabled) onClick(); });
+  return b;
+}
+
+/** A labelled range slider for one axis (z or t), hidden when the axis has one plane. */
+class AxisSlider {
+  readonly element: HTMLElement;
+  readonly input: HTMLInputElement;
+  private readonly value: HTMLElement;
+
+  constructor(axis: 'z' | 't', onChange: (v: number) => void) {
+    this.input = h('input', { type: 'range', id: `${axis}-slider`, min: 0, max: 0, step: 1, value: 0, 'aria-label': `${axis} plane` });
+    this.value = h('span', { class: 'axis-value', id: `${axis}-value` }, '0');
+    this.element = h('div', { class: 'axis-slider hidden', title: axis === 'z' ? 'z slice (PageUp / PageDown)' : 'time point (Shift+PageUp / PageDown)' },
+      h('span', { class: 'axis-name' }, axis), this.input, this.value);
+    this.input.addEventListener('input', () => onChange(Number(this.input.value)));
+  }
+
+  setRange(size: number): void {
+    this.input.max = String(Math.max(0, size - 1));
+    this.element.classList.toggle('hidden', size <= 1);
+  }
+
+  setValue(v: number, size: number): void {
+    this.input.value = String(v);
+    this.value.textContent = `${v + 1}/${size}`;
+  }
+}
+
+export class Toolbar {
+  readonly element: HTMLElement;
+  private readonly tools: Record<Tool, VscButton>;
+  private readonly sizeInput: HTMLInputElement;
+  private readonly sizeRange: HTMLInputElement;
+  private readonly zoomLabel: HTMLElement;
+  private readonly zSlider: AxisSlider;
+  private readonly tSlider: AxisSlider;
+  private readonly live: VscCheckbox;
+  private readonly updateNow: VscButton;
+  private readonly mostUncertain: VscButton;
+  private readonly brushGroup: HTMLElement;
+
+  constructor(private readonly actions: ToolbarActions) {
+    this.tools = {
+      pan: button('tool-pan', 'Pan (H, or hold Space)', ICONS.pan, undefined, () => actions.setTool('pan')),
+      brush: button('tool-brush', 'Brush (B)', ICONS.brush, 'Brush', () => actions.setTool('brush')),
+      eraser: button('tool-eraser', 'Eraser (E)', ICONS.eraser, 'Eraser', () => actions.setTool('eraser')),
+    };
+    this.sizeRange = h('input', { type: 'range', id: 'brush-size-slider', min: 1, max: 61, step: 1, value: 5, 'aria-label': 'Brush size slider' });
+    this.sizeInput = h('input', { type: 'number', id: 'brush-size', min: 1, max: 61, step: 1, value: 5, class: 'num-input', title: 'Brush diameter in image pixels (1–61; [ and ])', 'aria-label': 'Brush size' });
+    const applySize = (v: string): void => {
+      const n = Math.round(Number(v));
+      if (Number.isFinite(n) && n >= 1) actions.setBrushSize(Math.min(61, n));
+    };
+    this.sizeRange.addEventListener('input', () => applySize(this.sizeRange.value));
+    this.sizeInput.addEventListener('input', () => applySize(this.sizeInput.value));
+    this.sizeInput.addEventListener('change', () => applySize(this.sizeInput.value));
+    this.brushGroup = h('div', { class: 'tb-group brush-group' }, h('span', { class: 'tb-caption' }, 'Size'), this.sizeRange, this.sizeInput, h('span', { class: 'tb-unit' }, 'px'));
+
+    this.zoomLabel = h('span', { class: 'zoom-label', id: 'zoom-label', title: 'Zoom (screen pixels per image pixel)' }, '100%');
+    this.zSlider = new AxisSlider('z', (v) => actions.setZ(v));
+    this.tSlider = new AxisSlider('t', (v) => actions.setT(v));
+
+    this.live = h('vscode-checkbox', { id: 'live-toggle', label: 'Live update', title: 'Retrain and predict after every stroke' }) as VscCheckbox;
+    this.live.addEventListener('change', () => actions.setLive(this.live.checked));
+    this.updateNow = button('btn-update-now', 'Train and predict now', ICONS.refresh, 'Update', () => actions.updateNow());
+    this.mostUncertain = button('btn-most-uncertain', 'Go to the most uncertain region', ICONS.target, 'Uncertain', () => actions.mostUncertain());
+    const panelToggle = button('btn-toggle-panel', 'Show / hide the side panel', ['M2.5 3.5h11v9h-11z', 'M10 3.5v9'], undefined, () => actions.toggleSidePanel());
+
+    this.element = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Editor tools' },
+      h('div', { class: 'tb-group tools' }, this.tools.pan, this.tools.brush, this.tools.eraser),
+      this.brushGroup,
+      h('div', { class: 'tb-sep' }),
+      h('div', { class: 'tb-group' },
+        button('btn-fit', 'Fit to window (F)', ICONS.fit, 'Fit', () => actions.fit()),
+        button('btn-one-to-one', 'Actual size: one image pixel per screen pixel', [], '1:1', () => actions.oneToOne()),
+        button('btn-zoom-out', 'Zoom out (-)', ['M3 7h8', 'M10 10l4 4', 'M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z'], undefined, () => actions.zoomBy(1 / 1.5)),
+        this.zoomLabel,
+        button('btn-zoom-in', 'Zoom in (+)', ['M7 4.5v5M4.5 7h5', 'M10 10l4 4', 'M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z'], undefined, () => actions.zoomBy(1.5))),
+      h('div', { class: 'tb-group axes' }, this.zSlider.element, this.tSlider.element),
+      h('div', { class: 'tb-spacer' }),
+      h('div', { class: 'tb-group live-group' }, this.live, this.updateNow, this.mostUncertain, panelToggle),
+    );
+  }
+
+  setTool(tool: Tool): void {
+    for (const [k, b] of Object.entries(this.tools)) {
+      const active = k === tool;
+      b.secondary = !active;
+      b.classList.toggle('active', active);
+      b.setAttribute('aria-pressed', String(active));
+    }
+  }
+
+  setBrushSize(size: number): void {
+    if (document.activeElement !== this.sizeInput) this.sizeInput.value = String(size);
+    this.sizeRange.value = String(size);
+  }
+
+  setZoom(scale: number): void {
+    const pct = scale * 100;
+    this.zoomLabel.textContent = `${pct >= 100 ? Math.round(pct) : pct >= 10 ? pct.toFixed(0) : pct.toFixed(1)}%`;
+  }
+
+  setAxes(zSize: number, tSize: number): void {
+    this.zSlider.setRange(zSize);
+    this.tSlider.setRange(tSize);
+  }
+
+  setPlane(z: number, t: number, zSize: number, tSize: number): void {
+    this.zSlider.setValue(z, zSize);
+    this.tSlider.setValue(t, tSize);
+  }
+
+  setLive(enabled: boolean): void {
+    this.live.checked = enabled;
+  }
+
+  setReadOnly(readOnly: boolean): void {
+    this.tools.brush.disabled = readOnly;
+    this.tools.eraser.disabled = readOnly;
+    this.sizeInput.disabled = readOnly;
+    this.sizeRange.disabled = readOnly;
+    this.brushGroup.classList.toggle('disabled', readOnly);
+  }
+
+  setBusy(busy: boolean): void {
+    this.updateNow.classList.toggle('busy', busy);
+  }
+}

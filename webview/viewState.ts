@@ -1,0 +1,135 @@
+/**
+ * What the webview remembers across reloads (VS Code's getState/setState; no retainContextWhenHidden):
+ * zoom/pan, tool, brush, opacities, channel display, selected class, current z/t, open panel sections.
+ * The restored value is untrusted (it may come from an older version), so it is sanitised field by field.
+ */
+import { isLutName, type LutName } from './canvas/lut';
+import type { ViewTransform } from './canvas/viewTransform';
+import type { OverlayKind } from './canvas/overlays';
+
+export type Tool = 'pan' | 'brush' | 'eraser';
+
+/** Contrast of one channel. */
+export interface ChannelContrast {
+  min: number;
+  max: number;
+}
+
+/** How channels are shown. */
+export interface ChannelDisplay {
+  mode: 'single' | 'composite';
+  /** Channel shown in single mode. */
+  channel: number;
+  /** LUT of single mode. */
+  lut: LutName;
+  /** Up to 4 composite layers. */
+  composite: { channel: number; lut: LutName; enabled: boolean }[];
+  /** Per-channel contrast (index = channel); missing entries use auto contrast. */
+  contrast: (ChannelContrast | null)[];
+}
+
+/** Visibility and opacity of one overlay. */
+export interface OverlaySetting {
+  visible: boolean;
+  opacity: number;
+}
+
+export interface PersistedState {
+  version: 1;
+  /** Image this state belongs to (file name + shape): a different image starts fresh. */
+  imageKey: string;
+  view?: ViewTransform;
+  tool: Tool;
+  brushSize: number;
+  selectedClass: number;
+  t: number;
+  z: number;
+  display?: ChannelDisplay;
+  overlays: Record<'labels' | OverlayKind, OverlaySetting>;
+  collapsed: Record<string, boolean>;
+}
+
+/** Defaults for a fresh editor. */
+export function defaultState(imageKey: string): PersistedState {
+  return {
+    version: 1, imageKey, tool: 'brush', brushSize: 5, selectedClass: 1, t: 0, z: 0,
+    overlays: {
+      labels: { visible: true, opacity: 0.7 },
+      probabilities: { visible: true, opacity: 0.5 },
+      segmentation: { visible: false, opacity: 0.5 },
+      uncertainty: { visible: false, opacity: 0.6 },
+    },
+    collapsed: {},
+  };
+}
+
+const num = (v: unknown, lo: number, hi: number, fallback: number): number =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : fallback;
+
+/** Sanitises a restored state; anything missing or malformed falls back to the defaults. */
+export function sanitizeState(raw: unknown, imageKey: string): PersistedState {
+  const d = defaultState(imageKey);
+  if (!raw || typeof raw !== 'object') return d;
+  const s = raw as Partial<PersistedState>;
+  if (s.version !== 1 || s.imageKey !== imageKey) return d;
+  const out: PersistedState = { ...d };
+  if (s.view && typeof s.view === 'object') {
+    const v = s.view;
+    if ([v.scale, v.offsetX, v.offsetY].every((x) => typeof x === 'number' && Number.isFinite(x)) && v.scale > 0) {
+      out.view = { scale: v.scale, offsetX: v.offsetX, offsetY: v.offsetY };
+    }
+  }
+  if (s.tool === 'pan' || s.tool === 'brush' || s.tool === 'eraser') out.tool = s.tool;
+  out.brushSize = Math.round(num(s.brushSize, 1, 61, d.brushSize));
+  out.selectedClass = Math.round(num(s.selectedClass, 1, 255, 1));
+  out.t = Math.round(num(s.t, 0, 1e6, 0));
+  out.z = Math.round(num(s.z, 0, 1e6, 0));
+  if (s.overlays && typeof s.overlays === 'object') {
+    for (const key of Object.keys(d.overlays) as (keyof PersistedState['overlays'])[]) {
+      const o = (s.overlays as Record<string, unknown>)[key] as Partial<OverlaySetting> | undefined;
+      if (o && typeof o === 'object') {
+        out.overlays[key] = { visible: typeof o.visible === 'boolean' ? o.visible : d.overlays[key].visible, opacity: num(o.opacity, 0, 1, d.overlays[key].opacity) };
+      }
+    }
+  }
+  if (s.collapsed && typeof s.collapsed === 'object') {
+    out.collapsed = {};
+    for (const [k, v] of Object.entries(s.collapsed)) if (typeof v === 'boolean') out.collapsed[k] = v;
+  }
+  if (s.display && typeof s.display === 'object') {
+    const dd = s.display;
+    const composite = Array.isArray(dd.composite)
+      ? dd.composite.slice(0, 4).filter((l) => l && typeof l.channel === 'number' && isLutName(l.lut))
+        .map((l) => ({ channel: Math.max(0, Math.round(l.channel)), lut: l.lut, enabled: l.enabled !== false }))
+      : [];
+    const contrast = Array.isArray(dd.contrast)
+      ? dd.contrast.map((c) => (c && typeof c.min === 'number' && typeof c.max === 'number' && Number.isFinite(c.min) && Number.isFinite(c.max) ? { min: c.min, max: c.max } : null))
+      : [];
+    out.display = {
+      mode: dd.mode === 'composite' ? 'composite' : 'single',
+      channel: Math.max(0, Math.round(num(dd.channel, 0, 1e4, 0))),
+      lut: isLutName(dd.lut) ? dd.lut : 'grey',
+      composite,
+      contrast,
+    };
+  }
+  return out;
+}
+
+/** Saves state through the VS Code API, coalescing bursts (pan/zoom) into one call per ~200 ms. */
+export class StateSaver {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly setState: (s: unknown) => void, private readonly delayMs = 200) {}
+
+  save(state: PersistedState): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = undefined; this.setState(state); }, this.delayMs);
+  }
+
+  flush(state: PersistedState): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.setState(state);
+  }
+}
