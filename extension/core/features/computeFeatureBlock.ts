@@ -23,7 +23,7 @@ import {
   type FeatureId, type FeatureSelection, type FeatureVariant,
 } from './featureSet';
 import { gaussianKernel, kernelRadius, type Kernel1D } from './gaussianKernel';
-import { symmetricEigenvalues2, symmetricEigenvalues3 } from './symmetricEigenvalues';
+import { symmetricEigenvalues3 } from './symmetricEigenvalues';
 
 /** Window (truncation, in σ) of the direct filters and of ilastik's presmoothing. */
 export const DIRECT_WINDOW = 3.5;
@@ -54,30 +54,55 @@ export interface ScaleProblem {
   message: string;
 }
 
-/** Reusable buffers of the engine; keep one per thread to avoid page faults on every block. */
+/**
+ * Reusable float32 buffers of the engine (a free list). Keep one per thread: every fresh large
+ * allocation costs page faults, which dominate on small VMs. The number of buffers is bounded by the
+ * peak number alive at once (about 14 in 3D), each sized for the largest block seen.
+ */
 export class FeatureScratch {
-  private readonly buffers = new Map<string, Float32Array>();
+  private readonly free: Float32Array[] = [];
+  private readonly owners = new Map<ArrayBufferLike, Float32Array>();
 
-  /** A Float32Array view of exactly `length` elements, reused across calls with the same key. */
-  get(key: string, length: number): Float32Array {
-    let buffer = this.buffers.get(key);
-    if (!buffer || buffer.length < length) {
-      buffer = new Float32Array(Math.ceil(length * 1.125));
-      this.buffers.set(key, buffer);
+  /** A view of exactly `length` elements; give it back with {@link release}. Contents are garbage. */
+  acquire(length: number): Float32Array {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const cap = this.free[i].length;
+      if (cap >= length && (best < 0 || cap < this.free[best].length)) best = i;
     }
-    return buffer.subarray(0, length);
+    let full: Float32Array;
+    if (best >= 0) {
+      full = this.free.splice(best, 1)[0];
+    } else {
+      // Replace the largest too-small free buffer (if any) so the pool does not keep growing.
+      if (this.free.length > 0) {
+        let largest = 0;
+        for (let i = 1; i < this.free.length; i++) if (this.free[i].length > this.free[largest].length) largest = i;
+        this.owners.delete(this.free.splice(largest, 1)[0].buffer);
+      }
+      full = new Float32Array(Math.ceil(length * 1.25) + 64);
+      this.owners.set(full.buffer, full);
+    }
+    return full.subarray(0, length);
+  }
+
+  /** Returns a buffer from {@link acquire} to the pool. */
+  release(view: Float32Array): void {
+    const full = this.owners.get(view.buffer);
+    if (full && !this.free.includes(full)) this.free.push(full);
   }
 
   /** Bytes currently held. */
   get bytes(): number {
     let n = 0;
-    for (const b of this.buffers.values()) n += b.byteLength;
+    for (const b of this.owners.values()) n += b.byteLength;
     return n;
   }
 
-  /** Drops every buffer. */
+  /** Drops every buffer (e.g. when a worker goes idle). */
   clear(): void {
-    this.buffers.clear();
+    this.free.length = 0;
+    this.owners.clear();
   }
 }
 
@@ -311,16 +336,18 @@ function mixBox(done: Box, rest: Box, axesDone: Axis[]): Box {
 /**
  * Separable filter of `source` (covering `sourceBox`) with one kernel per filtered axis, valid on
  * `resultBox`. Pass i produces the filtered axes so far at `resultBox` extent and the rest at `wide`.
+ * The result is acquired from `scratch`; the caller releases it.
  */
 function separable(
   source: Float32Array, sourceBox: Box, axes: Axis[], kernels: Kernel1D[], resultBox: Box, wide: Box,
-  image: VolumeShape, scratch: FeatureScratch, key: string,
+  image: VolumeShape, scratch: FeatureScratch,
 ): { data: Float32Array; box: Box } {
   let data = source, box = sourceBox;
   for (let i = 0; i < axes.length; i++) {
     const outBox = mixBox(resultBox, wide, axes.slice(0, i + 1));
-    const out = scratch.get(`${key}:${i % 2}`, boxVolume(outBox));
+    const out = scratch.acquire(boxVolume(outBox));
     convolveAxis(data, box, axes[i], kernels[i], out, outBox, image);
+    if (i > 0) scratch.release(data);
     data = out;
     box = outBox;
   }
@@ -341,10 +368,9 @@ function computeScale(
   if (plan.presmooth) {
     const wide = growBox(baseBox, margins(axes, plan.rPre), image);
     const p = plan.presmooth;
-    const smoothed = separable(source, sourceBox, axes, axes.map(() => p), baseBox, wide, image, scratch, 'pre');
-    base = scratch.get('base', boxVolume(baseBox));
-    base.set(smoothed.data);
-    baseSourceBox = baseBox;
+    const smoothed = separable(source, sourceBox, axes, axes.map(() => p), baseBox, wide, image, scratch);
+    base = smoothed.data;
+    baseSourceBox = smoothed.box;
   }
 
   // Derivative combinations needed, one char per filtered axis in pass order (x, y, z):
@@ -352,112 +378,167 @@ function computeScale(
   const unit = (axisPos: number, order: string): string => axes.map((_, i) => (i === axisPos ? order : '0')).join('');
   const pair = (i: number, j: number): string => axes.map((_, k) => String((k === i ? 1 : 0) + (k === j ? 1 : 0))).join('');
   const smooth = unit(-1, '0');
+  const dog = axes.map(() => 'd').join('');
   const needed = new Set<string>();
   if (families.has('GaussianSmoothing') || families.has('DifferenceOfGaussians')) needed.add(smooth);
-  if (families.has('DifferenceOfGaussians')) needed.add(axes.map(() => 'd').join(''));
+  if (families.has('DifferenceOfGaussians')) needed.add(dog);
   if (families.has('GaussianGradientMagnitude') || families.has('StructureTensorEigenvalues')) axes.forEach((_, i) => needed.add(unit(i, '1')));
   if (families.has('LaplacianOfGaussian') || families.has('HessianOfGaussianEigenvalues')) axes.forEach((_, i) => needed.add(unit(i, '2')));
   if (families.has('HessianOfGaussianEigenvalues')) {
     for (let i = 0; i < dims; i++) for (let j = i + 1; j < dims; j++) needed.add(pair(i, j));
   }
-  // Shared prefix tree: each prefix (e.g. "1" = ∂x, "10" = ∂x then G along y) is computed once.
-  const prefixes = new Map<string, Float32Array>();
+  // Shared prefix tree, walked in sorted order: each prefix (e.g. "1" = ∂x, "10" = ∂x then G along y)
+  // is computed once and released as soon as no later combination starts with it.
   const combos = new Map<string, Float32Array>();
+  const open: { prefix: string; data: Float32Array }[] = [];
   for (const combo of [...needed].sort()) {
     let data = base, box = baseSourceBox;
     for (let level = 1; level <= dims; level++) {
       const prefix = combo.slice(0, level);
       const outBox = mixBox(derivBox, baseBox, axes.slice(0, level));
-      let cached = prefixes.get(prefix);
-      if (!cached) {
-        cached = scratch.get(`d:${prefix}`, boxVolume(outBox));
-        convolveAxis(data, box, axes[level - 1], plan.k[combo[level - 1] as '0' | '1' | '2' | 'd'], cached, outBox, image);
-        prefixes.set(prefix, cached);
+      if (level < dims && open[level - 1]?.prefix === prefix) {
+        data = open[level - 1].data;
+      } else {
+        for (let k = open.length - 1; k >= level - 1; k--) { scratch.release(open[k].data); open.pop(); }
+        const out = scratch.acquire(boxVolume(outBox));
+        convolveAxis(data, box, axes[level - 1], plan.k[combo[level - 1] as '0' | '1' | '2' | 'd'], out, outBox, image);
+        data = out;
+        if (level < dims) open.push({ prefix, data: out });
       }
-      data = cached;
       box = outBox;
     }
     combos.set(combo, data);
   }
+  for (const o of open) scratch.release(o.data);
+  if (plan.presmooth) scratch.release(base);
+  const done = (...keys: string[]): void => {
+    for (const key of keys) {
+      const buffer = combos.get(key);
+      if (buffer) { scratch.release(buffer); combos.delete(key); }
+    }
+  };
 
-  const tv = boxVolume(target);
-  const write = (id: FeatureId, nComponents: number, compute: (values: Float64Array, e: number) => void, readBox: Box): void => {
-    const values = new Float64Array(3);
-    const offsets = Array.from({ length: nComponents }, (_, k) => offset(id, k, nComponents));
-    for (let z = 0; z < target.nz; z++) {
-      for (let y = 0; y < target.ny; y++) {
-        let e = ((target.z0 + z - readBox.z0) * readBox.ny + (target.y0 + y - readBox.y0)) * readBox.nx + (target.x0 - readBox.x0);
-        const o = ((target.z0 + z - resultBox.z0) * resultBox.ny + (target.y0 + y - resultBox.y0)) * resultBox.nx + (target.x0 - resultBox.x0);
-        for (let x = 0; x < target.nx; x++, e++) {
-          compute(values, e);
-          for (let k = 0; k < nComponents; k++) result[offsets[k] + o + x] = values[k];
+  const out = new OutputWriter(result, resultBox, target);
+  if (families.has('GaussianSmoothing')) {
+    const g = combos.get(smooth)!;
+    out.map1(offset('GaussianSmoothing', 0, 1), derivBox, g, g, g, MODE_COPY);
+  }
+  if (families.has('DifferenceOfGaussians')) {
+    const g = combos.get(smooth)!, d = combos.get(dog)!;
+    out.map1(offset('DifferenceOfGaussians', 0, 1), derivBox, g, d, d, MODE_DIFF);
+  }
+  done(smooth, dog);
+  const seconds = axes.map((_, i) => unit(i, '2'));
+  if (families.has('LaplacianOfGaussian')) {
+    const [a, b, c] = seconds.map((k) => combos.get(k)!);
+    out.map1(offset('LaplacianOfGaussian', 0, 1), derivBox, a, b, c ?? a, dims === 2 ? MODE_SUM2 : MODE_SUM3);
+  }
+  if (families.has('HessianOfGaussianEigenvalues')) {
+    const offsets = [0, 1, 2].map((k) => (k < dims ? offset('HessianOfGaussianEigenvalues', k, dims) : 0));
+    if (dims === 2) out.eigen2(offsets, derivBox, combos.get('20')!, combos.get('11')!, combos.get('02')!);
+    else {
+      out.eigen3(offsets, derivBox, combos.get('200')!, combos.get('110')!, combos.get('101')!,
+        combos.get('020')!, combos.get('011')!, combos.get('002')!);
+    }
+  }
+  done(...seconds, '11', '110', '101', '011');
+  const firsts = axes.map((_, i) => unit(i, '1'));
+  if (families.has('GaussianGradientMagnitude')) {
+    const [a, b, c] = firsts.map((k) => combos.get(k)!);
+    out.map1(offset('GaussianGradientMagnitude', 0, 1), derivBox, a, b, c ?? a, dims === 2 ? MODE_NORM2 : MODE_NORM3);
+  }
+  if (families.has('StructureTensorEigenvalues')) {
+    const grads = firsts.map((k) => combos.get(k)!);
+    const n = boxVolume(derivBox);
+    const tensor: Float32Array[] = [];
+    const product = scratch.acquire(n);
+    for (let i = 0; i < dims; i++) {
+      for (let j = i; j < dims; j++) {
+        multiply(grads[i], grads[j], product, n);
+        tensor.push(separable(product, derivBox, axes, axes.map(() => plan.outer!), target, derivBox, image, scratch).data);
+      }
+    }
+    scratch.release(product);
+    const offsets = [0, 1, 2].map((k) => (k < dims ? offset('StructureTensorEigenvalues', k, dims) : 0));
+    if (dims === 2) out.eigen2(offsets, target, tensor[0], tensor[1], tensor[2]);
+    else out.eigen3(offsets, target, tensor[0], tensor[1], tensor[2], tensor[3], tensor[4], tensor[5]);
+    for (const t of tensor) scratch.release(t);
+  }
+  done(...firsts);
+}
+
+function multiply(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
+  for (let e = 0; e < n; e++) out[e] = a[e] * b[e];
+}
+
+const MODE_COPY = 0, MODE_SUM2 = 1, MODE_SUM3 = 2, MODE_NORM2 = 3, MODE_NORM3 = 4, MODE_DIFF = 5;
+
+/** Writes per-pixel feature values of the target into the result layout (monomorphic loops). */
+class OutputWriter {
+  private readonly ev = new Float64Array(3);
+
+  constructor(private readonly result: Float32Array, private readonly resultBox: Box, private readonly target: Box) {}
+
+  /** Row start in `box`-layout and result offset of (target row y, slice z). */
+  private rowIndex(box: Box, z: number, y: number): number {
+    const t = this.target;
+    return ((t.z0 + z - box.z0) * box.ny + (t.y0 + y - box.y0)) * box.nx + (t.x0 - box.x0);
+  }
+
+  /** One scalar channel from up to three inputs read in `readBox` layout. */
+  map1(channelOffset: number, readBox: Box, a: Float32Array, b: Float32Array, c: Float32Array, mode: number): void {
+    const t = this.target, res = this.result, nx = t.nx;
+    for (let z = 0; z < t.nz; z++) {
+      for (let y = 0; y < t.ny; y++) {
+        const e = this.rowIndex(readBox, z, y);
+        const o = channelOffset + this.rowIndex(this.resultBox, z, y);
+        switch (mode) {
+          case MODE_COPY: for (let x = 0; x < nx; x++) res[o + x] = a[e + x]; break;
+          case MODE_SUM2: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] + b[e + x]; break;
+          case MODE_SUM3: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] + b[e + x] + c[e + x]; break;
+          case MODE_NORM2: for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x]; res[o + x] = Math.sqrt(p * p + q * q); } break;
+          case MODE_NORM3:
+            for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x], r = c[e + x]; res[o + x] = Math.sqrt(p * p + q * q + r * r); }
+            break;
+          default: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] - b[e + x];
         }
       }
     }
-  };
-  void tv;
+  }
 
-  if (families.has('GaussianSmoothing')) {
-    const g = combos.get(smooth)!;
-    write('GaussianSmoothing', 1, (v, e) => { v[0] = g[e]; }, derivBox);
-  }
-  if (families.has('LaplacianOfGaussian')) {
-    const parts = axes.map((_, i) => combos.get(unit(i, '2'))!);
-    if (dims === 2) {
-      const [a, b] = parts;
-      write('LaplacianOfGaussian', 1, (v, e) => { v[0] = a[e] + b[e]; }, derivBox);
-    } else {
-      const [a, b, c] = parts;
-      write('LaplacianOfGaussian', 1, (v, e) => { v[0] = a[e] + b[e] + c[e]; }, derivBox);
-    }
-  }
-  if (families.has('GaussianGradientMagnitude')) {
-    const parts = axes.map((_, i) => combos.get(unit(i, '1'))!);
-    if (dims === 2) {
-      const [a, b] = parts;
-      write('GaussianGradientMagnitude', 1, (v, e) => { v[0] = Math.sqrt(a[e] * a[e] + b[e] * b[e]); }, derivBox);
-    } else {
-      const [a, b, c] = parts;
-      write('GaussianGradientMagnitude', 1, (v, e) => { v[0] = Math.sqrt(a[e] * a[e] + b[e] * b[e] + c[e] * c[e]); }, derivBox);
-    }
-  }
-  if (families.has('DifferenceOfGaussians')) {
-    const g = combos.get(smooth)!, d = combos.get(axes.map(() => 'd').join(''))!;
-    write('DifferenceOfGaussians', 1, (v, e) => { v[0] = g[e] - d[e]; }, derivBox);
-  }
-  if (families.has('StructureTensorEigenvalues')) {
-    const grads = axes.map((_, i) => combos.get(unit(i, '1'))!);
-    const n = boxVolume(derivBox);
-    const tensor: Float32Array[] = [];
-    let box = target;
-    for (let i = 0; i < dims; i++) {
-      for (let j = i; j < dims; j++) {
-        const product = scratch.get('st:product', n);
-        const gi = grads[i], gj = grads[j];
-        for (let e = 0; e < n; e++) product[e] = gi[e] * gj[e];
-        const smoothed = separable(product, derivBox, axes, axes.map(() => plan.outer!), target, derivBox, image, scratch, 'st:pass');
-        const kept = scratch.get(`st:${i}${j}`, tv);
-        kept.set(smoothed.data);
-        tensor.push(kept);
-        box = smoothed.box;
+  /** Two eigenvalue channels of [[xx, xy], [xy, yy]]. */
+  eigen2(offsets: number[], readBox: Box, xx: Float32Array, xy: Float32Array, yy: Float32Array): void {
+    const t = this.target, res = this.result, nx = t.nx, o0 = offsets[0], o1 = offsets[1];
+    for (let z = 0; z < t.nz; z++) {
+      for (let y = 0; y < t.ny; y++) {
+        const e = this.rowIndex(readBox, z, y);
+        const o = this.rowIndex(this.resultBox, z, y);
+        for (let x = 0; x < nx; x++) {
+          const a = xx[e + x], b = xy[e + x], c = yy[e + x];
+          const mean = 0.5 * (a + c), half = 0.5 * (a - c);
+          const d = Math.sqrt(half * half + b * b);
+          res[o0 + o + x] = mean + d;
+          res[o1 + o + x] = mean - d;
+        }
       }
     }
-    if (dims === 2) {
-      const [txx, txy, tyy] = tensor;
-      write('StructureTensorEigenvalues', 2, (v, e) => symmetricEigenvalues2(txx[e], txy[e], tyy[e], v), box);
-    } else {
-      const [txx, txy, txz, tyy, tyz, tzz] = tensor;
-      write('StructureTensorEigenvalues', 3, (v, e) => symmetricEigenvalues3(txx[e], txy[e], txz[e], tyy[e], tyz[e], tzz[e], v), box);
-    }
   }
-  if (families.has('HessianOfGaussianEigenvalues')) {
-    if (dims === 2) {
-      const hxx = combos.get('20')!, hxy = combos.get('11')!, hyy = combos.get('02')!;
-      write('HessianOfGaussianEigenvalues', 2, (v, e) => symmetricEigenvalues2(hxx[e], hxy[e], hyy[e], v), derivBox);
-    } else {
-      const hxx = combos.get('200')!, hxy = combos.get('110')!, hxz = combos.get('101')!;
-      const hyy = combos.get('020')!, hyz = combos.get('011')!, hzz = combos.get('002')!;
-      write('HessianOfGaussianEigenvalues', 3, (v, e) => symmetricEigenvalues3(hxx[e], hxy[e], hxz[e], hyy[e], hyz[e], hzz[e], v), derivBox);
+
+  /** Three eigenvalue channels of a symmetric 3×3 tensor. */
+  eigen3(offsets: number[], readBox: Box, xx: Float32Array, xy: Float32Array, xz: Float32Array,
+    yy: Float32Array, yz: Float32Array, zz: Float32Array): void {
+    const t = this.target, res = this.result, nx = t.nx, ev = this.ev, o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
+    for (let z = 0; z < t.nz; z++) {
+      for (let y = 0; y < t.ny; y++) {
+        const e = this.rowIndex(readBox, z, y);
+        const o = this.rowIndex(this.resultBox, z, y);
+        for (let x = 0; x < nx; x++) {
+          symmetricEigenvalues3(xx[e + x], xy[e + x], xz[e + x], yy[e + x], yz[e + x], zz[e + x], ev);
+          res[o0 + o + x] = ev[0];
+          res[o1 + o + x] = ev[1];
+          res[o2 + o + x] = ev[2];
+        }
+      }
     }
   }
 }

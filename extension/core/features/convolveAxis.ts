@@ -71,41 +71,58 @@ function convolveX(src: Float32Array, sb: Box, kernel: Kernel1D, dst: Float32Arr
   const line = lineBuffer;
   const startX = db.x0 - r;
   const direct = startX >= 0 && startX + len <= n;
-  const c0 = c[0], c1 = c[1], c2 = c[2], cr = c[r];
   for (let z = 0; z < db.nz; z++) {
     for (let y = 0; y < db.ny; y++) {
       const srcRow = ((db.z0 + z - sb.z0) * sb.ny + (db.y0 + y - sb.y0)) * sb.nx - sb.x0;
-      if (direct) {
-        const base = srcRow + startX;
-        for (let i = 0; i < len; i++) line[i] = src[base + i];
-      } else {
-        for (let i = 0; i < len; i++) line[i] = src[srcRow + mirror(startX + i, n)];
-      }
-      let o = (z * db.ny + y) * nx;
+      if (direct) copyRow(src, srcRow + startX, line, len);
+      else mirrorRow(src, srcRow, line, startX, len, n);
+      const o = (z * db.ny + y) * nx;
       if (odd) {
-        if (r === 1) {
-          for (let i = 0; i < nx; i++) dst[o++] = c0 * (line[i] - line[i + 2]);
-        } else if (r === 2) {
-          for (let i = 0; i < nx; i++) dst[o++] = c0 * (line[i] - line[i + 4]) + c1 * (line[i + 1] - line[i + 3]);
-        } else {
-          for (let i = 0; i < nx; i++) {
-            let s = 0;
-            for (let t = 0; t < r; t++) s += c[t] * (line[i + t] - line[i + 2 * r - t]);
-            dst[o++] = s;
-          }
-        }
-      } else if (r === 1) {
-        for (let i = 0; i < nx; i++) dst[o++] = c1 * line[i + 1] + c0 * (line[i] + line[i + 2]);
-      } else if (r === 2) {
-        for (let i = 0; i < nx; i++) dst[o++] = c2 * line[i + 2] + c0 * (line[i] + line[i + 4]) + c1 * (line[i + 1] + line[i + 3]);
-      } else {
-        for (let i = 0; i < nx; i++) {
-          let s = cr * line[i + r];
-          for (let t = 0; t < r; t++) s += c[t] * (line[i + t] + line[i + 2 * r - t]);
-          dst[o++] = s;
-        }
-      }
+        if (r === 1) rowOdd1(line, dst, o, nx, c[0]);
+        else if (r === 2) rowOdd2(line, dst, o, nx, c[0], c[1]);
+        else rowOdd(line, dst, o, nx, c, r);
+      } else if (r === 1) rowEven1(line, dst, o, nx, c[0], c[1]);
+      else if (r === 2) rowEven2(line, dst, o, nx, c[0], c[1], c[2]);
+      else rowEven(line, dst, o, nx, c, r);
     }
+  }
+}
+
+function copyRow(src: Float32Array, from: number, line: Float64Array, len: number): void {
+  for (let i = 0; i < len; i++) line[i] = src[from + i];
+}
+
+function mirrorRow(src: Float32Array, srcRow: number, line: Float64Array, startX: number, len: number, n: number): void {
+  for (let i = 0; i < len; i++) line[i] = src[srcRow + mirror(startX + i, n)];
+}
+
+// Row kernels along x: one small monomorphic function per case so V8 optimises each tightly.
+function rowOdd1(l: Float64Array, d: Float32Array, o: number, nx: number, c0: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c0 * (l[i] - l[i + 2]);
+}
+function rowOdd2(l: Float64Array, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c0 * (l[i] - l[i + 4]) + c1 * (l[i + 1] - l[i + 3]);
+}
+function rowOdd(l: Float64Array, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+  const r2 = 2 * r;
+  for (let i = 0; i < nx; i++) {
+    let s = 0;
+    for (let t = 0; t < r; t++) s += c[t] * (l[i + t] - l[i + r2 - t]);
+    d[o + i] = s;
+  }
+}
+function rowEven1(l: Float64Array, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c1 * l[i + 1] + c0 * (l[i] + l[i + 2]);
+}
+function rowEven2(l: Float64Array, d: Float32Array, o: number, nx: number, c0: number, c1: number, c2: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c2 * l[i + 2] + c0 * (l[i] + l[i + 4]) + c1 * (l[i + 1] + l[i + 3]);
+}
+function rowEven(l: Float64Array, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+  const r2 = 2 * r, cr = c[r];
+  for (let i = 0; i < nx; i++) {
+    let s = cr * l[i + r];
+    for (let t = 0; t < r; t++) s += c[t] * (l[i + t] + l[i + r2 - t]);
+    d[o + i] = s;
   }
 }
 
@@ -115,7 +132,6 @@ function convolveStrided(src: Float32Array, sb: Box, axis: 0 | 1, kernel: Kernel
   if (offsetBuffer.length < taps) offsetBuffer = new Int32Array(taps * 2);
   const off = offsetBuffer;
   const nx = db.nx;
-  const c0 = c[0], c1 = c[1], c2 = c[2], cr = c[r];
   for (let z = 0; z < db.nz; z++) {
     for (let y = 0; y < db.ny; y++) {
       const iz = db.z0 + z, iy = db.y0 + y;
@@ -124,35 +140,45 @@ function convolveStrided(src: Float32Array, sb: Box, axis: 0 | 1, kernel: Kernel
         const yy = axis === 1 ? mirror(iy - r + t, n) : iy;
         off[t] = ((zz - sb.z0) * sb.ny + (yy - sb.y0)) * sb.nx + (db.x0 - sb.x0);
       }
-      let o = (z * db.ny + y) * nx;
+      const o = (z * db.ny + y) * nx;
       if (odd) {
-        if (r === 1) {
-          const a = off[0], b = off[2];
-          for (let i = 0; i < nx; i++) dst[o++] = c0 * (src[a + i] - src[b + i]);
-        } else if (r === 2) {
-          const a0 = off[0], a1 = off[1], b1 = off[3], b0 = off[4];
-          for (let i = 0; i < nx; i++) dst[o++] = c0 * (src[a0 + i] - src[b0 + i]) + c1 * (src[a1 + i] - src[b1 + i]);
-        } else {
-          for (let i = 0; i < nx; i++) {
-            let s = 0;
-            for (let t = 0; t < r; t++) s += c[t] * (src[off[t] + i] - src[off[2 * r - t] + i]);
-            dst[o++] = s;
-          }
-        }
-      } else if (r === 1) {
-        const a = off[0], m = off[1], b = off[2];
-        for (let i = 0; i < nx; i++) dst[o++] = c1 * src[m + i] + c0 * (src[a + i] + src[b + i]);
-      } else if (r === 2) {
-        const a0 = off[0], a1 = off[1], m = off[2], b1 = off[3], b0 = off[4];
-        for (let i = 0; i < nx; i++) dst[o++] = c2 * src[m + i] + c0 * (src[a0 + i] + src[b0 + i]) + c1 * (src[a1 + i] + src[b1 + i]);
-      } else {
-        const m = off[r];
-        for (let i = 0; i < nx; i++) {
-          let s = cr * src[m + i];
-          for (let t = 0; t < r; t++) s += c[t] * (src[off[t] + i] + src[off[2 * r - t] + i]);
-          dst[o++] = s;
-        }
-      }
+        if (r === 1) colOdd1(src, off[0], off[2], dst, o, nx, c[0]);
+        else if (r === 2) colOdd2(src, off[0], off[1], off[3], off[4], dst, o, nx, c[0], c[1]);
+        else colOdd(src, off, dst, o, nx, c, r);
+      } else if (r === 1) colEven1(src, off[0], off[1], off[2], dst, o, nx, c[0], c[1]);
+      else if (r === 2) colEven2(src, off[0], off[1], off[2], off[3], off[4], dst, o, nx, c[0], c[1], c[2]);
+      else colEven(src, off, dst, o, nx, c, r);
     }
+  }
+}
+
+// Kernels across rows/slices: tap t reads the source row starting at off[t]; x is contiguous.
+function colOdd1(s: Float32Array, a: number, b: number, d: Float32Array, o: number, nx: number, c0: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c0 * (s[a + i] - s[b + i]);
+}
+function colOdd2(s: Float32Array, a0: number, a1: number, b1: number, b0: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c0 * (s[a0 + i] - s[b0 + i]) + c1 * (s[a1 + i] - s[b1 + i]);
+}
+function colEven1(s: Float32Array, a: number, m: number, b: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c1 * s[m + i] + c0 * (s[a + i] + s[b + i]);
+}
+function colEven2(s: Float32Array, a0: number, a1: number, m: number, b1: number, b0: number, d: Float32Array, o: number, nx: number,
+  c0: number, c1: number, c2: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c2 * s[m + i] + c0 * (s[a0 + i] + s[b0 + i]) + c1 * (s[a1 + i] + s[b1 + i]);
+}
+function colOdd(s: Float32Array, off: Int32Array, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+  const r2 = 2 * r;
+  for (let i = 0; i < nx; i++) {
+    let acc = 0;
+    for (let t = 0; t < r; t++) acc += c[t] * (s[off[t] + i] - s[off[r2 - t] + i]);
+    d[o + i] = acc;
+  }
+}
+function colEven(s: Float32Array, off: Int32Array, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+  const r2 = 2 * r, m = off[r], cr = c[r];
+  for (let i = 0; i < nx; i++) {
+    let acc = cr * s[m + i];
+    for (let t = 0; t < r; t++) acc += c[t] * (s[off[t] + i] + s[off[r2 - t] + i]);
+    d[o + i] = acc;
   }
 }
