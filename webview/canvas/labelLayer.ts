@@ -74,18 +74,29 @@ export class LabelLayer {
     }
   }
 
-  /** Draws a stroke preview (class colour, or transparent for the eraser) into the canvas. */
+  /**
+   * Draws a stroke preview (class colour, or transparent for the eraser) into the canvas, one rectangle
+   * per horizontal run of the mask (no pixel read-back).
+   */
   preview(stroke: StrokeMask, classId: number): void {
     const { box, mask } = stroke;
     if (box.width === 0 || box.height === 0) return;
-    const img = this.ctx.getImageData(box.column, box.row, box.width, box.height);
+    const ctx = this.ctx;
     const p = classId * 4;
-    const [r, g, b, a] = classId === 0 ? [0, 0, 0, 0] : [this.palette[p], this.palette[p + 1], this.palette[p + 2], this.palette[p + 3]];
-    for (let i = 0; i < mask.length; i++) {
-      if (!mask[i]) continue;
-      img.data[i * 4] = r; img.data[i * 4 + 1] = g; img.data[i * 4 + 2] = b; img.data[i * 4 + 3] = a;
+    const erase = classId === 0 || this.palette[p + 3] === 0;
+    ctx.fillStyle = `rgb(${this.palette[p]},${this.palette[p + 1]},${this.palette[p + 2]})`;
+    for (let r = 0; r < box.height; r++) {
+      let c = 0;
+      while (c < box.width) {
+        while (c < box.width && !mask[r * box.width + c]) c++;
+        const start = c;
+        while (c < box.width && mask[r * box.width + c]) c++;
+        if (c > start) {
+          if (erase) ctx.clearRect(box.column + start, box.row + r, c - start, 1);
+          else ctx.fillRect(box.column + start, box.row + r, c - start, 1);
+        }
+      }
     }
-    this.ctx.putImageData(img, box.column, box.row);
   }
 
   /** Remembers the box of a stroke sent to the host (its preview is replaced by the answering patch). */
