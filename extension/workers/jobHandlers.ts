@@ -7,6 +7,7 @@ import { POOL_JOBS } from './jobs/poolJobs';
 import { FEATURE_JOBS } from './jobs/featureJobs';
 import { IMAGE_JOBS } from './jobs/imageJobs';
 import { FOREST_JOBS } from './jobs/forestJobs';
+import { BATCH_JOBS } from '../batch/predictTileJob';
 
 /** All job handlers by type. */
 export const JOB_HANDLERS: Record<string, JobHandler> = {
@@ -14,4 +15,5 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   ...FEATURE_JOBS,
   ...IMAGE_JOBS,
   ...FOREST_JOBS,
+  ...BATCH_JOBS,
 };

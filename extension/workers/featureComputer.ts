@@ -1,0 +1,161 @@
+/**
+ * Host-side feature computation spread over the worker pool (issue #3); used by the extension host
+ * and the CLI alike.
+ *
+ * A request names a box of one time point. The computer gathers the box plus its halo into one
+ * SharedArrayBuffer (all input channels), allocates the result in another, splits the box into
+ * blocks and runs one `features/block` job per block; every worker reads the shared source and
+ * writes its block straight into the shared result (no copies, no transfers).
+ */
+import { setMaxListeners } from 'node:events';
+import { boxVolume, formatBox, splitBox, wholeBox, type Box, type Margins, type VolumeShape } from '../core/features/box';
+import { featureChannelCount, FeatureScaleError, findScaleProblems, requiredSourceBox } from '../core/features/computeFeatureBlock';
+import { assertValidSelection, featureChannels, type FeatureChannel, type FeatureSelection, type FeatureVariant } from '../core/features/featureSet';
+import type { ImageSource } from '../core/image/imageModel';
+import type { FeatureBlockJob } from './jobs/featureJobs';
+import type { WorkerPool } from './workerPool';
+
+/** What to compute. */
+export interface FeatureRequest {
+  selection: FeatureSelection;
+  /** @default 'ilastik' */
+  variant?: FeatureVariant;
+  /** Region of the time point to compute. @default the whole image */
+  box?: Box;
+  signal?: AbortSignal;
+  /** Target voxels per block (blocks are split further until every worker has one). @default 1 Mi (2D), 512 Ki (3D) */
+  blockVoxels?: number;
+  /** Called after each finished block. */
+  onProgress?: (doneBlocks: number, totalBlocks: number) => void;
+  /** Queue priority of the blocks (higher first). @default 0 */
+  priority?: number;
+}
+
+/** Features of a box. */
+export interface FeatureResult {
+  /** Float32Array over a SharedArrayBuffer, layout [channel][z][y][x] of `box`. */
+  data: Float32Array;
+  box: Box;
+  image: VolumeShape;
+  /** Output channels in order (ilastik names). */
+  channels: FeatureChannel[];
+  /** Number of blocks the work was split into. */
+  blocks: number;
+}
+
+/**
+ * Block shape for a box: halves the longest axis until a block has at most `maxVoxels` voxels and
+ * there are at least `minBlocks` blocks (while blocks stay ≥ 32 pixels along the split axis).
+ */
+export function chooseBlockSize(box: Box, maxVoxels: number, minBlocks: number): Margins {
+  const size = { z: box.nz, y: box.ny, x: box.nx };
+  const count = (): number => Math.ceil(box.nz / size.z) * Math.ceil(box.ny / size.y) * Math.ceil(box.nx / size.x);
+  while (size.z * size.y * size.x > maxVoxels || count() < minBlocks) {
+    const axis = (['x', 'y', 'z'] as const).reduce((a, b) => (size[b] > size[a] ? b : a));
+    if (size[axis] < 64) break;
+    size[axis] = Math.ceil(size[axis] / 2);
+  }
+  return size;
+}
+
+/** Computes features on a {@link WorkerPool}. */
+export class FeatureComputer {
+  constructor(private readonly pool: WorkerPool) {}
+
+  /**
+   * Features of `request.box` of an in-memory float32 volume, layout [c][z][y][x] of the whole
+   * image (one time point). A SharedArrayBuffer-backed volume is used in place; otherwise the needed
+   * part is copied into shared memory once.
+   */
+  async computeVolume(volume: Float32Array, image: VolumeShape, nInputChannels: number, request: FeatureRequest): Promise<FeatureResult> {
+    const vol = image.z * image.y * image.x;
+    if (volume.length < nInputChannels * vol) throw new RangeError(`volume has ${volume.length} values, expected ${nInputChannels}×${vol}`);
+    const box = request.box ?? wholeBox(image);
+    const { sourceBox } = this.prepare(image, box, request);
+    if (volume.buffer instanceof SharedArrayBuffer) {
+      return this.run(volume, wholeBox(image), image, nInputChannels, box, request);
+    }
+    const source = new Float32Array(new SharedArrayBuffer(4 * nInputChannels * boxVolume(sourceBox)));
+    let o = 0;
+    for (let c = 0; c < nInputChannels; c++) {
+      for (let z = sourceBox.z0; z < sourceBox.z0 + sourceBox.nz; z++) {
+        for (let y = sourceBox.y0; y < sourceBox.y0 + sourceBox.ny; y++) {
+          const from = ((c * image.z + z) * image.y + y) * image.x + sourceBox.x0;
+          source.set(volume.subarray(from, from + sourceBox.nx), o);
+          o += sourceBox.nx;
+        }
+      }
+    }
+    return this.run(source, sourceBox, image, nInputChannels, box, request);
+  }
+
+  /**
+   * Features of `request.box` of time point `t` of an opened image (all its channels, each filtered
+   * independently). Reads only the box plus its halo.
+   */
+  async computeImage(source: ImageSource, t: number, request: FeatureRequest): Promise<FeatureResult> {
+    const { shape, name } = source.info;
+    if (!Number.isInteger(t) || t < 0 || t >= shape.t) throw new RangeError(`${name}: time point ${t} is outside 0..${shape.t - 1}`);
+    const image: VolumeShape = { z: shape.z, y: shape.y, x: shape.x };
+    const box = request.box ?? wholeBox(image);
+    const { sourceBox } = this.prepare(image, box, request, name);
+    const nc = shape.c;
+    const data = new Float32Array(new SharedArrayBuffer(4 * nc * boxVolume(sourceBox)));
+    const planeSize = sourceBox.ny * sourceBox.nx;
+    const region = { y0: sourceBox.y0, y1: sourceBox.y0 + sourceBox.ny, x0: sourceBox.x0, x1: sourceBox.x0 + sourceBox.nx };
+    for (let c = 0; c < nc; c++) {
+      for (let z = 0; z < sourceBox.nz; z++) {
+        request.signal?.throwIfAborted();
+        const offset = (c * sourceBox.nz + z) * planeSize;
+        await source.readRegionFloat32(t, sourceBox.z0 + z, c, region, data.subarray(offset, offset + planeSize));
+      }
+    }
+    return this.run(data, sourceBox, image, nc, box, request);
+  }
+
+  private prepare(image: VolumeShape, box: Box, request: FeatureRequest, name = 'image'): { sourceBox: Box } {
+    assertValidSelection(request.selection);
+    const inside = [box.z0, box.y0, box.x0, box.nz, box.ny, box.nx].every(Number.isInteger) && box.nz > 0 && box.ny > 0 && box.nx > 0
+      && box.z0 >= 0 && box.y0 >= 0 && box.x0 >= 0 && box.z0 + box.nz <= image.z && box.y0 + box.ny <= image.y && box.x0 + box.nx <= image.x;
+    if (!inside) throw new RangeError(`${name}: box ${formatBox(box)} is not inside the image (${image.z}×${image.y}×${image.x})`);
+    const problems = findScaleProblems(request.selection, image, request.variant ?? 'ilastik');
+    if (problems.length > 0) {
+      const error = new FeatureScaleError(problems);
+      error.message = `${name}: ${error.message}`;
+      throw error;
+    }
+    return { sourceBox: requiredSourceBox(box, image, request.selection, request.variant ?? 'ilastik') };
+  }
+
+  private async run(source: Float32Array, sourceBox: Box, image: VolumeShape, nInputChannels: number, box: Box, request: FeatureRequest): Promise<FeatureResult> {
+    const variant = request.variant ?? 'ilastik';
+    const is3D = image.z > 1;
+    const nChannels = featureChannelCount(request.selection, nInputChannels, is3D);
+    const data = new Float32Array(new SharedArrayBuffer(4 * nChannels * boxVolume(box)));
+    const blockSize = chooseBlockSize(box, request.blockVoxels ?? (is3D ? 1 << 19 : 1 << 20), this.pool.size);
+    const blocks = splitBox(box, blockSize);
+    // One internal controller so the first failure (or the caller's abort) stops every other block.
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal); // one listener per queued block is expected
+    const onAbort = (): void => controller.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    let done = 0;
+    try {
+      await Promise.all(blocks.map(async (target) => {
+        const job: FeatureBlockJob = {
+          selection: request.selection, variant, image, nInputChannels, source, sourceBox, target, result: data, resultBox: box,
+        };
+        try {
+          await this.pool.run('features/block', job, [], controller.signal, request.priority ?? 0);
+        } catch (error) {
+          controller.abort(error);
+          throw error;
+        }
+        request.onProgress?.(++done, blocks.length);
+      }));
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+    }
+    return { data, box, image, channels: featureChannels(request.selection, nInputChannels, is3D), blocks: blocks.length };
+  }
+}
