@@ -43,11 +43,18 @@ export function activate(context: vscode.ExtensionContext): void {
       return {
         logger,
         memoryLimitBytes: config.imageMemoryLimitBytes,
+        extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
+        defaultTrees: config.defaultTrees,
         openImage: createImageOpener({ openInHost: openImage, getPool, logger, offThreadBytes: config.offThreadDecodeBytes }),
       };
     },
     settings: settingsFor,
-    createController: (document) => new DocumentController(document, registry, { logger, settings: () => settingsFor(document) }),
+    createController: (document) =>
+      new DocumentController(document, registry, {
+        logger,
+        settings: () => settingsFor(document),
+        confirm: async (message, detail, yes) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, yes)) === yes,
+      }),
   };
 
   context.subscriptions.push(

@@ -1,35 +1,71 @@
 /**
  * Handles the messages of every webview showing one {@link LabelDocument}: validates them, answers
  * requests (planes, labels) and turns intents (paint, classes, features, live update) into document
- * changes that are broadcast to all webviews of the document.
+ * changes, which are broadcast to all webviews of the document (the host owns the truth).
  *
  * No runtime `vscode` import: dialogs and settings are injected, so this is tested with fake webviews.
  */
-import type { ClassifierStatus, EditorSettings, HostToWebviewMessage, WebviewToHostMessage } from '../protocol';
-import type { LabelDocument } from './labelDocument';
+import type { ClassifierStatus, EditorSettings, HostToWebviewMessage, PixelBox, WebviewToHostMessage } from '../protocol';
+import type { DocumentChange, LabelDocument } from './labelDocument';
 import { exactBuffer } from './labelDocument';
 import type { EditorRegistry, WebviewChannel } from './editorRegistry';
 import { validateWebviewMessage } from './messageValidation';
 import { errorText, type Logger } from './logger';
+import type { DisposableLike } from './emitter';
+
+/** The live training/prediction loop as the controller sees it (see liveSession.ts). */
+export interface LiveLoop extends DisposableLike {
+  /** Current status for `init`. */
+  status(): ClassifierStatus;
+  enabled: boolean;
+  /** Labels, classes or features changed: predictions are stale; retrain (debounced) when live. */
+  invalidate(reason: 'labels' | 'classes' | 'features' | 'reloaded'): void;
+  /** Retrain and predict now (the "Update now" button). */
+  updateNow(): void;
+  /** The visible region of a webview changed: predict it first. */
+  setView(t: number, z: number, box: PixelBox): void;
+  /** Navigate to the most uncertain region of the current plane (predicting it first if needed). */
+  goToMostUncertain(): Promise<void>;
+}
 
 /** Environment of a controller. */
 export interface DocumentControllerDeps {
   logger: Logger;
   /** Current editor settings (configuration + workspace trust). */
   settings(): EditorSettings;
+  /** Asks a yes/no question in a modal dialog; resolves true for yes. */
+  confirm(message: string, detail: string, yes: string): Promise<boolean>;
+  /** Creates the live loop of the document (omitted in viewer-only tests). */
+  createLive?(controller: DocumentController): LiveLoop;
 }
 
 /** Routes validated webview messages of one document. */
-export class DocumentController {
+export class DocumentController implements DisposableLike {
+  /** The live loop, when the environment provides one. */
+  readonly live: LiveLoop | undefined;
+  /** Label planes some webview asked for; re-sent after a reload. */
+  private readonly shownLabelPlanes = new Set<string>();
+  private readonly subscriptions: DisposableLike[] = [];
+
   constructor(
     readonly document: LabelDocument,
     private readonly registry: EditorRegistry<LabelDocument>,
     private readonly deps: DocumentControllerDeps,
-  ) {}
+  ) {
+    this.subscriptions.push(document.onDidChange((change) => this.onDocumentChange(change)));
+    this.live = deps.createLive?.(this);
+    if (this.live) this.live.enabled = deps.settings().liveUpdate;
+  }
 
   /** Sends a message to every webview of the document. */
   broadcast(body: HostToWebviewMessage): void {
     this.registry.broadcast(this.document, body);
+  }
+
+  /** Current settings (also consulted by the live loop). */
+  settings(): EditorSettings {
+    const s = this.deps.settings();
+    return { ...s, liveUpdate: this.live ? this.live.enabled : s.liveUpdate };
   }
 
   /**
@@ -37,7 +73,7 @@ export class DocumentController {
    * line; handler failures are logged and reported to that webview; nothing is thrown.
    */
   async handle(channel: WebviewChannel, raw: unknown): Promise<void> {
-    const result = validateWebviewMessage(raw, { shape: this.document.shape, nClasses: this.document.classes.length });
+    const result = validateWebviewMessage(raw, { shape: this.document.shape, nClasses: this.document.project.classes.length });
     if (!result.ok) {
       this.deps.logger.warn(`Rejected message from the webview of ${this.document.fileName}: ${result.reason}`);
       return;
@@ -52,18 +88,27 @@ export class DocumentController {
     }
   }
 
-  /** Status shown before anything has been trained. */
-  protected initialStatus(): ClassifierStatus {
+  /** Status shown when no live loop exists or before anything has been trained. */
+  status(): ClassifierStatus {
+    if (this.live) return this.live.status();
     return {
       state: 'idle',
       progress: 0,
-      labelCounts: new Array(this.document.classes.length + 1).fill(0),
+      labelCounts: this.document.labelCounts(),
       featureChannels: 0,
       featureMemoryBytes: 0,
     };
   }
 
-  protected async dispatch(channel: WebviewChannel, body: WebviewToHostMessage, messageId: number): Promise<void> {
+  private readOnlyGuard(channel: WebviewChannel, type: string): boolean {
+    if (!this.deps.settings().readOnly) return false;
+    const message = `${this.document.fileName}: ${type} is disabled: the workspace is not trusted or the file is read-only`;
+    this.deps.logger.warn(message);
+    void channel.send({ type: 'error/show', message, fatal: false });
+    return true;
+  }
+
+  private async dispatch(channel: WebviewChannel, body: WebviewToHostMessage, messageId: number): Promise<void> {
     const doc = this.document;
     switch (body.type) {
       case 'ready':
@@ -74,16 +119,18 @@ export class DocumentController {
         const shape = doc.shape!;
         await channel.send(
           {
-            type: 'image/plane',
-            t: body.t,
-            z: body.z,
-            c: body.c,
-            width: shape.x,
-            height: shape.y,
-            dtype: doc.descriptor()!.dtype,
-            data: exactBuffer(plane.data),
-            stats: plane.stats,
+            type: 'image/plane', t: body.t, z: body.z, c: body.c, width: shape.x, height: shape.y,
+            dtype: doc.descriptor()!.dtype, data: exactBuffer(plane.data), stats: plane.stats,
           },
+          messageId,
+        );
+        return;
+      }
+      case 'labels/requestPlane': {
+        const labels = doc.labels!;
+        this.shownLabelPlanes.add(`${body.t}/${body.z}`);
+        await channel.send(
+          { type: 'labels/plane', t: body.t, z: body.z, width: labels.shape.x, height: labels.shape.y, data: exactBuffer(labels.plane(body.t, body.z)) },
           messageId,
         );
         return;
@@ -95,14 +142,111 @@ export class DocumentController {
         else this.deps.logger.info(line);
         return;
       }
-      default:
-        await this.dispatchEditing(channel, body, messageId);
+      case 'labels/paint':
+        if (this.readOnlyGuard(channel, 'painting')) return;
+        doc.paint(body.t, body.z, body.classId, body.brushSize, new Float32Array(body.points));
+        return;
+      case 'classes/add':
+        if (this.readOnlyGuard(channel, 'adding a class')) return;
+        doc.addClass();
+        return;
+      case 'classes/rename':
+        if (this.readOnlyGuard(channel, 'renaming a class')) return;
+        doc.renameClass(body.classId, body.name);
+        return;
+      case 'classes/recolor':
+        if (this.readOnlyGuard(channel, 'recolouring a class')) return;
+        doc.recolorClass(body.classId, body.color);
+        return;
+      case 'classes/delete': {
+        if (this.readOnlyGuard(channel, 'deleting a class')) return;
+        const cls = doc.project.classes[body.classId - 1];
+        const count = doc.labelCounts()[body.classId] ?? 0;
+        const ok = await this.deps.confirm(
+          `Delete class "${cls.name}"?`,
+          `Its ${count} labelled pixel(s) in ${doc.fileName}${doc.project.images.length > 1 ? ' and its labels in the other images of the project' : ''} are removed. You can undo this.`,
+          'Delete',
+        );
+        // The class list may have changed while the dialog was open.
+        if (!ok || doc.project.classes[body.classId - 1] !== cls) return;
+        doc.deleteClass(body.classId);
+        return;
+      }
+      case 'features/set':
+        if (this.readOnlyGuard(channel, 'changing features')) return;
+        try {
+          doc.setFeatures(body.features);
+        } finally {
+          // Tell the webview what the host accepted (it may have sent something invalid).
+          await channel.send({ type: 'features/update', features: doc.features });
+        }
+        return;
+      case 'live/set':
+        if (this.live) {
+          this.live.enabled = body.enabled;
+          this.broadcast({ type: 'settings/update', settings: this.settings() });
+          if (body.enabled) this.live.invalidate('labels');
+        }
+        return;
+      case 'live/updateNow':
+        if (this.readOnlyGuard(channel, 'training')) return;
+        this.live?.updateNow();
+        return;
+      case 'view/changed':
+        this.live?.setView(body.t, body.z, body.box);
+        return;
+      case 'navigate/mostUncertain':
+        if (this.readOnlyGuard(channel, 'training')) return;
+        await this.live?.goToMostUncertain();
+        return;
+      default: {
+        const never: never = body;
+        this.deps.logger.warn(`${doc.fileName}: unhandled message ${(never as { type: string }).type}`);
+      }
     }
   }
 
-  /** Editing intents; extended by later steps (labels, classes, live loop). */
-  protected async dispatchEditing(_channel: WebviewChannel, body: WebviewToHostMessage, _messageId: number): Promise<void> {
-    this.deps.logger.info(`${this.document.fileName}: ${body.type} is not handled yet`);
+  private onDocumentChange(change: DocumentChange): void {
+    const doc = this.document;
+    switch (change.kind) {
+      case 'labels': {
+        const labels = doc.labels!;
+        const labelCount = labels.labelledCount();
+        for (const p of change.patches) {
+          const { column, row, width, height } = p.box;
+          const plane = labels.plane(p.t, p.z);
+          const data = new Uint8Array(width * height);
+          for (let r = 0; r < height; r++) data.set(plane.subarray((row + r) * labels.shape.x + column, (row + r) * labels.shape.x + column + width), r * width);
+          this.broadcast({ type: 'labels/patch', t: p.t, z: p.z, box: p.box, data: data.buffer, labelCount });
+        }
+        this.live?.invalidate('labels');
+        break;
+      }
+      case 'classes':
+        this.broadcast({ type: 'classes/update', classes: doc.classes });
+        this.live?.invalidate('classes');
+        break;
+      case 'features':
+        this.broadcast({ type: 'features/update', features: doc.features });
+        this.live?.invalidate('features');
+        break;
+      case 'reloaded': {
+        this.broadcast({ type: 'classes/update', classes: doc.classes });
+        this.broadcast({ type: 'features/update', features: doc.features });
+        const labels = doc.labels;
+        if (labels) {
+          const labelCount = labels.labelledCount();
+          for (const key of this.shownLabelPlanes) {
+            const [t, z] = key.split('/').map(Number);
+            const box = { column: 0, row: 0, width: labels.shape.x, height: labels.shape.y };
+            this.broadcast({ type: 'labels/patch', t, z, box, data: exactBuffer(labels.plane(t, z).slice()), labelCount });
+          }
+        }
+        for (const w of doc.warnings) this.broadcast({ type: 'error/show', message: w, fatal: false });
+        this.live?.invalidate('reloaded');
+        break;
+      }
+    }
   }
 
   /** Answers `ready`: `init` (or a fatal error when the image could not be opened). */
@@ -116,12 +260,17 @@ export class DocumentController {
     await channel.send({
       type: 'init',
       image,
-      classes: doc.classes.map((c) => ({ ...c })),
-      features: doc.features ?? { scales: [], selected: {} },
-      settings: this.deps.settings(),
-      status: this.initialStatus(),
-      projectFile: '',
+      classes: doc.classes,
+      features: doc.features,
+      settings: this.settings(),
+      status: this.status(),
+      projectFile: doc.projectFile ? doc.relativeProjectFile() : '',
       warnings: [...doc.warnings],
     });
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.live?.dispose();
   }
 }

@@ -2,19 +2,37 @@
  * The CustomDocument of the Pixel Classifier editor: one open image plus its labelling state
  * (house style: `labelDocument.ts`).
  *
- * The document owns the truth: the image (lazy planes), the classes, the feature selection and the
- * label volume. Webviews only send intents. No runtime `vscode` import (VS Code objects are
- * structural: a CustomDocument is `{ uri, dispose() }`), so the document is unit tested in Node.
+ * The document owns the truth: the image (lazy planes), the project (classes, feature selection,
+ * classifier settings, other images' labels) and the label volume of this image. Webviews only send
+ * intents. Every change is an invertible edit reported through {@link LabelDocument.onDidEdit}
+ * (`{label, undo, redo}` for VS Code's undo stack) and {@link LabelDocument.onDidChange} (what to
+ * broadcast / retrain). Label edits store only touched pixels with previous and next values
+ * (extension/core/labels/labelEdit.ts).
+ *
+ * No runtime `vscode` import (a CustomDocument is structurally `{ uri, dispose() }`), so the whole
+ * document — edits, undo/redo, save, revert, backup — is unit tested in Node.
  */
 import type * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
+import { selectionDefaultLight, validateSelection, type FeatureSelection } from '../core/features/featureSet';
+import { LabelVolume } from '../core/labels/labelVolume';
+import { applyEdit, deleteClassEdit, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
+import { strokeEdit } from '../core/labels/rasterizeStroke';
+import { decodeLabels, encodeLabels, type EncodedLabels } from '../core/labels/labelRle';
+import { createProject, defaultClass, PROJECT_SUFFIX, type PixelClassifierProject, type ProjectClass } from '../project/projectSchema';
+import { ProjectError, projectLabels, readProject, writeProject, setProjectLabels, findProjectImage } from '../project/projectFile';
+import { sha256File } from '../project/fileHash';
 import type { FeatureSelectionData, ImageDescriptor, LabelClass, PlaneDType } from '../protocol';
+import { PROTOCOL_LIMITS } from '../protocol';
 import { AsyncLruCache } from './planeCache';
 import { planeStats, type PlaneStats } from './planeStats';
 import { Emitter } from './emitter';
 import { errorText, type Logger } from './logger';
+import { defaultProjectFile, locateProject, relativeImagePath } from './projectLocator';
+import { readBackup, writeBackup, type DocumentBackup } from './backup';
 
 /** Opens an image; the real one is `openImage` from extension/node (possibly proxied to a worker). */
 export type ImageOpener = (filePath: string, options: { memoryLimitBytes?: number }) => Promise<ImageSource>;
@@ -27,6 +45,10 @@ export interface LabelDocumentDeps {
   memoryLimitBytes?: number;
   /** Budget of the decoded display-plane cache in bytes. @default 256 MiB */
   planeCacheBytes?: number;
+  /** Version written to project provenance. @default '0.0.0' */
+  extensionVersion?: string;
+  /** Trees of a new project. @default 100 */
+  defaultTrees?: number;
 }
 
 /** A decoded display plane with its auto-contrast statistics. */
@@ -35,18 +57,20 @@ export interface DisplayPlane {
   stats: PlaneStats;
 }
 
-/** Default class colours (ilastik-like, distinguishable on dark fluorescence images). */
-export const CLASS_COLORS = [
-  '#ffe119', '#4363d8', '#e6194b', '#3cb44b', '#f032e6', '#42d4f4', '#f58231', '#911eb4', '#bfef45', '#fabed4',
-];
-
-/** The two default classes of a new project (ilastik starts with two). */
-export function defaultClasses(): LabelClass[] {
-  return [
-    { id: 1, name: 'Label 1', color: CLASS_COLORS[0] },
-    { id: 2, name: 'Label 2', color: CLASS_COLORS[1] },
-  ];
+/** An entry for VS Code's undo stack (structurally a `CustomDocumentEditEvent` minus the document). */
+export interface DocumentEdit {
+  label: string;
+  undo(): void;
+  redo(): void;
 }
+
+/** What changed, so the controller knows what to broadcast and whether predictions are stale. */
+export type DocumentChange =
+  | { kind: 'labels'; patches: EditPatch[] }
+  | { kind: 'classes' }
+  | { kind: 'features' }
+  /** Everything may have changed (revert, project adopted, backup restored). */
+  | { kind: 'reloaded' };
 
 /** The editor's document. */
 export class LabelDocument {
@@ -56,29 +80,50 @@ export class LabelDocument {
   image: ImageSource | undefined;
   /** Why the image could not be opened: one sentence naming the file. */
   imageError: string | undefined;
-  classes: LabelClass[] = defaultClasses();
-  features: FeatureSelectionData | undefined;
+  /** Labels of this image, (t, z, row, column); undefined when the image could not be opened. */
+  labels: LabelVolume | undefined;
+  /** Working copy of the project; this image's labels are merged in by {@link snapshot}. */
+  project: PixelClassifierProject;
+  /** Where {@link save} writes the project. */
+  projectFile: string;
+  /** Set when the project file exists but cannot be used; saving is refused so it is never overwritten. */
+  projectError: ProjectError | undefined;
+  /** Projects of the same folder this image could be added to (offered to the user once). */
+  candidates: string[] = [];
   /** Warnings shown in the editor (project problems, hash mismatch, …). */
   readonly warnings: string[] = [];
 
+  private imageHash: Promise<string> | undefined;
   private readonly planes: AsyncLruCache<DisplayPlane>;
   private readonly _onDidDispose = new Emitter<void>();
   /** Fires once when the document is disposed (all its editors closed). */
   readonly onDidDispose = this._onDidDispose.event;
+  private readonly _onDidEdit = new Emitter<DocumentEdit>();
+  /** Fires for every undoable change (for VS Code's undo stack and dirty marker). */
+  readonly onDidEdit = this._onDidEdit.event;
+  private readonly _onDidChange = new Emitter<DocumentChange>();
+  /** Fires after every change, including undo, redo and revert. */
+  readonly onDidChange = this._onDidChange.event;
   private disposed = false;
 
   protected constructor(readonly uri: vscode.Uri, protected readonly deps: LabelDocumentDeps) {
     this.imagePath = uri.fsPath;
     this.planes = new AsyncLruCache<DisplayPlane>(deps.planeCacheBytes ?? 256 * 1024 * 1024, (p) => p.data.byteLength);
+    this.projectFile = '';
+    this.project = createProject(selectionDefaultLight(), deps.extensionVersion ?? '0.0.0');
   }
 
   /**
-   * Opens the image of `uri`. Never throws for a bad image: the error is kept in {@link imageError},
-   * logged, and shown by the editor, so a corrupt file gives a clear message instead of a failed editor.
+   * Opens the image of `uri` and its project (or a hot-exit backup when `backupFile` is given). Never
+   * throws for a bad image or project: errors are kept ({@link imageError}, {@link projectError}),
+   * logged, and shown by the editor.
    */
-  static async open(uri: vscode.Uri, deps: LabelDocumentDeps): Promise<LabelDocument> {
+  static async open(uri: vscode.Uri, deps: LabelDocumentDeps, backupFile?: string): Promise<LabelDocument> {
     const doc = new LabelDocument(uri, deps);
     await doc.loadImage();
+    let restored = false;
+    if (backupFile) restored = await doc.restoreBackup(backupFile);
+    if (!restored) await doc.loadProject();
     return doc;
   }
 
@@ -87,11 +132,22 @@ export class LabelDocument {
     return path.basename(this.imagePath);
   }
 
+  /** Path of this image relative to the project folder (forward slashes). */
+  get relativePath(): string {
+    return relativeImagePath(this.projectFile, this.imagePath);
+  }
+
+  /** The project file relative to the image's folder (what the editor shows). */
+  relativeProjectFile(): string {
+    return path.relative(path.dirname(this.imagePath), this.projectFile).split(path.sep).join('/');
+  }
+
   protected async loadImage(): Promise<void> {
     const started = Date.now();
     try {
       this.image = await this.deps.openImage(this.imagePath, { memoryLimitBytes: this.deps.memoryLimitBytes });
       const { shape, dtype, axes } = this.image.info;
+      this.labels = new LabelVolume({ t: shape.t, z: shape.z, y: shape.y, x: shape.x });
       this.deps.logger.info(
         `Opened ${this.imagePath}: ${axes} t=${shape.t} z=${shape.z} c=${shape.c} ${shape.y}×${shape.x} ${dtype} (${Date.now() - started} ms)`,
       );
@@ -100,6 +156,67 @@ export class LabelDocument {
       this.deps.logger.error(`Cannot open ${this.imagePath}: ${this.imageError}`);
     }
   }
+
+  /** Finds and reads the project; restores this image's labels from it. */
+  protected async loadProject(): Promise<void> {
+    const located = await locateProject(this.imagePath);
+    this.projectFile = located.projectFile;
+    this.candidates = located.candidates;
+    for (const s of located.skipped) this.deps.logger.warn(`Ignoring project: ${s}`);
+    if (located.error) {
+      this.projectError = located.error;
+      const message = `${located.error.message}. The project is not used and will not be overwritten; fix or move it, then reopen.`;
+      this.warnings.push(message);
+      this.deps.logger.error(message);
+      return;
+    }
+    if (located.project) await this.useProject(located.project);
+    else this.project = createProject(selectionDefaultLight(), this.deps.extensionVersion ?? '0.0.0');
+    this.project.classifier.trees = located.project ? this.project.classifier.trees : (this.deps.defaultTrees ?? 100);
+  }
+
+  /** Takes `project` as the working copy and loads this image's labels from it (checking hash and shape). */
+  protected async useProject(project: PixelClassifierProject): Promise<void> {
+    this.project = project;
+    if (!this.labels || !this.image) return;
+    const entry = findProjectImage(project, this.relativePath);
+    if (!entry) {
+      this.labels = new LabelVolume({ ...this.labels.shape });
+      return;
+    }
+    const s = this.image.info.shape;
+    if (entry.shape.t !== s.t || entry.shape.z !== s.z || entry.shape.y !== s.y || entry.shape.x !== s.x) {
+      const message =
+        `${entry.path}: the project recorded shape t=${entry.shape.t} z=${entry.shape.z} ${entry.shape.y}×${entry.shape.x}, ` +
+        `the file now has t=${s.t} z=${s.z} ${s.y}×${s.x}; its labels are kept in the project but cannot be shown`;
+      this.projectError = new ProjectError(this.projectFile, message);
+      this.warnings.push(message);
+      this.deps.logger.warn(message);
+      return;
+    }
+    try {
+      this.labels = projectLabels(project, entry.path);
+    } catch (e) {
+      this.projectError = e instanceof ProjectError ? e : new ProjectError(this.projectFile, errorText(e));
+      this.warnings.push(this.projectError.message);
+      return;
+    }
+    const hash = await this.hash().catch(() => undefined);
+    if (hash && hash !== entry.sha256) {
+      const message = `${entry.path} changed on disk since it was labelled (sha256 differs); the labels are kept, check they still fit`;
+      this.warnings.push(message);
+      this.deps.logger.warn(message);
+    }
+    this.deps.logger.info(`${this.fileName}: project ${path.basename(this.projectFile)}, ${this.labels.labelledCount()} labelled pixels restored`);
+  }
+
+  /** sha256 of the image file (computed once per document). */
+  hash(): Promise<string> {
+    this.imageHash ??= sha256File(this.imagePath);
+    return this.imageHash;
+  }
+
+  // ---------------------------------------------------------------- image
 
   /** Shape of the image, or undefined when it failed to open. */
   get shape(): ImageSource['info']['shape'] | undefined {
@@ -115,13 +232,7 @@ export class LabelDocument {
     const channelNames = Array.isArray(names) && names.length === info.shape.c && names.every((n) => typeof n === 'string')
       ? (names as string[])
       : Array.from({ length: info.shape.c }, (_, i) => `Channel ${i}`);
-    return {
-      fileName: this.fileName,
-      shape: { ...info.shape },
-      axes: info.axes,
-      dtype: info.dtype as PlaneDType,
-      channelNames,
-    };
+    return { fileName: this.fileName, shape: { ...info.shape }, axes: info.axes, dtype: info.dtype as PlaneDType, channelNames };
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
@@ -144,6 +255,310 @@ export class LabelDocument {
     return info ? info.shape.x * info.shape.y * BYTES_PER_SAMPLE[info.dtype] : 0;
   }
 
+  // ---------------------------------------------------------------- classes and features
+
+  /** Classes with their ids (1..N in list order). */
+  get classes(): LabelClass[] {
+    return this.project.classes.map((c, i) => ({ id: i + 1, name: c.name, color: c.color }));
+  }
+
+  /** The feature selection as protocol data. */
+  get features(): FeatureSelectionData {
+    return this.project.features as FeatureSelectionData;
+  }
+
+  /** Labelled pixels per class id of this image (index 0 unused, set to 0). */
+  labelCounts(): number[] {
+    const n = this.project.classes.length;
+    if (!this.labels) return new Array(n + 1).fill(0);
+    const counts = this.labels.counts(n).slice(0, n + 1);
+    while (counts.length < n + 1) counts.push(0);
+    counts[0] = 0;
+    return counts;
+  }
+
+  private classEdit(label: string, next: ProjectClass[]): DocumentEdit {
+    const previous = this.project.classes.map((c) => ({ ...c }));
+    const after = next.map((c) => ({ ...c }));
+    const edit: DocumentEdit = {
+      label,
+      undo: () => this.setClasses(previous),
+      redo: () => this.setClasses(after),
+    };
+    edit.redo();
+    this._onDidEdit.fire(edit);
+    return edit;
+  }
+
+  private setClasses(classes: ProjectClass[]): void {
+    this.project.classes = classes.map((c) => ({ ...c }));
+    this._onDidChange.fire({ kind: 'classes' });
+  }
+
+  /** Adds a class with ilastik's next default name and colour. */
+  addClass(): DocumentEdit {
+    if (this.project.classes.length >= PROTOCOL_LIMITS.maxClasses) {
+      throw new Error(`a project can have at most ${PROTOCOL_LIMITS.maxClasses} classes`);
+    }
+    const id = this.project.classes.length + 1;
+    const used = new Set(this.project.classes.map((c) => c.name));
+    const added = defaultClass(id);
+    let name = added.name;
+    for (let k = id; used.has(name); k++) name = `Label ${k + 1}`;
+    return this.classEdit(`Add class ${name}`, [...this.project.classes, { ...added, name }]);
+  }
+
+  /** Renames class `classId` (1-based). */
+  renameClass(classId: number, name: string): DocumentEdit | undefined {
+    const old = this.project.classes[classId - 1];
+    if (!old || old.name === name) return undefined;
+    return this.classEdit(`Rename ${old.name} to ${name}`, this.project.classes.map((c, i) => (i === classId - 1 ? { ...c, name } : c)));
+  }
+
+  /** Recolours class `classId` (1-based). */
+  recolorClass(classId: number, color: string): DocumentEdit | undefined {
+    const old = this.project.classes[classId - 1];
+    if (!old || old.color === color) return undefined;
+    return this.classEdit(`Recolour ${old.name}`, this.project.classes.map((c, i) => (i === classId - 1 ? { ...c, color } : c)));
+  }
+
+  /**
+   * Deletes class `classId` and its labels in every image of the project as ONE undoable edit; higher
+   * class ids move down by one (ids stay 1..N in list order).
+   */
+  deleteClass(classId: number): DocumentEdit {
+    const old = this.project.classes[classId - 1];
+    if (!old) throw new Error(`class ${classId} does not exist`);
+    if (this.project.classes.length <= 1) throw new Error('the last class cannot be deleted');
+    const labels = this.labels;
+    const labelEdit = labels ? deleteClassEdit(labels, classId, `Delete ${old.name}`) : undefined;
+    // Other images of a multi-image project: their labels are stored encoded; keep before/after encodings.
+    const others: { path: string; before: EncodedLabels | undefined; after: EncodedLabels | undefined }[] = [];
+    for (const image of this.project.images) {
+      if (image.path === this.relativePath) continue;
+      const encoded = this.project.labels[image.path];
+      if (!encoded) continue;
+      const volume = decodeLabels(encoded, { t: image.shape.t, z: image.shape.z, y: image.shape.y, x: image.shape.x });
+      const e = deleteClassEdit(volume, classId);
+      if (!e) continue;
+      applyEdit(volume, e);
+      const after = encodeLabels(volume);
+      others.push({ path: image.path, before: encoded, after: Object.keys(after).length ? after : undefined });
+    }
+    const classesBefore = this.project.classes.map((c) => ({ ...c }));
+    const classesAfter = classesBefore.filter((_, i) => i !== classId - 1);
+    const setOthers = (which: 'before' | 'after') => {
+      for (const o of others) {
+        const v = o[which];
+        if (v) this.project.labels[o.path] = v;
+        else delete this.project.labels[o.path];
+      }
+    };
+    const edit: DocumentEdit = {
+      label: `Delete class ${old.name}`,
+      undo: () => {
+        if (labels && labelEdit) revertEdit(labels, labelEdit);
+        setOthers('before');
+        this.setClasses(classesBefore);
+        if (labels && labelEdit) this._onDidChange.fire({ kind: 'labels', patches: editPatches(labels, labelEdit) });
+      },
+      redo: () => {
+        if (labels && labelEdit) applyEdit(labels, labelEdit);
+        setOthers('after');
+        this.setClasses(classesAfter);
+        if (labels && labelEdit) this._onDidChange.fire({ kind: 'labels', patches: editPatches(labels, labelEdit) });
+      },
+    };
+    edit.redo();
+    this._onDidEdit.fire(edit);
+    return edit;
+  }
+
+  /**
+   * Replaces the feature selection (one undoable edit).
+   * @throws Error listing what is wrong with the selection (core's validateSelection)
+   */
+  setFeatures(selection: FeatureSelectionData): DocumentEdit | undefined {
+    const problems = validateSelection(selection as FeatureSelection);
+    if (problems.length > 0) throw new Error(`invalid feature selection: ${problems.join('; ')}`);
+    const before = JSON.parse(JSON.stringify(this.project.features)) as FeatureSelection;
+    const after = JSON.parse(JSON.stringify(selection)) as FeatureSelection;
+    if (JSON.stringify(before) === JSON.stringify(after)) return undefined;
+    const set = (f: FeatureSelection) => {
+      this.project.features = JSON.parse(JSON.stringify(f)) as FeatureSelection;
+      this._onDidChange.fire({ kind: 'features' });
+    };
+    const edit: DocumentEdit = { label: 'Change features', undo: () => set(before), redo: () => set(after) };
+    edit.redo();
+    this._onDidEdit.fire(edit);
+    return edit;
+  }
+
+  // ---------------------------------------------------------------- labels
+
+  /**
+   * Paints (classId ≥ 1) or erases (0) a stroke of `points` (column,row float pairs) with a round brush of
+   * diameter `brushSize` on plane (t, z). One undoable edit; `undefined` when nothing changed.
+   */
+  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array): LabelEdit | undefined {
+    const labels = this.labels;
+    if (!labels) throw new Error(this.imageError ?? 'no image');
+    if (classId > this.project.classes.length) throw new Error(`class ${classId} does not exist`);
+    const stroke = [];
+    for (let i = 0; i + 1 < points.length; i += 2) stroke.push({ column: points[i], row: points[i + 1] });
+    const name = classId === 0 ? 'Erase' : `Paint ${this.project.classes[classId - 1].name}`;
+    const edit = strokeEdit(labels, t, z, stroke, brushSize / 2, classId, name);
+    if (!edit) return undefined;
+    this.recordLabelEdit(edit);
+    return edit;
+  }
+
+  /** Applies a label edit and reports it (VS Code undo entry + change event). */
+  recordLabelEdit(edit: LabelEdit): void {
+    const labels = this.labels!;
+    const patches = editPatches(labels, edit);
+    applyEdit(labels, edit);
+    this._onDidChange.fire({ kind: 'labels', patches });
+    this._onDidEdit.fire({
+      label: edit.label,
+      undo: () => {
+        revertEdit(labels, edit);
+        this._onDidChange.fire({ kind: 'labels', patches });
+      },
+      redo: () => {
+        applyEdit(labels, edit);
+        this._onDidChange.fire({ kind: 'labels', patches });
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- save, revert, backup
+
+  /**
+   * The project as it would be saved: a deep copy of the working copy with this image's entry
+   * (relative path, sha256, shape, dtype) and labels merged in.
+   */
+  async snapshot(projectFile = this.projectFile): Promise<PixelClassifierProject> {
+    const project = JSON.parse(JSON.stringify(this.project)) as PixelClassifierProject;
+    project.provenance.extensionVersion = this.deps.extensionVersion ?? project.provenance.extensionVersion;
+    if (!this.image || !this.labels) return project;
+    const rel = relativeImagePath(projectFile, this.imagePath);
+    const { t, z, c, y, x } = this.image.info.shape;
+    const entry = { path: rel, sha256: await this.hash(), shape: { t, z, c, y, x }, dtype: this.image.info.dtype };
+    const index = project.images.findIndex((i) => i.path === rel);
+    if (index >= 0) project.images[index] = entry;
+    else project.images.push(entry);
+    setProjectLabels(project, rel, this.labels);
+    return project;
+  }
+
+  private assertSavable(): void {
+    if (this.projectError) throw new Error(`Not saved: ${this.projectError.message}`);
+    if (!this.image) throw new Error(`Not saved: ${this.imageError ?? 'the image could not be opened'}`);
+  }
+
+  /** Writes the project atomically to {@link projectFile}. */
+  async save(): Promise<void> {
+    this.assertSavable();
+    const project = await this.snapshot();
+    await writeProject(this.projectFile, project);
+    this.deps.logger.info(`Saved ${this.projectFile} (${this.labels?.labelledCount() ?? 0} labelled pixels in ${this.fileName})`);
+  }
+
+  /**
+   * "Save As" (the resource is an image, the saved artefact is a project, so this is a decision):
+   * - a destination ending in `.pixelclass.json` gets a copy of the project; the document keeps saving
+   *   to its own project. Projects reference images by relative path, so the image must be inside the
+   *   destination's folder.
+   * - any other destination (e.g. `cells-v2.tif`, VS Code's default suggestion) duplicates the image and
+   *   its labels: the image bytes are copied there and `<stem>.pixelclass.json` beside it gets this
+   *   image's labels with the project's classes, features and settings. VS Code then opens the copy.
+   */
+  async saveAs(destination: string): Promise<void> {
+    this.assertSavable();
+    if (path.resolve(destination) === path.resolve(this.imagePath)) return this.save();
+    if (destination.endsWith(PROJECT_SUFFIX)) {
+      const rel = relativeImagePath(destination, this.imagePath);
+      if (rel.startsWith('../') || path.isAbsolute(rel)) {
+        throw new Error(`Not saved: ${path.basename(destination)} must be in the folder of ${this.fileName} or above it, because projects reference images by relative path`);
+      }
+      await writeProject(destination, await this.snapshot(destination));
+      this.deps.logger.info(`Saved a copy of the project as ${destination}`);
+      return;
+    }
+    const projectFile = defaultProjectFile(destination);
+    const project = await this.snapshot(projectFile);
+    const rel = relativeImagePath(projectFile, destination);
+    const entry = project.images.find((i) => i.path === relativeImagePath(projectFile, this.imagePath))!;
+    const labels = project.labels[entry.path];
+    project.images = [{ ...entry, path: rel }];
+    project.labels = labels ? { [rel]: labels } : {};
+    await fs.copyFile(this.imagePath, destination);
+    await writeProject(projectFile, project);
+    this.deps.logger.info(`Saved ${this.fileName} as ${destination} with its labels in ${projectFile}`);
+  }
+
+  /** Reloads the project from disk (discarding unsaved changes). */
+  async revert(): Promise<void> {
+    this.projectError = undefined;
+    this.warnings.length = 0;
+    const exists = this.projectFile !== '' && (await fs.stat(this.projectFile).then(() => true, () => false));
+    if (exists) {
+      try {
+        await this.useProject(await readProject(this.projectFile));
+      } catch (e) {
+        this.projectError = e instanceof ProjectError ? e : new ProjectError(this.projectFile, errorText(e));
+        this.warnings.push(this.projectError.message);
+      }
+    } else {
+      this.project = createProject(selectionDefaultLight(), this.deps.extensionVersion ?? '0.0.0');
+      this.project.classifier.trees = this.deps.defaultTrees ?? 100;
+      if (this.labels) this.labels = new LabelVolume({ ...this.labels.shape });
+    }
+    this._onDidChange.fire({ kind: 'reloaded' });
+  }
+
+  /** Writes the unsaved state to `file` (hot exit). */
+  async backup(file: string): Promise<void> {
+    const backup: DocumentBackup = { imagePath: this.imagePath, projectFile: this.projectFile, project: await this.snapshot() };
+    await writeBackup(file, backup);
+  }
+
+  /** Restores state from a backup; false (with a warning) when the backup is unusable. */
+  protected async restoreBackup(file: string): Promise<boolean> {
+    try {
+      const backup = await readBackup(file);
+      if (path.resolve(backup.imagePath) !== path.resolve(this.imagePath)) throw new Error(`${file}: backup belongs to ${backup.imagePath}`);
+      this.projectFile = backup.projectFile;
+      await this.useProject(backup.project);
+      this.deps.logger.info(`${this.fileName}: restored unsaved labels from backup`);
+      return true;
+    } catch (e) {
+      const message = `Could not restore the unsaved state of ${this.fileName}: ${errorText(e)}. Opening the saved project instead.`;
+      this.warnings.push(message);
+      this.deps.logger.error(message);
+      return false;
+    }
+  }
+
+  /**
+   * Switches to another project of the folder ("add this image to project …"). This image's current
+   * labels are kept; classes and features come from that project (classes are added when this image
+   * uses more). Reported as a reload, not as an undoable edit; the image joins the project on save.
+   */
+  async adoptProject(projectFile: string): Promise<void> {
+    const project = await readProject(projectFile);
+    const labels = this.labels;
+    this.projectFile = projectFile;
+    this.projectError = undefined;
+    this.project = project;
+    const maxClass = labels?.maxClass() ?? 0;
+    while (this.project.classes.length < maxClass) this.project.classes.push(defaultClass(this.project.classes.length + 1));
+    this.candidates = [];
+    this.deps.logger.info(`${this.fileName} joins project ${projectFile} (${project.images.length} other image(s))`);
+    this._onDidChange.fire({ kind: 'reloaded' });
+  }
+
   get isDisposed(): boolean {
     return this.disposed;
   }
@@ -158,6 +573,8 @@ export class LabelDocument {
     image?.close().catch((e) => this.deps.logger.warn(`Closing ${this.imagePath}: ${errorText(e)}`));
     this._onDidDispose.fire();
     this._onDidDispose.dispose();
+    this._onDidEdit.dispose();
+    this._onDidChange.dispose();
   }
 }
 

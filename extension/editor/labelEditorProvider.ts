@@ -2,12 +2,14 @@
  * The VS Code glue of the Pixel Classifier editor: a CustomEditorProvider whose documents are
  * {@link LabelDocument}s (house style: `labelEditorProvider.ts`).
  *
- * Lifecycle (custom-editor sample): `openCustomDocument` opens the image (and, from step 2 on, the
- * project or a hot-exit backup) → `resolveCustomEditor` sets up the webview (strict CSP,
+ * Lifecycle (custom-editor sample): `openCustomDocument` opens the image and its project (or the
+ * hot-exit backup named by `backupId`) → `resolveCustomEditor` sets up the webview (strict CSP,
  * `localResourceRoots` = dist + media only) → the webview sends `ready` → the controller answers
  * `init` and then serves planes on request. Every incoming message is validated first.
  */
 import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { deleteBackup } from './backup';
 import type { EditorSettings } from '../protocol';
 import { LabelDocument, type LabelDocumentDeps } from './labelDocument';
 import { DocumentController } from './documentController';
@@ -60,24 +62,47 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
     });
   }
 
-  /** Fires a document edit event (used by the controller through the document). */
-  fireEdit(e: vscode.CustomDocumentEditEvent<LabelDocument>): void {
-    this._onDidChangeCustomDocument.fire(e);
-  }
-
   async openCustomDocument(
     uri: vscode.Uri,
-    _openContext: vscode.CustomDocumentOpenContext,
+    openContext: vscode.CustomDocumentOpenContext,
     _token: vscode.CancellationToken,
   ): Promise<LabelDocument> {
-    const document = await LabelDocument.open(uri, this.services.documentDeps());
+    // Hot exit: VS Code hands back the backup we wrote (backupId = its file URI).
+    const backupFile = openContext.backupId ? vscode.Uri.parse(openContext.backupId).fsPath : undefined;
+    const document = await LabelDocument.open(uri, this.services.documentDeps(), backupFile);
     const controller = this.services.createController(document);
     this.services.controllers.set(document, controller);
+    const editSubscription = document.onDidEdit((edit) => this._onDidChangeCustomDocument.fire({ document, ...edit }));
     document.onDidDispose(() => {
+      editSubscription.dispose();
+      controller.dispose();
       this.services.controllers.delete(document);
       this.services.registry.delete(document);
     });
+    if (document.candidates.length > 0 && !backupFile) void this.offerProjects(document);
     return document;
+  }
+
+  /** Offers to add the image to an existing project of its folder (multi-image projects). */
+  private async offerProjects(document: LabelDocument): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
+    const names = document.candidates.map((f) => path.basename(f));
+    const separate = 'Keep Separate';
+    const choice = await vscode.window.showInformationMessage(
+      `${document.fileName}: add this image to ${names.length === 1 ? `project ${names[0]}` : 'an existing project'}? ` +
+        'Labels of all images of a project train one classifier.',
+      ...names.slice(0, 3).map((n) => `Add to ${n}`),
+      separate,
+    );
+    if (!choice || choice === separate || document.isDisposed) return;
+    const file = document.candidates[names.indexOf(choice.slice('Add to '.length))];
+    try {
+      await document.adoptProject(file);
+    } catch (e) {
+      const message = `${document.fileName}: cannot use project ${path.basename(file)}: ${errorText(e)}`;
+      this.services.logger.error(message);
+      void vscode.window.showErrorMessage(message);
+    }
   }
 
   async resolveCustomEditor(
@@ -108,23 +133,49 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
     });
   }
 
-  async saveCustomDocument(_document: LabelDocument, _cancellation: vscode.CancellationToken): Promise<void> {
-    // Filled in by the labelling step (project save).
+  async saveCustomDocument(document: LabelDocument, _cancellation: vscode.CancellationToken): Promise<void> {
+    this.assertWritable(document);
+    await this.reportFailure(document, 'save', () => document.save());
   }
 
-  async saveCustomDocumentAs(_document: LabelDocument, _destination: vscode.Uri, _cancellation: vscode.CancellationToken): Promise<void> {
-    // Filled in by the labelling step.
+  /** Save As: see {@link LabelDocument.saveAs} (project copy, or image + labels duplicated under a new name). */
+  async saveCustomDocumentAs(document: LabelDocument, destination: vscode.Uri, _cancellation: vscode.CancellationToken): Promise<void> {
+    this.assertWritable(document);
+    await this.reportFailure(document, 'save as', () => document.saveAs(destination.fsPath));
   }
 
-  async revertCustomDocument(_document: LabelDocument, _cancellation: vscode.CancellationToken): Promise<void> {
-    // Filled in by the labelling step.
+  async revertCustomDocument(document: LabelDocument, _cancellation: vscode.CancellationToken): Promise<void> {
+    await this.reportFailure(document, 'revert', () => document.revert());
   }
 
   async backupCustomDocument(
-    _document: LabelDocument,
+    document: LabelDocument,
     context: vscode.CustomDocumentBackupContext,
     _cancellation: vscode.CancellationToken,
   ): Promise<vscode.CustomDocumentBackup> {
-    return { id: context.destination.toString(), delete: () => undefined };
+    const file = context.destination.fsPath;
+    await this.reportFailure(document, 'backup', () => document.backup(file));
+    return {
+      id: context.destination.toString(),
+      delete: () => {
+        void deleteBackup(file).catch(() => undefined);
+      },
+    };
+  }
+
+  private assertWritable(document: LabelDocument): void {
+    if (this.services.settings(document).readOnly) {
+      throw new Error(`${document.fileName}: saving is disabled in Restricted Mode (trust the workspace to save labels)`);
+    }
+  }
+
+  /** Runs a save-like operation; failures are logged with the file and re-thrown so VS Code shows them. */
+  private async reportFailure(document: LabelDocument, what: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (e) {
+      this.services.logger.error(`${document.fileName}: ${what} failed: ${errorText(e)}`);
+      throw e;
+    }
   }
 }

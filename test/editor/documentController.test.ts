@@ -12,7 +12,7 @@ async function setup(path = '/data/cells.tif') {
   const logger = new MemoryLogger();
   const doc = await LabelDocument.open(fakeUri(path), { openImage: fakeOpener({ '/data/cells.tif': image }), logger });
   const registry = new EditorRegistry<LabelDocument>();
-  const controller = new DocumentController(doc, registry, { logger, settings });
+  const controller = new DocumentController(doc, registry, { logger, settings, confirm: async () => true });
   const webview = new FakeWebview();
   const channel = new WebviewChannel(webview, 'test');
   registry.add(doc, channel);
@@ -75,5 +75,83 @@ describe('DocumentController (viewer)', () => {
     doc.dispose();
     await Promise.resolve();
     expect(image.closed).toBe(true);
+  });
+});
+
+describe('DocumentController (labelling)', () => {
+  async function two(readOnly = false, confirmAnswer = true) {
+    const image = fakeImage({ t: 1, z: 1, c: 1, y: 10, x: 10 });
+    const logger = new MemoryLogger();
+    const doc = await LabelDocument.open(fakeUri('/data/cells.tif'), { openImage: fakeOpener({ '/data/cells.tif': image }), logger });
+    const registry = new EditorRegistry<LabelDocument>();
+    const questions: string[] = [];
+    const controller = new DocumentController(doc, registry, {
+      logger, settings: () => ({ liveUpdate: false, readOnly, tileSize: 256 }),
+      confirm: async (m) => { questions.push(m); return confirmAnswer; },
+    });
+    const a = new FakeWebview();
+    const b = new FakeWebview();
+    const ca = new WebviewChannel(a, 'a');
+    registry.add(doc, ca);
+    registry.add(doc, new WebviewChannel(b, 'b'));
+    return { doc, controller, a, b, ca, logger, questions };
+  }
+  const paint = (classId: number, ...xy: number[]) => ({ messageId: 2, body: { type: 'labels/paint', t: 0, z: 0, classId, brushSize: 3, points: new Float32Array(xy).buffer } });
+
+  it('a stroke from one webview is broadcast as a labels/patch to every webview', async () => {
+    const { controller, a, b, ca, doc } = await two();
+    await controller.handle(ca, paint(1, 5.5, 5.5));
+    const n = doc.labels!.labelledCount();
+    expect(n).toBeGreaterThan(0);
+    for (const w of [a, b]) {
+      const [patch] = w.bodies('labels/patch');
+      if (patch?.type !== 'labels/patch') throw new Error('no patch');
+      const { column, row, width, height } = patch.box;
+      expect(column <= 5 && row <= 5 && column + width > 5 && row + height > 5).toBe(true);
+      const data = new Uint8Array(patch.data);
+      expect(data.length).toBe(width * height);
+      for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) expect(data[r * width + c]).toBe(doc.labels!.get(0, 0, row + r, column + c));
+      expect(data.filter((v) => v === 1).length).toBe(n);
+      expect(patch.labelCount).toBe(n);
+    }
+  });
+
+  it('answers labels/requestPlane with the label plane', async () => {
+    const { controller, a, ca } = await two();
+    await controller.handle(ca, paint(2, 0.5, 0.5));
+    await controller.handle(ca, { messageId: 3, body: { type: 'labels/requestPlane', t: 0, z: 0 } });
+    const reply = a.posted.find((e) => e.body.type === 'labels/plane')!;
+    expect(reply.inReplyTo).toBe(3);
+    if (reply.body.type !== 'labels/plane') throw new Error();
+    expect(new Uint8Array(reply.body.data)[0]).toBe(2);
+    expect(reply.body.data.byteLength).toBe(100);
+  });
+
+  it('refuses painting in restricted mode with a message, and changes nothing', async () => {
+    const { controller, a, ca, doc, logger } = await two(true);
+    await controller.handle(ca, paint(1, 5, 5));
+    expect(doc.labels!.labelledCount()).toBe(0);
+    expect(a.bodies('error/show')[0]).toMatchObject({ fatal: false, message: expect.stringMatching(/painting is disabled/) });
+    expect(logger.lines.some((l) => l.includes('painting is disabled'))).toBe(true);
+  });
+
+  it('class deletion asks first and does nothing when declined', async () => {
+    const declined = await two(false, false);
+    await declined.controller.handle(declined.ca, { messageId: 1, body: { type: 'classes/delete', classId: 1 } });
+    expect(declined.questions).toEqual(['Delete class "Label 1"?']);
+    expect(declined.doc.classes).toHaveLength(2);
+    const accepted = await two(false, true);
+    await accepted.controller.handle(accepted.ca, { messageId: 1, body: { type: 'classes/delete', classId: 1 } });
+    expect(accepted.doc.classes.map((c) => c.name)).toEqual(['Label 2']);
+    expect(accepted.b.bodies('classes/update')).toEqual([{ type: 'classes/update', classes: [{ id: 1, name: 'Label 2', color: '#0000ff' }] }]);
+  });
+
+  it('an invalid feature selection is reported and the host state is sent back', async () => {
+    const { controller, a, ca, doc } = await two();
+    const f = JSON.parse(JSON.stringify(doc.features));
+    f.selected.LaplacianOfGaussian[0] = true;
+    await controller.handle(ca, { messageId: 1, body: { type: 'features/set', features: f } });
+    expect(a.bodies('error/show')[0]).toMatchObject({ message: expect.stringMatching(/invalid feature selection/) });
+    expect(a.bodies('features/update')).toEqual([{ type: 'features/update', features: doc.features }]);
   });
 });
