@@ -104,6 +104,8 @@ class Scanner {
   }
 
   private value(path: string[]): void {
+    // Bounded recursion: hostile nesting must give a located error, not a stack overflow (found by fuzzing).
+    if (path.length > 512) this.fail('JSON nested more than 512 levels deep');
     if (this.matches(path)) this.found = this.pos;
     const c = this.text[this.pos];
     if (c === '{') this.object(path);
