@@ -41,10 +41,10 @@ export class TiffStreamWriter {
     await this.flush(this.encoder.writePlane(pageIndex, data));
   }
 
-  /** Checks every page was written and closes the file. */
+  /** Checks every page was written, writes the IFDs and closes the file. */
   async close(): Promise<void> {
     try {
-      this.encoder.finish();
+      await this.flush(this.encoder.finish());
     } finally {
       await this.handle.close();
     }

@@ -2,7 +2,8 @@
  * TIFF writer that Fiji/ImageJ, tifffile, napari and our reader all read (see
  * shared/reference/image-io.md): little-endian, strips, one page per (t, z, c) plane in ImageJ
  * hyperstack order (c fastest, then z, then t), the ImageJ description in IFD 0 (ASCII only),
- * channel names as ImageJ slice labels (IJMetadata "labl"), deflate *without* predictor, classic
+ * channel names as ImageJ slice labels (IJMetadata "labl"), pixel data contiguous with the IFDs at the
+ * end (the layout ImageJ writes), deflate *without* predictor, classic
  * TIFF below 4 GiB and BigTIFF above (or when asked).
  *
  * {@link TiffStreamEncoder} is pure: it turns pixels into `(position, bytes)` chunks, so the node
@@ -162,7 +163,8 @@ function toRational(value: number): [number, number] {
 
 /**
  * Streaming TIFF encoder. Pages go in order `index = (t·Z + z)·C + c`; within a page, rows go in
- * order, in bands of any height ({@link writeRows}). Each call returns the chunks to write.
+ * order, in bands of any height ({@link writeRows}). Each call returns the chunks to write; pixel
+ * data is written contiguously and {@link finish} appends all IFDs (a few hundred bytes per page).
  */
 export class TiffStreamEncoder {
   readonly bigTiff: boolean;
@@ -174,9 +176,9 @@ export class TiffStreamEncoder {
   private page = 0;
   private rowsDone = 0;
   private position: number;
-  private nextFieldPosition: number;
   private offsets: number[] = [];
   private counts: number[] = [];
+  private readonly pages: { offsets: number[]; counts: number[] }[] = [];
   private finished = false;
 
   constructor(readonly options: TiffWriteOptions) {
@@ -196,7 +198,6 @@ export class TiffStreamEncoder {
     // Deflate can exceed the raw size slightly; leave a generous margin for IFDs and worst cases.
     this.bigTiff = bigTiff === 'auto' ? rawBytes * 1.01 + this.pageCount * 4096 + 2 ** 20 > 2 ** 32 - 1 : bigTiff;
     this.position = this.bigTiff ? 16 : 8;
-    this.nextFieldPosition = this.bigTiff ? 8 : 4;
   }
 
   /** The file header (first IFD offset is patched later). */
@@ -247,11 +248,35 @@ export class TiffStreamEncoder {
     return this.page === this.pageCount;
   }
 
-  /** Checks that all pages were written; returns nothing more to write (IFDs go after each page). */
+  /**
+   * Checks that all pages were written and returns the IFDs. They go after all pixel data, so the
+   * planes are contiguous as in files ImageJ writes (tifffile and ImageJ read contiguous ImageJ
+   * hyperstacks by offset arithmetic).
+   */
   finish(): TiffChunk[] {
     if (!this.complete) throw new Error(`only ${this.page} of ${this.pageCount} pages were written`);
+    if (this.finished) return [];
     this.finished = true;
-    return [];
+    const chunks: TiffChunk[] = [];
+    let nextField = this.bigTiff ? 8 : 4;
+    let position = this.position + (this.position & 1);
+    this.pages.forEach((strips, index) => {
+      const { bytes, nextFieldPosition } = serializeIfd(this.ifdEntries(index, strips.offsets, strips.counts), position, this.bigTiff);
+      if (!this.bigTiff && position + bytes.length > 2 ** 32 - 1) throw new Error('classic TIFF would exceed 4 GiB; use bigTiff');
+      chunks.push({ position, bytes }, { position: nextField, bytes: this.offsetBytes(position) });
+      nextField = nextFieldPosition;
+      position += bytes.length + (bytes.length & 1);
+    });
+    this.position = position;
+    return chunks;
+  }
+
+  private offsetBytes(value: number): Uint8Array {
+    const out = new Uint8Array(this.bigTiff ? 8 : 4);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, value % 2 ** 32, true);
+    if (this.bigTiff) v.setUint32(4, Math.floor(value / 2 ** 32), true);
+    return out;
   }
 
   private flushStrip(): TiffChunk {
@@ -260,12 +285,22 @@ export class TiffStreamEncoder {
     const chunk = { position: this.position, bytes };
     this.offsets.push(this.position);
     this.counts.push(bytes.length);
-    this.position += bytes.length + (bytes.length & 1);
+    this.position += bytes.length;
+    if (!this.bigTiff && this.position > 2 ** 32 - 1) throw new Error('classic TIFF would exceed 4 GiB; use bigTiff');
     this.stripRows = 0;
     return chunk;
   }
 
   private finishPage(): TiffChunk[] {
+    this.pages.push({ offsets: this.offsets, counts: this.counts });
+    this.page++;
+    this.rowsDone = 0;
+    this.offsets = [];
+    this.counts = [];
+    return [];
+  }
+
+  private ifdEntries(pageIndex: number, offsets: number[], counts: number[]): IfdEntry[] {
     const { width, height, dtype } = this.options;
     const big = this.bigTiff;
     const entries: IfdEntry[] = [
@@ -275,10 +310,10 @@ export class TiffStreamEncoder {
       { tag: 258, type: 3, values: [BYTES_PER_SAMPLE[dtype] * 8] },
       { tag: 259, type: 3, values: [this.options.compression === 'deflate' ? 8 : 1] },
       { tag: 262, type: 3, values: [1] },
-      { tag: 273, type: big ? 16 : 4, values: this.offsets },
+      { tag: 273, type: big ? 16 : 4, values: offsets },
       { tag: 277, type: 3, values: [1] },
       { tag: 278, type: 4, values: [this.rowsPerStrip] },
-      { tag: 279, type: big ? 16 : 4, values: this.counts },
+      { tag: 279, type: big ? 16 : 4, values: counts },
       { tag: 339, type: 3, values: [SAMPLE_FORMAT[dtype]] },
     ];
     if (this.options.resolution) {
@@ -287,7 +322,7 @@ export class TiffStreamEncoder {
       entries.push({ tag: 283, type: 5, values: toRational(1 / y) });
       entries.push({ tag: 296, type: 3, values: [1] });
     }
-    if (this.page === 0) {
+    if (pageIndex === 0) {
       const shape = this.options.shape ?? { t: 1, z: 1, c: 1 };
       const description = asciiOnly(this.options.description ?? imageJDescription(shape, this.options.resolution));
       const ascii = new Uint8Array(description.length + 1);
@@ -297,26 +332,12 @@ export class TiffStreamEncoder {
       if (names && names.length > 0) {
         const labels: string[] = [];
         for (let p = 0; p < this.pageCount; p++) labels.push(names[p % shape.c] ?? '');
-        const { counts, data } = imageJLabelTags(labels);
-        entries.push({ tag: 50838, type: 4, values: counts });
+        const { counts: labelCounts, data } = imageJLabelTags(labels);
+        entries.push({ tag: 50838, type: 4, values: labelCounts });
         entries.push({ tag: 50839, type: 1, values: data });
       }
     }
-    const ifdPosition = this.position;
-    const { bytes, nextFieldPosition } = serializeIfd(entries, ifdPosition, big);
-    const link = new Uint8Array(big ? 8 : 4);
-    const lv = new DataView(link.buffer);
-    lv.setUint32(0, ifdPosition % 2 ** 32, true);
-    if (big) lv.setUint32(4, Math.floor(ifdPosition / 2 ** 32), true);
-    if (!big && ifdPosition + bytes.length > 2 ** 32 - 1) throw new Error('classic TIFF would exceed 4 GiB; use bigTiff');
-    const chunks = [{ position: ifdPosition, bytes }, { position: this.nextFieldPosition, bytes: link }];
-    this.position += bytes.length + (bytes.length & 1);
-    this.nextFieldPosition = nextFieldPosition;
-    this.page++;
-    this.rowsDone = 0;
-    this.offsets = [];
-    this.counts = [];
-    return chunks;
+    return entries;
   }
 }
 
