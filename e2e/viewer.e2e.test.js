@@ -6,10 +6,10 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { startSession, waitFor, REPO } = require('./helpers/session');
+const { startSession, REPO } = require('./helpers/session');
 const { readTiff } = require('./helpers/readTiff');
-const { readCanvas, stats, parseReadout, canvasBox } = require('./helpers/canvas');
-const { canvasMapper } = require('./helpers/pointer');
+const { readCanvas, stats, canvasBox } = require('./helpers/canvas');
+const { readoutAt: hoverReadout, oneToOneMapping } = require('./helpers/imageMapping');
 
 const SAMPLE = path.join(REPO, 'sample');
 const truth = readTiff(path.join(SAMPLE, 'cells.tif'));
@@ -17,16 +17,6 @@ let s;
 
 before(async () => { s = await startSession({ name: 'viewer', workspace: SAMPLE }); });
 after(async () => { await s?.stop(); });
-
-/** Hovers canvas CSS position (x, y) and waits for a readout that differs from `previous`. */
-async function readoutAt(frame, mapper, x, y, previous) {
-  const p = mapper.toPage(x, y);
-  await s.page.mouse.move(p.x, p.y, { steps: 2 });
-  return waitFor(async () => {
-    const r = parseReadout(await frame.locator('#pixel-readout').textContent());
-    return r && r.text !== previous ? r : null;
-  }, { timeout: 15000, what: `a pixel readout after hovering canvas (${x}, ${y})` });
-}
 
 test('cells.tif opens in the Pixel Classifier editor, renders, and the readout shows raw values', async (t) => {
   try {
@@ -43,28 +33,18 @@ test('cells.tif opens in the Pixel Classifier editor, renders, and the readout s
     assert.ok(fitStats.levels >= 32, `expected many grey levels on the canvas, got ${fitStats.levels}`);
     assert.ok(fitStats.std >= 10, `expected contrast on the canvas, got std ${fitStats.std.toFixed(1)}`);
 
-    // 1:1 → one image pixel per CSS pixel.
-    await frame.locator('#btn-one-to-one').click();
-    const box = await canvasBox(frame);
-    t.diagnostic(`canvas ${JSON.stringify(box)}`);
-    const mapper = await canvasMapper(s, frame);
-    const cx = Math.floor(mapper.width / 2) + 0.5;
-    const cy = Math.floor(mapper.height / 2) + 0.5;
-    const centre = await readoutAt(frame, mapper, cx, cy, '');
+    // 1:1 → one image pixel per CSS pixel; the readout at the canvas centre anchors the mapping.
+    const { mapper, centre, cx, cy, toCss, visible } = await oneToOneMapping(s, frame, truth);
+    t.diagnostic(`canvas ${JSON.stringify(await canvasBox(frame))}`);
+    const readoutAt = (x, y, previous) => hoverReadout(s, frame, mapper, x, y, previous);
     assert.equal(centre.c0, truth.at(centre.col, centre.row), `raw value at x=${centre.col} y=${centre.row}`);
     assert.equal(centre.z, 0); assert.equal(centre.t, 0);
 
     // Moving by (9, 5) CSS px moves by exactly (9, 5) image pixels at 1:1.
-    const moved = await readoutAt(frame, mapper, cx + 9, cy + 5, centre.text);
+    const moved = await readoutAt(cx + 9, cy + 5, centre.text);
     assert.deepEqual([moved.col - centre.col, moved.row - centre.row], [9, 5], '1:1 means one image pixel per CSS pixel');
     assert.equal(moved.c0, truth.at(moved.col, moved.row));
 
-    // Canvas position of image pixel (col, row), from the centre readout (pixel centres).
-    const toCss = (col, row) => [cx + (col - centre.col), cy + (row - centre.row)];
-    const visible = (col, row) => {
-      const [x, y] = toCss(col, row);
-      return col >= 0 && row >= 0 && col < truth.width && row < truth.height && x >= 6 && y >= 6 && x < mapper.width - 6 && y < mapper.height - 6;
-    };
     // Brightest and darkest visible pixels (3×3 mean, to land inside a nucleus / on background).
     let bright = null; let dark = null;
     for (let row = 1; row < truth.height - 1; row++) {
@@ -82,7 +62,7 @@ test('cells.tif opens in the Pixel Classifier editor, renders, and the readout s
     for (const target of [bright, dark, { col: centre.col - 37, row: centre.row + 23 }, { col: centre.col + 41, row: centre.row - 29 }]) {
       if (!visible(target.col, target.row)) continue;
       const [x, y] = toCss(target.col, target.row);
-      const r = await readoutAt(frame, mapper, x, y, previous);
+      const r = await readoutAt(x, y, previous);
       previous = r.text;
       assert.deepEqual([r.col, r.row], [target.col, target.row], 'readout position follows the mouse at 1:1');
       assert.equal(r.c0, truth.at(r.col, r.row), `raw value at x=${r.col} y=${r.row}`);

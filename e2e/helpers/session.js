@@ -60,6 +60,7 @@ const WORKBENCH_SETTINGS = {
   'workbench.enableExperiments': false,
   'workbench.tips.enabled': false,
   'chat.disableAIFeatures': true,
+  'files.autoSave': 'off', // explicit: the labeling test checks the dirty marker and Ctrl+S
   'files.hotExit': 'off',
   'window.confirmBeforeClose': 'never',
   'git.enabled': false,
@@ -75,7 +76,8 @@ async function startSession({ name, workspace, settings = {} }) {
   const extDir = path.join(tmp, 'ext');
   const dataDir = path.join(tmp, 'data');
   const config = path.join(tmp, 'config.yaml');
-  fs.cpSync(workspace, ws, { recursive: true });
+  // A clean copy: no projects or model caches left in sample/ by someone trying the demo.
+  fs.cpSync(workspace, ws, { recursive: true, filter: (f) => !/\.pixelclass\.(json|model)$|[\\/]\.gitignore$/.test(f) });
   fs.mkdirSync(extDir);
   // Without --config, code-server writes ~/.config/code-server/config.yaml (random password) on first run.
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
