@@ -1,0 +1,294 @@
+/**
+ * Predicts one image and writes one export (issue #6), streaming: the image is cut into tiles (a z-slab × a band
+ * of rows × a run of columns); each tile's source block (tile + feature halo) is read, its features and
+ * probabilities computed (in a worker when a pool is given), and the results assembled into bands that are
+ * written as soon as they are complete and in order. The feature stack of the whole image never exists;
+ * memory is bounded by the tile size (derived from `memoryLimitBytes`) and the number of tiles in flight.
+ * Results do not depend on the tiling (features of a tile equal the whole-image features), so the CLI and the
+ * extension — or two memory limits — write identical bytes.
+ */
+import { featureChannelCount, featureHaloZYX, requiredSourceBox } from '../core/features/computeFeatureBlock';
+import { featureChannels } from '../core/features/featureSet';
+import type { Box } from '../core/features/box';
+import { ImageError, type ImageSource, type PixelArray } from '../core/image/imageModel';
+import type { LabelVolume } from '../core/labels/labelVolume';
+import { openImage } from '../node/openImage';
+import type { ExportSettings, PixelClassifierProject } from '../project/projectSchema';
+import type { WorkerPool } from '../workers/workerPool';
+import { PngSink, TiffSink, type ExportSink } from './exportSink';
+import { planExport, type ExportPlan } from './exportPlan';
+import { predictTile, type PredictTilePayload, type PredictTileResult } from './predictTileJob';
+import { readSourceBlock } from './readSourceBlock';
+import { selectionForShape } from './trainProject';
+import type { Forest } from '../core/forest/index';
+
+/** Default memory limit (issue #6: 16384² uint16 with 49 features within 1.5 GB RSS). */
+export const DEFAULT_MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024;
+
+/** The classifier as batch prediction needs it. */
+export interface BatchClassifier {
+  forest: Forest;
+  /** serializeForest bytes (sent to workers once per worker and cached there). */
+  forestBytes: Uint8Array;
+  /** Identifies the forest in worker caches. */
+  modelKey: string;
+}
+
+/** Options of {@link predictImage}. */
+export interface PredictImageOptions {
+  /** Absolute path of the input image. */
+  input: string;
+  project: PixelClassifierProject;
+  settings: ExportSettings;
+  /** Output files, one per {@link ExportPlan.resultTypes} entry (see planImageExport). */
+  outputs: string[];
+  /** Needed unless the source is `labels`. */
+  classifier?: BatchClassifier;
+  /** Needed for the `labels` source. */
+  labels?: LabelVolume;
+  /** Compute tiles on these workers; inline when absent. */
+  pool?: WorkerPool;
+  /** @default {@link DEFAULT_MEMORY_LIMIT_BYTES} */
+  memoryLimitBytes?: number;
+  signal?: AbortSignal;
+  /** Fraction of the image done, 0..1. */
+  onProgress?: (fraction: number) => void;
+  /** An already opened source (closed by the caller); opened from `input` otherwise. */
+  source?: ImageSource;
+}
+
+/** Tile geometry chosen for an image. */
+export interface TileGeometry {
+  slabDepth: number;
+  bandRows: number;
+  tileColumns: number;
+}
+
+/**
+ * Chooses tile sizes so that the tiles in flight (2 per worker) with their features, probabilities, source
+ * blocks and feature-engine temporaries stay well within the memory limit (a third of it for tiles; the rest
+ * is Node itself, the band buffers, spools and image reading).
+ */
+export function chooseTiles(shape: { z: number; y: number; x: number }, nFeatures: number, nInput: number, nClasses: number, is3D: boolean, workers: number, memoryLimitBytes: number): TileGeometry {
+  const tileBudget = Math.max(32 << 20, (memoryLimitBytes - (384 << 20)) / 3);
+  const bytesPerVoxel = 4 * (nFeatures + nClasses + 4 * nInput + 12);
+  const maxVoxels = Math.max(4096, Math.floor(tileBudget / (2 * Math.max(1, workers) * bytesPerVoxel)));
+  const slabDepth = is3D ? Math.min(shape.z, 16) : 1;
+  const tileColumns = Math.min(shape.x, 1024);
+  const bandRows = Math.max(1, Math.min(shape.y, 512, Math.floor(maxVoxels / (slabDepth * tileColumns))));
+  return { slabDepth, bandRows, tileColumns };
+}
+
+/** The export plan of an image (channel names from the project's classes and features). */
+export function planImageExport(project: PixelClassifierProject, settings: ExportSettings, shape: { t: number; z: number; c: number; y: number; x: number }): ExportPlan {
+  const selection = selectionForShape(project.features, shape);
+  const names = settings.source === 'features' ? featureChannels(selection, shape.c, shape.z > 1).map((c) => c.name) : [];
+  return planExport(settings, shape, project.classes.map((c) => c.name), names);
+}
+
+/** Converts a tile's probabilities/features into the export channels of the band. */
+function fillBand(plan: ExportPlan, settings: ExportSettings, tile: PredictTileResult, target: Box, bandY0: number, bandZ0: number, width: number, bandRows: number, channels: PixelArray[], nClasses: number): void {
+  const n = target.nz * target.ny * target.nx;
+  const source = settings.source;
+  for (let dz = 0; dz < target.nz; dz++) {
+    for (let dy = 0; dy < target.ny; dy++) {
+      const rowBase = ((target.z0 - bandZ0 + dz) * bandRows + (target.y0 - bandY0 + dy)) * width + target.x0;
+      const tileBase = (dz * target.ny + dy) * target.nx;
+      for (let dx = 0; dx < target.nx; dx++) {
+        const p = tileBase + dx;
+        const o = rowBase + dx;
+        if (source === 'features') {
+          const f = tile.features!;
+          for (let c = 0; c < plan.channels; c++) channels[c][o] = f[c * n + p];
+          continue;
+        }
+        const probs = tile.probabilities!;
+        if (source === 'probabilities') {
+          if (plan.dtype === 'uint8') for (let k = 0; k < nClasses; k++) channels[k][o] = Math.round(255 * probs[k * n + p]);
+          else for (let k = 0; k < nClasses; k++) channels[k][o] = probs[k * n + p];
+          continue;
+        }
+        // Argmax (ties → lowest class) and the second-best probability.
+        let best = 0;
+        let pBest = probs[p];
+        let pSecond = -Infinity;
+        for (let k = 1; k < nClasses; k++) {
+          const v = probs[k * n + p];
+          if (v > pBest) { pSecond = pBest; pBest = v; best = k; } else if (v > pSecond) pSecond = v;
+        }
+        if (source === 'simple-segmentation') channels[0][o] = best + 1;
+        else {
+          const u = nClasses > 1 ? 1 - (pBest - pSecond) : 0;
+          channels[0][o] = plan.dtype === 'uint8' ? Math.round(255 * u) : u;
+        }
+      }
+    }
+  }
+}
+
+function allocate(plan: ExportPlan, size: number): PixelArray[] {
+  return Array.from({ length: plan.channels }, () => (plan.dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size)));
+}
+
+function axesOf(shape: { t: number; z: number }, channels: number): string {
+  return `${shape.t > 1 ? 'T' : ''}${shape.z > 1 ? 'Z' : ''}${channels > 1 ? 'C' : ''}YX`;
+}
+
+/**
+ * Predicts `input` and writes the export to `outputs`.
+ * @throws ImageError for unreadable inputs or a channel count the classifier was not trained on;
+ *   ExportSettingsError for impossible exports; AbortError when cancelled (partial outputs are removed)
+ */
+export async function predictImage(options: PredictImageOptions): Promise<void> {
+  const { input, project, settings } = options;
+  const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
+  const source = options.source ?? await openImage(input, { memoryLimitBytes: Math.max(memoryLimit, 64 << 20) });
+  let sink: ExportSink | undefined;
+  try {
+    const shape = source.info.shape;
+    const plan = planImageExport(project, settings, shape);
+    if (options.outputs.length !== plan.resultTypes.length) throw new Error(`expected ${plan.resultTypes.length} output paths, got ${options.outputs.length}`);
+    const selection = selectionForShape(project.features, shape);
+    const is3D = shape.z > 1;
+    const nFeatures = featureChannelCount(selection, shape.c, is3D);
+    const classifier = options.classifier;
+    const nClasses = project.classes.length;
+    if (plan.needsProbabilities) {
+      if (!classifier) throw new Error('prediction needs a trained classifier');
+      if (classifier.forest.nFeatures !== nFeatures) {
+        throw new ImageError(input, `gives ${nFeatures} feature channels (${shape.c} channel${shape.c > 1 ? 's' : ''}, ${is3D ? '3D' : '2D'}) but the classifier was trained on ${classifier.forest.nFeatures}: wrong channel count or dimensionality for this project`);
+      }
+    }
+    if (settings.source === 'labels') {
+      const labels = options.labels;
+      if (!labels) throw new ImageError(input, 'has no labels in the project');
+      if (labels.shape.t !== shape.t || labels.shape.z !== shape.z || labels.shape.y !== shape.y || labels.shape.x !== shape.x) {
+        throw new ImageError(input, 'its shape differs from the labels saved in the project');
+      }
+    }
+    const sinkShape = { t: shape.t, z: shape.z, channels: plan.channels, height: shape.y, width: shape.x, dtype: plan.dtype };
+    sink = settings.format === 'png'
+      ? new PngSink(options.outputs, sinkShape)
+      : await TiffSink.create(options.outputs[0], sinkShape, {
+        compression: settings.compression,
+        channelNames: plan.channelNames,
+        spoolMemoryBytes: Math.floor(memoryLimit / 6),
+        axes: axesOf(shape, plan.channels),
+      });
+
+    if (settings.source === 'labels') {
+      const labels = options.labels!;
+      for (let t = 0; t < shape.t; t++) {
+        for (let z = 0; z < shape.z; z++) {
+          options.signal?.throwIfAborted();
+          await sink.writeBand(t, z, 1, 0, shape.y, [labels.plane(t, z)]);
+        }
+        options.onProgress?.((t + 1) / shape.t);
+      }
+    } else {
+      await streamTiles(source, options, plan, sink, selection, nFeatures, nClasses, memoryLimit);
+    }
+    await sink.finish();
+  } catch (error) {
+    await sink?.abort();
+    throw error;
+  } finally {
+    if (!options.source) await source.close();
+  }
+}
+
+interface Band {
+  t: number;
+  z0: number;
+  nz: number;
+  y0: number;
+  ny: number;
+  tiles: number;
+  done: number;
+  channels?: PixelArray[];
+}
+
+async function streamTiles(
+  source: ImageSource, options: PredictImageOptions, plan: ExportPlan, sink: ExportSink,
+  selection: PredictTilePayload['selection'], nFeatures: number, nClasses: number, memoryLimit: number,
+): Promise<void> {
+  const shape = source.info.shape;
+  const is3D = shape.z > 1;
+  const volume = { z: shape.z, y: shape.y, x: shape.x };
+  const pool = options.pool;
+  const workers = pool?.size ?? 1;
+  const halo = featureHaloZYX(selection, 'ilastik', is3D);
+  const geometry = chooseTiles(volume, nFeatures, shape.c, nClasses, is3D && halo.z > 0, workers, memoryLimit);
+  const bands: Band[] = [];
+  for (let t = 0; t < shape.t; t++) {
+    for (let z0 = 0; z0 < shape.z; z0 += geometry.slabDepth) {
+      for (let y0 = 0; y0 < shape.y; y0 += geometry.bandRows) {
+        bands.push({
+          t, z0, nz: Math.min(geometry.slabDepth, shape.z - z0), y0, ny: Math.min(geometry.bandRows, shape.y - y0),
+          tiles: Math.ceil(shape.x / geometry.tileColumns), done: 0,
+        });
+      }
+    }
+  }
+  const totalTiles = bands.reduce((n, b) => n + b.tiles, 0);
+  let tilesDone = 0;
+  let nextToWrite = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = 2 * workers;
+  let failure: unknown;
+
+  const flush = (): void => {
+    writing = writing.then(async () => {
+      while (nextToWrite < bands.length && bands[nextToWrite].done === bands[nextToWrite].tiles) {
+        const band = bands[nextToWrite];
+        await sink.writeBand(band.t, band.z0, band.nz, band.y0, band.ny, band.channels!);
+        band.channels = undefined;
+        nextToWrite++;
+      }
+    });
+  };
+
+  const runTile = async (band: Band, x0: number): Promise<void> => {
+    const target: Box = { z0: band.z0, y0: band.y0, x0, nz: band.nz, ny: band.ny, nx: Math.min(geometry.tileColumns, shape.x - x0) };
+    const sourceBox = requiredSourceBox(target, volume, selection);
+    const block = await readSourceBlock(source, band.t, sourceBox);
+    const payload: PredictTilePayload = {
+      selection, image: volume, nInputChannels: shape.c, source: block, sourceBox, target,
+      modelKey: plan.needsProbabilities ? options.classifier!.modelKey : undefined,
+      model: plan.needsProbabilities ? options.classifier!.forestBytes : undefined,
+      wantFeatures: plan.needsFeatures,
+    };
+    let result: PredictTileResult;
+    if (pool) {
+      result = await pool.run<PredictTileResult>('batch/predictTile', payload, [block.buffer as ArrayBuffer], options.signal);
+    } else {
+      options.signal?.throwIfAborted();
+      result = predictTile(payload, () => options.signal?.throwIfAborted());
+    }
+    band.channels ??= allocate(plan, band.nz * band.ny * shape.x);
+    fillBand(plan, options.settings, result, target, band.y0, band.z0, shape.x, band.ny, band.channels, nClasses);
+    band.done++;
+    tilesDone++;
+    options.onProgress?.(tilesDone / totalTiles);
+    if (band.done === band.tiles) flush();
+  };
+
+  for (const band of bands) {
+    for (let x0 = 0; x0 < shape.x; x0 += geometry.tileColumns) {
+      if (failure) break;
+      options.signal?.throwIfAborted();
+      while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+      if (failure) break;
+      const job: Promise<void> = runTile(band, x0).catch((error) => { failure ??= error; }).finally(() => inFlight.delete(job));
+      inFlight.add(job);
+    }
+    // Keep the number of assembled-but-unwritten bands small: wait for the writer when it lags.
+    if (band === bands[nextToWrite + maxInFlight + 1]) await writing;
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+  flush();
+  await writing;
+  if (nextToWrite !== bands.length) throw new Error('internal: not every band was written');
+}

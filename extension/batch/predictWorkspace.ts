@@ -1,0 +1,192 @@
+/**
+ * Predict many images with a saved project and export the results (issue #6): the one function behind
+ * both `pixel-classifier predict` and the extension's "Predict Workspace…" command, so both write the same
+ * bytes. Each input is independent: a corrupt file is reported and the rest go on; outputs whose recorded
+ * inputs are unchanged are skipped unless `force`.
+ */
+import * as path from 'node:path';
+import { sha256File, sha256Of } from '../project/fileHash';
+import { projectLabels, readProject } from '../project/projectFile';
+import { resolveProjectPath } from '../project/projectPaths';
+import type { ExportSettings, PixelClassifierProject } from '../project/projectSchema';
+import type { WorkerPool } from '../workers/workerPool';
+import { staleReason, writeRecord } from './exportRecord';
+import { resolveOutputPath } from './outputTemplate';
+import { DEFAULT_MEMORY_LIMIT_BYTES, planImageExport, predictImage, type BatchClassifier } from './predictImage';
+import { selectShard, type Shard } from './shard';
+import { loadProjectClassifier } from './trainProject';
+import { openImage } from '../node/openImage';
+import type { LabelVolume } from '../core/labels/labelVolume';
+
+/** Outcome of one input. */
+export interface FileResult {
+  input: string;
+  status: 'ok' | 'skipped' | 'error' | 'cancelled';
+  outputs: string[];
+  seconds: number;
+  error?: string;
+  /** Why the file was (re)done or skipped. */
+  reason?: string;
+}
+
+/** Outcome of a batch. */
+export interface BatchSummary {
+  project: string;
+  shard: { index: number; count: number };
+  settings: ExportSettings;
+  /** Where the classifier came from (model cache or retrained). */
+  classifier?: { source: 'cache' | 'trained'; reason?: string; trainingHash: string };
+  files: FileResult[];
+  /** True when every input succeeded (ok or skipped). */
+  ok: boolean;
+  seconds: number;
+}
+
+/** Options of {@link predictWorkspace}. */
+export interface PredictWorkspaceOptions {
+  /** Project file (absolute or relative to `baseDir`). */
+  projectFile: string;
+  /** Input images (absolute, already expanded). */
+  inputs: string[];
+  /** Overrides of the project's export settings. */
+  settings?: Partial<ExportSettings>;
+  /** Folder relative templates and paths resolve against (CLI: cwd; extension: workspace folder). */
+  baseDir: string;
+  /** Folders outputs of relative templates (and project image paths) must stay in. @default [baseDir, project folder] */
+  allowedRoots?: string[];
+  /** Process only this shard of the (sorted) inputs. @default all */
+  shard?: Pick<Shard, 'index' | 'count'>;
+  /** Redo outputs even when their record says they are up to date. */
+  force?: boolean;
+  pool?: WorkerPool;
+  memoryLimitBytes?: number;
+  signal?: AbortSignal;
+  /** Progress of the current file (index within this shard's inputs) and overall fraction. */
+  onProgress?: (progress: { input: string; index: number; total: number; fileFraction: number; fraction: number }) => void;
+  /** Called when a file is finished (any status). */
+  onFileDone?: (result: FileResult) => void;
+  /** Called with human-readable notes (classifier retrained, …). */
+  onMessage?: (message: string) => void;
+}
+
+let modelCounter = 0;
+
+function isAbort(error: unknown, signal?: AbortSignal): boolean {
+  return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
+}
+
+/**
+ * Runs the batch. Never throws for a bad input (it is reported in the summary); throws for a bad project,
+ * bad export settings, or a classifier that cannot be trained.
+ */
+export async function predictWorkspace(options: PredictWorkspaceOptions): Promise<BatchSummary> {
+  const started = performance.now();
+  const projectFile = path.resolve(options.baseDir, options.projectFile);
+  const projectDir = path.dirname(projectFile);
+  const roots = options.allowedRoots ?? [options.baseDir, projectDir];
+  const project = await readProject(projectFile);
+  const settings: ExportSettings = { ...project.export, ...stripUndefined(options.settings ?? {}) };
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const inputs = selectShard(options.inputs.map((i) => path.resolve(options.baseDir, i)), shard);
+  const allInputs = options.inputs.map((i) => path.resolve(options.baseDir, i));
+  const summary: BatchSummary = { project: projectFile, shard: { index: shard.index, count: shard.count }, settings, files: [], ok: true, seconds: 0 };
+
+  // Validate the settings once (a 2D/1-class shape is enough to catch impossible combinations early).
+  planImageExport(project, { ...settings, format: settings.format === 'png' ? 'tiff' : settings.format }, { t: 1, z: 1, c: 1, y: 1, x: 1 });
+
+  let classifier: BatchClassifier | undefined;
+  let trainingHashValue = 'labels-only';
+  if (settings.source !== 'labels' && inputs.length > 0) {
+    const loaded = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: roots, signal: options.signal, onProgress: options.onMessage });
+    if (loaded.source === 'trained') options.onMessage?.(`classifier retrained (${loaded.reason})`);
+    classifier = { forest: loaded.forest, forestBytes: loaded.forestBytes, modelKey: `batch-${process.pid}-${++modelCounter}-${loaded.trainingHash.slice(0, 12)}` };
+    trainingHashValue = loaded.trainingHash;
+    summary.classifier = { source: loaded.source, reason: loaded.reason, trainingHash: loaded.trainingHash };
+  }
+
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index];
+    const fileStarted = performance.now();
+    const result: FileResult = { input, status: 'ok', outputs: [], seconds: 0 };
+    try {
+      options.signal?.throwIfAborted();
+      const source = await openImage(input, { memoryLimitBytes: Math.max(options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES, 64 << 20) });
+      try {
+        const plan = planImageExport(project, settings, source.info.shape);
+        result.outputs = plan.resultTypes.map((resultType) => resolveOutputPath({
+          template: settings.filenameFormat, input, resultType, format: settings.format,
+          baseDir: options.baseDir, allowedRoots: roots, inputs: allInputs,
+        }));
+        // The label source records the labels' hash instead of the classifier's.
+        let labels: LabelVolume | undefined;
+        let recordHash = trainingHashValue;
+        const inputHash = await sha256File(input);
+        if (settings.source === 'labels') {
+          const entry = findImage(project, projectDir, input, inputHash, roots);
+          if (!entry) throw new Error('has no labels in the project (it is not one of the project\'s images)');
+          labels = projectLabels(project, entry);
+          recordHash = sha256Labels(project, entry);
+        }
+        const expected = { inputSha256: inputHash, trainingHash: recordHash, settings };
+        const reason = options.force ? 'forced' : await staleReason(result.outputs, expected);
+        if (reason === undefined) {
+          result.status = 'skipped';
+          result.reason = 'up to date';
+        } else {
+          result.reason = reason;
+          await predictImage({
+            input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source,
+            memoryLimitBytes: options.memoryLimitBytes, signal: options.signal,
+            onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: (index + fileFraction) / inputs.length }),
+          });
+          await writeRecord(result.outputs, expected);
+        }
+      } finally {
+        await source.close();
+      }
+    } catch (error) {
+      if (isAbort(error, options.signal)) {
+        result.status = 'cancelled';
+        result.error = 'cancelled';
+      } else {
+        result.status = 'error';
+        const message = error instanceof Error ? error.message : String(error);
+        result.error = message.includes(input) ? message : `${input}: ${message}`;
+      }
+    }
+    result.seconds = (performance.now() - fileStarted) / 1000;
+    summary.files.push(result);
+    options.onFileDone?.(result);
+    if (result.status === 'cancelled') {
+      for (const rest of inputs.slice(index + 1)) {
+        const skipped: FileResult = { input: rest, status: 'cancelled', outputs: [], seconds: 0, error: 'cancelled' };
+        summary.files.push(skipped);
+        options.onFileDone?.(skipped);
+      }
+      break;
+    }
+  }
+  summary.ok = summary.files.every((f) => f.status === 'ok' || f.status === 'skipped');
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The project image that `input` is: same resolved path, else same content hash. */
+function findImage(project: PixelClassifierProject, projectDir: string, input: string, hash: string, roots: string[]): string | undefined {
+  for (const image of project.images) {
+    try {
+      if (resolveProjectPath(projectDir, image.path, roots) === path.resolve(input)) return image.path;
+    } catch { /* unsafe paths never match */ }
+  }
+  return project.images.find((image) => image.sha256 === hash)?.path;
+}
+
+function sha256Labels(project: PixelClassifierProject, image: string): string {
+  // Labels exports depend only on the labels of that image.
+  return sha256Of(JSON.stringify(project.labels[image] ?? {}));
+}
+
