@@ -2,9 +2,12 @@
 // Generates sample/cells.tif: a deterministic, realistic-looking 16-bit widefield fluorescence image
 // of stained nuclei (think DAPI/Hoechst), for the demo workspace and the e2e tests.
 //
-//   node scripts/makeSample.mjs            write sample/cells.tif
-//   node scripts/makeSample.mjs --check    exit 1 if the committed file differs from what this script makes
-//   node scripts/makeSample.mjs --out f    write elsewhere
+//   npx tsx scripts/makeSample.mjs            write sample/cells.tif (tsx: the file is written by the
+//                                            extension's own TIFF writer, extension/core/image/tiffWriter.ts)
+//   npx tsx scripts/makeSample.mjs --check    exit 1 if the committed file's pixels, size or calibration differ
+//                                            from what this script makes (plain `node` is enough for --check)
+//   npx tsx scripts/makeSample.mjs --out f    write elsewhere
+// makeCells() is plain JS, so the e2e tests import this module with plain node for the scene's ground truth.
 //
 // Image formation, in physical order:
 //   1. uneven illumination/background: a tilted plane plus a few very wide Gaussian blobs (~250–700 counts);
@@ -18,19 +21,18 @@
 // Everything comes from one seeded PRNG (mulberry32) and V8's deterministic Math functions, so the output
 // is byte-identical on every machine.
 //
-// File: little-endian baseline TIFF, 512×512, uint16, 1 sample, uncompressed, 16 rows per strip (8 KiB strips,
-// like tifffile writes), with an ImageJ ImageDescription (unit=micron, spacing from the resolution tags) so
-// ImageJ/Fiji and tifffile open it as a calibrated image. Uncompressed keeps it trivially readable by the e2e
-// test's own tiny reader (e2e/helpers/readTiff.js), which gives the test the ground-truth raw values.
+// File: written by encodeTiff (little-endian, uncompressed strips, ImageJ description with unit=micron and
+// the pixel size in the resolution tags), so ImageJ/Fiji and tifffile open it as a calibrated image. Uncompressed
+// keeps it trivially readable by the e2e tests' own tiny reader (e2e/helpers/readTiff.js), their ground truth.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const WIDTH = 512;
 const HEIGHT = 512;
 const SEED = 20261125;
 const PIXEL_SIZE_UM = 0.325; // a 20× objective on a 6.5 µm-pixel sCMOS
-const ROWS_PER_STRIP = 16;
 
 /** mulberry32: tiny, fast, good-enough 32-bit PRNG; returns floats in [0, 1). */
 function mulberry32(seed) {
@@ -198,91 +200,53 @@ export function makeCells({ width = WIDTH, height = HEIGHT, seed = SEED } = {}) 
   };
 }
 
-/**
- * Encodes a single-plane uint16 image as a little-endian, uncompressed, striped baseline TIFF with ImageJ
- * metadata. Layout: header, ImageDescription, resolution rationals, strip tables, IFD, then pixel strips.
- */
-export function encodeUint16Tiff(pixels, width, height, { pixelSizeUm = PIXEL_SIZE_UM, rowsPerStrip = ROWS_PER_STRIP } = {}) {
-  let min = 65535; let max = 0;
-  for (const v of pixels) { if (v < min) min = v; if (v > max) max = v; }
-  const description = Buffer.from(
-    `ImageJ=1.54f\nimages=1\nunit=micron\nspacing=1.0\nmin=${min}.0\nmax=${max}.0\n\0`, 'latin1');
-  const nStrips = Math.ceil(height / rowsPerStrip);
-  const stripBytes = [];
-  for (let s = 0; s < nStrips; s++) stripBytes.push(Math.min(rowsPerStrip, height - s * rowsPerStrip) * width * 2);
-
-  // tags: [tag, type, count, value|offsetPayload]
-  const SHORT = 3; const LONG = 4; const RATIONAL = 5; const ASCII = 2;
-  const tags = [];
-  let cursor = 8;
-  const descOffset = cursor; cursor += description.length; cursor += cursor & 1;
-  const resOffset = cursor; cursor += 16; // two RATIONALs: X then Y
-  const offsetsOffset = cursor; cursor += 4 * nStrips;
-  const countsOffset = cursor; cursor += 4 * nStrips;
-  const nTags = 14;
-  const ifdOffset = cursor; cursor += 2 + nTags * 12 + 4;
-  const dataOffset = cursor;
-  tags.push([254, LONG, 1, 0]); // NewSubfileType
-  tags.push([256, SHORT, 1, width]);
-  tags.push([257, SHORT, 1, height]);
-  tags.push([258, SHORT, 1, 16]); // BitsPerSample
-  tags.push([259, SHORT, 1, 1]); // Compression: none
-  tags.push([262, SHORT, 1, 1]); // Photometric: min-is-black
-  tags.push([270, ASCII, description.length, descOffset]); // ImageDescription
-  tags.push([273, LONG, nStrips, offsetsOffset]); // StripOffsets
-  tags.push([277, SHORT, 1, 1]); // SamplesPerPixel
-  tags.push([278, SHORT, 1, rowsPerStrip]);
-  tags.push([279, LONG, nStrips, countsOffset]); // StripByteCounts
-  tags.push([282, RATIONAL, 1, resOffset]); // XResolution (pixels per micron)
-  tags.push([283, RATIONAL, 1, resOffset + 8]); // YResolution
-  tags.push([296, SHORT, 1, 1]); // ResolutionUnit: none (ImageJ takes the unit from the description)
-  if (tags.length !== nTags) throw new Error('tag count mismatch');
-  // SampleFormat (339) is omitted: absent means unsigned integer, which every reader assumes.
-
-  const buf = Buffer.alloc(dataOffset + pixels.length * 2);
-  buf.write('II', 0, 'latin1');
-  buf.writeUInt16LE(42, 2);
-  buf.writeUInt32LE(ifdOffset, 4);
-  description.copy(buf, descOffset);
-  // resolution = 1 / pixel size, as a rational with a 10^6 denominator
-  const den = 1000000;
-  const num = Math.round(den / pixelSizeUm);
-  buf.writeUInt32LE(num, resOffset); buf.writeUInt32LE(den, resOffset + 4);
-  buf.writeUInt32LE(num, resOffset + 8); buf.writeUInt32LE(den, resOffset + 12);
-  let off = dataOffset;
-  for (let s = 0; s < nStrips; s++) {
-    buf.writeUInt32LE(off, offsetsOffset + 4 * s);
-    buf.writeUInt32LE(stripBytes[s], countsOffset + 4 * s);
-    off += stripBytes[s];
+/** Encodes the image with the extension's TIFF writer (needs tsx to import TypeScript). */
+async function encode(pixels, width, height) {
+  let encodeTiff;
+  try {
+    ({ encodeTiff } = await import('../extension/core/image/tiffWriter.ts'));
+  } catch (e) {
+    throw new Error(`cannot load extension/core/image/tiffWriter.ts (${e.message}); run this script with: npx tsx scripts/makeSample.mjs`);
   }
-  buf.writeUInt16LE(nTags, ifdOffset);
-  tags.forEach(([tag, type, count, value], i) => {
-    const o = ifdOffset + 2 + i * 12;
-    buf.writeUInt16LE(tag, o); buf.writeUInt16LE(type, o + 2); buf.writeUInt32LE(count, o + 4);
-    if (type === SHORT && count === 1) buf.writeUInt16LE(value, o + 8);
-    else buf.writeUInt32LE(value, o + 8);
-  });
-  buf.writeUInt32LE(0, ifdOffset + 2 + nTags * 12); // no next IFD
-  for (let i = 0; i < pixels.length; i++) buf.writeUInt16LE(pixels[i], dataOffset + 2 * i);
-  return buf;
+  return Buffer.from(encodeTiff([pixels], {
+    width, height, dtype: 'uint16', axes: 'YX', shape: { t: 1, z: 1, c: 1 }, compression: 'none',
+    resolution: { x: PIXEL_SIZE_UM, y: PIXEL_SIZE_UM, unit: 'micron' },
+  }));
 }
 
-function main() {
+/** Differences between the committed file and freshly made pixels ([] when they agree). */
+function compare(file, pixels, width, height) {
+  if (!fs.existsSync(file)) return [`${file} is missing`];
+  const { readTiff } = createRequire(import.meta.url)('../e2e/helpers/readTiff.js');
+  const t = readTiff(file);
+  const problems = [];
+  if (t.width !== width || t.height !== height || t.bits !== 16) problems.push(`shape ${t.width}x${t.height} ${t.bits}-bit, expected ${width}x${height} 16-bit`);
+  else {
+    let diff = 0;
+    for (let i = 0; i < pixels.length; i++) if (t.data[i] !== pixels[i]) diff++;
+    if (diff) problems.push(`${diff} pixels differ`);
+  }
+  const text = fs.readFileSync(file).toString('latin1');
+  if (!/ImageJ=[\d.a-z]*\n/.test(text) || !/unit=micron/.test(text)) problems.push('ImageJ description with unit=micron missing');
+  return problems;
+}
+
+async function main() {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const args = process.argv.slice(2);
   const outIdx = args.indexOf('--out');
   const out = outIdx >= 0 ? path.resolve(args[outIdx + 1]) : path.join(here, '..', 'sample', 'cells.tif');
   const { pixels, width, height, nuclei } = makeCells();
-  const bytes = encodeUint16Tiff(pixels, width, height);
   if (args.includes('--check')) {
-    const current = fs.existsSync(out) ? fs.readFileSync(out) : Buffer.alloc(0);
-    if (!current.equals(bytes)) {
-      console.error(`${path.relative(process.cwd(), out)} is out of date: run node scripts/makeSample.mjs`);
+    const problems = compare(out, pixels, width, height);
+    if (problems.length) {
+      console.error(`${path.relative(process.cwd(), out)} is out of date (${problems.join('; ')}): run npx tsx scripts/makeSample.mjs`);
       process.exit(1);
     }
     console.log(`${path.relative(process.cwd(), out)} is up to date`);
     return;
   }
+  const bytes = await encode(pixels, width, height);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, bytes);
   let min = 65535; let max = 0;
@@ -290,4 +254,6 @@ function main() {
   console.log(`wrote ${out}: ${width}x${height} uint16, ${nuclei.length} nuclei, values ${min}..${max}, ${bytes.length} bytes`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => { console.error(e.message); process.exit(1); });
+}
