@@ -137,11 +137,13 @@ export function validateSelection(selection: FeatureSelection): string[] {
   }
   const seen = new Set<string>();
   selection.scales.forEach((scale, i) => {
-    if (typeof scale?.sigma !== 'number' || !Number.isFinite(scale.sigma) || scale.sigma <= 0 || scale.sigma > MAX_SCALE) {
-      problems.push(`scale ${i}: σ must be a number in (0, ${MAX_SCALE}], got ${JSON.stringify(scale?.sigma)}`);
+    // Never stringify arbitrary JSON here: a hostile project nests arrays deep enough to overflow the stack (found by fuzzing).
+    const sigma: unknown = scale?.sigma;
+    if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma <= 0 || sigma > MAX_SCALE) {
+      problems.push(`scale ${i}: σ must be a number in (0, ${MAX_SCALE}], got ${typeof sigma === 'number' ? sigma : sigma === null ? 'null' : typeof sigma}`);
     }
     if (typeof scale?.in2D !== 'boolean') problems.push(`scale ${i}: in2D must be true or false`);
-    const key = `${scale?.sigma}/${scale?.in2D}`;
+    const key = `${typeof sigma === 'number' ? sigma : typeof sigma}/${scale?.in2D === true}`;
     if (seen.has(key)) problems.push(`scale ${i}: σ=${scale?.sigma} appears twice`);
     seen.add(key);
   });
@@ -157,7 +159,7 @@ export function validateSelection(selection: FeatureSelection): string[] {
     }
     flags.forEach((on, i) => {
       if (typeof on !== 'boolean') problems.push(`selected.${id}[${i}] must be a boolean`);
-      else if (on && selection.scales[i].sigma < MIN_SCALE[id] - 1e-9) {
+      else if (on && typeof selection.scales[i]?.sigma === 'number' && selection.scales[i].sigma < MIN_SCALE[id] - 1e-9) {
         problems.push(`${FEATURE_NAMES[id]} needs σ ≥ ${MIN_SCALE[id]}, scale ${i} has σ=${selection.scales[i].sigma}`);
       }
     });
