@@ -21,3 +21,20 @@ export function buildComputeWorker(): Promise<string> {
   })();
   return built;
 }
+
+let builtCli: Promise<string> | undefined;
+
+/** Path of a freshly built cli.js, with computeWorker.js next to it (as in dist/). */
+export function buildCli(): Promise<string> {
+  builtCli ??= (async () => {
+    const worker = await buildComputeWorker();
+    const outfile = join(worker, '..', 'cli.js');
+    await build({
+      entryPoints: [resolve(__dirname, '../../extension/cli/main.ts')],
+      outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error',
+      banner: { js: '#!/usr/bin/env node' },
+    });
+    return outfile;
+  })();
+  return builtCli;
+}
