@@ -123,6 +123,18 @@ print(json.dumps(out))
   });
 });
 
+interface Case {
+  file: string;
+  /** python: writes `data` (made from i) to the file f */
+  write: string;
+  dtype: DType;
+  shape: { t: number; z: number; c: number; y: number; x: number };
+  axes: string;
+  /** flat index in the numpy array of element (t, z, c, y, x) */
+  index: (t: number, z: number, c: number, y: number, x: number) => number;
+  compression?: string;
+}
+
 describe.skipIf(!hasTifffile)('we read what tifffile writes', () => {
   const shapeIndex = (dims: number[]) => (...at: number[]) => at.reduce((acc, v, k) => acc * dims[k] + v, 0);
   const cases: Case[] = [
