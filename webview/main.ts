@@ -2,7 +2,8 @@
  * Webview entry (bundled to dist/webview.js). The host page is just `<div id="app">` plus this script and
  * media/editor.css; everything else is built here. `acquireVsCodeApi()` is called exactly once.
  */
-import { EditorApp } from './app';
+import './litNonce';
+import { EditorApp } from './editorApp';
 import type { VsCodeApi } from './rpc';
 
 declare function acquireVsCodeApi(): VsCodeApi;

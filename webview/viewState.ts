@@ -47,6 +47,8 @@ export interface PersistedState {
   display?: ChannelDisplay;
   overlays: Record<'labels' | OverlayKind, OverlaySetting>;
   collapsed: Record<string, boolean>;
+  /** Side panel width in CSS px (unset: the stylesheet's default). */
+  sideWidth?: number;
 }
 
 /** Defaults for a fresh editor. */
@@ -92,6 +94,7 @@ export function sanitizeState(raw: unknown, imageKey: string): PersistedState {
       }
     }
   }
+  if (typeof s.sideWidth === 'number' && Number.isFinite(s.sideWidth)) out.sideWidth = Math.round(num(s.sideWidth, 220, 2000, 312));
   if (s.collapsed && typeof s.collapsed === 'object') {
     out.collapsed = {};
     for (const [k, v] of Object.entries(s.collapsed)) if (typeof v === 'boolean') out.collapsed[k] = v;

@@ -9,12 +9,12 @@ import type { FeatureSelectionData } from '../../extension/protocol';
 
 /** The six feature families in ilastik order. */
 export const FEATURE_FAMILIES = [
-  { id: 'GaussianSmoothing', name: 'Gaussian Smoothing', channels2D: 1, channels3D: 1 },
-  { id: 'LaplacianOfGaussian', name: 'Laplacian of Gaussian', channels2D: 1, channels3D: 1 },
-  { id: 'GaussianGradientMagnitude', name: 'Gaussian Gradient Magnitude', channels2D: 1, channels3D: 1 },
-  { id: 'DifferenceOfGaussians', name: 'Difference of Gaussians', channels2D: 1, channels3D: 1 },
-  { id: 'StructureTensorEigenvalues', name: 'Structure Tensor Eigenvalues', channels2D: 2, channels3D: 3 },
-  { id: 'HessianOfGaussianEigenvalues', name: 'Hessian of Gaussian Eigenvalues', channels2D: 2, channels3D: 3 },
+  { id: 'GaussianSmoothing', name: 'Gaussian Smoothing', short: 'Gaussian', channels2D: 1, channels3D: 1 },
+  { id: 'LaplacianOfGaussian', name: 'Laplacian of Gaussian', short: 'Laplacian', channels2D: 1, channels3D: 1 },
+  { id: 'GaussianGradientMagnitude', name: 'Gaussian Gradient Magnitude', short: 'Gradient mag.', channels2D: 1, channels3D: 1 },
+  { id: 'DifferenceOfGaussians', name: 'Difference of Gaussians', short: 'DoG', channels2D: 1, channels3D: 1 },
+  { id: 'StructureTensorEigenvalues', name: 'Structure Tensor Eigenvalues', short: 'Structure tensor', channels2D: 2, channels3D: 3 },
+  { id: 'HessianOfGaussianEigenvalues', name: 'Hessian of Gaussian Eigenvalues', short: 'Hessian', channels2D: 2, channels3D: 3 },
 ] as const;
 
 /** ilastik's default scale columns (σ in pixels). */

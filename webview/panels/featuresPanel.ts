@@ -114,7 +114,7 @@ export class FeaturesPanel {
     table.append(h('thead', {}, head));
     const body = h('tbody');
     for (const f of FEATURE_FAMILIES) {
-      const row = h('tr', { 'data-feature': f.id }, h('th', { class: 'family-name', title: f.id }, f.name));
+      const row = h('tr', { 'data-feature': f.id }, h('th', { class: 'family-name', title: `${f.name} (${f.channels2D} channel${f.channels2D > 1 ? 's' : ''} in 2D, ${f.channels3D} in 3D)` }, f.short));
       sel.scales.forEach((s, i) => {
         const allowed = cellAllowed(f.id, s.sigma);
         const cb = h('vscode-checkbox', { checked: sel.selected[f.id][i], disabled: !allowed, title: allowed ? `${f.name}, σ=${s.sigma}` : 'Not available at this scale', 'aria-label': `${f.name} σ=${s.sigma}` }) as VscCheckbox;

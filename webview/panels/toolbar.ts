@@ -59,6 +59,8 @@ class AxisSlider {
 
 export class Toolbar {
   readonly element: HTMLElement;
+  /** z/t sliders, placed by the editor in a bar under the image (shown only for stacks / time series). */
+  readonly planeBar: HTMLElement;
   private readonly tools: Record<Tool, VscButton>;
   private readonly sizeInput: HTMLInputElement;
   private readonly sizeRange: HTMLInputElement;
@@ -97,6 +99,7 @@ export class Toolbar {
     this.mostUncertain = button('btn-most-uncertain', 'Go to the most uncertain region', ICONS.target, 'Uncertain', () => actions.mostUncertain());
     const panelToggle = button('btn-toggle-panel', 'Show / hide the side panel', ['M2.5 3.5h11v9h-11z', 'M10 3.5v9'], undefined, () => actions.toggleSidePanel());
 
+    this.planeBar = h('div', { class: 'plane-bar hidden', id: 'plane-bar' }, this.zSlider.element, this.tSlider.element);
     this.element = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Editor tools' },
       h('div', { class: 'tb-group tools' }, this.tools.pan, this.tools.brush, this.tools.eraser),
       this.brushGroup,
@@ -107,7 +110,6 @@ export class Toolbar {
         button('btn-zoom-out', 'Zoom out (-)', ['M3 7h8', 'M10 10l4 4', 'M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z'], undefined, () => actions.zoomBy(1 / 1.5)),
         this.zoomLabel,
         button('btn-zoom-in', 'Zoom in (+)', ['M7 4.5v5M4.5 7h5', 'M10 10l4 4', 'M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z'], undefined, () => actions.zoomBy(1.5))),
-      h('div', { class: 'tb-group axes' }, this.zSlider.element, this.tSlider.element),
       h('div', { class: 'tb-spacer' }),
       h('div', { class: 'tb-group live-group' }, this.live, this.updateNow, this.mostUncertain, panelToggle),
     );
@@ -135,6 +137,7 @@ export class Toolbar {
   setAxes(zSize: number, tSize: number): void {
     this.zSlider.setRange(zSize);
     this.tSlider.setRange(tSize);
+    this.planeBar.classList.toggle('hidden', zSize <= 1 && tSize <= 1);
   }
 
   setPlane(z: number, t: number, zSize: number, tSize: number): void {

@@ -183,14 +183,42 @@ export class EditorApp {
       this.readout, h('span', { class: 'status-spacer' }), this.stateStatus, this.zoomStatus,
       h('span', { class: 'status-item', title: this.image.fileName }, info));
 
-    const viewerArea = h('div', { class: 'viewer-area' }, this.viewer.element);
+    const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewer.element), this.toolbar.planeBar);
     this.root.replaceChildren(
       this.toolbar.element,
       h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner),
-      h('div', { class: 'main' }, viewerArea, this.sidePanel),
+      h('div', { class: 'main' }, viewerArea, this.splitter(), this.sidePanel),
       statusBar,
     );
     this.bindKeys();
+  }
+
+  /** Drag handle that resizes the side panel (width kept in the webview state). */
+  private splitter(): HTMLElement {
+    const el = h('div', { class: 'splitter', role: 'separator', 'aria-orientation': 'vertical', title: 'Drag to resize the panel' });
+    const apply = (w: number): void => { this.sidePanel.style.width = `${w}px`; };
+    if (this.state.sideWidth) apply(this.state.sideWidth);
+    el.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      el.setPointerCapture(e.pointerId);
+      el.classList.add('dragging');
+      const startX = e.clientX;
+      const startW = this.sidePanel.getBoundingClientRect().width;
+      const move = (ev: PointerEvent): void => {
+        const w = Math.round(Math.max(220, Math.min(window.innerWidth * 0.6, startW - (ev.clientX - startX))));
+        this.state.sideWidth = w;
+        apply(w);
+      };
+      const up = (): void => {
+        el.classList.remove('dragging');
+        el.removeEventListener('pointermove', move);
+        el.removeEventListener('pointerup', up);
+        this.save();
+      };
+      el.addEventListener('pointermove', move);
+      el.addEventListener('pointerup', up);
+    });
+    return el;
   }
 
   // ------------------------------------------------------------------ messages
