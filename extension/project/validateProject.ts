@@ -117,7 +117,8 @@ export function validateProject(raw: unknown): ProjectProblem[] {
       if (!isObject(shape)) add(['images', i, 'shape'], 'shape must be an object {t, z, c, y, x}');
       else {
         for (const axis of ['t', 'z', 'c', 'y', 'x']) {
-          if (!isInteger(shape[axis], 1)) { add(['images', i, 'shape', axis], `${axis} must be a positive integer`); shapeOk = false; }
+          // Bounded: label validation allocates a row of x bytes, so 1e15 or 2^31 must not get through (found by fuzzing).
+          if (!isInteger(shape[axis], 1, 2 ** 24)) { add(['images', i, 'shape', axis], `${axis} must be a positive integer (at most 16777216)`); shapeOk = false; }
         }
       }
       if (image.dtype !== undefined && typeof image.dtype !== 'string') add(['images', i, 'dtype'], 'dtype must be a string');
