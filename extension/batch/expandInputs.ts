@@ -1,10 +1,21 @@
 /**
  * Expands the CLI's `<images or globs…>` (issue #6) without a shell: `*`, `?`, `[abc]` within a path segment
  * and `**` across folders. Plain paths are kept as given (a missing file is reported by the prediction,
- * not dropped). Results are absolute, de-duplicated and sorted.
+ * not dropped). Files a glob matches that are exports of an earlier run (an export record lies beside them) are
+ * left out. Results are absolute, de-duplicated and sorted.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { RECORD_SUFFIX } from './exportRecord';
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** True when `pattern` contains glob characters. */
 export function isGlob(pattern: string): boolean {
@@ -77,6 +88,12 @@ export async function expandInputs(patterns: readonly string[], cwd: string): Pr
     const segments = absolute.slice(root.length).split(/[\\/]+/).filter(Boolean);
     const found = new Set<string>();
     await walk(root, segments, found);
+    // Our own exports (they have an export record beside them) and records are never inputs of a glob:
+    // re-running `predict 'img*.tif'` must not predict yesterday's img_Probabilities.tif.
+    const names = new Set(found);
+    for (const f of found) {
+      if (f.endsWith(RECORD_SUFFIX) || names.has(`${f}${RECORD_SUFFIX}`) || await exists(`${f}${RECORD_SUFFIX}`)) found.delete(f);
+    }
     if (found.size === 0) unmatched.push(pattern);
     for (const f of found) files.add(f);
   }

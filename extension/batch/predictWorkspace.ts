@@ -4,6 +4,7 @@
  * bytes. Each input is independent: a corrupt file is reported and the rest go on; outputs whose recorded
  * inputs are unchanged are skipped unless `force`.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { sha256File, sha256Of } from '../project/fileHash';
 import { projectLabels, readProject } from '../project/projectFile';
@@ -91,8 +92,9 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   const allInputs = options.inputs.map((i) => path.resolve(options.baseDir, i));
   const summary: BatchSummary = { project: projectFile, shard: { index: shard.index, count: shard.count }, settings, files: [], ok: true, seconds: 0 };
 
-  // Validate the settings once (a 2D/1-class shape is enough to catch impossible combinations early).
-  planImageExport(project, { ...settings, format: settings.format === 'png' ? 'tiff' : settings.format }, { t: 1, z: 1, c: 1, y: 1, x: 1 });
+  // Impossible combinations (PNG of float data, uint8 features) fail the whole run up front; the ones that
+  // depend on an image (PNG of a z-stack) fail per file below.
+  planImageExport(project, settings, { t: 1, z: 1, c: 1, y: 1, x: 1 });
 
   let classifier: BatchClassifier | undefined;
   let trainingHashValue = 'labels-only';
@@ -134,6 +136,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           result.reason = 'up to date';
         } else {
           result.reason = reason;
+          for (const output of result.outputs) await fs.mkdir(path.dirname(output), { recursive: true });
           await predictImage({
             input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source,
             memoryLimitBytes: options.memoryLimitBytes, signal: options.signal,
