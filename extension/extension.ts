@@ -12,6 +12,8 @@ import { readEditorConfig } from './editor/editorConfig';
 import { createImageOpener } from './editor/imageOpener';
 import { openImage } from './node/openImage';
 import { WorkerPool } from './workers/workerPool';
+import { LiveSession } from './editor/liveSession';
+import { poolCompute } from './editor/liveCompute';
 
 /** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
 export function activate(context: vscode.ExtensionContext): void {
@@ -54,6 +56,15 @@ export function activate(context: vscode.ExtensionContext): void {
         logger,
         settings: () => settingsFor(document),
         confirm: async (message, detail, yes) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, yes)) === yes,
+        createLive: (controller) => {
+          const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
+          return new LiveSession(controller, {
+            compute: poolCompute(getPool, logger),
+            logger,
+            featureCacheBytes: config.featureCacheBytes,
+            openImage: createImageOpener({ openInHost: openImage, getPool, logger, offThreadBytes: config.offThreadDecodeBytes }),
+          });
+        },
       }),
   };
 

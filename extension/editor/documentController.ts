@@ -26,6 +26,8 @@ export interface LiveLoop extends DisposableLike {
   setView(t: number, z: number, box: PixelBox): void;
   /** Navigate to the most uncertain region of the current plane (predicting it first if needed). */
   goToMostUncertain(): Promise<void>;
+  /** The document was saved: persist the model cache when it matches the saved labels. */
+  afterSave(): Promise<void>;
 }
 
 /** Environment of a controller. */

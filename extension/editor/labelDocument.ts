@@ -25,6 +25,7 @@ import { decodeLabels, encodeLabels, type EncodedLabels } from '../core/labels/l
 import { createProject, defaultClass, PROJECT_SUFFIX, type PixelClassifierProject, type ProjectClass } from '../project/projectSchema';
 import { ProjectError, projectLabels, readProject, writeProject, setProjectLabels, findProjectImage } from '../project/projectFile';
 import { sha256File } from '../project/fileHash';
+import { trainingHash } from '../project/trainingHash';
 import type { FeatureSelectionData, ImageDescriptor, LabelClass, PlaneDType } from '../protocol';
 import { PROTOCOL_LIMITS } from '../protocol';
 import { AsyncLruCache } from './planeCache';
@@ -92,6 +93,8 @@ export class LabelDocument {
   candidates: string[] = [];
   /** Warnings shown in the editor (project problems, hash mismatch, …). */
   readonly warnings: string[] = [];
+  /** Set by the live loop after training; written to provenance when it matches the saved labels. */
+  trainingInfo: { trainingHash: string; oobError?: number; lastTrained: string } | undefined;
 
   private imageHash: Promise<string> | undefined;
   private readonly planes: AsyncLruCache<DisplayPlane>;
@@ -449,6 +452,12 @@ export class LabelDocument {
     if (index >= 0) project.images[index] = entry;
     else project.images.push(entry);
     setProjectLabels(project, rel, this.labels);
+    const info = this.trainingInfo;
+    if (info && trainingHash(project) === info.trainingHash) {
+      project.provenance.trainingHash = info.trainingHash;
+      project.provenance.lastTrained = info.lastTrained;
+      if (info.oobError !== undefined) project.provenance.oobError = info.oobError;
+    }
     return project;
   }
 

@@ -136,6 +136,7 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
   async saveCustomDocument(document: LabelDocument, _cancellation: vscode.CancellationToken): Promise<void> {
     this.assertWritable(document);
     await this.reportFailure(document, 'save', () => document.save());
+    await this.services.controllers.get(document)?.live?.afterSave();
   }
 
   /** Save As: see {@link LabelDocument.saveAs} (project copy, or image + labels duplicated under a new name). */

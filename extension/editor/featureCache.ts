@@ -1,0 +1,80 @@
+/**
+ * Per-document cache of feature tiles under a memory budget (issue #5: "features are cached per block
+ * with an LRU under a memory budget, so repainting never recomputes them").
+ *
+ * A tile's features are `[channel][row][column]` float32 of the tile box, stored in SharedArrayBuffers
+ * so every prediction job reads them without a copy. Keys include the feature selection, so changing
+ * features never serves stale tiles; concurrent requests for one tile share one computation.
+ */
+import { LruCache } from './planeCache';
+
+/** The LRU feature-tile cache. */
+export class FeatureCache {
+  private readonly lru: LruCache<string, Float32Array>;
+  private readonly pending = new Map<string, Promise<Float32Array>>();
+  /** Tiles computed (cache misses) since creation, for status and tests. */
+  computed = 0;
+  /** Tiles served from the cache. */
+  hits = 0;
+
+  constructor(budgetBytes: number) {
+    this.lru = new LruCache(budgetBytes);
+  }
+
+  /** Bytes held. */
+  get bytes(): number {
+    return this.lru.bytes;
+  }
+
+  /** Number of cached tiles. */
+  get size(): number {
+    return this.lru.size;
+  }
+
+  setBudget(budgetBytes: number): void {
+    this.lru.setBudget(budgetBytes);
+  }
+
+  /** Cached features of `key` without computing, or undefined. */
+  peek(key: string): Float32Array | undefined {
+    return this.lru.get(key);
+  }
+
+  /**
+   * The features of `key`, computed by `compute` on a miss (then copied into shared memory and cached
+   * when they fit the budget). A failed or cancelled computation is not cached.
+   */
+  async get(key: string, compute: () => Promise<Float32Array>): Promise<Float32Array> {
+    const hit = this.lru.get(key);
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
+    const inflight = this.pending.get(key);
+    if (inflight) return inflight;
+    const p = (async () => {
+      try {
+        const features = toShared(await compute());
+        this.computed++;
+        this.lru.set(key, features, features.byteLength);
+        return features;
+      } finally {
+        this.pending.delete(key);
+      }
+    })();
+    this.pending.set(key, p);
+    return p;
+  }
+
+  clear(): void {
+    this.lru.clear();
+  }
+}
+
+/** Copies a Float32Array into a SharedArrayBuffer unless it already is in one. */
+export function toShared(a: Float32Array): Float32Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}

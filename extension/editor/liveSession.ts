@@ -1,0 +1,629 @@
+/**
+ * The live training/prediction loop of one document (issue #5: "Features and live results").
+ *
+ * After a stroke (debounced, when live update is on) or on "Update now": cancel stale work → extract
+ * training samples from every labelled pixel of every image of the project (features only around the
+ * labels: their bounding boxes plus halo, assembled from cached feature tiles) → train the seeded forest
+ * on the worker pool → predict the visible tiles first, then the rest of the plane, tile by tile, each
+ * tile's features from an LRU cache under a memory budget (so repainting never recomputes them) →
+ * `prediction/tile` messages carrying a generation counter, and `status/update` with progress, OOB error,
+ * label counts and top feature importances.
+ *
+ * Sample order and forest options are the same as the batch trainer's (extension/batch/trainProject.ts),
+ * so the model written to `<name>.pixelclass.model` on save is the one the CLI would retrain from the JSON.
+ */
+import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
+import type { Box } from '../core/features/box';
+import { featureHaloZYX, requiredSourceBox } from '../core/features/computeFeatureBlock';
+import { featureChannels, type FeatureSelection } from '../core/features/featureSet';
+import { deserializeForest, featureImportances, serializeForest, type Forest } from '../core/forest/index';
+import { concatSamples, extractTrainingSamples, type LabelBox, type TrainingSamples } from '../core/labels/trainingSamples';
+import type { LabelVolume } from '../core/labels/labelVolume';
+import type { ImageSource } from '../core/image/imageModel';
+import { featureCountForShape, selectionForShape } from '../batch/trainProject';
+import { readSourceBlock } from '../batch/readSourceBlock';
+import { decodeModelCache, encodeModelCache } from '../project/modelCache';
+import { modelCachePath, projectLabels, writeFileAtomic } from '../project/projectFile';
+import { resolveProjectPath } from '../project/projectPaths';
+import type { PixelClassifierProject } from '../project/projectSchema';
+import { trainingHash } from '../project/trainingHash';
+import type { ClassifierStatus, PixelBox } from '../protocol';
+import type { LiveLoop } from './documentController';
+import type { DocumentController } from './documentController';
+import { FeatureCache } from './featureCache';
+import type { LiveCompute } from './liveCompute';
+import type { ImageOpener, LabelDocument } from './labelDocument';
+import { errorText, type Logger } from './logger';
+import { tileKey, tileOrder } from './tiling';
+
+/** Environment of a live session. */
+export interface LiveSessionDeps {
+  compute: LiveCompute;
+  logger: Logger;
+  /** Feature cache budget in bytes. */
+  featureCacheBytes: number;
+  /** Opens the other images of a multi-image project. */
+  openImage: ImageOpener;
+  /** Delay after the last stroke before retraining. @default 150 */
+  debounceMs?: number;
+  /** Tiles predicted concurrently (each tile's prediction is itself spread over the pool). @default 2 */
+  concurrency?: number;
+}
+
+/** What the session remembers about a predicted tile. */
+interface PredictedTile {
+  t: number;
+  z: number;
+  box: PixelBox;
+  /** The window of the tile with the highest mean uncertainty, and that mean. */
+  window: PixelBox;
+  windowUncertainty: number;
+}
+
+/** Edge of the windows uncertainty is averaged over when looking for the most uncertain region. */
+const UNCERTAINTY_WINDOW = 64;
+
+/** Thrown when training is impossible (fewer than two classes labelled). */
+class NotTrainable extends Error {}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || /abort|cancel/i.test(e.message));
+}
+
+/**
+ * Converts class-major float probabilities of a tile to uint8 round(255·p) and finds the window with the
+ * highest mean uncertainty 1 − (p_max − p_second).
+ */
+export function quantizeTile(
+  probabilities: Float32Array, nClasses: number, box: PixelBox, window = UNCERTAINTY_WINDOW,
+): { bytes: Uint8Array; window: PixelBox; windowUncertainty: number } {
+  const n = box.width * box.height;
+  const bytes = new Uint8Array(nClasses * n);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(255 * Math.min(1, Math.max(0, probabilities[i])));
+  const wx = Math.ceil(box.width / window);
+  const wy = Math.ceil(box.height / window);
+  const sums = new Float64Array(wx * wy);
+  const counts = new Uint32Array(wx * wy);
+  for (let r = 0; r < box.height; r++) {
+    for (let c = 0; c < box.width; c++) {
+      const p = r * box.width + c;
+      let first = 0;
+      let second = 0;
+      for (let k = 0; k < nClasses; k++) {
+        const v = probabilities[k * n + p];
+        if (v > first) {
+          second = first;
+          first = v;
+        } else if (v > second) second = v;
+      }
+      const w = Math.floor(r / window) * wx + Math.floor(c / window);
+      sums[w] += 1 - (first - second);
+      counts[w]++;
+    }
+  }
+  let best = 0;
+  let bestMean = -1;
+  for (let w = 0; w < sums.length; w++) {
+    const mean = sums[w] / counts[w];
+    if (mean > bestMean) {
+      bestMean = mean;
+      best = w;
+    }
+  }
+  const column = box.column + (best % wx) * window;
+  const row = box.row + Math.floor(best / wx) * window;
+  return {
+    bytes,
+    window: { column, row, width: Math.min(window, box.column + box.width - column), height: Math.min(window, box.row + box.height - row) },
+    windowUncertainty: bestMean,
+  };
+}
+
+/** The live loop of one document; created by the controller. */
+export class LiveSession implements LiveLoop {
+  enabled = true;
+  /** Incremented for every newly trained forest; tiles carry it. */
+  generation = 0;
+  /** The current forest (undefined until trained or loaded from the model cache). */
+  forest: Forest | undefined;
+  /** Training hash the forest was trained for. */
+  forestHash: string | undefined;
+  readonly features: FeatureCache;
+
+  private state: Omit<ClassifierStatus, 'labelCounts' | 'featureChannels' | 'featureMemoryBytes'> = { state: 'idle', progress: 0 };
+  private view: { t: number; z: number; box: PixelBox } | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private trainAbort: AbortController | undefined;
+  private predictAbort: AbortController | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private predicting: Promise<void> = Promise.resolve();
+  private predicted = new Map<string, PredictedTile>();
+  private modelCacheTried = false;
+  private otherSamples = new Map<string, { key: string; samples: TrainingSamples }>();
+  private disposed = false;
+
+  constructor(private readonly controller: DocumentController, private readonly deps: LiveSessionDeps) {
+    this.features = new FeatureCache(deps.featureCacheBytes);
+  }
+
+  private get doc(): LabelDocument {
+    return this.controller.document;
+  }
+
+  private get log(): Logger {
+    return this.deps.logger;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  /** The current status, with label counts and the feature channel count / memory estimate. */
+  status(): ClassifierStatus {
+    const doc = this.doc;
+    const shape = doc.shape;
+    const channels = shape ? featureCountForShape(doc.project.features, shape) : 0;
+    return {
+      ...this.state,
+      labelCounts: doc.labelCounts(),
+      featureChannels: channels,
+      featureMemoryBytes: shape ? channels * shape.y * shape.x * 4 : 0,
+    };
+  }
+
+  private setState(state: ClassifierStatus['state'], progress: number, message?: string, extra: Partial<ClassifierStatus> = {}): void {
+    const keep = state === 'idle' || state === 'predicting' ? { oobError: this.state.oobError, importances: this.state.importances } : {};
+    this.state = { state, progress, ...(message ? { message } : {}), ...keep, ...extra };
+    if (!this.disposed) this.controller.broadcast({ type: 'status/update', status: this.status() });
+  }
+
+  // ---------------------------------------------------------------- triggers
+
+  /** Predictions are stale: cancel work; retrain after the debounce when live, else clear predictions. */
+  invalidate(reason: 'labels' | 'classes' | 'features' | 'reloaded'): void {
+    if (this.disposed) return;
+    const nClasses = this.doc.project.classes.length;
+    // Renaming or recolouring a class does not change the model.
+    if (reason === 'classes' && this.forest && this.forest.nClasses === nClasses) {
+      this.controller.broadcast({ type: 'status/update', status: this.status() });
+      return;
+    }
+    this.cancel();
+    if (reason === 'features' || reason === 'reloaded') this.features.clear();
+    if (reason !== 'labels' || !this.enabled) this.dropPredictions(reason === 'labels' ? 'Labels changed: press Update now to retrain.' : undefined);
+    if (this.enabled) this.schedule();
+  }
+
+  /** Retrain and predict now. */
+  updateNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.start();
+  }
+
+  /** The visible region changed: predict its missing tiles first (with the current forest). */
+  setView(t: number, z: number, box: PixelBox): void {
+    const planeChanged = !this.view || this.view.t !== t || this.view.z !== z;
+    this.view = { t, z, box };
+    if (!this.forest) {
+      if (!this.modelCacheTried) void this.loadModelCache();
+      return;
+    }
+    // A running training/prediction pass picks its next tile from the current view anyway.
+    if (this.trainAbort) return;
+    if (planeChanged || this.missingTiles(t, z).length > 0) void this.startPrediction();
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.start();
+    }, this.deps.debounceMs ?? 150);
+  }
+
+  private cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.trainAbort?.abort();
+    this.trainAbort = undefined;
+    this.predictAbort?.abort();
+    this.predictAbort = undefined;
+  }
+
+  private dropPredictions(message?: string): void {
+    this.forest = undefined;
+    this.forestHash = undefined;
+    this.predicted.clear();
+    this.generation++;
+    this.controller.broadcast({ type: 'prediction/clear', generation: this.generation });
+    this.setState('idle', 0, message, { oobError: undefined, importances: undefined });
+  }
+
+  /** Starts a training run (cancelling any other) and returns when it has finished. */
+  private start(): Promise<void> {
+    this.cancel();
+    const abort = new AbortController();
+    this.trainAbort = abort;
+    const previous = this.running;
+    this.running = (async () => {
+      await previous.catch(() => undefined);
+      if (abort.signal.aborted || this.disposed) return;
+      try {
+        await this.trainAndPredict(abort.signal);
+      } catch (e) {
+        if (abort.signal.aborted || isAbort(e)) return;
+        if (e instanceof NotTrainable) {
+          this.dropPredictions(e.message);
+          return;
+        }
+        const message = `${this.doc.fileName}: training failed: ${errorText(e)}`;
+        this.log.error(message);
+        this.setState('error', 0, message);
+      } finally {
+        if (this.trainAbort === abort) this.trainAbort = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  // ---------------------------------------------------------------- training
+
+  private selection(): FeatureSelection {
+    return selectionForShape(this.doc.project.features, this.doc.shape!);
+  }
+
+  /** Trains from all labels (or reuses the forest when the training inputs did not change), then predicts. */
+  private async trainAndPredict(signal: AbortSignal): Promise<void> {
+    const doc = this.doc;
+    if (!doc.image || !doc.labels) return;
+    const snapshot = await doc.snapshot();
+    const hash = trainingHash(snapshot);
+    if (!this.forest || this.forestHash !== hash) {
+      const forest = await this.train(snapshot, signal);
+      signal.throwIfAborted();
+      this.useForest(forest, hash);
+    }
+    await this.predictPlane(signal, true);
+  }
+
+  private useForest(forest: Forest, hash: string): void {
+    this.forest = forest;
+    this.forestHash = hash;
+    this.generation++;
+    this.predicted.clear();
+    const shape = this.doc.shape!;
+    const names = featureChannels(this.selection(), shape.c, shape.z > 1).map((c) => c.name);
+    const importances = Array.from(featureImportances(forest), (value, i) => ({ name: names[i] ?? `feature ${i}`, value }))
+      .sort((a, b) => b.value - a.value)
+      .slice(0, 5);
+    const oob = Number.isFinite(forest.oobError) ? forest.oobError : undefined;
+    this.state = { ...this.state, oobError: oob, importances };
+    this.doc.trainingInfo = { trainingHash: hash, oobError: oob, lastTrained: new Date().toISOString() };
+  }
+
+  private async train(snapshot: PixelClassifierProject, signal: AbortSignal): Promise<Forest> {
+    const doc = this.doc;
+    const shape = doc.shape!;
+    const nClasses = snapshot.classes.length;
+    const labelled = new Set<number>();
+    const counts = doc.labelCounts();
+    counts.forEach((n, k) => k > 0 && n > 0 && labelled.add(k));
+    for (const image of snapshot.images) {
+      if (image.path === doc.relativePath || !snapshot.labels[image.path]) continue;
+      for (const rows of Object.values(snapshot.labels[image.path])) {
+        for (const row of rows) for (const m of row.matchAll(/=(\d+)/g)) labelled.add(Number(m[1]));
+      }
+    }
+    if (labelled.size < 2) throw new NotTrainable('Paint at least two classes to train the classifier.');
+
+    const started = Date.now();
+    this.setState('computing-features', 0, 'Computing features around the labels');
+    const nFeatures = featureCountForShape(snapshot.features, shape);
+    const parts: TrainingSamples[] = [];
+    const withLabels = snapshot.images.filter((i) => snapshot.labels[i.path]);
+    for (let i = 0; i < withLabels.length; i++) {
+      const image = withLabels[i];
+      signal.throwIfAborted();
+      if (image.path === doc.relativePath) parts.push(await this.currentSamples(doc.labels!, nFeatures, signal));
+      else parts.push(await this.otherImageSamples(snapshot, image.path, nFeatures, signal));
+      this.setState('computing-features', (i + 1) / withLabels.length, 'Computing features around the labels');
+    }
+    const all = concatSamples(parts);
+    const featuresMs = Date.now() - started;
+    this.setState('training', 0, `Training ${snapshot.classifier.trees} trees on ${all.nSamples} labelled pixels × ${nFeatures} features`);
+    const forest = await this.deps.compute.train(all.X, all.y, nFeatures, {
+      nClasses,
+      nTrees: snapshot.classifier.trees,
+      seed: snapshot.classifier.seed,
+      maxDepth: snapshot.classifier.maxDepth,
+      minSamplesLeaf: snapshot.classifier.minSamplesLeaf,
+    }, signal);
+    this.log.info(
+      `${doc.fileName}: trained ${forest.trees.length} trees on ${all.nSamples} samples × ${nFeatures} features ` +
+        `(features ${featuresMs} ms, training ${Date.now() - started - featuresMs} ms, OOB error ${forest.oobError.toFixed(3)})`,
+    );
+    return forest;
+  }
+
+  /** Box grouping options identical to the batch trainer's (same boxes → same sample order → same forest). */
+  private boxOptions(selection: FeatureSelection, depth: number): { halo: number; tileDepth: number } {
+    const is3D = depth > 1;
+    const halo = featureHaloZYX(selection, 'ilastik', is3D);
+    return { halo: halo.y, tileDepth: is3D && halo.z > 0 ? Math.min(depth, 16) : 1 };
+  }
+
+  /** Samples of the open image: box features assembled from cached feature tiles. */
+  private currentSamples(labels: LabelVolume, nFeatures: number, signal: AbortSignal): Promise<TrainingSamples> {
+    const selection = this.selection();
+    const tileSize = this.controller.settings().tileSize;
+    const { x: width, y: height } = labels.shape;
+    return extractTrainingSamples(labels, async (box: LabelBox) => {
+      const size = box.depth * box.height * box.width;
+      const out = new Float32Array(nFeatures * size);
+      const r0 = Math.floor(box.row / tileSize) * tileSize;
+      const c0 = Math.floor(box.column / tileSize) * tileSize;
+      for (let dz = 0; dz < box.depth; dz++) {
+        for (let tr = r0; tr < box.row + box.height; tr += tileSize) {
+          for (let tc = c0; tc < box.column + box.width; tc += tileSize) {
+            const tile = { column: tc, row: tr, width: Math.min(tileSize, width - tc), height: Math.min(tileSize, height - tr) };
+            const f = await this.tileFeatures(box.t, box.z + dz, tile, signal, 1);
+            const tileN = tile.width * tile.height;
+            const rowStart = Math.max(box.row, tile.row);
+            const rowEnd = Math.min(box.row + box.height, tile.row + tile.height);
+            const colStart = Math.max(box.column, tile.column);
+            const colEnd = Math.min(box.column + box.width, tile.column + tile.width);
+            for (let ch = 0; ch < nFeatures; ch++) {
+              for (let r = rowStart; r < rowEnd; r++) {
+                const src = ch * tileN + (r - tile.row) * tile.width + (colStart - tile.column);
+                const dst = ch * size + (dz * box.height + (r - box.row)) * box.width + (colStart - box.column);
+                out.set(f.subarray(src, src + colEnd - colStart), dst);
+              }
+            }
+          }
+        }
+      }
+      return out;
+    }, nFeatures, this.boxOptions(selection, labels.shape.z), signal);
+  }
+
+  /** Samples of another image of the project (cached until its labels or the features change). */
+  private async otherImageSamples(snapshot: PixelClassifierProject, relative: string, nFeatures: number, signal: AbortSignal): Promise<TrainingSamples> {
+    const entry = snapshot.images.find((i) => i.path === relative)!;
+    const key = JSON.stringify([entry.sha256, snapshot.labels[relative], snapshot.features]);
+    const cached = this.otherSamples.get(relative);
+    if (cached && cached.key === key) return cached.samples;
+    const projectDir = path.dirname(this.doc.projectFile);
+    const absolute = resolveProjectPath(projectDir, relative);
+    let image: ImageSource;
+    try {
+      image = await this.deps.openImage(absolute, {});
+    } catch (e) {
+      throw new Error(`${relative} (labelled in the project) cannot be opened: ${errorText(e)}`);
+    }
+    try {
+      const shape = image.info.shape;
+      const s = entry.shape;
+      if (shape.t !== s.t || shape.z !== s.z || shape.c !== s.c || shape.y !== s.y || shape.x !== s.x) {
+        throw new Error(`${relative}: the image's shape differs from the one recorded in the project`);
+      }
+      const count = featureCountForShape(snapshot.features, shape);
+      if (count !== nFeatures) {
+        throw new Error(`${relative}: gives ${count} feature channels but ${this.doc.fileName} gives ${nFeatures} (different channel counts or 2D/3D)`);
+      }
+      const selection = selectionForShape(snapshot.features, shape);
+      const volume = { z: shape.z, y: shape.y, x: shape.x };
+      const labels = projectLabels(snapshot, relative);
+      const samples = await extractTrainingSamples(labels, async (box) => {
+        const target: Box = { z0: box.z, y0: box.row, x0: box.column, nz: box.depth, ny: box.height, nx: box.width };
+        const sourceBox = requiredSourceBox(target, volume, selection);
+        const source = await readSourceBlock(image, box.t, sourceBox);
+        return this.deps.compute.tileFeatures({ selection, image: volume, nInputChannels: shape.c, source, sourceBox, target }, signal, 1);
+      }, nFeatures, this.boxOptions(selection, shape.z), signal);
+      this.otherSamples.set(relative, { key, samples });
+      return samples;
+    } finally {
+      await image.close().catch(() => undefined);
+    }
+  }
+
+  // ---------------------------------------------------------------- features and prediction
+
+  /** Features of one tile of the open image, from the cache or computed (then cached). */
+  tileFeatures(t: number, z: number, tile: PixelBox, signal: AbortSignal, priority = 0): Promise<Float32Array> {
+    const doc = this.doc;
+    const selection = this.selection();
+    const key = `${JSON.stringify(selection)}|${tileKey(t, z, tile)}`;
+    return this.features.get(key, async () => {
+      const image = doc.image!;
+      const shape = image.info.shape;
+      const volume = { z: shape.z, y: shape.y, x: shape.x };
+      const target: Box = { z0: z, nz: 1, y0: tile.row, ny: tile.height, x0: tile.column, nx: tile.width };
+      const sourceBox = requiredSourceBox(target, volume, selection);
+      const source = await readSourceBlock(image, t, sourceBox);
+      signal.throwIfAborted();
+      return this.deps.compute.tileFeatures({ selection, image: volume, nInputChannels: shape.c, source, sourceBox, target }, signal, priority);
+    });
+  }
+
+  private plane(): { t: number; z: number; box?: PixelBox } {
+    return this.view ?? { t: 0, z: 0 };
+  }
+
+  private missingTiles(t: number, z: number): PixelBox[] {
+    const shape = this.doc.shape!;
+    const { visible, rest } = tileOrder(shape.x, shape.y, this.controller.settings().tileSize, this.view?.t === t && this.view.z === z ? this.view.box : undefined);
+    return [...visible, ...rest].filter((tile) => !this.predicted.has(tileKey(t, z, tile)));
+  }
+
+  private startPrediction(): Promise<void> {
+    if (this.predictAbort && !this.predictAbort.signal.aborted) return this.predicting;
+    const abort = new AbortController();
+    this.predictAbort = abort;
+    this.predicting = this.predictPlane(abort.signal, false)
+      .catch((e) => {
+        if (abort.signal.aborted || isAbort(e)) return;
+        const message = `${this.doc.fileName}: prediction failed: ${errorText(e)}`;
+        this.log.error(message);
+        this.setState('error', 0, message);
+      })
+      .finally(() => {
+        if (this.predictAbort === abort) this.predictAbort = undefined;
+      });
+    return this.predicting;
+  }
+
+  /**
+   * Predicts the tiles of the viewed plane not yet predicted with the current forest, `concurrency` at a
+   * time. The next tile is chosen when a worker becomes free, from the view at that moment: visible
+   * tiles first (nearest the view centre first), then the rest — so panning or changing z mid-run
+   * re-prioritises the remaining work.
+   */
+  private async predictPlane(signal: AbortSignal, fromTraining: boolean): Promise<void> {
+    const forest = this.forest;
+    const doc = this.doc;
+    if (!forest || !doc.image) return;
+    const generation = this.generation;
+    const nClasses = forest.nClasses;
+    const inFlight = new Set<string>();
+    let done = 0;
+    const started = Date.now();
+    const pick = (): { t: number; z: number; tile: PixelBox; key: string; visible: boolean } | undefined => {
+      const { t, z } = this.plane();
+      const shape = doc.shape!;
+      const view = this.view && this.view.t === t && this.view.z === z ? this.view.box : undefined;
+      const { visible, rest } = tileOrder(shape.x, shape.y, this.controller.settings().tileSize, view);
+      for (const [list, isVisible] of [[visible, true], [rest, false]] as const) {
+        for (const tile of list) {
+          const key = tileKey(t, z, tile);
+          if (!this.predicted.has(key) && !inFlight.has(key)) return { t, z, tile, key, visible: isVisible };
+        }
+      }
+      return undefined;
+    };
+    const remaining = () => {
+      const { t, z } = this.plane();
+      return this.missingTiles(t, z).length;
+    };
+    const total0 = remaining();
+    if (total0 === 0) {
+      if (fromTraining) this.setState('idle', 1, 'Up to date');
+      return;
+    }
+    this.setState('predicting', 0, `Predicting ${total0} tiles`);
+    const worker = async () => {
+      for (let job = pick(); job; job = pick()) {
+        const { t, z, tile, key } = job;
+        inFlight.add(key);
+        try {
+          // Visible tiles get a higher pool priority than the rest.
+          const priority = job.visible ? 2 : 0;
+          const features = await this.tileFeatures(t, z, tile, signal, priority);
+          signal.throwIfAborted();
+          const probabilities = await this.deps.compute.predict(forest, features, tile.width * tile.height, signal, priority);
+          signal.throwIfAborted();
+          if (this.forest !== forest) return;
+          const q = quantizeTile(probabilities, nClasses, tile);
+          this.predicted.set(key, { t, z, box: tile, window: q.window, windowUncertainty: q.windowUncertainty });
+          this.controller.broadcast({
+            type: 'prediction/tile', t, z, box: tile, nClasses, generation, probabilities: q.bytes.buffer as ArrayBuffer,
+          });
+        } finally {
+          inFlight.delete(key);
+        }
+        done++;
+        if (done === 1) this.log.info(`${doc.fileName}: first tile after ${Date.now() - started} ms`);
+        const left = remaining();
+        this.setState('predicting', done / (done + left), `Predicted ${done} tiles, ${left} to go`);
+      }
+    };
+    const n = Math.max(1, this.deps.concurrency ?? 2);
+    await Promise.all(Array.from({ length: n }, worker));
+    signal.throwIfAborted();
+    this.log.info(`${doc.fileName}: predicted ${done} tiles in ${Date.now() - started} ms (feature cache ${this.features.size} tiles, ${(this.features.bytes / 1048576).toFixed(0)} MiB)`);
+    this.setState('idle', 1, 'Up to date');
+  }
+
+  /** Navigates every webview to the most uncertain window of the current plane (training/predicting first if needed). */
+  async goToMostUncertain(): Promise<void> {
+    const doc = this.doc;
+    if (!doc.image) return;
+    if (!this.forest) {
+      await this.start();
+      if (!this.forest) {
+        this.controller.broadcast({ type: 'error/show', message: `${doc.fileName}: paint at least two classes before looking for uncertain regions`, fatal: false });
+        return;
+      }
+    } else {
+      await this.running.catch(() => undefined);
+    }
+    const { t, z } = this.plane();
+    if (this.missingTiles(t, z).length > 0) await this.startPrediction();
+    if (this.disposed) return;
+    let best: PredictedTile | undefined;
+    for (const tile of this.predicted.values()) {
+      if (tile.t !== t || tile.z !== z) continue;
+      if (!best || tile.windowUncertainty > best.windowUncertainty) best = tile;
+    }
+    if (!best) return;
+    this.log.info(`${doc.fileName}: most uncertain region at column ${best.window.column}, row ${best.window.row} (mean uncertainty ${best.windowUncertainty.toFixed(3)})`);
+    this.controller.broadcast({ type: 'view/navigate', t, z, box: best.window });
+  }
+
+  // ---------------------------------------------------------------- model cache
+
+  /** Loads `<name>.pixelclass.model` when it matches the labels (no retraining needed), else trains if live. */
+  private async loadModelCache(): Promise<void> {
+    this.modelCacheTried = true;
+    const doc = this.doc;
+    if (!doc.image || !doc.labels || doc.projectFile === '') return;
+    try {
+      const snapshot = await doc.snapshot();
+      if (Object.keys(snapshot.labels).length === 0) return;
+      const hash = trainingHash(snapshot);
+      const file = modelCachePath(doc.projectFile);
+      const bytes = await fs.readFile(file).catch(() => undefined);
+      const decoded = bytes ? decodeModelCache(new Uint8Array(bytes)) : undefined;
+      if (decoded && !('invalid' in decoded) && decoded.trainingHash === hash) {
+        const forest = deserializeForest(decoded.forestBytes, file);
+        if (forest.nClasses === snapshot.classes.length && !this.forest) {
+          this.log.info(`${doc.fileName}: using the cached model ${path.basename(file)}`);
+          this.useForest(forest, hash);
+          this.doc.trainingInfo = { ...this.doc.trainingInfo!, lastTrained: snapshot.provenance.lastTrained ?? this.doc.trainingInfo!.lastTrained };
+          await this.startPrediction();
+          return;
+        }
+      }
+      this.log.info(`${doc.fileName}: ${decoded ? ('invalid' in decoded ? decoded.invalid : 'model cache is stale') : 'no model cache'}; ${this.enabled ? 'retraining' : 'press Update now to train'}`);
+      if (this.enabled) this.updateNow();
+    } catch (e) {
+      this.log.warn(`${doc.fileName}: model cache not used: ${errorText(e)}`);
+    }
+  }
+
+  /** After a save: writes the model cache when the current forest matches the saved labels. */
+  async afterSave(): Promise<void> {
+    const doc = this.doc;
+    if (!this.forest || !this.forestHash || doc.projectFile === '') return;
+    const snapshot = await doc.snapshot();
+    if (trainingHash(snapshot) !== this.forestHash) return;
+    const file = modelCachePath(doc.projectFile);
+    try {
+      await writeFileAtomic(file, encodeModelCache(this.forestHash, serializeForest(this.forest)));
+      this.log.info(`Wrote model cache ${file}`);
+    } catch (e) {
+      this.log.warn(`Could not write the model cache ${file}: ${errorText(e)}`);
+    }
+  }
+
+  /** Resolves when the current training run (if any) has finished; for tests and commands. */
+  idle(): Promise<void> {
+    return this.running.catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancel();
+    this.features.clear();
+    this.otherSamples.clear();
+  }
+}

@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LabelDocument } from '../../extension/editor/labelDocument';
+import { DocumentController } from '../../extension/editor/documentController';
+import { EditorRegistry, WebviewChannel } from '../../extension/editor/editorRegistry';
+import { LiveSession, quantizeTile } from '../../extension/editor/liveSession';
+import { inlineCompute } from '../../extension/editor/liveCompute';
+import { MemoryLogger } from '../../extension/editor/logger';
+import { computeFeatureBlock, requiredSourceBox } from '../../extension/core/features/computeFeatureBlock';
+import { readSourceBlock } from '../../extension/batch/readSourceBlock';
+import { modelCachePath } from '../../extension/project/projectFile';
+import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pc-live-'));
+  await fs.writeFile(path.join(dir, 'img.tif'), 'bytes');
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function setup(options: { live?: boolean; tileSize?: number } = {}) {
+  const file = path.join(dir, 'img.tif');
+  const image = fakeImage({ t: 1, z: 1, c: 1, y: 48, x: 40 }, file);
+  const logger = new MemoryLogger();
+  const doc = await LabelDocument.open(fakeUri(file), { openImage: fakeOpener({ [file]: image }), logger });
+  doc.project.classifier.trees = 8;
+  const registry = new EditorRegistry<LabelDocument>();
+  let live!: LiveSession;
+  const controller = new DocumentController(doc, registry, {
+    logger,
+    settings: () => ({ liveUpdate: options.live ?? false, readOnly: false, tileSize: options.tileSize ?? 16 }),
+    confirm: async () => true,
+    createLive: (c) => (live = new LiveSession(c, { compute: inlineCompute(), logger, featureCacheBytes: 64 << 20, openImage: fakeOpener({ [file]: image }), debounceMs: 5, concurrency: 1 })),
+  });
+  const webview = new FakeWebview();
+  const channel = new WebviewChannel(webview, 'w');
+  registry.add(doc, channel);
+  const paint = (classId: number, ...xy: number[]) =>
+    controller.handle(channel, { messageId: 1, body: { type: 'labels/paint', t: 0, z: 0, classId, brushSize: 3, points: new Float32Array(xy).buffer } });
+  return { doc, controller, live, webview, channel, paint, logger, image };
+}
+
+describe('LiveSession', () => {
+  it('trains after Update now and predicts every tile, visible tiles first, with one generation', async () => {
+    const { live, webview, channel, controller, paint } = await setup();
+    await paint(1, 3, 3, 10, 3); // top rows: low values
+    await paint(2, 30, 44, 38, 44); // bottom rows: high values
+    await controller.handle(channel, { messageId: 2, body: { type: 'view/changed', t: 0, z: 0, box: { column: 20, row: 30, width: 12, height: 10 } } });
+    await controller.handle(channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await live.idle();
+    const tiles = webview.bodies('prediction/tile');
+    expect(tiles).toHaveLength(3 * 3); // 40×48 on a 16-px grid
+    const first = tiles[0];
+    if (first.type !== 'prediction/tile') throw new Error();
+    expect(first.box).toEqual({ column: 16, row: 32, width: 16, height: 16 }); // contains the view centre (26, 35)
+    expect(new Set(tiles.map((t) => (t as { generation: number }).generation)).size).toBe(1);
+    expect(first.nClasses).toBe(2);
+    expect(first.probabilities.byteLength).toBe(2 * 16 * 16);
+    // Bottom tile is confidently class 2, top-left confidently class 1.
+    const p = new Uint8Array(first.probabilities);
+    expect(p[256 + 15 * 16 + 8]).toBeGreaterThan(200);
+    const status = webview.bodies('status/update').at(-1);
+    expect(status).toMatchObject({ status: { state: 'idle', progress: 1, featureChannels: 13 } });
+    if (status?.type !== 'status/update') throw new Error();
+    expect(status.status.oobError).toBeGreaterThanOrEqual(0);
+    expect(status.status.importances!.length).toBeGreaterThan(0);
+    expect(status.status.labelCounts[1]).toBeGreaterThan(0);
+  });
+
+  it('repainting reuses cached feature tiles (no recomputation)', async () => {
+    const { live, paint, controller, channel } = await setup();
+    await paint(1, 3, 3);
+    await paint(2, 30, 44);
+    await controller.handle(channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await live.idle();
+    const computed = live.features.computed;
+    expect(computed).toBe(9);
+    await paint(1, 5, 20);
+    await controller.handle(channel, { messageId: 4, body: { type: 'live/updateNow' } });
+    await live.idle();
+    expect(live.features.computed).toBe(computed);
+    expect(live.features.hits).toBeGreaterThan(0);
+  });
+
+  it('with live update on, a stroke retrains after the debounce; a newer stroke cancels stale work', async () => {
+    const { live, webview, paint } = await setup({ live: true });
+    await paint(1, 3, 3);
+    await paint(2, 30, 44);
+    await paint(2, 31, 44);
+    await new Promise((r) => setTimeout(r, 30));
+    await live.idle();
+    const gens = new Set(webview.bodies('prediction/tile').map((t) => (t as { generation: number }).generation));
+    expect(gens.size).toBe(1);
+    expect(webview.bodies('prediction/tile')).toHaveLength(9);
+  });
+
+  it('with one class labelled it explains what to do instead of training', async () => {
+    const { live, webview, paint, controller, channel } = await setup();
+    await paint(1, 3, 3);
+    await controller.handle(channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await live.idle();
+    expect(webview.bodies('prediction/tile')).toHaveLength(0);
+    expect(webview.bodies('status/update').at(-1)).toMatchObject({ status: { state: 'idle', message: expect.stringMatching(/at least two classes/) } });
+  });
+
+  it('go to most uncertain navigates to a window on the boundary between the classes', async () => {
+    const { paint, controller, channel, webview } = await setup();
+    await paint(1, 3, 3, 36, 3);
+    await paint(2, 3, 44, 36, 44);
+    await controller.handle(channel, { messageId: 3, body: { type: 'navigate/mostUncertain' } });
+    const [nav] = webview.bodies('view/navigate');
+    expect(nav).toMatchObject({ type: 'view/navigate', t: 0, z: 0 });
+    if (nav.type !== 'view/navigate') throw new Error();
+    // The value ramp grows with the row, so uncertainty is highest between the labelled rows.
+    expect(nav.box.row).toBeGreaterThan(3);
+    expect(nav.box.row + nav.box.height).toBeLessThanOrEqual(48);
+  });
+
+  it('save writes the model cache; reopening uses it without retraining', async () => {
+    const first = await setup();
+    await first.paint(1, 3, 3);
+    await first.paint(2, 30, 44);
+    await first.controller.handle(first.channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await first.live.idle();
+    await first.doc.save();
+    await first.live.afterSave();
+    const cache = modelCachePath(first.doc.projectFile);
+    expect((await fs.stat(cache)).size).toBeGreaterThan(80);
+    const saved = JSON.parse(await fs.readFile(first.doc.projectFile, 'utf8'));
+    expect(saved.provenance.trainingHash).toMatch(/^[0-9a-f]{64}$/);
+
+    const again = await setup();
+    await again.controller.handle(again.channel, { messageId: 1, body: { type: 'view/changed', t: 0, z: 0, box: { column: 0, row: 0, width: 40, height: 48 } } });
+    await new Promise((r) => setTimeout(r, 50));
+    await again.live.idle();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(again.logger.lines.some((l) => l.includes('using the cached model'))).toBe(true);
+    expect(again.logger.lines.some((l) => l.includes('trained'))).toBe(false);
+    expect(again.webview.bodies('prediction/tile')).toHaveLength(9);
+  });
+
+  it('box features assembled from tiles equal features computed on the box directly', async () => {
+    const { live, doc, image } = await setup({ tileSize: 16 });
+    const selection = doc.project.features;
+    const volume = { z: 1, y: 48, x: 40 };
+    const target = { z0: 0, nz: 1, y0: 10, ny: 20, x0: 5, nx: 30 };
+    const sourceBox = requiredSourceBox(target, volume, selection);
+    const direct = computeFeatureBlock({ selection, image: volume, source: await readSourceBlock(image, 0, sourceBox), sourceBox, target });
+    const signal = new AbortController().signal;
+    const nF = direct.length / (20 * 30);
+    for (const tile of [{ column: 0, row: 0, width: 16, height: 16 }, { column: 16, row: 16, width: 16, height: 16 }]) {
+      const f = await live.tileFeatures(0, 0, tile, signal);
+      for (let ch = 0; ch < nF; ch += 4) {
+        for (let r = Math.max(10, tile.row); r < Math.min(30, tile.row + 16); r++) {
+          for (let c = Math.max(5, tile.column); c < Math.min(35, tile.column + 16); c++) {
+            expect(f[ch * 256 + (r - tile.row) * 16 + (c - tile.column)]).toBe(direct[ch * 600 + (r - 10) * 30 + (c - 5)]);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('quantizeTile', () => {
+  it('rounds probabilities to bytes and finds the most uncertain window', () => {
+    // 2 classes, 4×2 tile, window 2: left window certain, right window uncertain.
+    const p1 = [1, 1, 0.5, 0.6, 1, 1, 0.5, 0.4];
+    const probabilities = new Float32Array([...p1, ...p1.map((v) => 1 - v)]);
+    const q = quantizeTile(probabilities, 2, { column: 10, row: 20, width: 4, height: 2 }, 2);
+    expect(Array.from(q.bytes.subarray(0, 8))).toEqual([255, 255, 128, 153, 255, 255, 128, 102]);
+    expect(q.window).toEqual({ column: 12, row: 20, width: 2, height: 2 });
+    expect(q.windowUncertainty).toBeCloseTo((1 + 0.8 + 1 + 0.8) / 4, 6);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { planeTiles, tileOrder, boxesIntersect } from '../../extension/editor/tiling';
+
+describe('tiling', () => {
+  it('covers the plane exactly once with smaller edge tiles', () => {
+    const tiles = planeTiles(10, 7, 4);
+    expect(tiles.map((t) => [t.column, t.row, t.width, t.height])).toEqual([
+      [0, 0, 4, 4], [4, 0, 4, 4], [8, 0, 2, 4],
+      [0, 4, 4, 3], [4, 4, 4, 3], [8, 4, 2, 3],
+    ]);
+    expect(tiles.reduce((n, t) => n + t.width * t.height, 0)).toBe(70);
+  });
+
+  it('orders visible tiles first, nearest to the view centre first, then the rest by distance', () => {
+    const { visible, rest } = tileOrder(12, 12, 4, { column: 5, row: 5, width: 6, height: 2 }); // centre (8, 6)
+    expect(visible.map((t) => [t.column, t.row])).toEqual([[4, 4], [8, 4]]);
+    expect(rest.map((t) => [t.column, t.row])).toEqual([
+      [4, 0], [8, 0], [4, 8], [8, 8], [0, 4], [0, 0], [0, 8],
+    ]);
+    expect(visible.length + rest.length).toBe(9);
+  });
+
+  it('without a view, starts at the plane centre and marks nothing visible', () => {
+    const { visible, rest } = tileOrder(8, 8, 4);
+    expect(visible).toEqual([]);
+    expect(rest.map((t) => [t.column, t.row])).toEqual([[0, 0], [4, 0], [0, 4], [4, 4]]);
+  });
+
+  it('intersection is half-open', () => {
+    expect(boxesIntersect({ column: 0, row: 0, width: 4, height: 4 }, { column: 4, row: 0, width: 1, height: 1 })).toBe(false);
+    expect(boxesIntersect({ column: 0, row: 0, width: 4, height: 4 }, { column: 3, row: 3, width: 1, height: 1 })).toBe(true);
+  });
+});
