@@ -34,6 +34,8 @@ export interface BuildPage {
   extraTags?: BuildTag[];
   /** tags to leave out (e.g. 258 to test the BitsPerSample default) */
   omitTags?: number[];
+  /** pre-encoded blocks (e.g. JPEG streams) used instead of encoding `data`, with this compression id */
+  rawBlocks?: { compression: number; blocks: Uint8Array[] };
 }
 
 export interface BuildOptions {
@@ -157,7 +159,7 @@ export function buildTiff(pages: BuildPage[], options: BuildOptions = {}): Uint8
               }
             }
           }
-          const block = encodeBlock(samples, bw * sppIn, rows, sppIn, page, le);
+          const block = page.rawBlocks ? page.rawBlocks.blocks[offsets.length] : encodeBlock(samples, bw * sppIn, rows, sppIn, page, le);
           offsets.push(append(block));
           counts.push(block.length);
         }
@@ -167,7 +169,7 @@ export function buildTiff(pages: BuildPage[], options: BuildOptions = {}): Uint8
       { tag: 256, type: 4, values: [page.width] },
       { tag: 257, type: 4, values: [page.height] },
       { tag: 258, type: 3, values: new Array(spp).fill(page.bits) },
-      { tag: 259, type: 3, values: [page.compression ?? 1] },
+      { tag: 259, type: 3, values: [page.rawBlocks?.compression ?? page.compression ?? 1] },
       { tag: 262, type: 3, values: [page.photometric ?? (spp >= 3 ? 2 : 1)] },
       { tag: 277, type: 3, values: [spp] },
       { tag: 284, type: 3, values: [planar] },

@@ -3,6 +3,7 @@ import { openImageBytes } from '../../extension/node/openImage';
 import { memoryByteSource } from '../../extension/core/image/byteSource';
 import { openImageSource } from '../../extension/core/image/openImageSource';
 import { ImageError, type DType } from '../../extension/core/image/imageModel';
+import { encode as encodeJpeg } from 'jpeg-js';
 import { buildTiff, type BuildPage } from './tiffBuilder';
 
 const FORMATS: { dtype: DType; bits: number; format: number; gen: (i: number) => number }[] = [
@@ -138,6 +139,19 @@ describe('TIFF reader: layouts', () => {
           expect(Array.from(f)).toEqual(expected);
         }
       }
+    }
+  });
+
+  it('JPEG-compressed strips (YCbCr photometric) decode to RGB close to the source', async () => {
+    const w = 16;
+    const h = 16;
+    const rgba = Uint8Array.from({ length: w * h * 4 }, (_, i) => [200, 40, 120, 255][i & 3]);
+    const jpeg = new Uint8Array(encodeJpeg({ width: w, height: h, data: rgba }, 95).data);
+    const img = await open(buildTiff([{ width: w, height: h, bits: 8, samplesPerPixel: 3, data: [], photometric: 6, rawBlocks: { compression: 7, blocks: [jpeg] } }]));
+    expect(img.info).toMatchObject({ compression: 'jpeg', axes: 'CYX', dtype: 'uint8' });
+    for (const [c, expected] of [[0, 200], [1, 40], [2, 120]]) {
+      const plane = await img.readPlane(0, 0, c);
+      expect(Math.abs(plane[17] - expected)).toBeLessThanOrEqual(4);
     }
   });
 
