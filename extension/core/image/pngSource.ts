@@ -35,7 +35,12 @@ export function openPng(bytes: Uint8Array, name: string, options: ImageOpenOptio
   let channels = png.channels;
   let bitDepth: number = png.depth;
   if (png.palette) {
-    data = convertIndexedToRgb(png);
+    try {
+      data = convertIndexedToRgb(png);
+    } catch (error) {
+      // e.g. a pixel indexes past the end of a short PLTE (found by fuzzing)
+      return fail(`corrupt PNG palette: ${error instanceof Error ? error.message : String(error)}`);
+    }
     channels = data.length / (width * height);
     bitDepth = 8;
   } else if (bitDepth < 8) {
