@@ -64,7 +64,7 @@ export class EditorApp {
   private classifierPanel!: ClassifierPanel;
   private featuresPanel!: FeaturesPanel;
   private readout!: HTMLElement;
-  private zoomStatus!: HTMLElement;
+  private projectStatus!: HTMLElement;
   private stateStatus!: HTMLElement;
   private errorBanner!: HTMLElement;
   private errorText!: HTMLElement;
@@ -135,7 +135,7 @@ export class EditorApp {
 
     this.displayPanel = new DisplayPanel({
       setDisplay: (d) => { this.display = d; this.state.display = d; this.save(); this.displayPanel.render(d); this.requestPlanes(); this.renderImage(); },
-      setContrast: (c, min, max) => { this.display.contrast[c] = { min, max }; this.save(); this.renderImage(); },
+      setContrast: (c, min, max) => { this.display.contrast[c] = { min, max }; this.save(); this.scheduleRender(); },
       autoContrast: (c) => this.autoContrast(c),
     }, this.image.channelNames.length === this.image.shape.c ? this.image.channelNames : Array.from({ length: this.image.shape.c }, (_, i) => this.image.channelNames[i] ?? ''),
     this.image.dtype, (c) => this.planes.get(this.state.t, this.state.z, c)?.stats);
@@ -175,12 +175,12 @@ export class EditorApp {
     );
 
     this.readout = h('span', { id: 'pixel-readout', class: 'readout', 'aria-live': 'off' });
-    this.zoomStatus = h('span', { class: 'status-item', id: 'status-zoom' });
+    this.projectStatus = h('span', { class: 'status-item', id: 'status-project' });
     this.stateStatus = h('span', { class: 'status-item', id: 'status-state' });
     const s = this.image.shape;
     const info = `${s.x}×${s.y}${s.z > 1 ? `×${s.z}z` : ''}${s.c > 1 ? ` · ${s.c} ch` : ''}${s.t > 1 ? ` · ${s.t} t` : ''} · ${this.image.dtype}`;
     const statusBar = h('footer', { class: 'statusbar' },
-      this.readout, h('span', { class: 'status-spacer' }), this.stateStatus, this.zoomStatus,
+      this.readout, h('span', { class: 'status-spacer' }), this.stateStatus, this.projectStatus,
       h('span', { class: 'status-item', title: this.image.fileName }, info));
 
     const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewer.element), this.toolbar.planeBar);
@@ -322,6 +322,8 @@ export class EditorApp {
     this.setClasses(m.classes);
     this.setStatus(m.status);
     this.featuresPanel.setSelection(m.features);
+    this.projectStatus.textContent = m.projectFile;
+    this.projectStatus.title = `Labels are saved in ${m.projectFile}`;
     if (m.warnings.length) {
       this.warningBanner.replaceChildren(icon([...ICONS.warning]), h('span', { class: 'banner-text' }, m.warnings.join(' · ')),
         h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => this.warningBanner.classList.add('hidden') }, icon([...ICONS.close])));
@@ -387,6 +389,14 @@ export class EditorApp {
     }
   }
 
+  /** Re-renders on the next frame (slider drags fire faster than a large plane renders). */
+  private scheduleRender(): void {
+    if (this.renderFrame) return;
+    this.renderFrame = requestAnimationFrame(() => { this.renderFrame = 0; this.renderImage(); });
+  }
+
+  private renderFrame = 0;
+
   private autoContrast(c: number): void {
     const plane = this.planes.get(this.state.t, this.state.z, c);
     if (!plane) return;
@@ -449,7 +459,6 @@ export class EditorApp {
     if (!this.initialized) return;
     this.state.view = { ...this.viewer.view };
     this.toolbar.setZoom(this.viewer.view.scale);
-    this.zoomStatus.textContent = `${(this.viewer.view.scale * 100).toFixed(this.viewer.view.scale < 0.1 ? 1 : 0)}%`;
     this.save();
     if (this.viewTimer !== undefined) clearTimeout(this.viewTimer);
     this.viewTimer = setTimeout(() => {

@@ -27,7 +27,7 @@ export interface ToolbarActions {
 function button(id: string, title: string, iconPaths: readonly string[], label: string | undefined, onClick: () => void): VscButton {
   const b = h('vscode-button', { id, title, 'aria-label': title, secondary: true, class: label ? 'tb-button' : 'tb-button icon-only' }) as VscButton;
   if (iconPaths.length) b.append(icon([...iconPaths]));
-  if (label) b.append(h('span', { class: 'tb-label' }, label));
+  if (label) b.append(h('span', { class: iconPaths.length ? 'tb-label' : 'tb-label keep' }, label));
   b.addEventListener('click', () => { if (!b.disabled) onClick(); });
   return b;
 }
