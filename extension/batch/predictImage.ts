@@ -55,6 +55,8 @@ export interface PredictImageOptions {
   onProgress?: (fraction: number) => void;
   /** An already opened source (closed by the caller); opened from `input` otherwise. */
   source?: ImageSource;
+  /** Overrides of the tile geometry (tests use small tiles to check tiling does not change results). */
+  tiles?: Partial<TileGeometry>;
 }
 
 /** Tile geometry chosen for an image. */
@@ -218,7 +220,7 @@ async function streamTiles(
   const pool = options.pool;
   const workers = pool?.size ?? 1;
   const halo = featureHaloZYX(selection, 'ilastik', is3D);
-  const geometry = chooseTiles(volume, nFeatures, shape.c, nClasses, is3D && halo.z > 0, workers, memoryLimit);
+  const geometry = { ...chooseTiles(volume, nFeatures, shape.c, nClasses, is3D && halo.z > 0, workers, memoryLimit), ...options.tiles };
   const bands: Band[] = [];
   for (let t = 0; t < shape.t; t++) {
     for (let z0 = 0; z0 < shape.z; z0 += geometry.slabDepth) {

@@ -13,7 +13,7 @@ import type { ExportSettings, PixelClassifierProject } from '../project/projectS
 import type { WorkerPool } from '../workers/workerPool';
 import { staleReason, writeRecord } from './exportRecord';
 import { resolveOutputPath } from './outputTemplate';
-import { DEFAULT_MEMORY_LIMIT_BYTES, planImageExport, predictImage, type BatchClassifier } from './predictImage';
+import { DEFAULT_MEMORY_LIMIT_BYTES, planImageExport, predictImage, type BatchClassifier, type PredictImageOptions } from './predictImage';
 import { selectShard, type Shard } from './shard';
 import { loadProjectClassifier } from './trainProject';
 import { openImage } from '../node/openImage';
@@ -61,6 +61,8 @@ export interface PredictWorkspaceOptions {
   force?: boolean;
   pool?: WorkerPool;
   memoryLimitBytes?: number;
+  /** Tile geometry overrides (see predictImage). */
+  tiles?: PredictImageOptions['tiles'];
   signal?: AbortSignal;
   /** Progress of the current file (index within this shard's inputs) and overall fraction. */
   onProgress?: (progress: { input: string; index: number; total: number; fileFraction: number; fraction: number }) => void;
@@ -139,7 +141,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           for (const output of result.outputs) await fs.mkdir(path.dirname(output), { recursive: true });
           await predictImage({
             input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source,
-            memoryLimitBytes: options.memoryLimitBytes, signal: options.signal,
+            memoryLimitBytes: options.memoryLimitBytes, signal: options.signal, tiles: options.tiles,
             onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: (index + fileFraction) / inputs.length }),
           });
           await writeRecord(result.outputs, expected);
