@@ -85,10 +85,11 @@ function dtypeFor(bits: number, format: number): DType | null {
 
 function first(value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
   const arr = value as ArrayLike<number>;
-  return arr.length > 0 ? Number(arr[0]) : fallback;
+  const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : arr.length > 0 ? Number(arr[0]) : fallback;
+  // A size/layout tag stored as FLOAT/RATIONAL gives NaN or fractions that slip past "> 0" checks (found by fuzzing).
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`a numeric tag has the invalid value ${n}`);
+  return n;
 }
 
 function rational(value: unknown): number | undefined {
@@ -326,6 +327,9 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
   };
 
   const outBytesPerSample = BYTES_PER_SAMPLE[dt];
+  // Chunky multi-sample pages (RGB…) hold every channel in each block: keep recently decoded
+  // blocks so reading channel 1 and 2 after channel 0 does not decode the page three times.
+  const chunkyCache = new BlockCache(Math.min(256 * 2 ** 20, memoryLimit / 4));
   const scratch = new Uint8Array(Math.max(16, page0.blockWidth * spp * 8));
 
   /**
@@ -458,7 +462,8 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
       }
     }
     for (const batch of batches) {
-      const bytes = await source.read(batch.start, batch.end - batch.start);
+      const cachedBatch = samplesInBlock > 1 && batch.blocks.every((b) => chunkyCache.has(`${pageIndex}:${b.index}`));
+      const bytes = cachedBatch ? new Uint8Array(batch.end - batch.start) : await source.read(batch.start, batch.end - batch.start);
       if (bytes.length < batch.end - batch.start) fail(`truncated: data at bytes ${batch.start}..${batch.end} is missing (file has ${source.size} bytes)`);
       for (const b of batch.blocks) {
         const blockTop = b.row * page.blockHeight;
@@ -466,7 +471,14 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
         const rows = page.tiled ? page.blockHeight : Math.min(page.blockHeight, height - blockTop);
         let decoded: Uint8Array;
         try {
-          decoded = await decodeBlock(bytes.subarray(b.offset - batch.start, b.offset - batch.start + b.count), page, rows);
+          const key = `${pageIndex}:${b.index}`;
+          const hit = samplesInBlock > 1 ? chunkyCache.get(key) : undefined;
+          if (hit) {
+            decoded = hit;
+          } else {
+            decoded = await decodeBlock(bytes.subarray(b.offset - batch.start, b.offset - batch.start + b.count), page, rows);
+            if (samplesInBlock > 1) chunkyCache.set(key, decoded);
+          }
         } catch (error) {
           if (error instanceof ImageError) throw error;
           fail(`cannot decode ${page.tiled ? 'tile' : 'strip'} ${b.index} of page ${pageIndex}: ${error instanceof Error ? error.message : String(error)}`);
@@ -536,6 +548,38 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
     readRegionFloat32: async (t, z, c, box, target) => toFloat32(await readRegion(t, z, c, box), target),
     close: () => source.close(),
   };
+}
+
+/** LRU of decoded blocks, bounded by total bytes. */
+class BlockCache {
+  private readonly map = new Map<string, Uint8Array>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+
+  get(key: string): Uint8Array | undefined {
+    const hit = this.map.get(key);
+    if (hit) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, value: Uint8Array): void {
+    if (value.length > this.maxBytes) return;
+    this.map.set(key, value);
+    this.bytes += value.length;
+    while (this.bytes > this.maxBytes) {
+      const [oldKey, old] = this.map.entries().next().value as [string, Uint8Array];
+      this.map.delete(oldKey);
+      this.bytes -= old.length;
+    }
+  }
 }
 
 /** JPEG-in-TIFF with YCbCr photometric: convert decoded samples to RGB in place (ITU-R BT.601, full range). */
