@@ -29,6 +29,11 @@ export interface FeatureRequest {
   onProgress?: (doneBlocks: number, totalBlocks: number) => void;
   /** Queue priority of the blocks (higher first). @default 0 */
   priority?: number;
+  /**
+   * Where to write (SharedArrayBuffer-backed, ≥ channels × box voxels), e.g. a buffer reused across
+   * calls: fresh large allocations cost page faults. @default a new SharedArrayBuffer
+   */
+  result?: Float32Array;
 }
 
 /** Features of a box. */
@@ -131,7 +136,11 @@ export class FeatureComputer {
     const variant = request.variant ?? 'ilastik';
     const is3D = image.z > 1;
     const nChannels = featureChannelCount(request.selection, nInputChannels, is3D);
-    const data = new Float32Array(new SharedArrayBuffer(4 * nChannels * boxVolume(box)));
+    const length = nChannels * boxVolume(box);
+    if (request.result && !(request.result.buffer instanceof SharedArrayBuffer && request.result.length >= length)) {
+      throw new RangeError(`result must be a SharedArrayBuffer-backed Float32Array of at least ${length} values`);
+    }
+    const data = request.result ? request.result.subarray(0, length) : new Float32Array(new SharedArrayBuffer(4 * length));
     const blockSize = chooseBlockSize(box, request.blockVoxels ?? (is3D ? 1 << 19 : 1 << 20), this.pool.size);
     const blocks = splitBox(box, blockSize);
     // One internal controller so the first failure (or the caller's abort) stops every other block.

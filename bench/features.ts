@@ -1,0 +1,153 @@
+/**
+ * `npm run bench -- features [--quick] [--skip-vigra]`: speed and memory of the feature engine (issue #3).
+ *
+ * Cases: (a) all 49 channels of the ilastik pipeline on a 2048×2048 float32 image;
+ *        (b) all 61 channels in true 3D on 64×256×256.
+ * Each case runs in a fresh child process (so peak RSS is per case) with 1 worker and with
+ * os.availableParallelism() workers; each child computes twice: "cold" (fresh output buffer and
+ * fresh workers: includes page faults) and "warm" (same pool, output buffer reused).
+ * vigra (system /usr/bin/python3, if importable) computes the same pipeline single-threaded on the
+ * same pixels, emulating ilastik's OpPixelFeaturesPresmoothed exactly as golden/gen_golden.py does.
+ * Prints JSON; the load average is recorded because the machine is shared.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { selectionAll } from '../extension/core/features/featureSet';
+import { FeatureComputer } from '../extension/workers/featureComputer';
+import { WorkerPool } from '../extension/workers/workerPool';
+
+interface Case { name: string; z: number; y: number; x: number }
+const CASES: Record<string, Case> = {
+  a: { name: '2D 2048x2048, 49 channels, ilastik pipeline', z: 1, y: 2048, x: 2048 },
+  b: { name: '3D 64x256x256, 61 channels, ilastik pipeline', z: 64, y: 256, x: 256 },
+};
+const QUICK: Record<string, Case> = {
+  a: { name: '2D 512x512 (quick)', z: 1, y: 512, x: 512 },
+  b: { name: '3D 40x96x96 (quick)', z: 40, y: 96, x: 96 },
+};
+
+/** Deterministic test image: soft blobs on a gradient plus noise, values ~0..255. */
+function makeImage(c: Case): Float32Array {
+  const n = c.z * c.y * c.x;
+  const out = new Float32Array(n);
+  let s = 12345;
+  for (let z = 0; z < c.z; z++) for (let y = 0; y < c.y; y++) for (let x = 0; x < c.x; x++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const blob = 100 * Math.max(0, Math.sin(x * 0.05) * Math.sin(y * 0.043) * Math.cos(z * 0.07));
+    out[(z * c.y + y) * c.x + x] = 20 + 0.02 * (x + y) + blob + (s / 2147483648) * 30;
+  }
+  return out;
+}
+
+async function child(caseKey: string, workers: number, quick: boolean): Promise<void> {
+  const c = (quick ? QUICK : CASES)[caseKey];
+  const image = { z: c.z, y: c.y, x: c.x };
+  const input = makeImage(c);
+  const pool = new WorkerPool({ size: workers, workerScript: join(__dirname, 'computeWorker.js') });
+  const computer = new FeatureComputer(pool);
+  const selection = selectionAll();
+  const t0 = performance.now();
+  const cold = await computer.computeVolume(input, image, 1, { selection });
+  const t1 = performance.now();
+  await computer.computeVolume(input, image, 1, { selection, result: cold.data });
+  const t2 = performance.now();
+  await pool.dispose();
+  const mpix = (c.z * c.y * c.x) / 1e6;
+  process.stdout.write(JSON.stringify({
+    case: caseKey, workers, channels: cold.channels.length, blocks: cold.blocks,
+    coldSeconds: +((t1 - t0) / 1000).toFixed(3), warmSeconds: +((t2 - t1) / 1000).toFixed(3),
+    coldMpixPerSecond: +(mpix / ((t1 - t0) / 1000)).toFixed(3), warmMpixPerSecond: +(mpix / ((t2 - t1) / 1000)).toFixed(3),
+    outputMB: +((cold.data.byteLength) / 2 ** 20).toFixed(1),
+    peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+  }));
+}
+
+const VIGRA = String.raw`
+import sys, time, resource, json
+import numpy as np
+import vigra
+shape = tuple(int(v) for v in sys.argv[2].split(','))
+img = np.fromfile(sys.argv[1], dtype='<f4').reshape(shape)
+img = vigra.taggedView(img, 'yx' if len(shape) == 2 else 'zyx')
+F = vigra.filters
+scales = [0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 10.0]
+t0 = time.perf_counter()
+n = 0
+for s in scales:
+    pre = vigra.taggedView(np.asarray(F.gaussianSmoothing(img, (s*s-1)**0.5 if s > 1 else s, window_size=3.5)), img.axistags)
+    sf = min(s, 1.0); w = 2.0
+    outs = [F.gaussianSmoothing(pre, sf, window_size=w)]
+    if s >= 0.7:
+        outs += [F.laplacianOfGaussian(pre, scale=sf, window_size=w), F.gaussianGradientMagnitude(pre, sf, window_size=w),
+                 np.asarray(F.gaussianSmoothing(pre, sf, window_size=w)) - np.asarray(F.gaussianSmoothing(pre, 0.66*sf, window_size=w)),
+                 F.structureTensorEigenvalues(pre, sf, 0.5*sf, window_size=w), F.hessianOfGaussianEigenvalues(pre, sf, window_size=w)]
+    for o in outs:
+        n += 1 if np.asarray(o).ndim == len(shape) else np.asarray(o).shape[-1]
+    del outs
+t1 = time.perf_counter()
+print(json.dumps({"seconds": round(t1 - t0, 3), "channels": n, "peakRssMB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), "vigra": vigra.version}))
+`;
+
+function vigra(c: Case, dir: string): Record<string, unknown> {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import vigra'], { stdio: 'ignore' });
+  } catch {
+    return { skipped: '/usr/bin/python3 with vigra not available' };
+  }
+  const file = join(dir, `input_${c.z}x${c.y}x${c.x}.f32`);
+  writeFileSync(file, makeImage(c));
+  const shape = c.z > 1 ? `${c.z},${c.y},${c.x}` : `${c.y},${c.x}`;
+  const script = join(dir, 'vigraPipeline.py');
+  writeFileSync(script, VIGRA);
+  const out = execFileSync('/usr/bin/python3', [script, file, shape], {
+    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }, maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (process.env.FEATURES_BENCH_CHILD) {
+    const [caseKey, workers] = process.env.FEATURES_BENCH_CHILD.split(':');
+    await child(caseKey, Number(workers), args.includes('--quick'));
+    return;
+  }
+  const quick = args.includes('--quick');
+  const dir = mkdtempSync(join(tmpdir(), 'pc-bench-features-'));
+  const { build } = await import('esbuild'); // loaded lazily: the bundled children never need it
+  // Bundle this script and the worker like dist/ so children start fast and measure production code.
+  await build({ entryPoints: [resolve(__dirname, '../extension/workers/computeWorker.ts')], outfile: join(dir, 'computeWorker.js'),
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
+  await build({ entryPoints: [__filename], outfile: join(dir, 'benchFeatures.js'),
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', external: ['esbuild'] });
+  const all = availableParallelism();
+  const results: Record<string, unknown>[] = [];
+  const loadBefore = loadavg();
+  for (const caseKey of ['a', 'b']) {
+    const c = (quick ? QUICK : CASES)[caseKey];
+    const runs: unknown[] = [];
+    for (const workers of [...new Set([1, all])]) {
+      const r = spawnSync(process.execPath, [join(dir, 'benchFeatures.js'), ...args], {
+        env: { ...process.env, FEATURES_BENCH_CHILD: `${caseKey}:${workers}` }, encoding: 'utf8', maxBuffer: 1 << 20,
+      });
+      if (r.status !== 0) throw new Error(`bench child ${caseKey}/${workers} failed: ${r.stderr}`);
+      runs.push({ ...JSON.parse(r.stdout), loadAverage1m: +loadavg()[0].toFixed(2) });
+    }
+    const v = args.includes('--skip-vigra') ? { skipped: '--skip-vigra' } : vigra(c, dir);
+    const best = Math.min(...runs.map((r: any) => r.warmSeconds));
+    const bestCold = Math.min(...runs.map((r: any) => r.coldSeconds));
+    results.push({
+      case: caseKey, description: c.name, shape: { z: c.z, y: c.y, x: c.x }, runs, vigraSingleThread: v,
+      speedupVsVigra: typeof (v as any).seconds === 'number'
+        ? { warm: +((v as any).seconds / best).toFixed(2), cold: +((v as any).seconds / bestCold).toFixed(2) } : undefined,
+    });
+  }
+  process.stdout.write(`${JSON.stringify({
+    benchmark: 'features', node: process.version, cpus: all, loadAverageBefore: loadBefore.map((l) => +l.toFixed(2)),
+    loadAverageAfter: loadavg().map((l) => +l.toFixed(2)), results,
+  }, null, 2)}\n`);
+}
+
+main().catch((error) => { console.error(error); process.exit(1); });
