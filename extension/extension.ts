@@ -14,6 +14,7 @@ import { openImage } from './node/openImage';
 import { WorkerPool } from './workers/workerPool';
 import { LiveSession } from './editor/liveSession';
 import { poolCompute } from './editor/liveCompute';
+import { registerCommands } from './commands/registerCommands';
 
 /** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
 export function activate(context: vscode.ExtensionContext): void {
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     return { liveUpdate: config.liveUpdate, tileSize: config.tileSize, readOnly: !vscode.workspace.isTrusted || !writable };
   };
   const services: EditorServices = {
+    active: undefined,
     extensionUri: context.extensionUri,
     logger,
     registry,
@@ -69,7 +71,6 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('pixelClassifier.showOutput', () => logger.show()),
     LabelEditorProvider.register(VIEW_TYPE, services),
     LabelEditorProvider.register(VIEW_TYPE_OPTION, services),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -78,6 +79,18 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('pixelClassifier')) return;
       for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: settingsFor(document) });
+    }),
+  );
+  const diagnostics = vscode.languages.createDiagnosticCollection('pixelClassifier');
+  context.subscriptions.push(
+    diagnostics,
+    ...registerCommands({
+      logger,
+      getPool,
+      diagnostics,
+      activeDocument: () => services.active,
+      controller: (document) => controllers.get(document),
+      memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).batchMemoryLimitBytes,
     }),
   );
   logger.info(`Pixel Classifier ${context.extension.packageJSON.version ?? ''} activated`);

@@ -22,6 +22,8 @@ export interface EditorConfig {
   offThreadDecodeBytes: number;
   /** Trees of a newly created project's forest. */
   defaultTrees: number;
+  /** Peak memory target of Predict Workspace / Export (the CLI's --memory-limit). */
+  batchMemoryLimitBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -40,5 +42,6 @@ export function readEditorConfig(config: ConfigurationLike): EditorConfig {
     tileSize: Math.round(tile),
     offThreadDecodeBytes: clampNumber(config.get('offThreadDecodeMB', 4), 0, 1024 * 1024, 4) * MiB,
     defaultTrees: Math.round(clampNumber(config.get('trees', 100), 1, 1000, 100)),
+    batchMemoryLimitBytes: clampNumber(config.get('batchMemoryLimitMB', 1536), 256, 1024 * 1024, 1536) * MiB,
   };
 }

@@ -280,6 +280,31 @@ export class LabelDocument {
     return counts;
   }
 
+  /** Changes since the last save/revert (approximate dirty state for commands; VS Code tracks the real one). */
+  private version = 0;
+  private savedVersion = 0;
+
+  /** True when there are changes not written to the project file. */
+  get isDirty(): boolean {
+    return this.version !== this.savedVersion;
+  }
+
+  /** Reports an edit to VS Code, counting every do/undo/redo for {@link isDirty}. */
+  private publish(edit: DocumentEdit): void {
+    this.version++;
+    this._onDidEdit.fire({
+      label: edit.label,
+      undo: () => {
+        this.version++;
+        edit.undo();
+      },
+      redo: () => {
+        this.version++;
+        edit.redo();
+      },
+    });
+  }
+
   private classEdit(label: string, next: ProjectClass[]): DocumentEdit {
     const previous = this.project.classes.map((c) => ({ ...c }));
     const after = next.map((c) => ({ ...c }));
@@ -289,7 +314,7 @@ export class LabelDocument {
       redo: () => this.setClasses(after),
     };
     edit.redo();
-    this._onDidEdit.fire(edit);
+    this.publish(edit);
     return edit;
   }
 
@@ -373,7 +398,7 @@ export class LabelDocument {
       },
     };
     edit.redo();
-    this._onDidEdit.fire(edit);
+    this.publish(edit);
     return edit;
   }
 
@@ -393,7 +418,7 @@ export class LabelDocument {
     };
     const edit: DocumentEdit = { label: 'Change features', undo: () => set(before), redo: () => set(after) };
     edit.redo();
-    this._onDidEdit.fire(edit);
+    this.publish(edit);
     return edit;
   }
 
@@ -422,7 +447,7 @@ export class LabelDocument {
     const patches = editPatches(labels, edit);
     applyEdit(labels, edit);
     this._onDidChange.fire({ kind: 'labels', patches });
-    this._onDidEdit.fire({
+    this.publish({
       label: edit.label,
       undo: () => {
         revertEdit(labels, edit);
@@ -471,6 +496,7 @@ export class LabelDocument {
     this.assertSavable();
     const project = await this.snapshot();
     await writeProject(this.projectFile, project);
+    this.savedVersion = this.version;
     this.deps.logger.info(`Saved ${this.projectFile} (${this.labels?.labelledCount() ?? 0} labelled pixels in ${this.fileName})`);
   }
 
@@ -524,6 +550,7 @@ export class LabelDocument {
       this.project.classifier.trees = this.deps.defaultTrees ?? 100;
       if (this.labels) this.labels = new LabelVolume({ ...this.labels.shape });
     }
+    this.savedVersion = this.version;
     this._onDidChange.fire({ kind: 'reloaded' });
   }
 
@@ -540,6 +567,7 @@ export class LabelDocument {
       if (path.resolve(backup.imagePath) !== path.resolve(this.imagePath)) throw new Error(`${file}: backup belongs to ${backup.imagePath}`);
       this.projectFile = backup.projectFile;
       await this.useProject(backup.project);
+      this.version = 1; // restored unsaved changes
       this.deps.logger.info(`${this.fileName}: restored unsaved labels from backup`);
       return true;
     } catch (e) {

@@ -34,6 +34,8 @@ export interface EditorServices {
   settings(document?: LabelDocument): EditorSettings;
   /** Creates the controller of a newly opened document. */
   createController(document: LabelDocument): DocumentController;
+  /** The document of the active Pixel Classifier editor (for commands). */
+  active: LabelDocument | undefined;
 }
 
 /** Options of every Pixel Classifier webview: scripts on, only our bundle and media readable. */
@@ -127,9 +129,16 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
       if (!controller) return;
       controller.handle(channel, raw).catch((e) => logger.error(`${document.fileName}: ${errorText(e)}`));
     });
+    if (panel.active) this.services.active = document;
+    const viewState = panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) this.services.active = document;
+      else if (this.services.active === document) this.services.active = undefined;
+    });
     panel.onDidDispose(() => {
       subscription.dispose();
+      viewState.dispose();
       unregister();
+      if (this.services.active === document) this.services.active = undefined;
     });
   }
 

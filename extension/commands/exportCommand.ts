@@ -1,0 +1,102 @@
+/**
+ * "Pixel Classifier: Export…" for the open image (issue #6): choose source, sample type, format and
+ * file name template (quick picks, defaulting to the project's saved export settings), store the choice
+ * in the project (ilastik forgets it; we don't), save, and export through the shared batch function.
+ */
+import * as vscode from 'vscode';
+import { EXPORT_SOURCES, type ExportSettings, type ExportSource } from '../project/projectSchema';
+import { baseDirOf, runBatch } from './predictWorkspaceCommand';
+import type { CommandServices } from './commandServices';
+
+const SOURCE_LABELS: Record<ExportSource, string> = {
+  probabilities: 'Probabilities',
+  'simple-segmentation': 'Simple Segmentation',
+  uncertainty: 'Uncertainty',
+  features: 'Features',
+  labels: 'Labels',
+};
+
+/** Asks for the export settings, starting from `current`; undefined when cancelled. */
+export async function askExportSettings(current: ExportSettings): Promise<ExportSettings | undefined> {
+  const source = await vscode.window.showQuickPick(
+    EXPORT_SOURCES.map((s) => ({ label: SOURCE_LABELS[s], source: s, picked: s === current.source, description: s === current.source ? 'current' : undefined })),
+    { title: 'Export: source' },
+  );
+  if (!source) return undefined;
+  let dtype = current.dtype;
+  if (source.source === 'probabilities' || source.source === 'uncertainty') {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'float32', description: 'probabilities 0..1', dtype: 'float32' as const },
+        { label: 'uint8', description: 'round(255·p)', dtype: 'uint8' as const },
+      ].sort((a) => (a.dtype === current.dtype ? -1 : 1)),
+      { title: 'Export: sample type' },
+    );
+    if (!pick) return undefined;
+    dtype = pick.dtype;
+  }
+  const format = await vscode.window.showQuickPick(
+    [
+      { label: 'TIFF', description: 'multi-page, ImageJ hyperstack metadata', format: 'tiff' as const },
+      { label: 'PNG', description: '2D segmentations, labels, 8-bit probabilities of one class', format: 'png' as const },
+    ].sort((a) => (a.format === current.format ? -1 : 1)),
+    { title: 'Export: format' },
+  );
+  if (!format) return undefined;
+  let compression = current.compression;
+  if (format.format === 'tiff') {
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'none', compression: 'none' as const },
+        { label: 'deflate', compression: 'deflate' as const },
+      ].sort((a) => (a.compression === current.compression ? -1 : 1)),
+      { title: 'Export: TIFF compression' },
+    );
+    if (!pick) return undefined;
+    compression = pick.compression;
+  }
+  const extension = format.format === 'png' ? '.png' : '.tif';
+  const template = await vscode.window.showInputBox({
+    title: 'Export: file name template',
+    prompt: 'Placeholders: {dataset_dir}, {nickname}, {result_type}',
+    value: current.filenameFormat.replace(/\.(tiff?|png)$/i, extension),
+    validateInput: (v) => (v.trim() === '' ? 'Enter a template' : undefined),
+  });
+  if (template === undefined) return undefined;
+  return { source: source.source, dtype, format: format.format, compression, filenameFormat: template.trim() };
+}
+
+/** The command handler. */
+export async function exportCommand(services: CommandServices): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Export is disabled in Restricted Mode: trust the workspace first.');
+    return;
+  }
+  const document = services.activeDocument();
+  if (!document || !document.image) {
+    void vscode.window.showWarningMessage('Open an image in the Pixel Classifier editor to export it.');
+    return;
+  }
+  const settings = await askExportSettings(document.project.export);
+  if (!settings) return;
+  // Export reads the saved project (same code path as the CLI): save unsaved labels first, with the
+  // chosen settings stored in the project.
+  document.project.export = settings;
+  if (document.isDirty) await vscode.commands.executeCommand('workbench.action.files.save');
+  try {
+    await document.save();
+    await services.controller(document)?.live?.afterSave();
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Export: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  const { baseDir, roots } = baseDirOf(document.projectFile);
+  const results = await runBatch(services, {
+    projectFile: document.projectFile, inputs: [document.imagePath], baseDir, roots, force: true, title: `Export ${document.fileName}`,
+  });
+  const outputs = results?.flatMap((r) => (r.status === 'ok' ? r.outputs : [])) ?? [];
+  if (outputs.length) {
+    const reveal = await vscode.window.showInformationMessage(`Exported ${outputs.length} file(s) of ${document.fileName}.`, 'Reveal');
+    if (reveal) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(outputs[0]));
+  }
+}

@@ -1,0 +1,33 @@
+/** Registers the Pixel Classifier commands (called once from activate). */
+import * as vscode from 'vscode';
+import type { CommandServices } from './commandServices';
+import { predictWorkspaceCommand } from './predictWorkspaceCommand';
+import { exportCommand } from './exportCommand';
+
+/** Every command of package.json `contributes.commands`. */
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  const guard = (name: string, run: () => Promise<void>) => async () => {
+    try {
+      await run();
+    } catch (e) {
+      const message = `${name} failed: ${e instanceof Error ? e.message : String(e)}`;
+      services.logger.error(message);
+      void vscode.window.showErrorMessage(message);
+    }
+  };
+  return [
+    vscode.commands.registerCommand('pixelClassifier.predictWorkspace', guard('Predict Workspace', () => predictWorkspaceCommand(services, false))),
+    vscode.commands.registerCommand('pixelClassifier.predictWorkspaceForce', guard('Predict Workspace (force)', () => predictWorkspaceCommand(services, true))),
+    vscode.commands.registerCommand('pixelClassifier.export', guard('Export', () => exportCommand(services))),
+    vscode.commands.registerCommand('pixelClassifier.goToMostUncertain', guard('Go to Most Uncertain Region', async () => {
+      const document = services.activeDocument();
+      const live = document && services.controller(document)?.live;
+      if (!document || !live) {
+        void vscode.window.showWarningMessage('Open an image in the Pixel Classifier editor first.');
+        return;
+      }
+      await live.goToMostUncertain();
+    })),
+    vscode.commands.registerCommand('pixelClassifier.showOutput', () => services.logger.show()),
+  ];
+}
