@@ -463,8 +463,8 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
     }
     for (const batch of batches) {
       const cachedBatch = samplesInBlock > 1 && batch.blocks.every((b) => chunkyCache.has(`${pageIndex}:${b.index}`));
-      const bytes = cachedBatch ? new Uint8Array(batch.end - batch.start) : await source.read(batch.start, batch.end - batch.start);
-      if (bytes.length < batch.end - batch.start) fail(`truncated: data at bytes ${batch.start}..${batch.end} is missing (file has ${source.size} bytes)`);
+      const bytes = cachedBatch ? new Uint8Array(0) : await source.read(batch.start, batch.end - batch.start);
+      if (!cachedBatch && bytes.length < batch.end - batch.start) fail(`truncated: data at bytes ${batch.start}..${batch.end} is missing (file has ${source.size} bytes)`);
       for (const b of batch.blocks) {
         const blockTop = b.row * page.blockHeight;
         const blockLeft = b.col * page.blockWidth;
@@ -476,7 +476,9 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
           if (hit) {
             decoded = hit;
           } else {
-            decoded = await decodeBlock(bytes.subarray(b.offset - batch.start, b.offset - batch.start + b.count), page, rows);
+            // (a block evicted by a concurrent read since the batch check is read on its own)
+            const raw = cachedBatch ? await source.read(b.offset, b.count) : bytes.subarray(b.offset - batch.start, b.offset - batch.start + b.count);
+            decoded = await decodeBlock(raw, page, rows);
             if (samplesInBlock > 1) chunkyCache.set(key, decoded);
           }
         } catch (error) {
