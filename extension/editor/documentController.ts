@@ -28,6 +28,8 @@ export interface LiveLoop extends DisposableLike {
   goToMostUncertain(): Promise<void>;
   /** The document was saved: persist the model cache when it matches the saved labels. */
   afterSave(): Promise<void>;
+  /** Sends the current predictions to a (re-created) webview after its `init`. */
+  replay(send: (message: HostToWebviewMessage) => void): void;
 }
 
 /** Environment of a controller. */
@@ -269,6 +271,8 @@ export class DocumentController implements DisposableLike {
       projectFile: doc.projectFile ? doc.relativeProjectFile() : '',
       warnings: [...doc.warnings],
     });
+    // A webview re-created after being hidden (no retainContextWhenHidden) gets the predictions again.
+    this.live?.replay((message) => void channel.send(message));
   }
 
   dispose(): void {

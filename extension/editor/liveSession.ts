@@ -28,7 +28,7 @@ import { modelCachePath, projectLabels, writeFileAtomic } from '../project/proje
 import { resolveProjectPath } from '../project/projectPaths';
 import type { PixelClassifierProject } from '../project/projectSchema';
 import { trainingHash } from '../project/trainingHash';
-import type { ClassifierStatus, PixelBox } from '../protocol';
+import type { ClassifierStatus, HostToWebviewMessage, PixelBox } from '../protocol';
 import type { LiveLoop } from './documentController';
 import type { DocumentController } from './documentController';
 import { FeatureCache } from './featureCache';
@@ -59,6 +59,8 @@ interface PredictedTile {
   /** The window of the tile with the highest mean uncertainty, and that mean. */
   window: PixelBox;
   windowUncertainty: number;
+  /** The uint8 probabilities sent, kept so a re-created webview gets them again. */
+  bytes: Uint8Array;
 }
 
 /** Edge of the windows uncertainty is averaged over when looking for the most uncertain region. */
@@ -523,9 +525,9 @@ export class LiveSession implements LiveLoop {
           signal.throwIfAborted();
           if (this.forest !== forest) return;
           const q = quantizeTile(probabilities, nClasses, tile);
-          this.predicted.set(key, { t, z, box: tile, window: q.window, windowUncertainty: q.windowUncertainty });
+          this.predicted.set(key, { t, z, box: tile, window: q.window, windowUncertainty: q.windowUncertainty, bytes: q.bytes });
           this.controller.broadcast({
-            type: 'prediction/tile', t, z, box: tile, nClasses, generation, probabilities: q.bytes.buffer as ArrayBuffer,
+            type: 'prediction/tile', t, z, box: tile, nClasses, generation, probabilities: q.bytes.slice().buffer,
           });
         } finally {
           inFlight.delete(key);
@@ -541,6 +543,15 @@ export class LiveSession implements LiveLoop {
     signal.throwIfAborted();
     this.log.info(`${doc.fileName}: predicted ${done} tiles in ${Date.now() - started} ms (feature cache ${this.features.size} tiles, ${(this.features.bytes / 1048576).toFixed(0)} MiB)`);
     this.setState('idle', 1, 'Up to date');
+  }
+
+  /** Sends the current predictions to one (re-created) webview, after its `init`. */
+  replay(send: (message: HostToWebviewMessage) => void): void {
+    const forest = this.forest;
+    if (!forest) return;
+    for (const tile of this.predicted.values()) {
+      send({ type: 'prediction/tile', t: tile.t, z: tile.z, box: tile.box, nClasses: forest.nClasses, generation: this.generation, probabilities: tile.bytes.slice().buffer });
+    }
   }
 
   /** Navigates every webview to the most uncertain window of the current plane (training/predicting first if needed). */
@@ -593,8 +604,10 @@ export class LiveSession implements LiveLoop {
           return;
         }
       }
-      this.log.info(`${doc.fileName}: ${decoded ? ('invalid' in decoded ? decoded.invalid : 'model cache is stale') : 'no model cache'}; ${this.enabled ? 'retraining' : 'press Update now to train'}`);
-      if (this.enabled) this.updateNow();
+      // Restricted Mode: a valid cached model may be shown (viewing), but nothing is trained.
+      const canTrain = this.enabled && !this.controller.settings().readOnly;
+      this.log.info(`${doc.fileName}: ${decoded ? ('invalid' in decoded ? decoded.invalid : 'model cache is stale') : 'no model cache'}; ${canTrain ? 'retraining' : 'not retraining (live update off or Restricted Mode)'}`);
+      if (canTrain) this.updateNow();
     } catch (e) {
       this.log.warn(`${doc.fileName}: model cache not used: ${errorText(e)}`);
     }

@@ -71,6 +71,21 @@ describe('LiveSession', () => {
     expect(status.status.labelCounts[1]).toBeGreaterThan(0);
   });
 
+  it('a re-created webview gets init and then the current predictions again', async () => {
+    const { live, paint, controller, channel, doc } = await setup();
+    await paint(1, 3, 3);
+    await paint(2, 30, 44);
+    await controller.handle(channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await live.idle();
+    const fresh = new FakeWebview();
+    const freshChannel = new WebviewChannel(fresh, 'fresh');
+    await controller.handle(freshChannel, { messageId: 1, body: { type: 'ready' } });
+    await new Promise((r) => setImmediate(r));
+    expect(fresh.bodies()[0].type).toBe('init');
+    expect(fresh.bodies('prediction/tile')).toHaveLength(9);
+    expect(doc.isDirty).toBe(true);
+  });
+
   it('repainting reuses cached feature tiles (no recomputation)', async () => {
     const { live, paint, controller, channel } = await setup();
     await paint(1, 3, 3);
