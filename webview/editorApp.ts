@@ -13,8 +13,9 @@ import { Viewer, type Layer } from './canvas/viewer';
 import { PlaneStore, ImageLayer } from './canvas/imageLayer';
 import { LabelLayer } from './canvas/labelLayer';
 import { PredictionLayer, OVERLAY_KINDS } from './canvas/predictionLayer';
-import { type DisplayLayer, getLut, formatValue, parseHexColor, type LutName } from './canvas/lut';
-import { classPalette, type OverlayKind } from './canvas/overlays';
+import { type DisplayLayer, getLut, parseHexColor } from './canvas/lut';
+import { autoRange, defaultDisplay, displayedChannels, formatReadout, validDisplay } from './displaySettings';
+import { classPalette } from './canvas/overlays';
 import { interpolateStroke, rasterizeStroke, strokeSpacing, unionBox } from './canvas/stroke';
 import { sameBox, visibleBox } from './canvas/viewTransform';
 import { type ChannelDisplay, type PersistedState, type Tool, StateSaver, sanitizeState } from './viewState';
@@ -28,18 +29,6 @@ import { FeaturesPanel } from './panels/featuresPanel';
 const MAX_STROKE_POINTS = 100_000;
 /** Channels whose planes are fetched for the readout even when not displayed. */
 const MAX_READOUT_CHANNELS = 64;
-
-/** Default channel display for an image. */
-export function defaultDisplay(image: ImageDescriptor): ChannelDisplay {
-  const c = image.shape.c;
-  if (c === 1) return { mode: 'single', channel: 0, lut: 'grey', composite: [], contrast: [] };
-  const rgb = c === 3 && image.dtype === 'uint8';
-  const luts: LutName[] = rgb ? ['red', 'green', 'blue'] : ['green', 'magenta', 'cyan', 'yellow'];
-  return {
-    mode: 'composite', channel: 0, lut: 'grey', contrast: [],
-    composite: Array.from({ length: Math.min(4, c) }, (_, i) => ({ channel: i, lut: luts[i], enabled: true })),
-  };
-}
 
 export class EditorApp {
   private readonly rpc: Rpc;
@@ -87,6 +76,10 @@ export class EditorApp {
     this.buildShell();
     this.rpc.listen((m) => this.onMessage(m));
     window.addEventListener('error', (e) => this.rpc.log('error', `webview: ${e.message}`));
+    // The webview is destroyed when hidden (no retainContextWhenHidden): write pending state now.
+    const flush = (): void => { if (this.state) this.saver.flush(this.state); };
+    window.addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
     this.rpc.send({ type: 'ready' });
   }
 
@@ -346,18 +339,10 @@ export class EditorApp {
 
   // ------------------------------------------------------------------ image
 
-  /** Channels the current display needs. */
-  private displayedChannels(): number[] {
-    const d = this.display;
-    if (d.mode === 'single' || this.image.shape.c === 1) return [Math.min(d.channel, this.image.shape.c - 1)];
-    const list = d.composite.filter((l) => l.enabled).map((l) => l.channel);
-    return [...new Set(list)];
-  }
-
   /** Requests the displayed planes of (t, z) first, then the other channels for the readout. */
   private requestPlanes(): void {
     const { t, z } = this.state;
-    const shown = this.displayedChannels();
+    const shown = displayedChannels(this.display, this.image.shape.c);
     const all = Array.from({ length: Math.min(this.image.shape.c, MAX_READOUT_CHANNELS) }, (_, c) => c);
     for (const c of [...shown, ...all.filter((c) => !shown.includes(c))]) {
       if (this.planes.shouldRequest(t, z, c)) this.rpc.send({ type: 'image/requestPlane', t, z, c });
@@ -441,14 +426,11 @@ export class EditorApp {
     const s = this.image.shape;
     if (col < 0 || row < 0 || col >= s.x || row >= s.y) { this.readout.textContent = ''; return; }
     const { t, z } = this.state;
-    const values: string[] = [];
-    for (let c = 0; c < s.c; c++) {
+    const values = Array.from({ length: s.c }, (_, c) => {
       const plane = this.planes.get(t, z, c);
-      values.push(`c${c}=${plane ? formatValue(plane.data[row * s.x + col]) : '…'}`);
-    }
-    let text = `x=${col} y=${row} z=${z} t=${t} | ${values.join(' ')}`;
-    const probs = this.predictions.probabilitiesAt(col, row);
-    if (probs) text += ` | ${probs.map((v, k) => `p${k + 1}=${v.toFixed(2)}`).join(' ')}`;
+      return plane ? plane.data[row * s.x + col] : undefined;
+    });
+    const text = formatReadout(col, row, z, t, values, this.predictions.probabilitiesAt(col, row));
     this.readout.textContent = text;
     const label = this.labelLayer.labelAt(col, row);
     const cls = this.classes.find((c) => c.id === label);
@@ -574,6 +556,7 @@ export class EditorApp {
     this.classifierPanel.setStatus(status);
     this.featuresPanel.setHostEstimate(status.featureChannels, status.featureMemoryBytes);
     const busy = status.state !== 'idle' && status.state !== 'error';
+    if (!busy && this.predictions.dropStale()) { this.viewer.invalidate(); this.updateReadout(); }
     this.toolbar.setBusy(busy);
     this.stateStatus.textContent = busy ? `${stateLabel(status.state)} ${Math.round(status.progress * 100)}%` : status.state === 'error' ? 'Classifier error' : '';
     this.stateStatus.classList.toggle('busy', busy);
@@ -652,13 +635,6 @@ export class EditorApp {
   }
 }
 
-/** Auto contrast window from plane stats (0.1–99.9 percentile, falling back to the full range). */
-export function autoRange(stats: { min: number; max: number; low: number; high: number }): { min: number; max: number } {
-  if (stats.high > stats.low) return { min: stats.low, max: stats.high };
-  if (stats.max > stats.min) return { min: stats.min, max: stats.max };
-  return { min: stats.min, max: stats.min + 1 };
-}
-
 function clampInt(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, Math.round(v)));
 }
@@ -673,13 +649,3 @@ function stateLabel(state: ClassifierStatus['state']): string {
   }
 }
 
-/** A restored display that still fits the image, or undefined. */
-function validDisplay(d: ChannelDisplay | undefined, image: ImageDescriptor): ChannelDisplay | undefined {
-  if (!d) return undefined;
-  const c = image.shape.c;
-  if (d.channel >= c || d.composite.some((l) => l.channel >= c)) return undefined;
-  if (d.mode === 'composite' && (c === 1 || d.composite.length === 0)) return undefined;
-  return { ...d, contrast: d.contrast.slice(0, c) };
-}
-
-export type { OverlayKind };

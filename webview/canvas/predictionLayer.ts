@@ -67,13 +67,29 @@ export class PredictionLayer {
     if (visible && this.dirty.has(kind)) this.redraw(kind);
   }
 
-  /** `prediction/clear`. */
+  /**
+   * `prediction/clear`. With `keepVisible` the old overlay stays until new tiles replace it or the
+   * classifier goes idle without delivering any (see {@link dropStale}).
+   */
   clear(generation: number, keepVisible: boolean): void {
     this.generation = Math.max(this.generation, generation);
     if (!keepVisible) {
       this.planes.clear();
       this.markAllDirty();
     }
+  }
+
+  /**
+   * Removes planes that received no tile since the last clear (the classifier went idle without
+   * predicting them, e.g. after the last labels were undone). Returns true if anything was removed.
+   */
+  dropStale(): boolean {
+    let removed = false;
+    for (const [k, plane] of this.planes) {
+      if (plane.generation < this.generation) { this.planes.delete(k); removed = true; }
+    }
+    if (removed) this.markAllDirty();
+    return removed;
   }
 
   /** `prediction/tile`; returns false when the tile is stale or malformed (ignored). */
