@@ -305,6 +305,27 @@ describe('TIFF reader: bad input gives one ImageError', () => {
     }
     await expectError(bytes, /memory limit/);
   });
+  it('absurd declared size for the bytes stored (30000×30000 from a 16-byte strip)', async () => {
+    const bytes = buildTiff([{ width: 4, height: 4, bits: 8, data: new Array(16).fill(0), compression: 8 }]);
+    const v = new DataView(bytes.buffer);
+    const ifd = v.getUint32(4, true);
+    const n = v.getUint16(ifd, true);
+    for (let e = 0; e < n; e++) {
+      const tag = v.getUint16(ifd + 2 + e * 12, true);
+      if (tag === 256 || tag === 257 || tag === 278) v.setUint32(ifd + 2 + e * 12 + 8, 30000, true);
+    }
+    await expectError(bytes, /absurd size: page 0 declares 30000×30000/);
+  });
+  it('uncompressed strips shorter than the declared plane', async () => {
+    const bytes = buildTiff([{ width: 4, height: 4, bits: 16, data: new Array(16).fill(0) }]);
+    const v = new DataView(bytes.buffer);
+    const ifd = v.getUint32(4, true);
+    const n = v.getUint16(ifd, true);
+    for (let e = 0; e < n; e++) {
+      if (v.getUint16(ifd + 2 + e * 12, true) === 279) v.setUint32(ifd + 2 + e * 12 + 8, 10, true);
+    }
+    await expectError(bytes, /declares 32 bytes of pixels but its strips hold only 10/);
+  });
   it('plane over a small configured memory limit', () => expectError(good(), /over the memory limit of 0 MiB/, { memoryLimitBytes: 100 }));
   it('unsupported compression (LZMA)', async () => {
     const bytes = buildTiff([{ width: 4, height: 4, bits: 8, data: new Array(16).fill(0), omitTags: [259], extraTags: [{ tag: 259, type: 3, values: [34925] }] }]);

@@ -283,6 +283,20 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
     }
   };
   checkBlocks(page0, 0);
+  // A few bytes must not make us allocate gigabytes: the stored bytes of page 0 must be able to
+  // hold its declared size (uncompressed), or plausibly expand to it (no codec exceeds ~1:1000;
+  // 4096 leaves room, and small planes are not checked).
+  {
+    let stored = 0;
+    for (let i = 0; i < page0.counts.length; i++) stored += Number(page0.counts[i]);
+    const declared = Math.ceil(width * spp * bits / 8) * height;
+    if (compression === 1 && page0.counts.length === Math.ceil(height / page0.blockHeight) * (page0.planar === 2 ? spp : 1) && !page0.tiled && stored < declared) {
+      fail(`truncated or corrupt: page 0 declares ${declared} bytes of pixels but its strips hold only ${stored}`);
+    }
+    if (declared > 64 * 2 ** 20 && stored * 4096 < declared) {
+      fail(`absurd size: page 0 declares ${width}×${height} (${(declared / 2 ** 20).toFixed(0)} MiB) but stores only ${stored} bytes`);
+    }
+  }
 
   const pageCache = new Map<number, Promise<TiffPage>>();
   pageCache.set(0, Promise.resolve(page0));
