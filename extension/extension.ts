@@ -74,11 +74,15 @@ export function activate(context: vscode.ExtensionContext): void {
     LabelEditorProvider.register(VIEW_TYPE, services),
     LabelEditorProvider.register(VIEW_TYPE_OPTION, services),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: settingsFor(document) });
+      for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: controllers.get(document)?.settings() ?? settingsFor(document) });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('pixelClassifier')) return;
-      for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: settingsFor(document) });
+      const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
+      for (const controller of controllers.values()) {
+        if (controller.live instanceof LiveSession) controller.live.features.setBudget(config.featureCacheBytes);
+      }
+      for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: controllers.get(document)?.settings() ?? settingsFor(document) });
     }),
   );
   const diagnostics = vscode.languages.createDiagnosticCollection('pixelClassifier');

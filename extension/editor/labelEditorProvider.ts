@@ -75,7 +75,19 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
     const controller = this.services.createController(document);
     this.services.controllers.set(document, controller);
     const editSubscription = document.onDidEdit((edit) => this._onDidChangeCustomDocument.fire({ document, ...edit }));
+    // The image changing or disappearing while open: say so, keep the labels (issue #7).
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.dirname(document.imagePath)), path.basename(document.imagePath)),
+    );
+    const imageChanged = (what: string) => {
+      const message = `${document.fileName} ${what} on disk while open. The labels are kept; close and reopen the editor to read the image again.`;
+      this.services.logger.warn(message);
+      controller.broadcast({ type: 'error/show', message, fatal: false });
+    };
+    watcher.onDidChange(() => imageChanged('changed'));
+    watcher.onDidDelete(() => imageChanged('was deleted'));
     document.onDidDispose(() => {
+      watcher.dispose();
       editSubscription.dispose();
       controller.dispose();
       this.services.controllers.delete(document);
