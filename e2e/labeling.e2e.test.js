@@ -69,6 +69,11 @@ test('paint two classes, live predictions, undo, save, reopen', { timeout: 15 * 
     t.diagnostic(`initial dataset ${JSON.stringify(start)}`);
     assert.ok(!(num(start.labelCount) > 0), 'a fresh image has no labels');
 
+    // Toasts (if any) float over the editor's lower right corner and would swallow strokes: dismiss them.
+    if (await s.page.locator('.notification-toast').count()) {
+      await s.quickInput('F1', '>Notifications: Clear All Notifications', 'Clear All Notifications');
+      await waitFor(async () => (await s.page.locator('.notification-toast').count()) === 0, { timeout: 10000, what: 'toasts to clear' });
+    }
     const map = await oneToOneMapping(s, frame, truth);
     const grey = stats(await readCanvas(frame));
     const greyImage = await readCanvas(frame);

@@ -88,6 +88,10 @@ test('cells.tif opens in the Pixel Classifier editor, renders, and the readout s
     // Fit brings the whole image back.
     await frame.locator('#btn-fit').click();
     await s.shot('04-fit');
+    // Being the one default editor for TIFF means VS Code never asks which default to use (a duplicate
+    // case-variant selector such as *.TIF next to *.tif triggers that prompt: VS Code lower-cases globs).
+    const conflict = await s.page.locator('.notification-toast', { hasText: 'multiple default editors' }).count();
+    assert.equal(conflict, 0, 'VS Code shows "There are multiple default editors available for the resource."');
     assert.deepEqual(s.consoleErrors, [], 'no console errors in the workbench or webview');
   } catch (e) {
     await s.shot('failure').catch(() => {});
