@@ -30,6 +30,7 @@ export function formatImageInfo(info: ImageInfo): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The `info` subcommand: exit 0 with the description, 1 with a one-line error for a bad image, 2 for bad usage. */
 export const infoCommand: CliCommand = {
   name: 'info',
   usage: 'info <image> [--json]   shape, axes, dtype, pages, compression and metadata of a TIFF/PNG/JPEG',
