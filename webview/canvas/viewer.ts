@@ -95,11 +95,21 @@ export class Viewer {
     this.setView(zoomAt(this.view, this.cssWidth / 2, this.cssHeight / 2, factor));
   }
 
-  /** Centres and zooms on a box of the image. */
+  /**
+   * Centres and zooms on a box of the image (with context around it: the box fills about a third of
+   * the view, zoom capped at 8×) and outlines it briefly.
+   */
   showBox(box: PixelBox): void {
     if (this.cssWidth === 0) return;
-    this.setView(boxTransform(box, this.cssWidth, this.cssHeight));
+    this.setView(boxTransform(box, this.cssWidth, this.cssHeight, 0.35, 8));
+    this.highlightBox = box;
+    if (this.highlightTimer !== undefined) clearTimeout(this.highlightTimer);
+    this.highlightTimer = setTimeout(() => { this.highlightBox = undefined; this.drawCursor(); }, 2500);
+    this.drawCursor();
   }
+
+  private highlightBox: PixelBox | undefined;
+  private highlightTimer: ReturnType<typeof setTimeout> | undefined;
 
   setView(view: ViewTransform): void {
     this.view = constrainTransform(view, this.cssWidth, this.cssHeight, this.imageWidth, this.imageHeight);
@@ -200,6 +210,22 @@ export class Viewer {
     const ctx = this.cursorCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.cursorCanvas.width, this.cursorCanvas.height);
+    if (this.highlightBox) {
+      const b = this.highlightBox;
+      const a = imageToScreen(this.view, b.column, b.row);
+      const e = imageToScreen(this.view, b.column + b.width, b.row + b.height);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.lineWidth = 2;
+      ctx.setLineDash([6, 4]);
+      ctx.strokeStyle = 'rgba(0,0,0,0.7)';
+      ctx.strokeRect(a.sx - 3, a.sy - 3, e.sx - a.sx + 6, e.sy - a.sy + 6);
+      ctx.lineDashOffset = 5;
+      ctx.strokeStyle = 'rgba(255,255,255,0.95)';
+      ctx.strokeRect(a.sx - 3, a.sy - 3, e.sx - a.sx + 6, e.sy - a.sy + 6);
+      ctx.setLineDash([]);
+      ctx.lineDashOffset = 0;
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+    }
     if (!this.hover || this.tool === 'pan' || this.spaceDown || !this.paintingEnabled || this.drag?.kind === 'pan') return;
     const p = screenToImage(this.view, this.hover.sx, this.hover.sy);
     const d = this.brushSize;
