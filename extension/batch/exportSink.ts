@@ -97,7 +97,9 @@ export class TiffSink implements ExportSink {
       shape: { t: shape.t, z: shape.z, c: shape.channels },
       channelNames: options.channelNames,
       compression: options.compression,
-      bigTiff: 'auto',
+      // BigTIFF from 2 GiB, not 4: readers that keep offsets in signed 32-bit integers (older ImageJ/Java
+      // code) break past 2 GiB, and every current reader (tifffile, Fiji, napari, libtiff) reads BigTIFF.
+      bigTiff: shape.t * shape.z * shape.channels * shape.height * shape.width * (shape.dtype === 'uint8' ? 1 : 4) >= 2 ** 31 - (64 << 20) ? true : 'auto',
     });
     // Pages waiting at once: at most the other channels of the current slab's slices; bound by the whole file.
     const spoolNeed = (shape.channels * shape.z - 1) * shape.width * shape.height * (shape.dtype === 'uint8' ? 1 : 4);

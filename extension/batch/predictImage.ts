@@ -77,8 +77,13 @@ export function chooseTiles(shape: { z: number; y: number; x: number }, nFeature
   const maxVoxels = Math.max(4096, Math.floor(tileBudget / (2 * Math.max(1, workers) * bytesPerVoxel)));
   const slabDepth = is3D ? Math.min(shape.z, 16) : 1;
   const tileColumns = Math.min(shape.x, 1024);
-  const bandRows = Math.max(1, Math.min(shape.y, 512, Math.floor(maxVoxels / (slabDepth * tileColumns))));
-  return { slabDepth, bandRows, tileColumns };
+  let bandRows = Math.max(1, Math.min(shape.y, 512, Math.floor(maxVoxels / (slabDepth * tileColumns))));
+  // At least two tiles per worker per slab when the image allows (bands of ≥ 64 rows), so a 1024² image
+  // keeps every worker busy instead of leaving one idle for the last tile; the extra halo costs less.
+  const across = Math.ceil(shape.x / tileColumns);
+  const wantBands = Math.ceil((2 * Math.max(1, workers)) / across);
+  if (wantBands > 1) bandRows = Math.min(bandRows, Math.max(64, Math.ceil(shape.y / wantBands)));
+  return { slabDepth, bandRows: Math.min(bandRows, shape.y), tileColumns };
 }
 
 /** The export plan of an image (channel names from the project's classes and features). */

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench -- batch [--images 20] [--size 1024] [--big] [--big-size 16384] [--big-rows N] [--skip-python] [--keep]`: end-to-end
+ * batch prediction (issue #6) through the built CLI (dist/cli.js), exactly as a user runs it:
+ * read → 49 features (ilastik pipeline) → 100-tree forest → float32 probabilities TIFF.
+ *
+ * - train: `pixel-classifier train` on image 0 with ~20k scribbled labels (all 49 features, 100 trees);
+ * - batch: `pixel-classifier predict` on N images of size² uint16 with all cores; images/min, Mpix/s, peak RSS;
+ * - big (optional, long): one big² uint16 image with the default --memory-limit (1536 MB): peak RSS of the
+ *   whole process (workers included, /usr/bin/time), wall time, and whether the output is a valid BigTIFF
+ *   (tifffile reads it back when available);
+ * - python: the same pipeline with vigra (same 49 filters, direct definitions, vigra RandomForest with 100
+ *   trees, tifffile I/O) over the same files with a 2-thread pool — when /usr/bin/python3 has vigra.
+ * Prints JSON; the load average is recorded because the machine is shared with other work.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { encodeTiff } from '../extension/core/image/tiffWriter';
+import { TiffStreamWriter } from '../extension/node/tiffFileWriter';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const N_IMAGES = option('--images', 20);
+const SIZE = option('--size', 1024);
+const BIG = args.includes('--big');
+const BIG_SIZE = option('--big-size', 16384);
+/** Rows of the big image (default square); a full-width strip of fewer rows measures the same peak RSS sooner. */
+const BIG_ROWS = option('--big-rows', BIG_SIZE);
+const skipPython = args.includes('--skip-python');
+const root = resolve(__dirname, '..');
+const cliJs = join(root, 'dist', 'cli.js');
+const PYTHON = '/usr/bin/python3';
+
+function log(message: string): void {
+  process.stderr.write(`[bench batch] ${message}\n`);
+}
+
+/** Deterministic uint16 image: discs (~3000) on background (~1000) plus noise; truth 1/2. Fast (disc boxes only). */
+function makeImage(width: number, height: number, seed: number, truth?: Uint8Array): Uint16Array {
+  let s = seed >>> 0;
+  const random = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+  const mask = truth ?? new Uint8Array(width * height);
+  mask.fill(1);
+  const discs = Math.round((width * height) / 1500);
+  for (let d = 0; d < discs; d++) {
+    const r0 = height * random(), c0 = width * random(), radius = 4 + 6 * random();
+    for (let r = Math.max(0, Math.floor(r0 - radius)); r <= Math.min(height - 1, Math.ceil(r0 + radius)); r++) {
+      for (let c = Math.max(0, Math.floor(c0 - radius)); c <= Math.min(width - 1, Math.ceil(c0 + radius)); c++) {
+        if ((r - r0) ** 2 + (c - c0) ** 2 <= radius ** 2) mask[r * width + c] = 2;
+      }
+    }
+  }
+  const pixels = new Uint16Array(width * height);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.max(0, Math.round((mask[i] === 2 ? 3000 : 1000) + (random() + random() + random() - 1.5) * 300));
+  return pixels;
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds, peak RSS (MB) and stdout. */
+function timed(command: string, argv: string[], cwd: string): { seconds: number; peakRssMb: number; stdout: string; status: number | null; stderr: string } {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...argv], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const lines = result.stderr.trim().split('\n');
+  const [seconds, kb] = lines[lines.length - 1].split(' ').map(Number);
+  return { seconds, peakRssMb: Math.round(kb / 1024), stdout: result.stdout, status: result.status, stderr: lines.slice(0, -1).join('\n') };
+}
+
+const VIGRA_SCRIPT = String.raw`
+import sys, json, time, numpy as np, tifffile, vigra
+from concurrent.futures import ThreadPoolExecutor
+folder, n = sys.argv[1], int(sys.argv[2])
+scales = [0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 10.0]
+def features(img):
+    img = img.astype(np.float32)
+    out = []
+    for s in scales:
+        out.append(vigra.filters.gaussianSmoothing(img, s)[..., None])
+    for s in scales[1:]:
+        out.append(vigra.filters.laplacianOfGaussian(img, s)[..., None])
+        out.append(vigra.filters.gaussianGradientMagnitude(img, s)[..., None])
+        out.append((vigra.filters.gaussianSmoothing(img, s) - vigra.filters.gaussianSmoothing(img, 0.66 * s))[..., None])
+        out.append(vigra.filters.structureTensorEigenvalues(img, s, 0.5 * s))
+        out.append(vigra.filters.hessianOfGaussianEigenvalues(img, s))
+    return np.concatenate(out, axis=-1)
+t0 = time.perf_counter()
+img0 = tifffile.imread(f"{folder}/img0.tif")
+labels = tifffile.imread(f"{folder}/img0_labels.tif")
+f0 = features(img0)
+mask = labels > 0
+X = np.ascontiguousarray(f0[mask].astype(np.float32))
+y = labels[mask].astype(np.uint32)[:, None]
+rf = vigra.learning.RandomForest(treeCount=100)
+rf.learnRF(X, y)
+train_s = time.perf_counter() - t0
+def run(i):
+    img = tifffile.imread(f"{folder}/img{i}.tif")
+    f = features(img)
+    p = rf.predictProbabilities(np.ascontiguousarray(f.reshape(-1, f.shape[-1]).astype(np.float32)))
+    tifffile.imwrite(f"{folder}/py/img{i}_Probabilities.tif", np.ascontiguousarray(np.moveaxis(p.reshape(img.shape + (p.shape[-1],)), -1, 0)).astype(np.float32), imagej=True)
+t1 = time.perf_counter()
+with ThreadPoolExecutor(2) as ex:
+    list(ex.map(run, range(n)))
+batch_s = time.perf_counter() - t1
+print(json.dumps({"trainSeconds": train_s, "batchSeconds": batch_s, "samples": int(mask.sum())}))
+`;
+
+async function main(): Promise<void> {
+  log('building dist/ (esbuild)');
+  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'ignore' });
+  const dir = mkdtempSync(join(tmpdir(), 'pxc-bench-batch-'));
+  const threads = availableParallelism();
+  const result: Record<string, unknown> = {
+    benchmark: 'batch', node: process.version, cores: threads, loadAverageStart: loadavg().map((v) => +v.toFixed(2)),
+    workload: { images: N_IMAGES, size: `${SIZE}x${SIZE}`, dtype: 'uint16', features: 49, trees: 100, export: 'probabilities float32 TIFF' },
+  };
+  try {
+    log(`generating ${N_IMAGES} images ${SIZE}² in ${dir}`);
+    const truth = new Uint8Array(SIZE * SIZE);
+    for (let i = 0; i < N_IMAGES; i++) {
+      const pixels = makeImage(SIZE, SIZE, 1000 + i, i === 0 ? truth : undefined);
+      writeFileSync(join(dir, `img${i}.tif`), encodeTiff([pixels], { width: SIZE, height: SIZE, dtype: 'uint16' }));
+    }
+    // ~20k labels: every 10th row, every 5th column, with the truth.
+    const labels = new Uint8Array(SIZE * SIZE);
+    for (let r = 5; r < SIZE; r += 10) for (let c = 2; c < SIZE; c += 5) labels[r * SIZE + c] = truth[r * SIZE + c];
+    writeFileSync(join(dir, 'img0_labels.tif'), encodeTiff([labels], { width: SIZE, height: SIZE, dtype: 'uint8' }));
+
+    log('training (pixel-classifier train)');
+    const train = timed(process.execPath, [cliJs, 'train', '--image', 'img0.tif', '--labels', 'img0_labels.tif', '--features', 'all', '--trees', '100', '--json', '-o', 'p.pixelclass.json'], dir);
+    if (train.status !== 0) throw new Error(`train failed: ${train.stderr}`);
+    const trainSummary = JSON.parse(train.stdout);
+    result.train = { seconds: train.seconds, peakRssMb: train.peakRssMb, samples: trainSummary.samples, features: trainSummary.features, oobError: trainSummary.oobError };
+
+    log(`predicting ${N_IMAGES} images (pixel-classifier predict, ${threads} workers)`);
+    const inputs = Array.from({ length: N_IMAGES }, (_, i) => `img${i}.tif`);
+    const predict = timed(process.execPath, [cliJs, 'predict', '--project', 'p.pixelclass.json', '--json', '-o', '{dataset_dir}/out/{nickname}_{result_type}.tif', ...inputs], dir);
+    if (predict.status !== 0) throw new Error(`predict failed: ${predict.stderr}\n${predict.stdout}`);
+    const mpix = (N_IMAGES * SIZE * SIZE) / 1e6;
+    result.batch = {
+      seconds: predict.seconds,
+      imagesPerMinute: +((60 * N_IMAGES) / predict.seconds).toFixed(2),
+      mpixPerSecond: +(mpix / predict.seconds).toFixed(3),
+      peakRssMb: predict.peakRssMb,
+      loadAverage: loadavg().map((v) => +v.toFixed(2)),
+    };
+    log(JSON.stringify(result.batch));
+
+    const havePython = !skipPython && existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import vigra, tifffile, numpy'], { encoding: 'utf8' }).status === 0;
+    if (!havePython) {
+      result.python = 'skipped: /usr/bin/python3 with vigra, tifffile and numpy not available (or --skip-python)';
+    } else {
+      log('python: vigra features + vigra RandomForest(100), 2 threads over images');
+      execFileSync('mkdir', ['-p', join(dir, 'py')]);
+      const py = timed(PYTHON, ['-c', VIGRA_SCRIPT, dir, String(N_IMAGES)], dir);
+      if (py.status !== 0) {
+        result.python = `failed: ${py.stderr.slice(-500)}`;
+      } else {
+        const out = JSON.parse(py.stdout.trim().split('\n').pop()!);
+        result.python = {
+          batchSeconds: +out.batchSeconds.toFixed(2), trainSeconds: +out.trainSeconds.toFixed(2), samples: out.samples,
+          imagesPerMinute: +((60 * N_IMAGES) / out.batchSeconds).toFixed(2), mpixPerSecond: +(mpix / out.batchSeconds).toFixed(3), peakRssMb: py.peakRssMb,
+          note: 'read → 49 vigra filters (direct definitions, no ilastik presmoothing) → vigra RF predictProbabilities → tifffile write; training time excluded from batchSeconds',
+        };
+        (result.batch as Record<string, unknown>).speedupVsPython = +(out.batchSeconds / predict.seconds).toFixed(2);
+      }
+    }
+
+    if (BIG) {
+      log(`big image ${BIG_SIZE}×${BIG_ROWS} uint16: writing input`);
+      const bigFile = join(dir, 'big.tif');
+      const writer = await TiffStreamWriter.create(bigFile, { width: BIG_SIZE, height: BIG_ROWS, dtype: 'uint16' });
+      const bandRows = 256;
+      for (let y0 = 0; y0 < BIG_ROWS; y0 += bandRows) {
+        const rows = Math.min(bandRows, BIG_ROWS - y0);
+        await writer.writeRows(0, y0, makeImage(BIG_SIZE, rows, 7 + y0));
+      }
+      await writer.close();
+      log('big image: predicting with the default --memory-limit (1536 MB)');
+      const big = timed(process.execPath, [cliJs, 'predict', '--project', 'p.pixelclass.json', '--json', '-o', '{dataset_dir}/out/{nickname}_{result_type}.tif', 'big.tif'], dir);
+      const output = join(dir, 'out', 'big_Probabilities.tif');
+      const bigResult: Record<string, unknown> = {
+        size: `${BIG_SIZE}x${BIG_ROWS}`, status: big.status, seconds: big.seconds, peakRssMb: big.peakRssMb,
+        mpixPerSecond: +((BIG_SIZE * BIG_ROWS) / 1e6 / big.seconds).toFixed(3), loadAverage: loadavg().map((v) => +v.toFixed(2)),
+      };
+      if (existsSync(output)) {
+        const head = readFileSync(output).subarray(0, 4);
+        bigResult.outputBytes = statSync(output).size;
+        bigResult.bigTiff = head[2] === 43;
+        if (havePython) {
+          const check = spawnSync(PYTHON, ['-c', 'import sys, tifffile\nwith tifffile.TiffFile(sys.argv[1]) as t:\n    s = t.series[0]\n    print(t.is_bigtiff, list(s.shape), s.dtype, s.axes)', output], { encoding: 'utf8' });
+          bigResult.tifffile = check.stdout.trim() || check.stderr.trim().slice(-300);
+        }
+      } else bigResult.error = big.stderr.slice(-500) || big.stdout.slice(-500);
+      result.big = bigResult;
+    } else {
+      result.big = 'skipped (pass --big; it takes several minutes)';
+    }
+  } finally {
+    result.loadAverageEnd = loadavg().map((v) => +v.toFixed(2));
+    if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((error) => { console.error(error); process.exit(1); });
