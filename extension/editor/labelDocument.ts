@@ -568,6 +568,16 @@ export class LabelDocument {
       this.projectFile = backup.projectFile;
       await this.useProject(backup.project);
       this.version = 1; // restored unsaved changes
+      // A project file that became malformed on disk must still never be overwritten by a save.
+      const onDisk = await fs.stat(this.projectFile).then(() => true, () => false);
+      if (onDisk) {
+        try {
+          await readProject(this.projectFile);
+        } catch (e) {
+          this.projectError = e instanceof ProjectError ? e : new ProjectError(this.projectFile, errorText(e));
+          this.warnings.push(`${this.projectError.message}. Restored labels are kept but cannot be saved to it.`);
+        }
+      }
       this.deps.logger.info(`${this.fileName}: restored unsaved labels from backup`);
       return true;
     } catch (e) {

@@ -244,6 +244,10 @@ export class LiveSession implements LiveLoop {
   /** Starts a training run (cancelling any other) and returns when it has finished. */
   private start(): Promise<void> {
     this.cancel();
+    if (this.controller.settings().readOnly) {
+      this.setState('idle', 0, 'Training is disabled in Restricted Mode (trust the workspace to train).');
+      return this.running;
+    }
     const abort = new AbortController();
     this.trainAbort = abort;
     const previous = this.running;

@@ -145,6 +145,21 @@ describe('LabelDocument save, reopen, revert, backup', () => {
     await expect(fs.stat(path.join(dir, 'cells.pixelclass.json'))).rejects.toThrow();
   });
 
+  it('a backup restored over a project that became malformed never overwrites it', async () => {
+    const { doc } = await open();
+    doc.paint(0, 0, 1, 1, stroke(1, 1));
+    await doc.save();
+    doc.paint(0, 0, 2, 1, stroke(3, 3));
+    const backupFile = path.join(dir, 'b2');
+    await doc.backup(backupFile);
+    const file = path.join(dir, 'cells.pixelclass.json');
+    await fs.writeFile(file, '{ broken');
+    const r = await open('cells.tif', backupFile);
+    expect(r.doc.labels!.labelledCount()).toBe(2);
+    await expect(r.doc.save()).rejects.toThrow(/Not saved/);
+    expect(await fs.readFile(file, 'utf8')).toBe('{ broken');
+  });
+
   it('a corrupt backup is reported and the saved project opens instead', async () => {
     const { doc } = await open();
     doc.paint(0, 0, 1, 1, stroke(1, 1));
