@@ -131,7 +131,7 @@ export class EditorApp {
       setContrast: (c, min, max) => { this.display.contrast[c] = { min, max }; this.save(); this.scheduleRender(); },
       autoContrast: (c) => this.autoContrast(c),
     }, this.image.channelNames.length === this.image.shape.c ? this.image.channelNames : Array.from({ length: this.image.shape.c }, (_, i) => this.image.channelNames[i] ?? ''),
-    this.image.dtype, (c) => this.planes.get(this.state.t, this.state.z, c)?.stats);
+    this.image.dtype, (c) => this.planes.get(this.state.t, this.state.z, c));
 
     this.classesPanel = new ClassesPanel({
       select: (id) => this.selectClass(id),

@@ -10,6 +10,16 @@ import { h } from '../dom';
 import { LUT_NAMES, type LutName, formatValue } from '../canvas/lut';
 import type { ChannelDisplay } from '../viewState';
 import type { ImagePlaneMessage, PlaneDType } from '../../extension/protocol';
+import type { PlaneArray } from '../canvas/lut';
+import { histogram, logHeights } from '../canvas/histogram';
+
+/** What the panel needs of a displayed plane: its samples (for the histogram) and stats. */
+export interface PlaneInfo {
+  data: PlaneArray;
+  stats: ImagePlaneMessage['stats'];
+}
+
+const HIST_BINS = 128;
 
 type VscSelect = HTMLElement & { value: string };
 type VscCheckbox = HTMLElement & { checked: boolean };
@@ -46,13 +56,20 @@ function dtypeRange(dtype: PlaneDType): [number, number] {
 export class DisplayPanel {
   readonly element: HTMLElement;
   private display!: ChannelDisplay;
-  private readonly contrastRows = new Map<number, { min: HTMLInputElement; max: HTMLInputElement; minNum: HTMLInputElement; maxNum: HTMLInputElement; bar: HTMLElement }>();
+  private readonly contrastRows = new Map<number, { min: HTMLInputElement; max: HTMLInputElement; minNum: HTMLInputElement; maxNum: HTMLInputElement; hist: HTMLCanvasElement }>();
+  private readonly histCache = new WeakMap<PlaneArray, { lo: number; hi: number; heights: Float32Array }>();
+  private readonly resizeObserver = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const c = Number((e.target as HTMLElement).dataset.channel);
+      if (this.contrastRows.has(c)) this.drawHistogram(c);
+    }
+  });
 
   constructor(
     private readonly actions: DisplayActions,
     private readonly channelNames: string[],
     private readonly dtype: PlaneDType,
-    private readonly stats: (channel: number) => ImagePlaneMessage['stats'] | undefined,
+    private readonly plane: (channel: number) => PlaneInfo | undefined,
   ) {
     this.element = h('div', { class: 'display-panel', id: 'display-panel' });
   }
@@ -61,6 +78,7 @@ export class DisplayPanel {
   render(display: ChannelDisplay): void {
     this.display = structuredClone(display);
     this.contrastRows.clear();
+    this.resizeObserver.disconnect();
     const nC = this.channelNames.length;
     const channels = this.channelNames.map((name, i) => ({ value: String(i), label: name ? `${i}: ${name}` : `Channel ${i}` }));
     const luts = LUT_NAMES.filter((l) => l !== 'magma').map((l) => ({ value: l, label: l[0].toUpperCase() + l.slice(1) }));
@@ -108,7 +126,7 @@ export class DisplayPanel {
       row.min.value = String(con.min); row.max.value = String(con.max);
       if (document.activeElement !== row.minNum) row.minNum.value = formatValue(con.min);
       if (document.activeElement !== row.maxNum) row.maxNum.value = formatValue(con.max);
-      this.updateBar(row.bar, lo, hi, con.min, con.max);
+      this.drawHistogram(c);
     }
   }
 
@@ -119,7 +137,7 @@ export class DisplayPanel {
   }
 
   private sliderRange(c: number): [number, number] {
-    const s = this.stats(c);
+    const s = this.plane(c)?.stats;
     let [lo, hi] = s ? [s.min, s.max] : dtypeRange(this.dtype);
     const con = this.display.contrast[c];
     if (con) { lo = Math.min(lo, con.min); hi = Math.max(hi, con.max); }
@@ -132,11 +150,56 @@ export class DisplayPanel {
     return integer ? 1 : (hi - lo) / 1000;
   }
 
-  private updateBar(bar: HTMLElement, lo: number, hi: number, min: number, max: number): void {
-    const a = Math.max(0, Math.min(1, (min - lo) / (hi - lo)));
-    const b = Math.max(0, Math.min(1, (max - lo) / (hi - lo)));
-    bar.style.left = `${(Math.min(a, b) * 100).toFixed(2)}%`;
-    bar.style.width = `${(Math.abs(b - a) * 100).toFixed(2)}%`;
+  /**
+   * Draws the channel's histogram (log counts over the slider range) with the contrast ramp on top
+   * (ImageJ style: a line from (min, 0) to (max, 1)) and the clipped ranges dimmed.
+   */
+  private drawHistogram(c: number): void {
+    const row = this.contrastRows.get(c);
+    if (!row) return;
+    const canvas = row.hist;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
+    const hgt = Math.max(1, Math.round(canvas.clientHeight * dpr));
+    if (canvas.width !== w || canvas.height !== hgt) { canvas.width = w; canvas.height = hgt; }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, w, hgt);
+    const [lo, hi] = this.sliderRange(c);
+    const plane = this.plane(c);
+    const style = getComputedStyle(this.element);
+    const fg = style.getPropertyValue('--vscode-foreground').trim() || '#cccccc';
+    const accent = style.getPropertyValue('--vscode-focusBorder').trim() || '#007fd4';
+    if (plane) {
+      let cached = this.histCache.get(plane.data);
+      if (!cached || cached.lo !== lo || cached.hi !== hi) {
+        cached = { lo, hi, heights: logHeights(histogram(plane.data, lo, hi, HIST_BINS)) };
+        this.histCache.set(plane.data, cached);
+      }
+      ctx.fillStyle = fg;
+      ctx.globalAlpha = 0.45;
+      const bw = w / HIST_BINS;
+      cached.heights.forEach((v, i) => {
+        const bh = v * (hgt - 2);
+        if (bh > 0) ctx.fillRect(i * bw, hgt - bh, Math.max(1, bw - 0.5 * dpr), bh);
+      });
+      ctx.globalAlpha = 1;
+    }
+    const con = this.display.contrast[c];
+    if (!con) return;
+    const x = (v: number): number => ((v - lo) / (hi - lo)) * w;
+    const x0 = x(con.min), x1 = x(con.max);
+    ctx.fillStyle = 'rgba(0,0,0,0.35)';
+    if (x0 > 0) ctx.fillRect(0, 0, Math.min(w, x0), hgt);
+    if (x1 < w) ctx.fillRect(Math.max(0, x1), 0, w - Math.max(0, x1), hgt);
+    ctx.strokeStyle = accent;
+    ctx.lineWidth = 1.5 * dpr;
+    ctx.beginPath();
+    ctx.moveTo(0, hgt - 1);
+    ctx.lineTo(Math.max(0, x0), hgt - 1);
+    ctx.lineTo(Math.min(w, x1), 1);
+    ctx.lineTo(w, 1);
+    ctx.stroke();
   }
 
   private contrastRow(c: number): HTMLElement {
@@ -151,14 +214,11 @@ export class DisplayPanel {
     const max = range(con.max, `Channel ${c} maximum`);
     const minNum = num(con.min, `Channel ${c} minimum value`, `contrast-min-${c}`);
     const maxNum = num(con.max, `Channel ${c} maximum value`, `contrast-max-${c}`);
-    const bar = h('div', { class: 'contrast-bar' });
-    const track = h('div', { class: 'contrast-track' }, bar);
-    this.updateBar(bar, lo, hi, con.min, con.max);
+    const hist = h('canvas', { class: 'histogram', 'data-channel': c, 'aria-hidden': 'true' });
     const emit = (a: number, b: number): void => {
       if (!Number.isFinite(a) || !Number.isFinite(b)) return;
       this.display.contrast[c] = { min: a, max: b };
-      const [l, u] = this.sliderRange(c);
-      this.updateBar(bar, l, u, a, b);
+      this.drawHistogram(c);
       this.actions.setContrast(c, a, b);
     };
     min.addEventListener('input', () => { minNum.value = formatValue(Number(min.value)); emit(Number(min.value), Number(max.value)); });
@@ -167,11 +227,12 @@ export class DisplayPanel {
     maxNum.addEventListener('change', () => { max.value = maxNum.value; emit(Number(minNum.value), Number(maxNum.value)); });
     const auto = h('vscode-button', { secondary: true, class: 'small-button', title: 'Auto contrast: 0.1–99.9 percentile of this plane', id: `contrast-auto-${c}` }, 'Auto');
     auto.addEventListener('click', () => this.actions.autoContrast(c));
-    this.contrastRows.set(c, { min, max, minNum, maxNum, bar });
+    this.contrastRows.set(c, { min, max, minNum, maxNum, hist });
+    this.resizeObserver.observe(hist);
     const name = this.channelNames[c] ? `${c}: ${this.channelNames[c]}` : `Channel ${c}`;
     return h('div', { class: 'contrast-row', 'data-channel': c },
       h('div', { class: 'contrast-head' }, h('span', { class: 'contrast-name' }, name), auto),
-      track,
+      hist,
       h('div', { class: 'contrast-sliders' }, min, max),
       h('div', { class: 'contrast-values' }, h('label', {}, 'min', minNum), h('label', {}, 'max', maxNum)));
   }
