@@ -171,3 +171,34 @@ describe('scales too large for the image', () => {
     expect(() => fallBackTo2D(selectionAll(), { z: 16, y: 20, x: 80 })).toThrow(/along y/);
   });
 });
+
+describe('symmetric eigenvalues', () => {
+  it('2×2 closed form and 3×3 solver: sorted descending (signed), exact on diagonal, repeated and known matrices', async () => {
+    const { symmetricEigenvalues2, symmetricEigenvalues3 } = await import('../../extension/core/features/symmetricEigenvalues');
+    const out = new Float64Array(3);
+    symmetricEigenvalues2(2, 0, 5, out);
+    expect([out[0], out[1]]).toEqual([5, 2]);
+    symmetricEigenvalues2(1, 2, 1, out); // eigenvalues 3, -1
+    expect(out[0]).toBeCloseTo(3, 12); expect(out[1]).toBeCloseTo(-1, 12);
+    symmetricEigenvalues3(-7, 0, 0, 2, 0, 1, out);
+    expect(Array.from(out)).toEqual([2, 1, -7]);
+    // Repeated eigenvalue: the trigonometric method is then accurate to ~√ε relative (documented).
+    symmetricEigenvalues3(2, 1, 0, 2, 0, 3, out); // [[2,1,0],[1,2,0],[0,0,3]] → 3, 3, 1
+    expect(out[0]).toBeCloseTo(3, 7); expect(out[1]).toBeCloseTo(3, 7); expect(out[2]).toBeCloseTo(1, 7);
+    symmetricEigenvalues3(4, 4, 4, 4, 4, 4, out); // rank one: 12, 0, 0
+    expect(out[0]).toBeCloseTo(12, 12); expect(Math.abs(out[1])).toBeLessThan(1e-12); expect(Math.abs(out[2])).toBeLessThan(1e-12);
+    symmetricEigenvalues3(5, 0, 0, 5, 0, 5, out);
+    expect(Array.from(out)).toEqual([5, 5, 5]);
+    // Random symmetric matrices: trace and sum of squares (invariants) match, order descending.
+    let seed = 1;
+    const rnd = (): number => { seed = (seed * 16807) % 2147483647; return seed / 2147483647 * 2e3 - 1e3; };
+    for (let k = 0; k < 2000; k++) {
+      const [a, b, c, d, e, f] = [rnd(), rnd(), rnd(), rnd(), rnd(), rnd()];
+      symmetricEigenvalues3(a, b, c, d, e, f, out);
+      expect(out[0]).toBeGreaterThanOrEqual(out[1]); expect(out[1]).toBeGreaterThanOrEqual(out[2]);
+      expect(out[0] + out[1] + out[2]).toBeCloseTo(a + d + f, 6);
+      const frob = a * a + d * d + f * f + 2 * (b * b + c * c + e * e);
+      expect((out[0] ** 2 + out[1] ** 2 + out[2] ** 2) / frob).toBeCloseTo(1, 9);
+    }
+  });
+});

@@ -17,7 +17,7 @@
  * the whole-image computation exactly, wherever the block lies.
  */
 import { boxContains, boxInside, boxVolume, formatBox, growBox, type Box, type Margins, type VolumeShape } from './box';
-import { convolveAxis, type Axis } from './convolveAxis';
+import { convolveAxis, convolveAxisMulti, type Axis } from './convolveAxis';
 import {
   assertValidSelection, componentCount, FEATURE_IDS, formatSigma, selectedFeatures,
   type FeatureId, type FeatureSelection, type FeatureVariant,
@@ -387,29 +387,26 @@ function computeScale(
   if (families.has('HessianOfGaussianEigenvalues')) {
     for (let i = 0; i < dims; i++) for (let j = i + 1; j < dims; j++) needed.add(pair(i, j));
   }
-  // Shared prefix tree, walked in sorted order: each prefix (e.g. "1" = ∂x, "10" = ∂x then G along y)
-  // is computed once and released as soon as no later combination starts with it.
+  // Shared prefix tree: each prefix (e.g. "1" = ∂x, "10" = ∂x then G along y) is computed once;
+  // all children of a prefix come from one fused multi-kernel pass over it (the source is read
+  // once for G, ∂ and ∂²); a prefix is released as soon as its subtree is done.
   const combos = new Map<string, Float32Array>();
-  const open: { prefix: string; data: Float32Array }[] = [];
-  for (const combo of [...needed].sort()) {
-    let data = base, box = baseSourceBox;
-    for (let level = 1; level <= dims; level++) {
-      const prefix = combo.slice(0, level);
-      const outBox = mixBox(derivBox, baseBox, axes.slice(0, level));
-      if (level < dims && open[level - 1]?.prefix === prefix) {
-        data = open[level - 1].data;
+  const all = [...needed];
+  const expand = (prefix: string, data: Float32Array, box: Box, level: number): void => {
+    const chars = [...new Set(all.filter((c) => c.startsWith(prefix)).map((c) => c[level] as '0' | '1' | '2' | 'd'))].sort();
+    const outBox = mixBox(derivBox, baseBox, axes.slice(0, level + 1));
+    const outs = chars.map(() => scratch.acquire(boxVolume(outBox)));
+    convolveAxisMulti(data, box, axes[level], chars.map((ch) => plan.k[ch]), outs, outBox, image);
+    chars.forEach((ch, i) => {
+      if (level + 1 === dims) {
+        combos.set(prefix + ch, outs[i]);
       } else {
-        for (let k = open.length - 1; k >= level - 1; k--) { scratch.release(open[k].data); open.pop(); }
-        const out = scratch.acquire(boxVolume(outBox));
-        convolveAxis(data, box, axes[level - 1], plan.k[combo[level - 1] as '0' | '1' | '2' | 'd'], out, outBox, image);
-        data = out;
-        if (level < dims) open.push({ prefix, data: out });
+        expand(prefix + ch, outs[i], outBox, level + 1);
+        scratch.release(outs[i]);
       }
-      box = outBox;
-    }
-    combos.set(combo, data);
-  }
-  for (const o of open) scratch.release(o.data);
+    });
+  };
+  expand('', base, baseSourceBox, 0);
   if (plan.presmooth) scratch.release(base);
   const done = (...keys: string[]): void => {
     for (const key of keys) {

@@ -37,14 +37,28 @@ export function convolveAxis(
   source: Float32Array, sourceBox: Box, axis: Axis, kernel: Kernel1D,
   result: Float32Array, resultBox: Box, image: VolumeShape,
 ): Float32Array {
-  const r = kernel.radius;
-  const n = axis === 0 ? image.z : axis === 1 ? image.y : image.x;
-  if (r >= n) throw new RangeError(`kernel radius ${r} is too long for an image axis of length ${n}`);
-  checkCoverage(sourceBox, resultBox, axis, r, n);
-  if (result.length < resultBox.nz * resultBox.ny * resultBox.nx) throw new RangeError('result array too small for its box');
-  if (axis === 2) convolveX(source, sourceBox, kernel, result, resultBox, n);
-  else convolveStrided(source, sourceBox, axis, kernel, result, resultBox, n);
+  convolveAxisMulti(source, sourceBox, axis, [kernel], [result], resultBox, image);
   return result;
+}
+
+/**
+ * {@link convolveAxis} with several kernels on the same source in one sweep (e.g. G, ∂ and ∂² along
+ * x): each source row is gathered once and stays in L1 for every kernel. `results[i]` receives
+ * `kernels[i]`. Same values as separate calls, bit for bit.
+ */
+export function convolveAxisMulti(
+  source: Float32Array, sourceBox: Box, axis: Axis, kernels: Kernel1D[],
+  results: Float32Array[], resultBox: Box, image: VolumeShape,
+): void {
+  const n = axis === 0 ? image.z : axis === 1 ? image.y : image.x;
+  let radius = 0;
+  for (const k of kernels) radius = Math.max(radius, k.radius);
+  if (radius >= n) throw new RangeError(`kernel radius ${radius} is too long for an image axis of length ${n}`);
+  checkCoverage(sourceBox, resultBox, axis, radius, n);
+  const volume = resultBox.nz * resultBox.ny * resultBox.nx;
+  for (const r of results) if (r.length < volume) throw new RangeError('result array too small for its box');
+  if (axis === 2) convolveX(source, sourceBox, kernels, results, resultBox, n, radius);
+  else convolveStrided(source, sourceBox, axis, kernels, results, resultBox, n, radius);
 }
 
 function checkCoverage(s: Box, d: Box, axis: Axis, r: number, n: number): void {
@@ -64,26 +78,30 @@ function checkCoverage(s: Box, d: Box, axis: Axis, r: number, n: number): void {
   }
 }
 
-function convolveX(src: Float32Array, sb: Box, kernel: Kernel1D, dst: Float32Array, db: Box, n: number): void {
-  const r = kernel.radius, c = kernel.coefficients, odd = kernel.order === 1;
-  const nx = db.nx, len = nx + 2 * r;
+function convolveX(src: Float32Array, sb: Box, kernels: Kernel1D[], dsts: Float32Array[], db: Box, n: number, R: number): void {
+  const nx = db.nx, len = nx + 2 * R;
   if (lineBuffer.length < len) lineBuffer = new Float64Array(len * 2);
   const line = lineBuffer;
-  const startX = db.x0 - r;
+  const startX = db.x0 - R;
   const direct = startX >= 0 && startX + len <= n;
+  const nk = kernels.length;
   for (let z = 0; z < db.nz; z++) {
     for (let y = 0; y < db.ny; y++) {
       const srcRow = ((db.z0 + z - sb.z0) * sb.ny + (db.y0 + y - sb.y0)) * sb.nx - sb.x0;
       if (direct) copyRow(src, srcRow + startX, line, len);
       else mirrorRow(src, srcRow, line, startX, len, n);
       const o = (z * db.ny + y) * nx;
-      if (odd) {
-        if (r === 1) rowOdd1(line, dst, o, nx, c[0]);
-        else if (r === 2) rowOdd2(line, dst, o, nx, c[0], c[1]);
-        else rowOdd(line, dst, o, nx, c, r);
-      } else if (r === 1) rowEven1(line, dst, o, nx, c[0], c[1]);
-      else if (r === 2) rowEven2(line, dst, o, nx, c[0], c[1], c[2]);
-      else rowEven(line, dst, o, nx, c, r);
+      for (let k = 0; k < nk; k++) {
+        const kernel = kernels[k], dst = dsts[k], r = kernel.radius, c = kernel.coefficients;
+        const b = R - r; // this kernel's first tap in the line
+        if (kernel.order === 1) {
+          if (r === 1) rowOdd1(line, b, dst, o, nx, c[0]);
+          else if (r === 2) rowOdd2(line, b, dst, o, nx, c[0], c[1]);
+          else rowOdd(line, b, dst, o, nx, c, r);
+        } else if (r === 1) rowEven1(line, b, dst, o, nx, c[0], c[1]);
+        else if (r === 2) rowEven2(line, b, dst, o, nx, c[0], c[1], c[2]);
+        else rowEven(line, b, dst, o, nx, c, r);
+      }
     }
   }
 }
@@ -97,57 +115,72 @@ function mirrorRow(src: Float32Array, srcRow: number, line: Float64Array, startX
 }
 
 // Row kernels along x: one small monomorphic function per case so V8 optimises each tightly.
-function rowOdd1(l: Float64Array, d: Float32Array, o: number, nx: number, c0: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c0 * (l[i] - l[i + 2]);
+// `l` is the gathered line, `b` the index of this kernel's first tap for output 0.
+function rowOdd1(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c0: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = c0 * (l[b + i] - l[b + i + 2]);
 }
-function rowOdd2(l: Float64Array, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c0 * (l[i] - l[i + 4]) + c1 * (l[i + 1] - l[i + 3]);
+function rowOdd2(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+  for (let i = 0; i < nx; i++) {
+    const j = b + i;
+    d[o + i] = c0 * (l[j] - l[j + 4]) + c1 * (l[j + 1] - l[j + 3]);
+  }
 }
-function rowOdd(l: Float64Array, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+function rowOdd(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
   const r2 = 2 * r;
   for (let i = 0; i < nx; i++) {
+    const j = b + i;
     let s = 0;
-    for (let t = 0; t < r; t++) s += c[t] * (l[i + t] - l[i + r2 - t]);
+    for (let t = 0; t < r; t++) s += c[t] * (l[j + t] - l[j + r2 - t]);
     d[o + i] = s;
   }
 }
-function rowEven1(l: Float64Array, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c1 * l[i + 1] + c0 * (l[i] + l[i + 2]);
+function rowEven1(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+  for (let i = 0; i < nx; i++) {
+    const j = b + i;
+    d[o + i] = c1 * l[j + 1] + c0 * (l[j] + l[j + 2]);
+  }
 }
-function rowEven2(l: Float64Array, d: Float32Array, o: number, nx: number, c0: number, c1: number, c2: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c2 * l[i + 2] + c0 * (l[i] + l[i + 4]) + c1 * (l[i + 1] + l[i + 3]);
+function rowEven2(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c0: number, c1: number, c2: number): void {
+  for (let i = 0; i < nx; i++) {
+    const j = b + i;
+    d[o + i] = c2 * l[j + 2] + c0 * (l[j] + l[j + 4]) + c1 * (l[j + 1] + l[j + 3]);
+  }
 }
-function rowEven(l: Float64Array, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+function rowEven(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
   const r2 = 2 * r, cr = c[r];
   for (let i = 0; i < nx; i++) {
-    let s = cr * l[i + r];
-    for (let t = 0; t < r; t++) s += c[t] * (l[i + t] + l[i + r2 - t]);
+    const j = b + i;
+    let s = cr * l[j + r];
+    for (let t = 0; t < r; t++) s += c[t] * (l[j + t] + l[j + r2 - t]);
     d[o + i] = s;
   }
 }
 
-function convolveStrided(src: Float32Array, sb: Box, axis: 0 | 1, kernel: Kernel1D, dst: Float32Array, db: Box, n: number): void {
-  const r = kernel.radius, c = kernel.coefficients, odd = kernel.order === 1;
-  const taps = 2 * r + 1;
+function convolveStrided(src: Float32Array, sb: Box, axis: 0 | 1, kernels: Kernel1D[], dsts: Float32Array[], db: Box, n: number, R: number): void {
+  const taps = 2 * R + 1;
   if (offsetBuffer.length < taps) offsetBuffer = new Int32Array(taps * 2);
   const off = offsetBuffer;
-  const nx = db.nx;
+  const nx = db.nx, nk = kernels.length;
   for (let z = 0; z < db.nz; z++) {
     for (let y = 0; y < db.ny; y++) {
       const iz = db.z0 + z, iy = db.y0 + y;
       for (let t = 0; t < taps; t++) {
-        const zz = axis === 0 ? mirror(iz - r + t, n) : iz;
-        const yy = axis === 1 ? mirror(iy - r + t, n) : iy;
+        const zz = axis === 0 ? mirror(iz - R + t, n) : iz;
+        const yy = axis === 1 ? mirror(iy - R + t, n) : iy;
         off[t] = ((zz - sb.z0) * sb.ny + (yy - sb.y0)) * sb.nx + (db.x0 - sb.x0);
       }
       const o = (z * db.ny + y) * nx;
-      if (odd) {
-        if (r === 1) colOdd1(src, off[0], off[2], dst, o, nx, c[0]);
-        else if (r === 2) colOdd2(src, off[0], off[1], off[3], off[4], dst, o, nx, c[0], c[1]);
-        else colOdd(src, off, dst, o, nx, c, r);
-      } else if (r === 1) colEven1(src, off[0], off[1], off[2], dst, o, nx, c[0], c[1]);
-      else if (r === 2) colEven2(src, off[0], off[1], off[2], off[3], off[4], dst, o, nx, c[0], c[1], c[2]);
-      else colEven(src, off, dst, o, nx, c, r);
+      for (let k = 0; k < nk; k++) {
+        const kernel = kernels[k], dst = dsts[k], r = kernel.radius, c = kernel.coefficients;
+        const b = R - r; // this kernel's first tap in `off`
+        if (kernel.order === 1) {
+          if (r === 1) colOdd1(src, off[b], off[b + 2], dst, o, nx, c[0]);
+          else if (r === 2) colOdd2(src, off[b], off[b + 1], off[b + 3], off[b + 4], dst, o, nx, c[0], c[1]);
+          else colOdd(src, off, b, dst, o, nx, c, r);
+        } else if (r === 1) colEven1(src, off[b], off[b + 1], off[b + 2], dst, o, nx, c[0], c[1]);
+        else if (r === 2) colEven2(src, off[b], off[b + 1], off[b + 2], off[b + 3], off[b + 4], dst, o, nx, c[0], c[1], c[2]);
+        else colEven(src, off, b, dst, o, nx, c, r);
+      }
     }
   }
 }
@@ -166,19 +199,19 @@ function colEven2(s: Float32Array, a0: number, a1: number, m: number, b1: number
   c0: number, c1: number, c2: number): void {
   for (let i = 0; i < nx; i++) d[o + i] = c2 * s[m + i] + c0 * (s[a0 + i] + s[b0 + i]) + c1 * (s[a1 + i] + s[b1 + i]);
 }
-function colOdd(s: Float32Array, off: Int32Array, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+function colOdd(s: Float32Array, off: Int32Array, b: number, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
   const r2 = 2 * r;
   for (let i = 0; i < nx; i++) {
     let acc = 0;
-    for (let t = 0; t < r; t++) acc += c[t] * (s[off[t] + i] - s[off[r2 - t] + i]);
+    for (let t = 0; t < r; t++) acc += c[t] * (s[off[b + t] + i] - s[off[b + r2 - t] + i]);
     d[o + i] = acc;
   }
 }
-function colEven(s: Float32Array, off: Int32Array, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
-  const r2 = 2 * r, m = off[r], cr = c[r];
+function colEven(s: Float32Array, off: Int32Array, b: number, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+  const r2 = 2 * r, m = off[b + r], cr = c[r];
   for (let i = 0; i < nx; i++) {
     let acc = cr * s[m + i];
-    for (let t = 0; t < r; t++) acc += c[t] * (s[off[t] + i] + s[off[r2 - t] + i]);
+    for (let t = 0; t < r; t++) acc += c[t] * (s[off[b + t] + i] + s[off[b + r2 - t] + i]);
     d[o + i] = acc;
   }
 }

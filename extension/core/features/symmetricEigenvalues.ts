@@ -16,18 +16,19 @@ export function symmetricEigenvalues2(a: number, b: number, c: number, out: Floa
   out[1] = mean - d;
 }
 
-const TWO_THIRDS_PI = (2 * Math.PI) / 3;
+const SQRT3 = Math.sqrt(3);
 
 /**
  * Eigenvalues of the symmetric matrix [[a11, a12, a13], [a12, a22, a23], [a13, a23, a33]], largest
  * first, into out[0..2].
  *
- * Method: trigonometric solution of the characteristic polynomial of B = (A − qI)/p with
+ * Method: trigonometric (Smith 1961) solution of the characteristic polynomial of B = (A − qI)/p with
  * q = trace/3 and p = sqrt(tr((A−qI)²)/6) (shift and scale make it immune to magnitude), the
- * half-determinant clamped to [−1, 1] (rounding can push it past), the middle eigenvalue from the
- * trace, an exact branch for diagonal matrices, and a final sort. Float64 throughout: the error is a
- * few ulps of the largest |eigenvalue| even for (nearly) repeated eigenvalues, far below the
- * golden tolerance of 1e-3 · max|ev| that vigra's float32 closed form needs.
+ * half-determinant clamped to [−1, 1] (rounding can push it past), the other roots from cos φ and sin φ,
+ * an exact branch for diagonal matrices, and a final sort. Float64 throughout: the error is a
+ * few ulps of max|eigenvalue| for distinct eigenvalues and grows to ~√ε ≈ 1e-8 relative for (nearly)
+ * repeated ones (acos is ill-conditioned at ±1) — still five orders below the golden tolerance of
+ * 1e-3 · max|ev| that vigra's own float32 closed form needs.
  */
 export function symmetricEigenvalues3(
   a11: number, a12: number, a13: number, a22: number, a23: number, a33: number, out: Float64Array,
@@ -45,10 +46,13 @@ export function symmetricEigenvalues3(
     const c11 = b11 * inv, c22 = b22 * inv, c33 = b33 * inv, c12 = a12 * inv, c13 = a13 * inv, c23 = a23 * inv;
     let r = 0.5 * (c11 * (c22 * c33 - c23 * c23) - c12 * (c12 * c33 - c23 * c13) + c13 * (c12 * c23 - c22 * c13));
     r = r < -1 ? -1 : r > 1 ? 1 : r;
-    const phi = Math.acos(r) / 3;
-    e0 = q + 2 * p * Math.cos(phi);
-    e2 = q + 2 * p * Math.cos(phi + TWO_THIRDS_PI);
-    e1 = 3 * q - e0 - e2;
+    // φ = acos(r)/3 ∈ [0, π/3]; the other two roots follow from cos φ and sin φ = √(1 − cos²φ) ≥ 0
+    // (cos(φ ± 2π/3) expanded), saving one trigonometric call per voxel.
+    const c = Math.cos(Math.acos(r) / 3);
+    const sn = Math.sqrt(Math.max(0, 1 - c * c)) * SQRT3;
+    e0 = q + 2 * p * c;
+    e1 = q - p * (c - sn);
+    e2 = q - p * (c + sn);
   }
   // Sort descending (three compare-swaps).
   if (e0 < e1) { const t = e0; e0 = e1; e1 = t; }
