@@ -16,7 +16,7 @@ import { PredictionLayer, OVERLAY_KINDS } from './canvas/predictionLayer';
 import { type DisplayLayer, getLut, parseHexColor } from './canvas/lut';
 import { autoRange, defaultDisplay, displayedChannels, formatReadout, validDisplay } from './displaySettings';
 import { classPalette } from './canvas/overlays';
-import { interpolateStroke, rasterizeStroke, strokeSpacing, unionBox } from './canvas/stroke';
+import { clampStrokePoints, interpolateStroke, rasterizeStroke, strokeSpacing, unionBox } from './canvas/stroke';
 import { sameBox, visibleBox } from './canvas/viewTransform';
 import { type ChannelDisplay, type PersistedState, type Tool, StateSaver, sanitizeState } from './viewState';
 import { Toolbar } from './panels/toolbar';
@@ -499,8 +499,11 @@ export class EditorApp {
     const s = this.stroke;
     this.stroke = undefined;
     if (!s) return;
+    // Dense points make the stroke gap-free whatever the host's interpolation; the raw mouse positions
+    // (which the host interpolates between) are the fallback for extremely long strokes.
     let points = interpolateStroke(s.raw, strokeSpacing(this.state.brushSize));
     if (points.length / 2 > MAX_STROKE_POINTS) points = Float32Array.from(s.raw.slice(0, MAX_STROKE_POINTS * 2));
+    clampStrokePoints(points, this.image.shape.x, this.image.shape.y);
     this.labelLayer.strokeSent(s.box);
     this.rpc.send({ type: 'labels/paint', t: s.t, z: s.z, classId: s.classId, brushSize: this.state.brushSize, points: points.buffer as ArrayBuffer }, [points.buffer as ArrayBuffer]);
   }
@@ -595,7 +598,11 @@ export class EditorApp {
 
   // ------------------------------------------------------------------ keyboard
 
+  private keysBound = false;
+
   private bindKeys(): void {
+    if (this.keysBound) return;
+    this.keysBound = true;
     const isTyping = (e: KeyboardEvent): boolean => {
       const target = e.composedPath()[0];
       if (!(target instanceof HTMLElement)) return false;

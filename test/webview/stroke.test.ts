@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brushAnchor, clipBox, discOffsets, interpolateStroke, rasterizeStroke, strokeSpacing, unionBox } from '../../webview/canvas/stroke';
+import { brushAnchor, clampStrokePoints, clipBox, discOffsets, interpolateStroke, rasterizeStroke, strokeSpacing, unionBox } from '../../webview/canvas/stroke';
 
 function maskRows(m: { box: { width: number; height: number }; mask: Uint8Array }): string[] {
   const rows: string[] = [];
@@ -84,5 +84,12 @@ describe('boxes', () => {
     expect(unionBox({ column: 1, row: 1, width: 2, height: 2 }, { column: 5, row: 0, width: 1, height: 1 })).toEqual({ column: 1, row: 0, width: 5, height: 3 });
     expect(unionBox({ column: 0, row: 0, width: 0, height: 0 }, { column: 5, row: 6, width: 1, height: 2 })).toEqual({ column: 5, row: 6, width: 1, height: 2 });
     expect(clipBox({ column: -2, row: 3, width: 5, height: 10 }, 10, 8)).toEqual({ column: 0, row: 3, width: 3, height: 5 });
+  });
+});
+
+describe('clampStrokePoints', () => {
+  it('keeps points within the margin and clamps the rest', () => {
+    const p = clampStrokePoints(new Float32Array([5, 5, -100, 50, 50, 500, -10, -70]), 20, 30, 60);
+    expect(Array.from(p)).toEqual([5, 5, -60, 50, 50, 90, -10, -60]);
   });
 });

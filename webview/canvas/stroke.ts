@@ -123,3 +123,18 @@ export function clipBox(box: PixelBox, width: number, height: number): PixelBox 
   const c1 = Math.min(width, box.column + box.width), r1 = Math.min(height, box.row + box.height);
   return { column: c0, row: r0, width: Math.max(0, c1 - c0), height: Math.max(0, r1 - r0) };
 }
+
+/**
+ * Clamps stroke points into the image grown by `margin` on every side (in place; returns `points`).
+ * Points further out paint nothing (the brush radius is ≤ 30.5 px), but the host rejects strokes with
+ * points far outside the image, so a drag that leaves the image must not invalidate the whole stroke.
+ * Clamping is monotonic per coordinate, so segments between consecutive clamped points stay outside
+ * the image wherever the original ones did.
+ */
+export function clampStrokePoints(points: Float32Array, width: number, height: number, margin = 60): Float32Array {
+  for (let i = 0; i < points.length; i += 2) {
+    points[i] = Math.min(width + margin, Math.max(-margin, points[i]));
+    points[i + 1] = Math.min(height + margin, Math.max(-margin, points[i + 1]));
+  }
+  return points;
+}
