@@ -1,4 +1,5 @@
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
+import { Unzlib } from 'fflate';
 import { DEFAULT_MEMORY_LIMIT_BYTES, ImageError, type ImageOpenOptions, type ImageSource, type PixelArray } from './imageModel';
 import { memoryImageSource } from './memoryImageSource';
 
@@ -25,6 +26,13 @@ export function openPng(bytes: Uint8Array, name: string, options: ImageOpenOptio
   if (width * height * 4 > limit || decodedBytes > limit) {
     fail(`a ${width}×${height} PNG needs ${((width * height * 4) / 2 ** 20).toFixed(0)} MiB per plane as float32, over the memory limit of ${(limit / 2 ** 20).toFixed(0)} MiB`);
   }
+  // fast-png sizes its buffers from the *last* IHDR it meets: a second IHDR would bypass the limit check above (found by fuzzing).
+  if (bytes[12] !== 0x49 || bytes[13] !== 0x48 || bytes[14] !== 0x44 || bytes[15] !== 0x52) fail('corrupt PNG: the first chunk is not IHDR');
+  for (let p = 33; p + 8 <= bytes.length; p += 12 + v.getUint32(p)) {
+    if (bytes[p + 4] === 0x49 && bytes[p + 5] === 0x48 && bytes[p + 6] === 0x44 && bytes[p + 7] === 0x52) fail('corrupt PNG: more than one IHDR chunk');
+  }
+  const inflated = inflatedSize(bytes, v, 2 * decodedBytes + height * 16 + 65536);
+  if (inflated === undefined) fail(`corrupt PNG: the compressed image data inflates to more than the ${width}×${height} header allows (zlib bomb?)`);
   let png: ReturnType<typeof decodePng>;
   try {
     png = decodePng(bytes);
@@ -70,4 +78,28 @@ export function openPng(bytes: Uint8Array, name: string, options: ImageOpenOptio
     axes: channels > 1 ? 'CYX' : 'YX', dtype: bitDepth === 16 ? 'uint16' : 'uint8', pages: 1, compression: 'png',
     metadata: { colorType: COLOR_TYPES[colorType], bitDepth: depth, palette: Boolean(png.palette) },
   }, planes);
+}
+
+/**
+ * Inflates the IDAT stream only to measure it, in 1 KiB input slices (≤ ~1 MiB output each), and gives up
+ * past `maxBytes`: fast-png inflates the whole stream whatever the header says, so a 300 KB file could
+ * otherwise allocate gigabytes under a 16×16 header (zlib bomb, issue #7).
+ * @returns the inflated size, or undefined when it exceeds `maxBytes`; corrupt streams are left to fast-png
+ */
+function inflatedSize(bytes: Uint8Array, v: DataView, maxBytes: number): number | undefined {
+  let total = 0;
+  const inflater = new Unzlib((chunk) => {
+    total += chunk.length;
+    if (total > maxBytes) throw new RangeError('inflated size over the limit');
+  });
+  try {
+    for (let p = 8; p + 8 <= bytes.length; p += 12 + v.getUint32(p)) {
+      if (bytes[p + 4] !== 0x49 || bytes[p + 5] !== 0x44 || bytes[p + 6] !== 0x41 || bytes[p + 7] !== 0x54) continue; // IDAT
+      const data = bytes.subarray(p + 8, Math.min(bytes.length, p + 8 + v.getUint32(p)));
+      for (let i = 0; i < data.length; i += 1024) inflater.push(data.subarray(i, i + 1024), false);
+    }
+  } catch (error) {
+    if (error instanceof RangeError && total > maxBytes) return undefined;
+  }
+  return total;
 }
