@@ -45,7 +45,8 @@ ln -sfn "$ROOT" "$STATE/ext/$PKG_ID"
  "extensions.autoCheckUpdates": false,
  "extensions.autoUpdate": false,
  "telemetry.telemetryLevel": "off",
- "update.mode": "none"
+ "update.mode": "none",
+ "git.openRepositoryInParentFolders": "never"
 }
 JSON
 printf 'auth: none\ncert: false\n' > "$STATE/config.yaml"

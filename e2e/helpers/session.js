@@ -146,6 +146,7 @@ async function startSession({ name, workspace, settings = {} }) {
     log('console error:', text.slice(0, 300));
   });
   s.page.setDefaultTimeout(60000);
+  s.page.setDefaultNavigationTimeout(180000); // the ~10 MB workbench loads slowly on a loaded 2-core machine
 
   /** Webview DOM: <iframe class="webview ready"> (VS Code's host page) > <iframe id="active-frame"> (ours). */
   s.webview = () => s.page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
