@@ -1,38 +1,36 @@
 /**
- * Live prediction overlays: tiles from `prediction/tile` are composited into one
- * {@link PredictionPlane} per (t, z); the current plane's probabilities, segmentation and uncertainty are
- * drawn into image-resolution canvases (only the visible kinds are kept up to date).
+ * Live prediction overlays: tiles from `prediction/tile` go into a {@link PredictionStore} (one plane per
+ * (t, z), generations); the current plane's probabilities, segmentation and uncertainty are drawn into
+ * image-resolution canvases (only the visible kinds are kept up to date).
  *
- * Generations: after `prediction/clear` with generation g, tiles with generation < g are ignored. When
- * live update is on the old overlay stays visible until the new tiles replace it (no flicker between
- * strokes); otherwise a clear wipes it immediately.
+ * When live update is on, a clear keeps the old overlay visible until the new tiles replace it (no
+ * flicker between strokes); otherwise a clear wipes it immediately.
  */
 import type { PixelBox, PredictionTileMessage } from '../../extension/protocol';
-import {
-  type OverlayKind, type PredictionPlane, compositeTile, createPredictionPlane, probabilitiesAt, renderPredictionOverlay,
-} from './overlays';
+import { type OverlayKind, type PredictionPlane, renderPredictionOverlay } from './overlays';
+import { PredictionStore } from './predictionStore';
 import { getLut } from './lut';
 import { toArrayBuffer } from '../rpc';
 
-const key = (t: number, z: number): string => `${t}/${z}`;
 export const OVERLAY_KINDS: readonly OverlayKind[] = ['probabilities', 'segmentation', 'uncertainty'];
 
 export class PredictionLayer {
   readonly canvases: Record<OverlayKind, HTMLCanvasElement>;
   private readonly contexts: Record<OverlayKind, CanvasRenderingContext2D>;
-  private readonly planes = new Map<string, PredictionPlane>();
+  private readonly store: PredictionStore;
   private readonly visible: Record<OverlayKind, boolean> = { probabilities: true, segmentation: false, uncertainty: false };
   /** Kinds whose canvas is out of date for the current plane. */
   private readonly dirty = new Set<OverlayKind>(OVERLAY_KINDS);
   private palette: Uint8Array = new Uint8Array(256 * 4);
   private t = 0;
   private z = 0;
-  /** Generation of the last `prediction/clear`. */
-  generation = -1;
   /** Tiles composited so far (exposed as `document.body.dataset.predictionTiles`). */
-  tilesDrawn = 0;
+  get tilesDrawn(): number {
+    return this.store.tilesDrawn;
+  }
 
   constructor(private readonly width: number, private readonly height: number) {
+    this.store = new PredictionStore(width, height);
     const canvases = {} as Record<OverlayKind, HTMLCanvasElement>;
     const contexts = {} as Record<OverlayKind, CanvasRenderingContext2D>;
     for (const kind of OVERLAY_KINDS) {
@@ -48,7 +46,7 @@ export class PredictionLayer {
 
   /** True when the current plane has any prediction. */
   get hasCurrent(): boolean {
-    return this.planes.has(key(this.t, this.z));
+    return this.store.get(this.t, this.z) !== undefined;
   }
 
   setPlane(t: number, z: number): void {
@@ -72,11 +70,7 @@ export class PredictionLayer {
    * classifier goes idle without delivering any (see {@link dropStale}).
    */
   clear(generation: number, keepVisible: boolean): void {
-    this.generation = Math.max(this.generation, generation);
-    if (!keepVisible) {
-      this.planes.clear();
-      this.markAllDirty();
-    }
+    if (this.store.clear(generation, keepVisible)) this.markAllDirty();
   }
 
   /**
@@ -84,36 +78,25 @@ export class PredictionLayer {
    * predicting them, e.g. after the last labels were undone). Returns true if anything was removed.
    */
   dropStale(): boolean {
-    let removed = false;
-    for (const [k, plane] of this.planes) {
-      if (plane.generation < this.generation) { this.planes.delete(k); removed = true; }
-    }
-    if (removed) this.markAllDirty();
-    return removed;
+    const removed = this.store.dropStale();
+    if (removed.length) this.markAllDirty();
+    return removed.length > 0;
   }
 
   /** `prediction/tile`; returns false when the tile is stale or malformed (ignored). */
   onTile(msg: PredictionTileMessage): boolean {
-    if (msg.generation < this.generation) return false;
-    if (msg.nClasses < 1 || msg.box.width <= 0 || msg.box.height <= 0) return false;
-    const data = new Uint8Array(toArrayBuffer(msg.probabilities));
-    if (data.length < msg.nClasses * msg.box.width * msg.box.height) return false;
-    const k = key(msg.t, msg.z);
-    let plane = this.planes.get(k);
-    if (!plane || plane.nClasses !== msg.nClasses) {
-      plane = createPredictionPlane(this.width, this.height, msg.nClasses);
-      this.planes.set(k, plane);
-      if (msg.t === this.t && msg.z === this.z) this.markAllDirty();
-    }
-    if (msg.generation > plane.generation) plane.generation = msg.generation;
-    const box = compositeTile(plane, msg.box, data);
-    this.tilesDrawn++;
-    if (msg.t === this.t && msg.z === this.z && box.width > 0 && box.height > 0) {
-      for (const kind of OVERLAY_KINDS) {
-        // Hidden kinds are only marked stale and redrawn in full when they are shown again.
-        if (!this.visible[kind]) this.dirty.add(kind);
-        else if (this.dirty.has(kind)) this.redraw(kind);
-        else this.drawBox(kind, plane, box);
+    const result = this.store.add({ ...msg, probabilities: new Uint8Array(toArrayBuffer(msg.probabilities)) });
+    if (!result) return false;
+    const { plane, box, newPlane } = result;
+    if (msg.t === this.t && msg.z === this.z) {
+      if (newPlane) this.markAllDirty();
+      else if (box.width > 0 && box.height > 0) {
+        for (const kind of OVERLAY_KINDS) {
+          // Hidden kinds are only marked stale and redrawn in full when they are shown again.
+          if (!this.visible[kind]) this.dirty.add(kind);
+          else if (this.dirty.has(kind)) this.redraw(kind);
+          else this.drawBox(kind, plane, box);
+        }
       }
     }
     return true;
@@ -121,8 +104,7 @@ export class PredictionLayer {
 
   /** Probabilities under a pixel of the current plane. */
   probabilitiesAt(column: number, row: number): number[] | undefined {
-    const plane = this.planes.get(key(this.t, this.z));
-    return plane ? probabilitiesAt(plane, column, row) : undefined;
+    return this.store.probabilitiesAt(this.t, this.z, column, row);
   }
 
   private markAllDirty(): void {
@@ -136,7 +118,7 @@ export class PredictionLayer {
     const ctx = this.contexts[kind];
     ctx.clearRect(0, 0, this.width, this.height);
     this.dirty.delete(kind);
-    const plane = this.planes.get(key(this.t, this.z));
+    const plane = this.store.get(this.t, this.z);
     if (plane) this.drawBox(kind, plane, { column: 0, row: 0, width: this.width, height: this.height });
   }
 
