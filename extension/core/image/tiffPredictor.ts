@@ -43,6 +43,20 @@ export function undoHorizontalPredictor(
   else if (bytesPerSample === 4) a = new Uint32Array(data.buffer, data.byteOffset, Math.min(count, data.length >> 2));
   else throw new Error(`predictor 2 with ${bytesPerSample * 8}-bit samples is not supported`);
   const fullRows = Math.min(rows, Math.floor(a.length / rowSamples));
+  if (samplesPerPixel === 1) {
+    // Common case: carry the running sum in a register instead of re-reading the previous sample.
+    const mask = bytesPerSample === 4 ? 0xffffffff : (1 << (bytesPerSample * 8)) - 1;
+    for (let r = 0; r < fullRows; r++) {
+      const base = r * rowSamples;
+      const end = base + rowSamples;
+      let sum = a[base];
+      for (let i = base + 1; i < end; i++) {
+        sum = (sum + a[i]) & mask;
+        a[i] = sum;
+      }
+    }
+    return;
+  }
   for (let r = 0; r < fullRows; r++) {
     const base = r * rowSamples;
     const end = base + rowSamples;
