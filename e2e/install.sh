@@ -2,7 +2,8 @@
 # Installs everything the code-server e2e harness needs: Debian packages (Chromium + the build
 # dependencies of code-server's native modules), a seeded ripgrep download cache, and `npm ci` of
 # e2e/package-lock.json (code-server 4.100.3 + playwright-core). Idempotent: apt is skipped when the
-# packages are present and npm ci is skipped when e2e/node_modules matches the lockfile.
+# packages are present, npm ci is skipped when e2e/node_modules matches the lockfile, and a machine-local cache
+# of the built node_modules (see 3) spares a second clone the native build.
 # Needs only the npm registry and the Debian mirror (no GitHub, no Playwright CDN).
 # Usage: bash e2e/install.sh        (root for apt; otherwise the packages must already be there)
 set -euo pipefail
@@ -41,7 +42,23 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$LOCKHASH" ] && [ -f "$HERE/node_mo
   exit 0
 fi
 
-# 3) ripgrep: @vscode/ripgrep@1.15.11 (inside code-server's lib/vscode) downloads rg from GitHub in its
+# 3) A machine-local cache of the built e2e/node_modules (317 MB, native modules compiled for this node), keyed by
+#    the lockfile and node version: a second clean clone on the same machine copies it in seconds instead of
+#    rebuilding for 2–15 min. A fresh machine has no cache and installs from the registry. PC_E2E_CACHE=off disables it.
+CACHE_ROOT="${PC_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pixel-classifier-e2e}"
+CACHE="$CACHE_ROOT/${LOCKHASH:0:16}-node$(node -v)-$(uname -m)"
+if [ "$CACHE_ROOT" != "off" ] && [ -f "$CACHE/complete" ]; then
+  echo "install.sh: copying e2e/node_modules from the machine cache $CACHE"
+  rm -rf "$HERE/node_modules"
+  if cp -a "$CACHE/node_modules" "$HERE/node_modules" && [ -f "$HERE/node_modules/code-server/out/node/entry.js" ]; then
+    echo "$LOCKHASH" > "$STAMP"
+    exit 0
+  fi
+  echo "install.sh: the cache copy failed; installing from the registry" >&2
+  rm -rf "$HERE/node_modules"
+fi
+
+# 4) ripgrep: @vscode/ripgrep@1.15.11 (inside code-server's lib/vscode) downloads rg from GitHub in its
 #    postinstall. Seed its download cache with the static rg from the npm package @vscode/ripgrep-linux-x64.
 RG_CACHE="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
 ASSET="$RG_CACHE/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
@@ -51,11 +68,20 @@ if [ ! -s "$ASSET" ]; then
   tar czf "$ASSET.tmp" -C "$t/package/bin" rg && mv "$ASSET.tmp" "$ASSET"; rm -rf "$t"
 fi
 
-# 4) code-server's postinstall refuses root without npm_config_unsafe_perm=true, and node-pty's
+# 5) code-server's postinstall refuses root without npm_config_unsafe_perm=true, and node-pty's
 #    postinstall runs `npx node-gyp ...`, which npx cancels without a TTY unless npm_config_yes=true.
 #    Native modules (kerberos, spdlog, node-pty, argon2, native-watchdog) build from source: ~2 min.
 cd "$HERE"
 export npm_config_unsafe_perm=true npm_config_yes=true
 retry npm ci --no-audit --no-fund --loglevel=error
 echo "$LOCKHASH" > "$STAMP"
+if [ "$CACHE_ROOT" != "off" ]; then
+  # best effort: a full disk or a read-only HOME must not fail the install
+  if mkdir -p "$CACHE_ROOT" && rm -rf "$CACHE.tmp" && mkdir "$CACHE.tmp" && cp -a "$HERE/node_modules" "$CACHE.tmp/node_modules" \
+    && touch "$CACHE.tmp/complete" && rm -rf "$CACHE" && mv "$CACHE.tmp" "$CACHE"; then
+    echo "install.sh: saved e2e/node_modules to the machine cache $CACHE"
+  else
+    rm -rf "$CACHE.tmp"; echo "install.sh: could not save the machine cache (ignored)" >&2
+  fi
+fi
 echo "install.sh: e2e harness installed (code-server $(node -p "require('./node_modules/code-server/package.json').version"))"
