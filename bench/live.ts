@@ -1,0 +1,190 @@
+/**
+ * `npm run bench -- live [--strokes 10] [--size 2048] [--features all|light]`
+ *
+ * The live loop of issue #5, printed as JSON on stdout (progress on stderr): the editor host's
+ * LiveSession (extension/editor/liveSession.ts) with the real worker pool, on a generated
+ * 2048×2048 uint16 image (bright blobs on a noisy uneven background), all 49 features, a 100-tree
+ * forest and ~20k labelled pixels of two classes, the 1024×1024 viewport in the middle (16 tiles of 256²).
+ *
+ * - fresh: the first update on a fresh image (no feature cached): stroke → first tile, → whole viewport;
+ * - strokes: then `--strokes` more strokes, each followed by "update now" once the previous viewport is
+ *   done; per stroke the time to the first tile and to the whole viewport of the new generation (features
+ *   of the view cached by then), median reported. Training is included (it is most of the time).
+ * Targets (issue #5): first tile ≤ 300 ms, viewport ≤ 1.5 s (median). Load average is recorded.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { selectionAll, selectionDefaultLight } from '../extension/core/features/featureSet';
+import { memoryImageSource } from '../extension/core/image/memoryImageSource';
+import type { ImageInfo } from '../extension/core/image/imageModel';
+import { LabelDocument } from '../extension/editor/labelDocument';
+import { DocumentController } from '../extension/editor/documentController';
+import { EditorRegistry, WebviewChannel } from '../extension/editor/editorRegistry';
+import { LiveSession } from '../extension/editor/liveSession';
+import { poolCompute } from '../extension/editor/liveCompute';
+import { MemoryLogger } from '../extension/editor/logger';
+import { WorkerPool } from '../extension/workers/workerPool';
+import type { Envelope, HostToWebviewMessage } from '../extension/protocol';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const nStrokes = Number(arg('strokes', '10'));
+const size = Number(arg('size', '2048'));
+const featureSet = arg('features', 'all');
+const progress = (m: string) => process.stderr.write(`[live] ${m}\n`);
+
+function syntheticImage(n: number): Uint16Array {
+  // mulberry32: a tiny seeded generator, so the image is the same on every run.
+  let state = 7;
+  const rnd = {
+    next(): number {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+  };
+  const img = new Uint16Array(n * n);
+  const blobs = Array.from({ length: Math.round((n * n) / 6000) }, () => ({ x: rnd.next() * n, y: rnd.next() * n, r: 6 + rnd.next() * 14 }));
+  const grid = new Map<string, typeof blobs>();
+  for (const b of blobs) {
+    const key = `${Math.floor(b.x / 64)},${Math.floor(b.y / 64)}`;
+    (grid.get(key) ?? grid.set(key, []).get(key)!).push(b);
+  }
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
+      let v = 300 + (200 * (row + col)) / n + 30 * (rnd.next() - 0.5);
+      const gx = Math.floor(col / 64);
+      const gy = Math.floor(row / 64);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          for (const b of grid.get(`${gx + dx},${gy + dy}`) ?? []) {
+            const d = Math.hypot(col - b.x, row - b.y);
+            if (d < b.r) v += 2000 * (1 - (d / b.r) ** 2);
+          }
+        }
+      }
+      img[row * n + col] = Math.min(65535, Math.max(0, Math.round(v)));
+    }
+  }
+  return img;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pc-bench-live-'));
+  const workerScript = join(dir, 'computeWorker.js');
+  await build({
+    entryPoints: [resolve(__dirname, '../extension/workers/computeWorker.ts')],
+    outfile: workerScript, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error',
+  });
+  const pool = new WorkerPool({ workerScript });
+  const loadBefore = loadavg();
+  progress(`generating a ${size}² image`);
+  const pixels = syntheticImage(size);
+  const imagePath = join(dir, 'bench.tif');
+  writeFileSync(imagePath, 'placeholder: the document hashes this file; pixels come from memory');
+  const info: ImageInfo = {
+    name: imagePath, format: 'tiff', shape: { t: 1, z: 1, c: 1, y: size, x: size }, axes: 'YX', dtype: 'uint16',
+    pages: 1, compression: 'none', metadata: {},
+  };
+  const source = memoryImageSource(info, [pixels]);
+  const logger = new MemoryLogger();
+  const doc = await LabelDocument.open({ fsPath: imagePath, scheme: 'file', toString: () => imagePath } as never, { openImage: async () => source, logger });
+  doc.project.features = featureSet === 'light' ? selectionDefaultLight() : selectionAll();
+  doc.project.classifier.trees = 100;
+
+  // Arrival times of messages, by type.
+  const events: { at: number; body: HostToWebviewMessage }[] = [];
+  const webview = { postMessage: async (m: unknown) => { events.push({ at: performance.now(), body: (m as Envelope<HostToWebviewMessage>).body }); return true; } };
+  const registry = new EditorRegistry<LabelDocument>();
+  let live!: LiveSession;
+  const controller = new DocumentController(doc, registry, {
+    logger,
+    settings: () => ({ liveUpdate: false, readOnly: false, tileSize: 256 }),
+    confirm: async () => true,
+    createLive: (c) => (live = new LiveSession(c, { compute: poolCompute(() => pool, logger), logger, featureCacheBytes: 2048 << 20, openImage: async () => source })),
+  });
+  const channel = new WebviewChannel(webview, 'bench');
+  registry.add(doc, channel);
+  let id = 1;
+  const send = (body: unknown) => controller.handle(channel, { messageId: id++, body });
+  const view = { column: size / 2 - 512, row: size / 2 - 512, width: 1024, height: 1024 };
+  await send({ type: 'view/changed', t: 0, z: 0, box: view });
+
+  const stroke = (classId: number, brushSize: number, pts: number[]) =>
+    send({ type: 'labels/paint', t: 0, z: 0, classId, brushSize, points: new Float32Array(pts).buffer });
+  // ~20k labelled pixels inside the viewport: long thick strokes of both classes.
+  for (let k = 0; k < 6; k++) {
+    const row = view.row + 80 + k * 150;
+    await stroke(1 + (k % 2), 21, [view.column + 100, row, view.column + 250, row + 10]);
+  }
+  const labelled = doc.labels!.labelledCount();
+  progress(`${labelled} labelled pixels; first update (fresh image)`);
+
+  const viewportTiles = 16;
+  async function update(): Promise<{ firstTileMs: number; viewportMs: number; generation: number }> {
+    const t0 = performance.now();
+    const from = events.length;
+    await send({ type: 'live/updateNow' });
+    for (;;) {
+      const tiles = events.slice(from).filter((e) => e.body.type === 'prediction/tile' && e.body.generation === live.generation);
+      const inView = tiles.filter((e) => e.body.type === 'prediction/tile' && e.body.box.row >= view.row && e.body.box.row < view.row + view.height
+        && e.body.box.column >= view.column && e.body.box.column < view.column + view.width);
+      if (inView.length >= viewportTiles) return { firstTileMs: tiles[0].at - t0, viewportMs: inView[viewportTiles - 1].at - t0, generation: live.generation };
+      const error = events.slice(from).find((e) => e.body.type === 'status/update' && e.body.status.state === 'error');
+      if (error && error.body.type === 'status/update') throw new Error(error.body.status.message);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  const fresh = await update();
+  progress(`fresh: first tile ${fresh.firstTileMs.toFixed(0)} ms, viewport ${fresh.viewportMs.toFixed(0)} ms`);
+  const runs: { firstTileMs: number; viewportMs: number }[] = [];
+  for (let i = 0; i < nStrokes; i++) {
+    const row = view.row + 60 + ((i * 97) % 900);
+    await stroke(1 + (i % 2), 5, [view.column + 600, row, view.column + 640, row]);
+    const r = await update();
+    runs.push(r);
+    progress(`stroke ${i + 1}: first tile ${r.firstTileMs.toFixed(0)} ms, viewport ${r.viewportMs.toFixed(0)} ms`);
+  }
+  const trainLines = logger.lines.filter((l) => l.includes('trained'));
+  live.dispose();
+  await pool.dispose();
+  rmSync(dir, { recursive: true, force: true });
+  const result = {
+    benchmark: 'live',
+    image: `${size}×${size} uint16`,
+    features: `${featureSet} (${live.status().featureChannels} channels)`,
+    trees: 100,
+    labelledPixels: labelled,
+    viewport: '1024×1024 (16 tiles of 256²)',
+    workers: pool.size,
+    cpus: availableParallelism(),
+    fresh: { firstTileMs: Math.round(fresh.firstTileMs), viewportMs: Math.round(fresh.viewportMs) },
+    cached: {
+      strokes: runs.length,
+      medianFirstTileMs: Math.round(median(runs.map((r) => r.firstTileMs))),
+      medianViewportMs: Math.round(median(runs.map((r) => r.viewportMs))),
+      firstTileMs: runs.map((r) => Math.round(r.firstTileMs)),
+      viewportMs: runs.map((r) => Math.round(r.viewportMs)),
+    },
+    targets: { firstTileMs: 300, viewportMs: 1500 },
+    trainingLog: trainLines.slice(-2),
+    loadAverage: { before: loadBefore.map((v) => +v.toFixed(2)), after: loadavg().map((v) => +v.toFixed(2)) },
+  };
+  console.log(JSON.stringify(result, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
