@@ -9,7 +9,9 @@ export async function openFileByteSource(path: string): Promise<ByteSource> {
   const handle: FileHandle = await open(path, 'r');
   let size: number;
   try {
-    size = (await handle.stat()).size;
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = stat.size;
   } catch (error) {
     await handle.close();
     throw error;

@@ -50,6 +50,9 @@ describe('pixel-classifier info', () => {
     const missing = io();
     expect(await runCli(['info', 'nope.png'], missing)).toBe(1);
     expect(missing.err).toBe('nope.png: file not found\n');
+    const folder = io();
+    expect(await runCli(['info', '.'], folder)).toBe(1);
+    expect(folder.err).toBe('.: is a directory\n');
   });
 
   it('usage errors exit 2', async () => {
