@@ -2,7 +2,6 @@
  * Node entry points for opening images: files by path (read by offset, never whole unless the
  * format needs it) and bytes already in memory. Both use node:zlib for deflate.
  */
-import { basename } from 'node:path';
 import { memoryByteSource } from '../core/image/byteSource';
 import { ImageError, type ImageOpenOptions, type ImageSource } from '../core/image/imageModel';
 import { openImageSource } from '../core/image/openImageSource';
@@ -28,5 +27,5 @@ export async function openImage(path: string, options: ImageOpenOptions = {}): P
 
 /** Opens an image from bytes in memory; `name` is used in error messages. */
 export function openImageBytes(bytes: Uint8Array, name: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
-  return openImageSource(memoryByteSource(bytes), name || basename(name), options, nodeCodecs);
+  return openImageSource(memoryByteSource(bytes), name || '(in-memory image)', options, nodeCodecs);
 }
