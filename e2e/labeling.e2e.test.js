@@ -177,6 +177,7 @@ test('paint two classes, live predictions, undo, save, reopen', { timeout: 15 * 
     assert.ok(p2.probabilities['1'] > p2.probabilities['2'], `after reopening the unlabelled nucleus still reads as class 1: ${p2.text}`);
     await s.shot('08-reopened');
     assert.equal(await frame.locator('#error-banner').isVisible(), false, 'no error banner');
+    assert.deepEqual(s.extensionErrors(), [], 'no console errors from the extension or its webview');
   } catch (e) {
     await s.shot('failure').catch(() => {});
     console.log('--- code-server log tail ---\n' + s.tailServerLog());

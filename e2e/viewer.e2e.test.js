@@ -92,7 +92,7 @@ test('cells.tif opens in the Pixel Classifier editor, renders, and the readout s
     // case-variant selector such as *.TIF next to *.tif triggers that prompt: VS Code lower-cases globs).
     const conflict = await s.page.locator('.notification-toast', { hasText: 'multiple default editors' }).count();
     assert.equal(conflict, 0, 'VS Code shows "There are multiple default editors available for the resource."');
-    assert.deepEqual(s.consoleErrors, [], 'no console errors in the workbench or webview');
+    assert.deepEqual(s.extensionErrors(), [], 'no console errors from the extension or its webview');
   } catch (e) {
     await s.shot('failure').catch(() => {});
     console.log('--- code-server log tail ---\n' + s.tailServerLog());

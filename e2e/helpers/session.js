@@ -142,7 +142,7 @@ async function startSession({ name, workspace, settings = {} }) {
     if (m.type() !== 'error') return;
     const text = m.text();
     if (/vsda|ECONNRESET|favicon|Failed to load resource/.test(text)) return; // known harmless noise (pitfall 10)
-    s.consoleErrors.push(text);
+    s.consoleErrors.push({ text, url: (m.location() && m.location().url) || '' });
     log('console error:', text.slice(0, 300));
   });
   s.page.setDefaultTimeout(60000);
@@ -198,6 +198,9 @@ async function startSession({ name, workspace, settings = {} }) {
     log(`${name}: ${fileName} ready in the editor after ${since(t)}`);
     return frame;
   };
+
+  /** Console errors that come from the extension or its webview (VS Code's own noise, e.g. "Canceled", is ignored). */
+  s.extensionErrors = () => s.consoleErrors.filter((e) => /pixel.?classifier/i.test(e.text) || /webview/i.test(e.url));
 
   s.tailServerLog = (lines = 40) => {
     try { return fs.readFileSync(s.serverLog, 'utf8').split('\n').slice(-lines).join('\n'); } catch { return ''; }
