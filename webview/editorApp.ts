@@ -398,7 +398,7 @@ export class EditorApp {
     for (const kind of OVERLAY_KINDS) {
       if (o[kind].visible && this.predictions.hasCurrent) list.push({ source: this.predictions.canvases[kind], opacity: o[kind].opacity });
     }
-    if (o.labels.visible) list.push({ source: this.labelLayer.canvas, opacity: o.labels.opacity });
+    if (o.labels.visible && !this.labelLayer.isBlank) list.push({ source: this.labelLayer.canvas, opacity: o.labels.opacity });
     return list;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyPatch, classPalette, compositeTile, createPredictionPlane, probabilitiesAt, renderLabels, renderPredictionOverlay,
+  applyPatch, classPalette, compositeTile, createPredictionPlane, labelBounds, probabilitiesAt, renderLabels, renderPredictionOverlay,
 } from '../../webview/canvas/overlays';
 import { getLut } from '../../webview/canvas/lut';
 
@@ -87,5 +87,19 @@ describe('prediction overlays', () => {
     expect(out[0]).toBe(255 - (150 - 55));
     renderPredictionOverlay(p3, { column: 0, row: 0, width: 1, height: 1 }, 'segmentation', palette, lut, out);
     expect(Array.from(out)).toEqual([0, 0, 255, 255]);
+  });
+});
+
+describe('labelBounds', () => {
+  it('finds the bounding box of non-zero labels', () => {
+    const labels = new Uint8Array([
+      0, 0, 0, 0, 0,
+      0, 0, 2, 0, 0,
+      0, 1, 0, 0, 0,
+      0, 0, 0, 3, 0,
+    ]);
+    expect(labelBounds(labels, 5, 4)).toEqual({ column: 1, row: 1, width: 3, height: 3 });
+    expect(labelBounds(new Uint8Array(6), 3, 2)).toBeUndefined();
+    expect(labelBounds(new Uint8Array([0, 0, 0, 7]), 2, 2)).toEqual({ column: 1, row: 1, width: 1, height: 1 });
   });
 });

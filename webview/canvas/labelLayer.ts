@@ -5,7 +5,7 @@
  * for the stroke then repaints the area from the authoritative labels.
  */
 import type { LabelsPatchMessage, LabelsPlaneMessage, PixelBox } from '../../extension/protocol';
-import { applyPatch, renderLabels } from './overlays';
+import { applyPatch, labelBounds, renderLabels } from './overlays';
 import { clipBox, unionBox, type StrokeMask } from './stroke';
 import { toArrayBuffer } from '../rpc';
 
@@ -35,7 +35,7 @@ export class LabelLayer {
   setPlane(t: number, z: number): boolean {
     this.t = t; this.z = z;
     this.pending = [];
-    this.redraw({ column: 0, row: 0, width: this.width, height: this.height });
+    this.redrawAll();
     const k = key(t, z);
     if (this.planes.has(k) || this.requested.has(k)) return false;
     this.requested.add(k);
@@ -44,7 +44,7 @@ export class LabelLayer {
 
   setPalette(palette: Uint8Array): void {
     this.palette = palette;
-    this.redraw({ column: 0, row: 0, width: this.width, height: this.height });
+    this.redrawAll();
   }
 
   /** Whole plane from the host. */
@@ -54,7 +54,7 @@ export class LabelLayer {
     const k = key(msg.t, msg.z);
     this.requested.delete(k);
     this.planes.set(k, data);
-    if (msg.t === this.t && msg.z === this.z) this.redraw({ column: 0, row: 0, width: this.width, height: this.height });
+    if (msg.t === this.t && msg.z === this.z) this.redrawAll();
   }
 
   /** A changed part of a plane; replaces the oldest pending stroke preview of the current plane. */
@@ -82,6 +82,7 @@ export class LabelLayer {
     const { box, mask } = stroke;
     if (box.width === 0 || box.height === 0) return;
     const ctx = this.ctx;
+    this.blank = false;
     const p = classId * 4;
     const erase = classId === 0 || this.palette[p + 3] === 0;
     ctx.fillStyle = `rgb(${this.palette[p]},${this.palette[p + 1]},${this.palette[p + 2]})`;
@@ -118,13 +119,30 @@ export class LabelLayer {
     return plane[row * this.width + column];
   }
 
+  /** True when nothing is drawn (no labels, no preview): the viewer can skip the layer. */
+  get isBlank(): boolean {
+    return this.blank;
+  }
+
+  private blank = true;
+
+  /** Redraws the whole current plane: clears once, then renders only the labelled bounding box. */
+  private redrawAll(): void {
+    const plane = this.planes.get(key(this.t, this.z));
+    const bounds = plane ? labelBounds(plane, this.width, this.height) : undefined;
+    if (!this.blank) this.ctx.clearRect(0, 0, this.width, this.height);
+    this.blank = true;
+    if (bounds) this.redraw(bounds);
+  }
+
   private redraw(box: PixelBox): void {
     const b = clipBox(box, this.width, this.height);
     if (b.width === 0 || b.height === 0) return;
     const plane = this.planes.get(key(this.t, this.z));
-    if (!plane) { this.ctx.clearRect(b.column, b.row, b.width, b.height); return; }
+    if (!plane) { if (!this.blank) this.ctx.clearRect(b.column, b.row, b.width, b.height); return; }
     const img = new ImageData(b.width, b.height);
     renderLabels(plane, this.width, b, this.palette, img.data);
     this.ctx.putImageData(img, b.column, b.row);
+    this.blank = false;
   }
 }

@@ -128,20 +128,47 @@ export interface DisplayLayer {
   lut: Uint8Array;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Packs a LUT entry as the Uint32 whose bytes in memory are r, g, b, 255 (this host's byte order). */
+function packRgba(lut: Uint8Array, i: number): number {
+  const r = lut[i * 3], g = lut[i * 3 + 1], b = lut[i * 3 + 2];
+  return LITTLE_ENDIAN ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
+}
+
 /**
  * Renders `layers` additively into `out` (RGBA, 4·n bytes, alpha 255): each layer contributes
  * lut[contrastIndex(v)], sums are clamped to 255. One layer with a LUT = single-channel display;
  * up to four layers with colour LUTs = composite. `n` is the pixel count.
+ *
+ * The first layer is written as whole RGBA words through a raw → RGBA table (8/16-bit types) or a
+ * 256-entry packed LUT (wider types), which is several times faster than byte-wise writes.
  */
 export function renderLayers(layers: readonly DisplayLayer[], n: number, out: Uint8ClampedArray): void {
+  const out32 = new Uint32Array(out.buffer, out.byteOffset, n);
   if (layers.length === 0) {
-    for (let i = 0; i < n; i++) { out[i * 4] = out[i * 4 + 1] = out[i * 4 + 2] = 0; out[i * 4 + 3] = 255; }
+    out32.fill(LITTLE_ENDIAN ? 0xff000000 : 0x000000ff);
     return;
   }
-  const index = new Uint8Array(n);
+  let index: Uint8Array | undefined;
   layers.forEach((layer, k) => {
     const { data, lut } = layer;
     const t = contrastTable(layer.dtype, layer.min, layer.max);
+    if (k === 0) {
+      const packed = new Uint32Array(256);
+      for (let i = 0; i < 256; i++) packed[i] = packRgba(lut, i);
+      if (t) {
+        const { table, base } = t;
+        const rgba = new Uint32Array(table.length);
+        for (let j = 0; j < table.length; j++) rgba[j] = packed[table[j]];
+        for (let i = 0; i < n; i++) out32[i] = rgba[data[i] - base];
+      } else {
+        const { min, max } = layer;
+        for (let i = 0; i < n; i++) out32[i] = packed[contrastIndex(data[i], min, max)];
+      }
+      return;
+    }
+    index ??= new Uint8Array(n);
     if (t) {
       const { table, base } = t;
       for (let i = 0; i < n; i++) index[i] = table[data[i] - base];
@@ -149,17 +176,10 @@ export function renderLayers(layers: readonly DisplayLayer[], n: number, out: Ui
       const { min, max } = layer;
       for (let i = 0; i < n; i++) index[i] = contrastIndex(data[i], min, max);
     }
-    if (k === 0) {
-      for (let i = 0; i < n; i++) {
-        const j = index[i] * 3; const o = i * 4;
-        out[o] = lut[j]; out[o + 1] = lut[j + 1]; out[o + 2] = lut[j + 2]; out[o + 3] = 255;
-      }
-    } else {
-      // Uint8ClampedArray clamps the sums to 255.
-      for (let i = 0; i < n; i++) {
-        const j = index[i] * 3; const o = i * 4;
-        out[o] += lut[j]; out[o + 1] += lut[j + 1]; out[o + 2] += lut[j + 2];
-      }
+    // Uint8ClampedArray clamps the sums to 255.
+    for (let i = 0; i < n; i++) {
+      const j = index[i] * 3; const o = i * 4;
+      out[o] += lut[j]; out[o + 1] += lut[j + 1]; out[o + 2] += lut[j + 2];
     }
   });
 }

@@ -23,13 +23,13 @@ export function classPalette(colors: readonly { id: number; rgb: readonly [numbe
  * through `palette`; unknown ids (no colour) are transparent.
  */
 export function renderLabels(labels: Uint8Array, planeWidth: number, box: PixelBox, palette: Uint8Array, out: Uint8ClampedArray): void {
+  // Whole-pixel copies: the palette's 4 bytes per id are read and written as one word (byte order kept).
+  const palette32 = new Uint32Array(palette.buffer, palette.byteOffset, 256);
+  const out32 = new Uint32Array(out.buffer, out.byteOffset, box.width * box.height);
   for (let r = 0; r < box.height; r++) {
     let i = (box.row + r) * planeWidth + box.column;
-    let o = r * box.width * 4;
-    for (let c = 0; c < box.width; c++, i++, o += 4) {
-      const p = labels[i] * 4;
-      out[o] = palette[p]; out[o + 1] = palette[p + 1]; out[o + 2] = palette[p + 2]; out[o + 3] = palette[p + 3];
-    }
+    let o = r * box.width;
+    for (let c = 0; c < box.width; c++, i++, o++) out32[o] = palette32[labels[i]];
   }
 }
 
@@ -131,4 +131,24 @@ export function renderPredictionOverlay(plane: PredictionPlane, box: PixelBox, k
       }
     }
   }
+}
+
+/** Bounding box of the non-zero labels of a plane (`width` wide), or undefined when it has none. */
+export function labelBounds(labels: Uint8Array, width: number, height: number): PixelBox | undefined {
+  let r0 = -1, r1 = -1, c0 = width, c1 = -1;
+  for (let r = 0; r < height; r++) {
+    const row = labels.subarray(r * width, (r + 1) * width);
+    let first = -1;
+    // Fast skip of empty rows: most of a label plane is 0.
+    for (let c = 0; c < width; c++) if (row[c] !== 0) { first = c; break; }
+    if (first < 0) continue;
+    let last = first;
+    for (let c = width - 1; c > first; c--) if (row[c] !== 0) { last = c; break; }
+    if (r0 < 0) r0 = r;
+    r1 = r;
+    if (first < c0) c0 = first;
+    if (last > c1) c1 = last;
+  }
+  if (r0 < 0) return undefined;
+  return { column: c0, row: r0, width: c1 - c0 + 1, height: r1 - r0 + 1 };
 }

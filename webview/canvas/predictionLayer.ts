@@ -115,16 +115,21 @@ export class PredictionLayer {
   }
 
   private redraw(kind: OverlayKind): void {
-    const ctx = this.contexts[kind];
-    ctx.clearRect(0, 0, this.width, this.height);
+    // Clearing a large canvas is not free: skip it when nothing was drawn since the last clear.
+    if (!this.blank.has(kind)) this.contexts[kind].clearRect(0, 0, this.width, this.height);
+    this.blank.add(kind);
     this.dirty.delete(kind);
     const plane = this.store.get(this.t, this.z);
     if (plane) this.drawBox(kind, plane, { column: 0, row: 0, width: this.width, height: this.height });
   }
 
+  /** Kinds whose canvas is fully transparent. */
+  private readonly blank = new Set<OverlayKind>(OVERLAY_KINDS);
+
   private drawBox(kind: OverlayKind, plane: PredictionPlane, box: PixelBox): void {
     const img = new ImageData(box.width, box.height);
     renderPredictionOverlay(plane, box, kind, this.palette, getLut('magma'), img.data);
     this.contexts[kind].putImageData(img, box.column, box.row);
+    this.blank.delete(kind);
   }
 }
