@@ -18,7 +18,7 @@ import type { Box } from '../core/features/box';
 import { featureHaloZYX, requiredSourceBox } from '../core/features/computeFeatureBlock';
 import { featureChannels, type FeatureSelection } from '../core/features/featureSet';
 import { deserializeForest, featureImportances, serializeForest, type Forest } from '../core/forest/index';
-import { concatSamples, extractTrainingSamples, type LabelBox, type TrainingSamples } from '../core/labels/trainingSamples';
+import { concatSamples, extractTrainingSamples, labelledBoxes, type TrainingSamples } from '../core/labels/trainingSamples';
 import type { LabelVolume } from '../core/labels/labelVolume';
 import type { ImageSource } from '../core/image/imageModel';
 import { featureCountForShape, selectionForShape } from '../batch/trainProject';
@@ -358,38 +358,58 @@ export class LiveSession implements LiveLoop {
     return { halo: halo.y, tileDepth: is3D && halo.z > 0 ? Math.min(depth, 16) : 1 };
   }
 
-  /** Samples of the open image: box features assembled from cached feature tiles. */
-  private currentSamples(labels: LabelVolume, nFeatures: number, signal: AbortSignal): Promise<TrainingSamples> {
+  /**
+   * Samples of the open image, gathered pixel by pixel from the cached feature tiles (no box-sized
+   * feature array is ever built). The order is extractTrainingSamples' order — labelled boxes with the
+   * batch trainer's options, then z, row, column — so the forest equals the one the CLI retrains.
+   */
+  private async currentSamples(labels: LabelVolume, nFeatures: number, signal: AbortSignal): Promise<TrainingSamples> {
     const selection = this.selection();
     const tileSize = this.controller.settings().tileSize;
     const { x: width, y: height } = labels.shape;
-    return extractTrainingSamples(labels, async (box: LabelBox) => {
-      const size = box.depth * box.height * box.width;
-      const out = new Float32Array(nFeatures * size);
-      const r0 = Math.floor(box.row / tileSize) * tileSize;
-      const c0 = Math.floor(box.column / tileSize) * tileSize;
+    const boxes = labelledBoxes(labels, this.boxOptions(selection, labels.shape.z));
+    let nSamples = 0;
+    for (const box of boxes) {
       for (let dz = 0; dz < box.depth; dz++) {
-        for (let tr = r0; tr < box.row + box.height; tr += tileSize) {
-          for (let tc = c0; tc < box.column + box.width; tc += tileSize) {
-            const tile = { column: tc, row: tr, width: Math.min(tileSize, width - tc), height: Math.min(tileSize, height - tr) };
-            const f = await this.tileFeatures(box.t, box.z + dz, tile, signal, 1);
-            const tileN = tile.width * tile.height;
-            const rowStart = Math.max(box.row, tile.row);
-            const rowEnd = Math.min(box.row + box.height, tile.row + tile.height);
-            const colStart = Math.max(box.column, tile.column);
-            const colEnd = Math.min(box.column + box.width, tile.column + tile.width);
-            for (let ch = 0; ch < nFeatures; ch++) {
-              for (let r = rowStart; r < rowEnd; r++) {
-                const src = ch * tileN + (r - tile.row) * tile.width + (colStart - tile.column);
-                const dst = ch * size + (dz * box.height + (r - box.row)) * box.width + (colStart - box.column);
-                out.set(f.subarray(src, src + colEnd - colStart), dst);
-              }
+        const plane = labels.plane(box.t, box.z + dz);
+        for (let r = box.row; r < box.row + box.height; r++) {
+          for (let c = box.column; c < box.column + box.width; c++) if (plane[r * width + c] !== 0) nSamples++;
+        }
+      }
+    }
+    const X = new Float32Array(nSamples * nFeatures);
+    const y = new Uint8Array(nSamples);
+    let s = 0;
+    for (const box of boxes) {
+      for (let dz = 0; dz < box.depth; dz++) {
+        const z = box.z + dz;
+        const plane = labels.plane(box.t, z);
+        let tileKeyNow = '';
+        let f: Float32Array | undefined;
+        let tile: PixelBox | undefined;
+        for (let r = box.row; r < box.row + box.height; r++) {
+          for (let c = box.column; c < box.column + box.width; c++) {
+            const label = plane[r * width + c];
+            if (label === 0) continue;
+            const tr = Math.floor(r / tileSize) * tileSize;
+            const tc = Math.floor(c / tileSize) * tileSize;
+            const key = `${tr}/${tc}`;
+            if (key !== tileKeyNow) {
+              signal.throwIfAborted();
+              tile = { column: tc, row: tr, width: Math.min(tileSize, width - tc), height: Math.min(tileSize, height - tr) };
+              f = await this.tileFeatures(box.t, z, tile, signal, 1);
+              tileKeyNow = key;
             }
+            const tileN = tile!.width * tile!.height;
+            const p = (r - tile!.row) * tile!.width + (c - tile!.column);
+            const out = s * nFeatures;
+            for (let ch = 0; ch < nFeatures; ch++) X[out + ch] = f![ch * tileN + p];
+            y[s++] = label;
           }
         }
       }
-      return out;
-    }, nFeatures, this.boxOptions(selection, labels.shape.z), signal);
+    }
+    return { X, y, nSamples, nFeatures, boxes };
   }
 
   /** Samples of another image of the project (cached until its labels or the features change). */

@@ -8,7 +8,8 @@ import { EditorRegistry, WebviewChannel } from '../../extension/editor/editorReg
 import { LiveSession, quantizeTile } from '../../extension/editor/liveSession';
 import { inlineCompute } from '../../extension/editor/liveCompute';
 import { MemoryLogger } from '../../extension/editor/logger';
-import { computeFeatureBlock, requiredSourceBox } from '../../extension/core/features/computeFeatureBlock';
+import { computeFeatureBlock, featureChannelCount, featureHaloZYX, requiredSourceBox } from '../../extension/core/features/computeFeatureBlock';
+import { extractTrainingSamples } from '../../extension/core/labels/trainingSamples';
 import { readSourceBlock } from '../../extension/batch/readSourceBlock';
 import { modelCachePath } from '../../extension/project/projectFile';
 import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
@@ -177,6 +178,28 @@ describe('LiveSession', () => {
         }
       }
     }
+  });
+});
+
+describe('LiveSession training samples', () => {
+  it('equal the batch extraction (same order, same values) though gathered from cached tiles', async () => {
+    const { live, doc, image, paint } = await setup({ tileSize: 16 });
+    await paint(1, 3, 3, 20, 5);
+    await paint(2, 30, 44, 38, 30);
+    await paint(1, 10, 40);
+    const selection = doc.project.features;
+    const volume = { z: 1, y: 48, x: 40 };
+    const halo = featureHaloZYX(selection, 'ilastik', false);
+    const nF = featureChannelCount(selection, 1, false);
+    const expected = await extractTrainingSamples(doc.labels!, async (box) => {
+      const target = { z0: box.z, y0: box.row, x0: box.column, nz: box.depth, ny: box.height, nx: box.width };
+      const sourceBox = requiredSourceBox(target, volume, selection);
+      return computeFeatureBlock({ selection, image: volume, source: await readSourceBlock(image, box.t, sourceBox), sourceBox, target });
+    }, nF, { halo: halo.y, tileDepth: 1 });
+    const actual = await (live as any).currentSamples(doc.labels!, nF, new AbortController().signal);
+    expect(actual.nSamples).toBe(expected.nSamples);
+    expect(Array.from(actual.y)).toEqual(Array.from(expected.y));
+    expect(actual.X).toEqual(expected.X);
   });
 });
 
