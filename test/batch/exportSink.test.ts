@@ -46,6 +46,18 @@ describe('TiffSink', () => {
     }
   });
 
+  it('a 16384² two-class float32 export (2 GiB) is written as BigTIFF, a small one as classic TIFF', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pxc-sink-'));
+    const options = { compression: 'none' as const, channelNames: ['a', 'b'], spoolMemoryBytes: 0, axes: 'CYX' };
+    const big = await TiffSink.create(path.join(dir, 'big.tif'), { t: 1, z: 1, channels: 2, height: 16384, width: 16384, dtype: 'float32' }, options);
+    expect(big.bigTiff).toBe(true);
+    await big.abort();
+    const small = await TiffSink.create(path.join(dir, 'small.tif'), { t: 1, z: 1, channels: 2, height: 1536, width: 16384, dtype: 'float32' }, options);
+    expect(small.bigTiff).toBe(false);
+    await small.abort();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('abort removes the partial file', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pxc-sink-'));
     const sink = await TiffSink.create(path.join(dir, 'x.tif'), { t: 1, z: 1, channels: 2, height: 4, width: 4, dtype: 'uint8' }, { compression: 'none', channelNames: [], spoolMemoryBytes: 0, axes: 'CYX' });
