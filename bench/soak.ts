@@ -1,0 +1,179 @@
+/**
+ * `npm run bench -- soak [--strokes 500] [--undo 200] [--size 2048] [--trees 32]`: the soak test of issue #7.
+ *
+ * Drives the editor host headless — LabelDocument + DocumentController + LiveSession with live update on and
+ * the real worker pool, exactly the objects VS Code would drive, fed by the same validated `labels/paint`
+ * messages a webview sends — on a 2048² uint16 image: 500 strokes (alternating classes, 10–120 ms apart,
+ * so most retrains are cancelled by the next stroke as when a user paints), then 200 undo/redo steps
+ * through the document's undo entries. Memory is measured after garbage collection, once the loop is idle,
+ * after stroke 50 (baseline) and at the end; the soak passes when the end is within 10% of the baseline and
+ * no error was logged or shown. Prints JSON; exit code 1 on failure.
+ */
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { promises as fs } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { memoryImageSource } from '../extension/core/image/memoryImageSource';
+import type { ImageSource } from '../extension/core/image/imageModel';
+import { LabelDocument, type DocumentEdit } from '../extension/editor/labelDocument';
+import { DocumentController } from '../extension/editor/documentController';
+import { EditorRegistry, WebviewChannel, type WebviewLike } from '../extension/editor/editorRegistry';
+import { LiveSession } from '../extension/editor/liveSession';
+import { poolCompute } from '../extension/editor/liveCompute';
+import { MemoryLogger } from '../extension/editor/logger';
+import { WorkerPool } from '../extension/workers/workerPool';
+import { buildComputeWorker } from '../test/workers/buildWorker';
+import { Random } from '../test/reliability/fuzz/random';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Deterministic fluorescence-like image: bright blobs on a ramp with noise. */
+function syntheticImage(file: string, size: number): ImageSource {
+  const data = new Uint16Array(size * size);
+  const random = new Random(11);
+  const blobs = Array.from({ length: 300 }, () => ({ x: random.int(size), y: random.int(size), r: 8 + random.int(24) }));
+  for (let i = 0; i < data.length; i++) data[i] = 200 + ((i % size) >> 3) + random.int(60);
+  for (const b of blobs) {
+    for (let y = Math.max(0, b.y - b.r); y < Math.min(size, b.y + b.r); y++) {
+      for (let x = Math.max(0, b.x - b.r); x < Math.min(size, b.x + b.r); x++) {
+        if ((x - b.x) ** 2 + (y - b.y) ** 2 < b.r * b.r) data[y * size + x] += 3000;
+      }
+    }
+  }
+  return memoryImageSource({
+    name: file, format: 'tiff', shape: { t: 1, z: 1, c: 1, y: size, x: size }, axes: 'YX', dtype: 'uint16', pages: 1, compression: 'none', metadata: {},
+  }, [data]);
+}
+
+function memory(): { rssMiB: number; heapMiB: number; arrayBuffersMiB: number; liveMiB: number } {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+  return { rssMiB: mib(m.rss), heapMiB: mib(m.heapUsed), arrayBuffersMiB: mib(m.arrayBuffers), liveMiB: mib(m.heapUsed + m.arrayBuffers) };
+}
+
+async function main(): Promise<void> {
+  const strokes = arg('strokes', 500);
+  const undoRedo = arg('undo', 200);
+  const size = arg('size', 2048);
+  const trees = arg('trees', 32);
+  const started = Date.now();
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pc-soak-'));
+  const file = path.join(dir, 'soak.tif');
+  await fs.writeFile(file, 'placeholder: the image is served from memory');
+  const image = syntheticImage(file, size);
+  const opener = async (): Promise<ImageSource> => image;
+  const logger = new MemoryLogger();
+  const pool = new WorkerPool({ workerScript: await buildComputeWorker() });
+  const uri = { fsPath: file, scheme: 'file', path: file, toString: () => `file://${file}` } as never;
+  const doc = await LabelDocument.open(uri, { openImage: opener, logger });
+  doc.project.classifier.trees = trees;
+  const edits: DocumentEdit[] = [];
+  doc.onDidEdit((e) => edits.push(e));
+  const registry = new EditorRegistry<LabelDocument>();
+  let live!: LiveSession;
+  const controller = new DocumentController(doc, registry, {
+    logger,
+    settings: () => ({ liveUpdate: true, readOnly: false, tileSize: 256 }),
+    confirm: async () => true,
+    createLive: (c) => (live = new LiveSession(c, {
+      compute: poolCompute(() => pool, logger), logger, featureCacheBytes: 256 * 2 ** 20, openImage: opener, debounceMs: 30, concurrency: 2,
+    })),
+  });
+  // A webview that counts what it receives but keeps nothing (a real one draws and drops it).
+  const received = { tiles: 0, errors: [] as string[] };
+  const webview: WebviewLike = {
+    async postMessage(message: unknown) {
+      const body = (message as { body: { type: string; message?: string; status?: { state: string; message?: string } } }).body;
+      if (body.type === 'prediction/tile') received.tiles++;
+      if (body.type === 'error/show') received.errors.push(body.message ?? 'error');
+      if (body.type === 'status/update' && body.status?.state === 'error') received.errors.push(body.status.message ?? 'status error');
+      return true;
+    },
+  };
+  const channel = new WebviewChannel(webview, 'soak');
+  registry.add(doc, channel);
+  let messageId = 1;
+  const send = (body: Record<string, unknown>) => controller.handle(channel, { messageId: messageId++, body });
+  await send({ type: 'ready' });
+  await send({ type: 'view/changed', t: 0, z: 0, box: { column: 0, row: 0, width: Math.min(size, 1024), height: Math.min(size, 1024) } });
+
+  const random = new Random(2026);
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // idle() only covers work already started: let the debounce fire first, twice to be sure.
+  const settle = async () => { for (let k = 0; k < 2; k++) { await sleep(100); await live.idle(); } };
+  const stroke = async (i: number) => {
+    const classId = 1 + (i % 2);
+    // class 1 on blobs-rich left half, class 2 on the right; a 10-point wiggle of 40–200 px
+    let x = (classId === 1 ? 0 : size / 2) + random.int(size / 2 - 64) + 32;
+    let y = random.int(size - 64) + 32;
+    const points = new Float32Array(20);
+    for (let p = 0; p < 10; p++) {
+      points[2 * p] = Math.max(0, Math.min(size - 1, x));
+      points[2 * p + 1] = Math.max(0, Math.min(size - 1, y));
+      x += random.range(-20, 20);
+      y += random.range(-20, 20);
+    }
+    await send({ type: 'labels/paint', t: 0, z: 0, classId, brushSize: 1 + random.int(15), points: points.buffer });
+  };
+
+  const checkpoints: Record<string, unknown> = {};
+  let baseline: ReturnType<typeof memory> | undefined;
+  const strokeTimes: number[] = [];
+  for (let i = 0; i < strokes; i++) {
+    const t0 = performance.now();
+    await stroke(i);
+    strokeTimes.push(performance.now() - t0);
+    await sleep(random.range(10, 120));
+    if (i + 1 === 50 || i + 1 === strokes) {
+      await settle();
+      const m = memory();
+      if (i + 1 === 50) baseline = m;
+      checkpoints[`afterStroke${i + 1}`] = { ...m, tilesSoFar: received.tiles, seconds: (Date.now() - started) / 1000 };
+    }
+  }
+  // Undo half the steps, then redo them, through VS Code's undo entries of the document.
+  const undone: DocumentEdit[] = [];
+  for (let i = 0; i < undoRedo; i++) {
+    if (i < undoRedo / 2) {
+      const e = edits.pop()!;
+      e.undo();
+      undone.push(e);
+    } else {
+      const e = undone.pop()!;
+      e.redo();
+      edits.push(e);
+    }
+    await sleep(random.range(5, 60));
+  }
+  await settle();
+  const end = memory();
+  checkpoints.afterUndoRedo = { ...end, tilesSoFar: received.tiles, seconds: (Date.now() - started) / 1000 };
+  const loggedErrors = logger.lines.filter((l) => l.startsWith('[error]'));
+  const growth = (key: 'liveMiB' | 'rssMiB') => Math.round(((end[key] - baseline![key]) / baseline![key]) * 1000) / 10;
+  const ok = growth('liveMiB') <= 10 && growth('rssMiB') <= 10 && loggedErrors.length === 0 && received.errors.length === 0;
+  const sorted = strokeTimes.slice().sort((a, b) => a - b);
+  live.dispose();
+  controller.dispose();
+  doc.dispose();
+  await pool.dispose();
+  await fs.rm(dir, { recursive: true, force: true });
+  process.stdout.write(`${JSON.stringify({
+    ok, image: `${size}×${size} uint16`, strokes, undoRedo, trees, workers: pool.size, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
+    growthPercent: { live: growth('liveMiB'), rss: growth('rssMiB') }, checkpoints,
+    labelledPixels: doc.labels?.labelledCount(), predictionTilesReceived: received.tiles,
+    strokeHandlingMs: { median: Math.round(sorted[Math.floor(sorted.length / 2)] * 10) / 10, max: Math.round(sorted[sorted.length - 1]) },
+    errors: [...loggedErrors.slice(0, 5), ...received.errors.slice(0, 5)], replacedWorkers: pool.replacedWorkers, seconds: (Date.now() - started) / 1000,
+  }, null, 2)}\n`);
+  process.exitCode = ok ? 0 : 1;
+}
+
+main().catch((error) => { console.error(error); process.exitCode = 1; });
