@@ -67,23 +67,26 @@ export interface TileGeometry {
 }
 
 /**
- * Chooses tile sizes so that the tiles in flight (2 per worker) with their features, probabilities, source
- * blocks and feature-engine temporaries stay well within the memory limit (a third of it for tiles; the rest
- * is Node itself, the band buffers, spools and image reading).
+ * Chooses tile sizes so that the tiles in flight (2 per worker: one computing, one queued) with their features,
+ * probabilities, source blocks and feature-engine temporaries fit in half of the memory limit (the rest is
+ * Node itself, the band buffers, spools and image reading). Bands are made as tall as that allows (less halo
+ * recomputed) and their number per slab is rounded up to a multiple of the worker count, so a 1024² image
+ * on 2 workers is 2 equal bands rather than 3 unequal ones with one worker idle at the end.
  */
 export function chooseTiles(shape: { z: number; y: number; x: number }, nFeatures: number, nInput: number, nClasses: number, is3D: boolean, workers: number, memoryLimitBytes: number): TileGeometry {
-  const tileBudget = Math.max(32 << 20, (memoryLimitBytes - (384 << 20)) / 3);
+  const w = Math.max(1, workers);
+  const tileBudget = Math.max(32 << 20, (memoryLimitBytes - (384 << 20)) / 2);
   const bytesPerVoxel = 4 * (nFeatures + nClasses + 4 * nInput + 12);
-  const maxVoxels = Math.max(4096, Math.floor(tileBudget / (2 * Math.max(1, workers) * bytesPerVoxel)));
+  const maxVoxels = Math.max(4096, Math.floor(tileBudget / (2 * w * bytesPerVoxel)));
   const slabDepth = is3D ? Math.min(shape.z, 16) : 1;
   const tileColumns = Math.min(shape.x, 1024);
-  let bandRows = Math.max(1, Math.min(shape.y, 512, Math.floor(maxVoxels / (slabDepth * tileColumns))));
-  // At least two tiles per worker per slab when the image allows (bands of ≥ 64 rows), so a 1024² image
-  // keeps every worker busy instead of leaving one idle for the last tile; the extra halo costs less.
+  const maxRows = Math.max(1, Math.min(512, Math.floor(maxVoxels / (slabDepth * tileColumns))));
   const across = Math.ceil(shape.x / tileColumns);
-  const wantBands = Math.ceil((2 * Math.max(1, workers)) / across);
-  if (wantBands > 1) bandRows = Math.min(bandRows, Math.max(64, Math.ceil(shape.y / wantBands)));
-  return { slabDepth, bandRows: Math.min(bandRows, shape.y), tileColumns };
+  let bands = Math.ceil(shape.y / maxRows);
+  // (not for small images: bands under 64 rows would recompute more halo than the idle worker costs)
+  if (across < w && Math.ceil(shape.y / (Math.ceil(bands / w) * w)) >= 64) bands = Math.ceil(bands / w) * w;
+  const bandRows = Math.max(1, Math.min(shape.y, Math.ceil(shape.y / bands)));
+  return { slabDepth, bandRows, tileColumns };
 }
 
 /** The export plan of an image (channel names from the project's classes and features). */

@@ -80,12 +80,14 @@ describe('export plans', () => {
 });
 
 describe('tile geometry', () => {
-  it('fits 2 tiles per worker in a third of the memory limit', () => {
+  it('fits 2 tiles per worker in half of the memory limit, bands balanced over workers', () => {
     const g = chooseTiles({ z: 1, y: 16384, x: 16384 }, 49, 1, 2, false, 2, 1536 << 20);
     const perTile = g.slabDepth * g.bandRows * g.tileColumns * 4 * (49 + 2 + 4 + 12);
-    expect(4 * perTile).toBeLessThanOrEqual((1536 << 20) / 3);
+    expect(4 * perTile).toBeLessThanOrEqual((1536 << 20) / 2);
     expect(g.tileColumns).toBe(1024);
     expect(g.bandRows).toBeGreaterThanOrEqual(256);
+    expect(chooseTiles({ z: 1, y: 1024, x: 1024 }, 49, 1, 2, false, 2, 1536 << 20)).toEqual({ slabDepth: 1, bandRows: 512, tileColumns: 1024 });
+    expect(chooseTiles({ z: 1, y: 1024, x: 1024 }, 49, 1, 2, false, 4, 1536 << 20).bandRows).toBe(256);
     const small = chooseTiles({ z: 1, y: 30, x: 20 }, 49, 1, 2, false, 2, 1536 << 20);
     expect(small).toEqual({ slabDepth: 1, bandRows: 30, tileColumns: 20 });
     expect(chooseTiles({ z: 40, y: 512, x: 512 }, 61, 1, 2, true, 2, 1536 << 20).slabDepth).toBe(16);
