@@ -95,9 +95,10 @@ describe('webview message validation', () => {
         if (field === 'type') continue;
         for (const [name, make] of HOSTILE) {
           if (acceptable(field, name)) continue;
+          const message = { messageId: 7, body: { ...body, [field]: make() } };
           const started = performance.now();
-          const result = validateWebviewMessage({ messageId: 7, body: { ...body, [field]: make() } }, ctx);
-          expect(performance.now() - started).toBeLessThan(1000);
+          const result = validateWebviewMessage(message, ctx);
+          expect(performance.now() - started).toBeLessThan(5000); // no hang on huge inputs (generous: shared CI machines)
           expect(result.ok, `${type}.${field} = ${name} was accepted`).toBe(false);
           if (!result.ok) expect(result.reason.length).toBeGreaterThan(5);
           cases++;
