@@ -9,6 +9,12 @@
  * `prediction/tile` messages carrying a generation counter, and `status/update` with progress, OOB error,
  * label counts and top feature importances.
  *
+ * Progressive update: training the full forest takes seconds, so after a stroke a small *preview* forest
+ * (a few trees on a seeded, class-stratified subsample of the labelled pixels) is trained first and the
+ * visible tiles are predicted with it (its own generation); then the full forest is trained and the
+ * plane re-predicted, visible tiles first (the next generation). A new stroke cancels both stages. The
+ * preview forest never becomes `forestHash`'s forest, so it is never written to the model cache.
+ *
  * Sample order and forest options are the same as the batch trainer's (extension/batch/trainProject.ts),
  * so the model written to `<name>.pixelclass.model` on save is the one the CLI would retrain from the JSON.
  */
@@ -17,7 +23,7 @@ import { promises as fs } from 'node:fs';
 import type { Box } from '../core/features/box';
 import { featureHaloZYX, requiredSourceBox } from '../core/features/computeFeatureBlock';
 import { featureChannels, type FeatureSelection } from '../core/features/featureSet';
-import { deserializeForest, featureImportances, serializeForest, type Forest } from '../core/forest/index';
+import { deserializeForest, featureImportances, serializeForest, type Forest, type ForestOptions } from '../core/forest/index';
 import { concatSamples, extractTrainingSamples, labelledBoxes, type TrainingSamples } from '../core/labels/trainingSamples';
 import type { LabelVolume } from '../core/labels/labelVolume';
 import type { ImageSource } from '../core/image/imageModel';
@@ -49,7 +55,30 @@ export interface LiveSessionDeps {
   debounceMs?: number;
   /** Tiles predicted concurrently (each tile's prediction is itself spread over the pool). @default 2 */
   concurrency?: number;
+  /** The quick preview stage (see module docs); `false` turns it off. @default {@link DEFAULT_PREVIEW} */
+  preview?: Partial<PreviewSettings> | false;
 }
+
+/** Settings of the preview forest trained before the full forest after each stroke. */
+export interface PreviewSettings {
+  /** Trees of the preview forest. */
+  trees: number;
+  /** Training samples of the preview forest at most (seeded, class-stratified subsample). */
+  maxSamples: number;
+  /**
+   * No preview when the full training is about as cheap: when `nSamples × fullTrees` (the work of the
+   * full forest, in sample-trees) is at most this.
+   */
+  minFullWork: number;
+}
+
+/**
+ * Preview defaults, from `npm run bench -- live` (2048², 49 features, ~20k labelled pixels): 10 trees on
+ * ≤ 2000 samples train in well under 100 ms and predict a 256² tile about 10× faster than 100 trees,
+ * with probabilities close to the full forest's. Below 200k sample-trees (e.g. 2000 pixels × 100 trees)
+ * the full forest itself is quick, so no preview.
+ */
+export const DEFAULT_PREVIEW: PreviewSettings = { trees: 10, maxSamples: 2000, minFullWork: 200_000 };
 
 /** What the session remembers about a predicted tile. */
 interface PredictedTile {
@@ -122,14 +151,61 @@ export function quantizeTile(
   };
 }
 
+/**
+ * A seeded, class-stratified subsample of at most `maxSamples` training samples (all of them when there
+ * are no more): each class keeps a share proportional to its count, but at least `min(count, 20)`, so
+ * a thinly labelled class is not lost. Chosen by a partial Fisher–Yates shuffle per class driven by
+ * mulberry32(seed); kept in the original sample order. Deterministic for given samples and seed.
+ */
+export function previewSubsample(
+  samples: Pick<TrainingSamples, 'X' | 'y' | 'nSamples' | 'nFeatures'>, maxSamples: number, seed: number,
+): { X: Float32Array; y: Uint8Array; nSamples: number } {
+  const { X, y, nSamples: n, nFeatures: F } = samples;
+  if (n <= maxSamples) return { X, y, nSamples: n };
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) (byClass.get(y[i]) ?? byClass.set(y[i], []).get(y[i])!).push(i);
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const chosen: number[] = [];
+  for (const k of [...byClass.keys()].sort((a, b) => a - b)) {
+    const members = byClass.get(k)!;
+    const quota = Math.min(members.length, Math.max(20, Math.floor((maxSamples * members.length) / n)));
+    for (let i = 0; i < quota; i++) {
+      const j = i + Math.floor(next() * (members.length - i));
+      const m = members[j];
+      members[j] = members[i];
+      members[i] = m;
+      chosen.push(m);
+    }
+  }
+  chosen.sort((a, b) => a - b);
+  const outX = new Float32Array(chosen.length * F);
+  const outY = new Uint8Array(chosen.length);
+  chosen.forEach((i, s) => {
+    outX.set(X.subarray(i * F, (i + 1) * F), s * F);
+    outY[s] = y[i];
+  });
+  return { X: outX, y: outY, nSamples: chosen.length };
+}
+
 /** The live loop of one document; created by the controller. */
 export class LiveSession implements LiveLoop {
   enabled = true;
   /** Incremented for every newly trained forest; tiles carry it. */
   generation = 0;
-  /** The current forest (undefined until trained or loaded from the model cache). */
+  /**
+   * The forest predictions come from (undefined until trained or loaded from the model cache): the
+   * full forest, or for a moment after a stroke the preview forest (then `preview` is true).
+   */
   forest: Forest | undefined;
-  /** Training hash the forest was trained for. */
+  /** True while `forest` is the preview forest (never cached: `forestHash` is undefined then). */
+  preview = false;
+  /** Training hash the full forest was trained for; undefined while there is no full forest. */
   forestHash: string | undefined;
   readonly features: FeatureCache;
 
@@ -285,16 +361,51 @@ export class LiveSession implements LiveLoop {
     const snapshot = await doc.snapshot();
     const hash = trainingHash(snapshot);
     if (!this.forest || this.forestHash !== hash) {
-      const forest = await this.train(snapshot, signal);
+      const samples = await this.trainingSamples(snapshot, signal);
+      const preview = this.previewSettings(samples.nSamples, snapshot.classifier.trees);
+      if (preview) {
+        // Stage 1: a quick forest for the visible tiles while the full one trains.
+        const started = Date.now();
+        const sub = previewSubsample(samples, preview.maxSamples, snapshot.classifier.seed);
+        const previewForest = await this.deps.compute.train(sub.X, sub.y, samples.nFeatures, {
+          ...this.forestOptions(snapshot), nTrees: preview.trees,
+        }, signal);
+        signal.throwIfAborted();
+        this.log.info(`${doc.fileName}: preview: ${preview.trees} trees on ${sub.nSamples} of ${samples.nSamples} samples in ${Date.now() - started} ms`);
+        this.usePreview(previewForest);
+        await this.predictPlane(signal, 'preview');
+        signal.throwIfAborted();
+      }
+      // Stage 2: the full seeded forest (the one the batch trainer and the model cache have).
+      const forest = await this.trainFull(snapshot, samples, signal, preview ? `preview (${preview.trees} trees) shown; ` : '');
       signal.throwIfAborted();
       this.useForest(forest, hash);
     }
-    await this.predictPlane(signal, true);
+    await this.predictPlane(signal, 'full');
+  }
+
+  /** The preview settings to use for `nSamples` samples and a `fullTrees`-tree forest, or undefined for no preview. */
+  private previewSettings(nSamples: number, fullTrees: number): PreviewSettings | undefined {
+    if (this.deps.preview === false) return undefined;
+    const settings = { ...DEFAULT_PREVIEW, ...this.deps.preview };
+    if (nSamples * fullTrees <= settings.minFullWork || settings.trees >= fullTrees) return undefined;
+    return settings;
+  }
+
+  /** Shows the preview forest: a new generation whose OOB error / importances are not shown (they are the full forest's). */
+  private usePreview(forest: Forest): void {
+    this.forest = forest;
+    this.forestHash = undefined;
+    this.preview = true;
+    this.generation++;
+    this.predicted.clear();
+    this.state = { ...this.state, oobError: undefined, importances: undefined };
   }
 
   private useForest(forest: Forest, hash: string): void {
     this.forest = forest;
     this.forestHash = hash;
+    this.preview = false;
     this.generation++;
     this.predicted.clear();
     const shape = this.doc.shape!;
@@ -307,10 +418,21 @@ export class LiveSession implements LiveLoop {
     this.doc.trainingInfo = { trainingHash: hash, oobError: oob, lastTrained: new Date().toISOString() };
   }
 
-  private async train(snapshot: PixelClassifierProject, signal: AbortSignal): Promise<Forest> {
+  /** Forest options of the project, as the batch trainer passes them. */
+  private forestOptions(snapshot: PixelClassifierProject): Omit<ForestOptions, 'treeRange'> {
+    return {
+      nClasses: snapshot.classes.length,
+      nTrees: snapshot.classifier.trees,
+      seed: snapshot.classifier.seed,
+      maxDepth: snapshot.classifier.maxDepth,
+      minSamplesLeaf: snapshot.classifier.minSamplesLeaf,
+    };
+  }
+
+  /** All training samples of the project, in the batch trainer's order (throws NotTrainable with < 2 classes). */
+  private async trainingSamples(snapshot: PixelClassifierProject, signal: AbortSignal): Promise<TrainingSamples & { featuresMs: number }> {
     const doc = this.doc;
     const shape = doc.shape!;
-    const nClasses = snapshot.classes.length;
     const labelled = new Set<number>();
     const counts = doc.labelCounts();
     counts.forEach((n, k) => k > 0 && n > 0 && labelled.add(k));
@@ -334,19 +456,22 @@ export class LiveSession implements LiveLoop {
       else parts.push(await this.otherImageSamples(snapshot, image.path, nFeatures, signal));
       this.setState('computing-features', (i + 1) / withLabels.length, 'Computing features around the labels');
     }
-    const all = concatSamples(parts);
-    const featuresMs = Date.now() - started;
-    this.setState('training', 0, `Training ${snapshot.classifier.trees} trees on ${all.nSamples} labelled pixels × ${nFeatures} features`);
-    const forest = await this.deps.compute.train(all.X, all.y, nFeatures, {
-      nClasses,
-      nTrees: snapshot.classifier.trees,
-      seed: snapshot.classifier.seed,
-      maxDepth: snapshot.classifier.maxDepth,
-      minSamplesLeaf: snapshot.classifier.minSamplesLeaf,
-    }, signal);
+    // One image (the usual case): no copy.
+    const all = parts.length === 1 ? parts[0] : concatSamples(parts);
+    return { ...all, featuresMs: Date.now() - started };
+  }
+
+  /** Trains the full seeded forest on `samples` (same options and sample order as the batch trainer). */
+  private async trainFull(
+    snapshot: PixelClassifierProject, samples: TrainingSamples & { featuresMs: number }, signal: AbortSignal, prefix: string,
+  ): Promise<Forest> {
+    const started = Date.now();
+    const { nSamples, nFeatures } = samples;
+    this.setState('training', 0, `${prefix}Training ${snapshot.classifier.trees} trees on ${nSamples} labelled pixels × ${nFeatures} features`);
+    const forest = await this.deps.compute.train(samples.X, samples.y, nFeatures, this.forestOptions(snapshot), signal);
     this.log.info(
-      `${doc.fileName}: trained ${forest.trees.length} trees on ${all.nSamples} samples × ${nFeatures} features ` +
-        `(features ${featuresMs} ms, training ${Date.now() - started - featuresMs} ms, OOB error ${forest.oobError.toFixed(3)})`,
+      `${this.doc.fileName}: trained ${forest.trees.length} trees on ${nSamples} samples × ${nFeatures} features ` +
+        `(features ${samples.featuresMs} ms, training ${Date.now() - started} ms, OOB error ${forest.oobError.toFixed(3)})`,
     );
     return forest;
   }
@@ -458,7 +583,7 @@ export class LiveSession implements LiveLoop {
   tileFeatures(t: number, z: number, tile: PixelBox, signal: AbortSignal, priority = 0): Promise<Float32Array> {
     const doc = this.doc;
     const selection = this.selection();
-    const key = `${JSON.stringify(selection)}|${tileKey(t, z, tile)}`;
+    const key = this.featureKey(t, z, tile);
     return this.features.get(key, async () => {
       const image = doc.image!;
       const shape = image.info.shape;
@@ -471,21 +596,26 @@ export class LiveSession implements LiveLoop {
     });
   }
 
+  /** Feature cache key of a tile (the selection is part of it, so a feature change never serves stale tiles). */
+  private featureKey(t: number, z: number, tile: PixelBox): string {
+    return `${JSON.stringify(this.selection())}|${tileKey(t, z, tile)}`;
+  }
+
   private plane(): { t: number; z: number; box?: PixelBox } {
     return this.view ?? { t: 0, z: 0 };
   }
 
-  private missingTiles(t: number, z: number): PixelBox[] {
+  private missingTiles(t: number, z: number, onlyVisible = false): PixelBox[] {
     const shape = this.doc.shape!;
     const { visible, rest } = tileOrder(shape.x, shape.y, this.controller.settings().tileSize, this.view?.t === t && this.view.z === z ? this.view.box : undefined);
-    return [...visible, ...rest].filter((tile) => !this.predicted.has(tileKey(t, z, tile)));
+    return (onlyVisible ? visible : [...visible, ...rest]).filter((tile) => !this.predicted.has(tileKey(t, z, tile)));
   }
 
   private startPrediction(): Promise<void> {
     if (this.predictAbort && !this.predictAbort.signal.aborted) return this.predicting;
     const abort = new AbortController();
     this.predictAbort = abort;
-    this.predicting = this.predictPlane(abort.signal, false)
+    this.predicting = this.predictPlane(abort.signal, 'view')
       .catch((e) => {
         if (abort.signal.aborted || isAbort(e)) return;
         const message = `${this.doc.fileName}: prediction failed: ${errorText(e)}`;
@@ -502,15 +632,19 @@ export class LiveSession implements LiveLoop {
    * Predicts the tiles of the viewed plane not yet predicted with the current forest, `concurrency` at a
    * time. The next tile is chosen when a worker becomes free, from the view at that moment: visible
    * tiles first (nearest the view centre first), then the rest — so panning or changing z mid-run
-   * re-prioritises the remaining work.
+   * re-prioritises the remaining work; within each group, tiles whose features are cached come first
+   * (they can be shown at once). `mode`: 'preview' predicts only the visible tiles (the full forest
+   * follows), 'full' is the pass after training, 'view' one after the view changed.
    */
-  private async predictPlane(signal: AbortSignal, fromTraining: boolean): Promise<void> {
+  private async predictPlane(signal: AbortSignal, mode: 'preview' | 'full' | 'view'): Promise<void> {
     const forest = this.forest;
     const doc = this.doc;
     if (!forest || !doc.image) return;
     const generation = this.generation;
     const nClasses = forest.nClasses;
     const inFlight = new Set<string>();
+    const onlyVisible = mode === 'preview';
+    const stage = this.preview ? `Preview (${forest.trees.length} trees): ` : '';
     let done = 0;
     const started = Date.now();
     const pick = (): { t: number; z: number; tile: PixelBox; key: string; visible: boolean } | undefined => {
@@ -518,24 +652,29 @@ export class LiveSession implements LiveLoop {
       const shape = doc.shape!;
       const view = this.view && this.view.t === t && this.view.z === z ? this.view.box : undefined;
       const { visible, rest } = tileOrder(shape.x, shape.y, this.controller.settings().tileSize, view);
-      for (const [list, isVisible] of [[visible, true], [rest, false]] as const) {
+      const groups = onlyVisible ? [[visible, true] as const] : [[visible, true] as const, [rest, false] as const];
+      for (const [list, isVisible] of groups) {
+        let uncached: { t: number; z: number; tile: PixelBox; key: string; visible: boolean } | undefined;
         for (const tile of list) {
           const key = tileKey(t, z, tile);
-          if (!this.predicted.has(key) && !inFlight.has(key)) return { t, z, tile, key, visible: isVisible };
+          if (this.predicted.has(key) || inFlight.has(key)) continue;
+          if (this.features.peek(this.featureKey(t, z, tile))) return { t, z, tile, key, visible: isVisible };
+          uncached ??= { t, z, tile, key, visible: isVisible };
         }
+        if (uncached) return uncached;
       }
       return undefined;
     };
     const remaining = () => {
       const { t, z } = this.plane();
-      return this.missingTiles(t, z).length;
+      return this.missingTiles(t, z, onlyVisible).length;
     };
     const total0 = remaining();
     if (total0 === 0) {
-      if (fromTraining) this.setState('idle', 1, 'Up to date');
+      if (mode === 'full') this.setState('idle', 1, 'Up to date');
       return;
     }
-    this.setState('predicting', 0, `Predicting ${total0} tiles`);
+    this.setState('predicting', 0, `${stage}Predicting ${total0} tiles`);
     const worker = async () => {
       for (let job = pick(); job; job = pick()) {
         const { t, z, tile, key } = job;
@@ -557,16 +696,17 @@ export class LiveSession implements LiveLoop {
           inFlight.delete(key);
         }
         done++;
-        if (done === 1) this.log.info(`${doc.fileName}: first tile after ${Date.now() - started} ms`);
+        if (done === 1) this.log.info(`${doc.fileName}: ${stage}first tile after ${Date.now() - started} ms`);
         const left = remaining();
-        this.setState('predicting', done / (done + left), `Predicted ${done} tiles, ${left} to go`);
+        this.setState('predicting', done / (done + left), `${stage}Predicted ${done} tiles, ${left} to go`);
       }
     };
     const n = Math.max(1, this.deps.concurrency ?? 2);
     await Promise.all(Array.from({ length: n }, worker));
     signal.throwIfAborted();
-    this.log.info(`${doc.fileName}: predicted ${done} tiles in ${Date.now() - started} ms (feature cache ${this.features.size} tiles, ${(this.features.bytes / 1048576).toFixed(0)} MiB)`);
-    this.setState('idle', 1, 'Up to date');
+    this.log.info(`${doc.fileName}: ${stage}predicted ${done} tiles in ${Date.now() - started} ms (feature cache ${this.features.size} tiles, ${(this.features.bytes / 1048576).toFixed(0)} MiB)`);
+    if (this.preview) this.setState('predicting', 1, `Preview (${forest.trees.length} trees) shown`);
+    else this.setState('idle', 1, 'Up to date');
   }
 
   /** Sends the current predictions to one (re-created) webview, after its `init`. */
