@@ -35,10 +35,11 @@ trap 'rm -rf "$WORK"' EXIT
 
 if [ "${EXT_INSTALL:-vsix}" = "vsix" ]; then
   step "package .vsix (vsce 3.9.2)"
-  # --no-dependencies: esbuild bundles every runtime dependency into dist/. The two --allow/--skip flags keep
-  # vsce from prompting (a prompt without a TTY would fail the run).
+  # --no-dependencies: esbuild bundles every runtime dependency into dist/. --allow-missing-repository and
+  # --skip-license keep vsce from prompting (a prompt without a TTY fails the run); --no-rewrite-relative-links
+  # keeps README's relative image links as they are (vsce refuses to rewrite them without a repository URL).
   npx --yes @vscode/vsce@3.9.2 package --no-dependencies --allow-missing-repository --skip-license \
-    -o "$WORK/pixel-classifier.vsix" | tail -n 20
+    --no-rewrite-relative-links -o "$WORK/pixel-classifier.vsix" | tail -n 20
   export EXT_INSTALL=vsix EXT_VSIX="$WORK/pixel-classifier.vsix"
 else
   export EXT_DIR="$ROOT"
