@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- soak [--strokes 500] [--undo 200] [--size 2048] [--trees 32]`: the soak test of issue #7.
+ * `npm run bench -- soak [--strokes 500] [--undo 200] [--size 2048] [--trees 32] [--grace 2000]`: the soak test of issue #7.
  *
  * Drives the editor host headless — LabelDocument + DocumentController + LiveSession with live update on and
  * the real worker pool, exactly the objects VS Code would drive, fed by the same validated `labels/paint`
@@ -72,7 +72,9 @@ async function main(): Promise<void> {
   const image = syntheticImage(file, size);
   const opener = async (): Promise<ImageSource> => image;
   const logger = new MemoryLogger();
-  const pool = new WorkerPool({ workerScript: await buildComputeWorker() });
+  // --grace: ms a cancelled job may run on before its worker is replaced (the pool's default is 2000)
+  const grace = arg('grace', 2000);
+  const pool = new WorkerPool({ workerScript: await buildComputeWorker(), abortGraceMs: grace });
   const uri = { fsPath: file, scheme: 'file', path: file, toString: () => `file://${file}` } as never;
   const doc = await LabelDocument.open(uri, { openImage: opener, logger });
   doc.project.classifier.trees = trees;
@@ -167,7 +169,7 @@ async function main(): Promise<void> {
   await pool.dispose();
   await fs.rm(dir, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify({
-    ok, image: `${size}×${size} uint16`, strokes, undoRedo, trees, workers: pool.size, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
+    ok, image: `${size}×${size} uint16`, strokes, undoRedo, trees, workers: pool.size, abortGraceMs: grace, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
     growthPercent: { live: growth('liveMiB'), rss: growth('rssMiB') }, checkpoints,
     labelledPixels: doc.labels?.labelledCount(), predictionTilesReceived: received.tiles,
     strokeHandlingMs: { median: Math.round(sorted[Math.floor(sorted.length / 2)] * 10) / 10, max: Math.round(sorted[sorted.length - 1]) },
