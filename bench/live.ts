@@ -138,6 +138,33 @@ async function main(): Promise<void> {
   interface Update {
     firstTileMs: number; viewportMs: number;
     previewFirstTileMs?: number; previewViewportMs?: number; fullFirstTileMs: number; fullViewportMs: number;
+    /** Viewport pixels whose most probable class is the same in the preview and the full forest, in %. */
+    previewAgreementPct?: number;
+  }
+  /** % of pixels of the preview tiles whose argmax class equals the full forest's on the same tile. */
+  function agreement(preview: typeof events, full: typeof events): number | undefined {
+    let same = 0;
+    let total = 0;
+    for (const p of preview) {
+      if (p.body.type !== 'prediction/tile') continue;
+      const pb = p.body;
+      const f = full.find((e) => e.body.type === 'prediction/tile' && e.body.box.row === pb.box.row && e.body.box.column === pb.box.column);
+      if (!f || f.body.type !== 'prediction/tile') continue;
+      const a = new Uint8Array(pb.probabilities);
+      const b = new Uint8Array(f.body.probabilities);
+      const n = pb.box.width * pb.box.height;
+      for (let i = 0; i < n; i++) {
+        let ka = 0;
+        let kb = 0;
+        for (let k = 1; k < pb.nClasses; k++) {
+          if (a[k * n + i] > a[ka * n + i]) ka = k;
+          if (b[k * n + i] > b[kb * n + i]) kb = k;
+        }
+        if (ka === kb) same++;
+        total++;
+      }
+    }
+    return total ? (100 * same) / total : undefined;
   }
   async function update(): Promise<Update> {
     const t0 = performance.now();
@@ -163,6 +190,7 @@ async function main(): Promise<void> {
           ...(preview.length >= viewportTiles ? { previewViewportMs: preview[viewportTiles - 1].at - t0 } : {}),
           fullFirstTileMs: tiles.find((e) => (e.body as { generation: number }).generation === generation)!.at - t0,
           fullViewportMs: full[viewportTiles - 1].at - t0,
+          ...(preview.length ? { previewAgreementPct: agreement(preview, full) } : {}),
         };
       }
       const error = events.slice(from).find((e) => e.body.type === 'status/update' && e.body.status.state === 'error');
@@ -170,7 +198,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 5));
     }
   }
-  const rounded = (u: Update) => Object.fromEntries(Object.entries(u).map(([k, v]) => [k, Math.round(v as number)]));
+  const rounded = (u: Update) => Object.fromEntries(Object.entries(u).map(([k, v]) => [k, k.endsWith('Pct') ? +(v as number).toFixed(2) : Math.round(v as number)]));
   const describe = (u: Update) => Object.entries(rounded(u)).map(([k, v]) => `${k} ${v}`).join(', ');
   const fresh = await update();
   progress(`fresh: ${describe(fresh)}`);
@@ -208,6 +236,7 @@ async function main(): Promise<void> {
       medianPreviewViewportMs: medianOf('previewViewportMs'),
       medianFullFirstTileMs: medianOf('fullFirstTileMs'),
       medianFullViewportMs: medianOf('fullViewportMs'),
+      medianPreviewAgreementPct: runs.length ? +median(runs.map((r) => r.previewAgreementPct ?? NaN)).toFixed(2) : null,
       runs: runs.map(rounded),
     },
     targets: { firstTileMs: 300, viewportMs: 1500 },

@@ -311,6 +311,7 @@ export class LiveSession implements LiveLoop {
   private dropPredictions(message?: string): void {
     this.forest = undefined;
     this.forestHash = undefined;
+    this.preview = false;
     this.predicted.clear();
     this.generation++;
     this.controller.broadcast({ type: 'prediction/clear', generation: this.generation });
