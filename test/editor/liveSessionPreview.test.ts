@@ -147,7 +147,7 @@ describe('LiveSession preview stage', () => {
     expect(live.preview).toBe(false);
     // Status: the preview is named while it shows; the full forest's OOB error at the end.
     const statuses = webview.bodies('status/update').map((m) => (m as Extract<HostToWebviewMessage, { type: 'status/update' }>).status);
-    const firstFull = statuses.findIndex((s) => s.message?.startsWith('Training 8') || s.message?.includes('Training 8 trees'));
+    const firstFull = statuses.findIndex((s) => s.message?.includes('Training 8 trees'));
     expect(statuses.some((s) => /^Preview \(3 trees\)/.test(s.message ?? ''))).toBe(true);
     expect(statuses[firstFull].message).toMatch(/^preview \(3 trees\) shown; Training 8 trees/);
     expect(statuses.slice(0, firstFull).every((s) => s.oobError === undefined)).toBe(true);
