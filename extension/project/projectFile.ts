@@ -74,9 +74,60 @@ export async function readProject(file: string): Promise<PixelClassifierProject>
   return parseProject(text, file);
 }
 
+/** Temp files of {@link writeFileAtomic} for `base`: `.<base>.<pid>.<stamp>.tmp`. */
+function tempPattern(base: string): RegExp {
+  return new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-z]+\\.tmp$`);
+}
+
+/** Temp files older than this are stale even when their pid is alive (pids are reused). */
+export const STALE_TEMP_AGE_MS = 10 * 60 * 1000;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files of `file` left by a writer that was killed mid-save (SIGKILL, power loss): those whose
+ * pid is not a live process, or older than {@link STALE_TEMP_AGE_MS}. Our own in-flight temp files (this pid,
+ * recent) are kept. Best effort: failures are ignored, a later save tries again.
+ * @returns the removed paths
+ */
+export async function removeStaleTempFiles(file: string, now = Date.now()): Promise<string[]> {
+  const dir = path.dirname(file);
+  const pattern = tempPattern(path.basename(file));
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const full = path.join(dir, name);
+    const pid = Number(match[1]);
+    let stale = !processAlive(pid);
+    if (!stale) {
+      const stat = await fs.stat(full).catch(() => undefined);
+      stale = stat !== undefined && now - stat.mtimeMs > STALE_TEMP_AGE_MS;
+    }
+    if (stale && await fs.rm(full, { force: true }).then(() => true, () => false)) removed.push(full);
+  }
+  return removed;
+}
+
 /**
  * Writes bytes atomically: a temporary file in the same folder, fsync, then rename over the target, so readers
- * see either the old or the new file, never a partial one.
+ * see either the old or the new file, never a partial one. After a successful write, stale temp files of the
+ * same target left by killed writers are removed ({@link removeStaleTempFiles}).
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
@@ -97,6 +148,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await fs.rm(temp, { force: true });
     throw error;
   }
+  await removeStaleTempFiles(file);
 }
 
 /**
