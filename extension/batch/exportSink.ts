@@ -13,6 +13,7 @@ import { encodePng } from '../core/image/pngWriter';
 import type { PixelArray } from '../core/image/imageModel';
 import { TiffStreamWriter } from '../node/tiffFileWriter';
 import { writeFileAtomic } from '../project/projectFile';
+import { toSaveError } from '../project/saveError';
 
 /** Receives bands of results. */
 export interface ExportSink {
@@ -88,6 +89,14 @@ export class TiffSink implements ExportSink {
 
   /** Opens the temporary output and writes the TIFF header. */
   static async create(output: string, shape: SinkShape, options: TiffSinkOptions): Promise<TiffSink> {
+    try {
+      return await TiffSink.open(output, shape, options);
+    } catch (error) {
+      throw toSaveError(output, error);
+    }
+  }
+
+  private static async open(output: string, shape: SinkShape, options: TiffSinkOptions): Promise<TiffSink> {
     const temp = tempName(output);
     const writer = await TiffStreamWriter.create(temp, {
       width: shape.width,
@@ -111,7 +120,16 @@ export class TiffSink implements ExportSink {
     return this.writer.bigTiff;
   }
 
+  /** @throws SaveError naming the output for OS errors (disk full, permission denied …); call abort() then */
   async writeBand(t: number, z0: number, nz: number, y0: number, ny: number, channels: PixelArray[]): Promise<void> {
+    try {
+      await this.writeBandUnwrapped(t, z0, nz, y0, ny, channels);
+    } catch (error) {
+      throw toSaveError(this.output, error);
+    }
+  }
+
+  private async writeBandUnwrapped(t: number, z0: number, nz: number, y0: number, ny: number, channels: PixelArray[]): Promise<void> {
     const { z: Z, channels: C, width } = this.shape;
     const bandSize = ny * width;
     for (let dz = 0; dz < nz; dz++) {
@@ -184,11 +202,16 @@ export class TiffSink implements ExportSink {
     }
   }
 
+  /** @throws SaveError naming the output for OS errors; call abort() then */
   async finish(): Promise<void> {
-    await this.drain();
-    await this.writer.close();
-    await this.cleanSpool();
-    await fs.rename(this.temp, this.output);
+    try {
+      await this.drain();
+      await this.writer.close();
+      await this.cleanSpool();
+      await fs.rename(this.temp, this.output);
+    } catch (error) {
+      throw toSaveError(this.output, error);
+    }
   }
 
   async abort(): Promise<void> {

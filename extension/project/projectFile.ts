@@ -12,6 +12,7 @@ import { migrateProject, ProjectVersionError } from './migrateProject';
 import { sha256File } from './fileHash';
 import { PathSafetyError, resolveProjectPath } from './projectPaths';
 import { MODEL_SUFFIX, PROJECT_SUFFIX, type PixelClassifierProject, type ProjectImage } from './projectSchema';
+import { toSaveError } from './saveError';
 import { stringifyProject } from './stringifyProject';
 import { validateProject, type ProjectProblem } from './validateProject';
 
@@ -128,8 +129,18 @@ export async function removeStaleTempFiles(file: string, now = Date.now()): Prom
  * Writes bytes atomically: a temporary file in the same folder, fsync, then rename over the target, so readers
  * see either the old or the new file, never a partial one. After a successful write, stale temp files of the
  * same target left by killed writers are removed ({@link removeStaleTempFiles}).
+ * @throws SaveError (`Cannot save <file>: <plain reason>`) for OS errors; the temp file is removed first
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeViaTemp(file, data);
+  } catch (error) {
+    throw toSaveError(file, error);
+  }
+  await removeStaleTempFiles(file);
+}
+
+async function writeViaTemp(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const handle = await fs.open(temp, 'wx');
@@ -141,14 +152,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await fs.rm(temp, { force: true });
     throw error;
   }
-  await handle.close();
   try {
+    await handle.close();
     await fs.rename(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
   }
-  await removeStaleTempFiles(file);
 }
 
 /**

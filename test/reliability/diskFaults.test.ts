@@ -4,7 +4,7 @@
  *   the limit fail with EFBIG exactly like a full disk fails with ENOSPC;
  * - read-only folder: a folder with mode 0555, written by an unprivileged user (tests usually run as
  *   root, for whom modes do not apply, so the child drops to `nobody`; without root, chmod suffices).
- * Each case: a clear error, the previous project byte-identical, and no partial file left behind
+ * Each case: a clear error (`Cannot save <target>: <plain reason>`), the previous project byte-identical, and no partial file left behind
  * under the real name (nor any temp file).
  */
 import { spawn } from 'node:child_process';
@@ -23,6 +23,9 @@ beforeAll(async () => {
 }, 120_000);
 
 const isRoot = process.getuid?.() === 0;
+/** Plain reasons users see (the messages name the target, never the temp file). */
+const EFBIG_REASON = 'disk full (the file is larger than the disk or the file-size limit allows)';
+const EACCES_REASON = 'permission denied (the folder or file is read-only for you)';
 
 function run(args: string[], options: { fileSizeLimitKiB?: number; asNobody?: boolean } = {}): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
@@ -51,7 +54,7 @@ describe('disk full (RLIMIT_FSIZE → EFBIG)', () => {
     const result = await run(['once', file, '1'], { fileSizeLimitKiB: 16 });
     expect(result.err).toBe('');
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/^error EFBIG .*file too large/i);
+    expect(result.out).toBe(`error EFBIG Cannot save ${file}: ${EFBIG_REASON}\n`);
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(readdirSync(dir)).toEqual([`cells${PROJECT_SUFFIX}`]);
   }, 60_000);
@@ -60,7 +63,7 @@ describe('disk full (RLIMIT_FSIZE → EFBIG)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pc-full-'));
     const file = join(dir, `cells${PROJECT_SUFFIX}`);
     const result = await run(['once', file, '3'], { fileSizeLimitKiB: 16 });
-    expect(result.out).toMatch(/^error EFBIG/);
+    expect(result.out).toBe(`error EFBIG Cannot save ${file}: ${EFBIG_REASON}\n`);
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 
@@ -69,7 +72,7 @@ describe('disk full (RLIMIT_FSIZE → EFBIG)', () => {
     const file = join(dir, 'cells_Probabilities.tif');
     const result = await run(['tiff', file], { fileSizeLimitKiB: 64 });
     expect(result.err).toBe('');
-    expect(result.out).toMatch(/^error EFBIG/);
+    expect(result.out).toBe(`error EFBIG Cannot save ${file}: ${EFBIG_REASON}\n`);
     expect(existsSync(file)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
@@ -95,7 +98,7 @@ describe('read-only folder (EACCES)', () => {
     try {
       const result = await run(['once', file, '1'], { asNobody: true });
       expect(result.err).toBe('');
-      expect(result.out).toMatch(/^error EACCES .*permission denied/i);
+      expect(result.out).toBe(`error EACCES Cannot save ${file}: ${EACCES_REASON}\n`);
       expect(readFileSync(file, 'utf8')).toBe(before);
       expect(readdirSync(dir)).toEqual([`cells${PROJECT_SUFFIX}`]);
     } finally {
@@ -108,7 +111,7 @@ describe('read-only folder (EACCES)', () => {
     chmodSync(dir, 0o555);
     try {
       const result = await run(['tiff', join(dir, 'out.tif')], { asNobody: true });
-      expect(result.out).toMatch(/^error EACCES/);
+      expect(result.out).toBe(`error EACCES Cannot save ${join(dir, 'out.tif')}: ${EACCES_REASON}\n`);
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       chmodSync(dir, 0o755);
