@@ -134,6 +134,17 @@ export function parseImageJLabels(counts: ArrayLike<number> | undefined, data: U
 }
 
 /**
+ * Plain reason for a raw geotiff / DataView error text that would otherwise reach users ("… exceeds
+ * MAX_SAFE_INTEGER … Please report … github", "Offset is outside the bounds of the DataView"), or
+ * undefined for messages that are already plain.
+ */
+export function plainTiffReason(message: string): string | undefined {
+  if (/MAX_SAFE_INTEGER/i.test(message)) return "corrupt TIFF: a value exceeds the file's addressable range";
+  if (/outside the bounds of the DataView|Offset is out of bounds|out of range access/i.test(message)) return 'corrupt TIFF: an offset points outside the file';
+  return undefined;
+}
+
+/**
  * Opens a TIFF from a byte source: validates the structure, works out the axes and returns a lazy
  * {@link ImageSource}. Every failure is an {@link ImageError} naming `name`.
  */
@@ -142,7 +153,7 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
   const wrap = (prefix: string) => (error: unknown): never => {
     if (error instanceof ImageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new ImageError(name, `${prefix}${message}`);
+    throw new ImageError(name, plainTiffReason(message) ?? `${prefix}${message}`);
   };
   const cached = new CachedByteSource(source);
   const structure: TiffStructure = await walkTiffIfds(cached).catch(wrap('truncated or corrupt TIFF: '));
@@ -497,7 +508,8 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
           }
         } catch (error) {
           if (error instanceof ImageError) throw error;
-          fail(`cannot decode ${page.tiled ? 'tile' : 'strip'} ${b.index} of page ${pageIndex}: ${error instanceof Error ? error.message : String(error)}`);
+          const message = error instanceof Error ? error.message : String(error);
+          fail(`cannot decode ${page.tiled ? 'tile' : 'strip'} ${b.index} of page ${pageIndex}: ${plainTiffReason(message) ?? message}`);
           throw error;
         }
         const rowStart = Math.max(y0, blockTop);
