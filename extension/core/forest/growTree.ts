@@ -65,6 +65,9 @@ export function createTreeScratch(set: TrainingSet): TreeScratch {
   return new TreeScratch(set);
 }
 
+/** Nodes split between two cancellation checks in {@link growTree} (a check is one atomic load). */
+export const NODES_PER_CANCEL_CHECK = 32;
+
 /**
  * Grows tree `treeIndex` of a forest: bootstrap sample with replacement (n draws), then depth-first
  * splitting on the Gini criterion with `settings.mtry` candidate features drawn per split (more are
@@ -73,8 +76,11 @@ export function createTreeScratch(set: TrainingSet): TreeScratch {
  * split statistics are integer counts, so the tree depends only on the data, settings and index.
  *
  * After the call `scratch.weight` holds the bootstrap counts (0 = out of bag) of this tree.
+ *
+ * @param checkCancelled called every {@link NODES_PER_CANCEL_CHECK} nodes; may throw to abandon the tree, so a
+ *   cancelled job stops within a fraction of one tree (a tree on a large set can take seconds on a busy machine)
  */
-export function growTree(set: TrainingSet, settings: ForestSettings, treeIndex: number, s: TreeScratch): ForestTree {
+export function growTree(set: TrainingSet, settings: ForestSettings, treeIndex: number, s: TreeScratch, checkCancelled?: () => void): ForestTree {
   const { nSamples: N, nFeatures: F, nClasses: K, ranks, classes, distinct } = set;
   const { mtry, minSamplesLeaf: minLeaf } = settings;
   const maxDepth = settings.maxDepth < 0 ? Infinity : settings.maxDepth;
@@ -96,7 +102,9 @@ export function growTree(set: TrainingSet, settings: ForestSettings, treeIndex: 
   let treeDepth = 0;
   let sp = pushNode(s, 0, 0, 0, nIn, 0, counts, counts, false);
 
+  let untilCheck = NODES_PER_CANCEL_CHECK;
   while (sp > 0) {
+    if (checkCancelled && --untilCheck === 0) { untilCheck = NODES_PER_CANCEL_CHECK; checkCancelled(); }
     sp--;
     const info = s.stackInfo;
     const node = info[sp * 4];

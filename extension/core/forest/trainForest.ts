@@ -48,9 +48,11 @@ export function trainForest(X: Float32Array, y: Uint8Array, nFeatures: number, o
 /**
  * {@link trainForest} on an already prepared training set.
  * @param afterTree called after each tree with its index; may throw to abort (cancellation) or report progress
+ * @param checkCancelled called often within each tree (see growTree); may throw to abort
  */
 export function trainForestOnSet(
   set: TrainingSet, settings: ForestSettings, treeRange: [number, number], afterTree?: (treeIndex: number) => void,
+  checkCancelled?: () => void,
 ): Forest {
   const [first, last] = treeRange;
   if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last > settings.nTrees || first > last) {
@@ -63,7 +65,7 @@ export function trainForestOnSet(
   const votes = new Float64Array(set.nSamples * K);
   const trees: ForestTree[] = [];
   for (let t = first; t < last; t++) {
-    const tree = growTree(set, settings, t, scratch);
+    const tree = growTree(set, settings, t, scratch, checkCancelled);
     trees.push(tree);
     // out-of-bag votes of this tree, in fixed point so sums over any grouping of trees are exact
     const w = scratch.weight;

@@ -73,7 +73,8 @@ function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
   const settings = resolveForestSettings(nFeatures, options);
   context.throwIfCancelled();
   const set = prepareTrainingSet(X, y, nFeatures, options.nClasses);
-  const part = trainForestOnSet(set, settings, options.treeRange ?? [0, settings.nTrees], () => context.throwIfCancelled());
+  const part = trainForestOnSet(set, settings, options.treeRange ?? [0, settings.nTrees],
+    () => context.throwIfCancelled(), () => context.throwIfCancelled());
   const model = serializeForest(part);
   const oobVotes = part.oobVotes!;
   const result: ForestTrainResult = { model, oobVotes };
