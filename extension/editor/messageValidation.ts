@@ -15,6 +15,7 @@ import {
   type PixelBox,
   type WebviewToHostMessage,
 } from '../protocol';
+import { FEATURE_IDS as CORE_FEATURE_IDS } from '../core/features/featureSet';
 
 /** What the validator needs to know about the open document. */
 export interface ValidationContext {
@@ -29,15 +30,8 @@ export type ValidationResult =
   | { ok: true; envelope: Envelope<WebviewToHostMessage> }
   | { ok: false; reason: string };
 
-/** Known feature ids (kept in sync with core's FEATURE_IDS; the protocol treats them as plain strings). */
-const FEATURE_IDS = new Set([
-  'GaussianSmoothing',
-  'LaplacianOfGaussian',
-  'GaussianGradientMagnitude',
-  'DifferenceOfGaussians',
-  'StructureTensorEigenvalues',
-  'HessianOfGaussianEigenvalues',
-]);
+/** Known feature ids: the engine's stable ids (the protocol carries them as plain strings). */
+const KNOWN_FEATURE_IDS: ReadonlySet<string> = new Set<string>(CORE_FEATURE_IDS);
 
 /** Thrown inside the validator only; turned into `{ ok: false }`. */
 class Invalid extends Error {}
@@ -131,13 +125,13 @@ export function validateFeatureSelection(v: unknown): FeatureSelectionData {
   if (!isRecord(selected)) fail('features.selected must be an object');
   const cleanSelected: Record<string, boolean[]> = {};
   for (const [id, flags] of Object.entries(selected)) {
-    if (!FEATURE_IDS.has(id)) fail(`features.selected has an unknown feature id "${id.slice(0, 60)}"`);
+    if (!KNOWN_FEATURE_IDS.has(id)) fail(`features.selected has an unknown feature id "${id.slice(0, 60)}"`);
     if (!Array.isArray(flags) || flags.length !== cleanScales.length || !flags.every((f) => typeof f === 'boolean')) {
       fail(`features.selected.${id} must be ${cleanScales.length} booleans`);
     }
     cleanSelected[id] = flags.slice();
   }
-  for (const id of FEATURE_IDS) if (!(id in cleanSelected)) cleanSelected[id] = cleanScales.map(() => false);
+  for (const id of CORE_FEATURE_IDS) if (!(id in cleanSelected)) cleanSelected[id] = cleanScales.map(() => false);
   return { scales: cleanScales, selected: cleanSelected };
 }
 

@@ -7,6 +7,7 @@
  * types, prototype keys, deep nesting).
  */
 import type { Random } from './random';
+import { crc32 } from '../../../extension/core/forest/serializeForest';
 
 /** 32-bit values that tend to break size and offset arithmetic. */
 const INTERESTING_32 = [
@@ -241,20 +242,6 @@ function pngChunks(bytes: Uint8Array): PngChunk[] {
   return chunks;
 }
 
-let crcTable: Uint32Array | undefined;
-function crc32(data: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** Recomputes every chunk CRC (so a strict decoder still reaches the mutated fields). */
 function fixPngCrcs(bytes: Uint8Array): Uint8Array {
