@@ -56,23 +56,7 @@ function integerStats(data: Uint8Array | Int8Array | Uint16Array | Int16Array, l
   while (hist[min] === 0) min++;
   let max = size - 1;
   while (hist[max] === 0) max--;
-  const rLow = rank(n, lo);
-  const rHigh = rank(n, hi);
-  let low = min;
-  let high = max;
-  let cumulative = 0;
-  let foundLow = false;
-  for (let v = min; v <= max; v++) {
-    cumulative += hist[v];
-    if (!foundLow && cumulative >= rLow) {
-      low = v;
-      foundLow = true;
-    }
-    if (cumulative >= rHigh) {
-      high = v;
-      break;
-    }
-  }
+  const [low, high] = quantileBins(hist, min, max, rank(n, lo), rank(n, hi));
   return { min: min - offset, max: max - offset, low: low - offset, high: high - offset };
 }
 
@@ -96,22 +80,29 @@ function binnedStats(data: PixelArray, lo: number, hi: number): PlaneStats {
     if (!Number.isFinite(v)) continue;
     hist[Math.floor((v - min) * scale)]++;
   }
-  const rLow = rank(n, lo);
-  const rHigh = rank(n, hi);
-  let low = min;
-  let high = max;
+  const [lowBin, highBin] = quantileBins(hist, 0, FLOAT_BINS - 1, rank(n, lo), rank(n, hi));
+  return { min, max, low: min + lowBin / scale, high: Math.min(max, min + highBin / scale) };
+}
+
+/**
+ * First bins (in `from..to`) where the cumulative histogram count reaches the 1-based ranks `rLow` and `rHigh`;
+ * `from` / `to` when a rank is never reached.
+ */
+function quantileBins(hist: Uint32Array, from: number, to: number, rLow: number, rHigh: number): [number, number] {
+  let low = from;
+  let high = to;
   let cumulative = 0;
   let foundLow = false;
-  for (let b = 0; b < FLOAT_BINS; b++) {
+  for (let b = from; b <= to; b++) {
     cumulative += hist[b];
     if (!foundLow && cumulative >= rLow) {
-      low = min + b / scale;
+      low = b;
       foundLow = true;
     }
     if (cumulative >= rHigh) {
-      high = Math.min(max, min + b / scale);
+      high = b;
       break;
     }
   }
-  return { min, max, low, high };
+  return [low, high];
 }
