@@ -3,8 +3,6 @@
  * compute worker pool (the extension) or inline (unit tests, or when workers are unavailable). Both
  * run the same engine functions, so results are identical.
  */
-import type { Box, VolumeShape } from '../core/features/box';
-import type { FeatureSelection } from '../core/features/featureSet';
 import { computeFeatureBlock } from '../core/features/computeFeatureBlock';
 import { predictProbabilities, trainForest, type Forest, type ForestOptions } from '../core/forest/index';
 import type { PredictTilePayload, PredictTileResult } from '../batch/predictTileJob';
@@ -12,16 +10,8 @@ import { predictProbabilitiesParallel, trainForestParallel } from '../workers/pa
 import type { WorkerPool } from '../workers/workerPool';
 import type { Logger } from './logger';
 
-/** Features of one target box from its source block (see computeFeatureBlock for layouts). */
-export interface TileFeatureRequest {
-  selection: FeatureSelection;
-  image: VolumeShape;
-  nInputChannels: number;
-  /** [channel][z][y][x] of sourceBox, float32 (transferred to the worker). */
-  source: Float32Array;
-  sourceBox: Box;
-  target: Box;
-}
+/** Features of one target box from its source block: the feature part of a `batch/predictTile` payload (see computeFeatureBlock for layouts). */
+export type TileFeatureRequest = Pick<PredictTilePayload, 'selection' | 'image' | 'nInputChannels' | 'source' | 'sourceBox' | 'target'>;
 
 /** The compute back end of a live session. */
 export interface LiveCompute {

@@ -3,20 +3,13 @@
  * Rendered planes are cached as ImageData per (t, z, display settings) under a byte budget, so
  * flipping through z/t or toggling overlays does not re-run the LUT.
  */
-import type { ImagePlaneMessage, PlaneDType } from '../../extension/protocol';
+import type { ImagePlaneMessage } from '../../extension/protocol';
 import { type DisplayLayer, type PlaneArray, planeArray, renderLayers } from './lut';
 import { toArrayBuffer } from '../rpc';
 
-/** One raw plane with its statistics. */
-export interface RawPlane {
-  t: number;
-  z: number;
-  c: number;
-  width: number;
-  height: number;
-  dtype: PlaneDType;
+/** One raw plane with its statistics: an `image/plane` message with its samples as a typed array. */
+export interface RawPlane extends Omit<ImagePlaneMessage, 'type' | 'data'> {
   data: PlaneArray;
-  stats: ImagePlaneMessage['stats'];
 }
 
 const planeKey = (t: number, z: number, c: number): string => `${t}/${z}/${c}`;
