@@ -5,6 +5,7 @@
 //   dist/cli.js            headless CLI (node/cjs with shebang; `vscode` NOT external, so an accidental import fails the build)
 // Flags: --watch (esbuild contexts), --production (minify, no sourcemaps).
 import * as esbuild from 'esbuild';
+import { buildWasm } from './scripts/buildWasm.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -41,6 +42,9 @@ const configs = [
   { ...node, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ];
+
+// The WebAssembly kernels become generated TypeScript modules that the bundles import.
+await buildWasm();
 
 if (watch) {
   const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));

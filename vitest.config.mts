@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // compiles the WebAssembly kernels (extension/wasm) when their sources changed
+    globalSetup: ['./test/wasmGlobalSetup.ts'],
     pool: 'forks',
   },
 });
