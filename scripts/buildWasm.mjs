@@ -32,7 +32,7 @@ export async function buildWasm({ force = false, quiet = false } = {}) {
     const errors = [];
     const { error } = await asc.main([src, ...ASC_FLAGS, '--outFile', `${name}.wasm`], {
       writeFile(fileName, contents) { if (fileName.endsWith('.wasm')) wasm = contents; },
-      stdout: { write: (s) => { if (!quiet) process.stdout.write(s); return true; } },
+      stdout: { write: (s) => { if (!quiet) process.stderr.write(s); return true; } },
       stderr: { write: (s) => { errors.push(String(s)); return true; } },
     });
     if (error || !wasm) throw new Error(`AssemblyScript build of ${file} failed:\n${errors.join('')}${error ?? ''}`);
@@ -42,7 +42,7 @@ export async function buildWasm({ force = false, quiet = false } = {}) {
       + `/** The compiled module (${wasm.length} bytes), base64. */\nexport const ${exportName} = '${base64}';\n`);
     built.push(name);
   }
-  if (built.length && !quiet) console.log(`[wasm] built ${built.join(', ')}`);
+  if (built.length && !quiet) console.error(`[wasm] built ${built.join(', ')}`);
   return built;
 }
 
