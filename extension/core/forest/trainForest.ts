@@ -1,5 +1,5 @@
 import {
-  type Forest, type ForestOptions, type ForestSettings, type ForestTree, ForestTrainingError, OOB_VOTE_SCALE,
+  type Forest, type ForestOptions, type ForestSettings, type ForestTree, ForestTrainingError,
 } from './forestModel';
 import { createTreeScratch, growTree } from './growTree';
 import { prepareTrainingSet, type TrainingSet } from './trainingSet';
@@ -61,27 +61,11 @@ export function trainForestOnSet(
   const scratch = createTreeScratch(set);
   const K = set.nClasses;
   const F = set.nFeatures;
-  const X = set.values;
+  // out-of-bag votes of each tree, in fixed point so sums over any grouping of trees are exact
   const votes = new Float64Array(set.nSamples * K);
   const trees: ForestTree[] = [];
   for (let t = first; t < last; t++) {
-    const tree = growTree(set, settings, t, scratch, checkCancelled);
-    trees.push(tree);
-    // out-of-bag votes of this tree, in fixed point so sums over any grouping of trees are exact
-    const w = scratch.weight;
-    const { nodes, thresholds, leafValues } = tree;
-    for (let i = 0; i < set.nSamples; i++) {
-      if (w[i] !== 0) continue;
-      let node = 0;
-      let child = nodes[0];
-      const row = i * F;
-      while (child >= 0) {
-        node = X[row + nodes[3 * node + 1]] <= thresholds[3 * node + 2] ? child : child + 1;
-        child = nodes[3 * node];
-      }
-      const leaf = ~child;
-      for (let k = 0; k < K; k++) votes[i * K + k] += Math.round(leafValues[leaf * K + k] * OOB_VOTE_SCALE);
-    }
+    trees.push(growTree(set, settings, t, scratch, checkCancelled, votes));
     afterTree?.(t);
   }
   const forest: Forest = {
