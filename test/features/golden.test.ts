@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { computeFeatures } from '../../extension/core/features/computeFeatureBlock';
+import { computeFeatures, FeatureScratch } from '../../extension/core/features/computeFeatureBlock';
 import { featureChannels, selectionAll } from '../../extension/core/features/featureSet';
 
 const dir = join(__dirname, '../fixtures/golden');
@@ -19,12 +19,12 @@ function f32(file: string): Float32Array {
 
 interface ChannelRow { channel: number; feature_id: string; ilastik_name: string; sigma: number; component: number; n_components: number }
 
-function check(setKey: string): { worst: Record<string, number> } {
+function check(setKey: string, wasm: boolean): { worst: Record<string, number> } {
   const set = fixtures.sets[setKey];
   const input = fixtures[set.input];
   const shape: number[] = input.shape;
   const image = shape.length === 2 ? { z: 1, y: shape[0], x: shape[1] } : { z: shape[0], y: shape[1], x: shape[2] };
-  const mine = computeFeatures(f32(input.file), image, selectionAll(), { variant: set.variant });
+  const mine = computeFeatures(f32(input.file), image, selectionAll(), { variant: set.variant, scratch: new FeatureScratch({ wasm }) });
   const ref = f32(set.file);
   const iz: number[] = set.index.z ?? [0], iy: number[] = set.index.y, ix: number[] = set.index.x;
   const channels: ChannelRow[] = set.channels;
@@ -60,7 +60,7 @@ function check(setKey: string): { worst: Record<string, number> } {
     }
   }
   expect(failures, JSON.stringify(worst)).toBe(0);
-  if (process.env.GOLDEN_REPORT) console.log(setKey, JSON.stringify(worst));
+  if (process.env.GOLDEN_REPORT) console.log(setKey, wasm ? 'wasm' : 'ts', JSON.stringify(worst));
   return { worst };
 }
 
@@ -74,7 +74,11 @@ describe('golden data (vigra 1.11)', () => {
     }
   });
 
-  it('direct variant, 2D, all 49 channels', () => { check('direct_2d'); });
-  it('ilastik pipeline, 2D, all 49 channels', () => { check('ilastik_2d'); });
-  it('direct variant, true 3D, all 61 channels', () => { check('direct_3d'); });
+  // Both paths: the WebAssembly SIMD kernels (default) and the TypeScript fallback.
+  for (const wasm of [true, false]) {
+    const path = wasm ? 'WebAssembly' : 'TypeScript';
+    it(`direct variant, 2D, all 49 channels (${path})`, () => { check('direct_2d', wasm); });
+    it(`ilastik pipeline, 2D, all 49 channels (${path})`, () => { check('ilastik_2d', wasm); });
+    it(`direct variant, true 3D, all 61 channels (${path})`, () => { check('direct_3d', wasm); });
+  }
 });

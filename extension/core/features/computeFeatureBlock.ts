@@ -24,6 +24,7 @@ import {
 } from './featureSet';
 import { gaussianKernel, kernelRadius, type Kernel1D } from './gaussianKernel';
 import { symmetricEigenvalues3 } from './symmetricEigenvalues';
+import { existingWasmFeatureKernels, releaseWasmFeatureKernels, WASM_ARENA_BASE, wasmFeatureKernels, type ReadLayout, type WasmFeatureKernels } from './wasmFeatureKernels';
 
 /** Window (truncation, in σ) of the direct filters and of ilastik's presmoothing. */
 export const DIRECT_WINDOW = 3.5;
@@ -54,17 +55,102 @@ export interface ScaleProblem {
   message: string;
 }
 
+/** Floats of padding after every arena buffer (the SIMD kernels write/read one past a row end). */
+const ARENA_PAD = 4;
+/** Upper bound of arena buffers alive at once (3D: the derivative tree plus the structure tensor), used to reserve memory. */
+const ARENA_MAX_LIVE = 32;
+
 /**
- * Reusable float32 buffers of the engine (a free list). Keep one per thread: every fresh large
- * allocation costs page faults, which dominate on small VMs. The number of buffers is bounded by the
- * peak number alive at once (about 14 in 3D), each sized for the largest block seen.
+ * Reusable float32 buffers of the engine. Keep one per thread: every fresh large allocation costs page
+ * faults, which dominate on small VMs.
+ *
+ * Two modes:
+ * - WebAssembly (default when available): buffers are carved from the memory of this thread's SIMD
+ *   kernels (wasmFeatureKernels.ts), so every filter pass runs there without copies. A bump arena that
+ *   restarts whenever no buffer is in use (between scales), with best-fit reuse in between; the memory
+ *   is reserved generously per block but only the pages actually used are ever touched.
+ * - TypeScript (`{ wasm: false }`, or no WebAssembly): a free list of Float32Arrays, bounded by the
+ *   peak number alive at once (about 14 in 3D), each sized for the largest block seen.
  */
 export class FeatureScratch {
   private readonly free: Float32Array[] = [];
   private readonly owners = new Map<ArrayBufferLike, Float32Array>();
+  private readonly useWasm: boolean;
+  private wasm: WasmFeatureKernels | null = null;
+  // Arena state (WebAssembly mode): byte offsets into the kernels' memory.
+  private arenaFree: { address: number; capacity: number }[] = [];
+  private readonly arenaLive = new Map<number, number>();
+  private pinnedTop = WASM_ARENA_BASE;
+  private top = WASM_ARENA_BASE;
+  private arenaEnd = 0;
+  private highWater = 0;
+
+  /** @param options.wasm use the WebAssembly kernels when available (default true) */
+  constructor(options: { wasm?: boolean } = {}) {
+    this.useWasm = options.wasm !== false;
+  }
+
+  /** True when blocks will be computed by the WebAssembly kernels (requested and available). */
+  get usesWasm(): boolean {
+    return this.useWasm && wasmFeatureKernels() !== null;
+  }
+
+  /**
+   * WebAssembly mode: starts a block; frees everything and reserves `bytes` of arena (virtual memory).
+   * @returns false when the memory cannot be reserved (the block must then use a TypeScript scratch)
+   */
+  beginBlock(bytes: number): boolean {
+    this.wasm = this.useWasm ? wasmFeatureKernels() : null;
+    if (!this.wasm) return false;
+    this.arenaFree = [];
+    this.arenaLive.clear();
+    this.pinnedTop = this.top = WASM_ARENA_BASE;
+    if (!this.wasm.reserve(WASM_ARENA_BASE + bytes + 65536)) return false;
+    this.arenaEnd = WASM_ARENA_BASE + bytes;
+    return true;
+  }
+
+  /** WebAssembly mode: a buffer that lives until the next {@link beginBlock} (the block's source). */
+  pin(length: number): Float32Array {
+    if (this.arenaLive.size > 0) throw new Error('FeatureScratch.pin: buffers are in use');
+    const address = this.top;
+    this.top = this.pinnedTop = address + 4 * (Math.ceil(length / 4) * 4 + ARENA_PAD);
+    if (this.top > this.arenaEnd) throw new RangeError('FeatureScratch.pin: arena exhausted');
+    
+    this.highWater = Math.max(this.highWater, this.top);
+    return new Float32Array(this.wasm!.memory.buffer, address, length);
+  }
 
   /** A view of exactly `length` elements; give it back with {@link release}. Contents are garbage. */
   acquire(length: number): Float32Array {
+    if (this.wasm && this.arenaEnd > 0) {
+      if (this.arenaLive.size === 0) {
+        // Nothing in use: restart the arena, so its extent is the peak of one scale, not their sum.
+        this.arenaFree = [];
+        this.top = this.pinnedTop;
+      }
+      let best = -1;
+      for (let i = 0; i < this.arenaFree.length; i++) {
+        const cap = this.arenaFree[i].capacity;
+        if (cap >= length && (best < 0 || cap < this.arenaFree[best].capacity)) best = i;
+      }
+      let address: number, capacity: number;
+      if (best >= 0) {
+        ({ address, capacity } = this.arenaFree.splice(best, 1)[0]);
+      } else {
+        capacity = Math.ceil(length / 4) * 4;
+        address = this.top;
+        if (address + 4 * (capacity + ARENA_PAD) > this.arenaEnd) return this.acquireHeap(length);
+        this.top = address + 4 * (capacity + ARENA_PAD);
+        this.highWater = Math.max(this.highWater, this.top);
+      }
+      this.arenaLive.set(address, capacity);
+      return new Float32Array(this.wasm.memory.buffer, address, length);
+    }
+    return this.acquireHeap(length);
+  }
+
+  private acquireHeap(length: number): Float32Array {
     let best = -1;
     for (let i = 0; i < this.free.length; i++) {
       const cap = this.free[i].length;
@@ -88,25 +174,46 @@ export class FeatureScratch {
 
   /** Returns a buffer from {@link acquire} to the pool. */
   release(view: Float32Array): void {
+    if (this.wasm && view.buffer === this.wasm.memory.buffer) {
+      const capacity = this.arenaLive.get(view.byteOffset);
+      if (capacity !== undefined) {
+        this.arenaLive.delete(view.byteOffset);
+        this.arenaFree.push({ address: view.byteOffset, capacity });
+      }
+      return;
+    }
     const full = this.owners.get(view.buffer);
     if (full && !this.free.includes(full)) this.free.push(full);
   }
 
-  /** Bytes currently held. */
+  /** Bytes currently held (TypeScript buffers plus the arena's touched extent). */
   get bytes(): number {
-    let n = 0;
+    let n = this.highWater > 0 ? this.highWater - WASM_ARENA_BASE : 0;
     for (const b of this.owners.values()) n += b.byteLength;
     return n;
   }
 
-  /** Drops every buffer (e.g. when a worker goes idle). */
+  /**
+   * Drops every buffer (e.g. when a worker goes idle); in WebAssembly mode also this thread's kernel
+   * instance and its memory (the next block creates a fresh one). Not while a block is being computed.
+   */
   clear(): void {
     this.free.length = 0;
     this.owners.clear();
+    if (this.wasm) {
+      this.wasm = null;
+      this.arenaFree = [];
+      this.arenaLive.clear();
+      this.arenaEnd = 0;
+      this.highWater = 0;
+      releaseWasmFeatureKernels();
+    }
   }
 }
 
 const defaultScratch = new FeatureScratch();
+/** TypeScript-mode scratch for blocks whose arena cannot be reserved. */
+const heapScratch = new FeatureScratch({ wasm: false });
 
 /** Input of {@link computeFeatureBlock}. */
 export interface FeatureBlockRequest {
@@ -296,11 +403,25 @@ export function computeFeatureBlock(request: FeatureBlockRequest): Float32Array 
   if (result.length < total * resultVolume) throw new RangeError(`result has ${result.length} values, needs ${total}×${resultVolume}`);
 
   const sourceVolume = boxVolume(sourceBox);
-  for (const plan of planScales(selection, variant, is3D)) {
+  const plans = planScales(selection, variant, is3D);
+  // WebAssembly: every working buffer in the kernels' memory; the block's source is copied in once.
+  // The reservation is virtual (only pages actually used are touched).
+  let active = scratch;
+  let sources: Float32Array[] = [];
+  if (scratch.usesWasm && scratch.beginBlock(4 * (nInput * (sourceVolume + 8) + ARENA_MAX_LIVE * (sourceVolume + 8)))) {
+    sources = Array.from({ length: nInput }, (_, c) => {
+      const pinned = scratch.pin(sourceVolume);
+      pinned.set(source.subarray(c * sourceVolume, (c + 1) * sourceVolume));
+      return pinned;
+    });
+  } else {
+    if (scratch.usesWasm) active = heapScratch;
+    sources = Array.from({ length: nInput }, (_, c) => source.subarray(c * sourceVolume, (c + 1) * sourceVolume));
+  }
+  for (const plan of plans) {
     for (let c = 0; c < nInput; c++) {
       request.checkCancelled?.();
-      const channelSource = source.subarray(c * sourceVolume, (c + 1) * sourceVolume);
-      computeScale(plan, channelSource, sourceBox, target, image, scratch, (id, component, nComponents) => {
+      computeScale(plan, sources[c], sourceBox, target, image, active, (id, component, nComponents) => {
         const base = bases.get(`${id}/${plan.scaleIndex}`)!;
         return (base + c * nComponents + component) * resultVolume;
       }, result, resultBox);
@@ -360,6 +481,7 @@ function computeScale(
 ): void {
   const { axes, families } = plan;
   const dims = axes.length as 2 | 3;
+  const wasm = existingWasmFeatureKernels();
   // Region where derivatives are needed (target + structure-tensor outer radius), and where the
   // (presmoothed) base image is needed (+ feature-kernel radius).
   const derivBox = growBox(target, margins(axes, plan.rOuter), image);
@@ -415,7 +537,7 @@ function computeScale(
     }
   };
 
-  const out = new OutputWriter(result, resultBox, target);
+  const out = new OutputWriter(result, resultBox, target, scratch);
   if (families.has('GaussianSmoothing')) {
     const g = combos.get(smooth)!;
     out.map1(offset('GaussianSmoothing', 0, 1), derivBox, g, g, g, MODE_COPY);
@@ -451,7 +573,8 @@ function computeScale(
     const product = scratch.acquire(n);
     for (let i = 0; i < dims; i++) {
       for (let j = i; j < dims; j++) {
-        multiply(grads[i], grads[j], product, n);
+        if (wasm && wasm.owns(grads[i]) && wasm.owns(grads[j]) && wasm.owns(product)) wasm.multiply(grads[i], grads[j], product, n);
+        else multiply(grads[i], grads[j], product, n);
         tensor.push(separable(product, derivBox, axes, axes.map(() => plan.outer!), target, derivBox, image, scratch).data);
       }
     }
@@ -470,11 +593,17 @@ function multiply(a: Float32Array, b: Float32Array, out: Float32Array, n: number
 
 const MODE_COPY = 0, MODE_SUM2 = 1, MODE_SUM3 = 2, MODE_NORM2 = 3, MODE_NORM3 = 4, MODE_DIFF = 5;
 
-/** Writes per-pixel feature values of the target into the result layout (monomorphic loops). */
+/**
+ * Writes per-pixel feature values of the target into the result layout (monomorphic loops). Inputs in
+ * the WebAssembly kernels' memory are combined there into a contiguous target-layout plane, which is
+ * then copied row by row into the result.
+ */
 class OutputWriter {
   private readonly ev = new Float64Array(3);
+  private readonly wasm = existingWasmFeatureKernels();
 
-  constructor(private readonly result: Float32Array, private readonly resultBox: Box, private readonly target: Box) {}
+  constructor(private readonly result: Float32Array, private readonly resultBox: Box, private readonly target: Box,
+    private readonly scratch: FeatureScratch) {}
 
   /** Row start in `box`-layout and result offset of (target row y, slice z). */
   private rowIndex(box: Box, z: number, y: number): number {
@@ -482,15 +611,49 @@ class OutputWriter {
     return ((t.z0 + z - box.z0) * box.ny + (t.y0 + y - box.y0)) * box.nx + (t.x0 - box.x0);
   }
 
+  private layout(readBox: Box): ReadLayout {
+    return { e0: this.rowIndex(readBox, 0, 0), rowStride: readBox.nx, sliceStride: readBox.ny * readBox.nx };
+  }
+
+  private owned(arrays: Float32Array[]): WasmFeatureKernels | null {
+    const w = this.wasm;
+    return w && arrays.every((a) => w.owns(a)) ? w : null;
+  }
+
+  /** Copies a contiguous target-layout plane (or a `readBox`-layout buffer) into result channel `channelOffset`. */
+  private copyOut(channelOffset: number, plane: Float32Array, readBox?: Box): void {
+    const t = this.target, res = this.result, nx = t.nx;
+    for (let z = 0; z < t.nz; z++) {
+      for (let y = 0; y < t.ny; y++) {
+        const e = readBox ? this.rowIndex(readBox, z, y) : (z * t.ny + y) * nx;
+        res.set(plane.subarray(e, e + nx), channelOffset + this.rowIndex(this.resultBox, z, y));
+      }
+    }
+  }
+
   /** One scalar channel from up to three inputs read in `readBox` layout. */
   map1(channelOffset: number, readBox: Box, a: Float32Array, b: Float32Array, c: Float32Array, mode: number): void {
+    if (mode === MODE_COPY) {
+      this.copyOut(channelOffset, a, readBox);
+      return;
+    }
+    const w = this.owned([a, b, c]);
+    if (w) {
+      const plane = this.scratch.acquire(boxVolume(this.target));
+      if (w.owns(plane)) {
+        w.map1(mode, a, b, c, this.layout(readBox), this.target, plane);
+        this.copyOut(channelOffset, plane);
+        this.scratch.release(plane);
+        return;
+      }
+      this.scratch.release(plane);
+    }
     const t = this.target, res = this.result, nx = t.nx;
     for (let z = 0; z < t.nz; z++) {
       for (let y = 0; y < t.ny; y++) {
         const e = this.rowIndex(readBox, z, y);
         const o = channelOffset + this.rowIndex(this.resultBox, z, y);
         switch (mode) {
-          case MODE_COPY: for (let x = 0; x < nx; x++) res[o + x] = a[e + x]; break;
           case MODE_SUM2: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] + b[e + x]; break;
           case MODE_SUM3: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] + b[e + x] + c[e + x]; break;
           case MODE_NORM2: for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x]; res[o + x] = Math.sqrt(p * p + q * q); } break;
@@ -503,8 +666,25 @@ class OutputWriter {
     }
   }
 
+  /** Eigenvalue planes in the WebAssembly kernels; false when an input is not in their memory. */
+  private eigenWasm(offsets: number[], readBox: Box, tensor: Float32Array[]): boolean {
+    const w = this.owned(tensor);
+    if (!w) return false;
+    const n = tensor.length === 3 ? 2 : 3;
+    const planes = Array.from({ length: n }, () => this.scratch.acquire(boxVolume(this.target)));
+    const ok = planes.every((p) => w.owns(p));
+    if (ok) {
+      if (n === 2) w.eigen2(tensor[0], tensor[1], tensor[2], this.layout(readBox), this.target, planes[0], planes[1]);
+      else w.eigen3(tensor, this.layout(readBox), this.target, planes);
+      for (let k = 0; k < n; k++) this.copyOut(offsets[k], planes[k]);
+    }
+    for (const p of planes) this.scratch.release(p);
+    return ok;
+  }
+
   /** Two eigenvalue channels of [[xx, xy], [xy, yy]]. */
   eigen2(offsets: number[], readBox: Box, xx: Float32Array, xy: Float32Array, yy: Float32Array): void {
+    if (this.eigenWasm(offsets, readBox, [xx, xy, yy])) return;
     const t = this.target, res = this.result, nx = t.nx, o0 = offsets[0], o1 = offsets[1];
     for (let z = 0; z < t.nz; z++) {
       for (let y = 0; y < t.ny; y++) {
@@ -524,6 +704,7 @@ class OutputWriter {
   /** Three eigenvalue channels of a symmetric 3×3 tensor. */
   eigen3(offsets: number[], readBox: Box, xx: Float32Array, xy: Float32Array, xz: Float32Array,
     yy: Float32Array, yz: Float32Array, zz: Float32Array): void {
+    if (this.eigenWasm(offsets, readBox, [xx, xy, xz, yy, yz, zz])) return;
     const t = this.target, res = this.result, nx = t.nx, ev = this.ev, o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
     for (let z = 0; z < t.nz; z++) {
       for (let y = 0; y < t.ny; y++) {

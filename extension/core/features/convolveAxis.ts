@@ -10,6 +10,7 @@
  */
 import type { Box, VolumeShape } from './box';
 import type { Kernel1D } from './gaussianKernel';
+import { existingWasmFeatureKernels } from './wasmFeatureKernels';
 
 /** Axis index: 0 = z (slices), 1 = y (rows), 2 = x (columns). */
 export type Axis = 0 | 1 | 2;
@@ -45,6 +46,10 @@ export function convolveAxis(
  * {@link convolveAxis} with several kernels on the same source in one sweep (e.g. G, ∂ and ∂² along
  * x): each source row is gathered once and stays in L1 for every kernel. `results[i]` receives
  * `kernels[i]`. Same values as separate calls, bit for bit.
+ *
+ * When the source and every result are views of the WebAssembly kernels' memory (wasmFeatureKernels.ts),
+ * the pass runs there (float64x2 SIMD, identical values); each result then needs one float of padding
+ * after its box (FeatureScratch's buffers have it) and the source rows one readable float past their end.
  */
 export function convolveAxisMulti(
   source: Float32Array, sourceBox: Box, axis: Axis, kernels: Kernel1D[],
@@ -57,6 +62,11 @@ export function convolveAxisMulti(
   checkCoverage(sourceBox, resultBox, axis, radius, n);
   const volume = resultBox.nz * resultBox.ny * resultBox.nx;
   for (const r of results) if (r.length < volume) throw new RangeError('result array too small for its box');
+  // Arrays in the WebAssembly kernels' memory (FeatureScratch's arena) take the SIMD pass: same
+  // arithmetic, same values bit for bit.
+  const wasm = existingWasmFeatureKernels();
+  if (wasm && wasm.owns(source) && results.every((r) => wasm.owns(r))
+    && wasm.convolve(source, sourceBox, axis, kernels, results, resultBox, n, radius)) return;
   if (axis === 2) convolveX(source, sourceBox, kernels, results, resultBox, n, radius);
   else convolveStrided(source, sourceBox, axis, kernels, results, resultBox, n, radius);
 }
