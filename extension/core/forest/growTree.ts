@@ -1,3 +1,5 @@
+import { forestTrainWasmBase64 } from '../wasm/generated/forestTrainWasm';
+import { ensureWasmMemory, instantiateWasm, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
 import { type ForestSettings, type ForestTree, makeTree, OOB_VOTE_SCALE } from './forestModel';
 import { MAX_BINS, type TrainingSet } from './trainingSet';
 import { TreeRandom } from './treeRandom';
@@ -10,30 +12,73 @@ import { TreeRandom } from './treeRandom';
  */
 export let SORTED_MAX_NODE = 32;
 /** @internal tuning hook for benchmarks and for the test that both searches agree */
-export function setSortedMaxNode(n: number): void { SORTED_MAX_NODE = n; }
+export function setSortedMaxNode(n: number): void { SORTED_MAX_NODE = Math.min(n, SORT_CAPACITY); }
+/** Size of the kernel's sort scratch (an upper bound for {@link SORTED_MAX_NODE}). */
+const SORT_CAPACITY = 4096;
+
+/** Exports of the split-search kernel (extension/wasm/forestTrain.ts); arguments are byte offsets and counts. */
+interface TrainKernelExports {
+  searchHistogram(
+    hist: number, codes: number, idx: number, pay: number, start: number, end: number, nb: number, K: number,
+    W: number, minLeaf: number, counts: number, result: number,
+  ): number;
+  searchSorted(
+    codes: number, idx: number, pay: number, start: number, end: number, K: number, W: number, minLeaf: number,
+    counts: number, result: number, sortKey: number, sortPay: number,
+  ): number;
+}
+
+/** This thread's split-search kernel (created on first use) and the scratch whose data it holds. */
+let kernel: (TrainKernelExports & { memory: WebAssembly.Memory }) | undefined;
+let kernelOwner: TreeScratch | undefined;
+
+/** Byte offsets of a training set's buffers in the kernel's memory (see extension/wasm/forestTrain.ts). */
+interface KernelLayout { codes: number; idx: number; pay: number; hist: number; counts: number; result: number; sortKey: number; sortPay: number; end: number }
+
+function kernelLayout(set: TrainingSet): KernelLayout {
+  const n = set.nSamples;
+  const K = set.nClasses;
+  const align = (v: number) => (v + 15) & ~15;
+  const codes = WASM_HEAP_BASE;
+  const idx = align(codes + n * set.nFeatures);
+  const pay = align(idx + 4 * n);
+  const hist = align(pay + 4 * n);
+  const counts = align(hist + 8 * MAX_BINS * K);
+  const result = align(counts + 4 * K);
+  const sortKey = align(result + 16 + 8 * K);
+  const sortPay = sortKey + 4 * SORT_CAPACITY;
+  return { codes, idx, pay, hist, counts, result, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
+}
 
 /**
  * Reusable buffers and per-tree state for growing trees on one training set (allocate once per
- * worker, not per tree). One object shape for every call keeps the split-search functions
- * monomorphic (they are hot; V8 compiles small stable functions quickly, which matters because
- * every worker starts cold).
+ * worker, not per tree). The bin codes, the in-bag positions and the split-search state live in the
+ * memory of this thread's WebAssembly kernel (its histogram loop runs ~1.5–3× faster than the same
+ * loop in JavaScript); the arrays below are views into it, re-created by `attachKernel`
+ * whenever another scratch used the kernel in between or its memory grew.
  */
 export class TreeScratch {
   /** Bootstrap draw count of each sample for the current tree (0 = out of bag). */
   readonly weight: Int32Array;
-  /** Distinct in-bag samples, partitioned in place so that each node owns a contiguous range. */
-  readonly index: Uint32Array;
-  /** `(weight << 8) | class` of `index[i]`, moved with it (saves two random reads per sample visit). */
-  readonly payload: Int32Array;
+  /** Distinct in-bag samples, partitioned in place so that each node owns a contiguous range (kernel memory). */
+  index!: Uint32Array;
+  /** `(weight << 8) | class` of `index[i]`, moved with it (kernel memory). */
+  payload!: Int32Array;
+  /** Class counts (bootstrap draws) of the node being split (kernel memory). */
+  counts!: Int32Array;
+  /** Best split of the node so far: proxy at [0] (kernel memory). */
+  bestProxy!: Float64Array;
+  /** Bin of the best split at [2] (−1 for a raw-value threshold) (kernel memory). */
+  bestWords!: Int32Array;
+  /** Left class counts of the best split (kernel memory). */
+  bestLeft!: Int32Array;
   /** Out-of-bag samples, partitioned like `index` so each leaf knows the OOB samples reaching it. */
   readonly oob: Uint32Array;
-  /** Sort scratch for small nodes and exact splits (keys, payloads, raw values, order). */
-  readonly sortKey: Int32Array;
+  /** Scratch of the raw-value split search (payloads, values, order) and its running left counts. */
   readonly sortPayload: Int32Array;
   readonly sortValue: Float32Array;
   readonly sortOrder: Uint32Array;
-  /** Class histogram `[bin][class]` of one candidate feature (and a second half while counting). */
-  readonly hist: Int32Array;
+  readonly left: Int32Array;
   readonly nodes: Int32Array;
   readonly thresholds: Float32Array;
   readonly leaves: Float32Array;
@@ -42,43 +87,53 @@ export class TreeScratch {
   /** Depth-first stack: node, start, end, oobStart, oobEnd, depth per entry; class counts beside. */
   stackInfo = new Int32Array(STACK_WORDS * 64);
   stackCounts: Int32Array;
-  /** Class counts (bootstrap draws) of the node being split. */
-  readonly counts: Int32Array;
-  readonly left: Int32Array;
   /** Fixed-point OOB vote of the current leaf per class. */
   readonly leafVote: Int32Array;
-  /** Best split found so far for the current node: proxy, bin (or −1 for a raw-value threshold). */
-  best = -Infinity;
-  bestBin = 0;
+  /** Threshold of the best raw-value split. */
   bestThreshold = 0;
   /** Largest value going left and smallest going right of the last {@link partitionByCode}. */
   leftMax = 0;
   rightMin = 0;
-  readonly bestLeft: Int32Array;
+  readonly layout: KernelLayout;
 
   constructor(readonly set: TrainingSet) {
     const n = set.nSamples;
     const k = set.nClasses;
     this.weight = new Int32Array(n);
-    this.index = new Uint32Array(n);
-    this.payload = new Int32Array(n);
     this.oob = new Uint32Array(n);
-    this.sortKey = new Int32Array(n);
     this.sortPayload = new Int32Array(n);
     this.sortValue = new Float32Array(n);
     this.sortOrder = new Uint32Array(n);
-    this.hist = new Int32Array(2 * MAX_BINS * k);
+    this.left = new Int32Array(k);
     this.nodes = new Int32Array(3 * Math.max(1, 2 * n - 1));
     this.thresholds = new Float32Array(this.nodes.buffer);
     this.leaves = new Float32Array(n * k);
     this.featureOrder = new Uint16Array(set.nFeatures);
     this.importance = new Float64Array(set.nFeatures);
     this.stackCounts = new Int32Array(k * 64);
-    this.counts = new Int32Array(k);
-    this.left = new Int32Array(k);
     this.leafVote = new Int32Array(k);
-    this.bestLeft = new Int32Array(k);
+    this.layout = kernelLayout(set);
+    attachKernel(this);
   }
+}
+
+/** The kernel, holding the data of `s` (copied in again when another scratch used it meanwhile or its memory grew). */
+function attachKernel(s: TreeScratch): TrainKernelExports {
+  kernel ??= instantiateWasm<TrainKernelExports>(forestTrainWasmBase64);
+  if (kernelOwner === s && s.index.buffer === kernel.memory.buffer) return kernel;
+  const L = s.layout;
+  const { nSamples: n, nClasses: k } = s.set;
+  ensureWasmMemory(kernel.memory, L.end);
+  const buffer = kernel.memory.buffer;
+  new Uint8Array(buffer, L.codes, s.set.codes.length).set(s.set.codes);
+  s.index = new Uint32Array(buffer, L.idx, n);
+  s.payload = new Int32Array(buffer, L.pay, n);
+  s.counts = new Int32Array(buffer, L.counts, k);
+  s.bestProxy = new Float64Array(buffer, L.result, 1);
+  s.bestWords = new Int32Array(buffer, L.result, 4);
+  s.bestLeft = new Int32Array(buffer, L.result + 16, k);
+  kernelOwner = s;
+  return kernel;
 }
 
 const STACK_WORDS = 6;
@@ -114,10 +169,12 @@ export function growTree(
   set: TrainingSet, settings: ForestSettings, treeIndex: number, s: TreeScratch, checkCancelled?: () => void,
   oobVotes?: Float64Array,
 ): ForestTree {
-  const { nSamples: N, nFeatures: F, nClasses: K, classes, codes, columns } = set;
+  const { nSamples: N, nFeatures: F, nClasses: K, classes, codes, columns, binCounts } = set;
   const { mtry, minSamplesLeaf: minLeaf } = settings;
   const maxDepth = settings.maxDepth < 0 ? Infinity : settings.maxDepth;
-  const { weight: w, index: idx, payload: pay, oob, nodes, thresholds: thr, leaves, featureOrder: order, importance, counts, bestLeft, leafVote } = s;
+  const k = attachKernel(s);
+  const L = s.layout;
+  const { weight: w, index: idx, payload: pay, oob, nodes, thresholds: thr, leaves, featureOrder: order, importance, counts, bestLeft, bestProxy, bestWords, leafVote } = s;
   const rng = new TreeRandom(settings.seed, treeIndex);
 
   w.fill(0);
@@ -160,7 +217,7 @@ export function growTree(
     parentProxy /= W;
     if (depth > treeDepth) treeDepth = depth;
 
-    s.best = -Infinity;
+    bestProxy[0] = -Infinity;
     let bestFeature = -1;
     if (present > 1 && depth < maxDepth && W >= 2 * minLeaf) {
       const sorted = end - start <= SORTED_MAX_NODE;
@@ -168,15 +225,14 @@ export function growTree(
         if (j >= mtry && bestFeature >= 0) break;
         const r = j + rng.below(F - j);
         const f = order[r]; order[r] = order[j]; order[j] = f;
-        const before = s.best;
-        if (sorted) searchSortedCodes(s, f, start, end, W, minLeaf);
-        else searchHistogram(s, f, start, end, W, minLeaf);
-        if (s.best > before) bestFeature = f;
+        const better = sorted
+          ? k.searchSorted(L.codes + f * N, L.idx, L.pay, start, end, K, W, minLeaf, L.counts, L.result, L.sortKey, L.sortPay)
+          : k.searchHistogram(L.hist, L.codes + f * N, L.idx, L.pay, start, end, binCounts[f], K, W, minLeaf, L.counts, L.result);
+        if (better) bestFeature = f;
       }
       // rare: no feature separates the node's samples between bins; split on raw values
       for (let j = 0; bestFeature < 0 && j < F; j++) {
-        searchValues(s, order[j], start, end, W, minLeaf);
-        if (s.best > -Infinity) bestFeature = order[j];
+        if (searchValues(s, order[j], start, end, W, minLeaf)) bestFeature = order[j];
       }
     }
 
@@ -201,8 +257,10 @@ export function growTree(
     const off = bestFeature * N;
     let mid: number;
     let threshold: number;
-    if (s.bestBin >= 0) {
-      mid = partitionByCode(s, start, end, codes, columns, off, s.bestBin);
+    const best = bestProxy[0];
+    const bestBin = bestWords[2];
+    if (bestBin >= 0) {
+      mid = partitionByCode(s, start, end, codes, columns, off, bestBin);
       // midway between the node's closest values on either side (as scikit-learn does), not at the
       // bin edge: the split of the training samples is the same, new data is split at the margin
       threshold = midpointThreshold(s.leftMax, s.rightMin);
@@ -216,7 +274,7 @@ export function growTree(
     nodes[3 * node] = child;
     nodes[3 * node + 1] = bestFeature;
     thr[3 * node + 2] = threshold;
-    importance[bestFeature] += s.best - parentProxy;
+    importance[bestFeature] += best - parentProxy;
     sp = pushNode(s, sp, child + 1, mid, end, oobMid, oobEnd, depth + 1, counts, bestLeft, true);
     sp = pushNode(s, sp, child, start, mid, oobStart, oobMid, depth + 1, bestLeft, bestLeft, false);
   }
@@ -301,166 +359,23 @@ function midpointThreshold(lo: number, hi: number): number {
 }
 
 /**
- * Evaluates the split with class counts `left` (weight `wL`) against the node's `counts` (weight `W`)
- * through the Gini proxy Σ_k L_k²/w_L + Σ_k R_k²/w_R (maximising it minimises the weighted Gini
- * impurity of the children); returns true and records it when it beats `s.best`.
- */
-function consider(s: TreeScratch, wL: number, W: number): boolean {
-  const { left, counts } = s;
-  const K = left.length;
-  let sL = 0;
-  let sR = 0;
-  for (let k = 0; k < K; k++) { const l = left[k]; const r = counts[k] - l; sL += l * l; sR += r * r; }
-  const proxy = sL / wL + sR / (W - wL);
-  if (proxy > s.best) {
-    s.best = proxy;
-    s.bestLeft.set(left);
-    return true;
-  }
-  return false;
-}
-
-/**
- * Best split "code ≤ b" of feature `f`: one pass accumulating a class histogram per bin (weighted
- * by bootstrap draws), one pass over the bins. Updates `s.best*` when better.
- */
-function searchHistogram(s: TreeScratch, f: number, start: number, end: number, W: number, minLeaf: number): void {
-  const { nSamples: N, nClasses: K, codes, binCounts } = s.set;
-  const nb = binCounts[f];
-  accumulateHistogram(s.hist, nb * K, K, codes, f * N, s.index, s.payload, start, end);
-  if (K === 2) scanHistogram2(s, nb, W, minLeaf);
-  else scanHistogram(s, nb, W, minLeaf);
-}
-
-/**
- * Class histogram `hist[code·K + class]` (bootstrap-weighted) of the samples `idx[start, end)` on the
- * code column at `off`. Even and odd positions count into two halves of `hist` that are summed at
- * the end: consecutive samples often fall into the same bin, and one histogram would chain each
- * increment on the previous store (~25 % faster on the bench workload). Kept apart from the scan:
- * V8 compiles this loop (on-stack replacement) during its first long call, and code after the loop
- * that has not run yet would then deoptimise every call.
- */
-function accumulateHistogram(
-  hist: Int32Array, size: number, K: number, codes: Uint8Array, off: number, idx: Uint32Array, pay: Int32Array,
-  start: number, end: number,
-): void {
-  hist.fill(0, 0, 2 * size);
-  let i = start;
-  for (; i + 1 < end; i += 2) {
-    const p = pay[i];
-    const q = pay[i + 1];
-    hist[codes[off + idx[i]] * K + (p & 255)] += p >> 8;
-    hist[size + codes[off + idx[i + 1]] * K + (q & 255)] += q >> 8;
-  }
-  if (i < end) { const p = pay[i]; hist[codes[off + idx[i]] * K + (p & 255)] += p >> 8; }
-  for (let b = 0; b < size; b++) hist[b] += hist[size + b];
-}
-
-/**
- * {@link scanHistogram} for two classes (the common case: object vs background), with the counts in
- * locals instead of arrays; same splits, same order, same arithmetic.
- */
-function scanHistogram2(s: TreeScratch, nb: number, W: number, minLeaf: number): void {
-  const hist = s.hist;
-  const c0 = s.counts[0];
-  const c1 = s.counts[1];
-  let best = s.best;
-  let bestBin = -1;
-  let best0 = 0;
-  let best1 = 0;
-  let l0 = 0;
-  let l1 = 0;
-  for (let b = 0; b < nb - 1; b++) {
-    const h0 = hist[2 * b];
-    const h1 = hist[2 * b + 1];
-    if ((h0 | h1) === 0) continue;
-    l0 += h0;
-    l1 += h1;
-    const wL = l0 + l1;
-    const wR = W - wL;
-    if (wR < minLeaf) break;
-    if (wL < minLeaf) continue;
-    const r0 = c0 - l0;
-    const r1 = c1 - l1;
-    const proxy = (l0 * l0 + l1 * l1) / wL + (r0 * r0 + r1 * r1) / wR;
-    if (proxy > best) { best = proxy; bestBin = b; best0 = l0; best1 = l1; }
-  }
-  if (bestBin >= 0) {
-    s.best = best;
-    s.bestBin = bestBin;
-    s.bestLeft[0] = best0;
-    s.bestLeft[1] = best1;
-  }
-}
-
-/** Evaluates every boundary between non-empty bins of `s.hist` (bins `0..nb-1`) in increasing order. */
-function scanHistogram(s: TreeScratch, nb: number, W: number, minLeaf: number): void {
-  const { hist, left, counts } = s;
-  const K = left.length;
-  for (let k = 0; k < K; k++) left[k] = 0;
-  let wL = 0;
-  for (let b = 0; b < nb - 1; b++) {
-    let bw = 0;
-    const h = b * K;
-    for (let k = 0; k < K; k++) { const v = hist[h + k]; left[k] += v; bw += v; }
-    if (bw === 0) continue;
-    wL += bw;
-    const wR = W - wL;
-    if (wR < minLeaf) break;
-    if (wL < minLeaf) continue;
-    let sL = 0;
-    let sR = 0;
-    for (let k = 0; k < K; k++) { const l = left[k]; const r = counts[k] - l; sL += l * l; sR += r * r; }
-    const proxy = sL / wL + sR / wR;
-    if (proxy > s.best) { s.best = proxy; s.bestBin = b; s.bestLeft.set(left); }
-  }
-}
-
-/**
- * Same result as {@link searchHistogram} for small nodes: insertion-sorts the node's (code, payload)
- * pairs and evaluates each boundary between distinct codes, in increasing code order.
- */
-function searchSortedCodes(s: TreeScratch, f: number, start: number, end: number, W: number, minLeaf: number): void {
-  const { nSamples: N, codes } = s.set;
-  const { index: idx, payload: pay, left, sortKey: keys, sortPayload: pays } = s;
-  const n = end - start;
-  const off = f * N;
-  for (let j = 0; j < n; j++) {
-    const c = codes[off + idx[start + j]];
-    const p = pay[start + j];
-    let q = j;
-    while (q > 0 && keys[q - 1] > c) { keys[q] = keys[q - 1]; pays[q] = pays[q - 1]; q--; }
-    keys[q] = c; pays[q] = p;
-  }
-  if (keys[0] === keys[n - 1]) return; // one bin in this node
-  for (let k = 0; k < left.length; k++) left[k] = 0;
-  let wL = 0;
-  for (let j = 0; j < n - 1; j++) {
-    const p = pays[j];
-    left[p & 255] += p >> 8;
-    wL += p >> 8;
-    if (keys[j + 1] === keys[j]) continue;
-    if (W - wL < minLeaf) break;
-    if (wL < minLeaf) continue;
-    if (consider(s, wL, W)) s.bestBin = keys[j];
-  }
-}
-
-/**
  * Best split of feature `f` on its raw values (sorted), for nodes that no bin boundary can split:
- * evaluates every boundary between distinct values and records the midpoint threshold, with
- * `s.bestBin = −1`.
+ * evaluates every boundary between distinct values with the same criterion as the kernel; on
+ * improvement records the proxy, bin −1, the left counts and the midpoint threshold.
+ * @returns true when the best split improved
  */
-function searchValues(s: TreeScratch, f: number, start: number, end: number, W: number, minLeaf: number): void {
+function searchValues(s: TreeScratch, f: number, start: number, end: number, W: number, minLeaf: number): boolean {
   const { nSamples: N, columns } = s.set;
-  const { index: idx, payload: pay, left, sortValue: vals, sortPayload: pays, sortOrder: ord } = s;
+  const { index: idx, payload: pay, left, counts, sortValue: vals, sortPayload: pays, sortOrder: ord } = s;
+  const K = left.length;
   const n = end - start;
   const off = f * N;
   for (let j = 0; j < n; j++) { vals[j] = columns[off + idx[start + j]]; ord[j] = j; }
   // rare path: a comparison sort of positions (ties by position keep it deterministic)
   const sorted = ord.subarray(0, n).sort((a, b) => vals[a] - vals[b] || a - b);
   for (let j = 0; j < n; j++) pays[j] = pay[start + sorted[j]];
-  for (let k = 0; k < left.length; k++) left[k] = 0;
+  left.fill(0);
+  let improved = false;
   let wL = 0;
   for (let j = 0; j < n - 1; j++) {
     const p = pays[j];
@@ -469,8 +384,20 @@ function searchValues(s: TreeScratch, f: number, start: number, end: number, W: 
     const lo = vals[sorted[j]];
     const hi = vals[sorted[j + 1]];
     if (!(lo < hi)) continue;
-    if (W - wL < minLeaf) break;
+    const wR = W - wL;
+    if (wR < minLeaf) break;
     if (wL < minLeaf) continue;
-    if (consider(s, wL, W)) { s.bestBin = -1; s.bestThreshold = midpointThreshold(lo, hi); }
+    let sL = 0;
+    let sR = 0;
+    for (let k = 0; k < K; k++) { const l = left[k]; const r = counts[k] - l; sL += l * l; sR += r * r; }
+    const proxy = sL / wL + sR / wR;
+    if (proxy > s.bestProxy[0]) {
+      s.bestProxy[0] = proxy;
+      s.bestWords[2] = -1;
+      s.bestLeft.set(left);
+      s.bestThreshold = midpointThreshold(lo, hi);
+      improved = true;
+    }
   }
+  return improved;
 }

@@ -1,0 +1,248 @@
+// AssemblyScript: split search of random-forest training (compiled by scripts/buildWasm.mjs). The JS
+// driver is extension/core/forest/growTree.ts, which grows the tree and calls these per candidate feature.
+//
+// Memory layout, all byte offsets into this module's memory, placed by growTree.ts (TreeScratch):
+// - codes: one-byte bin codes `[feature][sample]`; callers pass the start of one feature's column.
+// - idx: u32 sample of each position; pay: i32 `(bootstrap weight << 8) | class` of each position
+//   (a node owns positions [start, end)).
+// - hist: i32 class histogram `[bin][class]`, 2·256·K words (the second half is scratch).
+// - counts: i32 class counts (bootstrap draws) of the node, K words.
+// - result: f64 best proxy at +0 (read and updated), i32 best bin at +8, i32 left class counts of the
+//   best split at +16 (K words), i32 scratch of K words after them.
+// - sortKey / sortPay: i32 scratch for the sorted search of small nodes.
+//
+// The split criterion is the Gini proxy Σ_k L_k²/w_L + Σ_k R_k²/w_R (maximising it minimises the
+// weighted Gini impurity of the children), computed in f64 from exact integer counts in a fixed
+// order, so results do not depend on the engine. A split replaces the best only when strictly better,
+// so ties keep the first candidate (lower bin, earlier feature).
+
+/**
+ * Class histogram of positions [start, end) on one code column. Even and odd positions count into
+ * two halves, summed at the end: consecutive samples often fall into the same bin, and a single
+ * histogram would chain each increment on the previous store.
+ */
+function accumulate(hist: usize, size: i32, K: i32, codes: usize, idx: usize, pay: usize, start: i32, end: i32): void {
+  memory.fill(hist, 0, <usize>size << 3);
+  const hist2 = hist + (<usize>size << 2);
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    const at = <usize>i << 2;
+    const p = load<i32>(pay + at);
+    const q = load<i32>(pay + at, 4);
+    const a = <i32>load<u8>(codes + <usize>load<u32>(idx + at));
+    const b = <i32>load<u8>(codes + <usize>load<u32>(idx + at, 4));
+    const ha = hist + (<usize>(a * K + (p & 255)) << 2);
+    const hb = hist2 + (<usize>(b * K + (q & 255)) << 2);
+    store<i32>(ha, load<i32>(ha) + (p >> 8));
+    store<i32>(hb, load<i32>(hb) + (q >> 8));
+  }
+  if (i < end) {
+    const at = <usize>i << 2;
+    const p = load<i32>(pay + at);
+    const a = <i32>load<u8>(codes + <usize>load<u32>(idx + at));
+    const ha = hist + (<usize>(a * K + (p & 255)) << 2);
+    store<i32>(ha, load<i32>(ha) + (p >> 8));
+  }
+  for (let b = 0; b < size; b++) {
+    const h = hist + (<usize>b << 2);
+    store<i32>(h, load<i32>(h) + load<i32>(hist2 + (<usize>b << 2)));
+  }
+}
+
+@inline function sq(v: i32): f64 {
+  const d = <f64>v;
+  return d * d;
+}
+
+/** Scan of bins 0..nb-1 for two classes; returns 1 when the best in `result` improved. */
+function scan2(hist: usize, nb: i32, W: i32, minLeaf: i32, counts: usize, result: usize): i32 {
+  const c0 = load<i32>(counts);
+  const c1 = load<i32>(counts, 4);
+  let best = load<f64>(result);
+  let bestBin = -1;
+  let best0 = 0;
+  let best1 = 0;
+  let l0 = 0;
+  let l1 = 0;
+  for (let b = 0; b < nb - 1; b++) {
+    const h = hist + (<usize>b << 3);
+    const h0 = load<i32>(h);
+    const h1 = load<i32>(h, 4);
+    if ((h0 | h1) == 0) continue;
+    l0 += h0;
+    l1 += h1;
+    const wL = l0 + l1;
+    const wR = W - wL;
+    if (wR < minLeaf) break;
+    if (wL < minLeaf) continue;
+    const proxy = (sq(l0) + sq(l1)) / <f64>wL + (sq(c0 - l0) + sq(c1 - l1)) / <f64>wR;
+    if (proxy > best) { best = proxy; bestBin = b; best0 = l0; best1 = l1; }
+  }
+  if (bestBin < 0) return 0;
+  store<f64>(result, best);
+  store<i32>(result, bestBin, 8);
+  store<i32>(result, best0, 16);
+  store<i32>(result, best1, 20);
+  return 1;
+}
+
+/** Scan for three or four classes (a missing fourth class counts 0, adding exactly 0). */
+function scan4(hist: usize, nb: i32, K: i32, W: i32, minLeaf: i32, counts: usize, result: usize): i32 {
+  const four = K == 4;
+  const c0 = load<i32>(counts);
+  const c1 = load<i32>(counts, 4);
+  const c2 = load<i32>(counts, 8);
+  const c3 = four ? load<i32>(counts, 12) : 0;
+  let best = load<f64>(result);
+  let bestBin = -1;
+  let best0 = 0;
+  let best1 = 0;
+  let best2 = 0;
+  let best3 = 0;
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  for (let b = 0; b < nb - 1; b++) {
+    const h = hist + (<usize>(b * K) << 2);
+    const h0 = load<i32>(h);
+    const h1 = load<i32>(h, 4);
+    const h2 = load<i32>(h, 8);
+    const h3 = four ? load<i32>(h, 12) : 0;
+    if ((h0 | h1 | h2 | h3) == 0) continue;
+    l0 += h0;
+    l1 += h1;
+    l2 += h2;
+    l3 += h3;
+    const wL = l0 + l1 + l2 + l3;
+    const wR = W - wL;
+    if (wR < minLeaf) break;
+    if (wL < minLeaf) continue;
+    const proxy = (sq(l0) + sq(l1) + sq(l2) + sq(l3)) / <f64>wL
+      + (sq(c0 - l0) + sq(c1 - l1) + sq(c2 - l2) + sq(c3 - l3)) / <f64>wR;
+    if (proxy > best) { best = proxy; bestBin = b; best0 = l0; best1 = l1; best2 = l2; best3 = l3; }
+  }
+  if (bestBin < 0) return 0;
+  store<f64>(result, best);
+  store<i32>(result, bestBin, 8);
+  store<i32>(result, best0, 16);
+  store<i32>(result, best1, 20);
+  store<i32>(result, best2, 24);
+  if (four) store<i32>(result, best3, 28);
+  return 1;
+}
+
+/** Scan for any number of classes, with the running left counts in the scratch after the result. */
+function scanK(hist: usize, nb: i32, K: i32, W: i32, minLeaf: i32, counts: usize, result: usize): i32 {
+  const bestLeft = result + 16;
+  const left = bestLeft + (<usize>K << 2);
+  memory.fill(left, 0, <usize>K << 2);
+  let best = load<f64>(result);
+  let improved = 0;
+  let wL = 0;
+  for (let b = 0; b < nb - 1; b++) {
+    const h = hist + (<usize>(b * K) << 2);
+    let bw = 0;
+    for (let k = 0; k < K; k++) {
+      const v = load<i32>(h + (<usize>k << 2));
+      const l = left + (<usize>k << 2);
+      store<i32>(l, load<i32>(l) + v);
+      bw += v;
+    }
+    if (bw == 0) continue;
+    wL += bw;
+    const wR = W - wL;
+    if (wR < minLeaf) break;
+    if (wL < minLeaf) continue;
+    let sL: f64 = 0;
+    let sR: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      const l = load<i32>(left + (<usize>k << 2));
+      sL += sq(l);
+      sR += sq(load<i32>(counts + (<usize>k << 2)) - l);
+    }
+    const proxy = sL / <f64>wL + sR / <f64>wR;
+    if (proxy > best) {
+      best = proxy;
+      improved = 1;
+      store<i32>(result, b, 8);
+      memory.copy(bestLeft, left, <usize>K << 2);
+    }
+  }
+  if (improved) store<f64>(result, best);
+  return improved;
+}
+
+/**
+ * Best split "code ≤ b" of one feature for the node's positions [start, end): histogram, then scan.
+ * @returns 1 when `result` now holds a better split than before
+ */
+export function searchHistogram(
+  hist: usize, codes: usize, idx: usize, pay: usize, start: i32, end: i32, nb: i32, K: i32, W: i32, minLeaf: i32,
+  counts: usize, result: usize,
+): i32 {
+  accumulate(hist, nb * K, K, codes, idx, pay, start, end);
+  if (K == 2) return scan2(hist, nb, W, minLeaf, counts, result);
+  if (K <= 4) return scan4(hist, nb, K, W, minLeaf, counts, result);
+  return scanK(hist, nb, K, W, minLeaf, counts, result);
+}
+
+/**
+ * Same result as {@link searchHistogram} for small nodes: insertion-sorts the positions' (code,
+ * payload) pairs and evaluates each boundary between distinct codes in increasing code order.
+ */
+export function searchSorted(
+  codes: usize, idx: usize, pay: usize, start: i32, end: i32, K: i32, W: i32, minLeaf: i32,
+  counts: usize, result: usize, sortKey: usize, sortPay: usize,
+): i32 {
+  const n = end - start;
+  for (let j = 0; j < n; j++) {
+    const at = <usize>(start + j) << 2;
+    const c = <i32>load<u8>(codes + <usize>load<u32>(idx + at));
+    const p = load<i32>(pay + at);
+    let q = j;
+    while (q > 0) {
+      const prev = load<i32>(sortKey + (<usize>(q - 1) << 2));
+      if (prev <= c) break;
+      store<i32>(sortKey + (<usize>q << 2), prev);
+      store<i32>(sortPay + (<usize>q << 2), load<i32>(sortPay + (<usize>(q - 1) << 2)));
+      q--;
+    }
+    store<i32>(sortKey + (<usize>q << 2), c);
+    store<i32>(sortPay + (<usize>q << 2), p);
+  }
+  if (load<i32>(sortKey) == load<i32>(sortKey + (<usize>(n - 1) << 2))) return 0; // one bin in this node
+  const bestLeft = result + 16;
+  const left = bestLeft + (<usize>K << 2);
+  memory.fill(left, 0, <usize>K << 2);
+  let best = load<f64>(result);
+  let improved = 0;
+  let wL = 0;
+  for (let j = 0; j < n - 1; j++) {
+    const p = load<i32>(sortPay + (<usize>j << 2));
+    const l = left + (<usize>(p & 255) << 2);
+    store<i32>(l, load<i32>(l) + (p >> 8));
+    wL += p >> 8;
+    const key = load<i32>(sortKey + (<usize>j << 2));
+    if (load<i32>(sortKey + (<usize>(j + 1) << 2)) == key) continue;
+    const wR = W - wL;
+    if (wR < minLeaf) break;
+    if (wL < minLeaf) continue;
+    let sL: f64 = 0;
+    let sR: f64 = 0;
+    for (let k = 0; k < K; k++) {
+      const lk = load<i32>(left + (<usize>k << 2));
+      sL += sq(lk);
+      sR += sq(load<i32>(counts + (<usize>k << 2)) - lk);
+    }
+    const proxy = sL / <f64>wL + sR / <f64>wR;
+    if (proxy > best) {
+      best = proxy;
+      improved = 1;
+      store<i32>(result, key, 8);
+      memory.copy(bestLeft, left, <usize>K << 2);
+    }
+  }
+  if (improved) store<f64>(result, best);
+  return improved;
+}
