@@ -250,6 +250,12 @@ export class DocumentController implements DisposableLike {
         this.live?.invalidate('reloaded');
         break;
       }
+      case 'image':
+        // New pixels (maybe a new dtype or channel count): drop features and predictions first, then every
+        // webview starts over with a fresh `init` (it re-requests planes; the labels are unchanged).
+        this.live?.invalidate('reloaded');
+        for (const channel of this.registry.channels(doc)) void this.sendInit(channel);
+        break;
     }
   }
 

@@ -71,7 +71,9 @@ export type DocumentChange =
   | { kind: 'classes' }
   | { kind: 'features' }
   /** Everything may have changed (revert, project adopted, backup restored). */
-  | { kind: 'reloaded' };
+  | { kind: 'reloaded' }
+  /** The image was read again from disk ({@link LabelDocument.reloadImage}); labels are unchanged. */
+  | { kind: 'image' };
 
 /** The editor's document. */
 export class LabelDocument {
@@ -97,6 +99,8 @@ export class LabelDocument {
   trainingInfo: { trainingHash: string; oobError?: number; lastTrained: string } | undefined;
 
   private imageHash: Promise<string> | undefined;
+  /** The last sha256 computed for the pixels the document shows (kept when the file later vanishes). */
+  private knownHash: string | undefined;
   private readonly planes: AsyncLruCache<DisplayPlane>;
   private readonly _onDidDispose = new Emitter<void>();
   /** Fires once when the document is disposed (all its editors closed). */
@@ -151,6 +155,9 @@ export class LabelDocument {
       this.image = await this.deps.openImage(this.imagePath, { memoryLimitBytes: this.deps.memoryLimitBytes });
       const { shape, dtype, axes } = this.image.info;
       this.labels = new LabelVolume({ t: shape.t, z: shape.z, y: shape.y, x: shape.x });
+      // Hash the pixels that are being labelled now, not at the first save: if the file is then
+      // deleted or replaced, saving still records (and works for) the version the labels belong to.
+      void this.hash().catch(() => undefined);
       this.deps.logger.info(
         `Opened ${this.imagePath}: ${axes} t=${shape.t} z=${shape.z} c=${shape.c} ${shape.y}×${shape.x} ${dtype} (${Date.now() - started} ms)`,
       );
@@ -213,10 +220,74 @@ export class LabelDocument {
     this.deps.logger.info(`${this.fileName}: project ${path.basename(this.projectFile)}, ${this.labels.labelledCount()} labelled pixels restored`);
   }
 
-  /** sha256 of the image file (computed once per document). */
+  /**
+   * sha256 of the image file, computed once per document (at open) and again only after
+   * {@link reloadImage}. A failed hash (file missing or unreadable) is not cached, so a later call retries.
+   */
   hash(): Promise<string> {
-    this.imageHash ??= sha256File(this.imagePath);
+    if (!this.imageHash) {
+      const pending = sha256File(this.imagePath);
+      this.imageHash = pending;
+      pending.then((h) => {
+        if (this.imageHash === pending) this.knownHash = h;
+      }, () => {
+        if (this.imageHash === pending) this.imageHash = undefined;
+      });
+    }
     return this.imageHash;
+  }
+
+  /**
+   * Reads the image file again after it changed on disk, keeping every label. The new image must have
+   * the same t, z, y, x extent (labels are per pixel); channels and sample type may differ. On success
+   * the display planes and the hash are refreshed and an `image` change fires (the controller re-sends
+   * `init`, the live loop drops features and predictions and retrains). Otherwise nothing changes: the
+   * previous image stays open. Never throws; the result names the file and the outcome in one sentence.
+   */
+  async reloadImage(): Promise<{ ok: boolean; message: string }> {
+    const labelled = this.labels?.labelledCount() ?? 0;
+    const kept = `The labels are kept (${labelled} labelled pixels)`;
+    if (this.disposed) return { ok: false, message: `${this.fileName} is closed` };
+    let next: ImageSource;
+    try {
+      next = await this.deps.openImage(this.imagePath, { memoryLimitBytes: this.deps.memoryLimitBytes });
+    } catch (e) {
+      const message = `${this.fileName} was not reloaded: ${imageErrorMessage(this.imagePath, e)}. ${kept}; the editor still shows the image as it was read.`;
+      this.deps.logger.warn(message);
+      return { ok: false, message };
+    }
+    const s = next.info.shape;
+    const labels = this.labels;
+    if (!labels) {
+      // The image never opened, so the project's labels for it were never loaded: reopening the editor
+      // loads both (reloading here would start from empty labels and could overwrite them on save).
+      await next.close().catch(() => undefined);
+      const message = `${this.fileName} was not reloaded: it could not be opened before; close and reopen the editor to open it with its labels.`;
+      this.deps.logger.warn(message);
+      return { ok: false, message };
+    }
+    if (this.disposed || labels.shape.t !== s.t || labels.shape.z !== s.z || labels.shape.y !== s.y || labels.shape.x !== s.x) {
+      await next.close().catch(() => undefined);
+      const message = this.disposed
+        ? `${this.fileName} is closed`
+        : `${this.fileName} was not reloaded: it now has t=${s.t} z=${s.z} ${s.y}×${s.x} pixels, the labels were painted on ` +
+          `t=${labels.shape.t} z=${labels.shape.z} ${labels.shape.y}×${labels.shape.x}. ${kept}; the editor still shows the previous image.`;
+      this.deps.logger.warn(message);
+      return { ok: false, message };
+    }
+    const previous = this.image;
+    this.image = next;
+    this.imageError = undefined;
+    this.planes.clear();
+    this.imageHash = undefined;
+    this.knownHash = undefined;
+    void this.hash().catch(() => undefined);
+    const message = `${this.fileName} reloaded from disk (t=${s.t} z=${s.z} c=${s.c} ${s.y}×${s.x} ${next.info.dtype}). ${kept}; the classifier retrains on the new pixels.`;
+    this.deps.logger.info(message);
+    // Listeners cancel work reading the previous image first, so closing it fails no running job.
+    this._onDidChange.fire({ kind: 'image' });
+    previous?.close().catch((e) => this.deps.logger.warn(`Closing the previous ${this.fileName}: ${errorText(e)}`));
+    return { ok: true, message };
   }
 
   // ---------------------------------------------------------------- image
@@ -472,7 +543,8 @@ export class LabelDocument {
     if (!this.image || !this.labels) return project;
     const rel = relativeImagePath(projectFile, this.imagePath);
     const { t, z, c, y, x } = this.image.info.shape;
-    const entry = { path: rel, sha256: await this.hash(), shape: { t, z, c, y, x }, dtype: this.image.info.dtype };
+    const sha256 = await this.hash().catch((e) => this.recordedHash(project, rel, e));
+    const entry = { path: rel, sha256, shape: { t, z, c, y, x }, dtype: this.image.info.dtype };
     const index = project.images.findIndex((i) => i.path === rel);
     if (index >= 0) project.images[index] = entry;
     else project.images.push(entry);
@@ -484,6 +556,19 @@ export class LabelDocument {
       if (info.oobError !== undefined) project.provenance.oobError = info.oobError;
     }
     return project;
+  }
+
+  /**
+   * The image file cannot be hashed (deleted or unreadable since it was opened): the labels must still be
+   * saved, so the sha256 last computed for the shown pixels is used, else the one recorded in the project,
+   * else zeros (the next open then reports that the file differs).
+   */
+  private recordedHash(project: PixelClassifierProject, rel: string, e: unknown): string {
+    const recorded = project.images.find((i) => i.path === rel)?.sha256;
+    const [hash, source] = this.knownHash ? [this.knownHash, 'the sha256 taken when it was read']
+      : recorded ? [recorded, 'the sha256 recorded in the project'] : ['0'.repeat(64), 'an unknown (zero) sha256'];
+    this.deps.logger.warn(`${this.fileName}: cannot hash the image file (${errorText(e)}); saving the labels with ${source}`);
+    return hash;
   }
 
   private assertSavable(): void {

@@ -16,6 +16,7 @@ import { DocumentController } from './documentController';
 import { EditorRegistry, WebviewChannel } from './editorRegistry';
 import { createNonce, renderWebviewHtml } from './webviewHtml';
 import { errorText, type Logger } from './logger';
+import { ImageFileWatch, statVersion } from './imageFileWatch';
 
 /** viewType of the default TIFF editor. */
 export const VIEW_TYPE = 'pixelClassifier.labelEditor';
@@ -75,19 +76,18 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
     const controller = this.services.createController(document);
     this.services.controllers.set(document, controller);
     const editSubscription = document.onDidEdit((edit) => this._onDidChangeCustomDocument.fire({ document, ...edit }));
-    // The image changing or disappearing while open: say so, keep the labels (issue #7).
-    const watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(vscode.Uri.file(path.dirname(document.imagePath)), path.basename(document.imagePath)),
-    );
-    const imageChanged = (what: string) => {
-      const message = `${document.fileName} ${what} on disk while open. The labels are kept; close and reopen the editor to read the image again.`;
-      this.services.logger.warn(message);
-      controller.broadcast({ type: 'error/show', message, fatal: false });
-    };
-    watcher.onDidChange(() => imageChanged('changed'));
-    watcher.onDidDelete(() => imageChanged('was deleted'));
+    // The image changing or disappearing while open: say so, keep the labels, offer a reload (issue #7).
+    const watch = new ImageFileWatch(document, {
+      watcher: vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(document.imagePath)), path.basename(document.imagePath)),
+      ),
+      logger: this.services.logger,
+      broadcast: (body) => controller.broadcast(body),
+      notify: (message, ...actions) => vscode.window.showWarningMessage(message, ...actions),
+      stat: statVersion,
+    });
     document.onDidDispose(() => {
-      watcher.dispose();
+      watch.dispose();
       editSubscription.dispose();
       controller.dispose();
       this.services.controllers.delete(document);
