@@ -89,6 +89,17 @@ export function chooseTiles(shape: { z: number; y: number; x: number }, nFeature
   return { slabDepth, bandRows, tileColumns };
 }
 
+/**
+ * Bytes the whole image (one time point) would occupy in the tile pipeline — features, probabilities,
+ * source blocks and feature-engine temporaries per voxel, as {@link chooseTiles} counts them. Batch runs use
+ * it to decide whether two images may be predicted at once within the memory limit.
+ */
+export function imageWorkingBytes(project: PixelClassifierProject, shape: { z: number; c: number; y: number; x: number }): number {
+  const selection = selectionForShape(project.features, shape);
+  const nFeatures = featureChannelCount(selection, shape.c, shape.z > 1);
+  return shape.z * shape.y * shape.x * 4 * (nFeatures + project.classes.length + 4 * shape.c + 12);
+}
+
 /** The export plan of an image (channel names from the project's classes and features). */
 export function planImageExport(project: PixelClassifierProject, settings: ExportSettings, shape: { t: number; z: number; c: number; y: number; x: number }): ExportPlan {
   const selection = selectionForShape(project.features, shape);

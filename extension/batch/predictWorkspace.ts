@@ -13,7 +13,8 @@ import type { ExportSettings, PixelClassifierProject } from '../project/projectS
 import type { WorkerPool } from '../workers/workerPool';
 import { staleReason, writeRecord } from './exportRecord';
 import { resolveOutputPath } from './outputTemplate';
-import { DEFAULT_MEMORY_LIMIT_BYTES, planImageExport, predictImage, type BatchClassifier, type PredictImageOptions } from './predictImage';
+import { DEFAULT_MEMORY_LIMIT_BYTES, imageWorkingBytes, planImageExport, predictImage, type BatchClassifier, type PredictImageOptions } from './predictImage';
+import { MemoryGate } from './memoryGate';
 import { selectShard, type Shard } from './shard';
 import { loadProjectClassifier } from './trainProject';
 import { openImage } from '../node/openImage';
@@ -108,13 +109,38 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
     summary.classifier = { source: loaded.source, reason: loaded.reason, trainingHash: loaded.trainingHash };
   }
 
-  for (let index = 0; index < inputs.length; index++) {
+  // Files overlap: while one image is computed, the next is opened, hashed and planned, and two *small*
+  // images (whole working set ≤ ¼ of the memory limit) are predicted at once, so the workers do not sit
+  // idle while the main thread reads, assembles and writes. Larger images take the whole gate and run
+  // one at a time, each within the memory limit. Results are reported in input order.
+  const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
+  const gate = new MemoryGate(1);
+  const results: (FileResult | undefined)[] = new Array(inputs.length);
+  // Fraction done of each file, so the overall fraction counts every file in flight.
+  const fileFractions = new Float64Array(inputs.length);
+  let fractionSum = 0;
+  const setFileFraction = (index: number, fraction: number): number => {
+    fractionSum += fraction - fileFractions[index];
+    fileFractions[index] = fraction;
+    return Math.min(1, fractionSum / inputs.length);
+  };
+  let reported = 0;
+  let cancelled = false;
+  const report = (): void => {
+    while (reported < inputs.length && results[reported]) {
+      const result = results[reported]!;
+      summary.files.push(result);
+      options.onFileDone?.(result);
+      reported++;
+    }
+  };
+  const processFile = async (index: number): Promise<FileResult> => {
     const input = inputs[index];
     const fileStarted = performance.now();
     const result: FileResult = { input, status: 'ok', outputs: [], seconds: 0 };
     try {
       options.signal?.throwIfAborted();
-      const source = await openImage(input, { memoryLimitBytes: Math.max(options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES, 64 << 20) });
+      const source = await openImage(input, { memoryLimitBytes: Math.max(memoryLimit, 64 << 20) });
       try {
         const plan = planImageExport(project, settings, source.info.shape);
         result.outputs = plan.resultTypes.map((resultType) => resolveOutputPath({
@@ -138,13 +164,19 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           result.reason = 'up to date';
         } else {
           result.reason = reason;
-          for (const output of result.outputs) await fs.mkdir(path.dirname(output), { recursive: true });
-          await predictImage({
-            input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source,
-            memoryLimitBytes: options.memoryLimitBytes, signal: options.signal, tiles: options.tiles,
-            onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: (index + fileFraction) / inputs.length }),
-          });
-          await writeRecord(result.outputs, expected);
+          const small = imageWorkingBytes(project, source.info.shape) <= memoryLimit / 4;
+          const release = await gate.acquire(small ? 0.5 : 1, options.signal);
+          try {
+            for (const output of result.outputs) await fs.mkdir(path.dirname(output), { recursive: true });
+            await predictImage({
+              input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source,
+              memoryLimitBytes: options.memoryLimitBytes, signal: options.signal, tiles: options.tiles,
+              onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: setFileFraction(index, fileFraction) }),
+            });
+            await writeRecord(result.outputs, expected);
+          } finally {
+            release();
+          }
         }
       } finally {
         await source.close();
@@ -160,17 +192,28 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
       }
     }
     result.seconds = (performance.now() - fileStarted) / 1000;
-    summary.files.push(result);
-    options.onFileDone?.(result);
-    if (result.status === 'cancelled') {
-      for (const rest of inputs.slice(index + 1)) {
-        const skipped: FileResult = { input: rest, status: 'cancelled', outputs: [], seconds: 0, error: 'cancelled' };
-        summary.files.push(skipped);
-        options.onFileDone?.(skipped);
-      }
-      break;
-    }
+    setFileFraction(index, 1);
+    return result;
+  };
+
+  // Without workers everything runs on this thread: nothing to overlap.
+  const maxFiles = options.pool ? 2 : 1;
+  const running = new Set<Promise<void>>();
+  for (let index = 0; index < inputs.length && !cancelled; index++) {
+    while (running.size >= maxFiles) await Promise.race(running);
+    if (cancelled) break;
+    const job: Promise<void> = processFile(index).then((result) => {
+      results[index] = result;
+      if (result.status === 'cancelled') cancelled = true;
+      report();
+    }).finally(() => running.delete(job));
+    running.add(job);
   }
+  await Promise.all(running);
+  for (let index = 0; index < inputs.length; index++) {
+    results[index] ??= { input: inputs[index], status: 'cancelled', outputs: [], seconds: 0, error: 'cancelled' };
+  }
+  report();
   summary.ok = summary.files.every((f) => f.status === 'ok' || f.status === 'skipped');
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
