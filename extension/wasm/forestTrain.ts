@@ -246,3 +246,122 @@ export function searchSorted(
   if (improved) store<f64>(result, best);
   return improved;
 }
+
+// ---- partitions -------------------------------------------------------------------------------------
+
+/**
+ * Moves the positions of [start, end) whose code (column `codes`) is ≤ `bin` to the front, with their
+ * payloads; returns the end of the left part. Stores the largest raw value going left and the smallest
+ * going right (column `values`, f32) at `minmax` and `minmax + 4`.
+ */
+export function partitionByCode(
+  codes: usize, values: usize, idx: usize, pay: usize, start: i32, end: i32, bin: i32, minmax: usize,
+): i32 {
+  let i = start;
+  let j = end - 1;
+  while (true) {
+    while (i <= j && <i32>load<u8>(codes + <usize>load<u32>(idx + (<usize>i << 2))) <= bin) i++;
+    while (i < j && <i32>load<u8>(codes + <usize>load<u32>(idx + (<usize>j << 2))) > bin) j--;
+    if (i >= j) break;
+    const a = idx + (<usize>i << 2);
+    const b = idx + (<usize>j << 2);
+    const t = load<u32>(a); store<u32>(a, load<u32>(b)); store<u32>(b, t);
+    const pa = pay + (<usize>i << 2);
+    const pb = pay + (<usize>j << 2);
+    const p = load<i32>(pa); store<i32>(pa, load<i32>(pb)); store<i32>(pb, p);
+    i++;
+    j--;
+  }
+  let leftMax = -Infinity;
+  for (let r = start; r < i; r++) {
+    const v = <f64>load<f32>(values + (<usize>load<u32>(idx + (<usize>r << 2)) << 2));
+    if (v > leftMax) leftMax = v;
+  }
+  let rightMin = Infinity;
+  for (let r = i; r < end; r++) {
+    const v = <f64>load<f32>(values + (<usize>load<u32>(idx + (<usize>r << 2)) << 2));
+    if (v < rightMin) rightMin = v;
+  }
+  store<f32>(minmax, <f32>leftMax);
+  store<f32>(minmax, <f32>rightMin, 4);
+  return i;
+}
+
+/**
+ * Moves the samples of `idx[start, end)` with `value <= threshold` (column `values`) to the front,
+ * swapping the payloads along when `pay` is not 0; returns the end of the left part.
+ */
+export function partitionByValue(values: usize, idx: usize, pay: usize, start: i32, end: i32, threshold: f32): i32 {
+  let i = start;
+  let j = end - 1;
+  while (true) {
+    while (i <= j && load<f32>(values + (<usize>load<u32>(idx + (<usize>i << 2)) << 2)) <= threshold) i++;
+    while (i < j && !(load<f32>(values + (<usize>load<u32>(idx + (<usize>j << 2)) << 2)) <= threshold)) j--;
+    if (i >= j) break;
+    const a = idx + (<usize>i << 2);
+    const b = idx + (<usize>j << 2);
+    const t = load<u32>(a); store<u32>(a, load<u32>(b)); store<u32>(b, t);
+    if (pay != 0) {
+      const pa = pay + (<usize>i << 2);
+      const pb = pay + (<usize>j << 2);
+      const p = load<i32>(pa); store<i32>(pa, load<i32>(pb)); store<i32>(pb, p);
+    }
+    i++;
+    j--;
+  }
+  return i;
+}
+
+// ---- bootstrap --------------------------------------------------------------------------------------
+
+/**
+ * Bootstrap sample of one tree: `n` draws with replacement from the xoshiro128** stream whose state
+ * (four u32) is at `state` — the same generator and the same `below(n)` as extension/core/forest/
+ * treeRandom.ts, so the JS stream continues from the state written back. Writes the draw count of
+ * each sample (`weight`, i32), the in-bag samples in increasing order (`idx`) with their payloads
+ * `(count << 8) | class` (`pay`; `classes` are u8), the out-of-bag samples in increasing order (`oob`)
+ * and the class counts of the draws (`counts`, K words). Returns the number of in-bag samples.
+ */
+export function bootstrap(
+  state: usize, n: i32, weight: usize, classes: usize, idx: usize, pay: usize, oob: usize, counts: usize, K: i32,
+): i32 {
+  let s0 = load<u32>(state);
+  let s1 = load<u32>(state, 4);
+  let s2 = load<u32>(state, 8);
+  let s3 = load<u32>(state, 12);
+  memory.fill(weight, 0, <usize>n << 2);
+  for (let d = 0; d < n; d++) {
+    const result = rotl<u32>(s1 * 5, 7) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    const at = weight + (<usize><i32>Math.floor((<f64>result / 4294967296.0) * <f64>n) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  store<u32>(state, s0);
+  store<u32>(state, s1, 4);
+  store<u32>(state, s2, 8);
+  store<u32>(state, s3, 12);
+  memory.fill(counts, 0, <usize>K << 2);
+  let nIn = 0;
+  let nOut = 0;
+  for (let i = 0; i < n; i++) {
+    const w = load<i32>(weight + (<usize>i << 2));
+    if (w > 0) {
+      const c = <i32>load<u8>(classes + <usize>i);
+      store<u32>(idx + (<usize>nIn << 2), i);
+      store<i32>(pay + (<usize>nIn << 2), (w << 8) | c);
+      const ck = counts + (<usize>c << 2);
+      store<i32>(ck, load<i32>(ck) + w);
+      nIn++;
+    } else {
+      store<u32>(oob + (<usize>nOut << 2), i);
+      nOut++;
+    }
+  }
+  return nIn;
+}

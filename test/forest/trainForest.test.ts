@@ -34,6 +34,15 @@ describe('TreeRandom', () => {
     expect([b.nextUint32(), b.nextUint32(), b.nextUint32()]).toEqual(sa);
     expect([c.nextUint32(), c.nextUint32(), c.nextUint32()]).not.toEqual(sa);
   });
+  it('writeState/readState continue the same stream', () => {
+    const a = new TreeRandom(3, 9);
+    const b = new TreeRandom(3, 9);
+    a.nextUint32();
+    const state = new Uint32Array(4);
+    a.writeState(state);
+    b.readState(state);
+    expect([b.nextUint32(), b.below(1000), b.nextUint32()]).toEqual([a.nextUint32(), a.below(1000), a.nextUint32()]);
+  });
   it('below(n) stays in [0, n) and covers it', () => {
     const r = new TreeRandom(7, 0);
     const seen = new Uint32Array(5);

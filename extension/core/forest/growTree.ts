@@ -26,6 +26,9 @@ interface TrainKernelExports {
     codes: number, idx: number, pay: number, start: number, end: number, K: number, W: number, minLeaf: number,
     counts: number, result: number, sortKey: number, sortPay: number,
   ): number;
+  partitionByCode(codes: number, values: number, idx: number, pay: number, start: number, end: number, bin: number, minmax: number): number;
+  partitionByValue(values: number, idx: number, pay: number, start: number, end: number, threshold: number): number;
+  bootstrap(state: number, n: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number, K: number): number;
 }
 
 /** This thread's split-search kernel (created on first use) and the scratch whose data it holds. */
@@ -33,21 +36,30 @@ let kernel: (TrainKernelExports & { memory: WebAssembly.Memory }) | undefined;
 let kernelOwner: TreeScratch | undefined;
 
 /** Byte offsets of a training set's buffers in the kernel's memory (see extension/wasm/forestTrain.ts). */
-interface KernelLayout { codes: number; idx: number; pay: number; hist: number; counts: number; result: number; sortKey: number; sortPay: number; end: number }
+interface KernelLayout {
+  codes: number; columns: number; classes: number; weight: number; idx: number; pay: number; oob: number; hist: number;
+  counts: number; result: number; minmax: number; state: number; sortKey: number; sortPay: number; end: number;
+}
 
 function kernelLayout(set: TrainingSet): KernelLayout {
   const n = set.nSamples;
   const K = set.nClasses;
   const align = (v: number) => (v + 15) & ~15;
-  const codes = WASM_HEAP_BASE;
-  const idx = align(codes + n * set.nFeatures);
-  const pay = align(idx + 4 * n);
-  const hist = align(pay + 4 * n);
+  const columns = WASM_HEAP_BASE;
+  const codes = align(columns + 4 * n * set.nFeatures);
+  const classes = align(codes + n * set.nFeatures);
+  const weight = align(classes + n);
+  const idx = weight + 4 * n;
+  const pay = idx + 4 * n;
+  const oob = pay + 4 * n;
+  const hist = oob + 4 * n;
   const counts = align(hist + 8 * MAX_BINS * K);
   const result = align(counts + 4 * K);
-  const sortKey = align(result + 16 + 8 * K);
+  const minmax = align(result + 16 + 8 * K);
+  const state = minmax + 16;
+  const sortKey = state + 16;
   const sortPay = sortKey + 4 * SORT_CAPACITY;
-  return { codes, idx, pay, hist, counts, result, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
+  return { codes, columns, classes, weight, idx, pay, oob, hist, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
 }
 
 /**
@@ -58,8 +70,8 @@ function kernelLayout(set: TrainingSet): KernelLayout {
  * whenever another scratch used the kernel in between or its memory grew.
  */
 export class TreeScratch {
-  /** Bootstrap draw count of each sample for the current tree (0 = out of bag). */
-  readonly weight: Int32Array;
+  /** Bootstrap draw count of each sample for the current tree (0 = out of bag) (kernel memory). */
+  weight!: Int32Array;
   /** Distinct in-bag samples, partitioned in place so that each node owns a contiguous range (kernel memory). */
   index!: Uint32Array;
   /** `(weight << 8) | class` of `index[i]`, moved with it (kernel memory). */
@@ -72,8 +84,12 @@ export class TreeScratch {
   bestWords!: Int32Array;
   /** Left class counts of the best split (kernel memory). */
   bestLeft!: Int32Array;
-  /** Out-of-bag samples, partitioned like `index` so each leaf knows the OOB samples reaching it. */
-  readonly oob: Uint32Array;
+  /** Out-of-bag samples, partitioned like `index` so each leaf knows the OOB samples reaching it (kernel memory). */
+  oob!: Uint32Array;
+  /** Largest value going left and smallest going right of the last code partition (kernel memory). */
+  minmax!: Float32Array;
+  /** Generator state handed to the kernel's bootstrap (kernel memory). */
+  rngState!: Uint32Array;
   /** Scratch of the raw-value split search (payloads, values, order) and its running left counts. */
   readonly sortPayload: Int32Array;
   readonly sortValue: Float32Array;
@@ -91,16 +107,11 @@ export class TreeScratch {
   readonly leafVote: Int32Array;
   /** Threshold of the best raw-value split. */
   bestThreshold = 0;
-  /** Largest value going left and smallest going right of the last {@link partitionByCode}. */
-  leftMax = 0;
-  rightMin = 0;
   readonly layout: KernelLayout;
 
   constructor(readonly set: TrainingSet) {
     const n = set.nSamples;
     const k = set.nClasses;
-    this.weight = new Int32Array(n);
-    this.oob = new Uint32Array(n);
     this.sortPayload = new Int32Array(n);
     this.sortValue = new Float32Array(n);
     this.sortOrder = new Uint32Array(n);
@@ -126,6 +137,12 @@ function attachKernel(s: TreeScratch): TrainKernelExports {
   ensureWasmMemory(kernel.memory, L.end);
   const buffer = kernel.memory.buffer;
   new Uint8Array(buffer, L.codes, s.set.codes.length).set(s.set.codes);
+  new Float32Array(buffer, L.columns, s.set.columns.length).set(s.set.columns);
+  new Uint8Array(buffer, L.classes, n).set(s.set.classes);
+  s.weight = new Int32Array(buffer, L.weight, n);
+  s.oob = new Uint32Array(buffer, L.oob, n);
+  s.minmax = new Float32Array(buffer, L.minmax, 2);
+  s.rngState = new Uint32Array(buffer, L.state, 4);
   s.index = new Uint32Array(buffer, L.idx, n);
   s.payload = new Int32Array(buffer, L.pay, n);
   s.counts = new Int32Array(buffer, L.counts, k);
@@ -169,23 +186,19 @@ export function growTree(
   set: TrainingSet, settings: ForestSettings, treeIndex: number, s: TreeScratch, checkCancelled?: () => void,
   oobVotes?: Float64Array,
 ): ForestTree {
-  const { nSamples: N, nFeatures: F, nClasses: K, classes, codes, columns, binCounts } = set;
+  const { nSamples: N, nFeatures: F, nClasses: K, binCounts } = set;
   const { mtry, minSamplesLeaf: minLeaf } = settings;
   const maxDepth = settings.maxDepth < 0 ? Infinity : settings.maxDepth;
   const k = attachKernel(s);
   const L = s.layout;
-  const { weight: w, index: idx, payload: pay, oob, nodes, thresholds: thr, leaves, featureOrder: order, importance, counts, bestLeft, bestProxy, bestWords, leafVote } = s;
+  const { oob, nodes, thresholds: thr, leaves, featureOrder: order, importance, counts, bestLeft, bestProxy, bestWords, leafVote } = s;
   const rng = new TreeRandom(settings.seed, treeIndex);
 
-  w.fill(0);
-  for (let i = 0; i < N; i++) w[rng.below(N)]++;
-  let nIn = 0;
-  let nOut = 0;
-  counts.fill(0);
-  for (let i = 0; i < N; i++) {
-    const wi = w[i];
-    if (wi > 0) { idx[nIn] = i; pay[nIn] = (wi << 8) | classes[i]; nIn++; counts[classes[i]] += wi; } else oob[nOut++] = i;
-  }
+  // bootstrap: N draws of the tree's stream in the kernel, which continues here afterwards
+  rng.writeState(s.rngState);
+  const nIn = k.bootstrap(L.state, N, L.weight, L.classes, L.idx, L.pay, L.oob, L.counts, K);
+  rng.readState(s.rngState);
+  const nOut = N - nIn;
   for (let f = 0; f < F; f++) order[f] = f;
   importance.fill(0);
 
@@ -254,21 +267,22 @@ export function growTree(
     }
 
     // partition the in-bag samples, then the out-of-bag ones by the threshold (as prediction will)
-    const off = bestFeature * N;
+    const codes = L.codes + bestFeature * N;
+    const values = L.columns + 4 * bestFeature * N;
     let mid: number;
     let threshold: number;
     const best = bestProxy[0];
     const bestBin = bestWords[2];
     if (bestBin >= 0) {
-      mid = partitionByCode(s, start, end, codes, columns, off, bestBin);
+      mid = k.partitionByCode(codes, values, L.idx, L.pay, start, end, bestBin, L.minmax);
       // midway between the node's closest values on either side (as scikit-learn does), not at the
       // bin edge: the split of the training samples is the same, new data is split at the margin
-      threshold = midpointThreshold(s.leftMax, s.rightMin);
+      threshold = midpointThreshold(s.minmax[0], s.minmax[1]);
     } else {
       threshold = s.bestThreshold;
-      mid = partitionByValue(idx, pay, start, end, columns, off, threshold);
+      mid = k.partitionByValue(values, L.idx, L.pay, start, end, threshold);
     }
-    const oobMid = partitionByValue(oob, null, oobStart, oobEnd, columns, off, threshold);
+    const oobMid = k.partitionByValue(values, L.oob, 0, oobStart, oobEnd, threshold);
     const child = nodeCount;
     nodeCount += 2;
     nodes[3 * node] = child;
@@ -302,50 +316,6 @@ function pushNode(
   const sc = s.stackCounts;
   for (let k = 0; k < K; k++) sc[sp * K + k] = subtract ? c[k] - other[k] : c[k];
   return sp + 1;
-}
-
-/**
- * Moves the in-bag samples of `[start, end)` with code ≤ `bin` (code column at `off`) to the front,
- * with their payloads; returns the end of the left part and leaves the largest raw value going left
- * and the smallest going right in `s.leftMax` / `s.rightMin`.
- */
-function partitionByCode(
-  s: TreeScratch, start: number, end: number, codes: Uint8Array, columns: Float32Array, off: number, bin: number,
-): number {
-  const { index: idx, payload: pay } = s;
-  let i = start;
-  let j = end - 1;
-  for (;;) {
-    while (i <= j && codes[off + idx[i]] <= bin) i++;
-    while (i < j && codes[off + idx[j]] > bin) j--;
-    if (i >= j) break;
-    const t = idx[i]; idx[i] = idx[j]; idx[j] = t;
-    const p = pay[i]; pay[i] = pay[j]; pay[j] = p;
-    i++; j--;
-  }
-  let leftMax = -Infinity;
-  for (let r = start; r < i; r++) { const v = columns[off + idx[r]]; if (v > leftMax) leftMax = v; }
-  let rightMin = Infinity;
-  for (let r = i; r < end; r++) { const v = columns[off + idx[r]]; if (v < rightMin) rightMin = v; }
-  s.leftMax = leftMax;
-  s.rightMin = rightMin;
-  return i;
-}
-
-/** {@link partitionByCode} on raw values: samples with `value <= threshold` go first. */
-function partitionByValue(
-  idx: Uint32Array, pay: Int32Array | null, start: number, end: number, columns: Float32Array, off: number, threshold: number,
-): number {
-  let i = start;
-  let j = end - 1;
-  for (;;) {
-    while (i <= j && columns[off + idx[i]] <= threshold) i++;
-    while (i < j && !(columns[off + idx[j]] <= threshold)) j--;
-    if (i >= j) return i;
-    const t = idx[i]; idx[i] = idx[j]; idx[j] = t;
-    if (pay) { const p = pay[i]; pay[i] = pay[j]; pay[j] = p; }
-    i++; j--;
-  }
 }
 
 /**

@@ -56,6 +56,19 @@ export class TreeRandom {
     return result;
   }
 
+  /**
+   * Copies the generator state (four 32-bit words) to `out[at, at + 4)`, e.g. to continue the stream
+   * in a WebAssembly kernel that implements the same generator; see {@link TreeRandom.readState}.
+   */
+  writeState(out: Uint32Array, at = 0): void {
+    out[at] = this.s0; out[at + 1] = this.s1; out[at + 2] = this.s2; out[at + 3] = this.s3;
+  }
+
+  /** Continues from a state written by {@link TreeRandom.writeState} (and possibly advanced elsewhere). */
+  readState(from: Uint32Array, at = 0): void {
+    this.s0 = from[at] | 0; this.s1 = from[at + 1] | 0; this.s2 = from[at + 2] | 0; this.s3 = from[at + 3] | 0;
+  }
+
   /** Uniform integer in `[0, n)` for `1 ≤ n ≤ 2^32` (multiply-shift; bias < n / 2^32, irrelevant here). */
   below(n: number): number {
     return Math.floor((this.nextUint32() / 4294967296) * n);
