@@ -9,11 +9,13 @@
  * `prediction/tile` messages carrying a generation counter, and `status/update` with progress, OOB error,
  * label counts and top feature importances.
  *
- * Progressive update: training the full forest takes seconds, so after a stroke a small *preview* forest
+ * Progressive update: when training the full forest takes longer than a moment (measured on the last full
+ * training, scaled to the current number of samples and trees), after a stroke a small *preview* forest
  * (a few trees on a seeded, class-stratified subsample of the labelled pixels) is trained first and the
  * visible tiles are predicted with it (its own generation); then the full forest is trained and the
  * plane re-predicted, visible tiles first (the next generation). A new stroke cancels both stages. The
- * preview forest never becomes `forestHash`'s forest, so it is never written to the model cache.
+ * preview forest never becomes `forestHash`'s forest, so it is never written to the model cache. When the
+ * full forest is predicted to train within {@link PreviewSettings.skipBelowMs}, it goes first directly.
  *
  * Sample order and forest options are the same as the batch trainer's (extension/batch/trainProject.ts),
  * so the model written to `<name>.pixelclass.model` on save is the one the CLI would retrain from the JSON.
@@ -70,6 +72,12 @@ export interface PreviewSettings {
    * full forest, in sample-trees) is at most this.
    */
   minFullWork: number;
+  /**
+   * No preview when the full forest is predicted to train within this many milliseconds, the prediction
+   * being the last full training's time per sample-tree on this machine times the current work: on a
+   * fast machine the full forest itself is the quickest route to the 100-tree result.
+   */
+  skipBelowMs: number;
 }
 
 /**
@@ -78,7 +86,7 @@ export interface PreviewSettings {
  * with probabilities close to the full forest's. Below 200k sample-trees (e.g. 2000 pixels × 100 trees)
  * the full forest itself is quick, so no preview.
  */
-export const DEFAULT_PREVIEW: PreviewSettings = { trees: 10, maxSamples: 2000, minFullWork: 200_000 };
+export const DEFAULT_PREVIEW: PreviewSettings = { trees: 10, maxSamples: 2000, minFullWork: 200_000, skipBelowMs: 250 };
 
 /** What the session remembers about a predicted tile. */
 interface PredictedTile {
@@ -205,6 +213,8 @@ export class LiveSession implements LiveLoop {
   forest: Forest | undefined;
   /** True while `forest` is the preview forest (never cached: `forestHash` is undefined then). */
   preview = false;
+  /** Milliseconds per sample-tree of the last full training (decides whether a preview is worth it). */
+  private fullTrainMsPerWork: number | undefined;
   /** Training hash the full forest was trained for; undefined while there is no full forest. */
   forestHash: string | undefined;
   readonly features: FeatureCache;
@@ -390,6 +400,7 @@ export class LiveSession implements LiveLoop {
     if (this.deps.preview === false) return undefined;
     const settings = { ...DEFAULT_PREVIEW, ...this.deps.preview };
     if (nSamples * fullTrees <= settings.minFullWork || settings.trees >= fullTrees) return undefined;
+    if (this.fullTrainMsPerWork !== undefined && this.fullTrainMsPerWork * nSamples * fullTrees <= settings.skipBelowMs) return undefined;
     return settings;
   }
 
@@ -470,6 +481,7 @@ export class LiveSession implements LiveLoop {
     const { nSamples, nFeatures } = samples;
     this.setState('training', 0, `${prefix}Training ${snapshot.classifier.trees} trees on ${nSamples} labelled pixels × ${nFeatures} features`);
     const forest = await this.deps.compute.train(samples.X, samples.y, nFeatures, this.forestOptions(snapshot), signal);
+    this.fullTrainMsPerWork = (Date.now() - started) / Math.max(1, nSamples * forest.trees.length);
     this.log.info(
       `${this.doc.fileName}: trained ${forest.trees.length} trees on ${nSamples} samples × ${nFeatures} features ` +
         `(features ${samples.featuresMs} ms, training ${Date.now() - started} ms, OOB error ${forest.oobError.toFixed(3)})`,

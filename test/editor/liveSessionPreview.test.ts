@@ -27,7 +27,7 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const PREVIEW: PreviewSettings = { trees: 3, maxSamples: 40, minFullWork: 0 };
+const PREVIEW: PreviewSettings = { trees: 3, maxSamples: 40, minFullWork: 0, skipBelowMs: -1 };
 const VIEW = { column: 10, row: 20, width: 20, height: 20 }; // 4 of the 9 tiles of 16²
 
 /**
@@ -157,6 +157,23 @@ describe('LiveSession preview stage', () => {
     const bottom = (list: Tile[]) => new Uint8Array(list.find((t) => t.box.row === 32 && t.box.column === 16)!.probabilities);
     expect(bottom(preview)[256 + 15 * 16 + 8]).toBeGreaterThan(127);
     expect(bottom(full)[256 + 15 * 16 + 8]).toBeGreaterThan(127);
+  });
+
+  it('skips the preview once a full training has shown that the full forest is quick on this machine', async () => {
+    const { live, send, paint, gate, webview } = await setup({ ...PREVIEW, skipBelowMs: 60_000 });
+    await send({ type: 'live/updateNow' });
+    await live.idle();
+    // First update: nothing measured yet, so preview then full.
+    expect(gate.calls.map((c) => c.nTrees)).toEqual([3, 8]);
+    await paint(1, 6, 22);
+    await send({ type: 'live/updateNow' });
+    await live.idle();
+    // Second: the measured full training (milliseconds here) is far below 60 s → straight to the full forest.
+    expect(gate.calls.map((c) => c.nTrees)).toEqual([3, 8, 8]);
+    expect(live.preview).toBe(false);
+    const last = tiles(webview).filter((t) => t.generation === live.generation);
+    expect(last).toHaveLength(9);
+    expect(last.slice(0, 4).every(inView)).toBe(true);
   });
 
   it('a new stroke during the preview training cancels both stages of the stale run', async () => {
