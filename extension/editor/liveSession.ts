@@ -515,8 +515,9 @@ export class LiveSession implements LiveLoop {
         }
       }
     }
-    const X = new Float32Array(nSamples * nFeatures);
-    const y = new Uint8Array(nSamples);
+    // Shared from the start: the pool's training jobs read them in place (no 4·n·F-byte copy per training).
+    const X = new Float32Array(new SharedArrayBuffer(4 * nSamples * nFeatures));
+    const y = new Uint8Array(new SharedArrayBuffer(nSamples));
     let s = 0;
     for (const box of boxes) {
       for (let dz = 0; dz < box.depth; dz++) {
