@@ -53,7 +53,7 @@ function kernelLayout(set: TrainingSet): KernelLayout {
   const pay = idx + 4 * n;
   const oob = pay + 4 * n;
   const hist = oob + 4 * n;
-  const counts = align(hist + 8 * MAX_BINS * K);
+  const counts = align(hist + 4 * MAX_BINS * K);
   const result = align(counts + 4 * K);
   const minmax = align(result + 16 + 8 * K);
   const state = minmax + 16;

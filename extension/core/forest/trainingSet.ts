@@ -85,32 +85,77 @@ const TRANSPOSE_ROWS = 64;
 
 /**
  * Validates the data and computes the feature-major copy and the bin codes ({@link TrainingSet}).
- * Cost: linear in the number of values (one LSD radix sort per feature); ~10–20 ms for 20,000 × 49.
+ * Cost: linear in the number of values (one LSD radix sort per feature); ~25 ms for 20,000 × 49.
+ */
+export function prepareTrainingSet(X: Float32Array, y: Uint8Array, nFeatures: number, nClasses: number): TrainingSet {
+  validateTrainingData(X, y, nFeatures, nClasses);
+  const n = y.length;
+  const bins = allocateFeatureBins(n, nFeatures);
+  binFeatures(X, n, nFeatures, [0, nFeatures], bins);
+  return trainingSetFromBins(X, y, nFeatures, nClasses, bins);
+}
+
+/** Feature-major values, bin codes and bin counts of a training set (see {@link TrainingSet}). */
+export interface FeatureBins {
+  columns: Float32Array;
+  codes: Uint8Array;
+  binCounts: Uint16Array;
+}
+
+/**
+ * Allocates {@link FeatureBins} for n samples × F features.
+ * @param shared back the arrays by SharedArrayBuffers (so that several workers can fill and read them)
+ */
+export function allocateFeatureBins(n: number, F: number, shared = false): FeatureBins {
+  const Buffer = shared ? SharedArrayBuffer : ArrayBuffer;
+  return {
+    columns: new Float32Array(new Buffer(4 * n * F)),
+    codes: new Uint8Array(new Buffer(n * F)),
+    binCounts: new Uint16Array(new Buffer(2 * F)),
+  };
+}
+
+/**
+ * The expensive part of {@link prepareTrainingSet} for the features `[f0, f1)` only: their feature-major
+ * values, bin codes and bin counts, written into `bins` (other features untouched, so workers can bin
+ * disjoint feature ranges of one shared {@link FeatureBins} in parallel). Does not validate `X`.
  *
  * Each step is a small function called once per feature: V8 optimises a small function after the first
  * calls, while one big function would run long loops with code that has no type feedback yet.
  */
-export function prepareTrainingSet(X: Float32Array, y: Uint8Array, nFeatures: number, nClasses: number): TrainingSet {
-  const classCounts = validateTrainingData(X, y, nFeatures, nClasses);
-  const n = y.length;
-  const F = nFeatures;
-  const classes = new Uint8Array(n);
-  for (let i = 0; i < n; i++) classes[i] = y[i] - 1;
-  const columns = new Float32Array(n * F);
-  for (let r0 = 0; r0 < n; r0 += TRANSPOSE_ROWS) transposeRows(X, columns, n, F, r0, Math.min(n, r0 + TRANSPOSE_ROWS));
-  const codes = new Uint8Array(n * F);
-  const binCounts = new Uint16Array(F);
+export function binFeatures(X: Float32Array, n: number, F: number, [f0, f1]: [number, number], bins: FeatureBins): void {
+  const { columns, codes, binCounts } = bins;
+  for (let r0 = 0; r0 < n; r0 += TRANSPOSE_ROWS) transposeRows(X, columns, n, F, f0, f1, r0, Math.min(n, r0 + TRANSPOSE_ROWS));
   const sorter = new KeySorter(n);
-  for (let f = 0; f < F; f++) {
+  for (let f = f0; f < f1; f++) {
     sorter.sort(columns, f * n);
     binCounts[f] = assignBins(sorter.keys, sorter.order, codes, f * n);
   }
-  return { nSamples: n, nFeatures: F, nClasses, values: X, columns, classes, codes, binCounts, classCounts };
 }
 
-/** Copies rows `[r0, r1)` of row-major `X` into feature-major `columns` (a block of rows stays in L1). */
-function transposeRows(X: Float32Array, columns: Float32Array, n: number, F: number, r0: number, r1: number): void {
-  for (let f = 0; f < F; f++) {
+/**
+ * A {@link TrainingSet} from binned features (all of them filled by {@link binFeatures}). Checks the
+ * labels (cheap); the feature values are trusted to have been validated when they were binned.
+ */
+export function trainingSetFromBins(X: Float32Array, y: Uint8Array, nFeatures: number, nClasses: number, bins: FeatureBins): TrainingSet {
+  const n = y.length;
+  if (bins.columns.length !== n * nFeatures || bins.codes.length !== n * nFeatures || bins.binCounts.length !== nFeatures) {
+    throw new ForestTrainingError(`binned features do not match ${n} samples × ${nFeatures} features`);
+  }
+  const classes = new Uint8Array(n);
+  const classCounts = new Uint32Array(nClasses);
+  for (let i = 0; i < n; i++) {
+    const label = y[i];
+    if (label < 1 || label > nClasses) throw new ForestTrainingError(`label ${label} of sample ${i} is outside the classes 1..${nClasses}`);
+    classes[i] = label - 1;
+    classCounts[label - 1]++;
+  }
+  return { nSamples: n, nFeatures, nClasses, values: X, ...bins, classes, classCounts };
+}
+
+/** Copies features `[f0, f1)` of rows `[r0, r1)` of row-major `X` into feature-major `columns` (a block of rows stays in L1). */
+function transposeRows(X: Float32Array, columns: Float32Array, n: number, F: number, f0: number, f1: number, r0: number, r1: number): void {
+  for (let f = f0; f < f1; f++) {
     const base = f * n;
     for (let r = r0; r < r1; r++) columns[base + r] = X[r * F + f];
   }

@@ -1,8 +1,11 @@
 /**
  * Random forest jobs run by compute workers (issue #4). Used through extension/workers/parallelForest.ts.
  *
- * - `forest/train`: trains the trees `options.treeRange` of a forest; returns the serialized part and
- *   its fixed-point out-of-bag votes (both transferred), merged on the host by `mergeForests`.
+ * - `forest/bin`: bins the features `range` of a training set into shared {@link FeatureBins} (several
+ *   workers bin disjoint feature ranges of one training set in parallel before training).
+ * - `forest/train`: trains the trees `options.treeRange` of a forest (on the shared bins when given,
+ *   else binning all features itself); returns the serialized part and its fixed-point out-of-bag
+ *   votes (both transferred), merged on the host by `mergeForests`.
  * - `forest/predict`: predicts a pixel range with a forest given as serialized bytes (normally in a
  *   SharedArrayBuffer, so every job sees the same bytes without copying); the deserialized forest is
  *   cached per `modelKey`, so a worker parses a model once, not once per block.
@@ -11,6 +14,7 @@ import {
   type Forest, type ForestOptions, deserializeForest, predictProbabilities, prepareTrainingSet, resolveForestSettings,
   serializeForest, trainForestOnSet,
 } from '../../core/forest/index';
+import { binFeatures, type FeatureBins, trainingSetFromBins } from '../../core/forest/trainingSet';
 import type { JobContext, JobHandler, JobOutput } from '../workerProtocol';
 
 /** Payload of `forest/train`. */
@@ -22,6 +26,20 @@ export interface ForestTrainPayload {
   nFeatures: number;
   /** Options including the `treeRange` this job trains. */
   options: ForestOptions;
+  /** All features already binned (SharedArrayBuffer-backed, by `forest/bin` jobs); absent: bin here. */
+  bins?: FeatureBins;
+}
+
+/** Payload of `forest/bin`. */
+export interface ForestBinPayload {
+  /** Row-major nSamples×nFeatures (SharedArrayBuffer-backed), already validated. */
+  X: Float32Array;
+  nSamples: number;
+  nFeatures: number;
+  /** Features [first, end) to bin. */
+  range: [number, number];
+  /** SharedArrayBuffer-backed output, written for the features of `range` only. */
+  bins: FeatureBins;
 }
 
 /** Result of `forest/train`. */
@@ -72,13 +90,21 @@ function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
   const { X, y, nFeatures, options } = payload;
   const settings = resolveForestSettings(nFeatures, options);
   context.throwIfCancelled();
-  const set = prepareTrainingSet(X, y, nFeatures, options.nClasses);
+  const set = payload.bins
+    ? trainingSetFromBins(X, y, nFeatures, options.nClasses, payload.bins)
+    : prepareTrainingSet(X, y, nFeatures, options.nClasses);
   const part = trainForestOnSet(set, settings, options.treeRange ?? [0, settings.nTrees],
     () => context.throwIfCancelled(), () => context.throwIfCancelled());
   const model = serializeForest(part);
   const oobVotes = part.oobVotes!;
   const result: ForestTrainResult = { model, oobVotes };
   return { result, transfer: [model.buffer as ArrayBuffer, oobVotes.buffer as ArrayBuffer] };
+}
+
+function bin(payload: ForestBinPayload, context: JobContext): JobOutput {
+  context.throwIfCancelled();
+  binFeatures(payload.X, payload.nSamples, payload.nFeatures, payload.range, payload.bins);
+  return { result: {} };
 }
 
 function predict(payload: ForestPredictPayload, context: JobContext): JobOutput {
@@ -95,6 +121,7 @@ function predict(payload: ForestPredictPayload, context: JobContext): JobOutput 
 
 /** Forest job handlers by type. */
 export const FOREST_JOBS: Record<string, JobHandler> = {
+  'forest/bin': bin,
   'forest/train': train,
   'forest/predict': predict,
 };
