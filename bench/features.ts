@@ -1,11 +1,15 @@
 /**
- * `npm run bench -- features [--quick] [--skip-vigra]`: speed and memory of the feature engine (issue #3).
+ * `npm run bench -- features [--quick] [--skip-vigra] [--prefault]`: speed and memory of the feature engine (issue #3).
  *
  * Cases: (a) all 49 channels of the ilastik pipeline on a 2048×2048 float32 image;
  *        (b) all 61 channels in true 3D on 64×256×256.
  * Each case runs in a fresh child process (so peak RSS is per case) with 1 worker and with
  * os.availableParallelism() workers; each child computes twice: "cold" (fresh output buffer and
- * fresh workers: includes page faults) and "warm" (same pool, output buffer reused).
+ * fresh workers: includes page faults) and "warm" (same pool, output buffer reused). Minor page faults
+ * of both runs are reported, and `outputFirstTouch` measures, in another fresh process, how long merely
+ * touching an output-sized buffer takes: on small VMs a first-touch fault costs ~20 µs and faults of one
+ * process do not run in parallel, so this is the floor of any cold run. `--prefault` makes the host
+ * thread prefault the result while the workers compute (FeatureRequest.prefault).
  * vigra (system /usr/bin/python3, if importable) computes the same pipeline single-threaded on the
  * same pixels, emulating ilastik's OpPixelFeaturesPresmoothed exactly as golden/gen_golden.py does.
  * Prints JSON; the load average is recorded because the machine is shared.
@@ -48,14 +52,19 @@ async function child(caseKey: string, workers: number, quick: boolean): Promise<
   const pool = new WorkerPool({ size: workers, workerScript: join(__dirname, 'computeWorker.js') });
   const computer = new FeatureComputer(pool);
   const selection = selectionAll();
+  const prefault = process.argv.includes('--prefault');
+  const faults = (): number => process.resourceUsage().minorPageFault; // all threads of the process
+  const f0 = faults();
   const u0 = process.cpuUsage();
   const t0 = performance.now();
-  const cold = await computer.computeVolume(input, image, 1, { selection });
+  const cold = await computer.computeVolume(input, image, 1, { selection, prefault });
   const t1 = performance.now();
   const u1 = process.cpuUsage();
+  const f1 = faults();
   await computer.computeVolume(input, image, 1, { selection, result: cold.data });
   const t2 = performance.now();
   const u2 = process.cpuUsage();
+  const f2 = faults();
   const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number => +((b.user + b.system - a.user - a.system) / 1e6).toFixed(3);
   await pool.dispose();
   const mpix = (c.z * c.y * c.x) / 1e6;
@@ -64,9 +73,27 @@ async function child(caseKey: string, workers: number, quick: boolean): Promise<
     coldSeconds: +((t1 - t0) / 1000).toFixed(3), warmSeconds: +((t2 - t1) / 1000).toFixed(3),
     // CPU seconds of all threads: less sensitive than wall time to other processes on a shared machine.
     coldCpuSeconds: cpu(u0, u1), warmCpuSeconds: cpu(u1, u2),
+    // First-touch page faults (output, inputs, worker heaps and kernel memory): the cold/warm gap.
+    coldMinorFaults: f1 - f0, warmMinorFaults: f2 - f1, prefault,
     coldMpixPerSecond: +(mpix / ((t1 - t0) / 1000)).toFixed(3), warmMpixPerSecond: +(mpix / ((t2 - t1) / 1000)).toFixed(3),
     outputMB: +((cold.data.byteLength) / 2 ** 20).toFixed(1),
     peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+  }));
+}
+
+/**
+ * The machine's floor for a cold run: seconds to first-touch a fresh buffer of the output's size in a
+ * fresh process (one write per 4 KiB page, one thread), i.e. the page faults no computation can avoid.
+ */
+function faultFloor(bytes: number): void {
+  const f0 = process.resourceUsage().minorPageFault;
+  const t0 = performance.now();
+  const words = new Int32Array(new SharedArrayBuffer(bytes));
+  for (let i = 0; i < words.length; i += 1024) words[i] = 1;
+  const seconds = (performance.now() - t0) / 1000;
+  const faults = process.resourceUsage().minorPageFault - f0;
+  process.stdout.write(JSON.stringify({
+    bytes, seconds: +seconds.toFixed(3), minorFaults: faults, microsecondsPerFault: +((seconds * 1e6) / Math.max(1, faults)).toFixed(1),
   }));
 }
 
@@ -118,6 +145,10 @@ function vigra(c: Case, dir: string): Record<string, unknown> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (process.env.FEATURES_BENCH_FAULTS) {
+    faultFloor(Number(process.env.FEATURES_BENCH_FAULTS));
+    return;
+  }
   if (process.env.FEATURES_BENCH_CHILD) {
     const [caseKey, workers] = process.env.FEATURES_BENCH_CHILD.split(':');
     await child(caseKey, Number(workers), args.includes('--quick'));
@@ -144,11 +175,18 @@ async function main(): Promise<void> {
       if (r.status !== 0) throw new Error(`bench child ${caseKey}/${workers} failed: ${r.stderr}`);
       runs.push({ ...JSON.parse(r.stdout), loadAverage1m: +loadavg()[0].toFixed(2) });
     }
+    const outputBytes = (runs[0] as any).outputMB * 2 ** 20;
+    const ff = spawnSync(process.execPath, [join(dir, 'benchFeatures.js')], {
+      env: { ...process.env, FEATURES_BENCH_FAULTS: String(outputBytes) }, encoding: 'utf8', maxBuffer: 1 << 20,
+    });
+    const faultFloorRun = ff.status === 0 ? { ...JSON.parse(ff.stdout), loadAverage1m: +loadavg()[0].toFixed(2) } : { failed: ff.stderr };
     const v = args.includes('--skip-vigra') ? { skipped: '--skip-vigra' } : vigra(c, dir);
     const best = Math.min(...runs.map((r: any) => r.warmSeconds));
     const bestCold = Math.min(...runs.map((r: any) => r.coldSeconds));
     results.push({
       case: caseKey, description: c.name, shape: { z: c.z, y: c.y, x: c.x }, runs, vigraSingleThread: v,
+      // Touching a fresh output-sized buffer in a fresh process: the part of a cold run no kernel can avoid.
+      outputFirstTouch: faultFloorRun,
       speedupVsVigra: typeof (v as any).seconds === 'number'
         ? {
           wallWarm: +((v as any).seconds / best).toFixed(2),
