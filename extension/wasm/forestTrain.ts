@@ -240,66 +240,74 @@ export function searchSorted(
 // ---- partitions -------------------------------------------------------------------------------------
 
 /**
- * Moves the positions of [start, end) whose code (column `codes`) is ≤ `bin` to the front, with their
- * payloads; returns the end of the left part. Stores the largest raw value going left and the smallest
- * going right (column `values`, f32) at `minmax` and `minmax + 4`.
+ * Stable partition of positions [start, end): those whose code (column `codes`) is ≤ `bin` first, with
+ * their payloads; the right part goes through `tmpIdx` / `tmpPay`. Stable, so positions stay in
+ * increasing sample order (the bootstrap writes them that way) and later passes over a node read each
+ * code column front to back. Returns the end of the left part; stores the largest raw value going left
+ * and the smallest going right (column `values`, f32) at `minmax` and `minmax + 4`.
  */
 export function partitionByCode(
   codes: usize, values: usize, idx: usize, pay: usize, start: i32, end: i32, bin: i32, minmax: usize,
+  tmpIdx: usize, tmpPay: usize,
 ): i32 {
-  let i = start;
-  let j = end - 1;
-  while (true) {
-    while (i <= j && <i32>load<u8>(codes + <usize>load<u32>(idx + (<usize>i << 2))) <= bin) i++;
-    while (i < j && <i32>load<u8>(codes + <usize>load<u32>(idx + (<usize>j << 2))) > bin) j--;
-    if (i >= j) break;
-    const a = idx + (<usize>i << 2);
-    const b = idx + (<usize>j << 2);
-    const t = load<u32>(a); store<u32>(a, load<u32>(b)); store<u32>(b, t);
-    const pa = pay + (<usize>i << 2);
-    const pb = pay + (<usize>j << 2);
-    const p = load<i32>(pa); store<i32>(pa, load<i32>(pb)); store<i32>(pb, p);
-    i++;
-    j--;
+  let l = start;
+  let r = 0;
+  let leftMax: f32 = -Infinity;
+  let rightMin: f32 = Infinity;
+  for (let i = start; i < end; i++) {
+    const at = <usize>i << 2;
+    const sample = load<u32>(idx + at);
+    const p = load<i32>(pay + at);
+    const v = load<f32>(values + (<usize>sample << 2));
+    if (<i32>load<u8>(codes + <usize>sample) <= bin) {
+      store<u32>(idx + (<usize>l << 2), sample);
+      store<i32>(pay + (<usize>l << 2), p);
+      l++;
+      if (v > leftMax) leftMax = v;
+    } else {
+      store<u32>(tmpIdx + (<usize>r << 2), sample);
+      store<i32>(tmpPay + (<usize>r << 2), p);
+      r++;
+      if (v < rightMin) rightMin = v;
+    }
   }
-  let leftMax = -Infinity;
-  for (let r = start; r < i; r++) {
-    const v = <f64>load<f32>(values + (<usize>load<u32>(idx + (<usize>r << 2)) << 2));
-    if (v > leftMax) leftMax = v;
-  }
-  let rightMin = Infinity;
-  for (let r = i; r < end; r++) {
-    const v = <f64>load<f32>(values + (<usize>load<u32>(idx + (<usize>r << 2)) << 2));
-    if (v < rightMin) rightMin = v;
-  }
-  store<f32>(minmax, <f32>leftMax);
-  store<f32>(minmax, <f32>rightMin, 4);
-  return i;
+  memory.copy(idx + (<usize>l << 2), tmpIdx, <usize>r << 2);
+  memory.copy(pay + (<usize>l << 2), tmpPay, <usize>r << 2);
+  store<f32>(minmax, leftMax);
+  store<f32>(minmax, rightMin, 4);
+  return l;
 }
 
 /**
- * Moves the samples of `idx[start, end)` with `value <= threshold` (column `values`) to the front,
- * swapping the payloads along when `pay` is not 0; returns the end of the left part.
+ * Stable partition of samples `idx[start, end)`: those with `value <= threshold` (column `values`) first,
+ * moving the payloads along when `pay` is not 0; the right part goes through `tmpIdx` / `tmpPay`.
+ * Returns the end of the left part.
  */
-export function partitionByValue(values: usize, idx: usize, pay: usize, start: i32, end: i32, threshold: f32): i32 {
-  let i = start;
-  let j = end - 1;
-  while (true) {
-    while (i <= j && load<f32>(values + (<usize>load<u32>(idx + (<usize>i << 2)) << 2)) <= threshold) i++;
-    while (i < j && !(load<f32>(values + (<usize>load<u32>(idx + (<usize>j << 2)) << 2)) <= threshold)) j--;
-    if (i >= j) break;
-    const a = idx + (<usize>i << 2);
-    const b = idx + (<usize>j << 2);
-    const t = load<u32>(a); store<u32>(a, load<u32>(b)); store<u32>(b, t);
+export function partitionByValue(
+  values: usize, idx: usize, pay: usize, start: i32, end: i32, threshold: f32, tmpIdx: usize, tmpPay: usize,
+): i32 {
+  let l = start;
+  let r = 0;
+  for (let i = start; i < end; i++) {
+    const at = <usize>i << 2;
+    const sample = load<u32>(idx + at);
+    const left = load<f32>(values + (<usize>sample << 2)) <= threshold;
     if (pay != 0) {
-      const pa = pay + (<usize>i << 2);
-      const pb = pay + (<usize>j << 2);
-      const p = load<i32>(pa); store<i32>(pa, load<i32>(pb)); store<i32>(pb, p);
+      const p = load<i32>(pay + at);
+      if (left) store<i32>(pay + (<usize>l << 2), p);
+      else store<i32>(tmpPay + (<usize>r << 2), p);
     }
-    i++;
-    j--;
+    if (left) {
+      store<u32>(idx + (<usize>l << 2), sample);
+      l++;
+    } else {
+      store<u32>(tmpIdx + (<usize>r << 2), sample);
+      r++;
+    }
   }
-  return i;
+  memory.copy(idx + (<usize>l << 2), tmpIdx, <usize>r << 2);
+  if (pay != 0) memory.copy(pay + (<usize>l << 2), tmpPay, <usize>r << 2);
+  return l;
 }
 
 // ---- bootstrap --------------------------------------------------------------------------------------

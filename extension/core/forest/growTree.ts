@@ -26,8 +26,13 @@ interface TrainKernelExports {
     codes: number, idx: number, pay: number, start: number, end: number, K: number, W: number, minLeaf: number,
     counts: number, result: number, sortKey: number, sortPay: number,
   ): number;
-  partitionByCode(codes: number, values: number, idx: number, pay: number, start: number, end: number, bin: number, minmax: number): number;
-  partitionByValue(values: number, idx: number, pay: number, start: number, end: number, threshold: number): number;
+  partitionByCode(
+    codes: number, values: number, idx: number, pay: number, start: number, end: number, bin: number, minmax: number,
+    tmpIdx: number, tmpPay: number,
+  ): number;
+  partitionByValue(
+    values: number, idx: number, pay: number, start: number, end: number, threshold: number, tmpIdx: number, tmpPay: number,
+  ): number;
   bootstrap(state: number, n: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number, K: number): number;
 }
 
@@ -37,7 +42,8 @@ let kernelOwner: TreeScratch | undefined;
 
 /** Byte offsets of a training set's buffers in the kernel's memory (see extension/wasm/forestTrain.ts). */
 interface KernelLayout {
-  codes: number; columns: number; classes: number; weight: number; idx: number; pay: number; oob: number; hist: number;
+  codes: number; columns: number; classes: number; weight: number; idx: number; pay: number; oob: number; tmpIdx: number;
+  tmpPay: number; hist: number;
   counts: number; result: number; minmax: number; state: number; sortKey: number; sortPay: number; end: number;
 }
 
@@ -52,14 +58,16 @@ function kernelLayout(set: TrainingSet): KernelLayout {
   const idx = weight + 4 * n;
   const pay = idx + 4 * n;
   const oob = pay + 4 * n;
-  const hist = oob + 4 * n;
+  const tmpIdx = oob + 4 * n;
+  const tmpPay = tmpIdx + 4 * n;
+  const hist = tmpPay + 4 * n;
   const counts = align(hist + 4 * MAX_BINS * K);
   const result = align(counts + 4 * K);
   const minmax = align(result + 16 + 8 * K);
   const state = minmax + 16;
   const sortKey = state + 16;
   const sortPay = sortKey + 4 * SORT_CAPACITY;
-  return { codes, columns, classes, weight, idx, pay, oob, hist, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
+  return { codes, columns, classes, weight, idx, pay, oob, tmpIdx, tmpPay, hist, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
 }
 
 /**
@@ -238,6 +246,9 @@ export function growTree(
         if (j >= mtry && bestFeature >= 0) break;
         const r = j + rng.below(F - j);
         const f = order[r]; order[r] = order[j]; order[j] = f;
+        // a split into pure children has the largest possible proxy, W (exactly, in floating point
+        // too), and ties keep the first: the remaining candidates are drawn but need not be searched
+        if (bestProxy[0] === W) continue;
         const better = sorted
           ? k.searchSorted(L.codes + f * N, L.idx, L.pay, start, end, K, W, minLeaf, L.counts, L.result, L.sortKey, L.sortPay)
           : k.searchHistogram(L.hist, L.codes + f * N, L.idx, L.pay, start, end, binCounts[f], K, W, minLeaf, L.counts, L.result);
@@ -274,15 +285,15 @@ export function growTree(
     const best = bestProxy[0];
     const bestBin = bestWords[2];
     if (bestBin >= 0) {
-      mid = k.partitionByCode(codes, values, L.idx, L.pay, start, end, bestBin, L.minmax);
+      mid = k.partitionByCode(codes, values, L.idx, L.pay, start, end, bestBin, L.minmax, L.tmpIdx, L.tmpPay);
       // midway between the node's closest values on either side (as scikit-learn does), not at the
       // bin edge: the split of the training samples is the same, new data is split at the margin
       threshold = midpointThreshold(s.minmax[0], s.minmax[1]);
     } else {
       threshold = s.bestThreshold;
-      mid = k.partitionByValue(values, L.idx, L.pay, start, end, threshold);
+      mid = k.partitionByValue(values, L.idx, L.pay, start, end, threshold, L.tmpIdx, L.tmpPay);
     }
-    const oobMid = k.partitionByValue(values, L.oob, 0, oobStart, oobEnd, threshold);
+    const oobMid = k.partitionByValue(values, L.oob, 0, oobStart, oobEnd, threshold, L.tmpIdx, L.tmpPay);
     const child = nodeCount;
     nodeCount += 2;
     nodes[3 * node] = child;
