@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- soak [--strokes 500] [--undo 200] [--size 2048] [--trees 32] [--grace 2000]`: the soak test of issue #7.
+ * `npm run bench -- soak [--strokes 500] [--undo 200] [--size 2048] [--trees 32] [--grace 2000] [--every N] [--stall 180]`:
+ * the soak test of issue #7.
  *
  * Drives the editor host headless — LabelDocument + DocumentController + LiveSession with live update on and
  * the real worker pool, exactly the objects VS Code would drive, fed by the same validated `labels/paint`
@@ -7,13 +8,22 @@
  * so most retrains are cancelled by the next stroke as when a user paints), then 200 undo/redo steps
  * through the document's undo entries. Memory is measured after garbage collection, once the loop is idle,
  * after stroke 50 (baseline) and at the end; the soak passes when the end is within 10% of the baseline and
- * no error was logged or shown. Prints JSON; exit code 1 on failure.
+ * no error was logged or shown. Prints JSON (`summary`: baseline, end, ratio, errors); exit code 1 on failure.
+ *
+ * Where the memory is, at every checkpoint (`--every N` adds one every N strokes): process RSS; the main
+ * thread's V8 heap, ArrayBuffers (incl. SharedArrayBuffers) and external memory; each worker's V8 heap and
+ * ArrayBuffers (incl. WebAssembly memories), through a bench-only `bench/memory` job; the feature cache; and
+ * the resident anonymous memory split by mapping kind from /proc/self/smaps (glibc main heap, thread arenas,
+ * other mappings ≥ 1 MiB such as WebAssembly memories, small mappings such as V8 heap pages). The labelled
+ * pixels and the forest size show how much the workload itself grew. A stalled loop (no progress for
+ * `--stall` s) prints its state and fails instead of hanging.
  */
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { serializeForest } from '../extension/core/forest/index';
 import { memoryImageSource } from '../extension/core/image/memoryImageSource';
 import type { ImageSource } from '../extension/core/image/imageModel';
 import { LabelDocument, type DocumentEdit } from '../extension/editor/labelDocument';
@@ -23,7 +33,7 @@ import { LiveSession } from '../extension/editor/liveSession';
 import { poolCompute } from '../extension/editor/liveCompute';
 import { MemoryLogger } from '../extension/editor/logger';
 import { WorkerPool } from '../extension/workers/workerPool';
-import { buildComputeWorker } from '../test/workers/buildWorker';
+import { build } from 'esbuild';
 import { Random } from '../test/reliability/fuzz/random';
 
 function arg(name: string, fallback: number): number {
@@ -52,12 +62,106 @@ function syntheticImage(file: string, size: number): ImageSource {
   }, [data]);
 }
 
-function memory(): { rssMiB: number; heapMiB: number; arrayBuffersMiB: number; liveMiB: number } {
+const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+
+/**
+ * The compute worker plus a bench-only `bench/memory` job reporting the worker isolate's memory (so the
+ * soak can split process RSS into main thread, workers and the rest). Built from a string: bench/ holds
+ * only benchmark entry points.
+ */
+async function buildSoakWorker(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pc-soak-worker-'));
+  const outfile = path.join(dir, 'computeWorker.js');
+  const contents = `
+    import { threadId } from 'node:worker_threads';
+    import { JOB_HANDLERS } from './extension/workers/jobHandlers';
+    JOB_HANDLERS['bench/memory'] = async (payload) => {
+      if (globalThis.gc) { globalThis.gc(); globalThis.gc(); }
+      await new Promise((r) => setTimeout(r, payload.holdMs));
+      const m = process.memoryUsage();
+      return { result: { threadId, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers } };
+    };
+    import './extension/workers/computeWorker';
+  `;
+  await build({
+    stdin: { contents, resolveDir: path.resolve(__dirname, '..'), loader: 'ts', sourcefile: 'soakWorker.ts' },
+    outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** Fields of /proc/self/status in MiB (Linux), e.g. RssAnon. */
+function procStatus(): Record<string, number> {
+  try {
+    const text = readFileSync('/proc/self/status', 'utf8');
+    const out: Record<string, number> = {};
+    for (const m of text.matchAll(/^(RssAnon|RssFile|RssShmem|VmRSS|VmHWM):\s+(\d+) kB/gm)) out[m[1]] = mib(Number(m[2]) * 1024);
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Resident anonymous memory by kind of mapping (Linux /proc/self/smaps): glibc's main heap (`[heap]`),
+ * thread arenas (64 MiB-reserved regions), and other anonymous mappings by size (V8 heap pages,
+ * large buffers mmapped by malloc, thread stacks).
+ */
+function smapsBreakdown(): Record<string, number> {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return {};
+  }
+  const out: Record<string, number> = {};
+  let kind = '';
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (head) {
+      const size = (parseInt(head[2], 16) - parseInt(head[1], 16)) / 2 ** 20;
+      const name = head[4];
+      if (name === '[heap]') kind = 'brkHeap';
+      else if (name.startsWith('/') || name.startsWith('[')) kind = '';
+      else if (head[3] !== '0') kind = '';
+      else if (parseInt(head[1], 16) % 2 ** 26 === 0 && size <= 64) kind = 'threadArenas';
+      else if (size >= 1) kind = 'anon≥1MiB';
+      else kind = 'anon<1MiB';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && kind) out[kind] = (out[kind] ?? 0) + Number(rss[1]) / 1024;
+  }
+  for (const k of Object.keys(out)) out[k] = Math.round(out[k] * 10) / 10;
+  return out;
+}
+
+interface Memory {
+  rssMiB: number;
+  heapMiB: number;
+  heapTotalMiB: number;
+  smaps: Record<string, number>;
+  externalMiB: number;
+  arrayBuffersMiB: number;
+  liveMiB: number;
+  proc: Record<string, number>;
+  workers: { heapMiB: number; heapTotalMiB: number; arrayBuffersMiB: number }[];
+  featureCache: { tiles: number; MiB: number };
+}
+
+async function memory(pool: WorkerPool, live: LiveSession | undefined): Promise<Memory> {
+  // One job per worker, held long enough that the pool gives each worker one (it dispatches to idle workers).
+  const perWorker = await Promise.all(Array.from({ length: pool.size }, () =>
+    pool.run<{ threadId: number; heapUsed: number; heapTotal: number; arrayBuffers: number }>('bench/memory', { holdMs: 200 })));
   gc();
   gc();
   const m = process.memoryUsage();
-  const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
-  return { rssMiB: mib(m.rss), heapMiB: mib(m.heapUsed), arrayBuffersMiB: mib(m.arrayBuffers), liveMiB: mib(m.heapUsed + m.arrayBuffers) };
+  return {
+    rssMiB: mib(m.rss), heapMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), smaps: smapsBreakdown(), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers), liveMiB: mib(m.heapUsed + m.arrayBuffers),
+    proc: procStatus(),
+    workers: perWorker.sort((a, b) => a.threadId - b.threadId).map((w) => ({ heapMiB: mib(w.heapUsed), heapTotalMiB: mib(w.heapTotal), arrayBuffersMiB: mib(w.arrayBuffers) })),
+    featureCache: { tiles: live?.features.size ?? 0, MiB: mib(live?.features.bytes ?? 0) },
+  };
 }
 
 async function main(): Promise<void> {
@@ -74,7 +178,7 @@ async function main(): Promise<void> {
   const logger = new MemoryLogger();
   // --grace: ms a cancelled job may run on before its worker is replaced (the pool's default is 2000)
   const grace = arg('grace', 2000);
-  const pool = new WorkerPool({ workerScript: await buildComputeWorker(), abortGraceMs: grace });
+  const pool = new WorkerPool({ workerScript: await buildSoakWorker(), abortGraceMs: grace });
   const uri = { fsPath: file, scheme: 'file', path: file, toString: () => `file://${file}` } as never;
   const doc = await LabelDocument.open(uri, { openImage: opener, logger });
   doc.project.classifier.trees = trees;
@@ -127,24 +231,49 @@ async function main(): Promise<void> {
     await send({ type: 'labels/paint', t: 0, z: 0, classId, brushSize: 1 + random.int(15), points: points.buffer });
   };
 
+  // Watchdog: a soak that stops making progress (a job that never settles) must fail loudly, not hang.
+  let phase = 'start';
+  let lastProgress = Date.now();
+  const progress = (p: string) => { phase = p; lastProgress = Date.now(); };
+  const stallSeconds = arg('stall', 180);
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastProgress < stallSeconds * 1000) return;
+    process.stderr.write(`${JSON.stringify({
+      stalled: phase, seconds: (Date.now() - started) / 1000, queuedJobs: pool.queuedCount, runningJobs: pool.runningCount,
+      replacedWorkers: pool.replacedWorkers, status: live.status(), log: logger.lines.slice(-15),
+    }, null, 2)}\n`);
+    process.exit(1);
+  }, 5000);
+  watchdog.unref();
+  // --every N: also measure after every N strokes (the growth curve)
+  const every = arg('every', 0);
+  /** What the memory has to hold at a checkpoint: labels to train on and the forest they gave. */
+  const workload = () => ({
+    labelledPixels: doc.labels?.labelledCount() ?? 0,
+    forestMiB: live.forest ? mib(serializeForest(live.forest).byteLength) : 0,
+  });
   const checkpoints: Record<string, unknown> = {};
-  let baseline: ReturnType<typeof memory> | undefined;
+  let baseline: Memory | undefined;
   const strokeTimes: number[] = [];
   for (let i = 0; i < strokes; i++) {
+    progress(`stroke ${i + 1}`);
     const t0 = performance.now();
     await stroke(i);
     strokeTimes.push(performance.now() - t0);
     await sleep(random.range(10, 120));
-    if (i + 1 === 50 || i + 1 === strokes) {
+    if (i + 1 === 50 || i + 1 === strokes || (every > 0 && (i + 1) % every === 0)) {
+      progress(`settle after stroke ${i + 1}`);
       await settle();
-      const m = memory();
+      progress(`memory after stroke ${i + 1}`);
+      const m = await memory(pool, live);
       if (i + 1 === 50) baseline = m;
-      checkpoints[`afterStroke${i + 1}`] = { ...m, tilesSoFar: received.tiles, seconds: (Date.now() - started) / 1000 };
+      checkpoints[`afterStroke${i + 1}`] = { ...m, ...workload(), tilesSoFar: received.tiles, seconds: (Date.now() - started) / 1000 };
     }
   }
   // Undo half the steps, then redo them, through VS Code's undo entries of the document.
   const undone: DocumentEdit[] = [];
   for (let i = 0; i < undoRedo; i++) {
+    progress(`undo/redo ${i + 1}`);
     if (i < undoRedo / 2) {
       const e = edits.pop()!;
       e.undo();
@@ -156,9 +285,13 @@ async function main(): Promise<void> {
     }
     await sleep(random.range(5, 60));
   }
+  progress('settle after undo/redo');
   await settle();
-  const end = memory();
-  checkpoints.afterUndoRedo = { ...end, tilesSoFar: received.tiles, seconds: (Date.now() - started) / 1000 };
+  progress('memory at the end');
+  const end = await memory(pool, live);
+  clearInterval(watchdog);
+  if (process.env.SOAK_SMAPS_DUMP) await fs.writeFile(process.env.SOAK_SMAPS_DUMP, readFileSync('/proc/self/smaps', 'utf8'));
+  checkpoints.afterUndoRedo = { ...end, ...workload(), tilesSoFar: received.tiles, seconds: (Date.now() - started) / 1000 };
   const loggedErrors = logger.lines.filter((l) => l.startsWith('[error]'));
   const growth = (key: 'liveMiB' | 'rssMiB') => Math.round(((end[key] - baseline![key]) / baseline![key]) * 1000) / 10;
   const ok = growth('liveMiB') <= 10 && growth('rssMiB') <= 10 && loggedErrors.length === 0 && received.errors.length === 0;
@@ -168,8 +301,17 @@ async function main(): Promise<void> {
   doc.dispose();
   await pool.dispose();
   await fs.rm(dir, { recursive: true, force: true });
+  const ratio = (key: 'liveMiB' | 'rssMiB') => Math.round((end[key] / baseline![key]) * 1000) / 1000;
   process.stdout.write(`${JSON.stringify({
     ok, image: `${size}×${size} uint16`, strokes, undoRedo, trees, workers: pool.size, abortGraceMs: grace, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
+    // The verdict: memory after GC once idle, after stroke 50 vs after the undo/redo, and the errors seen.
+    summary: {
+      baselineAfterStroke50: { rssMiB: baseline!.rssMiB, liveMiB: baseline!.liveMiB, labelledPixels: (checkpoints.afterStroke50 as { labelledPixels: number }).labelledPixels },
+      end: { rssMiB: end.rssMiB, liveMiB: end.liveMiB, labelledPixels: doc.labels?.labelledCount() ?? 0 },
+      ratio: { rss: ratio('rssMiB'), live: ratio('liveMiB') },
+      limit: 1.1,
+      errors: loggedErrors.length + received.errors.length,
+    },
     growthPercent: { live: growth('liveMiB'), rss: growth('rssMiB') }, checkpoints,
     labelledPixels: doc.labels?.labelledCount(), predictionTilesReceived: received.tiles,
     strokeHandlingMs: { median: Math.round(sorted[Math.floor(sorted.length / 2)] * 10) / 10, max: Math.round(sorted[sorted.length - 1]) },
@@ -178,4 +320,5 @@ async function main(): Promise<void> {
   process.exitCode = ok ? 0 : 1;
 }
 
-main().catch((error) => { console.error(error); process.exitCode = 1; });
+// Exit explicitly on failure: live worker threads would otherwise keep the process alive.
+main().catch((error) => { console.error(error); process.exit(1); });
