@@ -138,6 +138,20 @@ describe('WebAssembly feature kernels', () => {
     expect([outs[0][4], outs[1][4], outs[2][4]]).toEqual([0, 0, 0]);
   });
 
+  it('clear() drops the kernel instance; the next block gets a fresh one and the same values', () => {
+    const image = { z: 1, y: 40, x: 45 };
+    const volume = noise(40 * 45, 2);
+    const scratch = new FeatureScratch();
+    const before = computeFeatures(volume, image, selectionDefaultLight(), { scratch });
+    const first = wasmFeatureKernels();
+    expect(scratch.bytes).toBeGreaterThan(0);
+    scratch.clear();
+    expect(scratch.bytes).toBe(0);
+    const after = computeFeatures(volume, image, selectionDefaultLight(), { scratch });
+    expect(wasmFeatureKernels()).not.toBe(first);
+    expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+  });
+
   it('the arena restarts between scales and falls back to heap buffers when exhausted', () => {
     const scratch = new FeatureScratch();
     expect(scratch.beginBlock(4096)).toBe(true);
