@@ -12,6 +12,12 @@
  * y-pass that needs them, and so on (e.g. ∂x feeds both the gradient magnitude and the structure
  * tensor, ∂²x both the LoG and the Hessian).
  *
+ * Two implementations of every kernel, chosen by the scratch: WebAssembly SIMD (extension/wasm/
+ * featureKernels.ts, the default: the block's source is copied once into the kernels' memory and every
+ * intermediate lives there) and TypeScript (`new FeatureScratch({ wasm: false })`, or no WebAssembly).
+ * Both give the same values bit for bit, except the 3×3 eigenvalues (polynomial arccos/cos in
+ * WebAssembly: within 1e-6 of max|ev|, far inside the golden tolerance).
+ *
  * Region contract: the source block must cover the target grown by {@link featureHaloZYX} (clipped
  * to the image). Every intermediate is computed only where it is valid, so the target pixels equal
  * the whole-image computation exactly, wherever the block lies.
