@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- forest [--quick] [--skip-ml] [--skip-python] [--classes 2,4]`
+ * `npm run bench -- forest [--quick] [--skip-ml] [--skip-python] [--train-only] [--classes 2,4]`
  *
  * Random forest benchmark of issue #4, printed as JSON on stdout (progress on stderr).
  *
@@ -33,6 +33,10 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const skipMl = args.includes('--skip-ml');
 const skipPython = args.includes('--skip-python');
+/** Only the training part: no prediction, no vigra. */
+const trainOnly = args.includes('--train-only');
+/** Timed training runs per pool size (the first runs also warm up the workers' JIT). */
+const TRAIN_REPS = 5;
 /** Only write the data files (features, X, y) to the temp folder, for profiling. */
 const dataOnly = args.includes('--data-only');
 const classArg = args.find((a, i) => args[i - 1] === '--classes');
@@ -254,12 +258,13 @@ async function main() {
     let bytes1: Uint8Array | undefined;
     for (const [name, pool] of [['workers1', pool1], ['workers2', pool2]] as const) {
       const times: number[] = [];
-      for (let rep = 0; rep < 2; rep++) {
+      for (let rep = 0; rep < TRAIN_REPS; rep++) {
         const t0 = performance.now();
         forest = await trainForestParallel(pool, X, y, 49, { nClasses: K, nTrees: N_TREES, seed: 0 });
         times.push(seconds(performance.now() - t0));
       }
-      train[name] = { seconds: times, best: Math.min(...times), loadAverage: load() };
+      const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+      train[name] = { seconds: times, best: Math.min(...times), median, loadAverage: load() };
       const bytes = serializeForest(forest!);
       if (!bytes1) bytes1 = bytes; else train.identicalBytes1vs2Workers = Buffer.from(bytes).equals(Buffer.from(bytes1));
     }
@@ -273,6 +278,7 @@ async function main() {
       section.trainRatioOursOverSklearn = Math.round(((train.workers2 as { best: number }).best / Math.min(...sk.fitSeconds)) * 1000) / 1000;
     }
 
+    if (trainOnly) continue;
     log(`ours: predicting ${N_PIXELS} pixels`);
     const predict: Record<string, unknown> = {};
     const out = new Float32Array(new SharedArrayBuffer(4 * K * N_PIXELS));

@@ -1,6 +1,6 @@
 import { forestTrainWasmBase64 } from '../wasm/generated/forestTrainWasm';
 import { ensureWasmMemory, instantiateWasm, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
-import { type ForestSettings, type ForestTree, makeTree, OOB_VOTE_SCALE } from './forestModel';
+import { type ForestSettings, type ForestTree, ForestTrainingError, makeTree, OOB_VOTE_SCALE } from './forestModel';
 import { MAX_BINS, type TrainingSet } from './trainingSet';
 import { TreeRandom } from './treeRandom';
 
@@ -142,7 +142,13 @@ function attachKernel(s: TreeScratch): TrainKernelExports {
   if (kernelOwner === s && s.index.buffer === kernel.memory.buffer) return kernel;
   const L = s.layout;
   const { nSamples: n, nClasses: k } = s.set;
-  ensureWasmMemory(kernel.memory, L.end);
+  try {
+    ensureWasmMemory(kernel.memory, L.end);
+  } catch (error) {
+    throw new ForestTrainingError(
+      `training on ${n} samples × ${s.set.nFeatures} features needs ${Math.ceil(L.end / 2 ** 20)} MiB of kernel memory, which could not be allocated (${(error as Error).message}); train on fewer labelled pixels`,
+    );
+  }
   const buffer = kernel.memory.buffer;
   new Uint8Array(buffer, L.codes, s.set.codes.length).set(s.set.codes);
   new Float32Array(buffer, L.columns, s.set.columns.length).set(s.set.columns);
