@@ -1,17 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { predictWorkspace } from '../../extension/batch/predictWorkspace';
 import { WorkerPool } from '../../extension/workers/workerPool';
 import { trainedWorkspace } from '../cli/cliHarness';
-
-const root = path.resolve(__dirname, '../..');
-const workerScript = path.join(root, 'dist', 'computeWorker.js');
-
-beforeAll(() => {
-  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'ignore' });
-}, 120_000);
+import { buildComputeWorker } from '../workers/buildWorker';
 
 describe('predictWorkspace with workers overlaps files', () => {
   it('two small files in flight: same bytes as one at a time inline, results and callbacks in input order, a corrupt file in the middle reported', async () => {
@@ -22,7 +15,7 @@ describe('predictWorkspace with workers overlaps files', () => {
       projectFile: 'proj.pixelclass.json', inputs, baseDir: dir,
       settings: { filenameFormat: '{dataset_dir}/inline/{nickname}_{result_type}.tif' },
     });
-    const pool = new WorkerPool({ size: 2, workerScript });
+    const pool = new WorkerPool({ size: 2, workerScript: await buildComputeWorker() });
     const done: string[] = [];
     const fractions: number[] = [];
     let maxActive = 0;
