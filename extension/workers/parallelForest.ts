@@ -9,7 +9,7 @@
  * copied into a transferred buffer and its result copied back.
  */
 import {
-  type Forest, type ForestOptions, deserializeForest, mergeForests, resolveForestSettings, serializeForest,
+  type Forest, type ForestOptions, mergeForests, resolveForestSettings, serializeForest,
   validateTrainingData,
 } from '../core/forest/index';
 import { allocateFeatureBins, type FeatureBins } from '../core/forest/trainingSet';
@@ -80,12 +80,7 @@ export async function trainForestParallel(
     jobs.push(pool.run<ForestTrainResult>('forest/train', payload, [], signal));
   }
   const results = await Promise.all(jobs);
-  const forests = results.map((r) => {
-    const part = deserializeForest(r.model, 'forest part from a worker');
-    part.oobVotes = r.oobVotes;
-    return part;
-  });
-  const merged = mergeForests(forests, y);
+  const merged = mergeForests(results.map((r) => r.forest), y);
   merged.oobVotes = undefined;
   return merged;
 }

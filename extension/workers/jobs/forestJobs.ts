@@ -4,15 +4,15 @@
  * - `forest/bin`: bins the features `range` of a training set into shared {@link FeatureBins} (several
  *   workers bin disjoint feature ranges of one training set in parallel before training).
  * - `forest/train`: trains the trees `options.treeRange` of a forest (on the shared bins when given,
- *   else binning all features itself); returns the serialized part and its fixed-point out-of-bag
- *   votes (both transferred), merged on the host by `mergeForests`.
+ *   else binning all features itself); returns the part with its fixed-point out-of-bag votes, all
+ *   typed arrays transferred (no serialization), merged on the host by `mergeForests`.
  * - `forest/predict`: predicts a pixel range with a forest given as serialized bytes (normally in a
  *   SharedArrayBuffer, so every job sees the same bytes without copying); the deserialized forest is
  *   cached per `modelKey`, so a worker parses a model once, not once per block.
  */
 import {
   type Forest, type ForestOptions, deserializeForest, predictProbabilities, prepareTrainingSet, resolveForestSettings,
-  serializeForest, trainForestOnSet,
+  trainForestOnSet,
 } from '../../core/forest/index';
 import { binFeatures, type FeatureBins, trainingSetFromBins } from '../../core/forest/trainingSet';
 import type { JobContext, JobHandler, JobOutput } from '../workerProtocol';
@@ -44,10 +44,8 @@ export interface ForestBinPayload {
 
 /** Result of `forest/train`. */
 export interface ForestTrainResult {
-  /** serializeForest() of the part. */
-  model: Uint8Array;
-  /** The part's out-of-bag votes (see Forest.oobVotes). */
-  oobVotes: Float64Array;
+  /** The trained part, with its out-of-bag votes (see Forest.oobVotes); its arrays are transferred. */
+  forest: Forest;
 }
 
 /** Payload of `forest/predict`. */
@@ -95,10 +93,13 @@ function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
     : prepareTrainingSet(X, y, nFeatures, options.nClasses);
   const part = trainForestOnSet(set, settings, options.treeRange ?? [0, settings.nTrees],
     () => context.throwIfCancelled(), () => context.throwIfCancelled());
-  const model = serializeForest(part);
-  const oobVotes = part.oobVotes!;
-  const result: ForestTrainResult = { model, oobVotes };
-  return { result, transfer: [model.buffer as ArrayBuffer, oobVotes.buffer as ArrayBuffer] };
+  // every tree owns its arrays (makeTree of slices): moving them is cheaper than serializing the part
+  const transfer: ArrayBuffer[] = [part.oobVotes!.buffer as ArrayBuffer];
+  for (const tree of part.trees) {
+    transfer.push(tree.nodes.buffer as ArrayBuffer, tree.leafValues.buffer as ArrayBuffer, tree.importance.buffer as ArrayBuffer);
+  }
+  const result: ForestTrainResult = { forest: part };
+  return { result, transfer };
 }
 
 function bin(payload: ForestBinPayload, context: JobContext): JobOutput {
