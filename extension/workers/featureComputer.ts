@@ -72,9 +72,40 @@ export function chooseBlockSize(box: Box, maxVoxels: number, minBlocks: number):
   return size;
 }
 
+/** Source staging buffers kept for reuse (count, and total bytes). */
+const SPARE_SOURCES = 2;
+const SPARE_SOURCE_BYTES = 256 * 2 ** 20;
+
 /** Computes features on a {@link WorkerPool}. */
 export class FeatureComputer {
+  /**
+   * Shared staging buffers of finished calls: the next call copies its source box into one instead of
+   * a fresh SharedArrayBuffer, so repeated calls (tiles, warm runs) take no first-touch page faults.
+   */
+  private spareSources: SharedArrayBuffer[] = [];
+
   constructor(private readonly pool: WorkerPool) {}
+
+  /** A shared Float32Array of `length` values (contents garbage): a spare buffer if one fits. */
+  private takeSource(length: number): Float32Array {
+    let best = -1;
+    for (let i = 0; i < this.spareSources.length; i++) {
+      const bytes = this.spareSources[i].byteLength;
+      if (bytes >= 4 * length && (best < 0 || bytes < this.spareSources[best].byteLength)) best = i;
+    }
+    const buffer = best >= 0 ? this.spareSources.splice(best, 1)[0] : new SharedArrayBuffer(4 * length);
+    return new Float32Array(buffer, 0, length);
+  }
+
+  /** Keeps a staging buffer for the next call (the largest few, within a byte budget). */
+  private giveSource(source: Float32Array): void {
+    const buffer = source.buffer as SharedArrayBuffer;
+    if (buffer.byteLength > SPARE_SOURCE_BYTES) return;
+    this.spareSources.push(buffer);
+    this.spareSources.sort((a, b) => b.byteLength - a.byteLength);
+    let total = 0;
+    this.spareSources = this.spareSources.filter((b, i) => i < SPARE_SOURCES && (total += b.byteLength) <= SPARE_SOURCE_BYTES);
+  }
 
   /**
    * Features of `request.box` of an in-memory float32 volume, layout [c][z][y][x] of the whole
@@ -89,7 +120,7 @@ export class FeatureComputer {
     if (volume.buffer instanceof SharedArrayBuffer) {
       return this.run(volume, wholeBox(image), image, nInputChannels, box, request);
     }
-    const source = new Float32Array(new SharedArrayBuffer(4 * nInputChannels * boxVolume(sourceBox)));
+    const source = this.takeSource(nInputChannels * boxVolume(sourceBox));
     let o = 0;
     for (let c = 0; c < nInputChannels; c++) {
       for (let z = sourceBox.z0; z < sourceBox.z0 + sourceBox.nz; z++) {
@@ -100,7 +131,9 @@ export class FeatureComputer {
         }
       }
     }
-    return this.run(source, sourceBox, image, nInputChannels, box, request);
+    const result = await this.run(source, sourceBox, image, nInputChannels, box, request);
+    this.giveSource(source); // only after success: blocks of a failed or cancelled call may still be reading it
+    return result;
   }
 
   /**
@@ -114,7 +147,7 @@ export class FeatureComputer {
     const box = request.box ?? wholeBox(image);
     const { sourceBox } = this.prepare(image, box, request, name);
     const nc = shape.c;
-    const data = new Float32Array(new SharedArrayBuffer(4 * nc * boxVolume(sourceBox)));
+    const data = this.takeSource(nc * boxVolume(sourceBox));
     const planeSize = sourceBox.ny * sourceBox.nx;
     const region = { y0: sourceBox.y0, y1: sourceBox.y0 + sourceBox.ny, x0: sourceBox.x0, x1: sourceBox.x0 + sourceBox.nx };
     for (let c = 0; c < nc; c++) {
@@ -124,7 +157,9 @@ export class FeatureComputer {
         await source.readRegionFloat32(t, sourceBox.z0 + z, c, region, data.subarray(offset, offset + planeSize));
       }
     }
-    return this.run(data, sourceBox, image, nc, box, request);
+    const result = await this.run(data, sourceBox, image, nc, box, request);
+    this.giveSource(data); // only after success (see computeVolume)
+    return result;
   }
 
   private prepare(image: VolumeShape, box: Box, request: FeatureRequest, name = 'image'): { sourceBox: Box } {
