@@ -23,7 +23,19 @@
 function accumulate(hist: usize, size: i32, K: i32, codes: usize, idx: usize, pay: usize, start: i32, end: i32): void {
   memory.fill(hist, 0, <usize>size << 2);
   if (K == 2) {
-    for (let i = start; i < end; i++) {
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const at = <usize>i << 2;
+      const p = load<i32>(pay + at);
+      const q = load<i32>(pay + at, 4);
+      const a = <i32>load<u8>(codes + <usize>load<u32>(idx + at));
+      const b = <i32>load<u8>(codes + <usize>load<u32>(idx + at, 4));
+      const ha = hist + (<usize>((a << 1) | (p & 1)) << 2);
+      store<i32>(ha, load<i32>(ha) + (p >> 8));
+      const hb = hist + (<usize>((b << 1) | (q & 1)) << 2);
+      store<i32>(hb, load<i32>(hb) + (q >> 8));
+    }
+    if (i < end) {
       const at = <usize>i << 2;
       const p = load<i32>(pay + at);
       const h = hist + (<usize>((<i32>load<u8>(codes + <usize>load<u32>(idx + at)) << 1) | (p & 1)) << 2);
