@@ -72,15 +72,17 @@ function kernelLayout(set: TrainingSet): KernelLayout {
 
 /**
  * Reusable buffers and per-tree state for growing trees on one training set (allocate once per
- * worker, not per tree). The bin codes, the in-bag positions and the split-search state live in the
- * memory of this thread's WebAssembly kernel (its histogram loop runs ~1.5–3× faster than the same
- * loop in JavaScript); the arrays below are views into it, re-created by `attachKernel`
- * whenever another scratch used the kernel in between or its memory grew.
+ * worker, not per tree). The bin codes, raw values, in-bag and out-of-bag positions and the split-search
+ * state live in the memory of this thread's WebAssembly kernel, which runs the bootstrap, the split
+ * searches and the partitions (1.6–2.7× faster trees than the same code in JavaScript, with identical
+ * results); the arrays below are views into it, re-created by `attachKernel` whenever another scratch
+ * used the kernel in between or its memory grew. The kernel memory keeps its largest size per thread
+ * (~8 MiB for 20,000 samples × 49 features), so later trainings do not page-fault.
  */
 export class TreeScratch {
   /** Bootstrap draw count of each sample for the current tree (0 = out of bag) (kernel memory). */
   weight!: Int32Array;
-  /** Distinct in-bag samples, partitioned in place so that each node owns a contiguous range (kernel memory). */
+  /** Distinct in-bag samples in sample order, partitioned (stably) so that each node owns a contiguous range (kernel memory). */
   index!: Uint32Array;
   /** `(weight << 8) | class` of `index[i]`, moved with it (kernel memory). */
   payload!: Int32Array;

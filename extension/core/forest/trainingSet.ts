@@ -4,7 +4,8 @@ import { ForestTrainingError } from './forestModel';
 export const MAX_BINS = 256;
 
 /**
- * Training data prepared once per worker and shared by all its trees.
+ * Training data prepared once per training (by one worker, or split over the workers by feature, see
+ * {@link binFeatures}) and shared by all trees.
  *
  * Why bins: split search never compares floats. Each feature's values are sorted once and cut into
  * quantile bins (≤ 256; one bin per distinct value when there are ≤ 256 of them), and every sample
