@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictProbabilities, serializeForest, trainForest, TreeRandom } from '../../extension/core/forest/index';
-import { predictProbabilitiesParallel, toShared, trainForestParallel } from '../../extension/workers/parallelForest';
+import {
+  predictProbabilitiesParallel, toShared, trainForestParallel, warmUpForestTraining,
+} from '../../extension/workers/parallelForest';
 import { WorkerPool } from '../../extension/workers/workerPool';
 import { buildComputeWorker } from '../workers/buildWorker';
 
@@ -40,6 +42,21 @@ describe('parallel forest', () => {
     expect(Buffer.from(serializeForest(three)).equals(Buffer.from(serial))).toBe(true);
     expect(two.oobError).toBeGreaterThan(0);
     expect(two.oobError).toBeLessThan(0.5);
+  });
+
+  it('a warm-up on a fresh pool leaves later trainings byte-identical', async () => {
+    const { X, y, F } = data(1200);
+    const opts = { nClasses: 3, nTrees: 6, seed: 8 };
+    const serial = Buffer.from(serializeForest(trainForest(X, y, F, opts)));
+    const fresh = new WorkerPool({ workerScript: await buildComputeWorker(), size: 2 });
+    try {
+      await warmUpForestTraining(fresh);
+      expect(fresh.size).toBe(2);
+      const after = Buffer.from(serializeForest(await trainForestParallel(fresh, X, y, F, opts)));
+      expect(after.equals(serial)).toBe(true);
+    } finally {
+      await fresh.dispose();
+    }
   });
 
   it('predicts the same probabilities as predictProbabilities, with shared and with copied buffers', async () => {

@@ -77,7 +77,7 @@ function kernelLayout(set: TrainingSet): KernelLayout {
  * searches and the partitions (1.6–2.7× faster trees than the same code in JavaScript, with identical
  * results); the arrays below are views into it, re-created by `attachKernel` whenever another scratch
  * used the kernel in between or its memory grew. The kernel memory keeps its largest size per thread
- * (~8 MiB for 20,000 samples × 49 features), so later trainings do not page-fault.
+ * (~6 MiB for 20,000 samples × 49 features), so later trainings do not page-fault.
  */
 export class TreeScratch {
   /** Bootstrap draw count of each sample for the current tree (0 = out of bag) (kernel memory). */
