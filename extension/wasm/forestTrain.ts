@@ -375,3 +375,58 @@ export function bootstrap(
   }
   return nIn;
 }
+
+// ---- one node ---------------------------------------------------------------------------------------
+
+/**
+ * Split search of one node over randomly drawn candidate features: draws feature j by a Fisher–Yates
+ * step on `order` (F i32) from the tree's xoshiro128** stream at `state` (as TreeRandom.below), searches
+ * it (sorted codes when the node has at most `sortedMax` positions, else a histogram over its
+ * `binCounts[f]` bins), and stops after `mtry` candidates once one of them splits the node (more are
+ * tried while none can, like scikit-learn). A split into pure children has the largest possible proxy,
+ * W, exactly, and ties keep the first, so once it is found the remaining candidates are drawn but not
+ * searched. `result` holds the best split (its proxy is reset to −∞ first).
+ * @returns the best feature, or −1 when no candidate has a split between bins
+ */
+export function searchNode(
+  state: usize, order: usize, F: i32, mtry: i32, binCounts: usize, hist: usize, codes: usize, N: i32,
+  idx: usize, pay: usize, start: i32, end: i32, K: i32, W: i32, minLeaf: i32, counts: usize, result: usize,
+  sortKey: usize, sortPay: usize, sortedMax: i32,
+): i32 {
+  let s0 = load<u32>(state);
+  let s1 = load<u32>(state, 4);
+  let s2 = load<u32>(state, 8);
+  let s3 = load<u32>(state, 12);
+  store<f64>(result, -Infinity);
+  const sorted = end - start <= sortedMax;
+  const fW = <f64>W;
+  let bestFeature = -1;
+  for (let j = 0; j < F; j++) {
+    if (j >= mtry && bestFeature >= 0) break;
+    const u = rotl<u32>(s1 * 5, 7) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    const r = j + <i32>Math.floor((<f64>u / 4294967296.0) * <f64>(F - j));
+    const at = order + (<usize>r << 2);
+    const aj = order + (<usize>j << 2);
+    const f = load<i32>(at);
+    store<i32>(at, load<i32>(aj));
+    store<i32>(aj, f);
+    if (load<f64>(result) == fW) continue;
+    const column = codes + <usize>f * <usize>N;
+    const better = sorted
+      ? searchSorted(column, idx, pay, start, end, K, W, minLeaf, counts, result, sortKey, sortPay)
+      : searchHistogram(hist, column, idx, pay, start, end, load<i32>(binCounts + (<usize>f << 2)), K, W, minLeaf, counts, result);
+    if (better) bestFeature = f;
+  }
+  store<u32>(state, s0);
+  store<u32>(state, s1, 4);
+  store<u32>(state, s2, 8);
+  store<u32>(state, s3, 12);
+  return bestFeature;
+}

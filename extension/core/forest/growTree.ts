@@ -34,6 +34,11 @@ interface TrainKernelExports {
     values: number, idx: number, pay: number, start: number, end: number, threshold: number, tmpIdx: number, tmpPay: number,
   ): number;
   bootstrap(state: number, n: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number, K: number): number;
+  searchNode(
+    state: number, order: number, F: number, mtry: number, binCounts: number, hist: number, codes: number, N: number,
+    idx: number, pay: number, start: number, end: number, K: number, W: number, minLeaf: number, counts: number,
+    result: number, sortKey: number, sortPay: number, sortedMax: number,
+  ): number;
 }
 
 /** This thread's split-search kernel (created on first use) and the scratch whose data it holds. */
@@ -43,7 +48,7 @@ let kernelOwner: TreeScratch | undefined;
 /** Byte offsets of a training set's buffers in the kernel's memory (see extension/wasm/forestTrain.ts). */
 interface KernelLayout {
   codes: number; columns: number; classes: number; weight: number; idx: number; pay: number; oob: number; tmpIdx: number;
-  tmpPay: number; hist: number;
+  tmpPay: number; hist: number; order: number; binCounts: number;
   counts: number; result: number; minmax: number; state: number; sortKey: number; sortPay: number; end: number;
 }
 
@@ -61,13 +66,15 @@ function kernelLayout(set: TrainingSet): KernelLayout {
   const tmpIdx = oob + 4 * n;
   const tmpPay = tmpIdx + 4 * n;
   const hist = tmpPay + 4 * n;
-  const counts = align(hist + 4 * MAX_BINS * K);
+  const order = align(hist + 4 * MAX_BINS * K);
+  const binCounts = order + 4 * set.nFeatures;
+  const counts = align(binCounts + 4 * set.nFeatures);
   const result = align(counts + 4 * K);
   const minmax = align(result + 16 + 8 * K);
   const state = minmax + 16;
   const sortKey = state + 16;
   const sortPay = sortKey + 4 * SORT_CAPACITY;
-  return { codes, columns, classes, weight, idx, pay, oob, tmpIdx, tmpPay, hist, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
+  return { codes, columns, classes, weight, idx, pay, oob, tmpIdx, tmpPay, hist, order, binCounts, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
 }
 
 /**
@@ -108,7 +115,8 @@ export class TreeScratch {
   readonly nodes: Int32Array;
   readonly thresholds: Float32Array;
   readonly leaves: Float32Array;
-  readonly featureOrder: Uint16Array;
+  /** Candidate feature order, shuffled as features are drawn (kernel memory). */
+  featureOrder!: Int32Array;
   readonly importance: Float64Array;
   /** Depth-first stack: node, start, end, oobStart, oobEnd, depth per entry; class counts beside. */
   stackInfo = new Int32Array(STACK_WORDS * 64);
@@ -129,7 +137,6 @@ export class TreeScratch {
     this.nodes = new Int32Array(3 * Math.max(1, 2 * n - 1));
     this.thresholds = new Float32Array(this.nodes.buffer);
     this.leaves = new Float32Array(n * k);
-    this.featureOrder = new Uint16Array(set.nFeatures);
     this.importance = new Float64Array(set.nFeatures);
     this.stackCounts = new Int32Array(k * 64);
     this.leafVote = new Int32Array(k);
@@ -155,6 +162,8 @@ function attachKernel(s: TreeScratch): TrainKernelExports {
   new Uint8Array(buffer, L.codes, s.set.codes.length).set(s.set.codes);
   new Float32Array(buffer, L.columns, s.set.columns.length).set(s.set.columns);
   new Uint8Array(buffer, L.classes, n).set(s.set.classes);
+  new Int32Array(buffer, L.binCounts, s.set.nFeatures).set(s.set.binCounts);
+  s.featureOrder = new Int32Array(buffer, L.order, s.set.nFeatures);
   s.weight = new Int32Array(buffer, L.weight, n);
   s.oob = new Uint32Array(buffer, L.oob, n);
   s.minmax = new Float32Array(buffer, L.minmax, 2);
@@ -202,7 +211,7 @@ export function growTree(
   set: TrainingSet, settings: ForestSettings, treeIndex: number, s: TreeScratch, checkCancelled?: () => void,
   oobVotes?: Float64Array,
 ): ForestTree {
-  const { nSamples: N, nFeatures: F, nClasses: K, binCounts } = set;
+  const { nSamples: N, nFeatures: F, nClasses: K } = set;
   const { mtry, minSamplesLeaf: minLeaf } = settings;
   const maxDepth = settings.maxDepth < 0 ? Infinity : settings.maxDepth;
   const k = attachKernel(s);
@@ -210,10 +219,9 @@ export function growTree(
   const { oob, nodes, thresholds: thr, leaves, featureOrder: order, importance, counts, bestLeft, bestProxy, bestWords, leafVote } = s;
   const rng = new TreeRandom(settings.seed, treeIndex);
 
-  // bootstrap: N draws of the tree's stream in the kernel, which continues here afterwards
+  // the tree's random stream continues in the kernel: bootstrap (N draws), then the feature draws
   rng.writeState(s.rngState);
   const nIn = k.bootstrap(L.state, N, L.weight, L.classes, L.idx, L.pay, L.oob, L.counts, K);
-  rng.readState(s.rngState);
   const nOut = N - nIn;
   for (let f = 0; f < F; f++) order[f] = f;
   importance.fill(0);
@@ -246,22 +254,13 @@ export function growTree(
     parentProxy /= W;
     if (depth > treeDepth) treeDepth = depth;
 
-    bestProxy[0] = -Infinity;
     let bestFeature = -1;
     if (present > 1 && depth < maxDepth && W >= 2 * minLeaf) {
-      const sorted = end - start <= SORTED_MAX_NODE;
-      for (let j = 0; j < F; j++) {
-        if (j >= mtry && bestFeature >= 0) break;
-        const r = j + rng.below(F - j);
-        const f = order[r]; order[r] = order[j]; order[j] = f;
-        // a split into pure children has the largest possible proxy, W (exactly, in floating point
-        // too), and ties keep the first: the remaining candidates are drawn but need not be searched
-        if (bestProxy[0] === W) continue;
-        const better = sorted
-          ? k.searchSorted(L.codes + f * N, L.idx, L.pay, start, end, K, W, minLeaf, L.counts, L.result, L.sortKey, L.sortPay)
-          : k.searchHistogram(L.hist, L.codes + f * N, L.idx, L.pay, start, end, binCounts[f], K, W, minLeaf, L.counts, L.result);
-        if (better) bestFeature = f;
-      }
+      // mtry (or more) features drawn per split and searched, in one kernel call
+      bestFeature = k.searchNode(
+        L.state, L.order, F, mtry, L.binCounts, L.hist, L.codes, N, L.idx, L.pay, start, end, K, W, minLeaf,
+        L.counts, L.result, L.sortKey, L.sortPay, SORTED_MAX_NODE,
+      );
       // rare: no feature separates the node's samples between bins; split on raw values
       for (let j = 0; bestFeature < 0 && j < F; j++) {
         if (searchValues(s, order[j], start, end, W, minLeaf)) bestFeature = order[j];
