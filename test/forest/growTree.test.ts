@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { serializeForest, TreeRandom } from '../../extension/core/forest/index';
-import { SORTED_MAX_NODE, setSortedMaxNode } from '../../extension/core/forest/growTree';
+import { createTreeScratch, growTree, SORTED_MAX_NODE, setSortedMaxNode } from '../../extension/core/forest/growTree';
 import { resolveForestSettings, trainForest, trainForestOnSet } from '../../extension/core/forest/trainForest';
 import { MAX_BINS, prepareTrainingSet } from '../../extension/core/forest/trainingSet';
 
@@ -79,6 +79,23 @@ describe('growTree split search', () => {
     }
     // the bin edge between 3 and 100 would be 51.5 in every tree; trees whose bootstrap missed 3 or 100 differ
     expect([...seen].some((t) => t !== 51.5)).toBe(true);
+  });
+
+  it('the kernel continues the tree stream of TreeRandom: n bootstrap draws, then the feature draws', () => {
+    const n = 700;
+    const F = 9;
+    const { X, y } = noisy(n, F, 2, 1);
+    const set = prepareTrainingSet(X, y, F, 2);
+    const settings = resolveForestSettings(F, { nClasses: 2, nTrees: 3, seed: 5, mtry: 1 });
+    const scratch = createTreeScratch(set);
+    const tree = growTree(set, settings, 2, scratch);
+    const rng = new TreeRandom(5, 2);
+    const expected = new Int32Array(n);
+    for (let i = 0; i < n; i++) expected[rng.below(n)]++;
+    expect(Array.from(scratch.weight)).toEqual(Array.from(expected));
+    // one candidate per split: the root splits on the first feature drawn after the bootstrap
+    expect(tree.nodes[0]).toBeGreaterThan(0);
+    expect(tree.nodes[1]).toBe(rng.below(F));
   });
 
   it('re-fills the kernel when another training set used it between two trees', () => {
