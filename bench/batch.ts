@@ -203,7 +203,8 @@ async function main(): Promise<void> {
         try { readSync(fd, head, 0, 4, 0); } finally { closeSync(fd); }
         bigResult.outputBytes = statSync(output).size;
         bigResult.bigTiff = head[2] === 43;
-        if (havePython) {
+        // (tifffile alone suffices for the read-back check, also with --skip-python)
+        if (existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import tifffile'], { encoding: 'utf8' }).status === 0) {
           const check = spawnSync(PYTHON, ['-c', 'import sys, tifffile\nwith tifffile.TiffFile(sys.argv[1]) as t:\n    s = t.series[0]\n    print(t.is_bigtiff, list(s.shape), s.dtype, s.axes)', output], { encoding: 'utf8' });
           bigResult.tifffile = check.stdout.trim() || check.stderr.trim().slice(-300);
         }
