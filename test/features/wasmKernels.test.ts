@@ -152,6 +152,21 @@ describe('WebAssembly feature kernels', () => {
     expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
   });
 
+  it('a block abandoned by cancellation leaves the scratch usable (next block identical)', () => {
+    const image = { z: 1, y: 50, x: 60 };
+    const volume = noise(50 * 60, 8);
+    const box = wholeBox(image);
+    const scratch = new FeatureScratch();
+    const reference = computeFeatures(volume, image, selectionAll(), { scratch: jsScratch() });
+    let calls = 0;
+    expect(() => computeFeatureBlock({
+      selection: selectionAll(), image, source: volume, sourceBox: box, target: box, scratch,
+      checkCancelled: () => { if (++calls === 3) throw new Error('cancelled'); },
+    })).toThrow('cancelled');
+    const again = computeFeatures(volume, image, selectionAll(), { scratch });
+    expect(Buffer.from(again.buffer).equals(Buffer.from(reference.buffer))).toBe(true);
+  });
+
   it('the arena restarts between scales and falls back to heap buffers when exhausted', () => {
     const scratch = new FeatureScratch();
     expect(scratch.beginBlock(4096)).toBe(true);
