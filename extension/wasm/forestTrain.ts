@@ -256,7 +256,8 @@ export function searchSorted(
  * their payloads; the right part goes through `tmpIdx` / `tmpPay`. Stable, so positions stay in
  * increasing sample order (the bootstrap writes them that way) and later passes over a node read each
  * code column front to back. Returns the end of the left part; stores the largest raw value going left
- * and the smallest going right (column `values`, f32) at `minmax` and `minmax + 4`.
+ * and the smallest going right (column `values`, f32) at `minmax` and `minmax + 4`, and the lowest bin
+ * going right (i32) at `minmax + 8`.
  */
 export function partitionByCode(
   codes: usize, values: usize, idx: usize, pay: usize, start: i32, end: i32, bin: i32, minmax: usize,
@@ -264,29 +265,66 @@ export function partitionByCode(
 ): i32 {
   let l = start;
   let r = 0;
+  // The largest value going left is in bin `bin` (the split was found at a bin holding node samples)
+  // and the smallest going right in the lowest bin above it: only those samples' values are read.
   let leftMax: f32 = -Infinity;
   let rightMin: f32 = Infinity;
+  let rightBin = 256;
   for (let i = start; i < end; i++) {
     const at = <usize>i << 2;
     const sample = load<u32>(idx + at);
     const p = load<i32>(pay + at);
-    const v = load<f32>(values + (<usize>sample << 2));
-    if (<i32>load<u8>(codes + <usize>sample) <= bin) {
+    const c = <i32>load<u8>(codes + <usize>sample);
+    if (c <= bin) {
       store<u32>(idx + (<usize>l << 2), sample);
       store<i32>(pay + (<usize>l << 2), p);
       l++;
-      if (v > leftMax) leftMax = v;
+      if (c == bin) {
+        const v = load<f32>(values + (<usize>sample << 2));
+        if (v > leftMax) leftMax = v;
+      }
     } else {
       store<u32>(tmpIdx + (<usize>r << 2), sample);
       store<i32>(tmpPay + (<usize>r << 2), p);
       r++;
-      if (v < rightMin) rightMin = v;
+      if (c <= rightBin) {
+        const v = load<f32>(values + (<usize>sample << 2));
+        if (c < rightBin) { rightBin = c; rightMin = v; } else if (v < rightMin) rightMin = v;
+      }
     }
   }
   memory.copy(idx + (<usize>l << 2), tmpIdx, <usize>r << 2);
   memory.copy(pay + (<usize>l << 2), tmpPay, <usize>r << 2);
   store<f32>(minmax, leftMax);
   store<f32>(minmax, rightMin, 4);
+  store<i32>(minmax, rightBin, 8);
+  return l;
+}
+
+/**
+ * Stable partition of out-of-bag samples `idx[start, end)` by `value <= threshold` for a split between
+ * bins `bin` and `rightBin` (as left by {@link partitionByCode}; the threshold lies between a value of
+ * bin `bin` and one of bin `rightBin`): codes below `bin` go left and codes above `rightBin` go right
+ * without reading the value. Returns the end of the left part.
+ */
+export function partitionOob(
+  codes: usize, values: usize, idx: usize, start: i32, end: i32, bin: i32, rightBin: i32, threshold: f32, tmpIdx: usize,
+): i32 {
+  let l = start;
+  let r = 0;
+  for (let i = start; i < end; i++) {
+    const sample = load<u32>(idx + (<usize>i << 2));
+    const c = <i32>load<u8>(codes + <usize>sample);
+    const left = c < bin || (c <= rightBin && load<f32>(values + (<usize>sample << 2)) <= threshold);
+    if (left) {
+      store<u32>(idx + (<usize>l << 2), sample);
+      l++;
+    } else {
+      store<u32>(tmpIdx + (<usize>r << 2), sample);
+      r++;
+    }
+  }
+  memory.copy(idx + (<usize>l << 2), tmpIdx, <usize>r << 2);
   return l;
 }
 

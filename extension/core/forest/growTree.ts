@@ -33,6 +33,10 @@ interface TrainKernelExports {
   partitionByValue(
     values: number, idx: number, pay: number, start: number, end: number, threshold: number, tmpIdx: number, tmpPay: number,
   ): number;
+  partitionOob(
+    codes: number, values: number, idx: number, start: number, end: number, bin: number, rightBin: number, threshold: number,
+    tmpIdx: number,
+  ): number;
   bootstrap(state: number, n: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number, K: number): number;
   searchNode(
     state: number, order: number, F: number, mtry: number, binCounts: number, hist: number, codes: number, N: number,
@@ -103,8 +107,9 @@ export class TreeScratch {
   bestLeft!: Int32Array;
   /** Out-of-bag samples, partitioned like `index` so each leaf knows the OOB samples reaching it (kernel memory). */
   oob!: Uint32Array;
-  /** Largest value going left and smallest going right of the last code partition (kernel memory). */
+  /** Largest value going left and smallest going right of the last code partition, then its lowest bin going right as i32 (kernel memory). */
   minmax!: Float32Array;
+  minmaxWords!: Int32Array;
   /** Generator state handed to the kernel's bootstrap (kernel memory). */
   rngState!: Uint32Array;
   /** Scratch of the raw-value split search (payloads, values, order) and its running left counts. */
@@ -167,6 +172,7 @@ function attachKernel(s: TreeScratch): TrainKernelExports {
   s.weight = new Int32Array(buffer, L.weight, n);
   s.oob = new Uint32Array(buffer, L.oob, n);
   s.minmax = new Float32Array(buffer, L.minmax, 2);
+  s.minmaxWords = new Int32Array(buffer, L.minmax, 3);
   s.rngState = new Uint32Array(buffer, L.state, 4);
   s.index = new Uint32Array(buffer, L.idx, n);
   s.payload = new Int32Array(buffer, L.pay, n);
@@ -284,23 +290,28 @@ export function growTree(
       continue;
     }
 
-    // partition the in-bag samples, then the out-of-bag ones by the threshold (as prediction will)
+    // partition the in-bag samples, then the out-of-bag ones
     const codes = L.codes + bestFeature * N;
     const values = L.columns + 4 * bestFeature * N;
     let mid: number;
     let threshold: number;
     const best = bestProxy[0];
     const bestBin = bestWords[2];
+    // out-of-bag samples with codes in [oobBin, oobRightBin] are routed by their value (as prediction will)
+    let oobBin = 0;
+    let oobRightBin = MAX_BINS - 1;
     if (bestBin >= 0) {
       mid = k.partitionByCode(codes, values, L.idx, L.pay, start, end, bestBin, L.minmax, L.tmpIdx, L.tmpPay);
       // midway between the node's closest values on either side (as scikit-learn does), not at the
       // bin edge: the split of the training samples is the same, new data is split at the margin
       threshold = midpointThreshold(s.minmax[0], s.minmax[1]);
+      oobBin = bestBin;
+      oobRightBin = s.minmaxWords[2];
     } else {
       threshold = s.bestThreshold;
       mid = k.partitionByValue(values, L.idx, L.pay, start, end, threshold, L.tmpIdx, L.tmpPay);
     }
-    const oobMid = k.partitionByValue(values, L.oob, 0, oobStart, oobEnd, threshold, L.tmpIdx, L.tmpPay);
+    const oobMid = k.partitionOob(codes, values, L.oob, oobStart, oobEnd, oobBin, oobRightBin, threshold, L.tmpIdx);
     const child = nodeCount;
     nodeCount += 2;
     nodes[3 * node] = child;
