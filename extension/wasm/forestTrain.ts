@@ -468,3 +468,75 @@ export function searchNode(
   store<u32>(state, s3, 12);
   return bestFeature;
 }
+
+// ---- binning ----------------------------------------------------------------------------------------
+
+/**
+ * Quantile bins of one feature column (`values`, n f32), as extension/core/forest/trainingSet.ts
+ * documents them: an LSD radix sort of order-preserving u32 keys (−0 as +0) in three 11-bit passes
+ * (a pass skipped when all keys share its digit), then bins closed at a new value once they hold
+ * ≥ n/256 samples (the last bin takes the rest), or one bin per distinct value when there are ≤ 256.
+ * Writes the one-byte code of each sample to `codes`; `keys`, `order`, `keys2`, `order2` (n u32 each)
+ * and `count` (3·2048 u32) are scratch. Returns the number of bins.
+ */
+export function binColumn(
+  values: usize, n: i32, codes: usize, keys: usize, order: usize, keys2: usize, order2: usize, count: usize,
+): i32 {
+  memory.fill(count, 0, 3 * 2048 * 4);
+  for (let i = 0; i < n; i++) {
+    let b = load<u32>(values + (<usize>i << 2));
+    if (b == 0x80000000) b = 0;
+    const key = b & 0x80000000 ? ~b : b | 0x80000000;
+    store<u32>(keys + (<usize>i << 2), key);
+    store<u32>(order + (<usize>i << 2), i);
+    const c0 = count + (<usize>(key & 2047) << 2);
+    store<u32>(c0, load<u32>(c0) + 1);
+    const c1 = count + (<usize>(2048 + ((key >>> 11) & 2047)) << 2);
+    store<u32>(c1, load<u32>(c1) + 1);
+    const c2 = count + (<usize>(4096 + (key >>> 22)) << 2);
+    store<u32>(c2, load<u32>(c2) + 1);
+  }
+  let kA = keys;
+  let oA = order;
+  let kB = keys2;
+  let oB = order2;
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = <u32>(11 * pass);
+    const base = count + (<usize>(2048 * pass) << 2);
+    if (load<u32>(base + (<usize>((load<u32>(kA) >>> shift) & 2047) << 2)) == <u32>n) continue;
+    let sum: u32 = 0;
+    for (let d = 0; d < 2048; d++) {
+      const at = base + (<usize>d << 2);
+      const c = load<u32>(at);
+      store<u32>(at, sum);
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const key = load<u32>(kA + (<usize>i << 2));
+      const at = base + (<usize>((key >>> shift) & 2047) << 2);
+      const to = load<u32>(at);
+      store<u32>(at, to + 1);
+      store<u32>(kB + (<usize>to << 2), key);
+      store<u32>(oB + (<usize>to << 2), load<u32>(oA + (<usize>i << 2)));
+    }
+    const tk = kA; kA = kB; kB = tk;
+    const to = oA; oA = oB; oB = to;
+  }
+  let distinct = 1;
+  for (let i = 1; i < n; i++) if (load<u32>(kA + (<usize>i << 2)) != load<u32>(kA + (<usize>(i - 1) << 2))) distinct++;
+  const perValue = distinct <= 256;
+  const target = <f64>n / 256.0;
+  let bin = 0;
+  let inBin = 1;
+  store<u8>(codes + <usize>load<u32>(oA), 0);
+  for (let i = 1; i < n; i++) {
+    const sample = load<u32>(oA + (<usize>i << 2));
+    if (load<u32>(kA + (<usize>i << 2)) != load<u32>(kA + (<usize>(i - 1) << 2)) && (perValue || (<f64>inBin >= target && bin < 255))) {
+      bin++;
+      inBin = 0;
+    }
+    store<u8>(codes + <usize>sample, <u8>bin);
+    inBin++;
+  }
+  return bin + 1;
+}

@@ -1,6 +1,6 @@
-import { forestTrainWasmBase64 } from '../wasm/generated/forestTrainWasm';
-import { ensureWasmMemory, instantiateWasm, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
+import { ensureWasmMemory, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
 import { type ForestSettings, type ForestTree, ForestTrainingError, makeTree, OOB_VOTE_SCALE } from './forestModel';
+import { kernelUse, trainKernel, type TrainKernelExports } from './trainKernel';
 import { MAX_BINS, type TrainingSet } from './trainingSet';
 import { TreeRandom } from './treeRandom';
 
@@ -15,39 +15,6 @@ export let SORTED_MAX_NODE = 32;
 export function setSortedMaxNode(n: number): void { SORTED_MAX_NODE = Math.min(n, SORT_CAPACITY); }
 /** Size of the kernel's sort scratch (an upper bound for {@link SORTED_MAX_NODE}). */
 const SORT_CAPACITY = 4096;
-
-/** Exports of the split-search kernel (extension/wasm/forestTrain.ts); arguments are byte offsets and counts. */
-interface TrainKernelExports {
-  searchHistogram(
-    hist: number, codes: number, idx: number, pay: number, start: number, end: number, nb: number, K: number,
-    W: number, minLeaf: number, counts: number, result: number,
-  ): number;
-  searchSorted(
-    codes: number, idx: number, pay: number, start: number, end: number, K: number, W: number, minLeaf: number,
-    counts: number, result: number, sortKey: number, sortPay: number,
-  ): number;
-  partitionByCode(
-    codes: number, values: number, idx: number, pay: number, start: number, end: number, bin: number, minmax: number,
-    tmpIdx: number, tmpPay: number,
-  ): number;
-  partitionByValue(
-    values: number, idx: number, pay: number, start: number, end: number, threshold: number, tmpIdx: number, tmpPay: number,
-  ): number;
-  partitionOob(
-    codes: number, values: number, idx: number, start: number, end: number, bin: number, rightBin: number, threshold: number,
-    tmpIdx: number,
-  ): number;
-  bootstrap(state: number, n: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number, K: number): number;
-  searchNode(
-    state: number, order: number, F: number, mtry: number, binCounts: number, hist: number, codes: number, N: number,
-    idx: number, pay: number, start: number, end: number, K: number, W: number, minLeaf: number, counts: number,
-    result: number, sortKey: number, sortPay: number, sortedMax: number,
-  ): number;
-}
-
-/** This thread's split-search kernel (created on first use) and the scratch whose data it holds. */
-let kernel: (TrainKernelExports & { memory: WebAssembly.Memory }) | undefined;
-let kernelOwner: TreeScratch | undefined;
 
 /** Byte offsets of a training set's buffers in the kernel's memory (see extension/wasm/forestTrain.ts). */
 interface KernelLayout {
@@ -152,8 +119,8 @@ export class TreeScratch {
 
 /** The kernel, holding the data of `s` (copied in again when another scratch used it meanwhile or its memory grew). */
 function attachKernel(s: TreeScratch): TrainKernelExports {
-  kernel ??= instantiateWasm<TrainKernelExports>(forestTrainWasmBase64);
-  if (kernelOwner === s && s.index.buffer === kernel.memory.buffer) return kernel;
+  const kernel = trainKernel();
+  if (kernelUse.owner === s && s.index.buffer === kernel.memory.buffer) return kernel;
   const L = s.layout;
   const { nSamples: n, nClasses: k } = s.set;
   try {
@@ -180,7 +147,7 @@ function attachKernel(s: TreeScratch): TrainKernelExports {
   s.bestProxy = new Float64Array(buffer, L.result, 1);
   s.bestWords = new Int32Array(buffer, L.result, 4);
   s.bestLeft = new Int32Array(buffer, L.result + 16, k);
-  kernelOwner = s;
+  kernelUse.owner = s;
   return kernel;
 }
 
