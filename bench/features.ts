@@ -78,7 +78,7 @@ async function child(caseKey: string, workers: number, quick: boolean): Promise<
     // First-touch page faults (output, inputs, worker heaps and kernel memory): the cold/warm gap.
     coldMinorFaults: f1 - f0, warmMinorFaults: f2 - f1, prefault,
     coldMpixPerSecond: +(mpix / ((t1 - t0) / 1000)).toFixed(3), warmMpixPerSecond: +(mpix / ((t2 - t1) / 1000)).toFixed(3),
-    outputMB: +((cold.data.byteLength) / 2 ** 20).toFixed(1),
+    outputMB: +((cold.data.byteLength) / 2 ** 20).toFixed(1), outputBytes: cold.data.byteLength,
     peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
   }));
 }
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       if (r.status !== 0) throw new Error(`bench child ${caseKey}/${workers} failed: ${r.stderr}`);
       runs.push({ ...JSON.parse(r.stdout), glibcHugePages: hugePages, loadAverage1m: +loadavg()[0].toFixed(2) });
     }
-    const outputBytes = (runs[0] as any).outputMB * 2 ** 20;
+    const outputBytes = (runs[0] as any).outputBytes as number;
     const ff = spawnSync(process.execPath, [join(dir, 'benchFeatures.js')], {
       env: { ...process.env, FEATURES_BENCH_FAULTS: String(outputBytes) }, encoding: 'utf8', maxBuffer: 1 << 20,
     });
