@@ -17,7 +17,7 @@
  * Prints JSON; the load average is recorded because the machine is shared.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { selectionAll } from '../extension/core/features/featureSet';
@@ -207,6 +207,7 @@ async function main(): Promise<void> {
         } : undefined,
     });
   }
+  rmSync(dir, { recursive: true, force: true }); // bundles and the vigra input files (tens of MB)
   process.stdout.write(`${JSON.stringify({
     benchmark: 'features', node: process.version, cpus: all, loadAverageBefore: loadBefore.map((l) => +l.toFixed(2)),
     loadAverageAfter: loadavg().map((l) => +l.toFixed(2)), results,
