@@ -4,6 +4,7 @@
  */
 import { COMMANDS } from './commandRegistry';
 import { UsageError, type CliIo } from './cliCommand';
+import { hugePagesRelaunchEnv, readThpSetting, relaunch } from './hugePages';
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -41,7 +42,15 @@ if (require.main === module) {
     cwd: process.cwd(),
     env: process.env,
   };
-  runCli(process.argv.slice(2), io).then(
+  const relaunchEnv = hugePagesRelaunchEnv(process.argv.slice(2), process.env, process.platform, readThpSetting());
+  const run = relaunchEnv
+    ? relaunch(relaunchEnv).catch((error) => {
+      // Could not start a second process: run here, without huge pages.
+      process.stderr.write(`pixel-classifier: running without huge pages (${String(error)})\n`);
+      return runCli(process.argv.slice(2), io);
+    })
+    : runCli(process.argv.slice(2), io);
+  run.then(
     (code) => { process.exitCode = code; },
     (error) => { process.stderr.write(`pixel-classifier: ${String(error)}\n`); process.exitCode = 1; },
   );

@@ -1,0 +1,69 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hugePagesRelaunchEnv, readThpSetting } from '../../extension/cli/hugePages';
+import { encodeTiff } from '../../extension/core/image/tiffWriter';
+import { buildCli } from '../workers/buildWorker';
+
+const MADVISE = 'always [madvise] never\n';
+
+describe('hugePagesRelaunchEnv', () => {
+  it('relaunches compute commands on Linux with THP available, appending the tunable', () => {
+    expect(hugePagesRelaunchEnv(['predict', 'a.tif'], { PATH: '/bin' }, 'linux', MADVISE))
+      .toEqual({ PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' });
+    expect(hugePagesRelaunchEnv(['train'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 'linux', '[always] madvise never')?.GLIBC_TUNABLES)
+      .toBe('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
+    expect(hugePagesRelaunchEnv(['features', 'x.tif'], {}, 'linux', MADVISE)).toBeDefined();
+  });
+
+  it('runs in place otherwise: other platforms, quick commands, help, THP off or unknown, already set, opted out', () => {
+    expect(hugePagesRelaunchEnv(['predict'], {}, 'darwin', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['predict'], {}, 'win32', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['info', 'a.tif'], {}, 'linux', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv([], {}, 'linux', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['predict', '--help'], {}, 'linux', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['predict'], {}, 'linux', 'always madvise [never]')).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['predict'], {}, 'linux', undefined)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['predict'], { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, 'linux', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['predict'], { PIXEL_CLASSIFIER_HUGE_PAGES: '0' }, 'linux', MADVISE)).toBeUndefined();
+  });
+});
+
+const relaunches = process.platform === 'linux' && hugePagesRelaunchEnv(['features'], {}, 'linux', readThpSetting()) !== undefined;
+
+describe.skipIf(!relaunches)('the built CLI relaunched with huge pages', () => {
+  it('passes the exit code through', async () => {
+    const cli = await buildCli();
+    let status: number | undefined;
+    try {
+      execFileSync(process.execPath, [cli, 'features', '--no-such-flag'], { stdio: 'pipe' });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status).toBe(2);
+  }, 60_000);
+
+  it('forwards SIGTERM to the relaunched process and dies of it too, leaving no orphan', async () => {
+    const cli = await buildCli();
+    const dir = mkdtempSync(join(tmpdir(), 'pxc-hugepages-'));
+    const size = 1536;
+    const pixels = new Uint16Array(size * size).map((_, i) => (i * 2654435761) >>> 20);
+    writeFileSync(join(dir, 'big.tif'), encodeTiff([pixels], { width: size, height: size, dtype: 'uint16' }));
+    const parent = spawn(process.execPath, [cli, 'features', 'big.tif', '-o', 'out.tif', '--features', 'all'], { cwd: dir, stdio: 'ignore' });
+    let childPid: number | undefined;
+    for (let i = 0; i < 100 && childPid === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        childPid = Number(execFileSync('pgrep', ['-P', String(parent.pid)], { encoding: 'utf8' }).trim().split('\n')[0]) || undefined;
+      } catch { /* not started yet */ }
+    }
+    expect(childPid).toBeDefined();
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => parent.on('exit', (_code, signal) => resolve(signal)));
+    parent.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(() => process.kill(childPid!, 0)).toThrow(); // the relaunched process is gone
+  }, 60_000);
+});
