@@ -12,6 +12,7 @@ import { readEditorConfig } from './editor/editorConfig';
 import { createImageOpener } from './editor/imageOpener';
 import { openImage } from './node/openImage';
 import { WorkerPool } from './workers/workerPool';
+import { warmUpForestTraining } from './workers/parallelForest';
 import { LiveSession } from './editor/liveSession';
 import { poolCompute } from './editor/liveCompute';
 import { registerCommands } from './commands/registerCommands';
@@ -27,7 +28,15 @@ export function activate(context: vscode.ExtensionContext): void {
     // 10 s abort grace (default 2 s): live update cancels jobs all the time; they stop within ~60 ms at their
     // cancellation checks, but on a loaded machine a short grace killed and respawned workers needlessly
     // (soak: 267 replacements, RSS +109%). The grace only delays replacing a worker that truly hangs.
-    pool ??= new WorkerPool({ workerScript: path.join(context.extensionPath, 'dist', 'computeWorker.js'), abortGraceMs: 10_000 });
+    if (!pool) {
+      pool = new WorkerPool({ workerScript: path.join(context.extensionPath, 'dist', 'computeWorker.js'), abortGraceMs: 10_000 });
+      // A small background training starts the workers, compiles the kernels and warms the JIT, so the
+      // first real training after the first strokes is not 2.5–4× slower than the next ones.
+      // (It fails harmlessly when the pool is disposed first, e.g. on shutdown.)
+      warmUpForestTraining(pool).catch((e) => {
+        try { logger.debug(`worker warm-up did not finish: ${e instanceof Error ? e.message : String(e)}`); } catch { /* channel closed */ }
+      });
+    }
     return pool;
   };
   context.subscriptions.push({ dispose: () => pool?.dispose() });
