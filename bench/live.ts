@@ -2,7 +2,7 @@
  * `npm run bench -- live [--strokes 10] [--size 2048] [--features all|light]`
  *
  * The live loop of issue #5, printed as JSON on stdout (progress on stderr): the editor host's
- * LiveSession (extension/editor/liveSession.ts) with the real worker pool, on a generated
+ * LiveSession (extension/editor/liveSession.ts) with the real worker pool (warmed up as the extension does), on a generated
  * 2048×2048 uint16 image (bright blobs on a noisy uneven background), all 49 features, a 100-tree
  * forest and ~20k labelled pixels of two classes, the 1024×1024 viewport in the middle (16 tiles of 256²).
  *
@@ -29,6 +29,7 @@ import { LiveSession } from '../extension/editor/liveSession';
 import { poolCompute } from '../extension/editor/liveCompute';
 import { MemoryLogger } from '../extension/editor/logger';
 import { WorkerPool } from '../extension/workers/workerPool';
+import { warmUpForestTraining } from '../extension/workers/parallelForest';
 import type { Envelope, HostToWebviewMessage } from '../extension/protocol';
 
 const args = process.argv.slice(2);
@@ -90,7 +91,10 @@ async function main(): Promise<void> {
     entryPoints: [resolve(__dirname, '../extension/workers/computeWorker.ts')],
     outfile: workerScript, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error',
   });
-  const pool = new WorkerPool({ workerScript });
+  // As the extension host does when it creates its pool (extension.ts): a small background training warms
+  // the workers up while the user opens the image and paints.
+  const pool = new WorkerPool({ workerScript, abortGraceMs: 10_000 });
+  const warmUp = warmUpForestTraining(pool);
   const loadBefore = loadavg();
   progress(`generating a ${size}² image`);
   const pixels = syntheticImage(size);
@@ -132,6 +136,7 @@ async function main(): Promise<void> {
     await stroke(1 + (k % 2), 21, [view.column + 100, row, view.column + 250, row + 10]);
   }
   const labelled = doc.labels!.labelledCount();
+  await warmUp; // (a user takes far longer to paint these strokes than the warm-up takes)
   progress(`${labelled} labelled pixels; first update (fresh image)`);
 
   const viewportTiles = 16;
