@@ -46,6 +46,7 @@ async function readLabelImage(file: string, shape: { t: number; z: number; y: nu
         }
       }
     }
+    volume.changed();
     return volume;
   } finally {
     await source.close();

@@ -188,4 +188,5 @@ export function deserializeEdit(bytes: Uint8Array): LabelEdit {
 function write(volume: LabelVolume, indices: Uint32Array, values: Uint8Array): void {
   const data = volume.data;
   for (let i = 0; i < indices.length; i++) data[indices[i]] = values[i];
+  volume.changed();
 }

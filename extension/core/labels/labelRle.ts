@@ -153,6 +153,7 @@ export function encodeLabels(volume: LabelVolume): EncodedLabels {
 export function decodeLabels(encoded: unknown, shape: LabelShape): LabelVolume {
   const volume = new LabelVolume(shape);
   forEachPlane(encoded, shape, (t, z, lines) => decodePlane(lines, volume.plane(t, z), shape.x, shape.y));
+  volume.changed();
   return volume;
 }
 

@@ -18,8 +18,14 @@ export interface LabelShape {
 
 /** Dense uint8 labels of one image, layout [t][z][row][column] (row-major, column fastest). */
 export class LabelVolume {
-  /** Class ids, `t*z*y*x` bytes. */
+  /**
+   * Class ids, `t*z*y*x` bytes. Code that writes them must call {@link changed} afterwards (the label
+   * edits do), so cached summaries are recomputed.
+   */
   readonly data: Uint8Array;
+  /** Incremented by {@link changed}; keys the cached {@link counts}. */
+  private revision = 0;
+  private cachedCounts: { revision: number; counts: Uint32Array } | undefined;
 
   /**
    * @param shape sizes of the four axes (each ≥ 1)
@@ -64,11 +70,24 @@ export class LabelVolume {
     return this.data[this.index(t, z, row, column)];
   }
 
-  /** Labelled pixel count per class id; index 0 counts unlabelled pixels, length = max(nClasses, max id) + 1. */
+  /** Marks {@link data} as modified. */
+  changed(): void {
+    this.revision++;
+  }
+
+  /**
+   * Labelled pixel count per class id; index 0 counts unlabelled pixels, length = max(nClasses, max id) + 1.
+   * Cached until the next {@link changed}: the editor shows counts with every status update, and scanning a
+   * 2048² volume each time cost seconds of host time per live update.
+   */
   counts(nClasses = 0): number[] {
-    const counts = new Array<number>(256).fill(0);
-    const data = this.data;
-    for (let i = 0; i < data.length; i++) counts[data[i]]++;
+    if (this.cachedCounts?.revision !== this.revision) {
+      const histogram = new Uint32Array(256);
+      const data = this.data;
+      for (let i = 0; i < data.length; i++) histogram[data[i]]++;
+      this.cachedCounts = { revision: this.revision, counts: histogram };
+    }
+    const counts = Array.from(this.cachedCounts.counts);
     let last = nClasses;
     for (let k = 255; k > last; k--) if (counts[k] > 0) { last = k; break; }
     return counts.slice(0, last + 1);
