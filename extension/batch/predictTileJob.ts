@@ -4,7 +4,7 @@
  * computed it (only probabilities travel back, unless features are exported). Runs as the worker job
  * `batch/predictTile` or inline — the same function either way, so outputs are identical.
  */
-import { computeFeatureBlock, FeatureScratch } from '../core/features/computeFeatureBlock';
+import { computeFeatureBlock, featureChannelCount, FeatureScratch } from '../core/features/computeFeatureBlock';
 import type { Box, VolumeShape } from '../core/features/box';
 import type { FeatureSelection } from '../core/features/featureSet';
 import { deserializeForest, predictProbabilities, type Forest } from '../core/forest/index';
@@ -24,6 +24,11 @@ export interface PredictTilePayload {
   model?: Uint8Array;
   /** Return the features too (features export). */
   wantFeatures: boolean;
+  /**
+   * Return the features in a SharedArrayBuffer, written in place by the worker: the live editor caches
+   * them shared with every worker, and this saves the host a copy (and its page faults) of every tile.
+   */
+  sharedFeatures?: boolean;
 }
 
 /** Result of `batch/predictTile`. */
@@ -62,7 +67,11 @@ export function predictTile(payload: PredictTilePayload, checkCancelled?: () => 
   const { target } = payload;
   const n = target.nz * target.ny * target.nx;
   const nFeatures = payload.model ? model(payload.modelKey ?? 'inline', payload.model).nFeatures : undefined;
-  // Reuse one features buffer per thread unless the features go back to the caller (then it is transferred).
+  // Reuse one features buffer per thread unless the features go back to the caller (then it is transferred,
+  // or shared when asked for).
+  const sharedResult = payload.wantFeatures && payload.sharedFeatures
+    ? new Float32Array(new SharedArrayBuffer(4 * n * featureChannelCount(payload.selection, payload.nInputChannels, payload.image.z > 1)))
+    : undefined;
   const features = computeFeatureBlock({
     selection: payload.selection,
     image: payload.image,
@@ -72,7 +81,7 @@ export function predictTile(payload: PredictTilePayload, checkCancelled?: () => 
     target,
     scratch,
     checkCancelled,
-    result: payload.wantFeatures || nFeatures === undefined ? undefined : reusableFeatures(nFeatures * n),
+    result: sharedResult ?? (payload.wantFeatures || nFeatures === undefined ? undefined : reusableFeatures(nFeatures * n)),
   });
   const result: PredictTileResult = {};
   if (payload.wantFeatures) result.features = features;
@@ -98,7 +107,7 @@ export const BATCH_JOBS = {
     const result = predictTile(payload, () => context.throwIfCancelled());
     const transfer: ArrayBuffer[] = [];
     if (result.probabilities) transfer.push(result.probabilities.buffer as ArrayBuffer);
-    if (result.features) transfer.push(result.features.buffer as ArrayBuffer);
+    if (result.features && !(result.features.buffer instanceof SharedArrayBuffer)) transfer.push(result.features.buffer as ArrayBuffer);
     return { result, transfer };
   },
 };

@@ -52,7 +52,7 @@ export function poolCompute(getPool: () => WorkerPool, logger: Logger): LiveComp
   return {
     async tileFeatures(r, signal, priority = 0) {
       if (featureJobMissing) return inline.tileFeatures(r, signal);
-      const payload: PredictTilePayload = { ...r, wantFeatures: true };
+      const payload: PredictTilePayload = { ...r, wantFeatures: true, sharedFeatures: true };
       try {
         const result = await getPool().run<PredictTileResult>('batch/predictTile', payload, [r.source.buffer as ArrayBuffer], signal, priority);
         return result.features!;
