@@ -214,6 +214,9 @@ async function main(): Promise<void> {
     const r = await update();
     runs.push(r);
     progress(`stroke ${i + 1}: ${describe(r)}`);
+    // the session's own account of the full training (samples, features, training ms)
+    const trained = logger.lines.filter((l) => l.includes('trained ')).at(-1);
+    if (trained) progress(`  ${trained.replace(/^.*?trained/, 'trained')}`);
   }
   const trainLines = logger.lines.filter((l) => l.includes('trained') || l.includes('preview:'));
   const medianOf = (key: keyof Update) => {
