@@ -143,6 +143,7 @@ interface Memory {
   smaps: Record<string, number>;
   externalMiB: number;
   arrayBuffersMiB: number;
+  /** What the JS code holds: V8 heap in use plus ArrayBuffers (shared, WebAssembly) of the main thread and every worker. */
   liveMiB: number;
   proc: Record<string, number>;
   workers: { heapMiB: number; heapTotalMiB: number; arrayBuffersMiB: number }[];
@@ -162,7 +163,7 @@ async function memory(pool: WorkerPool, live: LiveSession | undefined): Promise<
   gc();
   const m = process.memoryUsage();
   return {
-    rssMiB: mib(m.rss), heapMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), smaps: smapsBreakdown(), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers), liveMiB: mib(m.heapUsed + m.arrayBuffers),
+    rssMiB: mib(m.rss), heapMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), smaps: smapsBreakdown(), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers), liveMiB: mib(m.heapUsed + m.arrayBuffers + perWorker.reduce((sum, w) => sum + w.heapUsed + w.arrayBuffers, 0)),
     proc: procStatus(),
     workers: perWorker.sort((a, b) => a.threadId - b.threadId).map((w) => ({ heapMiB: mib(w.heapUsed), heapTotalMiB: mib(w.heapTotal), arrayBuffersMiB: mib(w.arrayBuffers) })),
     featureCache: { tiles: live?.features.size ?? 0, MiB: mib(live?.features.bytes ?? 0) },
