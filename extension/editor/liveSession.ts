@@ -356,6 +356,9 @@ export class LiveSession implements LiveLoop {
         this.setState('error', 0, message);
       } finally {
         if (this.trainAbort === abort) this.trainAbort = undefined;
+        // Idle (no newer run): give the sample buffers back. Kept, they would hold 4·n·F bytes for as long as
+        // the editor is open, growing with the labels (soak, #7); a burst of strokes still reuses them.
+        if (!this.trainAbort) this.sampleBuffers = undefined;
       }
     })();
     return this.running;
@@ -518,7 +521,8 @@ export class LiveSession implements LiveLoop {
       }
     }
     // Shared from the start: the pool's training jobs read them in place (no 4·n·F-byte copy per training).
-    // The buffers are reused from one training to the next (runs are serialised; a cancelled job still
+    // The buffers are reused from one training to the next while strokes keep coming (released when the loop
+    // goes idle; runs are serialised; a cancelled job still
     // reading them only produces a result that is thrown away): fresh ones cost ~1000 page faults per update.
     const need = 4 * nSamples * nFeatures;
     if (!this.sampleBuffers || this.sampleBuffers.X.byteLength < need || this.sampleBuffers.y.byteLength < nSamples) {
