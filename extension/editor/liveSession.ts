@@ -75,9 +75,7 @@ export interface PreviewSettings {
   /**
    * No preview when the full forest is predicted to train within this many milliseconds, the prediction
    * being the last full training's time per sample-tree on this machine times the current work: on a
-   * fast machine the full forest itself is the quickest route to the 100-tree result. 400 ms from
-   * `npm run bench -- live` (2048², 49 features, ~21k labels, 2 cores): training takes 210–340 ms there,
-   * and skipping the preview brings the full viewport from ~1.7 s to ~1.35 s (first full tile ~0.4 s).
+   * fast machine the full forest itself is the quickest route to the 100-tree result.
    */
   skipBelowMs: number;
 }
@@ -88,7 +86,7 @@ export interface PreviewSettings {
  * with probabilities close to the full forest's. Below 200k sample-trees (e.g. 2000 pixels × 100 trees)
  * the full forest itself is quick, so no preview.
  */
-export const DEFAULT_PREVIEW: PreviewSettings = { trees: 10, maxSamples: 2000, minFullWork: 200_000, skipBelowMs: 400 };
+export const DEFAULT_PREVIEW: PreviewSettings = { trees: 10, maxSamples: 2000, minFullWork: 200_000, skipBelowMs: 250 };
 
 /** What the session remembers about a predicted tile. */
 interface PredictedTile {
