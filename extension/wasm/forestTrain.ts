@@ -56,6 +56,21 @@ function accumulate(hist: usize, size: i32, K: i32, codes: usize, idx: usize, pa
   return d * d;
 }
 
+/**
+ * Gini split score up to constants (higher is better): Σ_k left_k² / wL + Σ_k right_k² / wR, with the left
+ * class counts at `left`, the node's at `counts` (right = node − left), K classes.
+ */
+@inline function splitScore(left: usize, counts: usize, K: i32, wL: i32, wR: i32): f64 {
+  let sL: f64 = 0;
+  let sR: f64 = 0;
+  for (let k = 0; k < K; k++) {
+    const lk = load<i32>(left + (<usize>k << 2));
+    sL += sq(lk);
+    sR += sq(load<i32>(counts + (<usize>k << 2)) - lk);
+  }
+  return sL / <f64>wL + sR / <f64>wR;
+}
+
 /** Scan of bins 0..nb-1 for two classes; returns 1 when the best in `result` improved. */
 function scan2(hist: usize, nb: i32, W: i32, minLeaf: i32, counts: usize, result: usize): i32 {
   const c0 = load<i32>(counts);
@@ -156,14 +171,7 @@ function scanK(hist: usize, nb: i32, K: i32, W: i32, minLeaf: i32, counts: usize
     const wR = W - wL;
     if (wR < minLeaf) break;
     if (wL < minLeaf) continue;
-    let sL: f64 = 0;
-    let sR: f64 = 0;
-    for (let k = 0; k < K; k++) {
-      const l = load<i32>(left + (<usize>k << 2));
-      sL += sq(l);
-      sR += sq(load<i32>(counts + (<usize>k << 2)) - l);
-    }
-    const proxy = sL / <f64>wL + sR / <f64>wR;
+    const proxy = splitScore(left, counts, K, wL, wR);
     if (proxy > best) {
       best = proxy;
       improved = 1;
@@ -230,14 +238,7 @@ export function searchSorted(
     const wR = W - wL;
     if (wR < minLeaf) break;
     if (wL < minLeaf) continue;
-    let sL: f64 = 0;
-    let sR: f64 = 0;
-    for (let k = 0; k < K; k++) {
-      const lk = load<i32>(left + (<usize>k << 2));
-      sL += sq(lk);
-      sR += sq(load<i32>(counts + (<usize>k << 2)) - lk);
-    }
-    const proxy = sL / <f64>wL + sR / <f64>wR;
+    const proxy = splitScore(left, counts, K, wL, wR);
     if (proxy > best) {
       best = proxy;
       improved = 1;
