@@ -1,26 +1,10 @@
 /** Invariants in the ilastik style: tiled == whole, constants, rotations, 2D-per-slice == "in 2D". */
 import { describe, expect, it } from 'vitest';
 import { computeFeatureBlock, computeFeatures, featureHaloZYX, requiredSourceBox, FeatureScaleError, fallBackTo2D, findScaleProblems } from '../../extension/core/features/computeFeatureBlock';
-import { splitBox, wholeBox, type Box } from '../../extension/core/features/box';
+import { splitBox, wholeBox } from '../../extension/core/features/box';
 import { featureChannels, featureHalo, selectionAll, selectionDefaultLight, type FeatureVariant } from '../../extension/core/features/featureSet';
+import { crop, noise } from './volumeFixtures';
 
-function noise(n: number, seed = 3): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; a[i] = (s / 2147483648) * 255; }
-  return a;
-}
-
-function crop(volume: Float32Array, image: { z: number; y: number; x: number }, box: Box): Float32Array {
-  const out = new Float32Array(box.nz * box.ny * box.nx);
-  let o = 0;
-  for (let z = box.z0; z < box.z0 + box.nz; z++) for (let y = box.y0; y < box.y0 + box.ny; y++) {
-    const from = (z * image.y + y) * image.x + box.x0;
-    out.set(volume.subarray(from, from + box.nx), o);
-    o += box.nx;
-  }
-  return out;
-}
 
 describe('block with halo == whole image (bit for bit)', () => {
   for (const variant of ['ilastik', 'direct'] as FeatureVariant[]) {

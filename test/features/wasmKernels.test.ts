@@ -6,28 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { computeFeatureBlock, computeFeatures, FeatureScratch, requiredSourceBox } from '../../extension/core/features/computeFeatureBlock';
-import { boxVolume, splitBox, wholeBox, type Box } from '../../extension/core/features/box';
+import { boxVolume, splitBox, wholeBox } from '../../extension/core/features/box';
 import { featureChannels, selectionAll, selectionDefaultLight, type FeatureVariant } from '../../extension/core/features/featureSet';
 import { symmetricEigenvalues3 } from '../../extension/core/features/symmetricEigenvalues';
 import { wasmFeatureKernels } from '../../extension/core/features/wasmFeatureKernels';
+import { crop, noise } from './volumeFixtures';
 
-function noise(n: number, seed = 3): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; a[i] = (s / 2147483648) * 255; }
-  return a;
-}
-
-function crop(volume: Float32Array, image: { z: number; y: number; x: number }, box: Box): Float32Array {
-  const out = new Float32Array(boxVolume(box));
-  let o = 0;
-  for (let z = box.z0; z < box.z0 + box.nz; z++) for (let y = box.y0; y < box.y0 + box.ny; y++) {
-    const from = (z * image.y + y) * image.x + box.x0;
-    out.set(volume.subarray(from, from + box.nx), o);
-    o += box.nx;
-  }
-  return out;
-}
 
 const wasmScratch = (): FeatureScratch => new FeatureScratch();
 const jsScratch = (): FeatureScratch => new FeatureScratch({ wasm: false });
