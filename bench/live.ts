@@ -1,10 +1,12 @@
 /**
- * `npm run bench -- live [--strokes 10] [--size 2048] [--features all|light]`
+ * `npm run bench -- live [--strokes 10] [--size 2048] [--features all|light] [--labels image|arbitrary]`
  *
  * The live loop of issue #5, printed as JSON on stdout (progress on stderr): the editor host's
  * LiveSession (extension/editor/liveSession.ts) with the real worker pool (warmed up as the extension does), on a generated
  * 2048×2048 uint16 image (bright blobs on a noisy uneven background), all 49 features, a 100-tree
- * forest and ~20k labelled pixels of two classes, the 1024×1024 viewport in the middle (16 tiles of 256²).
+ * forest and ~20k labelled pixels of two classes painted where a user would (class 2 on blobs, class 1 on
+ * background; `--labels arbitrary`: thick strokes regardless of the content, the worst case), the
+ * 1024×1024 viewport in the middle (16 tiles of 256²).
  *
  * The live update is progressive: a preview forest (a few trees on a subsample) predicts the visible
  * tiles first, then the full forest re-predicts them. Per update, times from "update now" to:
@@ -38,11 +40,15 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
 const nStrokes = Number(arg('strokes', '10'));
+const labelMode = arg('labels', 'image') === 'arbitrary' ? 'arbitrary' : 'image';
 const size = Number(arg('size', '2048'));
 const featureSet = arg('features', 'all');
 const progress = (m: string) => process.stderr.write(`[live] ${m}\n`);
 
-function syntheticImage(n: number): Uint16Array {
+/** Blob of the synthetic image (centre, radius in pixels). */
+interface Blob { x: number; y: number; r: number }
+
+function syntheticImage(n: number): { pixels: Uint16Array; blobs: Blob[] } {
   // mulberry32: a tiny seeded generator, so the image is the same on every run.
   let state = 7;
   const rnd = {
@@ -76,7 +82,25 @@ function syntheticImage(n: number): Uint16Array {
       img[row * n + col] = Math.min(65535, Math.max(0, Math.round(v)));
     }
   }
-  return img;
+  return { pixels: img, blobs };
+}
+
+/**
+ * Where a user paints: class 2 dabs inside blobs (centre, radius ≤ 0.6·r), class 1 dabs on background at
+ * least 8 px from every blob — labels that agree with the image, like a biologist's scribbles.
+ * @returns dab centres inside `view`, blobs first then background, in a fixed order
+ */
+function labelSpots(blobs: Blob[], view: { column: number; row: number; width: number; height: number }) {
+  const inView = (x: number, y: number, margin: number) => x >= view.column + margin && x < view.column + view.width - margin
+    && y >= view.row + margin && y < view.row + view.height - margin;
+  const foreground = blobs.filter((b) => b.r >= 12 && inView(b.x, b.y, 40)).map((b) => ({ x: b.x, y: b.y, brush: Math.min(21, Math.floor(1.2 * b.r) | 1) }));
+  const background: { x: number; y: number; brush: number }[] = [];
+  for (let y = view.row + 40; y < view.row + view.height - 40; y += 37) {
+    for (let x = view.column + 40; x < view.column + view.width - 40; x += 41) {
+      if (blobs.every((b) => Math.hypot(x - b.x, y - b.y) > b.r + 8 + 10)) background.push({ x, y, brush: 15 });
+    }
+  }
+  return { foreground, background };
 }
 
 function median(values: number[]): number {
@@ -97,7 +121,7 @@ async function main(): Promise<void> {
   const warmUp = warmUpForestTraining(pool);
   const loadBefore = loadavg();
   progress(`generating a ${size}² image`);
-  const pixels = syntheticImage(size);
+  const { pixels, blobs } = syntheticImage(size);
   const imagePath = join(dir, 'bench.tif');
   writeFileSync(imagePath, 'placeholder: the document hashes this file; pixels come from memory');
   const info: ImageInfo = {
@@ -130,10 +154,24 @@ async function main(): Promise<void> {
 
   const stroke = (classId: number, brushSize: number, pts: number[]) =>
     send({ type: 'labels/paint', t: 0, z: 0, classId, brushSize, points: new Float32Array(pts).buffer });
-  // ~20k labelled pixels inside the viewport: long thick strokes of both classes.
-  for (let k = 0; k < 6; k++) {
-    const row = view.row + 80 + k * 150;
-    await stroke(1 + (k % 2), 21, [view.column + 100, row, view.column + 250, row + 10]);
+  // ~20k labelled pixels inside the viewport. 'image' (default): labels that agree with the image — class 2
+  // dabs on blobs, class 1 dabs on background, as a user paints clear examples. 'arbitrary': long thick
+  // strokes of alternating classes regardless of the content (the forest then memorises noise: ~4× the
+  // nodes, depth ~29), the worst case for training and prediction time.
+  const spots = labelSpots(blobs, view);
+  let fg = 0;
+  let bg = 0;
+  if (labelMode === 'arbitrary') {
+    for (let k = 0; k < 6; k++) {
+      const row = view.row + 80 + k * 150;
+      await stroke(1 + (k % 2), 21, [view.column + 100, row, view.column + 250, row + 10]);
+    }
+  } else {
+    while (doc.labels!.labelledCount() < 20000 && (fg < spots.foreground.length || bg < spots.background.length)) {
+      const useForeground = fg < spots.foreground.length && (bg >= spots.background.length || doc.labels!.counts(2)[2] <= doc.labels!.counts(2)[1]);
+      const spot = useForeground ? spots.foreground[fg++] : spots.background[bg++];
+      await stroke(useForeground ? 2 : 1, spot.brush, [spot.x, spot.y]);
+    }
   }
   const labelled = doc.labels!.labelledCount();
   await warmUp; // (a user takes far longer to paint these strokes than the warm-up takes)
@@ -209,8 +247,15 @@ async function main(): Promise<void> {
   progress(`fresh: ${describe(fresh)}`);
   const runs: Update[] = [];
   for (let i = 0; i < nStrokes; i++) {
-    const row = view.row + 60 + ((i * 97) % 900);
-    await stroke(1 + (i % 2), 5, [view.column + 600, row, view.column + 640, row]);
+    if (labelMode === 'arbitrary') {
+      const row = view.row + 60 + ((i * 97) % 900);
+      await stroke(1 + (i % 2), 5, [view.column + 600, row, view.column + 640, row]);
+    } else {
+      // one more small dab per update, alternating classes, on the image's own structures
+      const useForeground = i % 2 === 0 && fg < spots.foreground.length;
+      const spot = useForeground ? spots.foreground[fg++] : spots.background[bg++ % spots.background.length];
+      await stroke(useForeground ? 2 : 1, 7, [spot.x + 1, spot.y + 1]);
+    }
     const r = await update();
     runs.push(r);
     progress(`stroke ${i + 1}: ${describe(r)}`);
@@ -232,6 +277,7 @@ async function main(): Promise<void> {
     features: `${featureSet} (${live.status().featureChannels} channels)`,
     trees: 100,
     labelledPixels: labelled,
+    labels: labelMode === "arbitrary" ? "arbitrary: thick strokes regardless of the content" : "image: class 2 on blobs, class 1 on background",
     viewport: '1024×1024 (16 tiles of 256²)',
     workers: pool.size,
     cpus: availableParallelism(),
