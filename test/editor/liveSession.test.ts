@@ -8,11 +8,8 @@ import { EditorRegistry, WebviewChannel } from '../../extension/editor/editorReg
 import { LiveSession, quantizeTile } from '../../extension/editor/liveSession';
 import { inlineCompute } from '../../extension/editor/liveCompute';
 import { MemoryLogger } from '../../extension/editor/logger';
-import { computeFeatureBlock, featureChannelCount, featureHaloZYX, requiredSourceBox } from '../../extension/core/features/computeFeatureBlock';
-import { extractTrainingSamples } from '../../extension/core/labels/trainingSamples';
-import { readSourceBlock } from '../../extension/batch/readSourceBlock';
 import { modelCachePath } from '../../extension/project/projectFile';
-import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+import { batchTrainingSamples, FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
 
 let dir: string;
 beforeEach(async () => {
@@ -161,41 +158,8 @@ describe('LiveSession', () => {
 
   it('box features assembled from tiles equal features computed on the box directly', async () => {
     const { live, doc, image } = await setup({ tileSize: 16 });
-    const selection = doc.project.features;
-    const volume = { z: 1, y: 48, x: 40 };
-    const target = { z0: 0, nz: 1, y0: 10, ny: 20, x0: 5, nx: 30 };
-    const sourceBox = requiredSourceBox(target, volume, selection);
-    const direct = computeFeatureBlock({ selection, image: volume, source: await readSourceBlock(image, 0, sourceBox), sourceBox, target });
-    const signal = new AbortController().signal;
-    const nF = direct.length / (20 * 30);
-    for (const tile of [{ column: 0, row: 0, width: 16, height: 16 }, { column: 16, row: 16, width: 16, height: 16 }]) {
-      const f = await live.tileFeatures(0, 0, tile, signal);
-      for (let ch = 0; ch < nF; ch += 4) {
-        for (let r = Math.max(10, tile.row); r < Math.min(30, tile.row + 16); r++) {
-          for (let c = Math.max(5, tile.column); c < Math.min(35, tile.column + 16); c++) {
-            expect(f[ch * 256 + (r - tile.row) * 16 + (c - tile.column)]).toBe(direct[ch * 600 + (r - 10) * 30 + (c - 5)]);
-          }
-        }
-      }
-    }
-  });
-});
-
-describe('LiveSession training samples', () => {
-  it('equal the batch extraction (same order, same values) though gathered from cached tiles', async () => {
-    const { live, doc, image, paint } = await setup({ tileSize: 16 });
-    await paint(1, 3, 3, 20, 5);
-    await paint(2, 30, 44, 38, 30);
-    await paint(1, 10, 40);
-    const selection = doc.project.features;
-    const volume = { z: 1, y: 48, x: 40 };
-    const halo = featureHaloZYX(selection, 'ilastik', false);
-    const nF = featureChannelCount(selection, 1, false);
-    const expected = await extractTrainingSamples(doc.labels!, async (box) => {
-      const target = { z0: box.z, y0: box.row, x0: box.column, nz: box.depth, ny: box.height, nx: box.width };
-      const sourceBox = requiredSourceBox(target, volume, selection);
-      return computeFeatureBlock({ selection, image: volume, source: await readSourceBlock(image, box.t, sourceBox), sourceBox, target });
-    }, nF, { halo: halo.y, tileDepth: 1 });
+    const expected = await batchTrainingSamples(doc, image);
+    const nF = expected.nFeatures;
     const actual = await (live as any).currentSamples(doc.labels!, nF, new AbortController().signal);
     expect(actual.nSamples).toBe(expected.nSamples);
     expect(Array.from(actual.y)).toEqual(Array.from(expected.y));

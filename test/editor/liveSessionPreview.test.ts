@@ -9,14 +9,11 @@ import { EditorRegistry, WebviewChannel } from '../../extension/editor/editorReg
 import { LiveSession, previewSubsample, type PreviewSettings } from '../../extension/editor/liveSession';
 import { inlineCompute, type LiveCompute } from '../../extension/editor/liveCompute';
 import { MemoryLogger } from '../../extension/editor/logger';
-import { computeFeatureBlock, featureChannelCount, featureHaloZYX, requiredSourceBox } from '../../extension/core/features/computeFeatureBlock';
-import { extractTrainingSamples } from '../../extension/core/labels/trainingSamples';
 import { serializeForest, trainForest } from '../../extension/core/forest/index';
-import { readSourceBlock } from '../../extension/batch/readSourceBlock';
 import { decodeModelCache } from '../../extension/project/modelCache';
 import { modelCachePath } from '../../extension/project/projectFile';
 import type { HostToWebviewMessage } from '../../extension/protocol';
-import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+import { batchTrainingSamples, FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
 
 let dir: string;
 beforeEach(async () => {
@@ -107,17 +104,9 @@ async function until(condition: () => boolean): Promise<void> {
 
 /** The full forest the batch trainer would train from the document's labels. */
 async function batchForestBytes(doc: LabelDocument, image: ReturnType<typeof fakeImage>): Promise<Uint8Array> {
-  const selection = doc.project.features;
-  const volume = { z: 1, y: 48, x: 40 };
-  const halo = featureHaloZYX(selection, 'ilastik', false);
-  const nF = featureChannelCount(selection, 1, false);
-  const samples = await extractTrainingSamples(doc.labels!, async (box) => {
-    const target = { z0: box.z, y0: box.row, x0: box.column, nz: box.depth, ny: box.height, nx: box.width };
-    const sourceBox = requiredSourceBox(target, volume, selection);
-    return computeFeatureBlock({ selection, image: volume, source: await readSourceBlock(image, box.t, sourceBox), sourceBox, target });
-  }, nF, { halo: halo.y, tileDepth: 1 });
+  const samples = await batchTrainingSamples(doc, image);
   const c = doc.project.classifier;
-  return serializeForest(trainForest(samples.X, samples.y, nF, {
+  return serializeForest(trainForest(samples.X, samples.y, samples.nFeatures, {
     nClasses: doc.project.classes.length, nTrees: c.trees, seed: c.seed, maxDepth: c.maxDepth, minSamplesLeaf: c.minSamplesLeaf,
   }));
 }
