@@ -67,6 +67,14 @@ export interface TileGeometry {
 }
 
 /**
+ * Bytes per voxel of a tile in flight: its features and probabilities, the source block's input channels
+ * and the feature engine's temporaries (float32 each).
+ */
+function tileBytesPerVoxel(nFeatures: number, nClasses: number, nInput: number): number {
+  return 4 * (nFeatures + nClasses + 4 * nInput + 12);
+}
+
+/**
  * Chooses tile sizes so that the tiles in flight (2 per worker: one computing, one queued) with their features,
  * probabilities, source blocks and feature-engine temporaries fit in half of the memory limit (the rest is
  * Node itself, the band buffers, spools and image reading). Bands are made as tall as that allows (less halo
@@ -76,8 +84,7 @@ export interface TileGeometry {
 export function chooseTiles(shape: { z: number; y: number; x: number }, nFeatures: number, nInput: number, nClasses: number, is3D: boolean, workers: number, memoryLimitBytes: number): TileGeometry {
   const w = Math.max(1, workers);
   const tileBudget = Math.max(32 << 20, (memoryLimitBytes - (384 << 20)) / 2);
-  const bytesPerVoxel = 4 * (nFeatures + nClasses + 4 * nInput + 12);
-  const maxVoxels = Math.max(4096, Math.floor(tileBudget / (2 * w * bytesPerVoxel)));
+  const maxVoxels = Math.max(4096, Math.floor(tileBudget / (2 * w * tileBytesPerVoxel(nFeatures, nClasses, nInput))));
   const slabDepth = is3D ? Math.min(shape.z, 16) : 1;
   const tileColumns = Math.min(shape.x, 1024);
   const maxRows = Math.max(1, Math.min(512, Math.floor(maxVoxels / (slabDepth * tileColumns))));
@@ -90,14 +97,14 @@ export function chooseTiles(shape: { z: number; y: number; x: number }, nFeature
 }
 
 /**
- * Bytes the whole image (one time point) would occupy in the tile pipeline — features, probabilities,
- * source blocks and feature-engine temporaries per voxel, as {@link chooseTiles} counts them. Batch runs use
+ * Bytes the whole image (one time point) would occupy in the tile pipeline, per voxel as
+ * {@link chooseTiles} counts them. Batch runs use
  * it to decide whether two images may be predicted at once within the memory limit.
  */
 export function imageWorkingBytes(project: PixelClassifierProject, shape: { z: number; c: number; y: number; x: number }): number {
   const selection = selectionForShape(project.features, shape);
   const nFeatures = featureChannelCount(selection, shape.c, shape.z > 1);
-  return shape.z * shape.y * shape.x * 4 * (nFeatures + project.classes.length + 4 * shape.c + 12);
+  return shape.z * shape.y * shape.x * tileBytesPerVoxel(nFeatures, project.classes.length, shape.c);
 }
 
 /** The export plan of an image (channel names from the project's classes and features). */
