@@ -486,10 +486,11 @@ export class LiveSession implements LiveLoop {
     const { nSamples, nFeatures } = samples;
     this.setState('training', 0, `${prefix}Training ${snapshot.classifier.trees} trees on ${nSamples} labelled pixels × ${nFeatures} features`);
     const forest = await this.deps.compute.train(samples.X, samples.y, nFeatures, this.forestOptions(snapshot), signal);
-    this.fullTrainMsPerWork = (Date.now() - started) / Math.max(1, nSamples * forest.trees.length);
+    const trainingMs = Date.now() - started;
+    this.fullTrainMsPerWork = trainingMs / Math.max(1, nSamples * forest.trees.length);
     this.log.info(
       `${this.doc.fileName}: trained ${forest.trees.length} trees on ${nSamples} samples × ${nFeatures} features ` +
-        `(features ${samples.featuresMs} ms, training ${Date.now() - started} ms, OOB error ${forest.oobError.toFixed(3)})`,
+        `(features ${samples.featuresMs} ms, training ${trainingMs} ms, OOB error ${forest.oobError.toFixed(3)})`,
     );
     return forest;
   }
@@ -521,9 +522,9 @@ export class LiveSession implements LiveLoop {
       }
     }
     // Shared from the start: the pool's training jobs read them in place (no 4·n·F-byte copy per training).
-    // The buffers are reused from one training to the next while strokes keep coming (released when the loop
-    // goes idle; runs are serialised; a cancelled job still
-    // reading them only produces a result that is thrown away): fresh ones cost ~1000 page faults per update.
+    // The buffers are reused from one training to the next while strokes keep coming (fresh ones cost ~1000
+    // page faults per update) and released when the loop goes idle. Runs are serialised, and a cancelled job
+    // still reading them only produces a result that is thrown away.
     const need = 4 * nSamples * nFeatures;
     if (!this.sampleBuffers || this.sampleBuffers.X.byteLength < need || this.sampleBuffers.y.byteLength < nSamples) {
       this.sampleBuffers = {
