@@ -16,6 +16,11 @@ const SOURCE_LABELS: Record<ExportSource, string> = {
   labels: 'Labels',
 };
 
+/** The quick-pick items with the one matching the saved setting moved to the front (preselected). */
+function currentFirst<T>(items: T[], isCurrent: (item: T) => boolean): T[] {
+  return [...items.filter(isCurrent), ...items.filter((item) => !isCurrent(item))];
+}
+
 /** Asks for the export settings, starting from `current`; undefined when cancelled. */
 export async function askExportSettings(current: ExportSettings): Promise<ExportSettings | undefined> {
   const source = await vscode.window.showQuickPick(
@@ -26,30 +31,30 @@ export async function askExportSettings(current: ExportSettings): Promise<Export
   let dtype = current.dtype;
   if (source.source === 'probabilities' || source.source === 'uncertainty') {
     const pick = await vscode.window.showQuickPick(
-      [
+      currentFirst([
         { label: 'float32', description: 'probabilities 0..1', dtype: 'float32' as const },
         { label: 'uint8', description: 'round(255·p)', dtype: 'uint8' as const },
-      ].sort((a) => (a.dtype === current.dtype ? -1 : 1)),
+      ], (a) => a.dtype === current.dtype),
       { title: 'Export: sample type' },
     );
     if (!pick) return undefined;
     dtype = pick.dtype;
   }
   const format = await vscode.window.showQuickPick(
-    [
+    currentFirst([
       { label: 'TIFF', description: 'multi-page, ImageJ hyperstack metadata', format: 'tiff' as const },
       { label: 'PNG', description: '2D segmentations, labels, 8-bit probabilities of one class', format: 'png' as const },
-    ].sort((a) => (a.format === current.format ? -1 : 1)),
+    ], (a) => a.format === current.format),
     { title: 'Export: format' },
   );
   if (!format) return undefined;
   let compression = current.compression;
   if (format.format === 'tiff') {
     const pick = await vscode.window.showQuickPick(
-      [
+      currentFirst([
         { label: 'none', compression: 'none' as const },
         { label: 'deflate', compression: 'deflate' as const },
-      ].sort((a) => (a.compression === current.compression ? -1 : 1)),
+      ], (a) => a.compression === current.compression),
       { title: 'Export: TIFF compression' },
     );
     if (!pick) return undefined;
