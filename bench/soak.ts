@@ -1,13 +1,14 @@
 /**
- * `npm run bench -- soak [--strokes 500] [--undo 200] [--size 2048] [--trees 32] [--grace 10000] [--every N] [--stall 180]`:
+ * `npm run bench -- soak [--strokes 500] [--undo 200] [--size 2048] [--trees 32] [--grace 10000] [--every N] [--stall 180] [--idle ms]`:
  * the soak test of issue #7.
  *
  * Drives the editor host headless — LabelDocument + DocumentController + LiveSession with live update on and
  * the real worker pool, exactly the objects VS Code would drive, fed by the same validated `labels/paint`
  * messages a webview sends — on a 2048² uint16 image: 500 strokes (alternating classes, 10–120 ms apart,
  * so most retrains are cancelled by the next stroke as when a user paints), then 200 undo/redo steps
- * through the document's undo entries. Memory is measured after garbage collection, once the loop is idle,
- * after stroke 50 (baseline) and at the end; the soak passes when the end is within 10% of the baseline and
+ * through the document's undo entries. Memory is measured after garbage collection, once the loop has been
+ * idle for 2 s (`--idle`; workers release their training memory 1.5 s after their last training), after
+ * stroke 50 (baseline) and at the end; the soak passes when the end is within 10% of the baseline and
  * no error was logged or shown. Prints JSON (`summary`: baseline, end, ratio, errors); exit code 1 on failure.
  *
  * Where the memory is, at every checkpoint (`--every N` adds one every N strokes): process RSS; the main
@@ -33,6 +34,7 @@ import { LiveSession } from '../extension/editor/liveSession';
 import { poolCompute } from '../extension/editor/liveCompute';
 import { MemoryLogger } from '../extension/editor/logger';
 import { WorkerPool } from '../extension/workers/workerPool';
+import { TRAINING_MEMORY_IDLE_MS } from '../extension/workers/jobs/forestJobs';
 import { build } from 'esbuild';
 import { Random } from '../test/reliability/fuzz/random';
 
@@ -155,7 +157,12 @@ interface Memory {
   v8SlackMiB: number;
 }
 
-async function memory(pool: WorkerPool, live: LiveSession | undefined): Promise<Memory> {
+/**
+ * Memory once the editor has been idle for `idleMs` (the workers give back their training kernel
+ * {@link TRAINING_MEMORY_IDLE_MS} after their last training).
+ */
+async function memory(pool: WorkerPool, live: LiveSession | undefined, idleMs: number): Promise<Memory> {
+  await new Promise((r) => setTimeout(r, idleMs));
   // One job per worker, held long enough that the pool gives each worker one (it dispatches to idle workers).
   const perWorker = await Promise.all(Array.from({ length: pool.size }, () =>
     pool.run<{ threadId: number; heapUsed: number; heapTotal: number; arrayBuffers: number }>('bench/memory', { holdMs: 200 })));
@@ -260,6 +267,8 @@ async function main(): Promise<void> {
     forestMiB: live.forest ? mib(serializeForest(live.forest).byteLength) : 0,
   });
   const checkpoints: Record<string, unknown> = {};
+  // --idle ms: how long the editor stays idle before a measurement
+  const idleMs = arg('idle', TRAINING_MEMORY_IDLE_MS + 500);
   let baseline: Memory | undefined;
   const strokeTimes: number[] = [];
   for (let i = 0; i < strokes; i++) {
@@ -272,7 +281,7 @@ async function main(): Promise<void> {
       progress(`settle after stroke ${i + 1}`);
       await settle();
       progress(`memory after stroke ${i + 1}`);
-      const m = await memory(pool, live);
+      const m = await memory(pool, live, idleMs);
       if (i + 1 === 50) baseline = m;
       checkpoints[`afterStroke${i + 1}`] = { ...m, ...workload(), tilesSoFar: received.tiles, seconds: (Date.now() - started) / 1000 };
     }
@@ -295,7 +304,7 @@ async function main(): Promise<void> {
   progress('settle after undo/redo');
   await settle();
   progress('memory at the end');
-  const end = await memory(pool, live);
+  const end = await memory(pool, live, idleMs);
   clearInterval(watchdog);
   if (process.env.SOAK_SMAPS_DUMP) await fs.writeFile(process.env.SOAK_SMAPS_DUMP, readFileSync('/proc/self/smaps', 'utf8'));
   checkpoints.afterUndoRedo = { ...end, ...workload(), tilesSoFar: received.tiles, seconds: (Date.now() - started) / 1000 };

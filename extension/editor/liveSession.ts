@@ -20,6 +20,7 @@
  * Sample order and forest options are the same as the batch trainer's (extension/batch/trainProject.ts),
  * so the model written to `<name>.pixelclass.model` on save is the one the CLI would retrain from the JSON.
  */
+import { mappedSharedBuffer } from '../core/memory/mappedBuffer';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { Box } from '../core/features/box';
@@ -528,8 +529,9 @@ export class LiveSession implements LiveLoop {
     const need = 4 * nSamples * nFeatures;
     if (!this.sampleBuffers || this.sampleBuffers.X.byteLength < need || this.sampleBuffers.y.byteLength < nSamples) {
       this.sampleBuffers = {
-        X: new SharedArrayBuffer(Math.ceil(need * 1.25) + 4),
-        y: new SharedArrayBuffer(Math.ceil(nSamples * 1.25) + 1),
+        // mapped (see mappedBuffer), so that releasing them gives the memory back to the OS
+        X: mappedSharedBuffer(Math.ceil(need * 1.25) + 4),
+        y: mappedSharedBuffer(Math.ceil(nSamples * 1.25) + 1),
       };
     }
     const X = new Float32Array(this.sampleBuffers.X, 0, nSamples * nFeatures);

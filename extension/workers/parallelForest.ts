@@ -13,6 +13,7 @@ import {
   validateTrainingData,
 } from '../core/forest/index';
 import { allocateFeatureBins, type FeatureBins } from '../core/forest/trainingSet';
+import { mappedSharedBuffer } from '../core/memory/mappedBuffer';
 import type { ForestBinPayload, ForestPredictPayload, ForestTrainPayload, ForestTrainResult } from './jobs/forestJobs';
 import type { WorkerPool } from './workerPool';
 
@@ -34,11 +35,14 @@ export interface ParallelPredictOptions {
   priority?: number;
 }
 
-/** Copies an array into a SharedArrayBuffer unless it already lives in one (so all workers share it). */
+/**
+ * Copies an array into a SharedArrayBuffer unless it already lives in one (so all workers share it);
+ * mapped when large (see mappedBuffer), as these copies are made per training or per model.
+ */
 export function toShared<T extends Float32Array | Uint8Array>(array: T): T {
   if (array.buffer instanceof SharedArrayBuffer) return array;
   const Ctor = array.constructor as { new (buffer: SharedArrayBuffer, offset: number, length: number): T };
-  const shared = new Ctor(new SharedArrayBuffer(array.byteLength), 0, array.length);
+  const shared = new Ctor(mappedSharedBuffer(array.byteLength), 0, array.length);
   shared.set(array as never);
   return shared;
 }

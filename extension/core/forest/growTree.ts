@@ -1,4 +1,5 @@
 import { ensureWasmMemory, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
+import { mappedBuffer } from '../memory/mappedBuffer';
 import { type ForestSettings, type ForestTree, ForestTrainingError, makeTree, OOB_VOTE_SCALE } from './forestModel';
 import { kernelUse, trainKernel, type TrainKernelExports } from './trainKernel';
 import { MAX_BINS, type TrainingSet } from './trainingSet';
@@ -102,13 +103,15 @@ export class TreeScratch {
   constructor(readonly set: TrainingSet) {
     const n = set.nSamples;
     const k = set.nClasses;
-    this.sortPayload = new Int32Array(n);
-    this.sortValue = new Float32Array(n);
-    this.sortOrder = new Uint32Array(n);
+    // The n-sized arrays are mapped (see mappedBuffer): they grow with the labels and are dropped after the training.
+    this.sortPayload = new Int32Array(mappedBuffer(4 * n), 0, n);
+    this.sortValue = new Float32Array(mappedBuffer(4 * n), 0, n);
+    this.sortOrder = new Uint32Array(mappedBuffer(4 * n), 0, n);
     this.left = new Int32Array(k);
-    this.nodes = new Int32Array(3 * Math.max(1, 2 * n - 1));
-    this.thresholds = new Float32Array(this.nodes.buffer);
-    this.leaves = new Float32Array(n * k);
+    const nodeWords = 3 * Math.max(1, 2 * n - 1);
+    this.nodes = new Int32Array(mappedBuffer(4 * nodeWords), 0, nodeWords);
+    this.thresholds = new Float32Array(this.nodes.buffer, 0, nodeWords);
+    this.leaves = new Float32Array(mappedBuffer(4 * n * k), 0, n * k);
     this.importance = new Float64Array(set.nFeatures);
     this.stackCounts = new Int32Array(k * 64);
     this.leafVote = new Int32Array(k);

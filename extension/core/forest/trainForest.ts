@@ -3,6 +3,7 @@ import {
 } from './forestModel';
 import { createTreeScratch, growTree } from './growTree';
 import { prepareTrainingSet, type TrainingSet } from './trainingSet';
+import { mappedBuffer, mappedSharedBuffer } from '../memory/mappedBuffer';
 
 /**
  * Checks {@link ForestOptions} and fills in defaults (100 trees, seed 0, unlimited depth,
@@ -61,8 +62,9 @@ export function trainForestOnSet(
   const scratch = createTreeScratch(set);
   const K = set.nClasses;
   const F = set.nFeatures;
-  // out-of-bag votes of each tree, in fixed point so sums over any grouping of trees are exact
-  const votes = new Float64Array(set.nSamples * K);
+  // out-of-bag votes of each tree, in fixed point so sums over any grouping of trees are exact; shared
+  // (and mapped when large, see mappedBuffer) so that a worker hands them to the host without malloc's heap
+  const votes = new Float64Array(mappedSharedBuffer(8 * set.nSamples * K), 0, set.nSamples * K);
   const trees: ForestTree[] = [];
   for (let t = first; t < last; t++) {
     trees.push(growTree(set, settings, t, scratch, checkCancelled, votes));
@@ -133,7 +135,7 @@ export function mergeForests(parts: Forest[], labels?: Uint8Array): Forest {
     oobVotes: undefined,
   };
   if (labels && sorted.every((p) => p.oobVotes)) {
-    const votes = new Float64Array(head.nSamples * head.nClasses);
+    const votes = new Float64Array(mappedBuffer(8 * head.nSamples * head.nClasses), 0, head.nSamples * head.nClasses);
     for (const part of sorted) { const v = part.oobVotes!; for (let i = 0; i < votes.length; i++) votes[i] += v[i]; }
     merged.oobVotes = votes;
     const classes = new Uint8Array(labels.length);

@@ -1,7 +1,8 @@
 /**
  * This thread's WebAssembly training kernel (extension/wasm/forestTrain.ts): binning, bootstrap,
  * split search and partitions of random-forest training. One instance per thread, created on first
- * use; its memory keeps its largest size, so later trainings reuse the pages.
+ * use; its memory keeps its largest size, so later trainings reuse the pages, until the thread gives it
+ * back with {@link releaseTrainKernel} (a worker does once it has been idle; see forestJobs).
  */
 import { forestTrainWasmBase64 } from '../wasm/generated/forestTrainWasm';
 import { instantiateWasm } from '../wasm/instantiateWasm';
@@ -36,6 +37,21 @@ let kernel: TrainKernel | undefined;
 export function trainKernel(): TrainKernel {
   kernel ??= instantiateWasm<TrainKernelExports>(forestTrainWasmBase64);
   return kernel;
+}
+
+/**
+ * Drops this thread's kernel, so that its memory (which grows with the largest training set seen) is
+ * unmapped when collected; the next training instantiates a fresh one (no recompilation) and pays the
+ * page faults of its working set again.
+ */
+export function releaseTrainKernel(): void {
+  kernel = undefined;
+  kernelUse.owner = undefined;
+}
+
+/** Whether this thread holds a training kernel (for tests). */
+export function hasTrainKernel(): boolean {
+  return kernel !== undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ensureWasmMemory, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
+import { mappedBuffer, mappedSharedBuffer } from '../memory/mappedBuffer';
 import { ForestTrainingError } from './forestModel';
 import { kernelUse, trainKernel } from './trainKernel';
 
@@ -110,11 +111,12 @@ export interface FeatureBins {
  * @param shared back the arrays by SharedArrayBuffers (so that several workers can fill and read them)
  */
 export function allocateFeatureBins(n: number, F: number, shared = false): FeatureBins {
-  const Buffer = shared ? SharedArrayBuffer : ArrayBuffer;
+  // mapped (see mappedBuffer): allocated per training and growing with the labels
+  const buffer = shared ? mappedSharedBuffer : mappedBuffer;
   return {
-    columns: new Float32Array(new Buffer(4 * n * F)),
-    codes: new Uint8Array(new Buffer(n * F)),
-    binCounts: new Uint16Array(new Buffer(2 * F)),
+    columns: new Float32Array(buffer(4 * n * F), 0, n * F),
+    codes: new Uint8Array(buffer(n * F), 0, n * F),
+    binCounts: new Uint16Array(buffer(2 * F), 0, F),
   };
 }
 

@@ -17,14 +17,21 @@ function decodeBase64(base64: string): Uint8Array {
   return bytes;
 }
 
+/** Compiled modules of this thread by their base64 text (a released kernel is instantiated again without recompiling). */
+const compiled = new Map<string, WebAssembly.Module>();
+
 /**
- * Compiles and instantiates a kernel synchronously (modules are a few KB; every thread that uses a
- * kernel gets its own instance and memory).
+ * Compiles (once per thread) and instantiates a kernel synchronously (modules are a few KB; every thread
+ * that uses a kernel gets its own instance and memory).
  * @param base64 the module bytes as exported by a generated `extension/core/wasm/generated/*Wasm.ts`
  * @returns the instance's exports, including `memory`
  */
 export function instantiateWasm<Exports extends object>(base64: string): Exports & { memory: WebAssembly.Memory } {
-  const module = new WebAssembly.Module(decodeBase64(base64));
+  let module = compiled.get(base64);
+  if (!module) {
+    module = new WebAssembly.Module(decodeBase64(base64));
+    compiled.set(base64, module);
+  }
   return new WebAssembly.Instance(module, {}).exports as unknown as Exports & { memory: WebAssembly.Memory };
 }
 

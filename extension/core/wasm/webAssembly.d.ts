@@ -8,7 +8,16 @@ declare namespace WebAssembly {
     constructor(module: Module, imports?: object);
     readonly exports: Record<string, unknown>;
   }
+  interface MemoryDescriptor {
+    /** Initial size in 64 KiB pages. */
+    initial: number;
+    /** Largest size in pages (required for shared memories). */
+    maximum?: number;
+    /** Backed by a SharedArrayBuffer (then `buffer` is one). */
+    shared?: boolean;
+  }
   class Memory {
+    constructor(descriptor: MemoryDescriptor);
     readonly buffer: ArrayBuffer;
     grow(deltaPages: number): number;
   }

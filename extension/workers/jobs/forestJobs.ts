@@ -6,6 +6,9 @@
  * - `forest/train`: trains the trees `options.treeRange` of a forest (on the shared bins when given,
  *   else binning all features itself); returns the part with its fixed-point out-of-bag votes, all
  *   typed arrays transferred (no serialization), merged on the host by `mergeForests`.
+ * - A worker keeps its training kernel (whose memory grows with the largest training set) while trainings
+ *   keep coming, as they do while a user paints, and releases it after {@link TRAINING_MEMORY_IDLE_MS}
+ *   without one, so an idle editor gives that memory back (issue #7's soak).
  * - `forest/predict`: predicts a pixel range with a forest given as serialized bytes (normally in a
  *   SharedArrayBuffer, so every job sees the same bytes without copying); the deserialized forest is
  *   cached per `modelKey`, so a worker parses a model once, not once per block.
@@ -15,7 +18,19 @@ import {
   trainForestOnSet,
 } from '../../core/forest/index';
 import { binFeatures, type FeatureBins, trainingSetFromBins } from '../../core/forest/trainingSet';
+import { releaseTrainKernel } from '../../core/forest/trainKernel';
 import type { JobContext, JobHandler, JobOutput } from '../workerProtocol';
+
+/** How long a worker keeps its training kernel after its last `forest/bin` or `forest/train` job. */
+export const TRAINING_MEMORY_IDLE_MS = 1500;
+let releaseTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** (Re)starts the countdown to releasing this worker's training kernel. */
+function trainingMemoryUsed(): void {
+  if (releaseTimer !== undefined) clearTimeout(releaseTimer);
+  releaseTimer = setTimeout(() => { releaseTimer = undefined; releaseTrainKernel(); }, TRAINING_MEMORY_IDLE_MS);
+  releaseTimer.unref?.(); // never keeps a worker (or a CLI run training in-process) alive
+}
 
 /** Payload of `forest/train`. */
 export interface ForestTrainPayload {
@@ -85,6 +100,14 @@ function cachedModel(key: string, bytes: Uint8Array): Forest {
 }
 
 function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
+  try {
+    return trainPart(payload, context);
+  } finally {
+    trainingMemoryUsed();
+  }
+}
+
+function trainPart(payload: ForestTrainPayload, context: JobContext): JobOutput {
   const { X, y, nFeatures, options } = payload;
   const settings = resolveForestSettings(nFeatures, options);
   context.throwIfCancelled();
@@ -94,7 +117,7 @@ function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
   const part = trainForestOnSet(set, settings, options.treeRange ?? [0, settings.nTrees],
     () => context.throwIfCancelled(), () => context.throwIfCancelled());
   // every tree owns its arrays (makeTree of slices): moving them is cheaper than serializing the part
-  const transfer: ArrayBuffer[] = [part.oobVotes!.buffer as ArrayBuffer];
+  const transfer: ArrayBuffer[] = part.oobVotes!.buffer instanceof ArrayBuffer ? [part.oobVotes!.buffer] : [];
   for (const tree of part.trees) {
     transfer.push(tree.nodes.buffer as ArrayBuffer, tree.leafValues.buffer as ArrayBuffer, tree.importance.buffer as ArrayBuffer);
   }
@@ -104,7 +127,11 @@ function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
 
 function bin(payload: ForestBinPayload, context: JobContext): JobOutput {
   context.throwIfCancelled();
-  binFeatures(payload.X, payload.nSamples, payload.nFeatures, payload.range, payload.bins);
+  try {
+    binFeatures(payload.X, payload.nSamples, payload.nFeatures, payload.range, payload.bins);
+  } finally {
+    trainingMemoryUsed();
+  }
   return { result: {} };
 }
 
