@@ -8,7 +8,8 @@
  *   typed arrays transferred (no serialization), merged on the host by `mergeForests`.
  * - A worker keeps its training kernel (whose memory grows with the largest training set) while trainings
  *   keep coming, as they do while a user paints, and releases it after {@link TRAINING_MEMORY_IDLE_MS}
- *   without one, so an idle editor gives that memory back (issue #7's soak).
+ *   without one, and starts a garbage collection so that the memory is unmapped while the editor is idle
+ *   (issue #7's soak).
  * - `forest/predict`: predicts a pixel range with a forest given as serialized bytes (normally in a
  *   SharedArrayBuffer, so every job sees the same bytes without copying); the deserialized forest is
  *   cached per `modelKey`, so a worker parses a model once, not once per block.
@@ -19,6 +20,7 @@ import {
 } from '../../core/forest/index';
 import { binFeatures, type FeatureBins, trainingSetFromBins } from '../../core/forest/trainingSet';
 import { releaseTrainKernel } from '../../core/forest/trainKernel';
+import { collectGarbage } from '../collectGarbage';
 import type { JobContext, JobHandler, JobOutput } from '../workerProtocol';
 
 /** How long a worker keeps its training kernel after its last `forest/bin` or `forest/train` job. */
@@ -28,7 +30,11 @@ let releaseTimer: ReturnType<typeof setTimeout> | undefined;
 /** (Re)starts the countdown to releasing this worker's training kernel. */
 function trainingMemoryUsed(): void {
   if (releaseTimer !== undefined) clearTimeout(releaseTimer);
-  releaseTimer = setTimeout(() => { releaseTimer = undefined; releaseTrainKernel(); }, TRAINING_MEMORY_IDLE_MS);
+  releaseTimer = setTimeout(() => {
+    releaseTimer = undefined;
+    releaseTrainKernel();
+    collectGarbage(); // unmap it now: an idle worker would otherwise keep it until its next job
+  }, TRAINING_MEMORY_IDLE_MS);
   releaseTimer.unref?.(); // never keeps a worker (or a CLI run training in-process) alive
 }
 
