@@ -20,7 +20,6 @@
  * Sample order and forest options are the same as the batch trainer's (extension/batch/trainProject.ts),
  * so the model written to `<name>.pixelclass.model` on save is the one the CLI would retrain from the JSON.
  */
-import { mappedSharedBuffer } from '../core/memory/mappedBuffer';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { Box } from '../core/features/box';
@@ -30,6 +29,7 @@ import { deserializeForest, featureImportances, serializeForest, type Forest, ty
 import { concatSamples, extractTrainingSamples, labelledBoxes, type TrainingSamples } from '../core/labels/trainingSamples';
 import type { LabelVolume } from '../core/labels/labelVolume';
 import type { ImageSource } from '../core/image/imageModel';
+import { mappedSharedBuffer } from '../core/memory/mappedBuffer';
 import { featureCountForShape, selectionForShape } from '../batch/trainProject';
 import { readSourceBlock } from '../batch/readSourceBlock';
 import { decodeModelCache, encodeModelCache } from '../project/modelCache';
