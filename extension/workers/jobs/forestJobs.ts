@@ -4,8 +4,8 @@
  * - `forest/bin`: bins the features `range` of a training set into shared {@link FeatureBins} (several
  *   workers bin disjoint feature ranges of one training set in parallel before training).
  * - `forest/train`: trains the trees `options.treeRange` of a forest (on the shared bins when given,
- *   else binning all features itself); returns the part with its fixed-point out-of-bag votes, all
- *   typed arrays transferred (no serialization), merged on the host by `mergeForests`.
+ *   else binning all features itself); returns the part with its fixed-point out-of-bag votes (shared
+ *   memory) and its trees' typed arrays transferred (no serialization), merged on the host by `mergeForests`.
  * - A worker keeps its training kernel (whose memory grows with the largest training set) while trainings
  *   keep coming, as they do while a user paints, and releases it after {@link TRAINING_MEMORY_IDLE_MS}
  *   without one, and starts a garbage collection so that the memory is unmapped while the editor is idle
@@ -123,7 +123,8 @@ function trainPart(payload: ForestTrainPayload, context: JobContext): JobOutput 
   const part = trainForestOnSet(set, settings, options.treeRange ?? [0, settings.nTrees],
     () => context.throwIfCancelled(), () => context.throwIfCancelled());
   // every tree owns its arrays (makeTree of slices): moving them is cheaper than serializing the part
-  const transfer: ArrayBuffer[] = part.oobVotes!.buffer instanceof ArrayBuffer ? [part.oobVotes!.buffer] : [];
+  // (the OOB votes are in shared memory, see trainForestOnSet: they reach the host without a transfer)
+  const transfer: ArrayBuffer[] = [];
   for (const tree of part.trees) {
     transfer.push(tree.nodes.buffer as ArrayBuffer, tree.leafValues.buffer as ArrayBuffer, tree.importance.buffer as ArrayBuffer);
   }
