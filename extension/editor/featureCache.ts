@@ -6,6 +6,7 @@
  * so every prediction job reads them without a copy. Keys include the feature selection, so changing
  * features never serves stale tiles; concurrent requests for one tile share one computation.
  */
+import { toShared } from '../workers/parallelForest';
 import { LruCache } from './planeCache';
 
 /** The LRU feature-tile cache. */
@@ -69,12 +70,4 @@ export class FeatureCache {
   clear(): void {
     this.lru.clear();
   }
-}
-
-/** Copies a Float32Array into a SharedArrayBuffer unless it already is in one. */
-export function toShared(a: Float32Array): Float32Array {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  return out;
 }
