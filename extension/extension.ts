@@ -16,6 +16,7 @@ import { warmUpForestTraining } from './workers/parallelForest';
 import { LiveSession } from './editor/liveSession';
 import { poolCompute } from './editor/liveCompute';
 import { registerCommands } from './commands/registerCommands';
+import { createProjectSessions } from './editor/projectSessionHost';
 
 /** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
 export function activate(context: vscode.ExtensionContext): void {
@@ -41,6 +42,12 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push({ dispose: () => pool?.dispose() });
 
+  // One in-memory project per project file, shared by every open image of it (issue #12).
+  const sessions = createProjectSessions(
+    logger,
+    () => String(context.extension.packageJSON.version ?? '0.0.0'),
+    () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).defaultTrees,
+  );
   const registry = new EditorRegistry<LabelDocument>();
   const controllers = new Map<LabelDocument, DocumentController>();
   const settingsFor = (document?: LabelDocument) => {
@@ -61,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
         memoryLimitBytes: config.imageMemoryLimitBytes,
         extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
         defaultTrees: config.defaultTrees,
+        sessions,
         openImage: createImageOpener({ openInHost: openImage, getPool, logger, offThreadBytes: config.offThreadDecodeBytes }),
       };
     },

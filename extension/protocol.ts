@@ -193,6 +193,15 @@ export interface ErrorMessage {
   fatal: boolean;
 }
 
+/**
+ * Something the user should know that is not an error, shown in the editor's info banner until dismissed
+ * (e.g. "cells.pixelclass.json was reloaded from disk"). Questions that can wait go here, not to toasts.
+ */
+export interface NoticeMessage {
+  type: 'notice/show';
+  message: string;
+}
+
 export type HostToWebviewMessage =
   | InitMessage
   | ImagePlaneMessage
@@ -205,7 +214,8 @@ export type HostToWebviewMessage =
   | PredictionClearMessage
   | NavigateMessage
   | SettingsUpdateMessage
-  | ErrorMessage;
+  | ErrorMessage
+  | NoticeMessage;
 
 // ---------------------------------------------------------------- webview → host
 

@@ -58,6 +58,7 @@ export class EditorApp {
   private errorBanner!: HTMLElement;
   private errorText!: HTMLElement;
   private warningBanner!: HTMLElement;
+  private noticeBanner!: HTMLElement;
   private readonlyBanner!: HTMLElement;
   private sidePanel!: HTMLElement;
   private imageShown = false;
@@ -93,10 +94,11 @@ export class EditorApp {
       icon([...ICONS.warning]), this.errorText,
       h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => this.errorBanner.classList.add('hidden') }, icon([...ICONS.close])));
     this.warningBanner = h('div', { id: 'warning-banner', class: 'banner warning hidden', role: 'status' });
+    this.noticeBanner = h('div', { id: 'notice-banner', class: 'banner info hidden', role: 'status' });
     this.readonlyBanner = h('div', { id: 'readonly-banner', class: 'banner info hidden', role: 'status' },
       icon([...ICONS.lock]), h('span', { class: 'banner-text' }, 'Read-only: painting and saving are disabled (restricted workspace or read-only file).'));
     const loading = h('div', { class: 'loading', id: 'loading' }, h('div', { class: 'spinner' }), h('span', {}, 'Loading image…'));
-    this.root.replaceChildren(h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner), loading);
+    this.root.replaceChildren(h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner, this.noticeBanner), loading);
   }
 
   private buildEditor(): void {
@@ -179,7 +181,7 @@ export class EditorApp {
     const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewer.element), this.toolbar.planeBar);
     this.root.replaceChildren(
       this.toolbar.element,
-      h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner),
+      h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner, this.noticeBanner),
       h('div', { class: 'main' }, viewerArea, this.splitter(), this.sidePanel),
       statusBar,
     );
@@ -282,6 +284,9 @@ export class EditorApp {
         break;
       case 'settings/update':
         this.applySettings(m.settings);
+        break;
+      case 'notice/show':
+        this.showNotice(m.message);
         break;
       case 'error/show':
         this.showError(m.message, m.fatal);
@@ -580,6 +585,13 @@ export class EditorApp {
     this.viewer.paintingEnabled = !settings.readOnly;
     document.body.classList.toggle('read-only', settings.readOnly);
     if (settings.readOnly) this.setTool('pan');
+  }
+
+  /** Shows `message` in the info banner (`#notice-banner`) until dismissed or replaced. */
+  private showNotice(message: string): void {
+    this.noticeBanner.replaceChildren(icon([...ICONS.info]), h('span', { class: 'banner-text' }, message),
+      h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => this.noticeBanner.classList.add('hidden') }, icon([...ICONS.close])));
+    this.noticeBanner.classList.remove('hidden');
   }
 
   private showError(message: string, fatal: boolean): void {

@@ -250,6 +250,9 @@ export class DocumentController implements DisposableLike {
         this.live?.invalidate('reloaded');
         break;
       }
+      case 'notice':
+        this.broadcast({ type: 'notice/show', message: change.message });
+        break;
       case 'image':
         // New pixels (maybe a new dtype or channel count): drop features and predictions first, then every
         // webview starts over with a fresh `init` (it re-requests planes; the labels are unchanged).

@@ -798,8 +798,9 @@ export class LabelDocument implements ProjectMember {
       if (session.openMembers.length === 1 && !session.error) {
         // Merges whatever changed on disk since the backup into memory and into these labels (a member now).
         await session.restoreFrom(backup.project, backup.base);
-      } else if (labels && backup.base) {
-        mergeSavedLabelsInto(labels, backupBaseLabels, session.savedLabels(rel));
+      } else {
+        if (labels && backup.base) mergeSavedLabelsInto(labels, backupBaseLabels, session.savedLabels(rel));
+        await session.refresh();
       }
       if (session.error) {
         this.warnings.push(`${session.error.message}. Restored labels are kept but cannot be saved to it.`);

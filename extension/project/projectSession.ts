@@ -219,6 +219,11 @@ export class ProjectSession {
     await this.serial(() => this.checkDisk());
   }
 
+  /** Looks at the file on disk now (as a watcher event would, without the debounce). */
+  refresh(): Promise<void> {
+    return this.serial(() => this.checkDisk());
+  }
+
   /**
    * Revert of one document: re-reads the file; when no other document has unsaved changes the whole
    * project (settings included) is taken from disk, otherwise only what merges cleanly.
