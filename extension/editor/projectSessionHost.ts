@@ -14,10 +14,10 @@ import type { SaveAnswer, SaveQuestion } from '../project/projectSession';
 import type { Logger } from './logger';
 
 /** Watches one file with VS Code's watcher (works for folders outside the workspace, non-recursively). */
-function watchFile(file: string, onEvent: () => void): vscode.Disposable {
+function watchFile(file: string, onEvent: () => void): { dispose(): void } {
   const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
-  const subscriptions = [watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent)];
-  return vscode.Disposable.from(...subscriptions);
+  const subscriptions = [watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent), watcher];
+  return { dispose: () => { for (const s of subscriptions) s.dispose(); } };
 }
 
 const KEEP_MINE = 'Keep Mine';
