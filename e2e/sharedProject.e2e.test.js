@@ -1,7 +1,7 @@
 // E2E (issue 12): no label is lost when one project is edited in two places, in a real VS Code.
-// 1. Two images of one project (img2.tif, img3.tif listed in img2.pixelclass.json) are painted and saved in both
-//    orders: every stroke of both images is in the file afterwards (labelled pixels in the file = the editors'
-//    counts), and both tabs end clean.
+// 1. img3.tif joins img2.pixelclass.json through the "add this image to project?" question in the editor's banner;
+//    both images are painted and saved in both orders: every stroke of both images is in the file afterwards
+//    (labelled pixels in the file = the editors' counts), and both tabs end clean.
 // 2. While a stroke is unsaved, the project file is rewritten outside VS Code (a teammate's 12 label rows arriving
 //    by `git pull`, written by rename): the editor merges them at once and says so in its banner; Ctrl+S then writes
 //    every stroke and every external row.
@@ -22,7 +22,7 @@ let workspace;
 const PROJECT = 'img2.pixelclass.json';
 
 before(async () => {
-  // A workspace of two images (copies of the sample) and a project that lists both, without labels yet.
+  // A workspace of two images (copies of the sample) and a project of img2 without labels yet.
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-shared-src-'));
   const image = fs.readFileSync(path.join(REPO, 'sample', 'cells.tif'));
   const sha256 = crypto.createHash('sha256').update(image).digest('hex');
@@ -39,7 +39,7 @@ before(async () => {
         DifferenceOfGaussians: [false, false], StructureTensorEigenvalues: [false, false], HessianOfGaussianEigenvalues: [false, false],
       },
     },
-    images: ['img2.tif', 'img3.tif'].map((p) => ({ path: p, sha256, shape, dtype: 'uint16' })),
+    images: [{ path: 'img2.tif', sha256, shape, dtype: 'uint16' }],
     labels: {},
   };
   // Live update off: this test is about labels reaching the file; training would only load the machine.
@@ -112,6 +112,14 @@ test('two images of one project, painted and saved in both orders, then an exter
     const first2 = await paint(f2, 1, 0.2, 0.3);
     await tab('img2.tif').click();
     let f3 = await s.openInEditor('img3.tif');
+    // The offer to join the folder's project is a question in the editor's banner, not a toast.
+    const offer = f3.locator('#notice-banner .banner-action', { hasText: `Add to ${PROJECT}` });
+    await offer.waitFor({ state: 'visible', timeout: 30000 });
+    assert.equal(await s.page.locator('.notification-toast').count(), 0, 'no toast over the canvas');
+    await s.shot('00-add-to-project-offer');
+    await offer.click();
+    await f3.locator('#notice-banner').waitFor({ state: 'hidden', timeout: 10000 });
+    await waitFor(async () => (await f3.locator('#status-project').textContent()) === PROJECT, { timeout: 10000, what: `the status bar to name ${PROJECT}` });
     const first3 = await paint(f3, 2, 0.5, 0.6);
     await s.shot('01-two-images-painted');
     assert.ok(await isDirty('img2.tif') && await isDirty('img3.tif'), 'both tabs are dirty');

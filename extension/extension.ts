@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const services: EditorServices = {
     active: undefined,
+    memento: context.workspaceState,
     extensionUri: context.extensionUri,
     logger,
     registry,

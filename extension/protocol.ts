@@ -200,6 +200,24 @@ export interface ErrorMessage {
 export interface NoticeMessage {
   type: 'notice/show';
   message: string;
+  /** Set for a question: the webview answers with `notice/answer` and this id. */
+  questionId?: string;
+  /** Button labels of a question (the banner's close button answers with no action). */
+  actions?: string[];
+}
+
+/** The project file the labels are saved to changed (the image joined another project). */
+export interface ProjectFileMessage {
+  type: 'project/file';
+  /** Relative to the image's folder. */
+  projectFile: string;
+}
+
+/** A question from a `notice/show` banner answered (or dismissed: no `action`). */
+export interface NoticeAnswerMessage {
+  type: 'notice/answer';
+  questionId: string;
+  action?: string;
 }
 
 export type HostToWebviewMessage =
@@ -215,7 +233,8 @@ export type HostToWebviewMessage =
   | NavigateMessage
   | SettingsUpdateMessage
   | ErrorMessage
-  | NoticeMessage;
+  | NoticeMessage
+  | ProjectFileMessage;
 
 // ---------------------------------------------------------------- webview → host
 
@@ -326,7 +345,8 @@ export type WebviewToHostMessage =
   | UpdateNowMessage
   | ViewChangedMessage
   | MostUncertainMessage
-  | LogMessage;
+  | LogMessage
+  | NoticeAnswerMessage;
 
 /** Limits the host enforces on webview messages. */
 export const PROTOCOL_LIMITS = {

@@ -285,8 +285,11 @@ export class EditorApp {
       case 'settings/update':
         this.applySettings(m.settings);
         break;
+      case 'project/file':
+        this.showProjectFile(m.projectFile);
+        break;
       case 'notice/show':
-        this.showNotice(m.message);
+        this.showNotice(m.message, m.questionId, m.actions);
         break;
       case 'error/show':
         this.showError(m.message, m.fatal);
@@ -320,8 +323,7 @@ export class EditorApp {
     this.setClasses(m.classes);
     this.setStatus(m.status);
     this.featuresPanel.setSelection(m.features);
-    this.projectStatus.textContent = m.projectFile;
-    this.projectStatus.title = `Labels are saved in ${m.projectFile}`;
+    this.showProjectFile(m.projectFile);
     if (m.warnings.length) {
       this.warningBanner.replaceChildren(icon([...ICONS.warning]), h('span', { class: 'banner-text' }, m.warnings.join(' · ')),
         h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => this.warningBanner.classList.add('hidden') }, icon([...ICONS.close])));
@@ -587,10 +589,24 @@ export class EditorApp {
     if (settings.readOnly) this.setTool('pan');
   }
 
-  /** Shows `message` in the info banner (`#notice-banner`) until dismissed or replaced. */
-  private showNotice(message: string): void {
-    this.noticeBanner.replaceChildren(icon([...ICONS.info]), h('span', { class: 'banner-text' }, message),
-      h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => this.noticeBanner.classList.add('hidden') }, icon([...ICONS.close])));
+  private showProjectFile(projectFile: string): void {
+    if (!this.projectStatus) return;
+    this.projectStatus.textContent = projectFile;
+    this.projectStatus.title = `Labels are saved in ${projectFile}`;
+  }
+
+  /**
+   * Shows `message` in the info banner (`#notice-banner`) until dismissed or replaced. A question (with
+   * `questionId`) gets one button per action; the answer, or a dismissal, goes back to the host.
+   */
+  private showNotice(message: string, questionId?: string, actions: string[] = []): void {
+    const answer = (action?: string) => {
+      this.noticeBanner.classList.add('hidden');
+      if (questionId) this.rpc.send(action === undefined ? { type: 'notice/answer', questionId } : { type: 'notice/answer', questionId, action });
+    };
+    const buttons = actions.map((action) => h('button', { class: 'banner-action', onclick: () => answer(action) }, action));
+    this.noticeBanner.replaceChildren(icon([...ICONS.info]), h('span', { class: 'banner-text' }, message), ...buttons,
+      h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => answer() }, icon([...ICONS.close])));
     this.noticeBanner.classList.remove('hidden');
   }
 

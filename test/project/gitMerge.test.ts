@@ -92,3 +92,20 @@ describe('a project file that merges in git', () => {
     expect(Buffer.from(serializeForest(a.forest)).equals(Buffer.from(serializeForest(b.forest)))).toBe(true);
   });
 });
+
+describe('the model cache and .gitignore', () => {
+  it('tells whether git ignores the cache and adds the pattern once', async () => {
+    const { gitIgnoreState, addToGitignore } = await import('../../extension/project/gitignore');
+    const cache = path.join(dir, 'a.pixelclass.model');
+    await fs.writeFile(cache, 'x');
+    expect(await gitIgnoreState(cache)).toBe('not-ignored');
+    await fs.writeFile(path.join(dir, '.gitignore'), 'build/');
+    await addToGitignore(dir);
+    await addToGitignore(dir);
+    expect(await fs.readFile(path.join(dir, '.gitignore'), 'utf8')).toBe('build/\n# Pixel Classifier model cache: rebuilt from the project, changes with every training\n*.pixelclass.model\n');
+    expect(await gitIgnoreState(cache)).toBe('ignored');
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'pc-nogit-'));
+    expect(await gitIgnoreState(path.join(outside, 'a.pixelclass.model'))).toBe('no-repo');
+    await fs.rm(outside, { recursive: true, force: true });
+  });
+});
