@@ -15,30 +15,26 @@
 import type * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ImageSource, PixelArray } from '../core/image/imageModel';
-import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
-import { selectionDefaultLight, validateSelection, type FeatureSelection } from '../core/features/featureSet';
+import type { ImageSource } from '../core/image/imageModel';
+import { selectionDefaultLight, type FeatureSelection } from '../core/features/featureSet';
 import { LabelVolume } from '../core/labels/labelVolume';
-import { applyEdit, deleteClassEdit, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
+import { applyEdit, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
 import { strokeEdit } from '../core/labels/rasterizeStroke';
 import { decodeLabels, encodeLabels, type EncodedLabels } from '../core/labels/labelRle';
 import { createProject, defaultClass, PROJECT_SUFFIX, type PixelClassifierProject, type ProjectClass, type ProjectImage } from '../project/projectSchema';
 import { ProjectError, readProject, writeProject, findProjectImage } from '../project/projectFile';
-import { sha256File } from '../project/fileHash';
 import { ProjectSession, type ProjectMember } from '../project/projectSession';
 import { ProjectSessions } from '../project/projectSessions';
 import { mergeSavedLabelsInto } from '../core/labels/mergeSavedLabels';
-import type { FeatureSelectionData, ImageDescriptor, LabelClass, PlaneDType } from '../protocol';
-import { PROTOCOL_LIMITS } from '../protocol';
-import { AsyncLruCache } from './planeCache';
-import { planeStats, type PlaneStats } from './planeStats';
+import type { FeatureSelectionData, ImageDescriptor, LabelClass } from '../protocol';
+import { DocumentImage, imageErrorMessage, type DisplayPlane, type ImageOpener } from './documentImage';
+import { addClassEdit, recolorClassEdit, removeClassEdit, renameClassEdit, setFeaturesEdit, type DocumentEdit, type ProjectEditTarget } from './projectEdits';
 import { Emitter } from './emitter';
 import { errorText, type Logger } from './logger';
 import { defaultProjectFile, locateProject, relativeImagePath } from './projectLocator';
 import { readBackup, writeBackup, type DocumentBackup } from './backup';
 
-/** Opens an image; the real one is `openImage` from extension/node (possibly proxied to a worker). */
-export type ImageOpener = (filePath: string, options: { memoryLimitBytes?: number }) => Promise<ImageSource>;
+export { imageErrorMessage, type DisplayPlane, type ImageOpener };
 
 /** What a document needs from its environment. */
 export interface LabelDocumentDeps {
@@ -70,18 +66,7 @@ function fallbackSessions(): ProjectSessions {
   return defaultSessions;
 }
 
-/** A decoded display plane with its auto-contrast statistics. */
-export interface DisplayPlane {
-  data: PixelArray;
-  stats: PlaneStats;
-}
-
-/** An entry for VS Code's undo stack (structurally a `CustomDocumentEditEvent` minus the document). */
-export interface DocumentEdit {
-  label: string;
-  undo(): void;
-  redo(): void;
-}
+export type { DocumentEdit };
 
 /** What changed, so the controller knows what to broadcast and whether predictions are stale. */
 export type DocumentChange =
@@ -99,10 +84,8 @@ export type DocumentChange =
 export class LabelDocument implements ProjectMember {
   /** Absolute path of the image file. */
   readonly imagePath: string;
-  /** The opened image, or undefined when it could not be read (see {@link imageError}). */
-  image: ImageSource | undefined;
-  /** Why the image could not be opened: one sentence naming the file. */
-  imageError: string | undefined;
+  /** The image file: opened source, error, hash and display planes. */
+  private readonly pixels: DocumentImage;
   /** Labels of this image, (t, z, row, column); undefined when the image could not be opened. */
   labels: LabelVolume | undefined;
   /** Where {@link save} writes the project. */
@@ -120,10 +103,6 @@ export class LabelDocument implements ProjectMember {
   /** Set by the live loop after training; written to provenance when it matches the saved labels. */
   trainingInfo: { trainingHash: string; oobError?: number; lastTrained: string } | undefined;
 
-  private imageHash: Promise<string> | undefined;
-  /** The last sha256 computed for the pixels the document shows (kept when the file later vanishes). */
-  private knownHash: string | undefined;
-  private readonly planes: AsyncLruCache<DisplayPlane>;
   private readonly _onDidDispose = new Emitter<void>();
   /** Fires once when the document is disposed (all its editors closed). */
   readonly onDidDispose = this._onDidDispose.event;
@@ -137,7 +116,7 @@ export class LabelDocument implements ProjectMember {
 
   protected constructor(readonly uri: vscode.Uri, protected readonly deps: LabelDocumentDeps) {
     this.imagePath = uri.fsPath;
-    this.planes = new AsyncLruCache<DisplayPlane>(deps.planeCacheBytes ?? 256 * 1024 * 1024, (p) => p.data.byteLength);
+    this.pixels = new DocumentImage(this.imagePath, deps);
     this.projectFile = '';
     this.detachedProject = createProject(selectionDefaultLight(), deps.extensionVersion ?? '0.0.0');
   }
@@ -146,6 +125,16 @@ export class LabelDocument implements ProjectMember {
    * The shared project: classes, features, classifier and export settings, image entries, and every image's
    * labels as last saved. This image's current labels are {@link labels}; {@link snapshot} merges them in.
    */
+  /** The opened image, or undefined when it could not be read (see {@link imageError}). */
+  get image(): ImageSource | undefined {
+    return this.pixels.source;
+  }
+
+  /** Why the image could not be opened: one sentence naming the file. */
+  get imageError(): string | undefined {
+    return this.pixels.error;
+  }
+
   get project(): PixelClassifierProject {
     return this.session?.project ?? this.detachedProject;
   }
@@ -203,21 +192,9 @@ export class LabelDocument implements ProjectMember {
   }
 
   protected async loadImage(): Promise<void> {
-    const started = Date.now();
-    try {
-      this.image = await this.deps.openImage(this.imagePath, { memoryLimitBytes: this.deps.memoryLimitBytes });
-      const { shape, dtype, axes } = this.image.info;
-      this.labels = new LabelVolume({ t: shape.t, z: shape.z, y: shape.y, x: shape.x });
-      // Hash the pixels that are being labelled now, not at the first save: if the file is then
-      // deleted or replaced, saving still records (and works for) the version the labels belong to.
-      void this.hash().catch(() => undefined);
-      this.deps.logger.info(
-        `Opened ${this.imagePath}: ${axes} t=${shape.t} z=${shape.z} c=${shape.c} ${shape.y}×${shape.x} ${dtype} (${Date.now() - started} ms)`,
-      );
-    } catch (e) {
-      this.imageError = imageErrorMessage(this.imagePath, e);
-      this.deps.logger.error(`Cannot open ${this.imagePath}: ${this.imageError}`);
-    }
+    await this.pixels.open();
+    const shape = this.pixels.source?.info.shape;
+    if (shape) this.labels = new LabelVolume({ t: shape.t, z: shape.z, y: shape.y, x: shape.x });
   }
 
   /** Finds the project, joins its shared session and restores this image's labels from it. */
@@ -322,21 +299,9 @@ export class LabelDocument implements ProjectMember {
     this._onDidChange.fire({ kind: 'labels', patches });
   }
 
-  /**
-   * sha256 of the image file, computed once per document (at open) and again only after
-   * {@link reloadImage}. A failed hash (file missing or unreadable) is not cached, so a later call retries.
-   */
+  /** sha256 of the image file (see {@link DocumentImage.hash}). */
   hash(): Promise<string> {
-    if (!this.imageHash) {
-      const pending = sha256File(this.imagePath);
-      this.imageHash = pending;
-      pending.then((h) => {
-        if (this.imageHash === pending) this.knownHash = h;
-      }, () => {
-        if (this.imageHash === pending) this.imageHash = undefined;
-      });
-    }
-    return this.imageHash;
+    return this.pixels.hash();
   }
 
   /**
@@ -352,7 +317,7 @@ export class LabelDocument implements ProjectMember {
     if (this.disposed) return { ok: false, message: `${this.fileName} is closed` };
     let next: ImageSource;
     try {
-      next = await this.deps.openImage(this.imagePath, { memoryLimitBytes: this.deps.memoryLimitBytes });
+      next = await this.pixels.read();
     } catch (e) {
       const message = `${this.fileName} was not reloaded: ${imageErrorMessage(this.imagePath, e)}. ${kept}; the editor still shows the image as it was read.`;
       this.deps.logger.warn(message);
@@ -377,13 +342,7 @@ export class LabelDocument implements ProjectMember {
       this.deps.logger.warn(message);
       return { ok: false, message };
     }
-    const previous = this.image;
-    this.image = next;
-    this.imageError = undefined;
-    this.planes.clear();
-    this.imageHash = undefined;
-    this.knownHash = undefined;
-    void this.hash().catch(() => undefined);
+    const previous = this.pixels.replace(next);
     const message = `${this.fileName} reloaded from disk (t=${s.t} z=${s.z} c=${s.c} ${s.y}×${s.x} ${next.info.dtype}). ${kept}; the classifier retrains on the new pixels.`;
     this.deps.logger.info(message);
     // Listeners cancel work reading the previous image first, so closing it fails no running job.
@@ -401,34 +360,17 @@ export class LabelDocument implements ProjectMember {
 
   /** What the webview needs to know about the image. */
   descriptor(): ImageDescriptor | undefined {
-    const image = this.image;
-    if (!image) return undefined;
-    const info = image.info;
-    const names = info.metadata?.channelNames;
-    const channelNames = Array.isArray(names) && names.length === info.shape.c && names.every((n) => typeof n === 'string')
-      ? (names as string[])
-      : Array.from({ length: info.shape.c }, (_, i) => `Channel ${i}`);
-    return { fileName: this.fileName, shape: { ...info.shape }, axes: info.axes, dtype: info.dtype as PlaneDType, channelNames };
+    return this.pixels.descriptor();
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
   readDisplayPlane(t: number, z: number, c: number): Promise<DisplayPlane> {
-    const image = this.image;
-    if (!image) return Promise.reject(new Error(this.imageError ?? `${this.fileName}: no image`));
-    return this.planes.get(`${t}/${z}/${c}`, async () => {
-      const data = await image.readPlane(t, z, c);
-      const expected = image.info.shape.x * image.info.shape.y;
-      if (data.length !== expected) {
-        throw new Error(`${this.fileName}: plane t=${t} z=${z} c=${c} has ${data.length} samples, expected ${expected}`);
-      }
-      return { data, stats: planeStats(data) };
-    });
+    return this.pixels.readDisplayPlane(t, z, c);
   }
 
   /** Bytes of one raw plane. */
   planeBytes(): number {
-    const info = this.image?.info;
-    return info ? info.shape.x * info.shape.y * BYTES_PER_SAMPLE[info.dtype] : 0;
+    return this.pixels.planeBytes();
   }
 
   // ---------------------------------------------------------------- classes and features
@@ -478,19 +420,6 @@ export class LabelDocument implements ProjectMember {
     });
   }
 
-  private classEdit(label: string, next: ProjectClass[]): DocumentEdit {
-    const previous = this.project.classes.map((c) => ({ ...c }));
-    const after = next.map((c) => ({ ...c }));
-    const edit: DocumentEdit = {
-      label,
-      undo: () => this.setClasses(previous),
-      redo: () => this.setClasses(after),
-    };
-    edit.redo();
-    this.publish(edit);
-    return edit;
-  }
-
   /** Sets the shared classes; every open document of the project is told (and updates its editors). */
   private setClasses(classes: ProjectClass[]): void {
     if (this.session) this.session.setClasses(classes);
@@ -500,90 +429,52 @@ export class LabelDocument implements ProjectMember {
     }
   }
 
+  private setSharedFeatures(features: FeatureSelection): void {
+    if (this.session) this.session.setFeatures(features);
+    else {
+      this.detachedProject.features = JSON.parse(JSON.stringify(features)) as FeatureSelection;
+      this._onDidChange.fire({ kind: 'features' });
+    }
+  }
+
+  /** This document as the target of project edits (projectEdits.ts). */
+  private get editTarget(): ProjectEditTarget {
+    return {
+      project: this.project,
+      labels: this.labels,
+      setClasses: (classes) => this.setClasses(classes),
+      setFeatures: (features) => this.setSharedFeatures(features),
+      otherMembers: () => (this.session?.openMembers ?? []).filter((m): m is LabelDocument => m !== this && m instanceof LabelDocument),
+      labelsChanged: (patches) => this._onDidChange.fire({ kind: 'labels', patches }),
+    };
+  }
+
+  private published<T extends DocumentEdit | undefined>(edit: T): T {
+    if (edit) this.publish(edit);
+    return edit;
+  }
+
   /** Adds a class with ilastik's next default name and colour. */
   addClass(): DocumentEdit {
-    if (this.project.classes.length >= PROTOCOL_LIMITS.maxClasses) {
-      throw new Error(`a project can have at most ${PROTOCOL_LIMITS.maxClasses} classes`);
-    }
-    const id = this.project.classes.length + 1;
-    const used = new Set(this.project.classes.map((c) => c.name));
-    const added = defaultClass(id);
-    let name = added.name;
-    for (let k = id; used.has(name); k++) name = `Label ${k + 1}`;
-    return this.classEdit(`Add class ${name}`, [...this.project.classes, { ...added, name }]);
+    return this.published(addClassEdit(this.editTarget));
   }
 
   /** Renames class `classId` (1-based). */
   renameClass(classId: number, name: string): DocumentEdit | undefined {
-    const old = this.project.classes[classId - 1];
-    if (!old || old.name === name) return undefined;
-    return this.classEdit(`Rename ${old.name} to ${name}`, this.project.classes.map((c, i) => (i === classId - 1 ? { ...c, name } : c)));
+    return this.published(renameClassEdit(this.editTarget, classId, name));
   }
 
   /** Recolours class `classId` (1-based). */
   recolorClass(classId: number, color: string): DocumentEdit | undefined {
-    const old = this.project.classes[classId - 1];
-    if (!old || old.color === color) return undefined;
-    return this.classEdit(`Recolour ${old.name}`, this.project.classes.map((c, i) => (i === classId - 1 ? { ...c, color } : c)));
+    return this.published(recolorClassEdit(this.editTarget, classId, color));
   }
 
   /**
-   * Deletes class `classId` and its labels in every image of the project as ONE undoable edit; higher
-   * class ids move down by one (ids stay 1..N in list order).
+   * Deletes class `classId` and its labels in every image of the project (open or not) as ONE undoable edit;
+   * higher class ids move down by one (ids stay 1..N in list order).
    */
   deleteClass(classId: number): DocumentEdit {
-    const old = this.project.classes[classId - 1];
-    if (!old) throw new Error(`class ${classId} does not exist`);
-    if (this.project.classes.length <= 1) throw new Error('the last class cannot be deleted');
-    const labels = this.labels;
-    const labelEdit = labels ? deleteClassEdit(labels, classId, `Delete ${old.name}`) : undefined;
-    // The saved labels of every image (this one's too, so a clean document stays equal to its saved state) are
-    // stored encoded: keep before/after encodings. Other open documents' unsaved labels get their own edit.
-    const others: { path: string; before: EncodedLabels | undefined; after: EncodedLabels | undefined }[] = [];
-    const members = (this.session?.openMembers ?? []).filter((m): m is LabelDocument => m !== this && m instanceof LabelDocument);
-    const memberEdits = members.flatMap((m) => {
-      const e = m.labels ? deleteClassEdit(m.labels, classId, `Delete ${old.name}`) : undefined;
-      return e ? [{ member: m, edit: e }] : [];
-    });
-    for (const image of this.project.images) {
-      const encoded = this.project.labels[image.path];
-      if (!encoded) continue;
-      const volume = decodeLabels(encoded, { t: image.shape.t, z: image.shape.z, y: image.shape.y, x: image.shape.x });
-      const e = deleteClassEdit(volume, classId);
-      if (!e) continue;
-      applyEdit(volume, e);
-      const after = encodeLabels(volume);
-      others.push({ path: image.path, before: encoded, after: Object.keys(after).length ? after : undefined });
-    }
-    const classesBefore = this.project.classes.map((c) => ({ ...c }));
-    const classesAfter = classesBefore.filter((_, i) => i !== classId - 1);
-    const setOthers = (which: 'before' | 'after') => {
-      for (const o of others) {
-        const v = o[which];
-        if (v) this.project.labels[o.path] = v;
-        else delete this.project.labels[o.path];
-      }
-    };
-    const edit: DocumentEdit = {
-      label: `Delete class ${old.name}`,
-      undo: () => {
-        if (labels && labelEdit) revertEdit(labels, labelEdit);
-        for (const m of memberEdits) m.member.applyForeignEdit(m.edit, true);
-        setOthers('before');
-        this.setClasses(classesBefore);
-        if (labels && labelEdit) this._onDidChange.fire({ kind: 'labels', patches: editPatches(labels, labelEdit) });
-      },
-      redo: () => {
-        if (labels && labelEdit) applyEdit(labels, labelEdit);
-        for (const m of memberEdits) m.member.applyForeignEdit(m.edit, false);
-        setOthers('after');
-        this.setClasses(classesAfter);
-        if (labels && labelEdit) this._onDidChange.fire({ kind: 'labels', patches: editPatches(labels, labelEdit) });
-      },
-    };
-    edit.redo();
-    this.publish(edit);
-    return edit;
+    return this.published(removeClassEdit(this.editTarget, classId));
   }
 
   /**
@@ -591,22 +482,7 @@ export class LabelDocument implements ProjectMember {
    * @throws Error listing what is wrong with the selection (core's validateSelection)
    */
   setFeatures(selection: FeatureSelectionData): DocumentEdit | undefined {
-    const problems = validateSelection(selection as FeatureSelection);
-    if (problems.length > 0) throw new Error(`invalid feature selection: ${problems.join('; ')}`);
-    const before = JSON.parse(JSON.stringify(this.project.features)) as FeatureSelection;
-    const after = JSON.parse(JSON.stringify(selection)) as FeatureSelection;
-    if (JSON.stringify(before) === JSON.stringify(after)) return undefined;
-    const set = (f: FeatureSelection) => {
-      if (this.session) this.session.setFeatures(f);
-      else {
-        this.detachedProject.features = JSON.parse(JSON.stringify(f)) as FeatureSelection;
-        this._onDidChange.fire({ kind: 'features' });
-      }
-    };
-    const edit: DocumentEdit = { label: 'Change features', undo: () => set(before), redo: () => set(after) };
-    edit.redo();
-    this.publish(edit);
-    return edit;
+    return this.published(setFeaturesEdit(this.editTarget, selection));
   }
 
   // ---------------------------------------------------------------- labels
@@ -690,7 +566,8 @@ export class LabelDocument implements ProjectMember {
    */
   private recordedHash(project: PixelClassifierProject, rel: string, e: unknown): string {
     const recorded = project.images.find((i) => i.path === rel)?.sha256;
-    const [hash, source] = this.knownHash ? [this.knownHash, 'the sha256 taken when it was read']
+    const known = this.pixels.knownHash;
+    const [hash, source] = known ? [known, 'the sha256 taken when it was read']
       : recorded ? [recorded, 'the sha256 recorded in the project'] : ['0'.repeat(64), 'an unknown (zero) sha256'];
     this.deps.logger.warn(`${this.fileName}: cannot hash the image file (${errorText(e)}); saving the labels with ${source}`);
     return hash;
@@ -845,28 +722,17 @@ export class LabelDocument implements ProjectMember {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.planes.clear();
     const session = this.session;
     if (session) {
       session.detach(this);
       void this.sessions.release(session);
     }
-    const image = this.image;
-    this.image = undefined;
-    image?.close().catch((e) => this.deps.logger.warn(`Closing ${this.imagePath}: ${errorText(e)}`));
+    this.pixels.close();
     this._onDidDispose.fire();
     this._onDidDispose.dispose();
     this._onDidEdit.dispose();
     this._onDidChange.dispose();
   }
-}
-
-/** One sentence naming the file and the reason (ImageError messages already start with the file name). */
-export function imageErrorMessage(filePath: string, e: unknown): string {
-  const text = errorText(e);
-  const base = path.basename(filePath);
-  if (text.includes(base)) return text;
-  return `${base}: ${text}`;
 }
 
 /** Copies a typed array's bytes into an ArrayBuffer of exactly its length (for postMessage). */
