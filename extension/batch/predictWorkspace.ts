@@ -19,6 +19,10 @@ import { selectShard, type Shard } from './shard';
 import { loadProjectClassifier } from './trainProject';
 import { openImage } from '../node/openImage';
 import type { LabelVolume } from '../core/labels/labelVolume';
+import { imageCompatibility, type ImageProfile } from '../core/compatibility/imageCompatibility';
+import { sampleIntensities } from '../core/image/sampleIntensities';
+import type { ImageSource } from '../core/image/imageModel';
+import { measureTrainingProfiles } from './trainingProfiles';
 
 /** Outcome of one input. */
 export interface FileResult {
@@ -29,6 +33,8 @@ export interface FileResult {
   error?: string;
   /** Why the file was (re)done or skipped. */
   reason?: string;
+  /** Why its results may be wrong (sample type or intensities unlike the training images), one sentence each. */
+  warnings?: string[];
 }
 
 /** Outcome of a batch. */
@@ -41,6 +47,8 @@ export interface BatchSummary {
   files: FileResult[];
   /** True when every input succeeded (ok or skipped). */
   ok: boolean;
+  /** Every file's warnings, in input order (results of a file with warnings are written but may be wrong). */
+  warnings: string[];
   seconds: number;
 }
 
@@ -75,6 +83,14 @@ export interface PredictWorkspaceOptions {
 
 let modelCounter = 0;
 
+/** An input the classifier cannot be applied to (its message is the plain reason, naming the file). */
+export class IncompatibleImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncompatibleImageError';
+  }
+}
+
 function isAbort(error: unknown, signal?: AbortSignal): boolean {
   return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
 }
@@ -93,7 +109,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   const shard = options.shard ?? { index: 0, count: 1 };
   const inputs = selectShard(options.inputs.map((i) => path.resolve(options.baseDir, i)), shard);
   const allInputs = options.inputs.map((i) => path.resolve(options.baseDir, i));
-  const summary: BatchSummary = { project: projectFile, shard: { index: shard.index, count: shard.count }, settings, files: [], ok: true, seconds: 0 };
+  const summary: BatchSummary = { project: projectFile, shard: { index: shard.index, count: shard.count }, settings, files: [], ok: true, warnings: [], seconds: 0 };
 
   // Impossible combinations (PNG of float data, uint8 features) fail the whole run up front; the ones that
   // depend on an image (PNG of a z-stack) fail per file below.
@@ -124,12 +140,25 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
     fileFractions[index] = fraction;
     return Math.min(1, fractionSum / inputs.length);
   };
+  // The training images' profiles, measured once per run when the first input needs the classifier.
+  let training: Promise<ImageProfile[]> | undefined;
+  const checkCompatibility = async (input: string, source: ImageSource): Promise<string[]> => {
+    training ??= measureTrainingProfiles(project, projectFile, roots, options.onMessage);
+    const profiles = await training;
+    const { shape, dtype } = source.info;
+    const profile: ImageProfile = { name: path.basename(input), shape, dtype };
+    const structure = imageCompatibility(profile, profiles, project.features);
+    if (!structure.compatible) throw new IncompatibleImageError(structure.refusal!);
+    profile.intensity = await sampleIntensities(source);
+    return imageCompatibility(profile, profiles, project.features).warnings;
+  };
   let reported = 0;
   let cancelled = false;
   const report = (): void => {
     while (reported < inputs.length && results[reported]) {
       const result = results[reported]!;
       summary.files.push(result);
+      summary.warnings.push(...(result.warnings ?? []));
       options.onFileDone?.(result);
       reported++;
     }
@@ -147,6 +176,10 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           template: settings.filenameFormat, input, resultType, format: settings.format,
           baseDir: options.baseDir, allowedRoots: roots, inputs: allInputs,
         }));
+        if (plan.needsProbabilities) {
+          const warnings = await checkCompatibility(input, source);
+          if (warnings.length) result.warnings = warnings;
+        }
         // The label source records the labels' hash instead of the classifier's.
         let labels: LabelVolume | undefined;
         let recordHash = trainingHashValue;
@@ -188,7 +221,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
       } else {
         result.status = 'error';
         const message = error instanceof Error ? error.message : String(error);
-        result.error = message.includes(input) ? message : `${input}: ${message}`;
+        result.error = message.includes(input) || error instanceof IncompatibleImageError ? message : `${input}: ${message}`;
       }
     }
     result.seconds = (performance.now() - fileStarted) / 1000;
