@@ -11,7 +11,8 @@ import { projectLabels, readProject } from '../project/projectFile';
 import { resolveProjectPath } from '../project/projectPaths';
 import type { ExportSettings, PixelClassifierProject } from '../project/projectSchema';
 import type { WorkerPool } from '../workers/workerPool';
-import { staleReason, writeRecord } from './exportRecord';
+import { checkOutputs, keepBothPaths, makeProvenance, type OutputConflict } from './exportProvenance';
+import { removeLegacyRecord } from './legacyExportRecord';
 import { resolveOutputPath } from './outputTemplate';
 import { DEFAULT_MEMORY_LIMIT_BYTES, imageWorkingBytes, planImageExport, predictImage, type BatchClassifier, type PredictImageOptions } from './predictImage';
 import { MemoryGate } from './memoryGate';
@@ -79,7 +80,16 @@ export interface PredictWorkspaceOptions {
   onFileDone?: (result: FileResult) => void;
   /** Called with human-readable notes (classifier retrained, …). */
   onMessage?: (message: string) => void;
+  /**
+   * Asked (one question at a time) when, without `force`, an input's outputs exist but are not the record of
+   * the same inputs (another classifier, other settings, or not our export at all): overwrite them, write
+   * beside them (`name-2.tif`), or cancel the run. Without it they are overwritten (the CLI's semantics).
+   */
+  onConflict?: (input: string, conflicts: OutputConflict[]) => Promise<ConflictChoice>;
 }
+
+/** Answer to {@link PredictWorkspaceOptions.onConflict}. */
+export type ConflictChoice = 'overwrite' | 'keep-both' | 'cancel';
 
 let modelCounter = 0;
 
@@ -152,6 +162,12 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
     profile.intensity = await sampleIntensities(source);
     return imageCompatibility(profile, profiles, project.features).warnings;
   };
+  let questions: Promise<unknown> = Promise.resolve();
+  const askConflict = (input: string, conflicts: OutputConflict[]): Promise<ConflictChoice> => {
+    const answer = questions.then(() => options.onConflict!(input, conflicts));
+    questions = answer.catch(() => undefined);
+    return answer;
+  };
   let reported = 0;
   let cancelled = false;
   const report = (): void => {
@@ -191,12 +207,21 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           recordHash = sha256Labels(project, entry);
         }
         const expected = { inputSha256: inputHash, trainingHash: recordHash, settings };
-        const reason = options.force ? 'forced' : await staleReason(result.outputs, expected);
+        const check = options.force ? { reason: 'forced', conflicts: [] } : await checkOutputs(result.outputs, expected);
+        let choice: ConflictChoice = 'overwrite';
+        if (check.reason !== undefined && check.conflicts.length > 0 && options.onConflict) choice = await askConflict(input, check.conflicts);
+        if (choice === 'cancel') {
+          const error = new Error(`kept the existing ${check.conflicts.map((c) => path.basename(c.output)).join(', ')}`);
+          error.name = 'AbortError';
+          throw error;
+        }
+        if (choice === 'keep-both') result.outputs = await keepBothPaths(result.outputs);
+        const reason = check.reason;
         if (reason === undefined) {
           result.status = 'skipped';
           result.reason = 'up to date';
         } else {
-          result.reason = reason;
+          result.reason = choice === 'keep-both' ? `${reason}; kept the existing outputs` : reason;
           const small = imageWorkingBytes(project, source.info.shape) <= memoryLimit / 4;
           const release = await gate.acquire(small ? 0.5 : 1, options.signal);
           try {
@@ -205,8 +230,10 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
               input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source,
               memoryLimitBytes: options.memoryLimitBytes, signal: options.signal, tiles: options.tiles,
               onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: setFileFraction(index, fileFraction) }),
+              provenance: plan.resultTypes.map((resultType) => makeProvenance(expected, { input, project: projectFile, resultType })),
             });
-            await writeRecord(result.outputs, expected);
+            // Outputs carry their provenance now (issue 19): a sidecar record of an earlier version goes.
+            if (choice !== 'keep-both') await removeLegacyRecord(result.outputs[0]);
           } finally {
             release();
           }
@@ -217,7 +244,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
     } catch (error) {
       if (isAbort(error, options.signal)) {
         result.status = 'cancelled';
-        result.error = 'cancelled';
+        result.error = error instanceof Error && error.name === 'AbortError' && !options.signal?.aborted && error.message ? `cancelled: ${error.message}` : 'cancelled';
       } else {
         result.status = 'error';
         const message = error instanceof Error ? error.message : String(error);

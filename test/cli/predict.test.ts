@@ -6,6 +6,7 @@ import { computeFeatures } from '../../extension/core/features/computeFeatureBlo
 import { selectionDefaultLight } from '../../extension/core/features/featureSet';
 import { encodeTiff } from '../../extension/core/image/tiffWriter';
 import { readProject } from '../../extension/project/projectFile';
+import { sha256File } from '../../extension/project/fileHash';
 import { cli, readAll, trainedWorkspace } from './cliHarness';
 import { scribbles, type BlobImage } from './generatedImages';
 
@@ -182,7 +183,8 @@ describe('predict: batch behaviour', () => {
   it('incremental: unchanged inputs are skipped, --force redoes, changes redo', async () => {
     const args = ['predict', '--project', 'proj.pixelclass.json', '--threads', '0', '--json', '-o', '{dataset_dir}/inc/{nickname}_{result_type}.tif', 'img1.tif', 'img2.tif'];
     const statuses = async (extra: string[] = []) => JSON.parse((await cli(dir, [...args, ...extra])).stdout).files.map((f: { status: string; reason?: string }) => `${f.status}:${f.reason}`);
-    expect(await statuses()).toEqual(['ok:no export record', 'ok:no export record']);
+    expect(await statuses()).toEqual(['ok:output img1_Probabilities.tif is missing', 'ok:output img2_Probabilities.tif is missing']);
+    expect(readdirSync(path.join(dir, 'inc')).sort()).toEqual(['img1_Probabilities.tif', 'img2_Probabilities.tif']);
     const output = path.join(dir, 'inc', 'img1_Probabilities.tif');
     const mtime = statSync(output).mtimeMs;
     expect(await statuses()).toEqual(['skipped:up to date', 'skipped:up to date']);
@@ -191,7 +193,26 @@ describe('predict: batch behaviour', () => {
     expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['ok:export settings changed', 'ok:export settings changed']);
     expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'skipped:up to date']);
     writeFileSync(path.join(dir, 'inc', 'img2_Probabilities.tif'), 'tampered');
-    expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'ok:output img2_Probabilities.tif was modified']);
+    expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'ok:img2_Probabilities.tif is not a Pixel Classifier export (no provenance inside)']);
+  });
+
+  it('migration: a sidecar record of an earlier version still skips; rewriting the output removes it', async () => {
+    const args = ['predict', '--project', 'proj.pixelclass.json', '--threads', '0', '--json', '-o', '{dataset_dir}/mig/{nickname}_{result_type}.tif', 'img1.tif'];
+    expect(JSON.parse((await cli(dir, args)).stdout).files[0].status).toBe('ok');
+    const output = path.join(dir, 'mig', 'img1_Probabilities.tif');
+    const summary = JSON.parse((await cli(dir, [...args, '--force'])).stdout);
+    // What an earlier version left: an output without provenance and its record.
+    const legacy = encodeTiff([new Float32Array(96 * 80), new Float32Array(96 * 80)], { width: 96, height: 80, dtype: 'float32', shape: { t: 1, z: 1, c: 2 } });
+    writeFileSync(output, legacy);
+    writeFileSync(`${output}.pixelclass-record.json`, JSON.stringify({
+      format: 'pixel-classifier-export-record', version: 1, inputSha256: await sha256File(path.join(dir, 'img1.tif')), trainingHash: summary.classifier.trainingHash,
+      settings: summary.settings, outputs: [{ path: 'img1_Probabilities.tif', bytes: legacy.length }], written: '2026-01-01T00:00:00.000Z',
+    }));
+    expect(JSON.parse((await cli(dir, args)).stdout).files[0]).toMatchObject({ status: 'skipped', reason: 'up to date' });
+    expect(readdirSync(path.join(dir, 'mig')).sort()).toEqual(['img1_Probabilities.tif', 'img1_Probabilities.tif.pixelclass-record.json']);
+    expect(JSON.parse((await cli(dir, [...args, '--export-dtype', 'uint8'])).stdout).files[0]).toMatchObject({ status: 'ok', reason: 'export settings changed' });
+    expect(readdirSync(path.join(dir, 'mig'))).toEqual(['img1_Probabilities.tif']);
+    expect(JSON.parse((await cli(dir, [...args, '--export-dtype', 'uint8'])).stdout).files[0].status).toBe('skipped');
   });
 
   it('never overwrites an input and refuses templates escaping the workspace', async () => {
