@@ -157,10 +157,12 @@ export async function checkOutputs(outputs: readonly string[], expected: ExportI
   const legacy = await exists(recordPath(outputs[0]));
   if (legacy && (await legacyStaleReason(outputs, expected)) === undefined) return { conflicts: [] };
   const conflicts: OutputConflict[] = [];
+  const present = await Promise.all(outputs.map(exists));
+  if (!present.some(Boolean)) return { reason: 'new', conflicts };
   let reason: string | undefined;
-  for (const output of outputs) {
+  for (const [i, output] of outputs.entries()) {
     const name = path.basename(output);
-    if (!(await exists(output))) {
+    if (!present[i]) {
       reason ??= `output ${name} is missing`;
       continue;
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { decode, encode } from 'fast-png';
@@ -56,7 +56,7 @@ describe('provenance inside the outputs (issue 19)', () => {
   it('up to date only when every output exists with the same inputs; other files are conflicts', async () => {
     const dir = tmp();
     const out = path.join(dir, 'cells_Probabilities.tif');
-    expect(await checkOutputs([out], inputs)).toEqual({ reason: 'output cells_Probabilities.tif is missing', conflicts: [] });
+    expect(await checkOutputs([out], inputs)).toEqual({ reason: 'new', conflicts: [] });
     await writeTiffOutput(out);
     expect(await checkOutputs([out], inputs)).toEqual({ conflicts: [] });
     expect(await staleReason([out], inputs)).toBeUndefined();
@@ -92,6 +92,10 @@ describe('provenance inside the outputs (issue 19)', () => {
     expect(decode(bytes).data).toEqual(new Uint8Array(12).fill(10)); // still a plain greyscale PNG
     const expected = { ...inputs, settings };
     expect(await checkOutputs(files, expected)).toEqual({ conflicts: [] });
+    const kept = readFileSync(files[0]);
+    rmSync(files[0]);
+    expect(await checkOutputs(files, expected)).toEqual({ reason: 'output c_Probabilities_1.png is missing', conflicts: [] });
+    writeFileSync(files[0], kept);
     // Another program edits a pixel and saves, keeping the text chunks (as ImageMagick does).
     const decoded = decode(bytes);
     const edited = Uint8Array.from(decoded.data as Uint8Array);
