@@ -2,7 +2,8 @@
 // 8-bit PNG of the same scene through "Pixel Classifier: Predict Workspace…". The run is not a silent success:
 // the one summary notification says "with warnings", the Problems view lists the PNG's warning (sample type and
 // intensities unlike the training image), the output channel has it — and after reloading the window the
-// Problems entry is still there (kept until the next run).
+// Problems entry is still there (kept until the next run). Then (items 8, 9) Export of cells.tif onto a file of
+// the same name that is not its export asks Overwrite / Keep both / Cancel, and ends as one summary notification.
 // Run: npm run build && EXT_INSTALL=copy E2E_SKIP_BUILD=1 bash e2e/run.sh e2e/batchCompatibility.e2e.test.js
 'use strict';
 const { test, before, after } = require('node:test');
@@ -124,6 +125,46 @@ test('an 8-bit PNG in a 16-bit project: a warning in the summary, the Problems v
     assert.deepEqual(s.extensionErrors(), [], 'no extension errors in the console');
   } catch (error) {
     await s.shot('failure').catch(() => {});
+    t.diagnostic(s.tailServerLog());
+    throw error;
+  }
+});
+
+test('Export asks before replacing a file that is not its export, and ends as one summary', { timeout: 10 * 60000 }, async (t) => {
+  try {
+    if (await s.page.locator('.notification-toast').count()) {
+      await s.quickInput('F1', '>Notifications: Clear All Notifications', 'Clear All Notifications');
+      await waitFor(async () => (await s.page.locator('.notification-toast').count()) === 0, { timeout: 10000, what: 'toasts to clear' });
+    }
+    await s.openInEditor('cells.tif');
+    // Someone's own file where the export goes.
+    const mine = path.join(s.ws, 'cells_Probabilities.tif');
+    fs.writeFileSync(mine, 'my own analysis, not an export');
+
+    await s.quickInput('F1', '>Pixel Classifier: Export…', 'Export…');
+    for (const title of ['Export: source', 'Export: sample type', 'Export: format', 'Export: TIFF compression', 'Export: file name template']) {
+      await s.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20000 });
+      await s.page.keyboard.press('Enter');
+    }
+
+    const dialog = s.page.locator('.monaco-dialog-box', { hasText: 'cells_Probabilities.tif already exists and is not the export of cells.tif' });
+    await dialog.waitFor({ state: 'visible', timeout: 120000 });
+    t.diagnostic(`dialog: ${(await dialog.innerText()).replace(/\s+/g, ' ')}`);
+    assert.match(await dialog.innerText(), /not a Pixel Classifier export/);
+    await s.shot('06-export-overwrite-question');
+    await dialog.locator('.monaco-button', { hasText: 'Keep both' }).click();
+
+    const summary = s.page.locator('.notification-toast', { hasText: 'Exported cells.tif → cells_Probabilities-2.tif' });
+    await summary.waitFor({ state: 'visible', timeout: 240000 });
+    assert.ok(await summary.locator('.monaco-button', { hasText: 'Reveal' }).count(), 'the summary offers Reveal');
+    await waitFor(async () => (await s.page.locator('.notification-toast').count()) === 1, { timeout: 20000, what: 'a single notification toast' });
+    await s.shot('07-export-summary');
+    assert.equal(fs.readFileSync(mine, 'utf8'), 'my own analysis, not an export', 'Keep both leaves the existing file alone');
+    assert.ok(fs.existsSync(path.join(s.ws, 'cells_Probabilities-2.tif')));
+    assert.deepEqual(fs.readdirSync(s.ws).filter((f) => f.endsWith('.pixelclass-record.json')), [], 'no sidecar records (issue 19)');
+    assert.deepEqual(s.extensionErrors(), [], 'no extension errors in the console');
+  } catch (error) {
+    await s.shot('failure-export').catch(() => {});
     t.diagnostic(s.tailServerLog());
     throw error;
   }
