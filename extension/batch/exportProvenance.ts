@@ -168,7 +168,7 @@ export async function checkOutputs(outputs: readonly string[], expected: ExportI
     }
     const embedded = await readEmbeddedProvenance(output);
     let why: string | undefined;
-    if (embedded.kind === 'none') why = legacy ? (await legacyStaleReason(outputs, expected)) ?? 'no export provenance' : `${name} is not a Pixel Classifier export (no provenance inside)`;
+    if (embedded.kind === 'none') why = legacy ? (await legacyStaleReason(outputs, expected)) ?? 'no export provenance' : `output ${name} is not a Pixel Classifier export (no provenance inside)`;
     else if (embedded.kind === 'modified') why = `output ${name} was modified`;
     else why = mismatch(embedded.provenance, expected);
     if (why !== undefined) {

@@ -31,9 +31,9 @@ export class BatchProblems {
     return problemCount(this.state);
   }
 
-  /** A new run of `project`: its previous problems go. */
-  begin(project: string): void {
-    this.state = startRun(this.state, project, new Date());
+  /** A new run of `project`: its previous problems go (only those of `only` when given, see startRun). */
+  begin(project: string, only?: readonly string[]): void {
+    this.state = startRun(this.state, project, new Date(), only);
     this.render();
     this.save();
   }

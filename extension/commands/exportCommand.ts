@@ -103,7 +103,7 @@ export async function exportCommand(services: CommandServices): Promise<void> {
   const { baseDir, roots } = baseDirOf(document.projectFile);
   await runBatch(services, {
     projectFile: document.projectFile, inputs: [document.imagePath], baseDir, roots, force: false, title: `Export ${document.fileName}`,
-    onConflict: askOverwrite,
+    onConflict: askOverwrite, partial: true,
     summarize: (summary) => exportSummary(document.fileName, summary.files[0]),
   });
 }
@@ -117,7 +117,7 @@ export async function askOverwrite(input: string, conflicts: OutputConflict[]): 
   const message = names.length === 1
     ? `${names[0]} already exists and is not the export of ${path.basename(input)} with the current classifier and settings.`
     : `${names.join(', ')} already exist and are not the export of ${path.basename(input)} with the current classifier and settings.`;
-  const detail = `${conflicts.map((c) => `${path.basename(c.output)}: ${c.reason}`).join('\n')}\n\nOverwrite replaces ${names.length === 1 ? 'it' : 'them'}; Keep both writes the new export beside ${names.length === 1 ? 'it' : 'them'} (name-2…).`;
+  const detail = `${conflicts.map((c) => (c.reason.includes(path.basename(c.output)) ? c.reason : `${path.basename(c.output)}: ${c.reason}`)).join('\n')}\n\nOverwrite replaces ${names.length === 1 ? 'it' : 'them'}; Keep both writes the new export beside ${names.length === 1 ? 'it' : 'them'} (name-2…).`;
   const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Overwrite', 'Keep both');
   return pick === 'Overwrite' ? 'overwrite' : pick === 'Keep both' ? 'keep-both' : 'cancel';
 }

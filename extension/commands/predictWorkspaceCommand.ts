@@ -59,6 +59,8 @@ export interface RunBatchOptions {
   title: string;
   settings?: PredictWorkspaceOptions['settings'];
   onConflict?: PredictWorkspaceOptions['onConflict'];
+  /** The run covers only these images (Export): other images keep their Problems entries of earlier runs. */
+  partial?: boolean;
   /** The summary notification of a finished run. @default summaryText with "Show Log" */
   summarize?: (summary: BatchSummary) => RunSummary;
 }
@@ -71,7 +73,7 @@ export interface RunBatchOptions {
 export async function runBatch(services: CommandServices, options: RunBatchOptions): Promise<BatchSummary | undefined> {
   const { logger, problems } = services;
   logger.info(`${options.title}: project ${options.projectFile}, ${options.inputs.length} input(s)${options.force ? ', forced' : ''}`);
-  problems.begin(options.projectFile);
+  problems.begin(options.projectFile, options.partial ? options.inputs : undefined);
   let outcome: { summary: BatchSummary } | { error: string };
   try {
     outcome = await vscode.window.withProgress(

@@ -53,11 +53,16 @@ export function parseProblemsState(value: unknown): ProblemsState {
   return state;
 }
 
-/** The state with a new, empty run of `project` (its previous problems dropped). */
-export function startRun(state: ProblemsState, project: string, started: Date): ProblemsState {
+/**
+ * The state at the start of a run of `project`: its previous problems dropped — all of them for a run over the
+ * project's inputs (Predict Workspace), only those of `only` for a run over some images (Export of one image, which
+ * must not wipe the warnings of the last Predict Workspace about other images).
+ */
+export function startRun(state: ProblemsState, project: string, started: Date, only?: readonly string[]): ProblemsState {
   const runs = { ...state.runs };
+  const kept = only ? (runs[project]?.problems ?? []).filter((p) => !only.includes(p.file)) : [];
   delete runs[project];
-  runs[project] = { started: started.toISOString(), problems: [] };
+  runs[project] = { started: started.toISOString(), problems: kept };
   const projects = Object.keys(runs);
   for (const old of projects.slice(0, Math.max(0, projects.length - MAX_PROJECTS))) delete runs[old];
   return { version: 1, runs };

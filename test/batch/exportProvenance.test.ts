@@ -68,8 +68,8 @@ describe('provenance inside the outputs (issue 19)', () => {
     // A TIFF another program wrote (no provenance tag), and a file that is not an image at all.
     writeFileSync(out, encodeTiff([new Uint8Array(4)], { width: 2, height: 2, dtype: 'uint8' }));
     expect(await checkOutputs([out], inputs)).toEqual({
-      reason: 'cells_Probabilities.tif is not a Pixel Classifier export (no provenance inside)',
-      conflicts: [{ output: out, reason: 'cells_Probabilities.tif is not a Pixel Classifier export (no provenance inside)' }],
+      reason: 'output cells_Probabilities.tif is not a Pixel Classifier export (no provenance inside)',
+      conflicts: [{ output: out, reason: 'output cells_Probabilities.tif is not a Pixel Classifier export (no provenance inside)' }],
     });
     writeFileSync(out, 'notes');
     expect((await checkOutputs([out], inputs)).conflicts).toHaveLength(1);

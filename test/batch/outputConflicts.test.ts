@@ -35,7 +35,7 @@ describe('existing outputs that are not ours to replace', () => {
     writeFileSync(out, 'my notes, not an export');
     const cancelled = await run('q', 'cancel', asked);
     expect(cancelled.files[0]).toMatchObject({ status: 'cancelled', error: 'cancelled: kept the existing img1_Probabilities.tif' });
-    expect(asked).toEqual([{ input: path.join(dir, 'img1.tif'), conflicts: [{ output: out, reason: 'img1_Probabilities.tif is not a Pixel Classifier export (no provenance inside)' }] }]);
+    expect(asked).toEqual([{ input: path.join(dir, 'img1.tif'), conflicts: [{ output: out, reason: 'output img1_Probabilities.tif is not a Pixel Classifier export (no provenance inside)' }] }]);
     expect(readFileSync(out, 'utf8')).toBe('my notes, not an export');
 
     const both = await run('q', 'keep-both', asked);
@@ -45,7 +45,7 @@ describe('existing outputs that are not ours to replace', () => {
 
     // Our own export of other settings is "not the record of the same inputs" too.
     const overwrite = await run('q', 'overwrite', asked, { compression: 'deflate' });
-    expect(asked.at(-1)!.conflicts[0].reason).toBe('img1_Probabilities.tif is not a Pixel Classifier export (no provenance inside)');
+    expect(asked.at(-1)!.conflicts[0].reason).toBe('output img1_Probabilities.tif is not a Pixel Classifier export (no provenance inside)');
     expect(overwrite.files[0]).toMatchObject({ status: 'ok', outputs: [out] });
     asked.length = 0;
     const other = await run('q', 'cancel', asked, { compression: 'none' });

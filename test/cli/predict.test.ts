@@ -193,7 +193,7 @@ describe('predict: batch behaviour', () => {
     expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['ok:export settings changed', 'ok:export settings changed']);
     expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'skipped:up to date']);
     writeFileSync(path.join(dir, 'inc', 'img2_Probabilities.tif'), 'tampered');
-    expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'ok:img2_Probabilities.tif is not a Pixel Classifier export (no provenance inside)']);
+    expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'ok:output img2_Probabilities.tif is not a Pixel Classifier export (no provenance inside)']);
   });
 
   it('migration: a sidecar record of an earlier version still skips; rewriting the output removes it', async () => {

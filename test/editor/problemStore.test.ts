@@ -24,6 +24,17 @@ describe('problem store (issue 14 item 10: Problems entries survive a reload unt
     expect(s.runs['/ws/a.pixelclass.json']).toEqual({ started: '2026-12-06T11:00:00.000Z', problems: [] });
   });
 
+  it('a run over some images (Export of one) replaces only their problems', () => {
+    let s = startRun(emptyProblemsState(), '/p', t0);
+    s = addProblem(s, '/p', warn('/a.png'));
+    s = addProblem(s, '/p', err('/b.tif'));
+    s = startRun(s, '/p', t0, ['/b.tif']);
+    expect(s.runs['/p'].problems).toEqual([warn('/a.png')]);
+    s = addProblem(s, '/p', warn('/b.tif', 'again'));
+    expect(s.runs['/p'].problems).toEqual([warn('/a.png'), warn('/b.tif', 'again')]);
+    expect(startRun(s, '/p', t0).runs['/p'].problems).toEqual([]);
+  });
+
   it('survives a JSON round trip (workspace state) and ignores malformed entries', () => {
     let s = startRun(emptyProblemsState(), '/p', t0);
     s = addProblem(s, '/p', err('/a.tif'));
