@@ -53,6 +53,21 @@ describe('provenance inside the outputs (issue 19)', () => {
     expect(existsSync(recordPath(out))).toBe(false);
   });
 
+  it('the tag reader: BigTIFF, short inline values, absent tags, foreign and truncated files', async () => {
+    const big = encodeTiff([new Uint8Array(4)], { width: 2, height: 2, dtype: 'uint8', bigTiff: true, provenance: '{"a":1}' });
+    expect(await readTiffTextTag(memoryByteSource(big), PROVENANCE_TAG)).toBe('{"a":1}');
+    const inline = encodeTiff([new Uint8Array(4)], { width: 2, height: 2, dtype: 'uint8', provenance: 'ab' }); // 3 bytes: inline in the entry
+    expect(await readTiffTextTag(memoryByteSource(inline), PROVENANCE_TAG)).toBe('ab');
+    const none = encodeTiff([new Uint8Array(4)], { width: 2, height: 2, dtype: 'uint8' });
+    expect(await readTiffTextTag(memoryByteSource(none), PROVENANCE_TAG)).toBeUndefined();
+    expect(await readTiffTextTag(memoryByteSource(new TextEncoder().encode('not a tiff at all')), PROVENANCE_TAG)).toBeUndefined();
+    expect(await readTiffTextTag(memoryByteSource(big.subarray(0, 40)), PROVENANCE_TAG)).toBeUndefined();
+    expect(await readPngTextChunks(memoryByteSource(none))).toBeUndefined();
+    const png = encodePng(new Uint8Array(4), 2, 2, { k: 'v' });
+    expect(await readPngTextChunks(memoryByteSource(png.subarray(0, png.length - 6)))).toBeUndefined(); // no IEND
+    expect((await readPngTextChunks(memoryByteSource(png)))!.text).toEqual({ k: 'v' });
+  });
+
   it('up to date only when every output exists with the same inputs; other files are conflicts', async () => {
     const dir = tmp();
     const out = path.join(dir, 'cells_Probabilities.tif');
