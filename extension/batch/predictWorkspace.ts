@@ -1,8 +1,10 @@
 /**
  * Predict many images with a saved project and export the results (issue #6): the one function behind
  * both `pixel-classifier predict` and the extension's "Predict Workspace…" command, so both write the same
- * bytes. Each input is independent: a corrupt file is reported and the rest go on; outputs whose recorded
- * inputs are unchanged are skipped unless `force`.
+ * bytes. Each input is independent: a corrupt file is reported and the rest go on. Each input is first compared
+ * with the training images (core/compatibility): one the classifier cannot be applied to is refused with a plain
+ * reason, one unlike them is predicted with warnings. Outputs whose embedded provenance names the same inputs are
+ * skipped unless `force`; others that exist are overwritten, or the `onConflict` question decides (Export).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
