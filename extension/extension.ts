@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { EditorRegistry } from './editor/editorRegistry';
 import { LabelEditorProvider, VIEW_TYPE, VIEW_TYPE_OPTION, type EditorServices } from './editor/labelEditorProvider';
 import type { LabelDocument } from './editor/labelDocument';
@@ -17,6 +18,7 @@ import { LiveSession } from './editor/liveSession';
 import { poolCompute } from './editor/liveCompute';
 import { registerCommands } from './commands/registerCommands';
 import { createProjectSessions } from './editor/projectSessionHost';
+import { BatchProblems } from './commands/batchProblems';
 
 /** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
 export function activate(context: vscode.ExtensionContext): void {
@@ -107,12 +109,16 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   const diagnostics = vscode.languages.createDiagnosticCollection('pixelClassifier');
+  // The last batch run's errors and warnings per project, kept across reloads until the next run (issue 14).
+  const problems = new BatchProblems(diagnostics, context.workspaceState);
+  const restored = problems.restore((file) => existsSync(file));
+  if (restored) logger.info(`Restored ${restored} problem(s) of the last Predict Workspace / Export runs to the Problems view (they stay until the next run of their project).`);
   context.subscriptions.push(
     diagnostics,
     ...registerCommands({
       logger,
       getPool,
-      diagnostics,
+      problems,
       activeDocument: () => services.active,
       controller: (document) => controllers.get(document),
       memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).batchMemoryLimitBytes,

@@ -140,7 +140,10 @@ export const predictCommand: CliCommand = {
         force: values.force === true,
         pool,
         memoryLimitBytes: memoryMb * 1024 * 1024,
-        onFileDone: values.json ? undefined : (result) => io.stdout(formatResult(result, io.cwd)),
+        onFileDone: values.json ? undefined : (result) => {
+          io.stdout(formatResult(result, io.cwd));
+          for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
+        },
         onMessage: values.json ? undefined : (message) => io.stderr(`${message}\n`),
       });
       // A glob that matched nothing is an error of this run (only reported by shard 0, to avoid duplicates).
@@ -158,6 +161,7 @@ export const predictCommand: CliCommand = {
         const counts = { ok: 0, skipped: 0, error: 0, cancelled: 0 };
         for (const f of summary.files) counts[f.status]++;
         io.stdout(`${counts.ok} predicted, ${counts.skipped} up to date, ${counts.error} failed`
+          + `${summary.warnings.length ? `, ${summary.warnings.length} with warnings (see stderr)` : ''}`
           + `${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''} in ${summary.seconds.toFixed(1)} s\n`);
       }
       return summary.ok ? 0 : 1;
