@@ -10,17 +10,13 @@
  */
 import * as path from 'node:path';
 import type { ImageProfile } from '../core/compatibility/imageCompatibility';
+import { recordedTrainingProfiles } from '../core/compatibility/recordedTrainingProfiles';
 import { sampleIntensities } from '../core/image/sampleIntensities';
 import { openImage } from '../node/openImage';
 import { resolveProjectPath } from '../project/projectPaths';
 import type { PixelClassifierProject } from '../project/projectSchema';
 
-/** Profiles from the project alone (no file access): shape and recorded dtype of every labelled image. */
-export function recordedTrainingProfiles(project: PixelClassifierProject): ImageProfile[] {
-  return project.images
-    .filter((image) => project.labels[image.path] && Object.keys(project.labels[image.path]).length > 0)
-    .map((image) => ({ name: path.posix.basename(image.path), shape: { ...image.shape }, dtype: image.dtype }));
-}
+export { recordedTrainingProfiles };
 
 /**
  * Profiles with measured intensities.

@@ -19,6 +19,7 @@ import { errorText, type Logger } from './logger';
 import { ImageFileWatch, statVersion } from './imageFileWatch';
 import { modelCachePath } from '../project/projectFile';
 import { addToGitignore, gitIgnoreState, MODEL_CACHE_PATTERN } from '../project/gitignore';
+import { usableProjects } from './usableProjects';
 
 /** viewType of the default TIFF editor. */
 export const VIEW_TYPE = 'pixelClassifier.labelEditor';
@@ -108,8 +109,13 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
   private async offerProjects(document: LabelDocument): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
     const controller = this.services.controllers.get(document);
-    if (!controller) return;
-    const names = document.candidates.map((f) => path.basename(f));
+    const image = document.image;
+    if (!controller || !image) return;
+    // Only projects whose classifier can use this image (channels, 2D/3D, size): never offer a dead end.
+    const usable = await usableProjects(document.fileName, image.info, document.candidates, (line) => this.services.logger.info(line));
+    if (usable.length === 0 || document.isDisposed) return;
+    document.candidates = usable;
+    const names = usable.map((f) => path.basename(f));
     const separate = 'Keep Separate';
     const choice = await controller.ask(
       `Add ${document.fileName} to ${names.length === 1 ? `project ${names[0]}` : 'an existing project'}? ` +
