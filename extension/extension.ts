@@ -121,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): void {
       problems,
       activeDocument: () => services.active,
       controller: (document) => controllers.get(document),
+      extensionVersion: () => String(context.extension.packageJSON.version ?? '0.0.0'),
       memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).batchMemoryLimitBytes,
     }),
   );
