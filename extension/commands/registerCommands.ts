@@ -4,6 +4,7 @@ import type { CommandServices } from './commandServices';
 import { predictWorkspaceCommand } from './predictWorkspaceCommand';
 import { exportCommand } from './exportCommand';
 import { importIlastikCommand } from './importIlastikCommand';
+import { importLabelsCommand } from './importLabelsCommand';
 
 /** Every command of package.json `contributes.commands`. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
@@ -30,6 +31,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       await live.goToMostUncertain();
     })),
     vscode.commands.registerCommand('pixelClassifier.importIlastik', guard('Import ilastik Project', () => importIlastikCommand(services))),
+    vscode.commands.registerCommand('pixelClassifier.importLabels', guard('Import Labels from Image', () => importLabelsCommand(services))),
     vscode.commands.registerCommand('pixelClassifier.showOutput', () => services.logger.show()),
   ];
 }

@@ -77,3 +77,20 @@ describe('labelling tools through the controller (issue #16)', () => {
     expect(doc.labels!.labelledCount()).toBe(0);
   });
 });
+
+describe('Import Labels from Image (document edit)', () => {
+  it('maps values to classes, creates missing classes, and undoes both in one step', async () => {
+    const { doc, edits } = await setup();
+    const mask = new Uint8Array(48);
+    mask[0] = 1; mask[1] = 3; mask[47] = 3;
+    const edit = (await doc.importMask(async (_t, z) => (z === 2 ? mask : new Uint8Array(48)), new Map([[1, 1], [3, 3]]), 'mask.tif'))!;
+    expect(edits.map((e) => e.label)).toEqual(['Import labels from mask.tif']);
+    expect(doc.classes.map((c) => c.name)).toEqual(['Label 1', 'Label 2', 'Label 3']);
+    expect([doc.labels!.get(0, 2, 0, 0), doc.labels!.get(0, 2, 0, 1), doc.labels!.get(0, 2, 5, 7)]).toEqual([1, 3, 3]);
+    edit.undo();
+    expect(doc.classes).toHaveLength(2);
+    expect(doc.labels!.labelledCount()).toBe(0);
+    edit.redo();
+    expect(doc.labels!.labelledCount()).toBe(3);
+  });
+});
