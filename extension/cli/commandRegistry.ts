@@ -4,6 +4,7 @@ import { featuresCommand } from './commands/features';
 import { trainCommand } from './commands/train';
 import { predictCommand } from './commands/predict';
 import { importIlastikCommand } from './commands/importIlastik';
+import { suggestCommand } from './commands/suggest';
 
 /**
  * Every subcommand of the CLI. Each lives in `commands/<name>.ts`; add one import and one entry here.
@@ -14,4 +15,5 @@ export const COMMANDS: CliCommand[] = [
   infoCommand,
   featuresCommand,
   importIlastikCommand,
+  suggestCommand,
 ];
