@@ -57,6 +57,8 @@ export interface SuggestOptions {
   priority?: number;
   allowedRoots?: string[];
   signal?: AbortSignal;
+  /** A classifier already trained on `project` (the editor's live forest); otherwise the model cache or a training. */
+  classifier?: { forestBytes: Uint8Array; trainingHash: string };
 }
 
 /** Labelled pixels per class id in encoded labels (run lengths summed). */
@@ -106,7 +108,7 @@ export async function suggestRegions(project: PixelClassifierProject, projectFil
   const patchEdge = options.patch ?? 48;
   const maxPatches = options.maxPatches ?? 400;
   const projectDir = path.dirname(path.resolve(projectFile));
-  const classifier = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: options.allowedRoots, signal: options.signal });
+  const classifier = options.classifier ?? await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: options.allowedRoots, signal: options.signal });
   const counts = labelCountsByClass(project);
   const skipped: string[] = [];
   // Candidate patches of every image, then an even sample of them within the budget.

@@ -14,6 +14,7 @@ import { exactBuffer } from './labelDocument';
 import type { EditorRegistry, WebviewChannel } from './editorRegistry';
 import { validateWebviewMessage } from './messageValidation';
 import { errorText, type Logger } from './logger';
+import { Emitter } from './emitter';
 import type { DisposableLike } from './emitter';
 
 /** The live training/prediction loop as the controller sees it (see liveSession.ts). */
@@ -33,6 +34,8 @@ export interface LiveLoop extends DisposableLike {
   afterSave(): Promise<void>;
   /** Sends the current predictions to a (re-created) webview after its `init`. */
   replay(send: (message: HostToWebviewMessage) => void): void;
+  /** The current forest (serializeForest bytes) and its training hash, when one is trained. */
+  currentModel?(): { bytes: Uint8Array; hash: string } | undefined;
 }
 
 /** Environment of a controller. */
@@ -67,8 +70,18 @@ export class DocumentController implements DisposableLike {
     if (this.live) this.live.enabled = deps.settings().liveUpdate;
   }
 
+  private lastState: ClassifierStatus['state'] = 'idle';
+  private readonly _onDidTrain = new Emitter<void>();
+  /** Fires when a training run of the live loop has finished (the classifier changed). */
+  readonly onDidTrain = this._onDidTrain.event;
+
   /** Sends a message to every webview of the document. */
   broadcast(body: HostToWebviewMessage): void {
+    if (body.type === 'status/update') {
+      const state = body.status.state;
+      if (this.lastState === 'training' && state !== 'training' && state !== 'error') this._onDidTrain.fire();
+      this.lastState = state;
+    }
     this.registry.broadcast(this.document, body);
   }
 
@@ -357,6 +370,7 @@ export class DocumentController implements DisposableLike {
   }
 
   dispose(): void {
+    this._onDidTrain.dispose();
     for (const q of this.questions.values()) q.resolve(undefined);
     this.questions.clear();
     for (const s of this.subscriptions) s.dispose();
