@@ -5,11 +5,14 @@ import * as path from 'node:path';
 import { LabelDocument } from '../../extension/editor/labelDocument';
 import { DocumentController } from '../../extension/editor/documentController';
 import { EditorRegistry, WebviewChannel } from '../../extension/editor/editorRegistry';
-import { LiveSession, quantizeTile } from '../../extension/editor/liveSession';
+import { LiveSession } from '../../extension/editor/liveSession';
+import { quantizeTile } from '../../extension/editor/quantizeTile';
 import { inlineCompute } from '../../extension/editor/liveCompute';
 import { MemoryLogger } from '../../extension/editor/logger';
 import { modelCachePath } from '../../extension/project/projectFile';
-import { batchTrainingSamples, FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+import { computeFeatureBlock } from '../../extension/core/features/computeFeatureBlock';
+import { boxFeatureSamples, imageTrainingPlan } from '../../extension/core/training/projectTraining';
 
 let dir: string;
 beforeEach(async () => {
@@ -157,13 +160,17 @@ describe('LiveSession', () => {
   });
 
   it('box features assembled from tiles equal features computed on the box directly', async () => {
-    const { live, doc, image } = await setup({ tileSize: 16 });
-    const expected = await batchTrainingSamples(doc, image);
-    const nF = expected.nFeatures;
-    const actual = await (live as any).currentSamples(doc.labels!, nF, new AbortController().signal);
+    const { live, doc, image, paint } = await setup({ tileSize: 16 });
+    await paint(1, 3, 3, 36, 3);
+    await paint(2, 14, 20, 18, 30); // crosses tile borders
+    const plan = imageTrainingPlan(doc.project.features, { path: doc.relativePath, shape: doc.shape! });
+    const expected = await boxFeatureSamples(plan, image, doc.labels!, async (r) => computeFeatureBlock(r));
+    const actual = await live.trainer.currentSamples(doc.labels!, plan, new AbortController().signal);
+    expect(expected.nSamples).toBeGreaterThan(50);
     expect(actual.nSamples).toBe(expected.nSamples);
     expect(Array.from(actual.y)).toEqual(Array.from(expected.y));
-    expect(actual.X).toEqual(expected.X);
+    expect(actual.boxes).toEqual(expected.boxes);
+    expect(Array.from(actual.X)).toEqual(Array.from(expected.X));
   });
 });
 
