@@ -47,9 +47,11 @@ export interface TrainedProject {
 export async function trainProjectForest(project: PixelClassifierProject, projectFile: string, options: TrainProjectOptions = {}): Promise<TrainedProject> {
   const projectDir = path.dirname(path.resolve(projectFile));
   const open = options.openImage ?? ((file: string) => openImageFile(file));
-  const { samples, forestOptions } = await projectTrainingSet(project, async (plan, signal) => {
-    const absolute = resolveProjectPath(projectDir, plan.image.path, options.allowedRoots ?? [projectDir]);
-    const entry = project.images.find((i) => i.path === plan.image.path)!;
+  const absolutePath = (relative: string) => resolveProjectPath(projectDir, relative, options.allowedRoots ?? [projectDir]);
+  // Before any feature is computed: the path is safe, the image exists and is the one that was labelled.
+  const checkImage = async (image: { path: string }) => {
+    const absolute = absolutePath(image.path);
+    const entry = project.images.find((i) => i.path === image.path)!;
     let hash: string;
     try {
       hash = await sha256File(absolute);
@@ -59,14 +61,17 @@ export async function trainProjectForest(project: PixelClassifierProject, projec
     if (hash !== entry.sha256) {
       throw new Error(`${entry.path}: the image changed since it was labelled (sha256 differs); training on it would not reproduce the saved model`);
     }
-    const source = await open(absolute);
+  };
+  const { samples, forestOptions } = await projectTrainingSet(project, async (plan, signal) => {
+    const entry = project.images.find((i) => i.path === plan.image.path)!;
+    const source = await open(absolutePath(entry.path));
     try {
       options.onProgress?.(`computing features around the labels of ${entry.path}`);
       return await boxFeatureSamples(plan, source, projectLabels(project, entry.path), async (request) => computeFeatureBlock(request), signal);
     } finally {
       await source.close();
     }
-  }, { signal: options.signal });
+  }, { signal: options.signal, checkImage });
   const { nFeatures } = samples;
   options.onProgress?.(`training ${forestOptions.nTrees} trees on ${samples.nSamples} labelled pixels × ${nFeatures} features`);
   const forest = options.pool

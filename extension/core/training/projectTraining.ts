@@ -56,6 +56,11 @@ export type ProjectForestOptions = Omit<ForestOptions, 'treeRange'> & { nTrees: 
 /** Options of {@link projectTrainingSet}. */
 export interface ProjectTrainingOptions {
   signal?: AbortSignal;
+  /**
+   * Checks a labelled image before anything is computed for it (e.g. that its path is safe and its file
+   * unchanged); throwing stops the training with that error.
+   */
+  checkImage?: (image: { path: string; shape: ImageShape }) => Promise<void>;
   /** Called before (`done` false) and after (`done` true) each labelled image is sampled. */
   onImage?: (plan: ImageTrainingPlan, index: number, count: number, done: boolean) => void;
 }
@@ -84,9 +89,9 @@ export function projectForestOptions(project: Pick<TrainingProject, 'classes' | 
   return { nClasses: project.classes.length, nTrees: c.trees, seed: c.seed, maxDepth: c.maxDepth, minSamplesLeaf: c.minSamplesLeaf };
 }
 
-/** The project's labelled images, in project order, with their plans. */
-export function labelledImagePlans(project: TrainingProject): ImageTrainingPlan[] {
-  return project.images.filter((image) => project.labels[image.path]).map((image) => imageTrainingPlan(project.features, image));
+/** The project's labelled images, in project order. */
+export function labelledImages(project: TrainingProject): { path: string; shape: ImageShape }[] {
+  return project.images.filter((image) => project.labels[image.path]);
 }
 
 /**
@@ -95,21 +100,23 @@ export function labelledImagePlans(project: TrainingProject): ImageTrainingPlan[
  *   the first labelled image's (mixing 2D and 3D images, or different channel counts)
  */
 export async function projectTrainingSet(project: TrainingProject, samplesOf: ImageSamples, options: ProjectTrainingOptions = {}): Promise<ProjectTrainingSet> {
-  const plans = labelledImagePlans(project);
-  if (plans.length === 0) throw new Error('the project has no labels: paint at least two classes before training');
-  const nFeatures = plans[0].nFeatures;
+  const images = labelledImages(project);
+  if (images.length === 0) throw new Error('the project has no labels: paint at least two classes before training');
+  let nFeatures: number | undefined;
   const parts: TrainingSamples[] = [];
-  for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i];
+  for (let i = 0; i < images.length; i++) {
     options.signal?.throwIfAborted();
+    await options.checkImage?.(images[i]);
+    const plan = imageTrainingPlan(project.features, images[i]);
+    nFeatures ??= plan.nFeatures;
     if (plan.nFeatures !== nFeatures) {
       throw new Error(`${plan.image.path}: gives ${plan.nFeatures} feature channels but other labelled images give ${nFeatures} (mixing 2D and 3D images, or different channel counts)`);
     }
-    options.onImage?.(plan, i, plans.length, false);
+    options.onImage?.(plan, i, images.length, false);
     const samples = await samplesOf(plan, options.signal);
     if (samples.nFeatures !== nFeatures) throw new RangeError(`${plan.image.path}: samples have ${samples.nFeatures} features, expected ${nFeatures}`);
     parts.push(samples);
-    options.onImage?.(plan, i, plans.length, true);
+    options.onImage?.(plan, i, images.length, true);
   }
   // One image (the usual case): no copy.
   const samples = parts.length === 1 ? parts[0] : concatSamples(parts);
