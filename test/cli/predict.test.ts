@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { pythonCrossCheck, SYSTEM_PYTHON } from '../pythonCrossCheck';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeFeatures } from '../../extension/core/features/computeFeatureBlock';
 import { selectionDefaultLight } from '../../extension/core/features/featureSet';
@@ -141,9 +142,10 @@ for f in sys.argv[1:]:
         out[f.split('/')[-1]] = [list(s.shape), str(s.dtype), s.axes, t.is_imagej]
 print(json.dumps(out))`;
     const files = ['out/img1_Probabilities.tif', 'seg/img1_Simple_Segmentation.tif', 'feat/img1_Features.tif'].map((f) => path.join(dir, f));
-    const probe = spawnSync('/usr/bin/python3', ['-c', 'import tifffile'], { encoding: 'utf8' });
-    if (probe.status !== 0) return; // optional cross-check: tifffile not installed
-    const result = spawnSync('/usr/bin/python3', ['-c', script, ...files], { encoding: 'utf8' });
+    const check = pythonCrossCheck(['tifffile']);
+    if (check.skip) return; // optional cross-check on a developer machine without tifffile (required under CI)
+    check.assertAvailable();
+    const result = spawnSync(SYSTEM_PYTHON, ['-c', script, ...files], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({
       'img1_Probabilities.tif': [[2, 80, 96], 'float32', 'CYX', true],

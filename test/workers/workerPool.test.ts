@@ -94,7 +94,16 @@ describe('WorkerPool with the built compute worker', () => {
 
   it('rejects an already-aborted signal immediately', async () => {
     pool = new WorkerPool({ workerScript, size: 1 });
-    await expect(pool.run('pool/sum', { data: new Float32Array(1) }, [], AbortSignal.abort())).rejects.toBeDefined();
+    const signal = AbortSignal.abort();
+    const error = await pool.run('pool/sum', { data: new Float32Array(1) }, [], signal).catch((e: unknown) => e);
+    // The signal's own reason, untouched, and no job queued or sent to a worker.
+    expect(error).toBe(signal.reason);
+    expect(error).toMatchObject({ name: 'AbortError', message: 'This operation was aborted' });
+    expect(pool.queuedCount + pool.runningCount).toBe(0);
+    const custom = new AbortController();
+    custom.abort('user closed the editor');
+    await expect(pool.run('pool/sum', { data: new Float32Array(1) }, [], custom.signal)).rejects.toThrow(
+      expect.objectContaining({ name: 'AbortError', message: 'user closed the editor' }));
   });
 
   it('dispose rejects pending jobs and terminates every worker', async () => {
