@@ -11,7 +11,7 @@ import { boxFeatureSamples, projectTrainingSet } from '../core/training/projectT
 import { openImage as openImageFile } from '../node/openImage';
 import { sha256File } from '../project/fileHash';
 import { modelCachePath, projectLabels } from '../project/projectFile';
-import { resolveProjectPath } from '../project/projectPaths';
+import { resolveProjectPath, type AllowedRoots } from '../project/projectPaths';
 import type { PixelClassifierProject } from '../project/projectSchema';
 import { loadOrBuildModel } from '../project/modelCache';
 import { trainingHash } from '../project/trainingHash';
@@ -22,8 +22,8 @@ import type { WorkerPool } from '../workers/workerPool';
 export interface TrainProjectOptions {
   /** Spread the trees over these workers (identical bytes either way). */
   pool?: WorkerPool;
-  /** Folders image paths may resolve into. @default [project folder] */
-  allowedRoots?: string[];
+  /** Folders image paths may resolve into, or ANYWHERE for images the user named (the CLI). @default [project folder] */
+  allowedRoots?: AllowedRoots;
   signal?: AbortSignal;
   /** Called with a sentence per step. */
   onProgress?: (message: string) => void;

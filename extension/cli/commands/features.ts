@@ -121,6 +121,16 @@ export const featuresCommand: CliCommand = {
   name: 'features',
   usage: 'features <image> -o <out.tif> [--features all|<id>:<σ>,<σ>;…] [--scales 0.3,1.0,…] [--2d] [--variant ilastik|direct] '
     + '[--workers N] [--compression none|deflate]   ilastik filter bank as a float32 ImageJ TIFF',
+  help: `Computes ilastik's filter bank of an image and writes it as a float32 ImageJ TIFF (channel names as slice labels).
+
+Options:
+  -o, --output FILE        the features TIFF to write (never the input)
+  --features SPEC          all (default), or <id>:<σ>,<σ>;<id>:<σ>… (ids: ${FEATURE_IDS.join(', ')})
+  --scales LIST            scales of --features all, e.g. 0.3,1.0,3.5
+  --2d                     compute z-stacks slice by slice
+  --variant ilastik|direct ilastik's separable filters (default) or the direct formulas
+  --workers N              worker threads (default: all cores)
+  --compression none|deflate`,
   async run(argv: string[], io: CliIo): Promise<number> {
     const options = parseArgs(argv);
     let selection = parseFeatureSpec(options.features, options.scales, options.in2D);
