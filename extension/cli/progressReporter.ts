@@ -25,6 +25,8 @@ export interface BatchProgress {
   total: number;
   fileFraction: number;
   fraction: number;
+  /** Blocks of the file done and in all, when the caller knows them (else derived from `fileFraction`). */
+  blocks?: { done: number; total: number };
 }
 
 /** Seconds between two plain progress lines of one file. */
@@ -63,9 +65,13 @@ export class ProgressReporter {
       this.currentFile = progress.index;
       this.blocks = undefined;
     }
-    // predictImage reports after each finished block (tile band or time point): fileFraction = done / total.
-    if (!this.blocks && progress.fileFraction > 0) this.blocks = { total: Math.max(1, Math.round(1 / progress.fileFraction)), done: 0 };
-    if (this.blocks) this.blocks.done = Math.min(this.blocks.total, Math.round(progress.fileFraction * this.blocks.total));
+    if (progress.blocks) {
+      this.blocks = { ...progress.blocks };
+    } else {
+      // predictImage reports after each finished block (tile band or time point): fileFraction = done / total.
+      if (!this.blocks && progress.fileFraction > 0) this.blocks = { total: Math.max(1, Math.round(1 / progress.fileFraction)), done: 0 };
+      if (this.blocks) this.blocks.done = Math.min(this.blocks.total, Math.round(progress.fileFraction * this.blocks.total));
+    }
     this.last = progress;
     const t = this.now();
     const finished = progress.fraction >= 1;

@@ -115,6 +115,8 @@ describe('pixel-classifier features (built CLI + worker)', () => {
     const out = join(dir, 'thin_features.tif');
     const { stderr } = await run(process.execPath, [cli, 'features', input, '-o', out, '--features', 'GaussianSmoothing:0.7,3.5']);
     expect(stderr).toMatch(/σ=3\.5 needs at least 13 slices for 3D but the image has 6; computing it in 2D/);
+    // progress on stderr (not a terminal here: plain lines), block counts of the feature computer
+    expect(stderr).toMatch(/^progress: file 1\/1 thin\.tif, block \d+\/\d+, \d+% done$/m);
     const { info } = await readAll(out);
     expect(info.metadata.channelNames).toEqual(['Gaussian Smoothing (σ=0.7)', 'Gaussian Smoothing (σ=3.5) in 2D']);
     const tiny = join(dir, 'tiny.tif');

@@ -15,6 +15,7 @@ import { TiffStreamWriter } from '../../node/tiffFileWriter';
 import { FeatureComputer } from '../../workers/featureComputer';
 import { WorkerPool } from '../../workers/workerPool';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand';
+import { ProgressReporter } from '../progressReporter';
 
 function parseSigmas(text: string, what: string): number[] {
   const values = text.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
@@ -157,8 +158,16 @@ Options:
         selection = adapted.selection;
       }
       const computer = new FeatureComputer(pool);
+      const progress = new ProgressReporter({ write: io.stderr, isTTY: io.stderrIsTTY === true, columns: io.columns, now: io.now });
       for (let t = 0; t < nt; t++) {
-        const result = await computer.computeImage(image, t, { selection, variant: options.variant });
+        const result = await computer.computeImage(image, t, {
+          selection, variant: options.variant,
+          onProgress: (done, total) => progress.update({
+            input: inputPath, index: 0, total: 1, fileFraction: (t + done / total) / nt, fraction: (t + done / total) / nt,
+            blocks: { done: t * total + done, total: nt * total },
+          }),
+        });
+        progress.clear();
         const channels = result.channels;
         if (!writer) {
           // ImageJ hyperstacks store pages c-fastest, so readers report (T)ZCYX for a CZYX feature stack.
