@@ -21,9 +21,10 @@
  * which the batch trainer and the CLI call too, so the model written to `<name>.pixelclass.model` on save is
  * the one the CLI would retrain from the JSON.
  *
- * This file schedules and cancels the work; the parts live beside it: liveTrainer.ts (samples and forests),
- * tilePredictor.ts (tile features and prediction), liveModelCache.ts (the model cache), liveStatus.ts
- * (the status the webviews show), previewForest.ts and quantizeTile.ts.
+ * This file decides what to do when; the parts live beside it: liveScheduler.ts (debounce, serialised runs,
+ * cancellation), liveTrainer.ts (samples and forests), tilePredictor.ts (tile features and prediction),
+ * liveModelCache.ts (the model cache), liveStatus.ts (the status the webviews show), previewForest.ts and
+ * quantizeTile.ts.
  */
 import { featureChannels } from '../core/features/featureSet';
 import { featureImportances, type Forest } from '../core/forest/index';
@@ -34,6 +35,7 @@ import { FeatureCache } from './featureCache';
 import type { LiveCompute } from './liveCompute';
 import { modelCacheName, readCachedForest, writeModelCacheIfCurrent } from './liveModelCache';
 import { LiveStatus } from './liveStatus';
+import { LiveScheduler } from './liveScheduler';
 import { LiveTrainer, NotTrainable } from './liveTrainer';
 import type { ImageOpener, LabelDocument } from './labelDocument';
 import { errorText, type Logger } from './logger';
@@ -54,10 +56,6 @@ export interface LiveSessionDeps {
   concurrency?: number;
   /** The quick preview stage (see module docs); `false` turns it off. @default DEFAULT_PREVIEW of previewForest.ts */
   preview?: Partial<PreviewSettings> | false;
-}
-
-function isAbort(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'AbortError' || /abort|cancel/i.test(e.message));
 }
 
 /** The live loop of one document; created by the controller. */
@@ -82,16 +80,13 @@ export class LiveSession implements LiveLoop {
   private readonly tiles: TilePredictor;
   private readonly statusLine: LiveStatus;
 
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private trainAbort: AbortController | undefined;
-  private predictAbort: AbortController | undefined;
-  private running: Promise<void> = Promise.resolve();
-  private predicting: Promise<void> = Promise.resolve();
+  private readonly scheduler: LiveScheduler;
   private modelCacheTried = false;
   private disposed = false;
 
   constructor(private readonly controller: DocumentController, private readonly deps: LiveSessionDeps) {
     this.features = new FeatureCache(deps.featureCacheBytes);
+    this.scheduler = new LiveScheduler(deps.debounceMs ?? 150);
     this.statusLine = new LiveStatus(controller);
     this.tiles = new TilePredictor({
       controller, compute: deps.compute, features: this.features, status: this.statusLine, logger: deps.logger,
@@ -127,16 +122,15 @@ export class LiveSession implements LiveLoop {
       this.statusLine.broadcast();
       return;
     }
-    this.cancel();
+    this.scheduler.cancel();
     if (reason === 'features' || reason === 'reloaded') this.features.clear();
     if (reason !== 'labels' || !this.enabled) this.dropPredictions(reason === 'labels' ? 'Labels changed: press Update now to retrain.' : undefined);
-    if (this.enabled) this.schedule();
+    if (this.enabled) this.scheduler.debounce(() => this.start());
   }
 
   /** Retrain and predict now. */
   updateNow(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.scheduler.clearTimer();
     this.start();
   }
 
@@ -149,46 +143,21 @@ export class LiveSession implements LiveLoop {
       return;
     }
     // A running training/prediction pass picks its next tile from the current view anyway.
-    if (this.trainAbort) return;
+    if (this.scheduler.training) return;
     if (planeChanged || this.tiles.missingTiles(t, z).length > 0) void this.startPrediction();
   }
 
-  // ---------------------------------------------------------------- scheduling and cancellation
-
-  private schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.start();
-    }, this.deps.debounceMs ?? 150);
-  }
-
-  private cancel(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.trainAbort?.abort();
-    this.trainAbort = undefined;
-    this.predictAbort?.abort();
-    this.predictAbort = undefined;
-  }
+  // ---------------------------------------------------------------- runs
 
   /** Starts a training run (cancelling any other) and returns when it has finished. */
   private start(): Promise<void> {
-    this.cancel();
     if (this.controller.settings().readOnly) {
+      this.scheduler.cancel();
       this.statusLine.set('idle', 0, 'Training is disabled in Restricted Mode (trust the workspace to train).');
-      return this.running;
+      return this.scheduler.lastRun();
     }
-    const abort = new AbortController();
-    this.trainAbort = abort;
-    const previous = this.running;
-    this.running = (async () => {
-      await previous.catch(() => undefined);
-      if (abort.signal.aborted || this.disposed) return;
-      try {
-        await this.trainAndPredict(abort.signal);
-      } catch (e) {
-        if (abort.signal.aborted || isAbort(e)) return;
+    return this.scheduler.run((signal) => this.trainAndPredict(signal), {
+      onError: (e) => {
         if (e instanceof NotTrainable) {
           this.dropPredictions(e.message);
           return;
@@ -196,31 +165,21 @@ export class LiveSession implements LiveLoop {
         const message = `${this.doc.fileName}: training failed: ${errorText(e)}`;
         this.log.error(message);
         this.statusLine.set('error', 0, message);
-      } finally {
-        if (this.trainAbort === abort) this.trainAbort = undefined;
-        // Idle (no newer run): give the sample buffers back. Kept, they would hold 4·n·F bytes for as long as
-        // the editor is open, growing with the labels (soak, #7); a burst of strokes still reuses them.
-        if (!this.trainAbort) this.trainer.releaseBuffers();
-      }
-    })();
-    return this.running;
+      },
+      // Idle (no newer run): give the sample buffers back. Kept, they would hold 4·n·F bytes for as long as
+      // the editor is open, growing with the labels (soak, #7); a burst of strokes still reuses them.
+      onIdle: () => this.trainer.releaseBuffers(),
+    });
   }
 
   private startPrediction(): Promise<void> {
-    if (this.predictAbort && !this.predictAbort.signal.aborted) return this.predicting;
-    const abort = new AbortController();
-    this.predictAbort = abort;
-    this.predicting = this.tiles.predictPlane(abort.signal, 'view')
-      .catch((e) => {
-        if (abort.signal.aborted || isAbort(e)) return;
+    return this.scheduler.predict((signal) => this.tiles.predictPlane(signal, 'view'), {
+      onError: (e) => {
         const message = `${this.doc.fileName}: prediction failed: ${errorText(e)}`;
         this.log.error(message);
         this.statusLine.set('error', 0, message);
-      })
-      .finally(() => {
-        if (this.predictAbort === abort) this.predictAbort = undefined;
-      });
-    return this.predicting;
+      },
+    });
   }
 
   // ---------------------------------------------------------------- one run
@@ -302,7 +261,7 @@ export class LiveSession implements LiveLoop {
         return;
       }
     } else {
-      await this.running.catch(() => undefined);
+      await this.scheduler.lastRun();
     }
     const { t, z } = this.tiles.plane();
     if (this.tiles.missingTiles(t, z).length > 0) await this.startPrediction();
@@ -348,13 +307,13 @@ export class LiveSession implements LiveLoop {
 
   /** Resolves when the current training run (if any) has finished; for tests and commands. */
   idle(): Promise<void> {
-    return this.running.catch(() => undefined);
+    return this.scheduler.lastRun();
   }
 
   dispose(): void {
     this.disposed = true;
     this.statusLine.silenced = true;
-    this.cancel();
+    this.scheduler.stop();
     this.features.clear();
     this.trainer.clear();
   }
