@@ -12,7 +12,7 @@ import type { LabelVolume } from '../core/labels/labelVolume';
 import { mappedSharedBuffer } from '../core/memory/mappedBuffer';
 import { boxFeatureSamples, projectTrainingSet, type ImageTrainingPlan, type ProjectTrainingSet } from '../core/training/projectTraining';
 import { projectLabels } from '../project/projectFile';
-import { resolveProjectPath } from '../project/projectPaths';
+import { ANYWHERE, resolveProjectPath } from '../project/projectPaths';
 import type { PixelClassifierProject } from '../project/projectSchema';
 import type { PixelBox } from '../protocol';
 import type { DocumentController } from './documentController';
@@ -183,7 +183,10 @@ export class LiveTrainer {
     const key = JSON.stringify([entry.sha256, snapshot.labels[relative], snapshot.features]);
     const cached = this.otherSamples.get(relative);
     if (cached && cached.key === key) return cached.samples;
-    const absolute = resolveProjectPath(path.dirname(this.doc.projectFile), relative);
+    // Training runs only in a trusted workspace (Restricted Mode is read-only), where the project's images may
+    // live outside its folder (e.g. `../data/a.tif` from `pixel-classifier train`); confined otherwise.
+    const projectDir = path.dirname(this.doc.projectFile);
+    const absolute = resolveProjectPath(projectDir, relative, this.deps.controller.settings().readOnly ? [projectDir] : ANYWHERE);
     let image: ImageSource;
     try {
       image = await this.deps.openImage(absolute, {});

@@ -16,9 +16,12 @@ import { inlineCompute } from '../../extension/editor/liveCompute';
 import { MemoryLogger } from '../../extension/editor/logger';
 import { serializeForest } from '../../extension/core/forest/index';
 import { computeFeatureBlock } from '../../extension/core/features/computeFeatureBlock';
+import { selectionDefaultLight } from '../../extension/core/features/featureSet';
 import { boxFeatureSamples, imageTrainingPlan, projectTrainingSet } from '../../extension/core/training/projectTraining';
 import { decodeModelCache } from '../../extension/project/modelCache';
-import { modelCachePath, readProject, writeProject } from '../../extension/project/projectFile';
+import { modelCachePath, readProject, setProjectLabels, writeProject } from '../../extension/project/projectFile';
+import { ANYWHERE, PathSafetyError } from '../../extension/project/projectPaths';
+import { LabelVolume } from '../../extension/core/labels/labelVolume';
 import { sha256File } from '../../extension/project/fileHash';
 import { trainProjectForest } from '../../extension/batch/trainProject';
 import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
@@ -128,11 +131,47 @@ describe('one trainer: live and batch give the same model bytes', () => {
   });
 });
 
+describe('images outside the project folder (trusted workspace)', () => {
+  it('the live loop trains on a ../ image of the project, as the CLI does; confined callers refuse it', async () => {
+    const a = path.join(dir, 'proj', 'a.tif');
+    const b = path.join(dir, 'elsewhere', 'b.tif');
+    await fs.mkdir(path.dirname(a));
+    await fs.mkdir(path.dirname(b));
+    await fs.writeFile(a, 'a bytes');
+    await fs.writeFile(b, 'b bytes');
+    const shape = { t: 1, z: 1, c: 1, y: 32, x: 32 };
+    const images = { [a]: fakeImage(shape, a), [b]: fakeImage(shape, b) };
+    const first = await openEditor(a, images);
+    await first.paint(0, 1, 3, 3, 28, 3);
+    await first.doc.save();
+    // b.tif, labelled with class 2, joins a's project from outside its folder.
+    const project = await readProject(first.doc.projectFile);
+    const labels = new LabelVolume({ t: 1, z: 1, y: 32, x: 32 });
+    for (let x = 2; x < 30; x++) labels.plane(0, 0)[28 * 32 + x] = 2;
+    project.images.push({ path: '../elsewhere/b.tif', sha256: await sha256File(b), shape, dtype: 'uint16' });
+    setProjectLabels(project, '../elsewhere/b.tif', labels);
+    await writeProject(first.doc.projectFile, project);
+    const again = await openEditor(a, images);
+    await again.send({ type: 'live/updateNow' });
+    await again.live.idle();
+    expect(again.live.forest?.nClasses).toBe(2);
+    await again.doc.save();
+    await again.live.afterSave();
+    const saved = await readProject(again.doc.projectFile);
+    expect(saved.images.map((i) => i.path)).toEqual(['a.tif', '../elsewhere/b.tif']);
+    const decoded = decodeModelCache(new Uint8Array(await fs.readFile(modelCachePath(again.doc.projectFile))));
+    if ('invalid' in decoded) throw new Error(decoded.invalid);
+    const batch = await trainProjectForest(saved, again.doc.projectFile, { openImage: fakeOpener(images), allowedRoots: ANYWHERE });
+    expect(Array.from(decoded.forestBytes)).toEqual(Array.from(serializeForest(batch.forest)));
+    await expect(trainProjectForest(saved, again.doc.projectFile, { openImage: fakeOpener(images) })).rejects.toThrow(PathSafetyError);
+  });
+});
+
 describe('projectTrainingSet', () => {
   it('refuses images whose feature channel counts differ, naming the image', async () => {
     const shape2D = { t: 1, z: 1, c: 1, y: 32, x: 32 };
     const shape3D = { t: 1, z: 4, c: 2, y: 32, x: 32 };
-    const features = (await readProjectFeatures());
+    const features = selectionDefaultLight();
     const project = {
       features, classes: [1, 2], classifier: { trees: 3, seed: 0 },
       images: [{ path: 'flat.tif', shape: shape2D }, { path: 'stack.tif', shape: shape3D }],
@@ -142,7 +181,7 @@ describe('projectTrainingSet', () => {
     const flat = fakeImage(shape2D, 'flat.tif');
     await expect(projectTrainingSet(project, async (plan) => {
       calls++;
-      const labels = new (await import('../../extension/core/labels/labelVolume')).LabelVolume(shape2D);
+      const labels = new LabelVolume(shape2D);
       labels.plane(0, 0)[9] = 1;
       return boxFeatureSamples(plan, flat, labels, async (r) => computeFeatureBlock(r));
     })).rejects.toThrow(/^stack\.tif: gives \d+ feature channels but other labelled images give \d+ \(mixing 2D and 3D images, or different channel counts\)$/);
@@ -151,8 +190,3 @@ describe('projectTrainingSet', () => {
       .rejects.toThrow('the project has no labels: paint at least two classes before training');
   });
 });
-
-async function readProjectFeatures() {
-  const { selectionDefaultLight } = await import('../../extension/core/features/featureSet');
-  return selectionDefaultLight();
-}
