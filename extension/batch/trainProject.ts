@@ -27,6 +27,8 @@ export interface TrainProjectOptions {
   signal?: AbortSignal;
   /** Called with a sentence per step. */
   onProgress?: (message: string) => void;
+  /** Called after each labelled box of image `index` (0-based, of `total` labelled images) has its features. */
+  onBlocks?: (progress: { image: string; index: number; total: number; done: number; blocks: number }) => void;
   /** Opens an image file. @default the Node opener (extension/node/openImage.ts) */
   openImage?: (file: string) => Promise<ImageSource>;
 }
@@ -62,16 +64,19 @@ export async function trainProjectForest(project: PixelClassifierProject, projec
       throw new Error(`${entry.path}: the image changed since it was labelled (sha256 differs); training on it would not reproduce the saved model`);
     }
   };
+  let imageIndex = 0;
+  let imageCount = 1;
   const { samples, forestOptions } = await projectTrainingSet(project, async (plan, signal) => {
     const entry = project.images.find((i) => i.path === plan.image.path)!;
     const source = await open(absolutePath(entry.path));
     try {
       options.onProgress?.(`computing features around the labels of ${entry.path}`);
-      return await boxFeatureSamples(plan, source, projectLabels(project, entry.path), async (request) => computeFeatureBlock(request), signal);
+      return await boxFeatureSamples(plan, source, projectLabels(project, entry.path), async (request) => computeFeatureBlock(request), signal,
+        (done, blocks) => options.onBlocks?.({ image: absolutePath(entry.path), index: imageIndex, total: imageCount, done, blocks }));
     } finally {
       await source.close();
     }
-  }, { signal: options.signal, checkImage });
+  }, { signal: options.signal, checkImage, onImage: (_plan, index, count) => { imageIndex = index; imageCount = count; } });
   const { nFeatures } = samples;
   options.onProgress?.(`training ${forestOptions.nTrees} trees on ${samples.nSamples} labelled pixels × ${nFeatures} features`);
   const forest = options.pool

@@ -83,9 +83,10 @@ export class ProgressReporter {
     }
   }
 
-  /** A step of a run without block counts (e.g. "training 100 trees …"): a line of its own. */
+  /** A step of a run without block counts (e.g. "training 100 trees …"): a line of its own; the bar reappears with the next update. */
   step(message: string): void {
-    this.print(`${message}\n`);
+    this.clear();
+    this.output.write(`${message}\n`);
   }
 
   /** Writes `text` through `write` (stdout or stderr) with the bar cleared first and redrawn after. */

@@ -108,15 +108,33 @@ describe('progress on stderr', () => {
     expect(run.stdout.split('\n').filter((l) => l.startsWith('ok '))).toHaveLength(2);
   });
 
-  it('train reports its steps on stderr', async () => {
+  it('train reports its steps and the labelled boxes of each image on stderr', async () => {
     const run = await train(workspace(), ['--json']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe([
       'computing features around the labels of data/a0.tif',
+      'progress: file 1/2 a0.tif, block 1/1, 50% done',
       'computing features around the labels of data/a1.tif',
+      'progress: file 2/2 a1.tif, block 1/1, 100% done',
       'training 5 trees on ' + JSON.parse(run.stdout).samples + ' labelled pixels × 13 features',
       '',
     ].join('\n'));
+  });
+
+  it('train on a terminal: a bar per labelled box, cleared before each step line', async () => {
+    const dir = workspace(600, 48);
+    // labels at both ends of a0 (two boxes far apart)
+    const labels = new Uint8Array(600 * 48);
+    labels[0] = 1;
+    labels[600 * 48 - 1] = 2;
+    writeUint8Tiff(path.join(dir, 'data', 'a0_labels.tif'), labels, 600, 48);
+    const run = await onTerminal(dir, ['train', '--image', 'data/a0.tif', '--labels', 'data/a0_labels.tif', '--features', 'light', '--trees', '5', '--threads', '0', '-o', 'p.pixelclass.json']);
+    expect(run.code, run.stderr).toBe(0);
+    const parts = run.stderr.split('\r\x1b[K');
+    expect(parts[0]).toBe('computing features around the labels of data/a0.tif\n');
+    expect(parts.some((p) => /^\[█+░+\]  50% file 1\/1 a0\.tif · block 1\/2/.test(p))).toBe(true);
+    expect(parts.some((p) => /^\[█+\] 100% file 1\/1 a0\.tif · block 2\/2$/.test(p))).toBe(true);
+    expect(parts.at(-1)).toBe('training 5 trees on 2 labelled pixels × 13 features\n'); // the bar is gone for good
   });
 });
 

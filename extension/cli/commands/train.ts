@@ -177,7 +177,11 @@ settings), so re-running a command is harmless; otherwise train refuses without 
     try {
       const { forest, samples, nFeatures } = await trainProjectForest(project, projectFile, {
         pool, allowedRoots: ANYWHERE, onProgress: (message) => progress.step(message),
+        onBlocks: ({ image, index, total, done, blocks }) => progress.update({
+          input: image, index, total, fileFraction: done / blocks, fraction: (index + done / blocks) / total, blocks: { done, total: blocks },
+        }),
       });
+      progress.clear();
       const hash = trainingHash(project);
       const forestBytes = serializeForest(forest);
       project.provenance = {

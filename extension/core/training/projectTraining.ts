@@ -135,12 +135,14 @@ export interface BoxFeatureRequest {
 
 /**
  * Samples of one image computed per labelled box from the image itself: reads each box's source block (box
- * plus feature halo) and computes its features with `compute` (inline or on a worker; same numbers).
+ * plus feature halo) and computes its features with `compute` (inline or on a worker; same numbers);
+ * `onBox` reports the boxes done.
  * @throws Error naming the image when its shape differs from the one recorded in the project
  */
 export async function boxFeatureSamples(
   plan: ImageTrainingPlan, image: ImageSource, labels: LabelVolume,
   compute: (request: BoxFeatureRequest) => Promise<Float32Array>, signal?: AbortSignal,
+  onBox?: (done: number, total: number) => void,
 ): Promise<TrainingSamples> {
   assertRecordedShape(plan.image.path, image.info.shape, plan.image.shape);
   const shape = image.info.shape;
@@ -151,7 +153,7 @@ export async function boxFeatureSamples(
     const source = await readSourceBlock(image, box.t, sourceBox);
     signal?.throwIfAborted();
     return compute({ selection: plan.selection, image: volume, nInputChannels: shape.c, source, sourceBox, target });
-  }, plan.nFeatures, plan.boxes, signal);
+  }, plan.nFeatures, plan.boxes, signal, onBox);
 }
 
 /** @throws Error naming `path` when `actual` differs from the shape recorded in the project */
