@@ -1,8 +1,9 @@
-// One build script, four bundles (see house style):
+// One build script, five bundles (see house style):
 //   dist/extension.js      extension host (node/cjs, `vscode` external)
 //   dist/computeWorker.js  worker_threads entry (node/cjs)
 //   dist/webview.js        webview (browser/iife)
 //   dist/cli.js            headless CLI (node/cjs with shebang; `vscode` NOT external, so an accidental import fails the build)
+//   dist/hdf5.js           h5wasm (HDF5 in WebAssembly), required on first use by the three node bundles
 // Flags: --watch (esbuild contexts), --production (minify, no sourcemaps).
 import * as esbuild from 'esbuild';
 import { buildWasm } from './scripts/buildWasm.mjs';
@@ -35,11 +36,19 @@ const common = {
 };
 
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// h5wasm (~4 MB of WebAssembly) is its own bundle, loaded on first use by extension/node/hdf5Library.ts.
+const withHdf5 = { define: { __PC_HDF5_BUNDLE__: '"hdf5.js"' }, external: ['h5wasm/node'] };
 
 const configs = [
-  { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['extension/workers/computeWorker.ts'], outfile: 'dist/computeWorker.js' },
-  { ...node, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, ...withHdf5, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'h5wasm/node'] },
+  { ...node, ...withHdf5, entryPoints: ['extension/workers/computeWorker.ts'], outfile: 'dist/computeWorker.js' },
+  { ...node, ...withHdf5, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // h5wasm's Node build is ESM and finds its own file through import.meta.url: give it one in CommonJS.
+  {
+    ...node, entryPoints: ['extension/node/hdf5Bundle.ts'], outfile: 'dist/hdf5.js', sourcemap: false,
+    define: { 'import.meta.url': '__pcImportMetaUrl' },
+    banner: { js: "var __pcImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ];
 

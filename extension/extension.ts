@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { EditorRegistry } from './editor/editorRegistry';
 import { LabelEditorProvider, VIEW_TYPE, VIEW_TYPE_OPTION, type EditorServices } from './editor/labelEditorProvider';
 import type { LabelDocument } from './editor/labelDocument';
@@ -16,6 +17,8 @@ import { warmUpForestTraining } from './workers/parallelForest';
 import { LiveSession } from './editor/liveSession';
 import { poolCompute } from './editor/liveCompute';
 import { registerCommands } from './commands/registerCommands';
+import { createProjectSessions } from './editor/projectSessionHost';
+import { BatchProblems } from './commands/batchProblems';
 
 /** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
 export function activate(context: vscode.ExtensionContext): void {
@@ -41,6 +44,12 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   context.subscriptions.push({ dispose: () => pool?.dispose() });
 
+  // One in-memory project per project file, shared by every open image of it (issue #12).
+  const sessions = createProjectSessions(
+    logger,
+    () => String(context.extension.packageJSON.version ?? '0.0.0'),
+    () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).defaultTrees,
+  );
   const registry = new EditorRegistry<LabelDocument>();
   const controllers = new Map<LabelDocument, DocumentController>();
   const settingsFor = (document?: LabelDocument) => {
@@ -50,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const services: EditorServices = {
     active: undefined,
+    memento: context.workspaceState,
     extensionUri: context.extensionUri,
     logger,
     registry,
@@ -61,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): void {
         memoryLimitBytes: config.imageMemoryLimitBytes,
         extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
         defaultTrees: config.defaultTrees,
+        sessions,
         openImage: createImageOpener({ openInHost: openImage, getPool, logger, offThreadBytes: config.offThreadDecodeBytes }),
       };
     },
@@ -98,14 +109,19 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   const diagnostics = vscode.languages.createDiagnosticCollection('pixelClassifier');
+  // The last batch run's errors and warnings per project, kept across reloads until the next run (issue 14).
+  const problems = new BatchProblems(diagnostics, context.workspaceState);
+  const restored = problems.restore((file) => existsSync(file));
+  if (restored) logger.info(`Restored ${restored} problem(s) of the last Predict Workspace / Export runs to the Problems view (they stay until the next run of their project).`);
   context.subscriptions.push(
     diagnostics,
     ...registerCommands({
       logger,
       getPool,
-      diagnostics,
+      problems,
       activeDocument: () => services.active,
       controller: (document) => controllers.get(document),
+      extensionVersion: () => String(context.extension.packageJSON.version ?? '0.0.0'),
       memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).batchMemoryLimitBytes,
     }),
   );

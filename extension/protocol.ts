@@ -193,6 +193,33 @@ export interface ErrorMessage {
   fatal: boolean;
 }
 
+/**
+ * Something the user should know that is not an error, shown in the editor's info banner until dismissed
+ * (e.g. "cells.pixelclass.json was reloaded from disk"). Questions that can wait go here, not to toasts.
+ */
+export interface NoticeMessage {
+  type: 'notice/show';
+  message: string;
+  /** Set for a question: the webview answers with `notice/answer` and this id. */
+  questionId?: string;
+  /** Button labels of a question (the banner's close button answers with no action). */
+  actions?: string[];
+}
+
+/** The project file the labels are saved to changed (the image joined another project). */
+export interface ProjectFileMessage {
+  type: 'project/file';
+  /** Relative to the image's folder. */
+  projectFile: string;
+}
+
+/** A question from a `notice/show` banner answered (or dismissed: no `action`). */
+export interface NoticeAnswerMessage {
+  type: 'notice/answer';
+  questionId: string;
+  action?: string;
+}
+
 export type HostToWebviewMessage =
   | InitMessage
   | ImagePlaneMessage
@@ -205,7 +232,9 @@ export type HostToWebviewMessage =
   | PredictionClearMessage
   | NavigateMessage
   | SettingsUpdateMessage
-  | ErrorMessage;
+  | ErrorMessage
+  | NoticeMessage
+  | ProjectFileMessage;
 
 // ---------------------------------------------------------------- webview → host
 
@@ -316,7 +345,8 @@ export type WebviewToHostMessage =
   | UpdateNowMessage
   | ViewChangedMessage
   | MostUncertainMessage
-  | LogMessage;
+  | LogMessage
+  | NoticeAnswerMessage;
 
 /** Limits the host enforces on webview messages. */
 export const PROTOCOL_LIMITS = {

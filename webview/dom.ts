@@ -64,6 +64,7 @@ export const ICONS = {
   close: ['M4 4l8 8M12 4l-8 8'],
   warning: ['M8 2l6.5 11.5h-13z', 'M8 6.5v3.5M8 11.5v.5'],
   lock: ['M4.5 7.5h7v6h-7z', 'M6 7.5V5.5a2 2 0 0 1 4 0v2'],
+  info: ['M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13z', 'M8 7v4.5M8 4.5v.5'],
 } as const;
 
 /** Formats a byte count as B / KiB / MiB / GiB. */

@@ -58,6 +58,7 @@ export class EditorApp {
   private errorBanner!: HTMLElement;
   private errorText!: HTMLElement;
   private warningBanner!: HTMLElement;
+  private noticeBanner!: HTMLElement;
   private readonlyBanner!: HTMLElement;
   private sidePanel!: HTMLElement;
   private imageShown = false;
@@ -93,10 +94,11 @@ export class EditorApp {
       icon([...ICONS.warning]), this.errorText,
       h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => this.errorBanner.classList.add('hidden') }, icon([...ICONS.close])));
     this.warningBanner = h('div', { id: 'warning-banner', class: 'banner warning hidden', role: 'status' });
+    this.noticeBanner = h('div', { id: 'notice-banner', class: 'banner info hidden', role: 'status' });
     this.readonlyBanner = h('div', { id: 'readonly-banner', class: 'banner info hidden', role: 'status' },
       icon([...ICONS.lock]), h('span', { class: 'banner-text' }, 'Read-only: painting and saving are disabled (restricted workspace or read-only file).'));
     const loading = h('div', { class: 'loading', id: 'loading' }, h('div', { class: 'spinner' }), h('span', {}, 'Loading image…'));
-    this.root.replaceChildren(h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner), loading);
+    this.root.replaceChildren(h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner, this.noticeBanner), loading);
   }
 
   private buildEditor(): void {
@@ -179,7 +181,7 @@ export class EditorApp {
     const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewer.element), this.toolbar.planeBar);
     this.root.replaceChildren(
       this.toolbar.element,
-      h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner),
+      h('div', { class: 'banners' }, this.errorBanner, this.readonlyBanner, this.warningBanner, this.noticeBanner),
       h('div', { class: 'main' }, viewerArea, this.splitter(), this.sidePanel),
       statusBar,
     );
@@ -283,6 +285,12 @@ export class EditorApp {
       case 'settings/update':
         this.applySettings(m.settings);
         break;
+      case 'project/file':
+        this.showProjectFile(m.projectFile);
+        break;
+      case 'notice/show':
+        this.showNotice(m.message, m.questionId, m.actions);
+        break;
       case 'error/show':
         this.showError(m.message, m.fatal);
         if (this.initialized) { this.labelLayer.dropPreviews(); this.planes.clearRequests(); this.viewer.invalidate(); }
@@ -315,8 +323,7 @@ export class EditorApp {
     this.setClasses(m.classes);
     this.setStatus(m.status);
     this.featuresPanel.setSelection(m.features);
-    this.projectStatus.textContent = m.projectFile;
-    this.projectStatus.title = `Labels are saved in ${m.projectFile}`;
+    this.showProjectFile(m.projectFile);
     if (m.warnings.length) {
       this.warningBanner.replaceChildren(icon([...ICONS.warning]), h('span', { class: 'banner-text' }, m.warnings.join(' · ')),
         h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => this.warningBanner.classList.add('hidden') }, icon([...ICONS.close])));
@@ -580,6 +587,27 @@ export class EditorApp {
     this.viewer.paintingEnabled = !settings.readOnly;
     document.body.classList.toggle('read-only', settings.readOnly);
     if (settings.readOnly) this.setTool('pan');
+  }
+
+  private showProjectFile(projectFile: string): void {
+    if (!this.projectStatus) return;
+    this.projectStatus.textContent = projectFile;
+    this.projectStatus.title = `Labels are saved in ${projectFile}`;
+  }
+
+  /**
+   * Shows `message` in the info banner (`#notice-banner`) until dismissed or replaced. A question (with
+   * `questionId`) gets one button per action; the answer, or a dismissal, goes back to the host.
+   */
+  private showNotice(message: string, questionId?: string, actions: string[] = []): void {
+    const answer = (action?: string) => {
+      this.noticeBanner.classList.add('hidden');
+      if (questionId) this.rpc.send(action === undefined ? { type: 'notice/answer', questionId } : { type: 'notice/answer', questionId, action });
+    };
+    const buttons = actions.map((action) => h('button', { class: 'banner-action', onclick: () => answer(action) }, action));
+    this.noticeBanner.replaceChildren(icon([...ICONS.info]), h('span', { class: 'banner-text' }, message), ...buttons,
+      h('button', { class: 'banner-close', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => answer() }, icon([...ICONS.close])));
+    this.noticeBanner.classList.remove('hidden');
   }
 
   private showError(message: string, fatal: boolean): void {

@@ -1,21 +1,14 @@
 /**
  * Expands the CLI's `<images or globs…>` (issue #6) without a shell: `*`, `?`, `[abc]` within a path segment
  * and `**` across folders. Plain paths are kept as given (a missing file is reported by the prediction,
- * not dropped). Files a glob matches that are exports of an earlier run (an export record lies beside them) are
- * left out. Results are absolute, de-duplicated and sorted.
+ * not dropped). Files a glob matches that are exports of an earlier run are
+ * left out: they carry their provenance inside (issue 19) or, from earlier versions, a sidecar record. Results are
+ * absolute, de-duplicated and sorted.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { RECORD_SUFFIX } from './exportRecord';
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isExport } from './exportProvenance';
+import { RECORD_SUFFIX } from './legacyExportRecord';
 
 /** True when `pattern` contains glob characters. */
 export function isGlob(pattern: string): boolean {
@@ -88,11 +81,10 @@ export async function expandInputs(patterns: readonly string[], cwd: string): Pr
     const segments = absolute.slice(root.length).split(/[\\/]+/).filter(Boolean);
     const found = new Set<string>();
     await walk(root, segments, found);
-    // Our own exports (they have an export record beside them) and records are never inputs of a glob:
-    // re-running `predict 'img*.tif'` must not predict yesterday's img_Probabilities.tif.
-    const names = new Set(found);
+    // Our own exports (provenance inside, or a legacy record beside them) and legacy records are never inputs
+    // of a glob: re-running `predict 'img*.tif'` must not predict yesterday's img_Probabilities.tif.
     for (const f of found) {
-      if (f.endsWith(RECORD_SUFFIX) || names.has(`${f}${RECORD_SUFFIX}`) || await exists(`${f}${RECORD_SUFFIX}`)) found.delete(f);
+      if (f.endsWith(RECORD_SUFFIX) || await isExport(f)) found.delete(f);
     }
     if (found.size === 0) unmatched.push(pattern);
     for (const f of found) files.add(f);

@@ -9,11 +9,14 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { encodePng } from '../core/image/pngWriter';
+import { memoryByteSource } from '../core/image/byteSource';
+import { readPngTextChunks } from '../core/image/embeddedText';
+import { encodePng, insertPngText } from '../core/image/pngWriter';
 import type { PixelArray } from '../core/image/imageModel';
 import { TiffStreamWriter } from '../node/tiffFileWriter';
 import { writeFileAtomic } from '../project/projectFile';
 import { toSaveError } from '../project/saveError';
+import { hex32, PNG_PROVENANCE_KEYWORD, provenanceJson, type ExportProvenance } from './exportProvenance';
 
 /** Receives bands of results. */
 export interface ExportSink {
@@ -61,6 +64,8 @@ export interface TiffSinkOptions {
   spoolMemoryBytes: number;
   /** Axes for the ImageJ metadata, e.g. "YX", "CYX", "ZCYX", "TZCYX". */
   axes: string;
+  /** Embedded in the file's provenance tag (issue 19). */
+  provenance?: ExportProvenance;
 }
 
 /** A multi-page TIFF (ImageJ hyperstack order), streamed band by band. */
@@ -106,6 +111,7 @@ export class TiffSink implements ExportSink {
       shape: { t: shape.t, z: shape.z, c: shape.channels },
       channelNames: options.channelNames,
       compression: options.compression,
+      provenance: options.provenance ? provenanceJson(options.provenance) : undefined,
       // BigTIFF from 2 GiB, not 4: readers that keep offsets in signed 32-bit integers (older ImageJ/Java
       // code) break past 2 GiB, and every current reader (tifffile, Fiji, napari, libtiff) reads BigTIFF.
       bigTiff: shape.t * shape.z * shape.channels * shape.height * shape.width * (shape.dtype === 'uint8' ? 1 : 4) >= 2 ** 31 - (64 << 20) ? true : 'auto',
@@ -234,7 +240,8 @@ export class TiffSink implements ExportSink {
 export class PngSink implements ExportSink {
   private readonly planes: Uint8Array[];
 
-  constructor(private readonly outputs: string[], private readonly shape: SinkShape) {
+  /** @param provenance one per output, embedded as a tEXt chunk with the CRCs of the image data (issue 19) */
+  constructor(private readonly outputs: string[], private readonly shape: SinkShape, private readonly provenance?: ExportProvenance[]) {
     if (shape.t !== 1 || shape.z !== 1) throw new Error('PNG export needs a 2D image');
     if (shape.dtype !== 'uint8') throw new Error('PNG export needs uint8 samples');
     if (outputs.length !== shape.channels) throw new Error(`PNG export needs one file per channel (${shape.channels}), got ${outputs.length}`);
@@ -247,7 +254,13 @@ export class PngSink implements ExportSink {
 
   async finish(): Promise<void> {
     for (let c = 0; c < this.outputs.length; c++) {
-      await writeFileAtomic(this.outputs[c], encodePng(this.planes[c], this.shape.width, this.shape.height));
+      let png = encodePng(this.planes[c], this.shape.width, this.shape.height);
+      const provenance = this.provenance?.[c];
+      if (provenance) {
+        const { idatCrcs } = (await readPngTextChunks(memoryByteSource(png)))!;
+        png = insertPngText(png, { [PNG_PROVENANCE_KEYWORD]: provenanceJson({ ...provenance, pngData: idatCrcs.map(hex32) }) });
+      }
+      await writeFileAtomic(this.outputs[c], png);
     }
   }
 

@@ -16,6 +16,7 @@ import { openImage } from '../node/openImage';
 import type { ExportSettings, PixelClassifierProject } from '../project/projectSchema';
 import type { WorkerPool } from '../workers/workerPool';
 import { PngSink, TiffSink, type ExportSink } from './exportSink';
+import type { ExportProvenance } from './exportProvenance';
 import { planExport, type ExportPlan } from './exportPlan';
 import { predictTile, type PredictTilePayload, type PredictTileResult } from '../core/tiles/predictTile';
 import { readSourceBlock } from '../core/image/readSourceBlock';
@@ -57,6 +58,8 @@ export interface PredictImageOptions {
   source?: ImageSource;
   /** Overrides of the tile geometry (tests use small tiles to check tiling does not change results). */
   tiles?: Partial<TileGeometry>;
+  /** Provenance embedded in each output (same order as `outputs`; issue 19). */
+  provenance?: ExportProvenance[];
 }
 
 /** Tile geometry chosen for an image. */
@@ -196,12 +199,13 @@ export async function predictImage(options: PredictImageOptions): Promise<void> 
     }
     const sinkShape = { t: shape.t, z: shape.z, channels: plan.channels, height: shape.y, width: shape.x, dtype: plan.dtype };
     sink = settings.format === 'png'
-      ? new PngSink(options.outputs, sinkShape)
+      ? new PngSink(options.outputs, sinkShape, options.provenance)
       : await TiffSink.create(options.outputs[0], sinkShape, {
         compression: settings.compression,
         channelNames: plan.channelNames,
         spoolMemoryBytes: Math.floor(memoryLimit / 6),
         axes: axesOf(shape, plan.channels),
+        provenance: options.provenance?.[0],
       });
 
     if (settings.source === 'labels') {

@@ -1,8 +1,10 @@
 /**
  * Predict many images with a saved project and export the results (issue #6): the one function behind
  * both `pixel-classifier predict` and the extension's "Predict Workspace…" command, so both write the same
- * bytes. Each input is independent: a corrupt file is reported and the rest go on; outputs whose recorded
- * inputs are unchanged are skipped unless `force`.
+ * bytes. Each input is independent: a corrupt file is reported and the rest go on. Each input is first compared
+ * with the training images (core/compatibility): one the classifier cannot be applied to is refused with a plain
+ * reason, one unlike them is predicted with warnings. Outputs whose embedded provenance names the same inputs are
+ * skipped unless `force`; others that exist are overwritten, or the `onConflict` question decides (Export).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +13,8 @@ import { projectLabels, readProject } from '../project/projectFile';
 import { resolveProjectPath } from '../project/projectPaths';
 import type { ExportSettings, PixelClassifierProject } from '../project/projectSchema';
 import type { WorkerPool } from '../workers/workerPool';
-import { staleReason, writeRecord } from './exportRecord';
+import { checkOutputs, keepBothPaths, makeProvenance, type OutputConflict } from './exportProvenance';
+import { removeLegacyRecord } from './legacyExportRecord';
 import { resolveOutputPath } from './outputTemplate';
 import { DEFAULT_MEMORY_LIMIT_BYTES, imageWorkingBytes, planImageExport, predictImage, type BatchClassifier, type PredictImageOptions } from './predictImage';
 import { MemoryGate } from './memoryGate';
@@ -19,6 +22,10 @@ import { selectShard, type Shard } from './shard';
 import { loadProjectClassifier } from './trainProject';
 import { openImage } from '../node/openImage';
 import type { LabelVolume } from '../core/labels/labelVolume';
+import { imageCompatibility, type ImageProfile } from '../core/compatibility/imageCompatibility';
+import { sampleIntensities } from '../core/image/sampleIntensities';
+import type { ImageSource } from '../core/image/imageModel';
+import { measureTrainingProfiles } from './trainingProfiles';
 
 /** Outcome of one input. */
 export interface FileResult {
@@ -29,6 +36,8 @@ export interface FileResult {
   error?: string;
   /** Why the file was (re)done or skipped. */
   reason?: string;
+  /** Why its results may be wrong (sample type or intensities unlike the training images), one sentence each. */
+  warnings?: string[];
 }
 
 /** Outcome of a batch. */
@@ -41,6 +50,8 @@ export interface BatchSummary {
   files: FileResult[];
   /** True when every input succeeded (ok or skipped). */
   ok: boolean;
+  /** Every file's warnings, in input order (results of a file with warnings are written but may be wrong). */
+  warnings: string[];
   seconds: number;
 }
 
@@ -71,9 +82,26 @@ export interface PredictWorkspaceOptions {
   onFileDone?: (result: FileResult) => void;
   /** Called with human-readable notes (classifier retrained, …). */
   onMessage?: (message: string) => void;
+  /**
+   * Asked (one question at a time) when, without `force`, an input's outputs exist but are not the record of
+   * the same inputs (another classifier, other settings, or not our export at all): overwrite them, write
+   * beside them (`name-2.tif`), or cancel the run. Without it they are overwritten (the CLI's semantics).
+   */
+  onConflict?: (input: string, conflicts: OutputConflict[]) => Promise<ConflictChoice>;
 }
 
+/** Answer to {@link PredictWorkspaceOptions.onConflict}. */
+export type ConflictChoice = 'overwrite' | 'keep-both' | 'cancel';
+
 let modelCounter = 0;
+
+/** An input the classifier cannot be applied to (its message is the plain reason, naming the file). */
+export class IncompatibleImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncompatibleImageError';
+  }
+}
 
 function isAbort(error: unknown, signal?: AbortSignal): boolean {
   return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
@@ -93,7 +121,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   const shard = options.shard ?? { index: 0, count: 1 };
   const inputs = selectShard(options.inputs.map((i) => path.resolve(options.baseDir, i)), shard);
   const allInputs = options.inputs.map((i) => path.resolve(options.baseDir, i));
-  const summary: BatchSummary = { project: projectFile, shard: { index: shard.index, count: shard.count }, settings, files: [], ok: true, seconds: 0 };
+  const summary: BatchSummary = { project: projectFile, shard: { index: shard.index, count: shard.count }, settings, files: [], ok: true, warnings: [], seconds: 0 };
 
   // Impossible combinations (PNG of float data, uint8 features) fail the whole run up front; the ones that
   // depend on an image (PNG of a z-stack) fail per file below.
@@ -124,12 +152,31 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
     fileFractions[index] = fraction;
     return Math.min(1, fractionSum / inputs.length);
   };
+  // The training images' profiles, measured once per run when the first input needs the classifier.
+  let training: Promise<ImageProfile[]> | undefined;
+  const checkCompatibility = async (input: string, source: ImageSource): Promise<string[]> => {
+    training ??= measureTrainingProfiles(project, projectFile, roots, options.onMessage);
+    const profiles = await training;
+    const { shape, dtype } = source.info;
+    const profile: ImageProfile = { name: path.basename(input), shape, dtype };
+    const structure = imageCompatibility(profile, profiles, project.features);
+    if (!structure.compatible) throw new IncompatibleImageError(structure.refusal!);
+    profile.intensity = await sampleIntensities(source);
+    return imageCompatibility(profile, profiles, project.features).warnings;
+  };
+  let questions: Promise<unknown> = Promise.resolve();
+  const askConflict = (input: string, conflicts: OutputConflict[]): Promise<ConflictChoice> => {
+    const answer = questions.then(() => options.onConflict!(input, conflicts));
+    questions = answer.catch(() => undefined);
+    return answer;
+  };
   let reported = 0;
   let cancelled = false;
   const report = (): void => {
     while (reported < inputs.length && results[reported]) {
       const result = results[reported]!;
       summary.files.push(result);
+      summary.warnings.push(...(result.warnings ?? []));
       options.onFileDone?.(result);
       reported++;
     }
@@ -147,6 +194,10 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           template: settings.filenameFormat, input, resultType, format: settings.format,
           baseDir: options.baseDir, allowedRoots: roots, inputs: allInputs,
         }));
+        if (plan.needsProbabilities) {
+          const warnings = await checkCompatibility(input, source);
+          if (warnings.length) result.warnings = warnings;
+        }
         // The label source records the labels' hash instead of the classifier's.
         let labels: LabelVolume | undefined;
         let recordHash = trainingHashValue;
@@ -158,12 +209,21 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           recordHash = sha256Labels(project, entry);
         }
         const expected = { inputSha256: inputHash, trainingHash: recordHash, settings };
-        const reason = options.force ? 'forced' : await staleReason(result.outputs, expected);
+        const check = options.force ? { reason: 'forced', conflicts: [] } : await checkOutputs(result.outputs, expected);
+        let choice: ConflictChoice = 'overwrite';
+        if (check.reason !== undefined && check.conflicts.length > 0 && options.onConflict) choice = await askConflict(input, check.conflicts);
+        if (choice === 'cancel') {
+          const error = new Error(`kept the existing ${check.conflicts.map((c) => path.basename(c.output)).join(', ')}`);
+          error.name = 'AbortError';
+          throw error;
+        }
+        if (choice === 'keep-both') result.outputs = await keepBothPaths(result.outputs);
+        const reason = check.reason;
         if (reason === undefined) {
           result.status = 'skipped';
           result.reason = 'up to date';
         } else {
-          result.reason = reason;
+          result.reason = choice === 'keep-both' ? `${reason}; kept the existing outputs` : reason;
           const small = imageWorkingBytes(project, source.info.shape) <= memoryLimit / 4;
           const release = await gate.acquire(small ? 0.5 : 1, options.signal);
           try {
@@ -172,8 +232,10 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
               input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source,
               memoryLimitBytes: options.memoryLimitBytes, signal: options.signal, tiles: options.tiles,
               onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: setFileFraction(index, fileFraction) }),
+              provenance: plan.resultTypes.map((resultType) => makeProvenance(expected, { input, project: projectFile, resultType })),
             });
-            await writeRecord(result.outputs, expected);
+            // Outputs carry their provenance now (issue 19): a sidecar record of an earlier version goes.
+            if (choice !== 'keep-both') await removeLegacyRecord(result.outputs[0]);
           } finally {
             release();
           }
@@ -184,11 +246,11 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
     } catch (error) {
       if (isAbort(error, options.signal)) {
         result.status = 'cancelled';
-        result.error = 'cancelled';
+        result.error = error instanceof Error && error.name === 'AbortError' && !options.signal?.aborted && error.message ? `cancelled: ${error.message}` : 'cancelled';
       } else {
         result.status = 'error';
         const message = error instanceof Error ? error.message : String(error);
-        result.error = message.includes(input) ? message : `${input}: ${message}`;
+        result.error = message.includes(input) || error instanceof IncompatibleImageError ? message : `${input}: ${message}`;
       }
     }
     result.seconds = (performance.now() - fileStarted) / 1000;

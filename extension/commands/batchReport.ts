@@ -37,7 +37,8 @@ export function fileLine(result: FileResult, baseDir: string): string {
   const seconds = `${result.seconds.toFixed(1)} s`;
   switch (result.status) {
     case 'ok':
-      return `✓ ${rel(result.input)} → ${result.outputs.map(rel).join(', ')} (${seconds}${result.reason ? `, ${result.reason}` : ''})`;
+      return `${result.warnings?.length ? '⚠' : '✓'} ${rel(result.input)} → ${result.outputs.map(rel).join(', ')} (${seconds}${result.reason ? `, ${result.reason}` : ''})`
+        + (result.warnings ?? []).map((w) => `\n    warning: ${w}`).join('');
     case 'skipped':
       return `= ${rel(result.input)} up to date (${result.outputs.map(rel).join(', ')})`;
     case 'cancelled':
@@ -52,6 +53,8 @@ export function summaryText(summary: BatchSummary): string {
   const count = (s: FileResult['status']) => summary.files.filter((f) => f.status === s).length;
   const parts = [`${count('ok')} predicted`, `${count('skipped')} up to date`];
   if (count('error')) parts.push(`${count('error')} failed (see Problems)`);
+  const warned = summary.files.filter((f) => f.warnings?.length).length;
+  if (warned) parts.push(`${warned} with warnings (see Problems)`);
   if (count('cancelled')) parts.push(`${count('cancelled')} cancelled`);
   return `Pixel Classifier: ${parts.join(', ')} in ${summary.seconds.toFixed(1)} s.`;
 }

@@ -1,11 +1,16 @@
 /**
  * "Pixel Classifier: Export…" for the open image (issue #6): choose source, sample type, format and
  * file name template (quick picks, defaulting to the project's saved export settings), store the choice
- * in the project (ilastik forgets it; we don't), save, and export through the shared batch function.
+ * in the project (ilastik forgets it; we don't), save, and export through the shared batch function. One
+ * progress notification that ends as one summary (with Reveal); existing files that are not the record of the
+ * same inputs are only replaced after asking (Overwrite / Keep both / Cancel).
  */
 import * as vscode from 'vscode';
 import { EXPORT_SOURCES, type ExportSettings, type ExportSource } from '../project/projectSchema';
-import { baseDirOf, runBatch } from './predictWorkspaceCommand';
+import * as path from 'node:path';
+import type { ConflictChoice, FileResult } from '../batch/predictWorkspace';
+import type { OutputConflict } from '../batch/exportProvenance';
+import { baseDirOf, runBatch, type RunSummary } from './predictWorkspaceCommand';
 import type { CommandServices } from './commandServices';
 
 const SOURCE_LABELS: Record<ExportSource, string> = {
@@ -96,12 +101,42 @@ export async function exportCommand(services: CommandServices): Promise<void> {
     return;
   }
   const { baseDir, roots } = baseDirOf(document.projectFile);
-  const results = await runBatch(services, {
-    projectFile: document.projectFile, inputs: [document.imagePath], baseDir, roots, force: true, title: `Export ${document.fileName}`,
+  await runBatch(services, {
+    projectFile: document.projectFile, inputs: [document.imagePath], baseDir, roots, force: false, title: `Export ${document.fileName}`,
+    onConflict: askOverwrite, partial: true,
+    summarize: (summary) => exportSummary(document.fileName, summary.files[0]),
   });
-  const outputs = results?.flatMap((r) => (r.status === 'ok' ? r.outputs : [])) ?? [];
-  if (outputs.length) {
-    const reveal = await vscode.window.showInformationMessage(`Exported ${outputs.length} file(s) of ${document.fileName}.`, 'Reveal');
-    if (reveal) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(outputs[0]));
+}
+
+/**
+ * Asks before an export replaces files that are not the record of the same inputs (issue 14 item 9). Modal:
+ * the run waits for the answer and the choice destroys data. (The CLI keeps its `--force` semantics.)
+ */
+export async function askOverwrite(input: string, conflicts: OutputConflict[]): Promise<ConflictChoice> {
+  const names = conflicts.map((c) => path.basename(c.output));
+  const message = names.length === 1
+    ? `${names[0]} already exists and is not the export of ${path.basename(input)} with the current classifier and settings.`
+    : `${names.join(', ')} already exist and are not the export of ${path.basename(input)} with the current classifier and settings.`;
+  const detail = `${conflicts.map((c) => (c.reason.includes(path.basename(c.output)) ? c.reason : `${path.basename(c.output)}: ${c.reason}`)).join('\n')}\n\nOverwrite replaces ${names.length === 1 ? 'it' : 'them'}; Keep both writes the new export beside ${names.length === 1 ? 'it' : 'them'} (name-2…).`;
+  const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Overwrite', 'Keep both');
+  return pick === 'Overwrite' ? 'overwrite' : pick === 'Keep both' ? 'keep-both' : 'cancel';
+}
+
+/** The one notification that ends an export. */
+export function exportSummary(fileName: string, result: FileResult | undefined): RunSummary {
+  const names = (result?.outputs ?? []).map((o) => path.basename(o)).join(', ');
+  const reveal = result?.outputs.length
+    ? [{ title: 'Reveal', run: () => vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.outputs[0])) }]
+    : [];
+  const warned = result?.warnings?.length ? ` Warning: ${result.warnings.join(' ')} (see Problems)` : '';
+  switch (result?.status) {
+    case 'ok':
+      return { text: `Exported ${fileName} → ${names} in ${result.seconds.toFixed(1)} s.${warned}`, severity: warned ? 'warning' : 'info', actions: reveal };
+    case 'skipped':
+      return { text: `${fileName}: the export ${names} is up to date.${warned}`, severity: warned ? 'warning' : 'info', actions: reveal };
+    case 'cancelled':
+      return { text: `Export of ${fileName} ${result.error ?? 'cancelled'}.`, severity: 'info' };
+    default:
+      return { text: `Export of ${fileName} failed: ${result?.error ?? 'no result'}`, severity: 'error' };
   }
 }

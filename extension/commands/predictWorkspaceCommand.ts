@@ -1,13 +1,14 @@
 /**
  * "Pixel Classifier: Predict Workspace…" and "Predict Workspace (force)" (issue #6): pick a project and
  * a glob, then run the shared batch function (extension/batch/predictWorkspace.ts — the same code path
- * as `pixel-classifier predict`, so outputs are byte-identical) with a cancellable progress
- * notification. Each file's result goes to the output channel; failures go to the Problems view and the
- * rest go on. Incremental: up-to-date outputs are skipped unless forced.
+ * as `pixel-classifier predict`, so outputs are byte-identical) with one cancellable progress
+ * notification that ends as one summary. Each file's result goes to the output channel; failures and
+ * warnings go to the Problems view (kept until the next run) and the rest go on. Incremental: up-to-date
+ * outputs are skipped unless forced.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { predictWorkspace, type FileResult } from '../batch/predictWorkspace';
+import { predictWorkspace, type BatchSummary, type PredictWorkspaceOptions } from '../batch/predictWorkspace';
 import { expandInputs } from '../batch/expandInputs';
 import { PROJECT_SUFFIX } from '../project/projectSchema';
 import { defaultGlob, fileLine, parseGlobs, summaryText } from './batchReport';
@@ -40,63 +41,106 @@ export function baseDirOf(projectFile: string): { baseDir: string; roots: string
   return { baseDir, roots: roots.length ? roots : [baseDir] };
 }
 
-/** Runs the batch for `inputs` with progress, output-channel lines and Problems entries. */
-export async function runBatch(
-  services: CommandServices,
-  options: { projectFile: string; inputs: string[]; baseDir: string; roots: string[]; force: boolean; title: string; settings?: Parameters<typeof predictWorkspace>[0]['settings'] },
-): Promise<FileResult[] | undefined> {
-  const { logger, diagnostics } = services;
+/** What a finished run shows: one notification (issue 14 item 8: one progress notification, then one summary). */
+export interface RunSummary {
+  text: string;
+  severity: 'info' | 'warning' | 'error';
+  /** Buttons besides "Show Log". */
+  actions?: { title: string; run: () => unknown }[];
+}
+
+/** Options of {@link runBatch}. */
+export interface RunBatchOptions {
+  projectFile: string;
+  inputs: string[];
+  baseDir: string;
+  roots: string[];
+  force: boolean;
+  title: string;
+  settings?: PredictWorkspaceOptions['settings'];
+  onConflict?: PredictWorkspaceOptions['onConflict'];
+  /** The run covers only these images (Export): other images keep their Problems entries of earlier runs. */
+  partial?: boolean;
+  /** The summary notification of a finished run. @default summaryText with "Show Log" */
+  summarize?: (summary: BatchSummary) => RunSummary;
+}
+
+/**
+ * Runs the batch for `inputs` with one cancellable progress notification that ends as one summary
+ * notification; per-file lines go to the output channel, errors and warnings to the Problems view, where they
+ * stay (across reloads) until the next run of the project.
+ */
+export async function runBatch(services: CommandServices, options: RunBatchOptions): Promise<BatchSummary | undefined> {
+  const { logger, problems } = services;
   logger.info(`${options.title}: project ${options.projectFile}, ${options.inputs.length} input(s)${options.force ? ', forced' : ''}`);
-  for (const input of options.inputs) diagnostics.delete(vscode.Uri.file(input));
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: options.title, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const subscription = token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      try {
-        const summary = await predictWorkspace({
-          projectFile: options.projectFile,
-          inputs: options.inputs,
-          baseDir: options.baseDir,
-          allowedRoots: options.roots,
-          force: options.force,
-          settings: options.settings,
-          pool: services.getPool(),
-          memoryLimitBytes: services.memoryLimitBytes(),
-          signal: abort.signal,
-          onMessage: (m) => logger.info(m),
-          onProgress: ({ input, index, total, fraction }) => {
-            const increment = Math.max(0, fraction * 100 - reported);
-            reported += increment;
-            progress.report({ increment, message: `${index + 1}/${total}: ${path.basename(input)}` });
-          },
-          onFileDone: (result) => {
-            const line = fileLine(result, options.baseDir);
-            if (result.status === 'error') {
-              logger.error(line);
-              const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), result.error ?? 'prediction failed', vscode.DiagnosticSeverity.Error);
-              diagnostic.source = 'Pixel Classifier';
-              diagnostics.set(vscode.Uri.file(result.input), [diagnostic]);
-            } else logger.info(line);
-          },
-        });
-        const text = summaryText(summary);
-        logger.info(text);
-        const failed = summary.files.some((f) => f.status === 'error');
-        const show = failed ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-        void show(text, 'Show Log').then((a) => a && logger.show());
-        return summary.files;
-      } catch (e) {
-        const message = `${options.title} failed: ${e instanceof Error ? e.message : String(e)}`;
-        logger.error(message);
-        void vscode.window.showErrorMessage(message, 'Show Log').then((a) => a && logger.show());
-        return undefined;
-      } finally {
-        subscription.dispose();
-      }
-    },
-  );
+  problems.begin(options.projectFile, options.partial ? options.inputs : undefined);
+  let outcome: { summary: BatchSummary } | { error: string };
+  try {
+    outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: options.title, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const subscription = token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        try {
+          const summary = await predictWorkspace({
+            projectFile: options.projectFile,
+            inputs: options.inputs,
+            baseDir: options.baseDir,
+            allowedRoots: options.roots,
+            force: options.force,
+            settings: options.settings,
+            pool: services.getPool(),
+            memoryLimitBytes: services.memoryLimitBytes(),
+            signal: abort.signal,
+            onConflict: options.onConflict,
+            onMessage: (m) => logger.info(m),
+            onProgress: ({ input, index, total, fraction }) => {
+              const increment = Math.max(0, fraction * 100 - reported);
+              reported += increment;
+              progress.report({ increment, message: `${index + 1}/${total}: ${path.basename(input)}` });
+            },
+            onFileDone: (result) => {
+              const line = fileLine(result, options.baseDir);
+              if (result.status === 'error') {
+                logger.error(line);
+                problems.add(options.projectFile, { file: result.input, severity: 'error', message: result.error ?? 'prediction failed' });
+              } else if (result.warnings?.length) logger.warn(line);
+              else logger.info(line);
+              for (const warning of result.warnings ?? []) problems.add(options.projectFile, { file: result.input, severity: 'warning', message: warning });
+            },
+          });
+          return { summary };
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  } catch (e) {
+    outcome = { error: e instanceof Error ? e.message : String(e) };
+  }
+  await problems.flush();
+  if (!outcome) return undefined;
+  if ('error' in outcome) {
+    const message = `${options.title} failed: ${outcome.error}`;
+    logger.error(message);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((a) => a && logger.show());
+    return undefined;
+  }
+  const { summary } = outcome;
+  logger.info(summaryText(summary));
+  const kept = summary.files.filter((f) => f.status === 'error' || f.warnings?.length).length;
+  if (kept) {
+    logger.info(`The errors and warnings of this run are in the Problems view (View › Problems); they stay there, also after a reload, until the next run of ${path.basename(options.projectFile)}.`);
+  }
+  const shown = options.summarize?.(summary) ?? {
+    text: summaryText(summary),
+    severity: summary.files.some((f) => f.status === 'error') ? 'warning' : summary.warnings.length ? 'warning' : 'info',
+  };
+  const show = shown.severity === 'error' ? vscode.window.showErrorMessage : shown.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const actions = [...(shown.actions ?? []), { title: 'Show Log', run: () => logger.show() }];
+  void show(shown.text, ...actions.map((a) => a.title)).then((picked) => actions.find((a) => a.title === picked)?.run());
+  return summary;
 }
 
 /** The command handler. */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CommandServices } from './commandServices';
 import { predictWorkspaceCommand } from './predictWorkspaceCommand';
 import { exportCommand } from './exportCommand';
+import { importIlastikCommand } from './importIlastikCommand';
 
 /** Every command of package.json `contributes.commands`. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
@@ -28,6 +29,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       }
       await live.goToMostUncertain();
     })),
+    vscode.commands.registerCommand('pixelClassifier.importIlastik', guard('Import ilastik Project', () => importIlastikCommand(services))),
     vscode.commands.registerCommand('pixelClassifier.showOutput', () => services.logger.show()),
   ];
 }

@@ -27,6 +27,11 @@ export interface DocumentBackup {
   project: PixelClassifierProject;
   /** Whether the user chose to add this image to an existing project (kept across restore). */
   addedToProject?: boolean;
+  /**
+   * The project as last read or written when the backup was taken (the merge base): on restore, what changed
+   * on disk since then is merged in instead of being overwritten. Absent in older backups and for new projects.
+   */
+  base?: PixelClassifierProject;
 }
 
 /** Serialises a backup (JSON; the project part is validated again on restore). */
@@ -38,6 +43,7 @@ export function encodeBackup(backup: DocumentBackup): string {
     projectFile: backup.projectFile,
     addedToProject: backup.addedToProject === true,
     project: backup.project,
+    ...(backup.base ? { base: backup.base } : {}),
   });
 }
 
@@ -60,7 +66,8 @@ export function decodeBackup(text: string, file: string): DocumentBackup {
   if (typeof r.imagePath !== 'string' || !path.isAbsolute(r.imagePath)) throw new Error(`${file}: backup has no valid imagePath`);
   if (typeof r.projectFile !== 'string' || !path.isAbsolute(r.projectFile)) throw new Error(`${file}: backup has no valid projectFile`);
   const project = parseProject(JSON.stringify(r.project), `${file} (project)`);
-  return { imagePath: r.imagePath, projectFile: r.projectFile, project, addedToProject: r.addedToProject === true };
+  const base = r.base === undefined ? undefined : parseProject(JSON.stringify(r.base), `${file} (base project)`);
+  return { imagePath: r.imagePath, projectFile: r.projectFile, project, addedToProject: r.addedToProject === true, ...(base ? { base } : {}) };
 }
 
 /** Writes a backup atomically, creating its folder. */

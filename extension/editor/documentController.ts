@@ -50,6 +50,9 @@ export class DocumentController implements DisposableLike {
   /** Label planes some webview asked for; re-sent after a reload. */
   private readonly shownLabelPlanes = new Set<string>();
   private readonly subscriptions: DisposableLike[] = [];
+  /** Questions shown in the editor's banner, by id, until answered (re-sent to a re-created webview). */
+  private readonly questions = new Map<string, { message: string; actions: string[]; resolve: (action: string | undefined) => void }>();
+  private nextQuestion = 1;
 
   constructor(
     readonly document: LabelDocument,
@@ -64,6 +67,29 @@ export class DocumentController implements DisposableLike {
   /** Sends a message to every webview of the document. */
   broadcast(body: HostToWebviewMessage): void {
     this.registry.broadcast(this.document, body);
+  }
+
+  /**
+   * Asks a question that can wait in the editor's banner instead of a toast (issue #14): resolves with the
+   * chosen action, or undefined when the banner is dismissed or the editor closes.
+   */
+  ask(message: string, actions: string[]): Promise<string | undefined> {
+    const questionId = `q${this.nextQuestion++}`;
+    return new Promise((resolve) => {
+      this.questions.set(questionId, { message, actions: [...actions], resolve });
+      this.broadcast({ type: 'notice/show', message, questionId, actions });
+    });
+  }
+
+  private answer(questionId: string, action: string | undefined): void {
+    const question = this.questions.get(questionId);
+    if (!question) return; // answered already (another webview of the document), or unknown
+    if (action !== undefined && !question.actions.includes(action)) {
+      this.deps.logger.warn(`${this.document.fileName}: ignoring an answer that was not offered: ${JSON.stringify(action)}`);
+      return;
+    }
+    this.questions.delete(questionId);
+    question.resolve(action);
   }
 
   /** Current settings (also consulted by the live loop). */
@@ -199,6 +225,9 @@ export class DocumentController implements DisposableLike {
       case 'view/changed':
         this.live?.setView(body.t, body.z, body.box);
         return;
+      case 'notice/answer':
+        this.answer(body.questionId, body.action);
+        return;
       case 'navigate/mostUncertain':
         if (this.readOnlyGuard(channel, 'training')) return;
         await this.live?.goToMostUncertain();
@@ -235,6 +264,7 @@ export class DocumentController implements DisposableLike {
         this.live?.invalidate('features');
         break;
       case 'reloaded': {
+        this.broadcast({ type: 'project/file', projectFile: doc.projectFile ? doc.relativeProjectFile() : '' });
         this.broadcast({ type: 'classes/update', classes: doc.classes });
         this.broadcast({ type: 'features/update', features: doc.features });
         const labels = doc.labels;
@@ -250,6 +280,9 @@ export class DocumentController implements DisposableLike {
         this.live?.invalidate('reloaded');
         break;
       }
+      case 'notice':
+        this.broadcast({ type: 'notice/show', message: change.message });
+        break;
       case 'image':
         // New pixels (maybe a new dtype or channel count): drop features and predictions first, then every
         // webview starts over with a fresh `init` (it re-requests planes; the labels are unchanged).
@@ -277,11 +310,15 @@ export class DocumentController implements DisposableLike {
       projectFile: doc.projectFile ? doc.relativeProjectFile() : '',
       warnings: [...doc.warnings],
     });
-    // A webview re-created after being hidden (no retainContextWhenHidden) gets the predictions again.
+    // A webview re-created after being hidden (no retainContextWhenHidden) gets the predictions again,
+    // and the questions still waiting for an answer.
     this.live?.replay((message) => void channel.send(message));
+    for (const [questionId, q] of this.questions) void channel.send({ type: 'notice/show', message: q.message, questionId, actions: q.actions });
   }
 
   dispose(): void {
+    for (const q of this.questions.values()) q.resolve(undefined);
+    this.questions.clear();
     for (const s of this.subscriptions) s.dispose();
     this.live?.dispose();
   }

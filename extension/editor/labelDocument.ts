@@ -15,28 +15,26 @@
 import type * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ImageSource, PixelArray } from '../core/image/imageModel';
-import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
-import { selectionDefaultLight, validateSelection, type FeatureSelection } from '../core/features/featureSet';
+import type { ImageSource } from '../core/image/imageModel';
+import { selectionDefaultLight, type FeatureSelection } from '../core/features/featureSet';
 import { LabelVolume } from '../core/labels/labelVolume';
-import { applyEdit, deleteClassEdit, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
+import { applyEdit, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
 import { strokeEdit } from '../core/labels/rasterizeStroke';
 import { decodeLabels, encodeLabels, type EncodedLabels } from '../core/labels/labelRle';
-import { createProject, defaultClass, PROJECT_SUFFIX, type PixelClassifierProject, type ProjectClass } from '../project/projectSchema';
-import { ProjectError, projectLabels, readProject, writeProject, setProjectLabels, findProjectImage } from '../project/projectFile';
-import { sha256File } from '../project/fileHash';
-import { trainingHash } from '../project/trainingHash';
-import type { FeatureSelectionData, ImageDescriptor, LabelClass, PlaneDType } from '../protocol';
-import { PROTOCOL_LIMITS } from '../protocol';
-import { AsyncLruCache } from './planeCache';
-import { planeStats, type PlaneStats } from './planeStats';
+import { createProject, defaultClass, PROJECT_SUFFIX, type PixelClassifierProject, type ProjectClass, type ProjectImage } from '../project/projectSchema';
+import { ProjectError, readProject, writeProject, findProjectImage } from '../project/projectFile';
+import { ProjectSession, type ProjectMember } from '../project/projectSession';
+import { ProjectSessions } from '../project/projectSessions';
+import { mergeSavedLabelsInto } from '../core/labels/mergeSavedLabels';
+import type { FeatureSelectionData, ImageDescriptor, LabelClass } from '../protocol';
+import { DocumentImage, imageErrorMessage, type DisplayPlane, type ImageOpener } from './documentImage';
+import { addClassEdit, recolorClassEdit, removeClassEdit, renameClassEdit, setFeaturesEdit, type DocumentEdit, type ProjectEditTarget } from './projectEdits';
 import { Emitter } from './emitter';
 import { errorText, type Logger } from './logger';
 import { defaultProjectFile, locateProject, relativeImagePath } from './projectLocator';
 import { readBackup, writeBackup, type DocumentBackup } from './backup';
 
-/** Opens an image; the real one is `openImage` from extension/node (possibly proxied to a worker). */
-export type ImageOpener = (filePath: string, options: { memoryLimitBytes?: number }) => Promise<ImageSource>;
+export { imageErrorMessage, type DisplayPlane, type ImageOpener };
 
 /** What a document needs from its environment. */
 export interface LabelDocumentDeps {
@@ -50,47 +48,54 @@ export interface LabelDocumentDeps {
   extensionVersion?: string;
   /** Trees of a new project. @default 100 */
   defaultTrees?: number;
+  /**
+   * The registry of shared projects (one per project file). The extension passes one with a file watcher;
+   * without it a process-wide registry without watching is used.
+   */
+  sessions?: ProjectSessions;
 }
 
-/** A decoded display plane with its auto-contrast statistics. */
-export interface DisplayPlane {
-  data: PixelArray;
-  stats: PlaneStats;
+let defaultSessions: ProjectSessions | undefined;
+/** Shared projects of documents opened without an explicit registry (unit tests): no file watching. */
+function fallbackSessions(): ProjectSessions {
+  defaultSessions ??= new ProjectSessions({
+    watch: () => ({ dispose: () => undefined }),
+    extensionVersion: '0.0.0',
+    newProject: () => createProject(selectionDefaultLight(), '0.0.0'),
+  });
+  return defaultSessions;
 }
 
-/** An entry for VS Code's undo stack (structurally a `CustomDocumentEditEvent` minus the document). */
-export interface DocumentEdit {
-  label: string;
-  undo(): void;
-  redo(): void;
-}
+export type { DocumentEdit };
 
 /** What changed, so the controller knows what to broadcast and whether predictions are stale. */
 export type DocumentChange =
   | { kind: 'labels'; patches: EditPatch[] }
   | { kind: 'classes' }
   | { kind: 'features' }
-  /** Everything may have changed (revert, project adopted, backup restored). */
+  /** Everything may have changed (revert, project adopted, backup restored, project reloaded or merged from disk). */
   | { kind: 'reloaded' }
+  /** Something to tell the user in the editor's banner (e.g. the project was reloaded from disk). */
+  | { kind: 'notice'; message: string }
   /** The image was read again from disk ({@link LabelDocument.reloadImage}); labels are unchanged. */
   | { kind: 'image' };
 
-/** The editor's document. */
-export class LabelDocument {
+/** The editor's document: one image, a member of the shared project of its project file. */
+export class LabelDocument implements ProjectMember {
   /** Absolute path of the image file. */
   readonly imagePath: string;
-  /** The opened image, or undefined when it could not be read (see {@link imageError}). */
-  image: ImageSource | undefined;
-  /** Why the image could not be opened: one sentence naming the file. */
-  imageError: string | undefined;
+  /** The image file: opened source, error, hash and display planes. */
+  private readonly pixels: DocumentImage;
   /** Labels of this image, (t, z, row, column); undefined when the image could not be opened. */
   labels: LabelVolume | undefined;
-  /** Working copy of the project; this image's labels are merged in by {@link snapshot}. */
-  project: PixelClassifierProject;
   /** Where {@link save} writes the project. */
   projectFile: string;
-  /** Set when the project file exists but cannot be used; saving is refused so it is never overwritten. */
-  projectError: ProjectError | undefined;
+  /** The shared project of {@link projectFile} (undefined only while opening). */
+  session: ProjectSession | undefined;
+  /** A problem of this image with the project (shape mismatch, bad labels); saving is refused. */
+  private ownProjectError: ProjectError | undefined;
+  /** Project before a session is attached (only while opening). */
+  private detachedProject: PixelClassifierProject;
   /** Projects of the same folder this image could be added to (offered to the user once). */
   candidates: string[] = [];
   /** Warnings shown in the editor (project problems, hash mismatch, …). */
@@ -98,10 +103,6 @@ export class LabelDocument {
   /** Set by the live loop after training; written to provenance when it matches the saved labels. */
   trainingInfo: { trainingHash: string; oobError?: number; lastTrained: string } | undefined;
 
-  private imageHash: Promise<string> | undefined;
-  /** The last sha256 computed for the pixels the document shows (kept when the file later vanishes). */
-  private knownHash: string | undefined;
-  private readonly planes: AsyncLruCache<DisplayPlane>;
   private readonly _onDidDispose = new Emitter<void>();
   /** Fires once when the document is disposed (all its editors closed). */
   readonly onDidDispose = this._onDidDispose.event;
@@ -115,9 +116,50 @@ export class LabelDocument {
 
   protected constructor(readonly uri: vscode.Uri, protected readonly deps: LabelDocumentDeps) {
     this.imagePath = uri.fsPath;
-    this.planes = new AsyncLruCache<DisplayPlane>(deps.planeCacheBytes ?? 256 * 1024 * 1024, (p) => p.data.byteLength);
+    this.pixels = new DocumentImage(this.imagePath, deps);
     this.projectFile = '';
-    this.project = createProject(selectionDefaultLight(), deps.extensionVersion ?? '0.0.0');
+    this.detachedProject = createProject(selectionDefaultLight(), deps.extensionVersion ?? '0.0.0');
+  }
+
+  /**
+   * The shared project: classes, features, classifier and export settings, image entries, and every image's
+   * labels as last saved. This image's current labels are {@link labels}; {@link snapshot} merges them in.
+   */
+  /** The opened image, or undefined when it could not be read (see {@link imageError}). */
+  get image(): ImageSource | undefined {
+    return this.pixels.source;
+  }
+
+  /** Why the image could not be opened: one sentence naming the file. */
+  get imageError(): string | undefined {
+    return this.pixels.error;
+  }
+
+  get project(): PixelClassifierProject {
+    return this.session?.project ?? this.detachedProject;
+  }
+
+  /** Why the project cannot be saved to: the file on disk is malformed, or this image does not fit it. */
+  get projectError(): ProjectError | undefined {
+    return this.ownProjectError ?? this.session?.error;
+  }
+
+  private get sessions(): ProjectSessions {
+    return this.deps.sessions ?? fallbackSessions();
+  }
+
+  /** Joins the shared project of `file` (leaving the previous one). */
+  private async joinSession(file: string): Promise<ProjectSession> {
+    const previous = this.session;
+    const session = await this.sessions.acquire(file);
+    if (previous) {
+      previous.detach(this);
+      void this.sessions.release(previous);
+    }
+    this.session = session;
+    this.projectFile = file;
+    session.attach(this);
+    return session;
   }
 
   /**
@@ -150,48 +192,37 @@ export class LabelDocument {
   }
 
   protected async loadImage(): Promise<void> {
-    const started = Date.now();
-    try {
-      this.image = await this.deps.openImage(this.imagePath, { memoryLimitBytes: this.deps.memoryLimitBytes });
-      const { shape, dtype, axes } = this.image.info;
-      this.labels = new LabelVolume({ t: shape.t, z: shape.z, y: shape.y, x: shape.x });
-      // Hash the pixels that are being labelled now, not at the first save: if the file is then
-      // deleted or replaced, saving still records (and works for) the version the labels belong to.
-      void this.hash().catch(() => undefined);
-      this.deps.logger.info(
-        `Opened ${this.imagePath}: ${axes} t=${shape.t} z=${shape.z} c=${shape.c} ${shape.y}×${shape.x} ${dtype} (${Date.now() - started} ms)`,
-      );
-    } catch (e) {
-      this.imageError = imageErrorMessage(this.imagePath, e);
-      this.deps.logger.error(`Cannot open ${this.imagePath}: ${this.imageError}`);
-    }
+    await this.pixels.open();
+    const shape = this.pixels.source?.info.shape;
+    if (shape) this.labels = new LabelVolume({ t: shape.t, z: shape.z, y: shape.y, x: shape.x });
   }
 
-  /** Finds and reads the project; restores this image's labels from it. */
+  /** Finds the project, joins its shared session and restores this image's labels from it. */
   protected async loadProject(): Promise<void> {
     const located = await locateProject(this.imagePath);
-    this.projectFile = located.projectFile;
     this.candidates = located.candidates;
     for (const s of located.skipped) this.deps.logger.warn(`Ignoring project: ${s}`);
-    if (located.error) {
-      this.projectError = located.error;
-      const message = `${located.error.message}. The project is not used and will not be overwritten; fix or move it, then reopen.`;
+    const session = await this.joinSession(located.projectFile);
+    if (session.error) {
+      const message = `${session.error.message}. The project is not used and will not be overwritten; fix or move it, then reopen.`;
       this.warnings.push(message);
       this.deps.logger.error(message);
       return;
     }
-    if (located.project) await this.useProject(located.project);
-    else this.project = createProject(selectionDefaultLight(), this.deps.extensionVersion ?? '0.0.0');
-    this.project.classifier.trees = located.project ? this.project.classifier.trees : (this.deps.defaultTrees ?? 100);
+    if (!session.onDisk && session.openMembers.length === 1) session.project.classifier.trees = this.deps.defaultTrees ?? 100;
+    await this.loadOwnLabels();
   }
 
-  /** Takes `project` as the working copy and loads this image's labels from it (checking hash and shape). */
-  protected async useProject(project: PixelClassifierProject): Promise<void> {
-    this.project = project;
-    if (!this.labels || !this.image) return;
+  /** Sets this image's labels to its saved labels in the shared project (checking shape and hash). */
+  protected async loadOwnLabels(): Promise<void> {
+    const labels = this.labels;
+    if (!labels || !this.image) return;
+    this.ownProjectError = undefined;
+    const project = this.project;
     const entry = findProjectImage(project, this.relativePath);
     if (!entry) {
-      this.labels = new LabelVolume({ ...this.labels.shape });
+      labels.data.fill(0);
+      labels.changed();
       return;
     }
     const s = this.image.info.shape;
@@ -199,16 +230,17 @@ export class LabelDocument {
       const message =
         `${entry.path}: the project recorded shape t=${entry.shape.t} z=${entry.shape.z} ${entry.shape.y}×${entry.shape.x}, ` +
         `the file now has t=${s.t} z=${s.z} ${s.y}×${s.x}; its labels are kept in the project but cannot be shown`;
-      this.projectError = new ProjectError(this.projectFile, message);
+      this.ownProjectError = new ProjectError(this.projectFile, message);
       this.warnings.push(message);
       this.deps.logger.warn(message);
       return;
     }
     try {
-      this.labels = projectLabels(project, entry.path);
+      labels.data.set(decodeLabels(project.labels[entry.path], { ...labels.shape }).data);
+      labels.changed();
     } catch (e) {
-      this.projectError = e instanceof ProjectError ? e : new ProjectError(this.projectFile, errorText(e));
-      this.warnings.push(this.projectError.message);
+      this.ownProjectError = new ProjectError(this.projectFile, errorText(e));
+      this.warnings.push(this.ownProjectError.message);
       return;
     }
     const hash = await this.hash().catch(() => undefined);
@@ -217,24 +249,59 @@ export class LabelDocument {
       this.warnings.push(message);
       this.deps.logger.warn(message);
     }
-    this.deps.logger.info(`${this.fileName}: project ${path.basename(this.projectFile)}, ${this.labels.labelledCount()} labelled pixels restored`);
+    this.deps.logger.info(`${this.fileName}: project ${path.basename(this.projectFile)}, ${labels.labelledCount()} labelled pixels restored`);
   }
 
-  /**
-   * sha256 of the image file, computed once per document (at open) and again only after
-   * {@link reloadImage}. A failed hash (file missing or unreadable) is not cached, so a later call retries.
-   */
-  hash(): Promise<string> {
-    if (!this.imageHash) {
-      const pending = sha256File(this.imagePath);
-      this.imageHash = pending;
-      pending.then((h) => {
-        if (this.imageHash === pending) this.knownHash = h;
-      }, () => {
-        if (this.imageHash === pending) this.imageHash = undefined;
-      });
+  // ---------------------------------------------------------------- the shared project (ProjectMember)
+
+  /** See {@link ProjectMember.savedLabelsChanged}. */
+  savedLabelsChanged(previous: EncodedLabels | undefined, next: EncodedLabels | undefined, saver: boolean, notice: string | undefined): void {
+    if (this.disposed) return;
+    const labels = this.labels;
+    if (previous !== next && labels && this.image && !this.ownProjectError) {
+      let changed = false;
+      if (saver || !this.isDirty) {
+        const fresh = decodeLabels(next, { ...labels.shape }).data;
+        for (let i = 0; i < fresh.length; i++) if (fresh[i] !== labels.data[i]) { changed = true; break; }
+        if (changed) {
+          labels.data.set(fresh);
+          labels.changed();
+        }
+      } else {
+        const merged = mergeSavedLabelsInto(labels, previous, next);
+        changed = merged.changed > 0;
+        if (merged.conflicts > 0) {
+          notice = `${notice ? `${notice} ` : ''}${merged.conflicts} pixel(s) you changed here were also changed on disk; yours are kept until you save.`;
+        }
+      }
+      if (changed) this._onDidChange.fire({ kind: 'reloaded' });
     }
-    return this.imageHash;
+    if (notice) {
+      this.deps.logger.info(`${this.fileName}: ${notice}`);
+      this._onDidChange.fire({ kind: 'notice', message: notice });
+    }
+  }
+
+  /** See {@link ProjectMember.sharedChanged}. */
+  sharedChanged(what: 'classes' | 'features' | 'settings'): void {
+    if (this.disposed) return;
+    if (what === 'classes') this._onDidChange.fire({ kind: 'classes' });
+    else if (what === 'features') this._onDidChange.fire({ kind: 'features' });
+  }
+
+  /** Applies (or reverts) a class deletion's label edit made by another document of the project. */
+  applyForeignEdit(edit: LabelEdit, undo: boolean): void {
+    const labels = this.labels;
+    if (!labels || this.disposed) return;
+    const patches = editPatches(labels, edit);
+    if (undo) revertEdit(labels, edit);
+    else applyEdit(labels, edit);
+    this._onDidChange.fire({ kind: 'labels', patches });
+  }
+
+  /** sha256 of the image file (see {@link DocumentImage.hash}). */
+  hash(): Promise<string> {
+    return this.pixels.hash();
   }
 
   /**
@@ -250,7 +317,7 @@ export class LabelDocument {
     if (this.disposed) return { ok: false, message: `${this.fileName} is closed` };
     let next: ImageSource;
     try {
-      next = await this.deps.openImage(this.imagePath, { memoryLimitBytes: this.deps.memoryLimitBytes });
+      next = await this.pixels.read();
     } catch (e) {
       const message = `${this.fileName} was not reloaded: ${imageErrorMessage(this.imagePath, e)}. ${kept}; the editor still shows the image as it was read.`;
       this.deps.logger.warn(message);
@@ -275,13 +342,7 @@ export class LabelDocument {
       this.deps.logger.warn(message);
       return { ok: false, message };
     }
-    const previous = this.image;
-    this.image = next;
-    this.imageError = undefined;
-    this.planes.clear();
-    this.imageHash = undefined;
-    this.knownHash = undefined;
-    void this.hash().catch(() => undefined);
+    const previous = this.pixels.replace(next);
     const message = `${this.fileName} reloaded from disk (t=${s.t} z=${s.z} c=${s.c} ${s.y}×${s.x} ${next.info.dtype}). ${kept}; the classifier retrains on the new pixels.`;
     this.deps.logger.info(message);
     // Listeners cancel work reading the previous image first, so closing it fails no running job.
@@ -299,34 +360,17 @@ export class LabelDocument {
 
   /** What the webview needs to know about the image. */
   descriptor(): ImageDescriptor | undefined {
-    const image = this.image;
-    if (!image) return undefined;
-    const info = image.info;
-    const names = info.metadata?.channelNames;
-    const channelNames = Array.isArray(names) && names.length === info.shape.c && names.every((n) => typeof n === 'string')
-      ? (names as string[])
-      : Array.from({ length: info.shape.c }, (_, i) => `Channel ${i}`);
-    return { fileName: this.fileName, shape: { ...info.shape }, axes: info.axes, dtype: info.dtype as PlaneDType, channelNames };
+    return this.pixels.descriptor();
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
   readDisplayPlane(t: number, z: number, c: number): Promise<DisplayPlane> {
-    const image = this.image;
-    if (!image) return Promise.reject(new Error(this.imageError ?? `${this.fileName}: no image`));
-    return this.planes.get(`${t}/${z}/${c}`, async () => {
-      const data = await image.readPlane(t, z, c);
-      const expected = image.info.shape.x * image.info.shape.y;
-      if (data.length !== expected) {
-        throw new Error(`${this.fileName}: plane t=${t} z=${z} c=${c} has ${data.length} samples, expected ${expected}`);
-      }
-      return { data, stats: planeStats(data) };
-    });
+    return this.pixels.readDisplayPlane(t, z, c);
   }
 
   /** Bytes of one raw plane. */
   planeBytes(): number {
-    const info = this.image?.info;
-    return info ? info.shape.x * info.shape.y * BYTES_PER_SAMPLE[info.dtype] : 0;
+    return this.pixels.planeBytes();
   }
 
   // ---------------------------------------------------------------- classes and features
@@ -376,101 +420,61 @@ export class LabelDocument {
     });
   }
 
-  private classEdit(label: string, next: ProjectClass[]): DocumentEdit {
-    const previous = this.project.classes.map((c) => ({ ...c }));
-    const after = next.map((c) => ({ ...c }));
-    const edit: DocumentEdit = {
-      label,
-      undo: () => this.setClasses(previous),
-      redo: () => this.setClasses(after),
-    };
-    edit.redo();
-    this.publish(edit);
-    return edit;
+  /** Sets the shared classes; every open document of the project is told (and updates its editors). */
+  private setClasses(classes: ProjectClass[]): void {
+    if (this.session) this.session.setClasses(classes);
+    else {
+      this.detachedProject.classes = classes.map((c) => ({ ...c }));
+      this._onDidChange.fire({ kind: 'classes' });
+    }
   }
 
-  private setClasses(classes: ProjectClass[]): void {
-    this.project.classes = classes.map((c) => ({ ...c }));
-    this._onDidChange.fire({ kind: 'classes' });
+  private setSharedFeatures(features: FeatureSelection): void {
+    if (this.session) this.session.setFeatures(features);
+    else {
+      this.detachedProject.features = JSON.parse(JSON.stringify(features)) as FeatureSelection;
+      this._onDidChange.fire({ kind: 'features' });
+    }
+  }
+
+  /** This document as the target of project edits (projectEdits.ts). */
+  private get editTarget(): ProjectEditTarget {
+    return {
+      project: this.project,
+      labels: this.labels,
+      setClasses: (classes) => this.setClasses(classes),
+      setFeatures: (features) => this.setSharedFeatures(features),
+      otherMembers: () => (this.session?.openMembers ?? []).filter((m): m is LabelDocument => m !== this && m instanceof LabelDocument),
+      labelsChanged: (patches) => this._onDidChange.fire({ kind: 'labels', patches }),
+    };
+  }
+
+  private published<T extends DocumentEdit | undefined>(edit: T): T {
+    if (edit) this.publish(edit);
+    return edit;
   }
 
   /** Adds a class with ilastik's next default name and colour. */
   addClass(): DocumentEdit {
-    if (this.project.classes.length >= PROTOCOL_LIMITS.maxClasses) {
-      throw new Error(`a project can have at most ${PROTOCOL_LIMITS.maxClasses} classes`);
-    }
-    const id = this.project.classes.length + 1;
-    const used = new Set(this.project.classes.map((c) => c.name));
-    const added = defaultClass(id);
-    let name = added.name;
-    for (let k = id; used.has(name); k++) name = `Label ${k + 1}`;
-    return this.classEdit(`Add class ${name}`, [...this.project.classes, { ...added, name }]);
+    return this.published(addClassEdit(this.editTarget));
   }
 
   /** Renames class `classId` (1-based). */
   renameClass(classId: number, name: string): DocumentEdit | undefined {
-    const old = this.project.classes[classId - 1];
-    if (!old || old.name === name) return undefined;
-    return this.classEdit(`Rename ${old.name} to ${name}`, this.project.classes.map((c, i) => (i === classId - 1 ? { ...c, name } : c)));
+    return this.published(renameClassEdit(this.editTarget, classId, name));
   }
 
   /** Recolours class `classId` (1-based). */
   recolorClass(classId: number, color: string): DocumentEdit | undefined {
-    const old = this.project.classes[classId - 1];
-    if (!old || old.color === color) return undefined;
-    return this.classEdit(`Recolour ${old.name}`, this.project.classes.map((c, i) => (i === classId - 1 ? { ...c, color } : c)));
+    return this.published(recolorClassEdit(this.editTarget, classId, color));
   }
 
   /**
-   * Deletes class `classId` and its labels in every image of the project as ONE undoable edit; higher
-   * class ids move down by one (ids stay 1..N in list order).
+   * Deletes class `classId` and its labels in every image of the project (open or not) as ONE undoable edit;
+   * higher class ids move down by one (ids stay 1..N in list order).
    */
   deleteClass(classId: number): DocumentEdit {
-    const old = this.project.classes[classId - 1];
-    if (!old) throw new Error(`class ${classId} does not exist`);
-    if (this.project.classes.length <= 1) throw new Error('the last class cannot be deleted');
-    const labels = this.labels;
-    const labelEdit = labels ? deleteClassEdit(labels, classId, `Delete ${old.name}`) : undefined;
-    // Other images of a multi-image project: their labels are stored encoded; keep before/after encodings.
-    const others: { path: string; before: EncodedLabels | undefined; after: EncodedLabels | undefined }[] = [];
-    for (const image of this.project.images) {
-      if (image.path === this.relativePath) continue;
-      const encoded = this.project.labels[image.path];
-      if (!encoded) continue;
-      const volume = decodeLabels(encoded, { t: image.shape.t, z: image.shape.z, y: image.shape.y, x: image.shape.x });
-      const e = deleteClassEdit(volume, classId);
-      if (!e) continue;
-      applyEdit(volume, e);
-      const after = encodeLabels(volume);
-      others.push({ path: image.path, before: encoded, after: Object.keys(after).length ? after : undefined });
-    }
-    const classesBefore = this.project.classes.map((c) => ({ ...c }));
-    const classesAfter = classesBefore.filter((_, i) => i !== classId - 1);
-    const setOthers = (which: 'before' | 'after') => {
-      for (const o of others) {
-        const v = o[which];
-        if (v) this.project.labels[o.path] = v;
-        else delete this.project.labels[o.path];
-      }
-    };
-    const edit: DocumentEdit = {
-      label: `Delete class ${old.name}`,
-      undo: () => {
-        if (labels && labelEdit) revertEdit(labels, labelEdit);
-        setOthers('before');
-        this.setClasses(classesBefore);
-        if (labels && labelEdit) this._onDidChange.fire({ kind: 'labels', patches: editPatches(labels, labelEdit) });
-      },
-      redo: () => {
-        if (labels && labelEdit) applyEdit(labels, labelEdit);
-        setOthers('after');
-        this.setClasses(classesAfter);
-        if (labels && labelEdit) this._onDidChange.fire({ kind: 'labels', patches: editPatches(labels, labelEdit) });
-      },
-    };
-    edit.redo();
-    this.publish(edit);
-    return edit;
+    return this.published(removeClassEdit(this.editTarget, classId));
   }
 
   /**
@@ -478,19 +482,7 @@ export class LabelDocument {
    * @throws Error listing what is wrong with the selection (core's validateSelection)
    */
   setFeatures(selection: FeatureSelectionData): DocumentEdit | undefined {
-    const problems = validateSelection(selection as FeatureSelection);
-    if (problems.length > 0) throw new Error(`invalid feature selection: ${problems.join('; ')}`);
-    const before = JSON.parse(JSON.stringify(this.project.features)) as FeatureSelection;
-    const after = JSON.parse(JSON.stringify(selection)) as FeatureSelection;
-    if (JSON.stringify(before) === JSON.stringify(after)) return undefined;
-    const set = (f: FeatureSelection) => {
-      this.project.features = JSON.parse(JSON.stringify(f)) as FeatureSelection;
-      this._onDidChange.fire({ kind: 'features' });
-    };
-    const edit: DocumentEdit = { label: 'Change features', undo: () => set(before), redo: () => set(after) };
-    edit.redo();
-    this.publish(edit);
-    return edit;
+    return this.published(setFeaturesEdit(this.editTarget, selection));
   }
 
   // ---------------------------------------------------------------- labels
@@ -533,27 +525,36 @@ export class LabelDocument {
 
   // ---------------------------------------------------------------- save, revert, backup
 
-  /**
-   * The project as it would be saved: a deep copy of the working copy with this image's entry
-   * (relative path, sha256, shape, dtype) and labels merged in.
-   */
-  async snapshot(projectFile = this.projectFile): Promise<PixelClassifierProject> {
-    const project = JSON.parse(JSON.stringify(this.project)) as PixelClassifierProject;
-    project.provenance.extensionVersion = this.deps.extensionVersion ?? project.provenance.extensionVersion;
-    if (!this.image || !this.labels) return project;
+  /** This image's entry in the project (relative path, sha256, shape, dtype). */
+  private async imageEntry(projectFile = this.projectFile): Promise<ProjectImage | undefined> {
+    if (!this.image) return undefined;
     const rel = relativeImagePath(projectFile, this.imagePath);
     const { t, z, c, y, x } = this.image.info.shape;
-    const sha256 = await this.hash().catch((e) => this.recordedHash(project, rel, e));
-    const entry = { path: rel, sha256, shape: { t, z, c, y, x }, dtype: this.image.info.dtype };
-    const index = project.images.findIndex((i) => i.path === rel);
-    if (index >= 0) project.images[index] = entry;
-    else project.images.push(entry);
-    setProjectLabels(project, rel, this.labels);
-    const info = this.trainingInfo;
-    if (info && trainingHash(project) === info.trainingHash) {
-      project.provenance.trainingHash = info.trainingHash;
-      project.provenance.lastTrained = info.lastTrained;
-      if (info.oobError !== undefined) project.provenance.oobError = info.oobError;
+    const sha256 = await this.hash().catch((e) => this.recordedHash(this.project, rel, e));
+    return { path: rel, sha256, shape: { t, z, c, y, x }, dtype: this.image.info.dtype };
+  }
+
+  /** This image's current labels, encoded (undefined when nothing is labelled). */
+  private encodedLabels(): EncodedLabels | undefined {
+    if (!this.labels) return undefined;
+    const encoded = encodeLabels(this.labels);
+    return Object.keys(encoded).length > 0 ? encoded : undefined;
+  }
+
+  /**
+   * The project as it would be saved: the shared project (other images' labels as last saved) with this
+   * image's entry and current labels. Derived values (last trained, OOB error, training hash) are not part of
+   * it: they live in the model cache, so the committed file holds only what people author.
+   */
+  async snapshot(projectFile = this.projectFile): Promise<PixelClassifierProject> {
+    const entry = await this.imageEntry(projectFile);
+    const labels = this.encodedLabels();
+    if (this.session) return this.session.compose(entry, labels, this.deps.extensionVersion);
+    const project = JSON.parse(JSON.stringify(this.project)) as PixelClassifierProject;
+    project.provenance = { extensionVersion: this.deps.extensionVersion ?? project.provenance.extensionVersion };
+    if (entry) {
+      project.images = [...project.images.filter((i) => i.path !== entry.path), entry];
+      if (labels) project.labels[entry.path] = labels;
     }
     return project;
   }
@@ -565,7 +566,8 @@ export class LabelDocument {
    */
   private recordedHash(project: PixelClassifierProject, rel: string, e: unknown): string {
     const recorded = project.images.find((i) => i.path === rel)?.sha256;
-    const [hash, source] = this.knownHash ? [this.knownHash, 'the sha256 taken when it was read']
+    const known = this.pixels.knownHash;
+    const [hash, source] = known ? [known, 'the sha256 taken when it was read']
       : recorded ? [recorded, 'the sha256 recorded in the project'] : ['0'.repeat(64), 'an unknown (zero) sha256'];
     this.deps.logger.warn(`${this.fileName}: cannot hash the image file (${errorText(e)}); saving the labels with ${source}`);
     return hash;
@@ -576,12 +578,17 @@ export class LabelDocument {
     if (!this.image) throw new Error(`Not saved: ${this.imageError ?? 'the image could not be opened'}`);
   }
 
-  /** Writes the project atomically to {@link projectFile}. */
+  /**
+   * Writes the project atomically: this image's current labels, every other image's labels as last saved,
+   * merged three ways with the file on disk when it changed since it was read or written (the session asks
+   * about conflicts). Other documents' unsaved edits stay unsaved.
+   */
   async save(): Promise<void> {
     this.assertSavable();
-    const project = await this.snapshot();
-    await writeProject(this.projectFile, project);
-    this.savedVersion = this.version;
+    const session = this.session!;
+    const version = this.version;
+    await session.save(this, await this.imageEntry(), this.encodedLabels(), this.deps.extensionVersion);
+    this.savedVersion = version;
     this.deps.logger.info(`Saved ${this.projectFile} (${this.labels?.labelledCount() ?? 0} labelled pixels in ${this.fileName})`);
   }
 
@@ -618,50 +625,62 @@ export class LabelDocument {
     this.deps.logger.info(`Saved ${this.fileName} as ${destination} with its labels in ${projectFile}`);
   }
 
-  /** Reloads the project from disk (discarding unsaved changes). */
+  /**
+   * Discards this document's unsaved changes: its labels return to the saved ones of the shared project,
+   * which is first re-read from disk (whole when no other document has unsaved changes).
+   */
   async revert(): Promise<void> {
-    this.projectError = undefined;
+    this.ownProjectError = undefined;
     this.warnings.length = 0;
-    const exists = this.projectFile !== '' && (await fs.stat(this.projectFile).then(() => true, () => false));
-    if (exists) {
-      try {
-        await this.useProject(await readProject(this.projectFile));
-      } catch (e) {
-        this.projectError = e instanceof ProjectError ? e : new ProjectError(this.projectFile, errorText(e));
-        this.warnings.push(this.projectError.message);
+    const session = this.session;
+    if (session) {
+      await session.revert(this);
+      if (!session.onDisk && session.openMembers.length <= 1) {
+        session.project = createProject(selectionDefaultLight(), this.deps.extensionVersion ?? '0.0.0');
+        session.project.classifier.trees = this.deps.defaultTrees ?? 100;
       }
-    } else {
-      this.project = createProject(selectionDefaultLight(), this.deps.extensionVersion ?? '0.0.0');
-      this.project.classifier.trees = this.deps.defaultTrees ?? 100;
-      if (this.labels) this.labels = new LabelVolume({ ...this.labels.shape });
+      if (session.error) this.warnings.push(session.error.message);
     }
+    await this.loadOwnLabels();
     this.savedVersion = this.version;
     this._onDidChange.fire({ kind: 'reloaded' });
   }
 
-  /** Writes the unsaved state to `file` (hot exit). */
+  /** Writes the unsaved state to `file` (hot exit), with the merge base so a restore can merge disk changes. */
   async backup(file: string): Promise<void> {
-    const backup: DocumentBackup = { imagePath: this.imagePath, projectFile: this.projectFile, project: await this.snapshot() };
+    const backup: DocumentBackup = {
+      imagePath: this.imagePath, projectFile: this.projectFile, project: await this.snapshot(), base: this.session?.baseProject(),
+    };
     await writeBackup(file, backup);
   }
 
-  /** Restores state from a backup; false (with a warning) when the backup is unusable. */
+  /**
+   * Restores state from a backup; false (with a warning) when the backup is unusable. This image's labels come
+   * from the backup, with what changed in the saved project since the backup was taken merged in; the shared
+   * settings come from the backup when no other document of the project is open.
+   */
   protected async restoreBackup(file: string): Promise<boolean> {
     try {
       const backup = await readBackup(file);
       if (path.resolve(backup.imagePath) !== path.resolve(this.imagePath)) throw new Error(`${file}: backup belongs to ${backup.imagePath}`);
-      this.projectFile = backup.projectFile;
-      await this.useProject(backup.project);
+      const session = await this.joinSession(backup.projectFile);
       this.version = 1; // restored unsaved changes
-      // A project file that became malformed on disk must still never be overwritten by a save.
-      const onDisk = await fs.stat(this.projectFile).then(() => true, () => false);
-      if (onDisk) {
-        try {
-          await readProject(this.projectFile);
-        } catch (e) {
-          this.projectError = e instanceof ProjectError ? e : new ProjectError(this.projectFile, errorText(e));
-          this.warnings.push(`${this.projectError.message}. Restored labels are kept but cannot be saved to it.`);
-        }
+      const labels = this.labels;
+      const rel = this.relativePath;
+      const backupBaseLabels = backup.base?.labels[rel];
+      if (labels) {
+        labels.data.set(decodeLabels(backup.project.labels[rel], { ...labels.shape }).data);
+        labels.changed();
+      }
+      if (session.openMembers.length === 1 && !session.error) {
+        // Merges whatever changed on disk since the backup into memory and into these labels (a member now).
+        await session.restoreFrom(backup.project, backup.base);
+      } else {
+        if (labels && backup.base) mergeSavedLabelsInto(labels, backupBaseLabels, session.savedLabels(rel));
+        await session.refresh();
+      }
+      if (session.error) {
+        this.warnings.push(`${session.error.message}. Restored labels are kept but cannot be saved to it.`);
       }
       this.deps.logger.info(`${this.fileName}: restored unsaved labels from backup`);
       return true;
@@ -679,15 +698,19 @@ export class LabelDocument {
    * uses more). Reported as a reload, not as an undoable edit; the image joins the project on save.
    */
   async adoptProject(projectFile: string): Promise<void> {
-    const project = await readProject(projectFile);
+    await readProject(projectFile); // a clear error before leaving the current project
     const labels = this.labels;
-    this.projectFile = projectFile;
-    this.projectError = undefined;
-    this.project = project;
+    const session = await this.joinSession(projectFile);
+    if (session.error) throw session.error;
+    this.ownProjectError = undefined;
     const maxClass = labels?.maxClass() ?? 0;
-    while (this.project.classes.length < maxClass) this.project.classes.push(defaultClass(this.project.classes.length + 1));
+    if (session.project.classes.length < maxClass) {
+      const classes = session.project.classes.map((c) => ({ ...c }));
+      while (classes.length < maxClass) classes.push(defaultClass(classes.length + 1));
+      session.setClasses(classes);
+    }
     this.candidates = [];
-    this.deps.logger.info(`${this.fileName} joins project ${projectFile} (${project.images.length} other image(s))`);
+    this.deps.logger.info(`${this.fileName} joins project ${projectFile} (${session.project.images.length} other image(s))`);
     this._onDidChange.fire({ kind: 'reloaded' });
   }
 
@@ -699,23 +722,17 @@ export class LabelDocument {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.planes.clear();
-    const image = this.image;
-    this.image = undefined;
-    image?.close().catch((e) => this.deps.logger.warn(`Closing ${this.imagePath}: ${errorText(e)}`));
+    const session = this.session;
+    if (session) {
+      session.detach(this);
+      void this.sessions.release(session);
+    }
+    this.pixels.close();
     this._onDidDispose.fire();
     this._onDidDispose.dispose();
     this._onDidEdit.dispose();
     this._onDidChange.dispose();
   }
-}
-
-/** One sentence naming the file and the reason (ImageError messages already start with the file name). */
-export function imageErrorMessage(filePath: string, e: unknown): string {
-  const text = errorText(e);
-  const base = path.basename(filePath);
-  if (text.includes(base)) return text;
-  return `${base}: ${text}`;
 }
 
 /** Copies a typed array's bytes into an ArrayBuffer of exactly its length (for postMessage). */

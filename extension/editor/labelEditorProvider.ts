@@ -17,6 +17,9 @@ import { EditorRegistry, WebviewChannel } from './editorRegistry';
 import { createNonce, renderWebviewHtml } from './webviewHtml';
 import { errorText, type Logger } from './logger';
 import { ImageFileWatch, statVersion } from './imageFileWatch';
+import { modelCachePath } from '../project/projectFile';
+import { addToGitignore, gitIgnoreState, MODEL_CACHE_PATTERN } from '../project/gitignore';
+import { usableProjects } from './usableProjects';
 
 /** viewType of the default TIFF editor. */
 export const VIEW_TYPE = 'pixelClassifier.labelEditor';
@@ -37,6 +40,8 @@ export interface EditorServices {
   createController(document: LabelDocument): DocumentController;
   /** The document of the active Pixel Classifier editor (for commands). */
   active: LabelDocument | undefined;
+  /** Remembers per-folder answers (the .gitignore offer is made once per folder). */
+  memento?: vscode.Memento;
 }
 
 /** Options of every Pixel Classifier webview: scripts on, only our bundle and media readable. */
@@ -97,16 +102,25 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
     return document;
   }
 
-  /** Offers to add the image to an existing project of its folder (multi-image projects). */
+  /**
+   * Offers to add the image to an existing project of its folder (multi-image projects), in the editor's
+   * banner: a question that can wait, not a toast over the canvas (issue #14).
+   */
   private async offerProjects(document: LabelDocument): Promise<void> {
     if (!vscode.workspace.isTrusted) return;
-    const names = document.candidates.map((f) => path.basename(f));
+    const controller = this.services.controllers.get(document);
+    const image = document.image;
+    if (!controller || !image) return;
+    // Only projects whose classifier can use this image (channels, 2D/3D, size): never offer a dead end.
+    const usable = await usableProjects(document.fileName, image.info, document.candidates, (line) => this.services.logger.info(line));
+    if (usable.length === 0 || document.isDisposed) return;
+    document.candidates = usable;
+    const names = usable.map((f) => path.basename(f));
     const separate = 'Keep Separate';
-    const choice = await vscode.window.showInformationMessage(
-      `${document.fileName}: add this image to ${names.length === 1 ? `project ${names[0]}` : 'an existing project'}? ` +
-        'Labels of all images of a project train one classifier.',
-      ...names.slice(0, 3).map((n) => `Add to ${n}`),
-      separate,
+    const choice = await controller.ask(
+      `Add ${document.fileName} to ${names.length === 1 ? `project ${names[0]}` : 'an existing project'}? ` +
+        'The labels of all images of a project train one classifier.',
+      [...names.slice(0, 3).map((n) => `Add to ${n}`), separate],
     );
     if (!choice || choice === separate || document.isDisposed) return;
     const file = document.candidates[names.indexOf(choice.slice('Add to '.length))];
@@ -158,6 +172,33 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
     this.assertWritable(document);
     await this.reportFailure(document, 'save', () => document.save());
     await this.services.controllers.get(document)?.live?.afterSave();
+    void this.offerGitignore(document).catch((e) => this.services.logger.warn(`.gitignore offer: ${errorText(e)}`));
+  }
+
+  /**
+   * Once per folder, when the project is in a git work tree whose ignore rules do not cover the model cache:
+   * offers to add `*.pixelclass.model` to the folder's `.gitignore` (in the editor's banner).
+   */
+  private async offerGitignore(document: LabelDocument): Promise<void> {
+    const memento = this.services.memento;
+    const controller = this.services.controllers.get(document);
+    if (!memento || !controller || !document.projectFile) return;
+    const folder = path.dirname(document.projectFile);
+    const key = `pixelClassifier.gitignoreOffered:${folder}`;
+    if (memento.get(key)) return;
+    const cache = modelCachePath(document.projectFile);
+    if (!(await vscode.workspace.fs.stat(vscode.Uri.file(cache)).then(() => true, () => false))) return;
+    if ((await gitIgnoreState(cache)) !== 'not-ignored') return;
+    await memento.update(key, true);
+    const add = 'Add to .gitignore';
+    const choice = await controller.ask(
+      `${path.basename(cache)} is the trained model: it is rebuilt from the project and changes with every training. ` +
+        `Add ${MODEL_CACHE_PATTERN} to .gitignore in this folder?`,
+      [add, 'Not Now'],
+    );
+    if (choice !== add) return;
+    await addToGitignore(folder);
+    this.services.logger.info(`Added ${MODEL_CACHE_PATTERN} to ${path.join(folder, '.gitignore')}`);
   }
 
   /** Save As: see {@link LabelDocument.saveAs} (project copy, or image + labels duplicated under a new name). */

@@ -173,6 +173,11 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
       if (level !== 'info' && level !== 'warn' && level !== 'error') fail(`log.level must be info|warn|error, got ${describe(level)}`);
       return { type, level, message: str(b, 'message', PROTOCOL_LIMITS.maxLogLength) };
     }
+    case 'notice/answer': {
+      const questionId = str(b, 'questionId', 64);
+      if (b.action === undefined) return { type, questionId };
+      return { type, questionId, action: str(b, 'action', 200) };
+    }
     case 'image/requestPlane': {
       const s = needShape(ctx, type);
       return { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), c: int(b, 'c', 0, s.c - 1) };

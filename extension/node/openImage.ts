@@ -7,13 +7,17 @@ import { ImageError, type ImageOpenOptions, type ImageSource } from '../core/ima
 import { openImageSource } from '../core/image/openImageSource';
 import { openFileByteSource } from './fileByteSource';
 import { nodeCodecs } from './nodeCodecs';
+import { splitHdf5Path } from '../core/image/hdf5Path';
+import { openHdf5Image } from './openHdf5Image';
 
 /**
- * Opens a TIFF, PNG or JPEG file (format from its magic bytes). TIFF pixels are read lazily by
- * offset; PNG/JPEG are decoded on open. Fails with one {@link ImageError} naming the file.
- * Call `close()` on the result when done.
+ * Opens a TIFF, PNG or JPEG file (format from its magic bytes), or an HDF5 dataset (`file.h5/dataset`, or
+ * `file.h5` with one image dataset). TIFF and HDF5 pixels are read lazily; PNG/JPEG are decoded on open.
+ * Fails with one {@link ImageError} naming the file. Call `close()` on the result when done.
  */
 export async function openImage(path: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
+  const hdf5 = splitHdf5Path(path);
+  if (hdf5) return openHdf5Image(hdf5.file, hdf5.dataset, path, options);
   let source;
   try {
     source = await openFileByteSource(path);

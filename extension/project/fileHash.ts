@@ -1,12 +1,17 @@
 /** sha256 of files, streamed so a multi-gigabyte image is hashed in constant memory. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { splitHdf5Path } from '../core/image/hdf5Path';
 
-/** Lowercase hex sha256 of a file's bytes. */
+/**
+ * Lowercase hex sha256 of a file's bytes. For an HDF5 dataset path (`file.h5/exported_data`) it is the hash of
+ * the HDF5 file.
+ */
 export function sha256File(file: string): Promise<string> {
+  const container = splitHdf5Path(file)?.file ?? file;
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    const stream = createReadStream(container, { highWaterMark: 1 << 20 });
     stream.on('data', (chunk) => hash.update(chunk));
     stream.on('error', reject);
     stream.on('end', () => resolve(hash.digest('hex')));

@@ -63,6 +63,7 @@ describe('predictWorkspace', () => {
     });
     expect(summary.files.map((f) => f.status)).toEqual(['ok', 'cancelled', 'cancelled']);
     expect(summary.ok).toBe(false);
-    expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['img0_Probabilities.tif', 'img0_Probabilities.tif.pixelclass-record.json']);
+    // Only outputs: the provenance is inside the file (issue 19), no sidecar record.
+    expect(readdirSync(path.join(dir, 'out')).sort()).toEqual(['img0_Probabilities.tif']);
   });
 });

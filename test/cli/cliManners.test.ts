@@ -48,7 +48,7 @@ describe('--version and --help', () => {
     expect(packageJson.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it.each(['train', 'predict', 'info', 'features'])('%s --help prints that command\'s usage and options and exits 0', async (name) => {
+  it.each(['train', 'predict', 'info', 'features', 'import-ilastik'])('%s --help prints that command\'s usage and options and exits 0', async (name) => {
     const run = await cli(tempDir(), [name, '--help']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');

@@ -7,6 +7,7 @@ import { computeFeatures } from '../../extension/core/features/computeFeatureBlo
 import { selectionDefaultLight } from '../../extension/core/features/featureSet';
 import { encodeTiff } from '../../extension/core/image/tiffWriter';
 import { readProject } from '../../extension/project/projectFile';
+import { sha256File } from '../../extension/project/fileHash';
 import { cli, readAll, trainedWorkspace } from './cliHarness';
 import { scribbles, type BlobImage } from './generatedImages';
 
@@ -174,18 +175,19 @@ describe('predict: batch behaviour', () => {
     expect(readdirSync(path.join(dir, 'c')).some((f) => f.includes('partial'))).toBe(false);
   });
 
-  it('a wrong channel count is a per-file error', async () => {
+  it('a wrong channel count is a per-file error with a plain reason (issue 14: not feature channel counts)', async () => {
     const two = new Uint16Array(2 * 80 * 96);
     writeFileSync(path.join(dir, 'rgb.tif'), encodeTiff([two.subarray(0, 7680), two.subarray(7680)], { width: 96, height: 80, dtype: 'uint16', shape: { t: 1, z: 1, c: 2 } }));
     const run = await cli(dir, ['predict', '--project', 'proj.pixelclass.json', '--threads', '0', '-o', '{dataset_dir}/c/{nickname}_{result_type}.tif', 'rgb.tif']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/rgb\.tif: gives 26 feature channels \(2 channels, 2D\) but the classifier was trained on 13/);
+    expect(run.stdout).toMatch(/^error {4}rgb\.tif has 2 channels; the classifier was trained on images with 1 channel$/m);
   });
 
   it('incremental: unchanged inputs are skipped, --force redoes, changes redo', async () => {
     const args = ['predict', '--project', 'proj.pixelclass.json', '--threads', '0', '--json', '-o', '{dataset_dir}/inc/{nickname}_{result_type}.tif', 'img1.tif', 'img2.tif'];
     const statuses = async (extra: string[] = []) => JSON.parse((await cli(dir, [...args, ...extra])).stdout).files.map((f: { status: string; reason?: string }) => `${f.status}:${f.reason}`);
-    expect(await statuses()).toEqual(['ok:no export record', 'ok:no export record']);
+    expect(await statuses()).toEqual(['ok:new', 'ok:new']);
+    expect(readdirSync(path.join(dir, 'inc')).sort()).toEqual(['img1_Probabilities.tif', 'img2_Probabilities.tif']);
     const output = path.join(dir, 'inc', 'img1_Probabilities.tif');
     const mtime = statSync(output).mtimeMs;
     expect(await statuses()).toEqual(['skipped:up to date', 'skipped:up to date']);
@@ -194,7 +196,26 @@ describe('predict: batch behaviour', () => {
     expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['ok:export settings changed', 'ok:export settings changed']);
     expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'skipped:up to date']);
     writeFileSync(path.join(dir, 'inc', 'img2_Probabilities.tif'), 'tampered');
-    expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'ok:output img2_Probabilities.tif was modified']);
+    expect(await statuses(['--export-dtype', 'uint8'])).toEqual(['skipped:up to date', 'ok:output img2_Probabilities.tif is not a Pixel Classifier export (no provenance inside)']);
+  });
+
+  it('migration: a sidecar record of an earlier version still skips; rewriting the output removes it', async () => {
+    const args = ['predict', '--project', 'proj.pixelclass.json', '--threads', '0', '--json', '-o', '{dataset_dir}/mig/{nickname}_{result_type}.tif', 'img1.tif'];
+    expect(JSON.parse((await cli(dir, args)).stdout).files[0].status).toBe('ok');
+    const output = path.join(dir, 'mig', 'img1_Probabilities.tif');
+    const summary = JSON.parse((await cli(dir, [...args, '--force'])).stdout);
+    // What an earlier version left: an output without provenance and its record.
+    const legacy = encodeTiff([new Float32Array(96 * 80), new Float32Array(96 * 80)], { width: 96, height: 80, dtype: 'float32', shape: { t: 1, z: 1, c: 2 } });
+    writeFileSync(output, legacy);
+    writeFileSync(`${output}.pixelclass-record.json`, JSON.stringify({
+      format: 'pixel-classifier-export-record', version: 1, inputSha256: await sha256File(path.join(dir, 'img1.tif')), trainingHash: summary.classifier.trainingHash,
+      settings: summary.settings, outputs: [{ path: 'img1_Probabilities.tif', bytes: legacy.length }], written: '2026-01-01T00:00:00.000Z',
+    }));
+    expect(JSON.parse((await cli(dir, args)).stdout).files[0]).toMatchObject({ status: 'skipped', reason: 'up to date' });
+    expect(readdirSync(path.join(dir, 'mig')).sort()).toEqual(['img1_Probabilities.tif', 'img1_Probabilities.tif.pixelclass-record.json']);
+    expect(JSON.parse((await cli(dir, [...args, '--export-dtype', 'uint8'])).stdout).files[0]).toMatchObject({ status: 'ok', reason: 'export settings changed' });
+    expect(readdirSync(path.join(dir, 'mig'))).toEqual(['img1_Probabilities.tif']);
+    expect(JSON.parse((await cli(dir, [...args, '--export-dtype', 'uint8'])).stdout).files[0].status).toBe('skipped');
   });
 
   it('never overwrites an input and refuses templates escaping the workspace', async () => {

@@ -22,7 +22,7 @@ describe('batch command helpers', () => {
       .toBe('✗ b.tif: /ws/b.tif: truncated strip');
     expect(fileLine({ input: '/ws/c.tif', status: 'skipped', outputs: ['/ws/c_P.tif'], seconds: 0 }, '/ws')).toBe('= c.tif up to date (c_P.tif)');
     const summary = {
-      project: 'p', shard: { index: 0, count: 1 }, settings: {} as never, ok: false, seconds: 3.21,
+      project: 'p', shard: { index: 0, count: 1 }, settings: {} as never, ok: false, seconds: 3.21, warnings: [],
       files: [
         { input: 'a', status: 'ok' as const, outputs: [], seconds: 1 },
         { input: 'b', status: 'error' as const, outputs: [], seconds: 1 },
@@ -30,5 +30,9 @@ describe('batch command helpers', () => {
       ],
     };
     expect(summaryText(summary)).toBe('Pixel Classifier: 1 predicted, 1 up to date, 1 failed (see Problems) in 3.2 s.');
+    summary.files[0] = { ...summary.files[0], warnings: ['a is 8-bit (uint8) but …'] } as never;
+    expect(summaryText(summary)).toBe('Pixel Classifier: 1 predicted, 1 up to date, 1 failed (see Problems), 1 with warnings (see Problems) in 3.2 s.');
+    expect(fileLine({ input: '/ws/a.png', status: 'ok', outputs: ['/ws/a_P.tif'], seconds: 1, warnings: ['a.png is 8-bit'] }, '/ws'))
+      .toBe('⚠ a.png → a_P.tif (1.0 s)\n    warning: a.png is 8-bit');
   });
 });

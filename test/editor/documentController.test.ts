@@ -155,3 +155,30 @@ describe('DocumentController (labelling)', () => {
     expect(a.bodies('features/update')).toEqual([{ type: 'features/update', features: doc.features }]);
   });
 });
+
+describe('DocumentController questions in the banner', () => {
+  it('asks in the webview, accepts only an offered answer, re-sends after init, and resolves undefined on dispose', async () => {
+    const { controller, webview, channel, logger } = await setup();
+    const answer = controller.ask('Add cells.tif to project p.pixelclass.json?', ['Add to p.pixelclass.json', 'Keep Separate']);
+    const [shown] = webview.bodies('notice/show');
+    expect(shown).toEqual({ type: 'notice/show', message: 'Add cells.tif to project p.pixelclass.json?', questionId: 'q1', actions: ['Add to p.pixelclass.json', 'Keep Separate'] });
+    await controller.handle(channel, { messageId: 1, body: { type: 'ready' } });
+    expect(webview.bodies('notice/show')).toHaveLength(2); // a re-created webview gets the open question again
+    await controller.handle(channel, { messageId: 2, body: { type: 'notice/answer', questionId: 'q1', action: 'Delete everything' } });
+    expect(logger.lines.at(-1)).toMatch(/ignoring an answer that was not offered/);
+    await controller.handle(channel, { messageId: 3, body: { type: 'notice/answer', questionId: 'q1', action: 'Keep Separate' } });
+    await expect(answer).resolves.toBe('Keep Separate');
+    const dismissed = controller.ask('Second?', ['Yes']);
+    await controller.handle(channel, { messageId: 4, body: { type: 'notice/answer', questionId: 'q2' } });
+    await expect(dismissed).resolves.toBeUndefined();
+    const open = controller.ask('Third?', ['Yes']);
+    controller.dispose();
+    await expect(open).resolves.toBeUndefined();
+  });
+
+  it('rejects a malformed answer', async () => {
+    const { controller, channel, logger } = await setup();
+    await controller.handle(channel, { messageId: 1, body: { type: 'notice/answer', questionId: 42 } });
+    expect(logger.lines.at(-1)).toMatch(/Rejected message.*questionId must be a string/);
+  });
+});

@@ -144,6 +144,7 @@ describe('images outside the project folder (trusted workspace)', () => {
     const first = await openEditor(a, images);
     await first.paint(0, 1, 3, 3, 28, 3);
     await first.doc.save();
+    first.doc.dispose(); // the project is edited on disk below: no open document holds it in memory
     // b.tif, labelled with class 2, joins a's project from outside its folder.
     const project = await readProject(first.doc.projectFile);
     const labels = new LabelVolume({ t: 1, z: 1, y: 32, x: 32 });

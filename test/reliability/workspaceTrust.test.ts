@@ -143,11 +143,18 @@ describe('workspace trust: Restricted Mode', () => {
   });
 
   it('no "add to project" offer (it would change a project) even when the folder has one', async () => {
-    await fs.writeFile(path.join(dir, 'other.pixelclass.json'), '{}');
+    // A valid project of the folder that does not list the image: a candidate when trusted.
+    const { createProject } = await import('../../extension/project/projectSchema');
+    const { selectionDefaultLight } = await import('../../extension/core/features/featureSet');
+    const { writeProject } = await import('../../extension/project/projectFile');
+    await writeProject(path.join(dir, 'other.pixelclass.json'), createProject(selectionDefaultLight(), '1'));
     const { provider } = start();
-    await openEditor(provider);
+    const e = await openEditor(provider);
+    expect(e.document.candidates).toHaveLength(1);
+    await e.send({ type: 'ready' });
     await new Promise((r) => setTimeout(r, 20));
     expect(calls.filter((c) => c.name === 'window.showInformationMessage')).toEqual([]);
+    expect(e.bodies('notice/show')).toEqual([]); // the offer is a banner question when trusted
   });
 
   it('Predict Workspace, Predict Workspace (force) and Export say they are disabled and do nothing', async () => {

@@ -172,7 +172,11 @@ Progress goes to stderr: a bar with the file, the block and the ETA on a termina
         pool,
         memoryLimitBytes: memoryMb * 1024 * 1024,
         onProgress: (p) => progress.update(p),
-        onFileDone: values.json ? undefined : (result) => progress.print(formatResult(result, io.cwd), io.stdout),
+        onFileDone: values.json ? undefined : (result) => {
+          progress.print(formatResult(result, io.cwd), io.stdout);
+          for (const warning of result.warnings ?? []) progress.print(`warning: ${warning}
+`);
+        },
         onMessage: values.json ? undefined : (message) => progress.step(message),
       });
       progress.clear();
@@ -191,6 +195,7 @@ Progress goes to stderr: a bar with the file, the block and the ETA on a termina
         const counts = { ok: 0, skipped: 0, error: 0, cancelled: 0 };
         for (const f of summary.files) counts[f.status]++;
         io.stdout(`${counts.ok} predicted, ${counts.skipped} up to date, ${counts.error} failed`
+          + `${summary.warnings.length ? `, ${summary.warnings.length} with warnings (see stderr)` : ''}`
           + `${shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : ''} in ${summary.seconds.toFixed(1)} s\n`);
       }
       return summary.ok ? 0 : 1;

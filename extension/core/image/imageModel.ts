@@ -33,7 +33,7 @@ export interface ImageShape {
 export interface ImageInfo {
   /** File name or path the image came from; used in every error message. */
   name: string;
-  format: 'tiff' | 'png' | 'jpeg';
+  format: 'tiff' | 'png' | 'jpeg' | 'hdf5';
   shape: ImageShape;
   /** Axes present in the file, in TZCYX order, e.g. "YX", "CYX", "ZYX", "TZCYX". Always ends in "YX". */
   axes: string;

@@ -34,6 +34,12 @@ export interface TiffWriteOptions {
   bigTiff?: boolean | 'auto';
   /** ImageDescription of page 0 instead of the ImageJ one (ASCII). */
   description?: string;
+  /**
+   * Provenance text (ASCII, e.g. JSON) for the private tag {@link PROVENANCE_TAG} of page 0. A tag of its own, so
+   * the ImageJ description that gives Fiji and tifffile the hyperstack axes stays as ImageJ writes it, and
+   * programs that rewrite the file drop it (an edited output no longer claims to be our export).
+   */
+  provenance?: string;
   /** Pixel size in `unit`s per pixel (x, y) and z spacing; written as TIFF resolution + ImageJ unit/spacing. */
   resolution?: { x: number; y: number; z?: number; unit?: string };
   /** Rows per strip. @default as many rows as fit in 256 KiB (at least 1) */
@@ -44,6 +50,19 @@ export interface TiffWriteOptions {
 export interface TiffChunk {
   position: number;
   bytes: Uint8Array;
+}
+
+/**
+ * Private TIFF tag holding an export's provenance (ASCII JSON) in page 0. In the reusable private range
+ * (65000–65535) and unknown to tifffile's tag registry (which names only 65200 there).
+ */
+export const PROVENANCE_TAG = 65400;
+
+/** ASCII bytes of a string, NUL-terminated (TIFF ASCII). */
+function asciiBytes(text: string): Uint8Array {
+  const ascii = new Uint8Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) ascii[i] = text.charCodeAt(i);
+  return ascii;
 }
 
 const SAMPLE_FORMAT: Record<DType, number> = {
@@ -325,9 +344,8 @@ export class TiffStreamEncoder {
     if (pageIndex === 0) {
       const shape = this.options.shape ?? { t: 1, z: 1, c: 1 };
       const description = asciiOnly(this.options.description ?? imageJDescription(shape, this.options.resolution));
-      const ascii = new Uint8Array(description.length + 1);
-      for (let i = 0; i < description.length; i++) ascii[i] = description.charCodeAt(i);
-      entries.push({ tag: 270, type: 2, values: ascii });
+      entries.push({ tag: 270, type: 2, values: asciiBytes(description) });
+      if (this.options.provenance !== undefined) entries.push({ tag: PROVENANCE_TAG, type: 2, values: asciiBytes(asciiOnly(this.options.provenance)) });
       const names = this.options.channelNames;
       if (names && names.length > 0) {
         const labels: string[] = [];

@@ -1,12 +1,12 @@
 /**
- * Incremental batch export (issue #6): beside each export a sidecar `<output>.pixelclass-record.json`
- * records what produced it — the input's sha256, the project's training hash and the export settings — plus
- * the outputs' sizes. A later run whose inputs are unchanged and whose outputs are all still there skips the
- * file; `force` redoes it.
+ * Sidecar export records of earlier versions (issue #6): `<output>.pixelclass-record.json` beside the first
+ * output recorded the input's sha256, the training hash, the export settings and the outputs' sizes. Outputs now
+ * carry their provenance inside the file (issue 19, see exportProvenance.ts) and no record is written any more;
+ * an existing record is still honoured for skipping (so upgrading does not redo every output), and removed when
+ * its outputs are written again.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../project/projectFile';
 import type { ExportSettings } from '../project/projectSchema';
 
 /** Suffix of the sidecar record. */
@@ -34,7 +34,7 @@ export function recordPath(firstOutput: string): string {
   return `${firstOutput}${RECORD_SUFFIX}`;
 }
 
-function sameSettings(a: ExportSettings, b: ExportSettings): boolean {
+export function sameSettings(a: ExportSettings, b: ExportSettings): boolean {
   return a.source === b.source && a.dtype === b.dtype && a.format === b.format && a.compression === b.compression
     && a.filenameFormat === b.filenameFormat;
 }
@@ -44,7 +44,7 @@ function sameSettings(a: ExportSettings, b: ExportSettings): boolean {
  * settings, and lists exactly these outputs, all present with their recorded sizes.
  * @returns `undefined` when up to date, otherwise the reason it must be (re)done
  */
-export async function staleReason(outputs: readonly string[], expected: ExportInputs): Promise<string | undefined> {
+export async function legacyStaleReason(outputs: readonly string[], expected: ExportInputs): Promise<string | undefined> {
   const file = recordPath(outputs[0]);
   let record: ExportRecord;
   try {
@@ -72,21 +72,7 @@ export async function staleReason(outputs: readonly string[], expected: ExportIn
   return undefined;
 }
 
-/** Writes the record of a finished export (atomically). */
-export async function writeRecord(outputs: readonly string[], inputs: ExportInputs): Promise<void> {
-  const file = recordPath(outputs[0]);
-  const dir = path.dirname(file);
-  const record: ExportRecord = {
-    format: 'pixel-classifier-export-record',
-    version: 1,
-    inputSha256: inputs.inputSha256,
-    trainingHash: inputs.trainingHash,
-    settings: { ...inputs.settings },
-    outputs: await Promise.all(outputs.map(async (o) => ({
-      path: path.relative(dir, o).split(path.sep).join('/'),
-      bytes: (await fs.stat(o)).size,
-    }))),
-    written: new Date().toISOString(),
-  };
-  await writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
+/** Removes the record of an export whose first output is `firstOutput`, if any. */
+export async function removeLegacyRecord(firstOutput: string): Promise<void> {
+  await fs.rm(recordPath(firstOutput), { force: true });
 }

@@ -1,0 +1,83 @@
+/**
+ * A cheap, deterministic estimate of an image's intensity range per channel: the 1st and 99th percentiles of
+ * a sample of its pixels (up to 3 planes spread over t/z; small planes whole, large planes as a 4×4 grid of
+ * 128² windows). Used to warn when an image's intensities are unlike the classifier's training images
+ * (issue 14) without reading whole images.
+ */
+import type { ImageSource } from './imageModel';
+
+/** 1st and 99th percentile of one channel's sampled (finite) values; undefined fields when nothing was finite. */
+export interface IntensityRange {
+  low: number;
+  high: number;
+}
+
+/** Options of {@link sampleIntensities}. */
+export interface SampleOptions {
+  /** Planes (t, z positions) sampled per channel. @default 3 */
+  maxPlanes?: number;
+  /** Planes up to this many pixels are read whole. @default 262144 (512²) */
+  wholePlanePixels?: number;
+  /** Edge of the windows read from larger planes. @default 128 */
+  window?: number;
+  /** Windows per axis of larger planes. @default 4 */
+  grid?: number;
+}
+
+/** The value at fraction `q` of sorted values (nearest rank below). */
+export function percentile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))];
+}
+
+/** Evenly spread indices into 0..total−1, at most `count` of them. */
+export function spreadIndices(total: number, count: number): number[] {
+  const n = Math.max(1, Math.min(total, count));
+  return Array.from({ length: n }, (_, k) => Math.floor(((k + 0.5) * total) / n));
+}
+
+/**
+ * Samples every channel of `source` and returns its 1st–99th percentile range, one entry per channel.
+ * Non-finite values (NaN, ±Inf in float images) are ignored; a channel with none finite gets NaN bounds.
+ */
+export async function sampleIntensities(source: ImageSource, options: SampleOptions = {}): Promise<IntensityRange[]> {
+  const { t: T, z: Z, c: C, y: Y, x: X } = source.info.shape;
+  const planes = spreadIndices(T * Z, options.maxPlanes ?? 3);
+  const whole = Y * X <= (options.wholePlanePixels ?? 262144);
+  const window = options.window ?? 128;
+  const grid = options.grid ?? 4;
+  const ranges: IntensityRange[] = [];
+  for (let c = 0; c < C; c++) {
+    const chunks: Float32Array[] = [];
+    for (const p of planes) {
+      const t = Math.floor(p / Z);
+      const z = p % Z;
+      if (whole) {
+        chunks.push(await source.readPlaneFloat32(t, z, c));
+        continue;
+      }
+      for (const y0 of windowStarts(Y, window, grid)) {
+        for (const x0 of windowStarts(X, window, grid)) {
+          chunks.push(await source.readRegionFloat32(t, z, c, { y0, y1: Math.min(Y, y0 + window), x0, x1: Math.min(X, x0 + window) }));
+        }
+      }
+    }
+    const values = new Float32Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
+    let n = 0;
+    for (const chunk of chunks) for (let i = 0; i < chunk.length; i++) if (Number.isFinite(chunk[i])) values[n++] = chunk[i];
+    const finite = values.subarray(0, n).sort();
+    ranges.push({ low: percentile(finite, 0.01), high: percentile(finite, 0.99) });
+  }
+  return ranges;
+}
+
+/** Starts of `grid` windows of `window` pixels centred in equal cells of `length` (fewer when short). */
+function windowStarts(length: number, window: number, grid: number): number[] {
+  if (length <= window) return [0];
+  const starts = new Set<number>();
+  for (let k = 0; k < grid; k++) {
+    const centre = ((k + 0.5) * length) / grid;
+    starts.add(Math.max(0, Math.min(length - window, Math.round(centre - window / 2))));
+  }
+  return [...starts];
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { percentile, sampleIntensities, spreadIndices } from '../../extension/core/image/sampleIntensities';
+import { memoryImageSource } from '../../extension/core/image/memoryImageSource';
+
+describe('sampleIntensities', () => {
+  it('percentile and spreadIndices', () => {
+    const sorted = Float32Array.from({ length: 101 }, (_, i) => i);
+    expect([percentile(sorted, 0.01), percentile(sorted, 0.99), percentile(sorted, 0), percentile(sorted, 1)]).toEqual([1, 99, 0, 100]);
+    expect(percentile([], 0.5)).toBeNaN();
+    expect(spreadIndices(1, 3)).toEqual([0]);
+    expect(spreadIndices(12, 3)).toEqual([2, 6, 10]);
+    expect(spreadIndices(2, 3)).toEqual([0, 1]);
+  });
+});
+
+function info(shape: { t: number; z: number; c: number; y: number; x: number }, dtype: 'uint16' | 'float32') {
+  return { name: 'mem', format: 'tiff' as const, shape, axes: 'TZCYX', dtype, pages: 1, compression: 'none', metadata: {} };
+}
+
+describe('sampleIntensities on images', () => {
+  it('small planes are read whole: exact percentiles per channel', async () => {
+    // channel 0: 0..9999, channel 1: 10·(0..9999)
+    const a = Uint16Array.from({ length: 10000 }, (_, i) => i);
+    const b = Float32Array.from({ length: 10000 }, (_, i) => 10 * i);
+    const source = memoryImageSource(info({ t: 1, z: 1, c: 2, y: 100, x: 100 }, 'float32'), [Float32Array.from(a), b]);
+    expect(await sampleIntensities(source)).toEqual([{ low: 99, high: 9899 }, { low: 990, high: 98990 }]);
+  });
+
+  it('non-finite values are ignored; an all-NaN channel gives NaN bounds', async () => {
+    const plane = Float32Array.from({ length: 100 }, (_, i) => (i % 2 ? Number.NaN : i));
+    const source = memoryImageSource(info({ t: 1, z: 1, c: 2, y: 10, x: 10 }, 'float32'), [plane, new Float32Array(100).fill(Number.NaN)]);
+    const [r, empty] = await sampleIntensities(source);
+    expect([r.low, r.high]).toEqual([0, 96]);
+    expect(empty.low).toBeNaN();
+  });
+
+  it('large planes: a 4×4 grid of windows from at most 3 of the planes, never a whole plane', async () => {
+    const shape = { t: 2, z: 5, c: 1, y: 600, x: 700 };
+    const planes = Array.from({ length: 10 }, (_, p) => new Uint16Array(600 * 700).fill(100 * p));
+    const base = memoryImageSource(info(shape, 'uint16'), planes);
+    const reads: string[] = [];
+    const source = {
+      ...base,
+      readPlaneFloat32: async () => { throw new Error('whole plane read'); },
+      readRegionFloat32: async (t: number, z: number, c: number, box: { y0: number; y1: number; x0: number; x1: number }) => {
+        reads.push(`${t}/${z}:${box.y1 - box.y0}x${box.x1 - box.x0}`);
+        return base.readRegionFloat32(t, z, c, box);
+      },
+    };
+    const [range] = await sampleIntensities(source, {});
+    expect(new Set(reads)).toEqual(new Set(['0/1:128x128', '1/0:128x128', '1/3:128x128'])); // planes 1, 5, 8 of 10
+    expect(reads).toHaveLength(3 * 16);
+    expect(range).toEqual({ low: 100, high: 800 });
+  });
+});
