@@ -18,9 +18,9 @@ import type { WorkerPool } from '../workers/workerPool';
 import { PngSink, TiffSink, type ExportSink } from './exportSink';
 import type { ExportProvenance } from './exportProvenance';
 import { planExport, type ExportPlan } from './exportPlan';
-import { predictTile, type PredictTilePayload, type PredictTileResult } from './predictTileJob';
-import { readSourceBlock } from './readSourceBlock';
-import { selectionForShape } from './trainProject';
+import { predictTile, type PredictTilePayload, type PredictTileResult } from '../core/tiles/predictTile';
+import { readSourceBlock } from '../core/image/readSourceBlock';
+import { selectionForShape } from '../core/features/selectionForShape';
 import type { Forest } from '../core/forest/index';
 
 /** Default memory limit (issue #6: 16384² uint16 with 49 features within 1.5 GB RSS). */
@@ -293,7 +293,7 @@ async function streamTiles(
     };
     let result: PredictTileResult;
     if (pool) {
-      result = await pool.run<PredictTileResult>('batch/predictTile', payload, [block.buffer as ArrayBuffer], options.signal);
+      result = await pool.run('tile/predict', payload, [block.buffer as ArrayBuffer], options.signal);
     } else {
       options.signal?.throwIfAborted();
       result = predictTile(payload, () => options.signal?.throwIfAborted());

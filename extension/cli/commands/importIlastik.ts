@@ -12,6 +12,14 @@ import { extensionVersion, toUsageError } from './predict';
 export const importIlastikCommand: CliCommand = {
   name: 'import-ilastik',
   usage: 'import-ilastik <project.ilp> [-o <out>.pixelclass.json] [--force] [--json]',
+  help: `Turns an ilastik Pixel Classification project into a Pixel Classifier project (classes, features, every lane's
+images and label blocks, export settings; images stored inside the .ilp become <nickname>.tif) and lists what
+did not come over.
+
+Options:
+  -o, --output FILE   the project to write (default: <name>.pixelclass.json beside the .ilp)
+  --force             replace an existing output
+  --json              the import report as JSON on stdout`,
   async run(argv: string[], io: CliIo): Promise<number> {
     let parsed;
     try {
