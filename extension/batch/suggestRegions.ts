@@ -16,9 +16,10 @@ import { openImage } from '../node/openImage';
 import { resolveProjectPath } from '../project/projectPaths';
 import type { PixelClassifierProject } from '../project/projectSchema';
 import type { WorkerPool } from '../workers/workerPool';
-import { predictTile, type PredictTilePayload, type PredictTileResult } from './predictTileJob';
-import { readSourceBlock } from './readSourceBlock';
-import { loadProjectClassifier, selectionForShape } from './trainProject';
+import { predictTile, type PredictTilePayload } from '../core/tiles/predictTile';
+import { readSourceBlock } from '../core/image/readSourceBlock';
+import { selectionForShape } from '../core/features/selectionForShape';
+import { loadProjectClassifier } from './trainProject';
 
 /** One suggested region. */
 export interface Suggestion {
@@ -155,7 +156,7 @@ export async function suggestRegions(project: PixelClassifierProject, projectFil
         modelKey: classifier.trainingHash, model: classifier.forestBytes, wantFeatures: false,
       };
       const result = options.pool
-        ? await options.pool.run<PredictTileResult>('batch/predictTile', payload, [block.buffer as ArrayBuffer], options.signal, options.priority ?? 0)
+        ? await options.pool.run('tile/predict', payload, [block.buffer as ArrayBuffer], options.signal, options.priority ?? 0)
         : predictTile(payload, () => options.signal?.throwIfAborted());
       const p = result.probabilities!;
       const n = c.patch.ny * c.patch.nx;

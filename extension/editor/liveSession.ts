@@ -27,7 +27,7 @@
  * quantizeTile.ts.
  */
 import { featureChannels } from '../core/features/featureSet';
-import { featureImportances, type Forest } from '../core/forest/index';
+import { featureImportances, serializeForest, type Forest } from '../core/forest/index';
 import { trainingHash } from '../project/trainingHash';
 import type { ClassifierStatus, HostToWebviewMessage, PixelBox } from '../protocol';
 import type { DocumentController, LiveLoop } from './documentController';
@@ -297,6 +297,15 @@ export class LiveSession implements LiveLoop {
     } catch (e) {
       this.log.warn(`${doc.fileName}: model cache not used: ${errorText(e)}`);
     }
+  }
+
+  private serialized: { hash: string; bytes: Uint8Array } | undefined;
+
+  /** The full (not preview) forest as serializeForest bytes with its training hash ("Label Here Next" uses it). */
+  currentModel(): { bytes: Uint8Array; hash: string } | undefined {
+    if (!this.forest || !this.forestHash) return undefined;
+    if (this.serialized?.hash !== this.forestHash) this.serialized = { hash: this.forestHash, bytes: serializeForest(this.forest) };
+    return this.serialized;
   }
 
   /** After a save: writes the model cache when the current forest matches the saved labels. */

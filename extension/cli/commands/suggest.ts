@@ -13,6 +13,15 @@ import { createCliPool, parseIntegerOption, toUsageError } from './predict';
 export const suggestCommand: CliCommand = {
   name: 'suggest',
   usage: 'suggest --project P.pixelclass.json [--top 20] [--tile 256] [--threads N] [--json]',
+  help: `Ranks the regions of every image of a project by the classifier's mean uncertainty (where a label would
+help most), highest first, with a hint about classes that have few labels. Each region of --tile pixels is
+scored by predicting its central patch.
+
+  --project P      the project (trained from its model cache, or retrained)
+  --top N          how many regions to list (default 20)
+  --tile N         region edge in pixels (default 256)
+  --threads N      worker threads (0 = main thread)
+  --json           print {suggestions, classes, hints, skipped} as JSON`,
   async run(argv: string[], io: CliIo): Promise<number> {
     let parsed;
     try {
