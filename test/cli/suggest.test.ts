@@ -18,8 +18,7 @@ describe('pixel-classifier suggest (label here next)', () => {
     writeUint16Tiff(path.join(dir, 'hard.tif'), hard, 128, 96);
     writeUint8Tiff(path.join(dir, 'hard_labels.tif'), new Uint8Array(128 * 96), 128, 96);
     const train = await cli(dir, ['train', '--image', 'easy.tif', '--labels', 'easy_labels.tif', '--image', 'hard.tif', '--labels', 'hard_labels.tif', '--threads', '0', '--features', 'light', '-o', 'p.pixelclass.json']);
-    expect(train.stderr).toBe('');
-    expect(train.code).toBe(0);
+    expect(train.code, train.stderr).toBe(0);
     const run = await cli(dir, ['suggest', '--project', 'p.pixelclass.json', '--top', '5', '--tile', '64', '--threads', '0', '--json']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
