@@ -52,9 +52,25 @@ async function writeIlp(file) {
   }
 }
 
+/** Writes two.h5 with two 2D uint16 datasets, /raw and /smoothed (ilastik axistags y, x). */
+async function writeTwoDatasets(file) {
+  const h5wasm = (await import('h5wasm/node')).default;
+  await h5wasm.ready;
+  const f = new h5wasm.File(file, 'w');
+  try {
+    for (const [name, offset] of [['raw', 0], ['smoothed', 1000]]) {
+      f.create_dataset({ name, data: Uint16Array.from({ length: 64 * 48 }, (_, i) => offset + (i % 64) * 20), shape: [48, 64], chunks: [16, 64], compression: 'gzip' });
+      f.get(name).create_attribute('axistags', JSON.stringify({ axes: [{ key: 'y', typeFlags: 2 }, { key: 'x', typeFlags: 2 }] }));
+    }
+  } finally {
+    f.close();
+  }
+}
+
 before(async () => {
   s = await startSession({ name: 'import-ilastik', workspace: path.join(REPO, 'sample'), settings: { 'pixelClassifier.liveUpdate': false } });
   await writeIlp(path.join(s.ws, 'cells.ilp'));
+  await writeTwoDatasets(path.join(s.ws, 'two.h5'));
 });
 after(async () => { await s?.stop(); });
 
@@ -106,6 +122,30 @@ test('import an ilastik project through the command and paint on it', { timeout:
     assert.deepEqual(s.extensionErrors(), [], 'no console errors from the extension or its webview');
   } catch (e) {
     await s.shot('failure').catch(() => {});
+    console.log('--- code-server log tail ---\n' + s.tailServerLog());
+    throw e;
+  }
+});
+
+test('an HDF5 file with two images opens in the editor after choosing one', { timeout: 4 * 60000 }, async (t) => {
+  try {
+    await s.page.locator('.tabs-container .tab').first().click(); // keyboard focus on the workbench
+    await s.quickInput('Control+P', 'two.h5', 'two.h5');
+    const row = s.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'smoothed' }).first();
+    await row.waitFor({ state: 'visible', timeout: 60000 });
+    await s.shot('04-hdf5-dataset-choice');
+    await row.click();
+    const frame = await waitFor(async () => {
+      const f = await s.webviewFrame();
+      return (await f.evaluate(() => document.body.dataset.ready === 'true' && document.title)) === 'two.h5/smoothed' ? f : null;
+    }, { timeout: 90000, what: 'the editor of two.h5/smoothed' });
+    const status = await frame.locator('#status-project').textContent();
+    t.diagnostic(`project of two.h5/smoothed: ${status}`);
+    assert.equal(status, 'two_smoothed.pixelclass.json');
+    await s.shot('05-hdf5-opened');
+    assert.equal(await frame.locator('#error-banner').isVisible(), false, 'no error banner');
+  } catch (e) {
+    await s.shot('failure-hdf5').catch(() => {});
     console.log('--- code-server log tail ---\n' + s.tailServerLog());
     throw e;
   }

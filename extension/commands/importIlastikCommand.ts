@@ -9,11 +9,8 @@ import { promises as fs } from 'node:fs';
 import { importIlastikProject } from '../batch/importIlastik';
 import { PROJECT_SUFFIX } from '../project/projectSchema';
 import type { CommandServices } from './commandServices';
+import { openImageInEditor } from '../editor/hdf5DatasetChoice';
 
-/** The viewType the imported image opens with (TIFF → default editor; others → the option editor). */
-function viewTypeFor(file: string): string {
-  return /\.tiff?$/i.test(file) ? 'pixelClassifier.labelEditor' : 'pixelClassifier.labelEditor.option';
-}
 
 export async function importIlastikCommand(services: CommandServices): Promise<void> {
   if (vscode.workspace.isTrusted === false) {
@@ -51,7 +48,7 @@ export async function importIlastikCommand(services: CommandServices): Promise<v
   if (first) {
     const dir = path.dirname(result.projectFile);
     const imagePath = path.resolve(dir, ...first.path.split('/'));
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(imagePath), viewTypeFor(imagePath));
+    await openImageInEditor(imagePath);
   }
   const summary = `Imported ${path.basename(ilp)} as ${path.basename(result.projectFile)}: ${result.classes} classes, ${result.images.length} image(s)` +
     (result.notImported.length ? `; ${result.notImported.length} thing(s) did not come over (see the log).` : '.');

@@ -22,7 +22,7 @@ export async function importLabelsCommand(services: CommandServices): Promise<vo
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: false, openLabel: 'Import Labels', title: `Labels for ${document.fileName} (0 = unlabelled, 1..N = classes)`,
-    defaultUri: vscode.Uri.file(path.dirname(document.imagePath)),
+    defaultUri: vscode.Uri.file(path.dirname(document.imageFile)),
     filters: { Images: ['tif', 'tiff', 'png', 'h5', 'hdf5'] },
   });
   if (!picked?.length) return;

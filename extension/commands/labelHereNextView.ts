@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { suggestRegions, type Suggestion, type SuggestResult } from '../batch/suggestRegions';
 import type { LabelDocument } from '../editor/labelDocument';
 import type { DocumentController } from '../editor/documentController';
+import { openImageInEditor } from '../editor/hdf5DatasetChoice';
 import type { CommandServices } from './commandServices';
 
 /** A row of the view. */
@@ -119,8 +120,7 @@ export async function revealSuggestion(services: CommandServices, projectFile: s
   const imagePath = path.resolve(path.dirname(projectFile), ...s.image.split('/'));
   let document = services.activeDocument();
   if (!document || path.resolve(document.imagePath) !== imagePath) {
-    const viewType = /\.tiff?$/i.test(imagePath) ? 'pixelClassifier.labelEditor' : 'pixelClassifier.labelEditor.option';
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(imagePath), viewType);
+    await openImageInEditor(imagePath);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       document = services.activeDocument();

@@ -26,6 +26,7 @@ import { magicWand } from '../core/labels/tools/magicWand';
 import { superpixelBrush } from '../core/labels/tools/superpixels';
 import { copySliceEdit, maskImportEdit, planeToolEdit } from '../core/labels/tools/toolEdits';
 import { SuperpixelTiles } from './superpixelTiles';
+import { imageDisplayName, splitHdf5Path } from '../core/image/hdf5Path';
 import { decodeLabels, encodeLabels, type EncodedLabels } from '../core/labels/labelRle';
 import { createProject, defaultClass, PROJECT_SUFFIX, type PixelClassifierProject, type ProjectClass, type ProjectImage } from '../project/projectSchema';
 import { ProjectError, readProject, writeProject, findProjectImage } from '../project/projectFile';
@@ -120,8 +121,8 @@ export class LabelDocument implements ProjectMember {
   readonly onDidChange = this._onDidChange.event;
   private disposed = false;
 
-  protected constructor(readonly uri: vscode.Uri, protected readonly deps: LabelDocumentDeps) {
-    this.imagePath = uri.fsPath;
+  protected constructor(readonly uri: vscode.Uri, protected readonly deps: LabelDocumentDeps, imagePath = uri.fsPath) {
+    this.imagePath = imagePath;
     this.pixels = new DocumentImage(this.imagePath, deps);
     this.projectFile = '';
     this.detachedProject = createProject(selectionDefaultLight(), deps.extensionVersion ?? '0.0.0');
@@ -173,8 +174,8 @@ export class LabelDocument implements ProjectMember {
    * throws for a bad image or project: errors are kept ({@link imageError}, {@link projectError}),
    * logged, and shown by the editor.
    */
-  static async open(uri: vscode.Uri, deps: LabelDocumentDeps, backupFile?: string): Promise<LabelDocument> {
-    const doc = new LabelDocument(uri, deps);
+  static async open(uri: vscode.Uri, deps: LabelDocumentDeps, backupFile?: string, imagePath?: string): Promise<LabelDocument> {
+    const doc = new LabelDocument(uri, deps, imagePath);
     await doc.loadImage();
     let restored = false;
     if (backupFile) restored = await doc.restoreBackup(backupFile);
@@ -182,9 +183,14 @@ export class LabelDocument implements ProjectMember {
     return doc;
   }
 
-  /** File name of the image (no directory). */
+  /** The file on disk holding the image (the HDF5 file for an HDF5 dataset). */
+  get imageFile(): string {
+    return splitHdf5Path(this.imagePath)?.file ?? this.imagePath;
+  }
+
+  /** File name of the image (no directory; `file.h5/dataset` for an HDF5 dataset). */
   get fileName(): string {
-    return path.basename(this.imagePath);
+    return imageDisplayName(this.imagePath);
   }
 
   /** Path of this image relative to the project folder (forward slashes). */
@@ -194,7 +200,7 @@ export class LabelDocument implements ProjectMember {
 
   /** The project file relative to the image's folder (what the editor shows). */
   relativeProjectFile(): string {
-    return path.relative(path.dirname(this.imagePath), this.projectFile).split(path.sep).join('/');
+    return path.relative(path.dirname(this.imageFile), this.projectFile).split(path.sep).join('/');
   }
 
   protected async loadImage(): Promise<void> {
