@@ -70,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
         logger,
         settings: () => settingsFor(document),
         confirm: async (message, detail, yes) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, yes)) === yes,
+        previewCompute: poolCompute(getPool, logger),
         createLive: (controller) => {
           const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
           return new LiveSession(controller, {

@@ -193,8 +193,29 @@ export interface ErrorMessage {
   fatal: boolean;
 }
 
+/**
+ * One feature image (family × σ) of the region the webview asked for with `features/preview`, computed with the
+ * engine's feature code, for the feature preview layer.
+ */
+export interface FeaturePreviewMessage {
+  type: 'features/previewImage';
+  /** Echo of the request id (a newer request makes older answers stale). */
+  requestId: number;
+  t: number;
+  z: number;
+  box: PixelBox;
+  /** ilastik-style channel name, e.g. `Gaussian Smoothing (σ=1.0)`. */
+  name: string;
+  /** float32 values, row-major box.height × box.width. */
+  data: ArrayBuffer;
+  /** Display range: the 1st and 99th percentiles of `data`. */
+  min: number;
+  max: number;
+}
+
 export type HostToWebviewMessage =
   | InitMessage
+  | FeaturePreviewMessage
   | ImagePlaneMessage
   | LabelsPlaneMessage
   | LabelsPatchMessage
@@ -295,6 +316,23 @@ export interface MostUncertainMessage {
   type: 'navigate/mostUncertain';
 }
 
+/** Show one feature (family × σ) of the visible region as the displayed layer. */
+export interface FeaturePreviewRequestMessage {
+  type: 'features/preview';
+  requestId: number;
+  /** Feature family id (e.g. `GaussianSmoothing`). */
+  featureId: string;
+  sigma: number;
+  /** Compute slice by slice (z-stacks; ignored for 2D images). */
+  in2D: boolean;
+  t: number;
+  z: number;
+  /** Input channel the feature is computed from. */
+  c: number;
+  /** Visible part of the plane in image pixels. */
+  box: PixelBox;
+}
+
 /** Forward a webview log line to the output channel. */
 export interface LogMessage {
   type: 'log';
@@ -316,6 +354,7 @@ export type WebviewToHostMessage =
   | UpdateNowMessage
   | ViewChangedMessage
   | MostUncertainMessage
+  | FeaturePreviewRequestMessage
   | LogMessage;
 
 /** Limits the host enforces on webview messages. */
@@ -328,4 +367,6 @@ export const PROTOCOL_LIMITS = {
   maxClassNameLength: 100,
   maxLogLength: 10_000,
   maxScales: 16,
+  /** Largest region (pixels) of one feature preview. */
+  maxPreviewPixels: 4096 * 4096,
 } as const;

@@ -16,7 +16,15 @@ import type { Tool } from '../viewState';
 export interface Layer {
   source: CanvasImageSource;
   opacity: number;
+  /** Draw a dark one-screen-pixel edge around the layer's opaque pixels (labels stay visible over anything). */
+  edge?: boolean;
 }
+
+/** Colour of the edge drawn around edged layers. */
+const EDGE_COLOR = 'rgba(0,0,0,0.9)';
+/** How long the region chosen by "Uncertain" stays fully outlined, then how long the outline takes to fade (ms). */
+const HIGHLIGHT_HOLD_MS = 1200;
+const HIGHLIGHT_FADE_MS = 1800;
 
 /** Callbacks of the viewer. */
 export interface ViewerHandlers {
@@ -97,19 +105,33 @@ export class Viewer {
 
   /**
    * Centres and zooms on a box of the image (with context around it: the box fills about a third of
-   * the view, zoom capped at 8×) and outlines it briefly.
+   * the view, zoom capped at 8×) and outlines it with an outline that fades, so the user sees what to label.
    */
   showBox(box: PixelBox): void {
     if (this.cssWidth === 0) return;
     this.setView(boxTransform(box, this.cssWidth, this.cssHeight, 0.35, 8));
-    this.highlightBox = box;
-    if (this.highlightTimer !== undefined) clearTimeout(this.highlightTimer);
-    this.highlightTimer = setTimeout(() => { this.highlightBox = undefined; this.drawCursor(); }, 2500);
-    this.drawCursor();
+    this.highlight = { box, start: performance.now() };
+    this.element.dataset.highlight = 'on';
+    this.animateHighlight();
   }
 
-  private highlightBox: PixelBox | undefined;
-  private highlightTimer: ReturnType<typeof setTimeout> | undefined;
+  private highlight: { box: PixelBox; start: number } | undefined;
+  private highlightFrame = 0;
+
+  /** Redraws the outline every frame until it has faded out. */
+  private animateHighlight(): void {
+    if (this.highlightFrame) return;
+    const step = (): void => {
+      this.highlightFrame = 0;
+      if (!this.highlight) return;
+      if (highlightAlpha(performance.now() - this.highlight.start) <= 0) {
+        this.highlight = undefined;
+        delete this.element.dataset.highlight;
+      } else this.highlightFrame = requestAnimationFrame(step);
+      this.drawCursor();
+    };
+    this.highlightFrame = requestAnimationFrame(step);
+  }
 
   setView(view: ViewTransform): void {
     this.view = constrainTransform(view, this.cssWidth, this.cssHeight, this.imageWidth, this.imageHeight);
@@ -198,6 +220,7 @@ export class Viewer {
     for (const layer of this.handlers.layers()) {
       if (layer.opacity <= 0) continue;
       ctx.globalAlpha = Math.min(1, layer.opacity);
+      if (layer.edge) this.drawEdge(layer.source, s, dpr);
       ctx.drawImage(layer.source, 0, 0);
     }
     ctx.globalAlpha = 1;
@@ -205,13 +228,35 @@ export class Viewer {
     this.drawCursor();
   }
 
+  /**
+   * A dark edge one screen pixel wide around the opaque pixels of `source`, at any zoom: the layer's silhouette
+   * is drawn as a shadow offset by one device pixel in four directions. Shadow offsets are not scaled by the
+   * transform, so the image itself is drawn far outside the canvas and the shadow offset brings it back.
+   */
+  private drawEdge(source: CanvasImageSource, scale: number, dpr: number): void {
+    const ctx = this.ctx;
+    const far = 1 << 16; // device px
+    ctx.save();
+    ctx.shadowColor = EDGE_COLOR;
+    ctx.shadowBlur = 0;
+    const d = Math.max(1, Math.round(dpr));
+    for (const [dx, dy] of [[d, 0], [-d, 0], [0, d], [0, -d]]) {
+      ctx.shadowOffsetX = far + dx;
+      ctx.shadowOffsetY = dy;
+      ctx.drawImage(source, -far / scale, 0);
+    }
+    ctx.restore();
+  }
+
   private drawCursor(): void {
     const dpr = window.devicePixelRatio || 1;
     const ctx = this.cursorCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.cursorCanvas.width, this.cursorCanvas.height);
-    if (this.highlightBox) {
-      const b = this.highlightBox;
+    const alpha = this.highlight ? highlightAlpha(performance.now() - this.highlight.start) : 0;
+    if (this.highlight && alpha > 0) {
+      const b = this.highlight.box;
+      ctx.globalAlpha = alpha;
       const a = imageToScreen(this.view, b.column, b.row);
       const e = imageToScreen(this.view, b.column + b.width, b.row + b.height);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -224,6 +269,7 @@ export class Viewer {
       ctx.strokeRect(a.sx - 3, a.sy - 3, e.sx - a.sx + 6, e.sy - a.sy + 6);
       ctx.setLineDash([]);
       ctx.lineDashOffset = 0;
+      ctx.globalAlpha = 1;
       ctx.setTransform(1, 0, 0, 1, 0, 0);
     }
     if (!this.hover || this.tool === 'pan' || this.spaceDown || !this.paintingEnabled || this.drag?.kind === 'pan') return;
@@ -332,4 +378,10 @@ export class Viewer {
   refreshHover(): void {
     this.emitHover();
   }
+}
+
+/** Opacity of the "Uncertain" outline `ms` after the jump: 1 while held, then a linear fade to 0. */
+export function highlightAlpha(ms: number): number {
+  if (ms <= HIGHLIGHT_HOLD_MS) return 1;
+  return Math.max(0, 1 - (ms - HIGHLIGHT_HOLD_MS) / HIGHLIGHT_FADE_MS);
 }

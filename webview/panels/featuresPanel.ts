@@ -17,7 +17,11 @@ type VscButton = HTMLElement & { disabled: boolean; secondary: boolean };
 
 export interface FeaturesActions {
   apply(features: FeatureSelectionData): void;
+  /** Show one feature (family × σ) of the visible region in place of the raw image. */
+  preview(featureId: string, sigma: number, in2D: boolean, label: string): void;
 }
+
+const EYE = ['M1.5 8s2.4-4.5 6.5-4.5S14.5 8 14.5 8s-2.4 4.5-6.5 4.5S1.5 8 1.5 8z', 'M8 6a2 2 0 1 0 0 4a2 2 0 1 0 0-4z'];
 
 export class FeaturesPanel {
   readonly element: HTMLElement;
@@ -77,6 +81,17 @@ export class FeaturesPanel {
     this.setDraft(this.applied);
   }
 
+  /** Marks the cell being previewed (`featureId|sigma`), or none. */
+  setPreviewing(key: string | undefined): void {
+    if (key === this.previewing) return;
+    this.previewing = key;
+    for (const b of this.grid.querySelectorAll<HTMLElement>('.feature-preview')) {
+      b.classList.toggle('active', `${b.dataset.feature}|${b.dataset.sigma}` === key);
+    }
+  }
+
+  private previewing: string | undefined;
+
   /** What the host computes for the applied selection (from status). */
   setHostEstimate(channels: number, bytes: number): void {
     this.hostSummary.textContent = channels ? `In use: ${channels} channels, ${formatBytes(bytes)} per plane` : '';
@@ -124,7 +139,14 @@ export class FeaturesPanel {
           this.draft = d;
           this.updateSummary();
         });
-        row.append(h('td', { class: 'cell' }, cb));
+        const label = `${f.name} σ=${s.sigma}`;
+        const eye = h('button', {
+          class: `icon-button feature-preview${this.previewing === `${f.id}|${s.sigma}` ? ' active' : ''}`, disabled: !allowed,
+          'data-feature': f.id, 'data-sigma': s.sigma, title: allowed ? `Preview ${label} on the image (Esc returns to the raw image)` : 'Not available at this scale',
+          'aria-label': `Preview ${label}`,
+        }, icon(EYE));
+        eye.addEventListener('click', () => { if (allowed) this.actions.preview(f.id, s.sigma, s.in2D, label); });
+        row.append(h('td', { class: 'cell' }, h('div', { class: 'cell-inner' }, cb, eye)));
       });
       body.append(row);
     }
