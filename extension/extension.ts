@@ -16,8 +16,12 @@ import { warmUpForestTraining } from './workers/parallelForest';
 import { LiveSession } from './editor/liveSession';
 import { poolCompute } from './editor/liveCompute';
 import { registerCommands } from './commands/registerCommands';
+import { reopenTiffTabs } from './editor/reopenTiffTabs';
 
-/** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
+/**
+ * Activates the extension: on opening an image in its editor, running one of its commands, or once the window has
+ * started (`onStartupFinished`, so TIFFs opened as text before the editor was registered are reopened in it).
+ */
 export function activate(context: vscode.ExtensionContext): void {
   const logger = vscode.window.createOutputChannel('Pixel Classifier', { log: true });
   context.subscriptions.push(logger);
@@ -111,6 +115,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   logger.info(`Pixel Classifier ${context.extension.packageJSON.version ?? ''} activated`);
+  // TIFFs clicked before the custom editor was registered were opened as binary text: reopen them in ours.
+  void reopenTiffTabs(VIEW_TYPE, logger);
 }
 
 /** Nothing to do: every resource is in `context.subscriptions`. */
