@@ -5,6 +5,7 @@
 //   dist/cli.js            headless CLI (node/cjs with shebang; `vscode` NOT external, so an accidental import fails the build)
 // Flags: --watch (esbuild contexts), --production (minify, no sourcemaps).
 import * as esbuild from 'esbuild';
+import fs from 'node:fs';
 import { buildWasm } from './scripts/buildWasm.mjs';
 
 const production = process.argv.includes('--production');
@@ -42,6 +43,10 @@ const configs = [
   { ...node, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ];
+
+// The walkthrough's "Open Sample Image" copies the demo image out of the extension (one file in git: sample/).
+fs.mkdirSync('dist/sample', { recursive: true });
+fs.copyFileSync('sample/cells.tif', 'dist/sample/cells.tif');
 
 // The WebAssembly kernels become generated TypeScript modules that the bundles import.
 await buildWasm();

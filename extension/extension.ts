@@ -17,6 +17,7 @@ import { LiveSession } from './editor/liveSession';
 import { poolCompute } from './editor/liveCompute';
 import { registerCommands } from './commands/registerCommands';
 import { reopenTiffTabs } from './editor/reopenTiffTabs';
+import { registerWalkthroughCommands } from './commands/walkthroughCommands';
 
 /**
  * Activates the extension: on opening an image in its editor, running one of its commands, or once the window has
@@ -112,6 +113,15 @@ export function activate(context: vscode.ExtensionContext): void {
       activeDocument: () => services.active,
       controller: (document) => controllers.get(document),
       memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).batchMemoryLimitBytes,
+    }),
+    ...registerWalkthroughCommands({
+      logger,
+      sampleUri: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sample', 'cells.tif'),
+      storageUri: context.globalStorageUri,
+      viewType: VIEW_TYPE,
+      activeDocument: () => services.active,
+      documents: () => registry.documents(),
+      controller: (document) => controllers.get(document),
     }),
   );
   logger.info(`Pixel Classifier ${context.extension.packageJSON.version ?? ''} activated`);

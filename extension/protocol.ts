@@ -213,8 +213,18 @@ export interface FeaturePreviewMessage {
   max: number;
 }
 
+/** What the walkthrough's buttons ask an open editor to show. */
+export type UiCommand = 'chooseFeatures' | 'startLabelling' | 'showUncertainty';
+
+/** A walkthrough step's command for the editor: open a section, pick a tool or a result view. */
+export interface UiCommandMessage {
+  type: 'ui/command';
+  command: UiCommand;
+}
+
 export type HostToWebviewMessage =
   | InitMessage
+  | UiCommandMessage
   | FeaturePreviewMessage
   | ImagePlaneMessage
   | LabelsPlaneMessage

@@ -3,7 +3,7 @@
  * {@link EditorView} from it (a second `init` — the host reloaded the document — builds a new one). Messages
  * before `init` carry nothing the `init` will not repeat, so they are dropped. Keys are bound once, here.
  */
-import type { HostToWebviewMessage } from '../extension/protocol';
+import type { HostToWebviewMessage, UiCommandMessage } from '../extension/protocol';
 import { h } from './dom';
 import { Rpc, type VsCodeApi } from './rpc';
 import { StateSaver } from './viewState';
@@ -16,6 +16,8 @@ export class EditorApp {
   private readonly banners = new Banners();
   private readonly restoredState: unknown;
   private view: EditorView | undefined;
+  /** A walkthrough command that arrived before `init` (the command opened this editor): applied after it. */
+  private pendingUi: UiCommandMessage | undefined;
 
   constructor(api: VsCodeApi, private readonly root: HTMLElement) {
     this.rpc = new Rpc(api);
@@ -38,8 +40,12 @@ export class EditorApp {
       if (m.type === 'init') {
         this.view?.flushState();
         this.view = new EditorView({ rpc: this.rpc, saver: this.saver, root: this.root, banners: this.banners, restoredState: this.view ? this.view.currentState() : this.restoredState }, m);
+        const pending = this.pendingUi;
+        this.pendingUi = undefined;
+        if (pending) this.view.handle(pending);
         return;
       }
+      if (m.type === 'ui/command' && !this.view) { this.pendingUi = m; return; }
       if (m.type === 'error/show') this.banners.showError(m.message, m.fatal);
       this.view?.handle(m);
     } catch (e) {

@@ -5,7 +5,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type {
-  ClassifierStatus, EditorSettings, FeaturePreviewMessage, HostToWebviewMessage, ImageDescriptor, InitMessage, LabelClass,
+  ClassifierStatus, EditorSettings, FeaturePreviewMessage, HostToWebviewMessage, ImageDescriptor, InitMessage, LabelClass, UiCommand,
 } from '../extension/protocol';
 import { h } from './dom';
 import type { Rpc } from './rpc';
@@ -275,6 +275,9 @@ export class EditorView {
       case 'features/previewImage':
         this.onFeaturePreview(m);
         break;
+      case 'ui/command':
+        this.onUiCommand(m.command);
+        break;
       case 'status/update':
         this.setStatus(m.status);
         break;
@@ -306,6 +309,36 @@ export class EditorView {
         this.rpc.log('warn', `webview: unknown message ${JSON.stringify((never as { type?: unknown }).type)}`);
       }
     }
+  }
+
+  /** A walkthrough step: show the part of the editor the step is about. */
+  private onUiCommand(command: UiCommand): void {
+    this.sidePanel.classList.remove('hidden');
+    switch (command) {
+      case 'chooseFeatures':
+        this.openSection('features');
+        break;
+      case 'startLabelling':
+        this.openSection('classes');
+        if (this.classes.length) this.selectClass(this.classes[0].id);
+        this.setTool('brush');
+        this.viewer.canvas.focus({ preventScroll: true });
+        break;
+      case 'showUncertainty':
+        this.openSection('overlays');
+        this.setResultView('uncertainty');
+        break;
+    }
+  }
+
+  /** Expands a side panel section and scrolls it into view. */
+  private openSection(key: string): void {
+    const el = document.getElementById(`section-${key}`) as (HTMLElement & { open: boolean }) | null;
+    if (!el) return;
+    el.open = true;
+    this.state.collapsed[key] = false;
+    this.save();
+    el.scrollIntoView({ block: 'start' });
   }
 
   // ------------------------------------------------------------------ image

@@ -210,15 +210,22 @@ async function startSession({ name, workspace, settings = {} }) {
     }
   };
 
-  /** Ctrl+P (Quick Open) or F1 (command palette): fill the input, wait for the wanted row, Enter, widget closes. */
+  /**
+   * Ctrl+P (Quick Open) or F1 (command palette): fill the input, wait for the wanted row, Enter, widget closes.
+   * With `key` null, fills a quick pick that a command has just opened.
+   */
   s.quickInput = async (key, text, rowText) => {
-    const input = await s.openQuickInput(key);
+    let input;
+    if (key) input = await s.openQuickInput(key);
+    else {
+      input = quickInputBox();
+      await input.waitFor({ state: 'visible', timeout: 20000 });
+    }
     await input.fill(text);
     await waitFor(async () => (await input.inputValue()) === text, { timeout: 10000, what: `the quick input to hold "${text}"` });
     await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first()
       .waitFor({ state: 'visible', timeout: 30000 });
     await s.page.keyboard.press('Enter');
-    await s.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30000 });
   };
 
   /** Runs a command from the command palette by its full title ("View: Close All Editors"). */
@@ -232,15 +239,20 @@ async function startSession({ name, workspace, settings = {} }) {
     log(`${name}: workbench + explorer ready ${since(serverStart)} after server start`);
   };
 
+  /** Waits for the tab of `fileName` and for its custom editor's webview to report ready; returns the webview frame. */
+  s.waitForWebviewReady = async (fileName) => {
+    await s.page.locator('.tabs-container .tab', { hasText: fileName }).first().waitFor({ timeout: 30000 });
+    return waitFor(async () => {
+      const f = await s.webviewFrame();
+      return (await f.evaluate(() => document.body && document.body.dataset.ready === 'true')) ? f : null;
+    }, { timeout: 90000, what: `the webview of ${fileName} to set body.dataset.ready` });
+  };
+
   /** Opens a file through Quick Open and waits for the custom editor's webview to report ready. */
   s.openInEditor = async (fileName) => {
     const t = Date.now();
     await s.quickInput('Control+P', fileName, fileName);
-    await s.page.locator('.tabs-container .tab', { hasText: fileName }).first().waitFor({ timeout: 30000 });
-    const frame = await waitFor(async () => {
-      const f = await s.webviewFrame();
-      return (await f.evaluate(() => document.body && document.body.dataset.ready === 'true')) ? f : null;
-    }, { timeout: 90000, what: `the webview of ${fileName} to set body.dataset.ready` });
+    const frame = await s.waitForWebviewReady(fileName);
     log(`${name}: ${fileName} ready in the editor after ${since(t)}`);
     return frame;
   };

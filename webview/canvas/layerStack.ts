@@ -1,7 +1,7 @@
 /**
  * Which layers the viewer composites, bottom to top: the raw image (or a feature preview in its place), then
  * the ONE chosen result (probabilities, segmentation or uncertainty), then the labels — labels always on top,
- * with a dark edge so thin strokes stay visible over any result and at Fit zoom (as in ilastik). Holding the
+ * with a two-tone (dark and light) edge so thin strokes stay visible over any result and at Fit zoom (as in ilastik). Holding the
  * "raw image" key hides everything but the raw image. Pure: no DOM.
  */
 import type { OverlayKind } from './overlays';

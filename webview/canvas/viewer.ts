@@ -16,12 +16,13 @@ import type { Tool } from '../viewState';
 export interface Layer {
   source: CanvasImageSource;
   opacity: number;
-  /** Draw a dark one-screen-pixel edge around the layer's opaque pixels (labels stay visible over anything). */
+  /** Draw a two-tone edge (dark, then light) around the layer's opaque pixels: labels stay visible over anything. */
   edge?: boolean;
 }
 
-/** Colour of the edge drawn around edged layers. */
-const EDGE_COLOR = 'rgba(0,0,0,0.9)';
+/** Colours of the two-tone edge drawn around edged layers (inner dark, outer light). */
+const EDGE_DARK = 'rgba(0,0,0,0.9)';
+const EDGE_LIGHT = 'rgba(255,255,255,0.85)';
 /** How long the region chosen by "Uncertain" stays fully outlined, then how long the outline takes to fade (ms). */
 const HIGHLIGHT_HOLD_MS = 1200;
 const HIGHLIGHT_FADE_MS = 1800;
@@ -229,22 +230,27 @@ export class Viewer {
   }
 
   /**
-   * A dark edge one screen pixel wide around the opaque pixels of `source`, at any zoom: the layer's silhouette
-   * is drawn as a shadow offset by one device pixel in four directions. Shadow offsets are not scaled by the
-   * transform, so the image itself is drawn far outside the canvas and the shadow offset brings it back.
+   * A two-tone edge around the opaque pixels of `source`, at any zoom: one dark screen pixel next to them, then one
+   * light pixel outside it, so the edge contrasts with a dark or a light overlay alike. The layer's silhouette is
+   * drawn as a shadow offset in several directions; shadow offsets are not scaled by the transform, so the image
+   * itself is drawn far outside the canvas and the shadow offset brings it back.
    */
   private drawEdge(source: CanvasImageSource, scale: number, dpr: number): void {
     const ctx = this.ctx;
     const far = 1 << 16; // device px
-    ctx.save();
-    ctx.shadowColor = EDGE_COLOR;
-    ctx.shadowBlur = 0;
     const d = Math.max(1, Math.round(dpr));
-    for (const [dx, dy] of [[d, 0], [-d, 0], [0, d], [0, -d]]) {
-      ctx.shadowOffsetX = far + dx;
-      ctx.shadowOffsetY = dy;
-      ctx.drawImage(source, -far / scale, 0);
-    }
+    ctx.save();
+    ctx.shadowBlur = 0;
+    const ring = (color: string, offsets: number[][]): void => {
+      ctx.shadowColor = color;
+      for (const [dx, dy] of offsets) {
+        ctx.shadowOffsetX = far + dx * d;
+        ctx.shadowOffsetY = dy * d;
+        ctx.drawImage(source, -far / scale, 0);
+      }
+    };
+    ring(EDGE_LIGHT, [[2, 0], [-2, 0], [0, 2], [0, -2], [1, 1], [1, -1], [-1, 1], [-1, -1]]);
+    ring(EDGE_DARK, [[1, 0], [-1, 0], [0, 1], [0, -1]]);
     ctx.restore();
   }
 

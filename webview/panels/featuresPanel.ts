@@ -71,6 +71,7 @@ export class FeaturesPanel {
         preset('feature-preset-all', 'All', 'ilastik: every feature at every scale', presetAll)),
       this.grid,
       h('div', { class: 'add-scale-row' }, sigmaInput, addBtn),
+      h('div', { class: 'hint-line' }, 'Click a cell beside its checkbox (or its eye) to preview that feature on the image; Esc returns.'),
       this.summary, this.hostSummary,
       h('div', { class: 'panel-actions' }, this.resetButton, this.applyButton));
   }
@@ -145,8 +146,12 @@ export class FeaturesPanel {
           'data-feature': f.id, 'data-sigma': s.sigma, title: allowed ? `Preview ${label} on the image (Esc returns to the raw image)` : 'Not available at this scale',
           'aria-label': `Preview ${label}`,
         }, icon(EYE));
-        eye.addEventListener('click', () => { if (allowed) this.actions.preview(f.id, s.sigma, s.in2D, label); });
-        row.append(h('td', { class: 'cell' }, h('div', { class: 'cell-inner' }, cb, eye)));
+        const preview = (): void => { if (allowed) this.actions.preview(f.id, s.sigma, s.in2D, label); };
+        eye.addEventListener('click', (e) => { e.stopPropagation(); preview(); });
+        const td = h('td', { class: 'cell' }, h('div', { class: 'cell-inner' }, cb, eye));
+        // A click on the cell around the checkbox previews too (the checkbox itself selects).
+        td.addEventListener('click', (e) => { if (!e.composedPath().includes(cb)) preview(); });
+        row.append(td);
       });
       body.append(row);
     }
