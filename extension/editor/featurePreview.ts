@@ -65,6 +65,7 @@ export async function computeFeaturePreview(image: ImageSource, compute: LiveCom
   const channels = featureChannels(selection, 1, shape.z > 1);
   const n = box.width * box.height;
   const data = features.slice(0, n);
-  const name = channels[0].name + (shape.c > 1 ? ` of channel ${request.c}` : '') + (channels.length > 1 ? ' (largest eigenvalue)' : '');
-  return { name: name.replace(/ \[0\]$/, ''), data, ...percentileRange(data, 0.01, 0.99) };
+  const base = channels[0].name.replace(/ \[0\]$/, '');
+  const name = base + (shape.c > 1 ? ` of channel ${request.c}` : '') + (channels.length > 1 ? ' (largest eigenvalue)' : '');
+  return { name, data, ...percentileRange(data, 0.01, 0.99) };
 }
