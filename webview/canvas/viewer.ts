@@ -11,6 +11,7 @@ import {
 } from './viewTransform';
 import type { PixelBox } from '../../extension/protocol';
 import type { Tool } from '../viewState';
+import { highlightAlpha } from './highlight';
 
 /** One image-resolution layer drawn through the view transform. */
 export interface Layer {
@@ -23,9 +24,7 @@ export interface Layer {
 /** Colours of the two-tone edge drawn around edged layers (inner dark, outer light). */
 const EDGE_DARK = 'rgba(0,0,0,0.9)';
 const EDGE_LIGHT = 'rgba(255,255,255,0.85)';
-/** How long the region chosen by "Uncertain" stays fully outlined, then how long the outline takes to fade (ms). */
-const HIGHLIGHT_HOLD_MS = 1200;
-const HIGHLIGHT_FADE_MS = 1800;
+
 
 /** Callbacks of the viewer. */
 export interface ViewerHandlers {
@@ -384,10 +383,4 @@ export class Viewer {
   refreshHover(): void {
     this.emitHover();
   }
-}
-
-/** Opacity of the "Uncertain" outline `ms` after the jump: 1 while held, then a linear fade to 0. */
-export function highlightAlpha(ms: number): number {
-  if (ms <= HIGHLIGHT_HOLD_MS) return 1;
-  return Math.max(0, 1 - (ms - HIGHLIGHT_HOLD_MS) / HIGHLIGHT_FADE_MS);
 }

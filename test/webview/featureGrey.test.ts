@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderFeatureGrey } from '../../webview/canvas/featurePreviewLayer';
-import { highlightAlpha } from '../../webview/canvas/viewer';
+import { renderFeatureGrey } from '../../webview/canvas/featureGrey';
+import { highlightAlpha } from '../../webview/canvas/highlight';
 
 describe('feature preview rendering', () => {
   it('stretches min..max to black..white, clamps outside, non-finite transparent', () => {
