@@ -22,7 +22,14 @@ export function tiffTextTabs(groups: readonly vscode.TabGroup[]): vscode.Tab[] {
 
 /** Replaces each text tab of a TIFF with the custom editor `viewType` (same group, same preview state). */
 export async function reopenTiffTabs(viewType: string, logger: Logger): Promise<void> {
-  for (const tab of tiffTextTabs(vscode.window.tabGroups.all)) {
+  let tabs: vscode.Tab[];
+  try {
+    tabs = tiffTextTabs(vscode.window.tabGroups.all);
+  } catch (e) {
+    logger.warn(`Could not list the open editors: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  for (const tab of tabs) {
     const uri = (tab.input as vscode.TabInputText).uri;
     try {
       await vscode.commands.executeCommand('vscode.openWith', uri, viewType, { viewColumn: tab.group.viewColumn, preview: tab.isPreview, preserveFocus: !tab.isActive });

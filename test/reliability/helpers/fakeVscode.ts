@@ -57,11 +57,17 @@ export class EventEmitter<T> {
 
 const noEvent = () => ({ dispose: () => undefined });
 
+/** A text editor tab's input (only `instanceof` and `uri` are used). */
+class TabInputText {
+  constructor(readonly uri: Uri) {}
+}
+
 /** The module object handed to `vi.mock('vscode', …)`. */
 export const vscode = {
   Uri,
   RelativePattern,
   EventEmitter,
+  TabInputText,
   ProgressLocation: { Notification: 15 },
   DiagnosticSeverity: { Error: 0 },
   workspace: {
@@ -92,6 +98,8 @@ export const vscode = {
     showInputBox: record('window.showInputBox', Promise.resolve(undefined)),
     withProgress: record('window.withProgress', Promise.resolve(undefined)),
     registerCustomEditorProvider: record('window.registerCustomEditorProvider', { dispose: () => undefined }),
+    /** No editor tabs are open. */
+    tabGroups: { all: [], close: record('window.tabGroups.close', Promise.resolve(true)) },
     createOutputChannel: () => {
       const lines: string[] = [];
       return {
