@@ -71,7 +71,9 @@ test('the first click on a TIFF in the Explorer opens the Pixel Classifier edito
 test('PageUp/PageDown, Shift+PageUp/PageDown and tool keys work without clicking the canvas', async (t) => {
   try {
     await s.runCommand('View: Close All Editors');
-    await s.openInEditor('stack.tif');
+    // Opened as a user does, with a click in the Explorer (a click keeps the focus in the Explorer for other files).
+    await s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'stack.tif' }).first().click();
+    await s.page.locator('.tabs-container .tab', { hasText: 'stack.tif' }).first().waitFor({ timeout: 30000 });
     const frame = await readyWebview('stack.tif');
     const data = () => bodyData(frame);
     const zt = async () => { const d = await data(); return `${d.z ?? '0'}/${d.t ?? '0'}`; };

@@ -17,6 +17,7 @@ import { EditorRegistry, WebviewChannel } from './editorRegistry';
 import { createNonce, renderWebviewHtml } from './webviewHtml';
 import { errorText, type Logger } from './logger';
 import { ImageFileWatch, statVersion } from './imageFileWatch';
+import { focusOnOpen } from './focusOnOpen';
 
 /** viewType of the default TIFF editor. */
 export const VIEW_TYPE = 'pixelClassifier.labelEditor';
@@ -142,6 +143,7 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
       controller.handle(channel, raw).catch((e) => logger.error(`${document.fileName}: ${errorText(e)}`));
     });
     if (panel.active) this.services.active = document;
+    focusOnOpen(panel);
     const viewState = panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.services.active = document;
       else if (this.services.active === document) this.services.active = undefined;
