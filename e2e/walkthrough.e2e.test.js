@@ -37,6 +37,9 @@ test('walkthrough: open the sample, features open, preview a feature, Escape ret
     const page = s.page;
     await page.getByText('Classify pixels in your first image').first().waitFor({ timeout: 30000 });
     for (const step of STEPS) await page.locator('.getting-started-step .step-title', { hasText: step }).first().waitFor({ timeout: 10000 });
+    // The step's markdown (media/walkthrough/openSample.md) renders in a webview beside the steps.
+    await page.frameLocator('.getting-started-media iframe.webview.ready').frameLocator('#active-frame')
+      .getByText('pixel-classifier-sample/').first().waitFor({ timeout: 30000 });
     await s.shot('01-walkthrough');
 
     // Step 1's button copies the sample into the folder and opens it in the Pixel Classifier editor.
@@ -49,33 +52,57 @@ test('walkthrough: open the sample, features open, preview a feature, Escape ret
     assert.equal(await featuresOpen(), true, 'the Features section opens expanded while nothing is labelled');
     await s.shot('02-sample-opened');
 
-    // Step 2's button shows the Features section.
-    await s.runCommand('Pixel Classifier: Choose Features');
-    assert.equal(await featuresOpen(), true);
+    // Every step has its button; the buttons of steps 2–4 bring the editor back and show what the step is about.
+    const walkthroughTab = page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first();
+    const stepButton = async (step, button) => {
+      await walkthroughTab.click();
+      const stepEl = page.locator('.getting-started-step', { hasText: step }).first();
+      await stepEl.click();
+      await page.locator('.getting-started-step.expanded', { hasText: step }).first().waitFor({ timeout: 10000 });
+      const b = page.locator('.getting-started-step.expanded').getByRole('button', { name: button, exact: true });
+      await b.waitFor({ timeout: 10000 });
+      return b;
+    };
+    await (await stepButton('Choose features', 'Choose Features')).click();
+    let editor = await s.waitForWebviewReady('cells.tif');
+    await waitFor(() => editor.evaluate(() => document.getElementById('section-features').open === true), { timeout: 10000, what: 'the Features section after Choose Features' });
+    await (await stepButton('Paint two classes', 'Paint Labels')).click();
+    editor = await s.waitForWebviewReady('cells.tif');
+    await waitFor(async () => (await editor.locator('#tool-brush').getAttribute('aria-pressed')) === 'true' &&
+      (await editor.evaluate(() => document.getElementById('section-classes').open === true)), { timeout: 10000, what: 'the brush and the classes after Paint Labels' });
+    await (await stepButton('Check the uncertainty', 'Show Uncertainty')).click();
+    editor = await s.waitForWebviewReady('cells.tif');
+    await waitFor(async () => (await bodyData(editor)).resultView === 'uncertainty', { timeout: 10000, what: 'the uncertainty view after Show Uncertainty' });
+    await stepButton('Predict the workspace', 'Predict Workspace');
+    await stepButton('Export', 'Export');
+    await s.shot('02b-walkthrough-steps');
+    await page.locator('.tabs-container .tab', { hasText: 'cells.tif' }).first().click();
+    const frame2 = await s.waitForWebviewReady('cells.tif');
+    await frame2.locator('#result-probabilities').click();
 
     // The eye of "Gaussian Smoothing σ=3.5" previews that feature of the visible region.
-    await frame.locator('#btn-fit').click();
-    const raw = await readCanvas(frame);
-    const eye = frame.locator('.feature-preview[data-feature="GaussianGradientMagnitude"][data-sigma="3.5"]');
+    await frame2.locator('#btn-fit').click();
+    const raw = await readCanvas(frame2);
+    const eye = frame2.locator('.feature-preview[data-feature="GaussianGradientMagnitude"][data-sigma="3.5"]');
     await eye.scrollIntoViewIfNeeded();
     await eye.click();
-    const name = await waitFor(async () => (await bodyData(frame)).featurePreview, { timeout: 60000, what: 'the feature preview image' });
+    const name = await waitFor(async () => (await bodyData(frame2)).featurePreview, { timeout: 60000, what: 'the feature preview image' });
     assert.match(name, /Gaussian Gradient Magnitude \(σ=3\.5\)/);
     const preview = await waitFor(async () => {
-      const image = await readCanvas(frame);
+      const image = await readCanvas(frame2);
       return changedFraction(raw, image) > 0.2 ? image : null;
     }, { timeout: 30000, what: 'the canvas to show the feature instead of the raw image' });
     t.diagnostic(`preview "${name}": ${(100 * changedFraction(raw, preview)).toFixed(0)}% of the canvas differs from the raw image`);
-    assert.match(await frame.locator('#status-preview').textContent(), /Esc returns to the image/);
-    assert.equal((await bodyData(frame)).layers.split(',')[0], 'feature', 'the feature is the displayed layer');
+    assert.match(await frame2.locator('#status-preview').textContent(), /Esc returns to the image/);
+    assert.equal((await bodyData(frame2)).layers.split(',')[0], 'feature', 'the feature is the displayed layer');
     await s.shot('03-feature-preview');
 
     // Escape (focus in the editor) returns to the raw image.
-    await frame.locator('#image-canvas').focus();
+    await frame2.locator('#image-canvas').focus();
     await page.keyboard.press('Escape');
-    await waitFor(async () => (await bodyData(frame)).featurePreview === undefined, { timeout: 10000, what: 'the preview to end after Escape' });
+    await waitFor(async () => (await bodyData(frame2)).featurePreview === undefined, { timeout: 10000, what: 'the preview to end after Escape' });
     const back = await waitFor(async () => {
-      const image = await readCanvas(frame);
+      const image = await readCanvas(frame2);
       return changedFraction(raw, image) < 0.01 ? image : null;
     }, { timeout: 10000, what: 'the raw image back on the canvas' });
     assert.ok(back);

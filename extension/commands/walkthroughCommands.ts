@@ -50,7 +50,9 @@ async function showInEditor(services: WalkthroughServices, command: UiCommand): 
     document = services.documents().find((d) => d.uri.toString() === uri.toString());
   }
   const controller = document && services.controller(document);
-  if (!controller) throw new Error('the Pixel Classifier editor did not open');
+  if (!document || !controller) throw new Error('the Pixel Classifier editor did not open');
+  // Bring the editor to the front (the walkthrough page may cover it; a hidden webview is re-created when shown).
+  if (services.activeDocument() !== document) await vscode.commands.executeCommand('vscode.openWith', document.uri, services.viewType);
   // A webview that is still loading keeps the command until its editor is built (see webview/editorApp.ts).
   controller.broadcast({ type: 'ui/command', command });
 }
