@@ -33,6 +33,11 @@ describe('layer stack', () => {
     }
   });
 
+  it('a result never covers the raw image completely', () => {
+    expect(layerStack({ ...base, resultView: 'segmentation', resultOpacity: 1 })[1]).toEqual({ id: 'segmentation', opacity: 0.9, edge: false });
+    expect(layerStack({ ...base, resultOpacity: 0.3 })[1].opacity).toBe(0.3);
+  });
+
   it('holding the raw-image key hides every overlay', () => {
     expect(ids({ rawOnly: true })).toEqual(['image']);
     expect(ids({ rawOnly: true, featurePreview: true })).toEqual(['image']);

@@ -7,6 +7,9 @@
 import type { OverlayKind } from './overlays';
 import type { ResultView } from '../viewState';
 
+/** The most a result may cover the raw image: it always shows through (a result never replaces it). */
+export const MAX_RESULT_OPACITY = 0.9;
+
 /** A layer of the stack. */
 export type LayerId = 'image' | 'feature' | OverlayKind | 'labels';
 
@@ -40,7 +43,7 @@ export function layerStack(s: StackInput): StackEntry[] {
   const stack: StackEntry[] = [{ id: s.featurePreview ? 'feature' : 'image', opacity: 1, edge: false }];
   // A feature preview is looked at on its own (like ilastik's feature viewer); only the labels stay on it.
   if (!s.featurePreview && s.resultView !== 'none' && s.hasPrediction && s.resultOpacity > 0) {
-    stack.push({ id: s.resultView, opacity: s.resultOpacity, edge: false });
+    stack.push({ id: s.resultView, opacity: Math.min(MAX_RESULT_OPACITY, s.resultOpacity), edge: false });
   }
   if (s.labelsVisible && s.hasLabels && s.labelOpacity > 0) stack.push({ id: 'labels', opacity: s.labelOpacity, edge: true });
   return stack;

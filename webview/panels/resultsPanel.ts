@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { h } from '../dom';
 import { RESULT_VIEWS, type OverlaySetting, type PersistedState, type ResultView } from '../viewState';
 import { SHORTCUT_KEYS } from '../keyboardShortcuts';
+import { MAX_RESULT_OPACITY } from '../canvas/layerStack';
 
 type VscCheckbox = HTMLElement & { checked: boolean };
 
@@ -54,8 +55,9 @@ export class ResultsPanel {
     const view = state.resultView;
     if (view === 'none') this.resultRow.replaceChildren(h('span', { class: 'form-label' }, 'Result opacity'), h('span', { class: 'muted' }, 'no result shown'), h('span'));
     else {
-      this.resultRow.replaceChildren(...this.opacityRow('result', `${VIEW_NAMES[view].label} opacity`, state.overlays[view].opacity,
-        (opacity) => this.actions.setResultOpacity(view, opacity)));
+      // Capped below 100 %: the raw image always shows through the result.
+      this.resultRow.replaceChildren(...this.opacityRow('result', `${VIEW_NAMES[view].label} opacity`, Math.min(MAX_RESULT_OPACITY, state.overlays[view].opacity),
+        (opacity) => this.actions.setResultOpacity(view, opacity), MAX_RESULT_OPACITY));
     }
     const labels = { ...state.overlays.labels };
     const cb = h('vscode-checkbox', { id: 'overlay-labels-visible', checked: labels.visible, label: 'Labels', title: 'Your brush strokes, drawn above the result' }) as VscCheckbox;
@@ -69,8 +71,8 @@ export class ResultsPanel {
     if (this.state) this.render(this.state);
   }
 
-  private opacityRow(key: string, label: string, opacity: number, onChange: (opacity: number) => void): HTMLElement[] {
-    const range = h('input', { type: 'range', id: `overlay-${key}-opacity`, min: 0, max: 100, step: 1, value: Math.round(opacity * 100), class: 'opacity-range', 'aria-label': label });
+  private opacityRow(key: string, label: string, opacity: number, onChange: (opacity: number) => void, max = 1): HTMLElement[] {
+    const range = h('input', { type: 'range', id: `overlay-${key}-opacity`, min: 0, max: Math.round(max * 100), step: 1, value: Math.round(opacity * 100), class: 'opacity-range', 'aria-label': label });
     const pct = h('span', { class: 'opacity-value' }, `${Math.round(opacity * 100)}%`);
     range.addEventListener('input', () => {
       pct.textContent = `${range.value}%`;
