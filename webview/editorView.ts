@@ -3,23 +3,23 @@
  * host messages to them, and user input turned into protocol intents. The host owns the truth (labels, classes,
  * features, predictions); this view shows it and sends what the user does. A second `init` builds a new view.
  */
-import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type {
-  ClassifierStatus, EditorSettings, FeaturePreviewMessage, HostToWebviewMessage, ImageDescriptor, InitMessage, LabelClass, UiCommand,
+  ClassifierStatus, EditorSettings, HostToWebviewMessage, ImageDescriptor, InitMessage, LabelClass, PixelBox, UiCommand,
 } from '../extension/protocol';
 import { h } from './dom';
 import type { Rpc } from './rpc';
 import { Viewer, type Layer } from './canvas/viewer';
-import { PlaneStore, ImageLayer } from './canvas/imageLayer';
 import { LabelLayer } from './canvas/labelLayer';
 import { PredictionLayer, OVERLAY_KINDS } from './canvas/predictionLayer';
-import { FeaturePreviewLayer } from './canvas/featurePreviewLayer';
 import { layerStack, type LayerId } from './canvas/layerStack';
-import { type DisplayLayer, getLut, parseHexColor } from './canvas/lut';
-import { autoRange, defaultDisplay, displayedChannels, formatReadout, validDisplay } from './displaySettings';
+import { parseHexColor } from './canvas/lut';
+import { defaultDisplay, displayedChannels, formatReadout, validDisplay } from './displaySettings';
+import { DisplayedImage } from './displayedImage';
+import { FeaturePreviewController } from './featurePreviewController';
+import { SidePanel } from './sidePanel';
 import { classPalette } from './canvas/overlays';
 import { sameBox, visibleBox } from './canvas/viewTransform';
-import { type ChannelDisplay, type PersistedState, type ResultView, type StateSaver, type Tool, sanitizeState } from './viewState';
+import { type PersistedState, type ResultView, type StateSaver, type Tool, sanitizeState } from './viewState';
 import { shortcutFor } from './keyboardShortcuts';
 import { LabelPainter } from './labelPainter';
 import type { Banners } from './banners';
@@ -29,9 +29,6 @@ import { ClassesPanel } from './panels/classesPanel';
 import { ResultsPanel } from './panels/resultsPanel';
 import { ClassifierPanel } from './panels/classifierPanel';
 import { FeaturesPanel } from './panels/featuresPanel';
-
-/** Channels whose planes are fetched for the readout even when not displayed. */
-const MAX_READOUT_CHANNELS = 64;
 
 /** What the view shares with the page that created it. */
 export interface EditorViewEnv {
@@ -49,36 +46,31 @@ export class EditorView {
   private readonly banners: Banners;
   private readonly image: ImageDescriptor;
   private readonly state: PersistedState;
-  private display: ChannelDisplay;
   private classes: LabelClass[] = [];
   private settings: EditorSettings;
   private status: ClassifierStatus | undefined;
-  private readonly planes = new PlaneStore();
   private readonly viewer: Viewer;
   private readonly toolbar: Toolbar;
-  private readonly imageLayer = new ImageLayer();
+  private readonly raw: DisplayedImage;
   private readonly labelLayer: LabelLayer;
   private readonly predictions: PredictionLayer;
-  private readonly featureLayer: FeaturePreviewLayer;
+  private readonly preview: FeaturePreviewController;
   private readonly painter: LabelPainter;
   private readonly displayPanel: DisplayPanel;
   private readonly classesPanel: ClassesPanel;
   private readonly resultsPanel: ResultsPanel;
   private readonly classifierPanel: ClassifierPanel;
   private readonly featuresPanel: FeaturesPanel;
-  private readonly sidePanel: HTMLElement;
+  private readonly sidePanel: SidePanel;
   private readonly readout: HTMLElement;
   private readonly projectStatus: HTMLElement;
   private readonly stateStatus: HTMLElement;
-  private readonly previewStatus: HTMLElement;
-  private imageShown = false;
   private hoverPoint: { x: number; y: number } | null = null;
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastSentView: { t: number; z: number; box: { column: number; row: number; width: number; height: number } } | undefined;
+  private lastSentView: { t: number; z: number; box: PixelBox } | undefined;
   private spaceDown = false;
   /** The "raw image" key is held: every overlay is hidden. */
   private rawOnly = false;
-  private renderFrame = 0;
 
   constructor(env: EditorViewEnv, m: InitMessage) {
     this.rpc = env.rpc;
@@ -91,8 +83,8 @@ export class EditorView {
     this.state = sanitizeState(env.restoredState, key);
     this.state.t = Math.min(this.state.t, s.t - 1);
     this.state.z = Math.min(this.state.z, s.z - 1);
-    this.display = validDisplay(this.state.display, m.image) ?? defaultDisplay(m.image);
-    this.state.display = this.display;
+    const display = validDisplay(this.state.display, m.image) ?? defaultDisplay(m.image);
+    this.state.display = display;
 
     this.toolbar = new Toolbar({
       setTool: (t) => this.setTool(t),
@@ -105,7 +97,7 @@ export class EditorView {
       setLive: (enabled) => this.setLive(enabled),
       updateNow: () => this.rpc.send({ type: 'live/updateNow' }),
       mostUncertain: () => this.rpc.send({ type: 'navigate/mostUncertain' }),
-      toggleSidePanel: () => { this.sidePanel.classList.toggle('hidden'); },
+      toggleSidePanel: () => this.sidePanel.toggle(),
     });
     this.viewer = new Viewer({
       layers: () => this.layers(),
@@ -117,15 +109,20 @@ export class EditorView {
     });
     this.labelLayer = new LabelLayer(s.x, s.y);
     this.predictions = new PredictionLayer(s.x, s.y);
-    this.featureLayer = new FeaturePreviewLayer(s.x, s.y);
+    this.raw = new DisplayedImage(this.rpc, this.image, display, () => this.state, (first) => {
+      if (first) {
+        this.viewer.drawNow();
+        document.body.dataset.ready = 'true';
+      } else this.viewer.invalidate();
+    });
     this.painter = new LabelPainter(this.rpc, this.labelLayer, s.x, s.y, () => this.viewer.invalidate());
 
     const channelNames = Array.from({ length: s.c }, (_, i) => this.image.channelNames[i] ?? '');
     this.displayPanel = new DisplayPanel({
-      setDisplay: (d) => { this.display = d; this.state.display = d; this.save(); this.displayPanel.render(d); this.requestPlanes(); this.renderImage(); },
-      setContrast: (c, min, max) => { this.display.contrast[c] = { min, max }; this.save(); this.scheduleRender(); },
-      autoContrast: (c) => this.autoContrast(c),
-    }, channelNames, this.image.dtype, (c) => this.planes.get(this.state.t, this.state.z, c));
+      setDisplay: (d) => { this.raw.display = d; this.state.display = d; this.save(); this.displayPanel.render(d); this.raw.requestPlanes(); this.raw.render(); },
+      setContrast: (c, min, max) => { this.raw.display.contrast[c] = { min, max }; this.save(); this.raw.scheduleRender(); },
+      autoContrast: (c) => { if (this.raw.autoContrast(c)) { this.displayPanel.refreshContrast(this.raw.display); this.save(); } },
+    }, channelNames, this.image.dtype, (c) => this.raw.planes.get(this.state.t, this.state.z, c));
     this.classesPanel = new ClassesPanel({
       select: (id) => this.selectClass(id),
       add: () => this.rpc.send({ type: 'classes/add' }),
@@ -141,33 +138,33 @@ export class EditorView {
     this.classifierPanel = new ClassifierPanel();
     this.featuresPanel = new FeaturesPanel({
       apply: (features) => this.rpc.send({ type: 'features/set', features }),
-      preview: (featureId, sigma, in2D, label) => this.startFeaturePreview(featureId, sigma, in2D, label),
+      preview: (featureId, sigma, in2D, label) => this.preview.start({ featureId, sigma, in2D, label }),
     }, this.image);
+    this.preview = new FeaturePreviewController(this.rpc, s.x, s.y, this.featuresPanel, () => ({
+      t: this.state.t, z: this.state.z, c: displayedChannels(this.raw.display, s.c)[0] ?? 0, box: this.visibleBox(),
+    }), () => this.viewer.invalidate());
 
     const noLabels = !(m.status.labelCounts.some((n) => n > 0));
-    this.sidePanel = h('aside', { class: 'side-panel', id: 'side-panel', 'aria-label': 'Panels' },
-      this.section('classes', 'Label classes', this.classesPanel.element),
-      this.section('classifier', 'Classifier', this.classifierPanel.element),
-      this.section('overlays', 'Result view', this.resultsPanel.element),
-      this.section('display', 'Display', this.displayPanel.element),
-      // Choosing features comes first in a new project: the section is open until something is labelled.
-      this.section('features', 'Features', this.featuresPanel.element, false, noLabels),
-    );
-    if (this.state.sideWidth) this.sidePanel.style.width = `${this.state.sideWidth}px`;
+    this.sidePanel = new SidePanel(this.state, () => this.save());
+    this.sidePanel.add('classes', 'Label classes', this.classesPanel.element);
+    this.sidePanel.add('classifier', 'Classifier', this.classifierPanel.element);
+    this.sidePanel.add('overlays', 'Result view', this.resultsPanel.element);
+    this.sidePanel.add('display', 'Display', this.displayPanel.element);
+    // Choosing features comes first in a new project: the section is open until something is labelled.
+    this.sidePanel.add('features', 'Features', this.featuresPanel.element, false, noLabels);
 
     this.readout = h('span', { id: 'pixel-readout', class: 'readout', 'aria-live': 'off' });
     this.projectStatus = h('span', { class: 'status-item', id: 'status-project' });
     this.stateStatus = h('span', { class: 'status-item', id: 'status-state' });
-    this.previewStatus = h('span', { class: 'status-item preview-status hidden', id: 'status-preview' });
     const info = `${s.x}×${s.y}${s.z > 1 ? `×${s.z}z` : ''}${s.c > 1 ? ` · ${s.c} ch` : ''}${s.t > 1 ? ` · ${s.t} t` : ''} · ${this.image.dtype}`;
     const statusBar = h('footer', { class: 'statusbar' },
-      this.readout, h('span', { class: 'status-spacer' }), this.previewStatus, this.stateStatus, this.projectStatus,
+      this.readout, h('span', { class: 'status-spacer' }), this.preview.status, this.stateStatus, this.projectStatus,
       h('span', { class: 'status-item', title: this.image.fileName }, info));
     const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewer.element), this.toolbar.planeBar);
     env.root.replaceChildren(
       this.toolbar.element,
       this.banners.element,
-      h('div', { class: 'main' }, viewerArea, this.splitter(), this.sidePanel),
+      h('div', { class: 'main' }, viewerArea, this.sidePanel.splitter, this.sidePanel.element),
       statusBar,
     );
 
@@ -183,11 +180,11 @@ export class EditorView {
     this.setTool(this.state.tool);
     this.setBrushSize(this.state.brushSize);
     this.applyResultView();
-    this.displayPanel.render(this.display);
+    this.displayPanel.render(this.raw.display);
     this.viewer.setImageSize(s.x, s.y, this.state.view);
     this.predictions.setPlane(this.state.t, this.state.z);
     if (this.labelLayer.setPlane(this.state.t, this.state.z)) this.rpc.send({ type: 'labels/requestPlane', t: this.state.t, z: this.state.z });
-    this.requestPlanes();
+    this.raw.requestPlanes();
     document.body.dataset.predictionTiles = '0';
     // Keyboard navigation works at once, without a click on the canvas (a click paints).
     this.viewer.canvas.focus({ preventScroll: true });
@@ -203,60 +200,17 @@ export class EditorView {
     this.saver.flush(this.state);
   }
 
-  // ------------------------------------------------------------------ layout helpers
-
-  private section(key: string, title: string, body: HTMLElement, open = true, forceOpen = false): HTMLElement {
-    const isOpen = forceOpen || !(this.state.collapsed[key] ?? !open);
-    const el = h('vscode-collapsible', { title, class: 'section', id: `section-${key}`, open: isOpen }, body);
-    el.addEventListener('vsc-collapsible-toggle', (e: Event) => {
-      this.state.collapsed[key] = !(e as CustomEvent<{ open: boolean }>).detail.open;
-      this.save();
-    });
-    return el;
-  }
-
-  /** Drag handle that resizes the side panel (width kept in the webview state). */
-  private splitter(): HTMLElement {
-    const el = h('div', { class: 'splitter', role: 'separator', 'aria-orientation': 'vertical', title: 'Drag to resize the panel' });
-    el.addEventListener('pointerdown', (e) => {
-      e.preventDefault();
-      el.setPointerCapture(e.pointerId);
-      el.classList.add('dragging');
-      const startX = e.clientX;
-      const startW = this.sidePanel.getBoundingClientRect().width;
-      const move = (ev: PointerEvent): void => {
-        const w = Math.round(Math.max(220, Math.min(window.innerWidth * 0.6, startW - (ev.clientX - startX))));
-        this.state.sideWidth = w;
-        this.sidePanel.style.width = `${w}px`;
-      };
-      const up = (): void => {
-        el.classList.remove('dragging');
-        el.removeEventListener('pointermove', move);
-        el.removeEventListener('pointerup', up);
-        this.save();
-      };
-      el.addEventListener('pointermove', move);
-      el.addEventListener('pointerup', up);
-    });
-    return el;
-  }
-
   // ------------------------------------------------------------------ host messages
 
   /** A host message after `init` (`init` itself builds a new view; errors are shown by the page). */
   handle(m: Exclude<HostToWebviewMessage, InitMessage>): void {
     switch (m.type) {
-      case 'image/plane': {
-        const plane = this.planes.put(m);
-        const current = m.t === this.state.t && m.z === this.state.z;
-        if (!this.display.contrast[m.c] && current) this.display.contrast[m.c] = autoRange(plane.stats);
-        if (current) {
-          this.renderImage();
-          this.displayPanel.refreshContrast(this.display);
+      case 'image/plane':
+        if (this.raw.onPlane(m)) {
+          this.displayPanel.refreshContrast(this.raw.display);
           this.updateReadout();
         }
         break;
-      }
       case 'labels/plane':
         this.labelLayer.onPlane(m);
         this.viewer.invalidate();
@@ -273,7 +227,7 @@ export class EditorView {
         this.featuresPanel.setSelection(m.features);
         break;
       case 'features/previewImage':
-        this.onFeaturePreview(m);
+        this.preview.onImage(m);
         break;
       case 'ui/command':
         this.onUiCommand(m.command);
@@ -301,7 +255,7 @@ export class EditorView {
       case 'error/show':
         // Some strokes will never be answered, some planes never arrive: drop what waits for them.
         this.labelLayer.dropPreviews();
-        this.planes.clearRequests();
+        this.raw.planes.clearRequests();
         this.viewer.invalidate();
         break;
       default: {
@@ -313,88 +267,27 @@ export class EditorView {
 
   /** A walkthrough step: show the part of the editor the step is about. */
   private onUiCommand(command: UiCommand): void {
-    this.sidePanel.classList.remove('hidden');
     switch (command) {
       case 'chooseFeatures':
-        this.openSection('features');
+        this.sidePanel.reveal('features');
         break;
       case 'startLabelling':
-        this.openSection('classes');
+        this.sidePanel.reveal('classes');
         if (this.classes.length) this.selectClass(this.classes[0].id);
         this.setTool('brush');
         this.viewer.canvas.focus({ preventScroll: true });
         break;
       case 'showUncertainty':
-        this.openSection('overlays');
+        this.sidePanel.reveal('overlays');
         this.setResultView('uncertainty');
         break;
     }
   }
 
-  /** Expands a side panel section and scrolls it into view. */
-  private openSection(key: string): void {
-    const el = document.getElementById(`section-${key}`) as (HTMLElement & { open: boolean }) | null;
-    if (!el) return;
-    el.open = true;
-    this.state.collapsed[key] = false;
-    this.save();
-    el.scrollIntoView({ block: 'start' });
-  }
-
-  // ------------------------------------------------------------------ image
-
-  /** Requests the displayed planes of (t, z) first, then the other channels for the readout. */
-  private requestPlanes(): void {
-    const { t, z } = this.state;
-    const shown = displayedChannels(this.display, this.image.shape.c);
-    const all = Array.from({ length: Math.min(this.image.shape.c, MAX_READOUT_CHANNELS) }, (_, c) => c);
-    for (const c of [...shown, ...all.filter((c) => !shown.includes(c))]) {
-      if (this.planes.shouldRequest(t, z, c)) this.rpc.send({ type: 'image/requestPlane', t, z, c });
-    }
-  }
-
-  private renderImage(): void {
-    const { t, z } = this.state;
-    const layers: DisplayLayer[] = [];
-    const spec: string[] = [];
-    const d = this.display;
-    const entries = d.mode === 'single' || this.image.shape.c === 1
-      ? [{ channel: Math.min(d.channel, this.image.shape.c - 1), lut: d.lut }]
-      : d.composite.filter((l) => l.enabled);
-    for (const e of entries) {
-      const plane = this.planes.get(t, z, e.channel);
-      if (!plane) return; // keep showing the previous image until every plane is here
-      const con = d.contrast[e.channel] ?? autoRange(plane.stats);
-      layers.push({ data: plane.data, dtype: plane.dtype, min: con.min, max: con.max, lut: getLut(e.lut) });
-      spec.push(`${e.channel}:${e.lut}:${con.min}:${con.max}`);
-    }
-    const { x: width, y: height } = this.image.shape;
-    this.imageLayer.show(`${t}/${z}|${spec.join(',')}`, width, height, layers);
-    this.viewer.invalidate();
-    if (!this.imageShown) {
-      this.imageShown = true;
-      this.viewer.drawNow();
-      document.body.dataset.ready = 'true';
-    }
-  }
-
-  /** Re-renders on the next frame (slider drags fire faster than a large plane renders). */
-  private scheduleRender(): void {
-    if (this.renderFrame) return;
-    this.renderFrame = requestAnimationFrame(() => { this.renderFrame = 0; this.renderImage(); });
-  }
-
-  private autoContrast(c: number): void {
-    const plane = this.planes.get(this.state.t, this.state.z, c);
-    if (!plane) return;
-    this.display.contrast[c] = autoRange(plane.stats);
-    this.displayPanel.refreshContrast(this.display);
-    this.save();
-    this.renderImage();
-  }
+  // ------------------------------------------------------------------ layers and planes
 
   private layers(): Layer[] {
-    if (!this.imageShown) return [];
+    if (!this.raw.shown) return [];
     const o = this.state.overlays;
     const view = this.state.resultView;
     const stack = layerStack({
@@ -403,14 +296,14 @@ export class EditorView {
       labelsVisible: o.labels.visible,
       labelOpacity: o.labels.opacity,
       rawOnly: this.rawOnly,
-      featurePreview: this.featureLayer.shownName !== undefined,
+      featurePreview: this.preview.shown,
       hasPrediction: this.predictions.hasCurrent,
       hasLabels: !this.labelLayer.isBlank,
     });
     const source = (id: LayerId): CanvasImageSource => {
       switch (id) {
-        case 'image': return this.imageLayer.canvas;
-        case 'feature': return this.featureLayer.canvas;
+        case 'image': return this.raw.layer.canvas;
+        case 'feature': return this.preview.layer.canvas;
         case 'labels': return this.labelLayer.canvas;
         default: return this.predictions.canvases[id];
       }
@@ -427,8 +320,8 @@ export class EditorView {
     this.toolbar.setPlane(z, t, s.z, s.t);
     this.predictions.setPlane(t, z);
     if (this.labelLayer.setPlane(t, z)) this.rpc.send({ type: 'labels/requestPlane', t, z });
-    this.requestPlanes();
-    this.renderImage();
+    this.raw.requestPlanes();
+    this.raw.render();
     this.viewer.invalidate();
     this.save();
     document.body.dataset.z = String(z);
@@ -459,43 +352,6 @@ export class EditorView {
     this.viewer.invalidate();
   }
 
-  private startFeaturePreview(featureId: string, sigma: number, in2D: boolean, label: string): void {
-    this.featureLayer.start({ featureId, sigma, in2D, label });
-    this.featuresPanel.setPreviewing(`${featureId}|${sigma}`);
-    this.previewStatus.textContent = `Preview: ${label} (computing…) · Esc returns to the image`;
-    this.previewStatus.classList.remove('hidden');
-    this.requestFeaturePreview();
-  }
-
-  /** Asks the host for the preview of the visible region of the current plane. */
-  private requestFeaturePreview(): void {
-    const choice = this.featureLayer.choice;
-    if (!choice) return;
-    const box = visibleBox(this.viewer.view, this.viewer.cssWidth, this.viewer.cssHeight, this.image.shape.x, this.image.shape.y);
-    if (box.width === 0 || box.height === 0) return;
-    const c = displayedChannels(this.display, this.image.shape.c)[0] ?? 0;
-    const requestId = this.featureLayer.nextRequest();
-    const { t, z } = this.state;
-    this.rpc.send({ type: 'features/preview', requestId, featureId: choice.featureId, sigma: choice.sigma, in2D: choice.in2D, t, z, c, box });
-  }
-
-  private onFeaturePreview(m: FeaturePreviewMessage): void {
-    if (m.t !== this.state.t || m.z !== this.state.z || !this.featureLayer.onImage(m)) return;
-    this.previewStatus.textContent = `Preview: ${m.name} · Esc returns to the image`;
-    document.body.dataset.featurePreview = m.name;
-    this.viewer.invalidate();
-  }
-
-  private stopFeaturePreview(): boolean {
-    if (!this.featureLayer.active) return false;
-    this.featureLayer.stop();
-    this.featuresPanel.setPreviewing(undefined);
-    this.previewStatus.classList.add('hidden');
-    delete document.body.dataset.featurePreview;
-    this.viewer.invalidate();
-    return true;
-  }
-
   // ------------------------------------------------------------------ readout and view
 
   private updateReadout(): void {
@@ -505,10 +361,7 @@ export class EditorView {
     const s = this.image.shape;
     if (col < 0 || row < 0 || col >= s.x || row >= s.y) { this.readout.textContent = ''; return; }
     const { t, z } = this.state;
-    const values = Array.from({ length: s.c }, (_, c) => {
-      const plane = this.planes.get(t, z, c);
-      return plane ? plane.data[row * s.x + col] : undefined;
-    });
+    const values = this.raw.valuesAt(col, row);
     this.readout.textContent = formatReadout(col, row, z, t, values, this.predictions.probabilitiesAt(col, row));
     const label = this.labelLayer.labelAt(col, row);
     const cls = this.classes.find((c) => c.id === label);
@@ -523,15 +376,20 @@ export class EditorView {
     // Debounced: a pan or zoom fires many changes; the host predicts (and previews) the region it settles on.
     this.viewTimer = setTimeout(() => {
       this.viewTimer = undefined;
-      const box = visibleBox(this.viewer.view, this.viewer.cssWidth, this.viewer.cssHeight, this.image.shape.x, this.image.shape.y);
+      const box = this.visibleBox();
       const { t, z } = this.state;
       const last = this.lastSentView;
       if (last && last.t === t && last.z === z && sameBox(last.box, box)) return;
       if (box.width === 0 || box.height === 0) return;
       this.lastSentView = { t, z, box };
       this.rpc.send({ type: 'view/changed', t, z, box });
-      this.requestFeaturePreview();
+      this.preview.request();
     }, 100);
+  }
+
+  /** The part of the plane on screen, in image pixels. */
+  private visibleBox(): PixelBox {
+    return visibleBox(this.viewer.view, this.viewer.cssWidth, this.viewer.cssHeight, this.image.shape.x, this.image.shape.y);
   }
 
   // ------------------------------------------------------------------ labelling
@@ -655,12 +513,12 @@ export class EditorView {
       case 'live': this.setLive(!this.settings.liveUpdate); break;
       case 'updateNow': this.rpc.send({ type: 'live/updateNow' }); break;
       case 'mostUncertain': this.rpc.send({ type: 'navigate/mostUncertain' }); break;
-      case 'togglePanel': this.sidePanel.classList.toggle('hidden'); break;
+      case 'togglePanel': this.sidePanel.toggle(); break;
       case 'holdPan':
         if (!this.spaceDown) { this.spaceDown = true; this.viewer.setSpaceDown(true); }
         break;
       case 'holdRaw': this.setRawOnly(true); break;
-      case 'escape': return this.stopFeaturePreview();
+      case 'escape': return this.preview.stop();
     }
     return true;
   }
