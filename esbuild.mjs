@@ -6,6 +6,7 @@
 //   dist/hdf5.js           h5wasm (HDF5 in WebAssembly), required on first use by the three node bundles
 // Flags: --watch (esbuild contexts), --production (minify, no sourcemaps).
 import * as esbuild from 'esbuild';
+import fs from 'node:fs';
 import { buildWasm } from './scripts/buildWasm.mjs';
 
 const production = process.argv.includes('--production');
@@ -51,6 +52,10 @@ const configs = [
   },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ];
+
+// The walkthrough's "Open Sample Image" copies the demo image out of the extension (one file in git: sample/).
+fs.mkdirSync('dist/sample', { recursive: true });
+fs.copyFileSync('sample/cells.tif', 'dist/sample/cells.tif');
 
 // The WebAssembly kernels become generated TypeScript modules that the bundles import.
 await buildWasm();

@@ -20,8 +20,13 @@ import { registerCommands } from './commands/registerCommands';
 import { createProjectSessions } from './editor/projectSessionHost';
 import { BatchProblems } from './commands/batchProblems';
 import { LabelHereNextView, revealSuggestion } from './commands/labelHereNextView';
+import { reopenTiffTabs } from './editor/reopenTiffTabs';
+import { registerWalkthroughCommands } from './commands/walkthroughCommands';
 
-/** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
+/**
+ * Activates the extension: on opening an image in its editor, running one of its commands, or once the window has
+ * started (`onStartupFinished`, so TIFFs opened as text before the editor was registered are reopened in it).
+ */
 export function activate(context: vscode.ExtensionContext): void {
   const logger = vscode.window.createOutputChannel('Pixel Classifier', { log: true });
   context.subscriptions.push(logger);
@@ -84,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
         logger,
         settings: () => settingsFor(document),
         confirm: async (message, detail, yes) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, yes)) === yes,
+        previewCompute: poolCompute(getPool, logger),
         createLive: (controller) => {
           const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
           return new LiveSession(controller, {
@@ -138,9 +144,20 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('pixelClassifier.revealSuggestion', (projectFile: string, suggestion) =>
       revealSuggestion(commandServices, projectFile, suggestion).catch((e) => logger.error(`Label Here Next: ${e instanceof Error ? e.message : String(e)}`))),
     ...registerCommands(commandServices),
+    ...registerWalkthroughCommands({
+      logger,
+      sampleUri: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sample', 'cells.tif'),
+      storageUri: context.globalStorageUri,
+      viewType: VIEW_TYPE,
+      activeDocument: () => services.active,
+      documents: () => registry.documents(),
+      controller: (document) => controllers.get(document),
+    }),
   );
   later.labelHereNext = labelHereNext;
   logger.info(`Pixel Classifier ${context.extension.packageJSON.version ?? ''} activated`);
+  // TIFFs clicked before the custom editor was registered were opened as binary text: reopen them in ours.
+  void reopenTiffTabs(VIEW_TYPE, logger);
 }
 
 /** Nothing to do: every resource is in `context.subscriptions`. */

@@ -220,8 +220,39 @@ export interface NoticeAnswerMessage {
   action?: string;
 }
 
+/**
+ * One feature image (family × σ) of the region the webview asked for with `features/preview`, computed with the
+ * engine's feature code, for the feature preview layer.
+ */
+export interface FeaturePreviewMessage {
+  type: 'features/previewImage';
+  /** Echo of the request id (a newer request makes older answers stale). */
+  requestId: number;
+  t: number;
+  z: number;
+  box: PixelBox;
+  /** ilastik-style channel name, e.g. `Gaussian Smoothing (σ=1.0)`. */
+  name: string;
+  /** float32 values, row-major box.height × box.width. */
+  data: ArrayBuffer;
+  /** Display range: the 1st and 99th percentiles of `data`. */
+  min: number;
+  max: number;
+}
+
+/** What the walkthrough's buttons ask an open editor to show. */
+export type UiCommand = 'chooseFeatures' | 'startLabelling' | 'showUncertainty';
+
+/** A walkthrough step's command for the editor: open a section, pick a tool or a result view. */
+export interface UiCommandMessage {
+  type: 'ui/command';
+  command: UiCommand;
+}
+
 export type HostToWebviewMessage =
   | InitMessage
+  | UiCommandMessage
+  | FeaturePreviewMessage
   | ImagePlaneMessage
   | LabelsPlaneMessage
   | LabelsPatchMessage
@@ -354,6 +385,23 @@ export interface MostUncertainMessage {
   type: 'navigate/mostUncertain';
 }
 
+/** Show one feature (family × σ) of the visible region as the displayed layer. */
+export interface FeaturePreviewRequestMessage {
+  type: 'features/preview';
+  requestId: number;
+  /** Feature family id (e.g. `GaussianSmoothing`). */
+  featureId: string;
+  sigma: number;
+  /** Compute slice by slice (z-stacks; ignored for 2D images). */
+  in2D: boolean;
+  t: number;
+  z: number;
+  /** Input channel the feature is computed from. */
+  c: number;
+  /** Visible part of the plane in image pixels. */
+  box: PixelBox;
+}
+
 /** Forward a webview log line to the output channel. */
 export interface LogMessage {
   type: 'log';
@@ -375,6 +423,7 @@ export type WebviewToHostMessage =
   | UpdateNowMessage
   | ViewChangedMessage
   | MostUncertainMessage
+  | FeaturePreviewRequestMessage
   | LogMessage
   | NoticeAnswerMessage
   | LabelToolMessage
@@ -392,4 +441,6 @@ export const PROTOCOL_LIMITS = {
   maxClassNameLength: 100,
   maxLogLength: 10_000,
   maxScales: 16,
+  /** Largest region (pixels) of one feature preview. */
+  maxPreviewPixels: 4096 * 4096,
 } as const;

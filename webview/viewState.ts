@@ -1,6 +1,7 @@
 /**
  * What the webview remembers across reloads (VS Code's getState/setState; no retainContextWhenHidden):
- * zoom/pan, tool, brush, opacities, channel display, selected class, current z/t, open panel sections.
+ * zoom/pan, tool, brush, label and result opacities, the result view, channel display, selected class, current
+ * z/t, open panel sections.
  * The restored value is untrusted (it may come from an older version), so it is sanitised field by field.
  */
 import { isLutName, type LutName } from './canvas/lut';
@@ -8,6 +9,17 @@ import type { ViewTransform } from './canvas/viewTransform';
 import type { OverlayKind } from './canvas/overlays';
 
 export type Tool = 'pan' | 'brush' | 'eraser';
+
+/** The one result drawn over the raw image (never several stacked). */
+export type ResultView = 'none' | OverlayKind;
+
+/** Every result view, in the order of the panel's choice. */
+export const RESULT_VIEWS: readonly ResultView[] = ['none', 'probabilities', 'segmentation', 'uncertainty'];
+
+/** True for a known result view. */
+export function isResultView(v: unknown): v is ResultView {
+  return typeof v === 'string' && (RESULT_VIEWS as readonly string[]).includes(v);
+}
 
 /** Contrast of one channel. */
 export interface ChannelContrast {
@@ -45,7 +57,13 @@ export interface PersistedState {
   t: number;
   z: number;
   display?: ChannelDisplay;
+  /**
+   * Labels: visibility and opacity. Result kinds: only their opacity is used (what is shown is `resultView`);
+   * `visible` is kept so an older state still parses.
+   */
   overlays: Record<'labels' | OverlayKind, OverlaySetting>;
+  /** The result drawn over the raw image, under the labels. */
+  resultView: ResultView;
   collapsed: Record<string, boolean>;
   /** Side panel width in CSS px (unset: the stylesheet's default). */
   sideWidth?: number;
@@ -56,11 +74,13 @@ export function defaultState(imageKey: string): PersistedState {
   return {
     version: 1, imageKey, tool: 'brush', brushSize: 5, selectedClass: 1, t: 0, z: 0,
     overlays: {
-      labels: { visible: true, opacity: 0.7 },
+      // Labels are opaque by default: they are what the user authored and must stay visible over any result.
+      labels: { visible: true, opacity: 1 },
       probabilities: { visible: true, opacity: 0.5 },
       segmentation: { visible: false, opacity: 0.5 },
       uncertainty: { visible: false, opacity: 0.6 },
     },
+    resultView: 'probabilities',
     collapsed: {},
   };
 }
@@ -93,6 +113,12 @@ export function sanitizeState(raw: unknown, imageKey: string): PersistedState {
         out.overlays[key] = { visible: typeof o.visible === 'boolean' ? o.visible : d.overlays[key].visible, opacity: num(o.opacity, 0, 1, d.overlays[key].opacity) };
       }
     }
+  }
+  if (isResultView(s.resultView)) out.resultView = s.resultView;
+  else if (s.overlays && typeof s.overlays === 'object') {
+    // A state from before the single result view: the first result that was visible, else none.
+    const shown = (['probabilities', 'segmentation', 'uncertainty'] as const).find((k) => out.overlays[k].visible);
+    out.resultView = shown ?? 'none';
   }
   if (typeof s.sideWidth === 'number' && Number.isFinite(s.sideWidth)) out.sideWidth = Math.round(num(s.sideWidth, 220, 2000, 312));
   if (s.collapsed && typeof s.collapsed === 'object') {

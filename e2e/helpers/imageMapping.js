@@ -7,18 +7,19 @@ const { canvasMapper } = require('./pointer');
 
 /**
  * Hovers canvas CSS position (x, y) and waits for a readout that parses, differs from `previous` (when given:
- * use it when the new position is a different pixel) and stays the same for 150 ms. Returns it parsed.
+ * use it when the new position is a different pixel) and reads the same on two consecutive polls (the readout has
+ * settled on the hovered pixel). Returns it parsed.
  */
 async function readoutAt(session, frame, mapper, x, y, previous = null, { timeout = 15000 } = {}) {
   const p = mapper.toPage(x, y);
   await session.page.mouse.move(p.x, p.y, { steps: 2 });
   const read = async () => parseReadout(await frame.locator('#pixel-readout').textContent());
+  let last = null;
   return waitFor(async () => {
     const r = await read();
-    if (!r || (previous != null && r.text === previous)) return null;
-    await new Promise((res) => setTimeout(res, 150));
-    const again = await read();
-    return again && again.text === r.text ? r : null;
+    const settled = r && (previous == null || r.text !== previous) && last !== null && last.text === r.text;
+    last = r;
+    return settled ? r : null;
   }, { timeout, what: `a pixel readout after hovering canvas (${x}, ${y})` });
 }
 

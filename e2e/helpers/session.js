@@ -167,16 +167,69 @@ async function startSession({ name, workspace, settings = {} }) {
     return file;
   };
 
-  /** Ctrl+P (Quick Open) or F1 (command palette): fill the input, wait for the wanted row, Enter. */
+  /**
+   * Moves keyboard focus out of a webview into the workbench. A key pressed while focus sits in a webview's
+   * iframe goes to the webview document; VS Code re-dispatches only the keys it sees there, and Quick Open / the
+   * command palette may never open (the flaky "timed out waiting for the Quick Open input"). Blurs the iframe,
+   * focuses the active editor tab (or the workbench) and waits until the workbench document holds the focus.
+   */
+  s.focusWorkbench = async () => {
+    await waitFor(() => s.page.evaluate(() => {
+      const active = document.activeElement;
+      if (active && active.tagName === 'IFRAME') active.blur();
+      if (document.activeElement && document.activeElement.tagName === 'IFRAME') return false;
+      if (!document.hasFocus() || document.activeElement === document.body || !document.activeElement) {
+        const target = document.querySelector('.tabs-container .tab.active') || document.querySelector('.monaco-workbench');
+        if (target) { if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1'); target.focus(); }
+      }
+      const now = document.activeElement;
+      return document.hasFocus() && !!now && now.tagName !== 'IFRAME';
+    }), { timeout: 15000, what: 'keyboard focus in the workbench (not in a webview)' });
+  };
+
+  const quickInputBox = () => s.page.locator('.quick-input-widget .quick-input-box input');
+
+  /**
+   * Opens Quick Open (Ctrl+P) or the command palette (F1) with focus in the workbench; when the widget stays
+   * hidden, closes whatever opened (Escape), refocuses and presses the key once more. Returns the input locator.
+   */
+  s.openQuickInput = async (key) => {
+    const input = quickInputBox();
+    for (let attempt = 1; ; attempt++) {
+      await s.focusWorkbench();
+      await s.page.keyboard.press(key);
+      try {
+        await input.waitFor({ state: 'visible', timeout: attempt === 1 ? 8000 : 20000 });
+        await waitFor(() => input.evaluate((el) => el === document.activeElement), { timeout: 10000, what: 'the quick input to take focus' });
+        return input;
+      } catch (e) {
+        if (attempt >= 2) throw new Error(`the quick input did not open after ${key} (twice): ${e.message}`);
+        log(`${name}: ${key} did not open the quick input; Escape, refocus and retry`);
+        await s.page.keyboard.press('Escape');
+      }
+    }
+  };
+
+  /**
+   * Ctrl+P (Quick Open) or F1 (command palette): fill the input, wait for the wanted row, Enter, widget closes.
+   * With `key` null, fills a quick pick that a command has just opened.
+   */
   s.quickInput = async (key, text, rowText, { rowTimeout = 30000 } = {}) => {
-    await s.page.keyboard.press(key);
-    const input = s.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 20000 });
+    let input;
+    if (key) input = await s.openQuickInput(key);
+    else {
+      input = quickInputBox();
+      await input.waitFor({ state: 'visible', timeout: 20000 });
+    }
     await input.fill(text);
+    await waitFor(async () => (await input.inputValue()) === text, { timeout: 10000, what: `the quick input to hold "${text}"` });
     await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first()
       .waitFor({ state: 'visible', timeout: rowTimeout });
     await s.page.keyboard.press('Enter');
   };
+
+  /** Runs a command from the command palette by its full title ("View: Close All Editors"). */
+  s.runCommand = (title) => s.quickInput('F1', `>${title}`, title);
 
   /** Loads the workbench on the workspace and waits until the explorer lists `fileName` (Ctrl+P is safe then). */
   s.openWorkbench = async (fileName) => {
@@ -186,15 +239,20 @@ async function startSession({ name, workspace, settings = {} }) {
     log(`${name}: workbench + explorer ready ${since(serverStart)} after server start`);
   };
 
+  /** Waits for the tab of `fileName` and for its custom editor's webview to report ready; returns the webview frame. */
+  s.waitForWebviewReady = async (fileName) => {
+    await s.page.locator('.tabs-container .tab', { hasText: fileName }).first().waitFor({ timeout: 30000 });
+    return waitFor(async () => {
+      const f = await s.webviewFrame();
+      return (await f.evaluate(() => document.body && document.body.dataset.ready === 'true')) ? f : null;
+    }, { timeout: 90000, what: `the webview of ${fileName} to set body.dataset.ready` });
+  };
+
   /** Opens a file through Quick Open and waits for the custom editor's webview to report ready. */
   s.openInEditor = async (fileName) => {
     const t = Date.now();
     await s.quickInput('Control+P', fileName, fileName);
-    await s.page.locator('.tabs-container .tab', { hasText: fileName }).first().waitFor({ timeout: 30000 });
-    const frame = await waitFor(async () => {
-      const f = await s.webviewFrame();
-      return (await f.evaluate(() => document.body && document.body.dataset.ready === 'true')) ? f : null;
-    }, { timeout: 90000, what: `the webview of ${fileName} to set body.dataset.ready` });
+    const frame = await s.waitForWebviewReady(fileName);
     log(`${name}: ${fileName} ready in the editor after ${since(t)}`);
     return frame;
   };

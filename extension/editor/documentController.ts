@@ -16,6 +16,8 @@ import { validateWebviewMessage } from './messageValidation';
 import { errorText, type Logger } from './logger';
 import { Emitter } from './emitter';
 import type { DisposableLike } from './emitter';
+import { computeFeaturePreview } from './featurePreview';
+import { inlineCompute, type LiveCompute } from './liveCompute';
 
 /** The live training/prediction loop as the controller sees it (see liveSession.ts). */
 export interface LiveLoop extends DisposableLike {
@@ -47,6 +49,8 @@ export interface DocumentControllerDeps {
   confirm(message: string, detail: string, yes: string): Promise<boolean>;
   /** Creates the live loop of the document (omitted in viewer-only tests). */
   createLive?(controller: DocumentController): LiveLoop;
+  /** Computes feature previews (the worker pool in the extension; inline when omitted). */
+  previewCompute?: LiveCompute;
 }
 
 /** Routes validated webview messages of one document. */
@@ -59,6 +63,8 @@ export class DocumentController implements DisposableLike {
   /** Questions shown in the editor's banner, by id, until answered (re-sent to a re-created webview). */
   private readonly questions = new Map<string, { message: string; actions: string[]; resolve: (action: string | undefined) => void }>();
   private nextQuestion = 1;
+  /** The feature preview being computed: a newer request cancels it. */
+  private preview: AbortController | undefined;
 
   constructor(
     readonly document: LabelDocument,
@@ -285,6 +291,24 @@ export class DocumentController implements DisposableLike {
         if (this.readOnlyGuard(channel, 'training')) return;
         await this.live?.goToMostUncertain();
         return;
+      case 'features/preview': {
+        this.preview?.abort();
+        const abort = (this.preview = new AbortController());
+        try {
+          const preview = await computeFeaturePreview(doc.image!, this.deps.previewCompute ?? inlineCompute(), body, abort.signal);
+          if (abort.signal.aborted) return;
+          await channel.send({
+            type: 'features/previewImage', requestId: body.requestId, t: body.t, z: body.z, box: body.box,
+            name: preview.name, data: exactBuffer(preview.data), min: preview.min, max: preview.max,
+          }, messageId);
+        } catch (e) {
+          if (abort.signal.aborted) return; // superseded by a newer preview: not an error
+          throw e;
+        } finally {
+          if (this.preview === abort) this.preview = undefined;
+        }
+        return;
+      }
       default: {
         const never: never = body;
         this.deps.logger.warn(`${doc.fileName}: unhandled message ${(never as { type: string }).type}`);
@@ -373,6 +397,7 @@ export class DocumentController implements DisposableLike {
     this._onDidTrain.dispose();
     for (const q of this.questions.values()) q.resolve(undefined);
     this.questions.clear();
+    this.preview?.abort();
     for (const s of this.subscriptions) s.dispose();
     this.live?.dispose();
   }

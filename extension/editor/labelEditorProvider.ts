@@ -21,6 +21,7 @@ import { ImageFileWatch, statVersion } from './imageFileWatch';
 import { modelCachePath } from '../project/projectFile';
 import { addToGitignore, gitIgnoreState, MODEL_CACHE_PATTERN } from '../project/gitignore';
 import { usableProjects } from './usableProjects';
+import { focusOnOpen } from './focusOnOpen';
 
 /** viewType of the default TIFF editor. */
 export const VIEW_TYPE = 'pixelClassifier.labelEditor';
@@ -161,6 +162,7 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
       controller.handle(channel, raw).catch((e) => logger.error(`${document.fileName}: ${errorText(e)}`));
     });
     if (panel.active) this.services.active = document;
+    focusOnOpen(panel);
     const viewState = panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.services.active = document;
       else if (this.services.active === document) this.services.active = undefined;

@@ -297,6 +297,19 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
       const s = needShape(ctx, type);
       return { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), box: box(b, s) };
     }
+    case 'features/preview': {
+      const s = needShape(ctx, type);
+      const featureId = str(b, 'featureId', 60);
+      if (!KNOWN_FEATURE_IDS.has(featureId)) fail(`featureId "${featureId}" is not a known feature`);
+      const sigma = b.sigma;
+      if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma <= 0 || sigma > 100) fail(`sigma must be a number in (0, 100], got ${describe(sigma)}`);
+      const region = box(b, s);
+      if (region.width * region.height > PROTOCOL_LIMITS.maxPreviewPixels) fail(`preview box of ${region.width}×${region.height} pixels is too large`);
+      return {
+        type, requestId: int(b, 'requestId', 0, Number.MAX_SAFE_INTEGER), featureId, sigma, in2D: bool(b, 'in2D'),
+        t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), c: int(b, 'c', 0, s.c - 1), box: region,
+      };
+    }
     default:
       fail(`unknown message type "${type.slice(0, 60)}"`);
   }

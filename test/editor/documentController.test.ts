@@ -64,6 +64,28 @@ describe('DocumentController (viewer)', () => {
     expect(logger.lines.some((l) => l.startsWith('[error] Cannot open /data/broken.tif'))).toBe(true);
   });
 
+  it('answers features/preview with the feature of the asked box, for a newer request only', async () => {
+    const { controller, webview, channel } = await setup();
+    const ask = (requestId: number) => controller.handle(channel, { messageId: 10 + requestId, body: {
+      type: 'features/preview', requestId, featureId: 'GaussianSmoothing', sigma: 0.7, in2D: true, t: 0, z: 1, c: 1, box: { column: 1, row: 1, width: 3, height: 2 },
+    } });
+    await ask(1);
+    const [reply] = webview.posted.filter((e) => e.body.type === 'features/previewImage');
+    expect(reply.inReplyTo).toBe(11);
+    if (reply.body.type !== 'features/previewImage') throw new Error();
+    expect(reply.body).toMatchObject({ requestId: 1, t: 0, z: 1, box: { column: 1, row: 1, width: 3, height: 2 }, name: 'Gaussian Smoothing (σ=0.7) in 2D of channel 1' });
+    const values = Array.from(new Float32Array(reply.body.data));
+    expect(values).toHaveLength(6);
+    // Smoothing the plane of z=1, c=1 (values 110 + i): the mean stays in its range and rises along the rows.
+    expect(values.every((v) => v > 110 && v < 130)).toBe(true);
+    expect(values[3]).toBeGreaterThan(values[0]);
+    expect(reply.body.min).toBeLessThan(reply.body.max);
+    // Two requests at once: the first is cancelled by the second, which alone is answered.
+    const before = webview.posted.length;
+    await Promise.all([ask(2), ask(3)]);
+    expect(webview.posted.slice(before).map((e) => (e.body as { requestId?: number }).requestId)).toEqual([3]);
+  });
+
   it('forwards webview log lines to the output channel', async () => {
     const { controller, channel, logger } = await setup();
     await controller.handle(channel, { messageId: 1, body: { type: 'log', level: 'error', message: 'canvas lost' } });

@@ -12,6 +12,19 @@ function reason(raw: unknown, c: ValidationContext = ctx): string {
 }
 
 describe('validateWebviewMessage', () => {
+  it('features/preview: a known family, σ in (0, 100], a box inside the image, a channel of the image', () => {
+    const body = { type: 'features/preview', requestId: 4, featureId: 'GaussianSmoothing', sigma: 1.6, in2D: true, t: 1, z: 2, c: 1, box: { column: 10, row: 5, width: 20, height: 15 } };
+    expect(validateWebviewMessage(env({ ...body, junk: 1 }), ctx)).toEqual({ ok: true, envelope: { messageId: 1, body } });
+    expect(reason(env({ ...body, featureId: 'Sobel' }))).toMatch(/featureId "Sobel" is not a known feature/);
+    expect(reason(env({ ...body, sigma: 0 }))).toMatch(/sigma must be a number in \(0, 100\]/);
+    expect(reason(env({ ...body, sigma: Number.NaN }))).toMatch(/sigma/);
+    expect(reason(env({ ...body, c: 2 }))).toMatch(/c=2 is outside 0..1/);
+    expect(reason(env({ ...body, box: { column: 40, row: 0, width: 20, height: 5 } }))).toMatch(/width=20 is outside 1..10/);
+    expect(reason(env({ ...body, in2D: 'yes' }))).toMatch(/in2D must be a boolean/);
+    expect(reason(env({ ...body, requestId: -1 }))).toMatch(/requestId/);
+    expect(reason(env(body), { nClasses: 2 })).toMatch(/while no image is open/);
+  });
+
   it('accepts a well-formed ready and drops extra fields', () => {
     const r = validateWebviewMessage(env({ type: 'ready', junk: 1 }), ctx);
     expect(r).toEqual({ ok: true, envelope: { messageId: 1, body: { type: 'ready' } } });

@@ -70,7 +70,7 @@ async function openEditor(provider: LabelEditorProvider) {
     postMessage: async (m: unknown) => { posted.push(m as Envelope<HostToWebviewMessage>); return true; },
     onDidReceiveMessage: (l: (m: unknown) => void) => { receive = l; return { dispose: () => undefined }; },
   };
-  const panel = { webview, active: true, onDidChangeViewState: () => ({ dispose: () => undefined }), onDidDispose: () => ({ dispose: () => undefined }) };
+  const panel = { webview, active: true, viewColumn: 1, reveal: (...args: unknown[]) => calls.push({ name: 'panel.reveal', args }), onDidChangeViewState: () => ({ dispose: () => undefined }), onDidDispose: () => ({ dispose: () => undefined }) };
   const token = { isCancellationRequested: false } as never;
   const document = await provider.openCustomDocument(Uri.file(image) as never, { backupId: undefined } as never, token) as LabelDocument;
   openDocuments.push(document);

@@ -46,4 +46,26 @@ describe('view state', () => {
     expect(set).toHaveBeenCalledTimes(2);
     vi.useRealTimers();
   });
+
+  it('labels are opaque and one result view is chosen by default', () => {
+    const d = defaultState('a');
+    expect(d.overlays.labels).toEqual({ visible: true, opacity: 1 });
+    expect(d.resultView).toBe('probabilities');
+  });
+
+  it('keeps a valid result view and rejects an unknown one', () => {
+    expect(sanitizeState({ ...defaultState('a'), resultView: 'uncertainty' }, 'a').resultView).toBe('uncertainty');
+    expect(sanitizeState({ ...defaultState('a'), resultView: 'all' }, 'a').resultView).toBe('probabilities');
+  });
+
+  it('a state from before the single result view keeps the first result that was visible', () => {
+    const old = (visible: [boolean, boolean, boolean]) => ({
+      version: 1, imageKey: 'a',
+      overlays: { probabilities: { visible: visible[0], opacity: 0.5 }, segmentation: { visible: visible[1], opacity: 0.4 }, uncertainty: { visible: visible[2], opacity: 0.6 } },
+    });
+    expect(sanitizeState(old([false, true, true]), 'a').resultView).toBe('segmentation');
+    expect(sanitizeState(old([false, false, true]), 'a').resultView).toBe('uncertainty');
+    expect(sanitizeState(old([false, false, false]), 'a').resultView).toBe('none');
+    expect(sanitizeState(old([false, true, false]), 'a').overlays.segmentation.opacity).toBe(0.4);
+  });
 });

@@ -11,12 +11,20 @@ import {
 } from './viewTransform';
 import type { PixelBox } from '../../extension/protocol';
 import type { Tool } from '../viewState';
+import { highlightAlpha } from './highlight';
 
 /** One image-resolution layer drawn through the view transform. */
 export interface Layer {
   source: CanvasImageSource;
   opacity: number;
+  /** Draw a two-tone edge (dark, then light) around the layer's opaque pixels: labels stay visible over anything. */
+  edge?: boolean;
 }
+
+/** Colours of the two-tone edge drawn around edged layers (inner dark, outer light). */
+const EDGE_DARK = 'rgba(0,0,0,0.9)';
+const EDGE_LIGHT = 'rgba(255,255,255,0.85)';
+
 
 /** Callbacks of the viewer. */
 export interface ViewerHandlers {
@@ -97,19 +105,33 @@ export class Viewer {
 
   /**
    * Centres and zooms on a box of the image (with context around it: the box fills about a third of
-   * the view, zoom capped at 8×) and outlines it briefly.
+   * the view, zoom capped at 8×) and outlines it with an outline that fades, so the user sees what to label.
    */
   showBox(box: PixelBox): void {
     if (this.cssWidth === 0) return;
     this.setView(boxTransform(box, this.cssWidth, this.cssHeight, 0.35, 8));
-    this.highlightBox = box;
-    if (this.highlightTimer !== undefined) clearTimeout(this.highlightTimer);
-    this.highlightTimer = setTimeout(() => { this.highlightBox = undefined; this.drawCursor(); }, 2500);
-    this.drawCursor();
+    this.highlight = { box, start: performance.now() };
+    this.element.dataset.highlight = 'on';
+    this.animateHighlight();
   }
 
-  private highlightBox: PixelBox | undefined;
-  private highlightTimer: ReturnType<typeof setTimeout> | undefined;
+  private highlight: { box: PixelBox; start: number } | undefined;
+  private highlightFrame = 0;
+
+  /** Redraws the outline every frame until it has faded out. */
+  private animateHighlight(): void {
+    if (this.highlightFrame) return;
+    const step = (): void => {
+      this.highlightFrame = 0;
+      if (!this.highlight) return;
+      if (highlightAlpha(performance.now() - this.highlight.start) <= 0) {
+        this.highlight = undefined;
+        delete this.element.dataset.highlight;
+      } else this.highlightFrame = requestAnimationFrame(step);
+      this.drawCursor();
+    };
+    this.highlightFrame = requestAnimationFrame(step);
+  }
 
   setView(view: ViewTransform): void {
     this.view = constrainTransform(view, this.cssWidth, this.cssHeight, this.imageWidth, this.imageHeight);
@@ -198,6 +220,7 @@ export class Viewer {
     for (const layer of this.handlers.layers()) {
       if (layer.opacity <= 0) continue;
       ctx.globalAlpha = Math.min(1, layer.opacity);
+      if (layer.edge) this.drawEdge(layer.source, s, dpr);
       ctx.drawImage(layer.source, 0, 0);
     }
     ctx.globalAlpha = 1;
@@ -205,13 +228,40 @@ export class Viewer {
     this.drawCursor();
   }
 
+  /**
+   * A two-tone edge around the opaque pixels of `source`, at any zoom: one dark screen pixel next to them, then one
+   * light pixel outside it, so the edge contrasts with a dark or a light overlay alike. The layer's silhouette is
+   * drawn as a shadow offset in several directions; shadow offsets are not scaled by the transform, so the image
+   * itself is drawn far outside the canvas and the shadow offset brings it back.
+   */
+  private drawEdge(source: CanvasImageSource, scale: number, dpr: number): void {
+    const ctx = this.ctx;
+    const far = 1 << 16; // device px
+    const d = Math.max(1, Math.round(dpr));
+    ctx.save();
+    ctx.shadowBlur = 0;
+    const ring = (color: string, offsets: number[][]): void => {
+      ctx.shadowColor = color;
+      for (const [dx, dy] of offsets) {
+        ctx.shadowOffsetX = far + dx * d;
+        ctx.shadowOffsetY = dy * d;
+        ctx.drawImage(source, -far / scale, 0);
+      }
+    };
+    ring(EDGE_LIGHT, [[2, 0], [-2, 0], [0, 2], [0, -2], [1, 1], [1, -1], [-1, 1], [-1, -1]]);
+    ring(EDGE_DARK, [[1, 0], [-1, 0], [0, 1], [0, -1]]);
+    ctx.restore();
+  }
+
   private drawCursor(): void {
     const dpr = window.devicePixelRatio || 1;
     const ctx = this.cursorCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.cursorCanvas.width, this.cursorCanvas.height);
-    if (this.highlightBox) {
-      const b = this.highlightBox;
+    const alpha = this.highlight ? highlightAlpha(performance.now() - this.highlight.start) : 0;
+    if (this.highlight && alpha > 0) {
+      const b = this.highlight.box;
+      ctx.globalAlpha = alpha;
       const a = imageToScreen(this.view, b.column, b.row);
       const e = imageToScreen(this.view, b.column + b.width, b.row + b.height);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -224,6 +274,7 @@ export class Viewer {
       ctx.strokeRect(a.sx - 3, a.sy - 3, e.sx - a.sx + 6, e.sy - a.sy + 6);
       ctx.setLineDash([]);
       ctx.lineDashOffset = 0;
+      ctx.globalAlpha = 1;
       ctx.setTransform(1, 0, 0, 1, 0, 0);
     }
     if (!this.hover || this.tool === 'pan' || this.spaceDown || !this.paintingEnabled || this.drag?.kind === 'pan') return;

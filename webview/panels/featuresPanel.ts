@@ -17,7 +17,11 @@ type VscButton = HTMLElement & { disabled: boolean; secondary: boolean };
 
 export interface FeaturesActions {
   apply(features: FeatureSelectionData): void;
+  /** Show one feature (family × σ) of the visible region in place of the raw image. */
+  preview(featureId: string, sigma: number, in2D: boolean, label: string): void;
 }
+
+const EYE = ['M1.5 8s2.4-4.5 6.5-4.5S14.5 8 14.5 8s-2.4 4.5-6.5 4.5S1.5 8 1.5 8z', 'M8 6a2 2 0 1 0 0 4a2 2 0 1 0 0-4z'];
 
 export class FeaturesPanel {
   readonly element: HTMLElement;
@@ -67,6 +71,7 @@ export class FeaturesPanel {
         preset('feature-preset-all', 'All', 'ilastik: every feature at every scale', presetAll)),
       this.grid,
       h('div', { class: 'add-scale-row' }, sigmaInput, addBtn),
+      h('div', { class: 'hint-line' }, 'Click a cell beside its checkbox (or its eye) to preview that feature on the image; Esc returns.'),
       this.summary, this.hostSummary,
       h('div', { class: 'panel-actions' }, this.resetButton, this.applyButton));
   }
@@ -76,6 +81,17 @@ export class FeaturesPanel {
     this.applied = normalizeSelection(features);
     this.setDraft(this.applied);
   }
+
+  /** Marks the cell being previewed (`featureId|sigma`), or none. */
+  setPreviewing(key: string | undefined): void {
+    if (key === this.previewing) return;
+    this.previewing = key;
+    for (const b of this.grid.querySelectorAll<HTMLElement>('.feature-preview')) {
+      b.classList.toggle('active', `${b.dataset.feature}|${b.dataset.sigma}` === key);
+    }
+  }
+
+  private previewing: string | undefined;
 
   /** What the host computes for the applied selection (from status). */
   setHostEstimate(channels: number, bytes: number): void {
@@ -124,7 +140,18 @@ export class FeaturesPanel {
           this.draft = d;
           this.updateSummary();
         });
-        row.append(h('td', { class: 'cell' }, cb));
+        const label = `${f.name} σ=${s.sigma}`;
+        const eye = h('button', {
+          class: `icon-button feature-preview${this.previewing === `${f.id}|${s.sigma}` ? ' active' : ''}`, disabled: !allowed,
+          'data-feature': f.id, 'data-sigma': s.sigma, title: allowed ? `Preview ${label} on the image (Esc returns to the raw image)` : 'Not available at this scale',
+          'aria-label': `Preview ${label}`,
+        }, icon(EYE));
+        const preview = (): void => { if (allowed) this.actions.preview(f.id, s.sigma, s.in2D, label); };
+        eye.addEventListener('click', (e) => { e.stopPropagation(); preview(); });
+        const td = h('td', { class: 'cell' }, h('div', { class: 'cell-inner' }, cb, eye));
+        // A click on the cell around the checkbox previews too (the checkbox itself selects).
+        td.addEventListener('click', (e) => { if (!e.composedPath().includes(cb)) preview(); });
+        row.append(td);
       });
       body.append(row);
     }

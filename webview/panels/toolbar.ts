@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { h, icon, ICONS } from '../dom';
 import type { Tool } from '../viewState';
+import { withShortcut } from '../keyboardShortcuts';
 
 type VscButton = HTMLElement & { secondary: boolean; disabled: boolean };
 type VscCheckbox = HTMLElement & { checked: boolean; disabled: boolean };
@@ -41,7 +42,7 @@ class AxisSlider {
   constructor(axis: 'z' | 't', onChange: (v: number) => void) {
     this.input = h('input', { type: 'range', id: `${axis}-slider`, min: 0, max: 0, step: 1, value: 0, 'aria-label': `${axis} plane` });
     this.value = h('span', { class: 'axis-value', id: `${axis}-value` }, '0');
-    this.element = h('div', { class: 'axis-slider hidden', title: axis === 'z' ? 'z slice (PageUp / PageDown)' : 'time point (Shift+PageUp / PageDown)' },
+    this.element = h('div', { class: 'axis-slider hidden', title: axis === 'z' ? withShortcut('z slice', 'z') : withShortcut('Time point', 't') },
       h('span', { class: 'axis-name' }, axis), this.input, this.value);
     this.input.addEventListener('input', () => onChange(Number(this.input.value)));
   }
@@ -74,12 +75,12 @@ export class Toolbar {
 
   constructor(private readonly actions: ToolbarActions) {
     this.tools = {
-      pan: button('tool-pan', 'Pan (H, or hold Space)', ICONS.pan, undefined, () => actions.setTool('pan')),
-      brush: button('tool-brush', 'Brush (B)', ICONS.brush, 'Brush', () => actions.setTool('brush')),
-      eraser: button('tool-eraser', 'Eraser (E)', ICONS.eraser, 'Eraser', () => actions.setTool('eraser')),
+      pan: button('tool-pan', withShortcut('Pan', 'pan'), ICONS.pan, 'Pan', () => actions.setTool('pan')),
+      brush: button('tool-brush', withShortcut('Brush', 'brush'), ICONS.brush, 'Brush', () => actions.setTool('brush')),
+      eraser: button('tool-eraser', withShortcut('Eraser', 'eraser'), ICONS.eraser, 'Eraser', () => actions.setTool('eraser')),
     };
-    this.sizeRange = h('input', { type: 'range', id: 'brush-size-slider', min: 1, max: 61, step: 1, value: 5, 'aria-label': 'Brush size slider' });
-    this.sizeInput = h('input', { type: 'number', id: 'brush-size', min: 1, max: 61, step: 1, value: 5, class: 'num-input', title: 'Brush diameter in image pixels (1–61; [ and ])', 'aria-label': 'Brush size' });
+    this.sizeRange = h('input', { type: 'range', id: 'brush-size-slider', min: 1, max: 61, step: 1, value: 5, 'aria-label': 'Brush size slider', title: withShortcut('Brush size', 'brushSize') });
+    this.sizeInput = h('input', { type: 'number', id: 'brush-size', min: 1, max: 61, step: 1, value: 5, class: 'num-input', title: withShortcut('Brush diameter in image pixels, 1–61', 'brushSize'), 'aria-label': 'Brush size' });
     const applySize = (v: string): void => {
       const n = Math.round(Number(v));
       if (Number.isFinite(n) && n >= 1) actions.setBrushSize(Math.min(61, n));
@@ -89,15 +90,15 @@ export class Toolbar {
     this.sizeInput.addEventListener('change', () => applySize(this.sizeInput.value));
     this.brushGroup = h('div', { class: 'tb-group brush-group' }, h('span', { class: 'tb-caption' }, 'Size'), this.sizeRange, this.sizeInput, h('span', { class: 'tb-unit' }, 'px'));
 
-    this.zoomLabel = h('span', { class: 'zoom-label', id: 'zoom-label', title: 'Zoom (screen pixels per image pixel)' }, '100%');
+    this.zoomLabel = h('span', { class: 'zoom-label', id: 'zoom-label', title: 'Zoom: screen pixels per image pixel' }, '100%');
     this.zSlider = new AxisSlider('z', (v) => actions.setZ(v));
     this.tSlider = new AxisSlider('t', (v) => actions.setT(v));
 
-    this.live = h('vscode-checkbox', { id: 'live-toggle', label: 'Live update', title: 'Retrain and predict after every stroke' }) as VscCheckbox;
+    this.live = h('vscode-checkbox', { id: 'live-toggle', label: 'Live update', title: withShortcut('Live update: retrain and predict after every stroke', 'live') }) as VscCheckbox;
     this.live.addEventListener('change', () => actions.setLive(this.live.checked));
-    this.updateNow = button('btn-update-now', 'Train and predict now', ICONS.refresh, 'Update', () => actions.updateNow());
-    this.mostUncertain = button('btn-most-uncertain', 'Go to the most uncertain region', ICONS.target, 'Uncertain', () => actions.mostUncertain());
-    const panelToggle = button('btn-toggle-panel', 'Show / hide the side panel', ['M2.5 3.5h11v9h-11z', 'M10 3.5v9'], undefined, () => actions.toggleSidePanel());
+    this.updateNow = button('btn-update-now', withShortcut('Update: train and predict now', 'updateNow'), ICONS.refresh, 'Update', () => actions.updateNow());
+    this.mostUncertain = button('btn-most-uncertain', withShortcut('Uncertain: go to the most uncertain region', 'mostUncertain'), ICONS.target, 'Uncertain', () => actions.mostUncertain());
+    const panelToggle = button('btn-toggle-panel', withShortcut('Panel: show or hide the side panel', 'togglePanel'), ['M2.5 3.5h11v9h-11z', 'M10 3.5v9'], 'Panel', () => actions.toggleSidePanel());
 
     this.planeBar = h('div', { class: 'plane-bar hidden', id: 'plane-bar' }, this.zSlider.element, this.tSlider.element);
     this.element = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Editor tools' },
@@ -105,11 +106,11 @@ export class Toolbar {
       this.brushGroup,
       h('div', { class: 'tb-sep' }),
       h('div', { class: 'tb-group' },
-        button('btn-fit', 'Fit to window (F)', ICONS.fit, 'Fit', () => actions.fit()),
-        button('btn-one-to-one', 'Actual size: one image pixel per screen pixel', [], '1:1', () => actions.oneToOne()),
-        button('btn-zoom-out', 'Zoom out (-)', ['M3 7h8', 'M10 10l4 4', 'M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z'], undefined, () => actions.zoomBy(1 / 1.5)),
+        button('btn-fit', withShortcut('Fit to window', 'fit'), ICONS.fit, 'Fit', () => actions.fit()),
+        button('btn-one-to-one', withShortcut('Actual size 1:1: one image pixel per screen pixel', 'oneToOne'), [], '1:1', () => actions.oneToOne()),
+        button('btn-zoom-out', withShortcut('Zoom out', 'zoomOut'), ['M3 7h8', 'M10 10l4 4', 'M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z'], 'Out', () => actions.zoomBy(1 / 1.5)),
         this.zoomLabel,
-        button('btn-zoom-in', 'Zoom in (+)', ['M7 4.5v5M4.5 7h5', 'M10 10l4 4', 'M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z'], undefined, () => actions.zoomBy(1.5))),
+        button('btn-zoom-in', withShortcut('Zoom in', 'zoomIn'), ['M7 4.5v5M4.5 7h5', 'M10 10l4 4', 'M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z'], 'In', () => actions.zoomBy(1.5))),
       h('div', { class: 'tb-spacer' }),
       h('div', { class: 'tb-group live-group' }, this.live, this.updateNow, this.mostUncertain, panelToggle),
     );

@@ -57,11 +57,17 @@ export class EventEmitter<T> {
 
 const noEvent = () => ({ dispose: () => undefined });
 
+/** A text editor tab's input (only `instanceof` and `uri` are used). */
+class TabInputText {
+  constructor(readonly uri: Uri) {}
+}
+
 /** The module object handed to `vi.mock('vscode', …)`. */
 export const vscode = {
   Uri,
   RelativePattern,
   EventEmitter,
+  TabInputText,
   ProgressLocation: { Notification: 15 },
   ThemeIcon: class ThemeIcon { constructor(readonly id: string) {} },
   TreeItem: class TreeItem { constructor(readonly label: string) {} },
@@ -95,6 +101,8 @@ export const vscode = {
     withProgress: record('window.withProgress', Promise.resolve(undefined)),
     registerCustomEditorProvider: record('window.registerCustomEditorProvider', { dispose: () => undefined }),
     registerTreeDataProvider: record('window.registerTreeDataProvider', { dispose: () => undefined }),
+    /** No editor tabs are open. */
+    tabGroups: { all: [], close: record('window.tabGroups.close', Promise.resolve(true)) },
     createOutputChannel: () => {
       const lines: string[] = [];
       return {

@@ -1,0 +1,77 @@
+/**
+ * The editor's single-key shortcuts: one table that both the key handler and the tooltips read, so a tooltip
+ * can never name a key that does not work. Pure: no DOM.
+ */
+import type { ResultView, Tool } from './viewState';
+
+/** What a key does. */
+export type ShortcutAction =
+  | { kind: 'tool'; tool: Tool }
+  | { kind: 'result'; view: ResultView }
+  | { kind: 'fit' } | { kind: 'oneToOne' } | { kind: 'zoom'; factor: number }
+  | { kind: 'brush'; delta: -1 | 1 }
+  | { kind: 'plane'; axis: 'z' | 't'; delta: -1 | 1 }
+  | { kind: 'class'; index: number }
+  | { kind: 'live' } | { kind: 'updateNow' } | { kind: 'mostUncertain' } | { kind: 'togglePanel' }
+  | { kind: 'holdPan' } | { kind: 'holdRaw' } | { kind: 'escape' };
+
+/** Keys shown in tooltips, by control. */
+export const SHORTCUT_KEYS = {
+  pan: 'H, or hold Space',
+  brush: 'B',
+  eraser: 'E',
+  fit: 'F',
+  oneToOne: '0',
+  zoomIn: '+',
+  zoomOut: '-',
+  brushSize: '[ and ]',
+  live: 'L',
+  updateNow: 'T',
+  mostUncertain: 'G',
+  togglePanel: '\\',
+  none: 'N',
+  probabilities: 'P',
+  segmentation: 'S',
+  uncertainty: 'U',
+  holdRaw: 'hold R',
+  z: 'PageUp / PageDown',
+  t: 'Shift+PageUp / Shift+PageDown',
+} as const;
+
+/** "Name (key)" for a tooltip. */
+export function withShortcut(name: string, key: keyof typeof SHORTCUT_KEYS): string {
+  return `${name} (${SHORTCUT_KEYS[key]})`;
+}
+
+/** The action of a key press (modifier keys other than Shift never reach here), or undefined. */
+export function shortcutFor(key: string, shiftKey: boolean): ShortcutAction | undefined {
+  switch (key) {
+    case 'PageUp': return { kind: 'plane', axis: shiftKey ? 't' : 'z', delta: -1 };
+    case 'PageDown': return { kind: 'plane', axis: shiftKey ? 't' : 'z', delta: 1 };
+    case 'Escape': return { kind: 'escape' };
+    case ' ': return { kind: 'holdPan' };
+    case '[': return { kind: 'brush', delta: -1 };
+    case ']': return { kind: 'brush', delta: 1 };
+    case '+': case '=': return { kind: 'zoom', factor: 1.5 };
+    case '-': return { kind: 'zoom', factor: 1 / 1.5 };
+    case '0': return { kind: 'oneToOne' };
+    case '\\': return { kind: 'togglePanel' };
+    default: break;
+  }
+  if (/^[1-9]$/.test(key)) return { kind: 'class', index: Number(key) - 1 };
+  switch (key.length === 1 ? key.toLowerCase() : '') {
+    case 'b': return { kind: 'tool', tool: 'brush' };
+    case 'e': return { kind: 'tool', tool: 'eraser' };
+    case 'h': return { kind: 'tool', tool: 'pan' };
+    case 'f': return { kind: 'fit' };
+    case 'n': return { kind: 'result', view: 'none' };
+    case 'p': return { kind: 'result', view: 'probabilities' };
+    case 's': return { kind: 'result', view: 'segmentation' };
+    case 'u': return { kind: 'result', view: 'uncertainty' };
+    case 'r': return { kind: 'holdRaw' };
+    case 'l': return { kind: 'live' };
+    case 't': return { kind: 'updateNow' };
+    case 'g': return { kind: 'mostUncertain' };
+    default: return undefined;
+  }
+}

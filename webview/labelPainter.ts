@@ -1,0 +1,63 @@
+/**
+ * Brush and eraser strokes: a local preview in the label layer while the pointer moves, then one
+ * `labels/paint` message with the densified stroke when it ends (the host rasterises it and answers with a patch).
+ */
+import type { PixelBox } from '../extension/protocol';
+import type { LabelLayer } from './canvas/labelLayer';
+import { clampStrokePoints, interpolateStroke, rasterizeStroke, strokeSpacing, unionBox } from './canvas/stroke';
+import type { Rpc } from './rpc';
+
+const MAX_STROKE_POINTS = 100_000;
+
+/** What a stroke needs from the editor at its start. */
+export interface StrokeContext {
+  classId: number;
+  brushSize: number;
+  t: number;
+  z: number;
+}
+
+export class LabelPainter {
+  private stroke: { raw: number[]; last: [number, number]; box: PixelBox; ctx: StrokeContext } | undefined;
+
+  constructor(private readonly rpc: Rpc, private readonly labels: LabelLayer, private readonly width: number, private readonly height: number,
+    private readonly redraw: () => void) {}
+
+  start(x: number, y: number, ctx: StrokeContext): void {
+    this.stroke = { raw: [x, y], last: [x, y], box: { column: 0, row: 0, width: 0, height: 0 }, ctx };
+    this.preview([x, y]);
+  }
+
+  move(x: number, y: number): void {
+    const s = this.stroke;
+    if (!s) return;
+    const [lx, ly] = s.last;
+    if (Math.abs(x - lx) < 1e-3 && Math.abs(y - ly) < 1e-3) return;
+    s.raw.push(x, y);
+    s.last = [x, y];
+    this.preview(interpolateStroke([lx, ly, x, y], strokeSpacing(s.ctx.brushSize)));
+  }
+
+  end(): void {
+    const s = this.stroke;
+    this.stroke = undefined;
+    if (!s) return;
+    // Dense points make the stroke gap-free whatever the host's interpolation; the raw mouse positions
+    // (which the host interpolates between) are the fallback for extremely long strokes.
+    let points = interpolateStroke(s.raw, strokeSpacing(s.ctx.brushSize));
+    if (points.length / 2 > MAX_STROKE_POINTS) points = Float32Array.from(s.raw.slice(0, MAX_STROKE_POINTS * 2));
+    clampStrokePoints(points, this.width, this.height);
+    this.labels.strokeSent(s.box);
+    const { t, z, classId, brushSize } = s.ctx;
+    this.rpc.send({ type: 'labels/paint', t, z, classId, brushSize, points: points.buffer as ArrayBuffer }, [points.buffer as ArrayBuffer]);
+  }
+
+  private preview(points: ArrayLike<number>): void {
+    const s = this.stroke;
+    if (!s) return;
+    const mask = rasterizeStroke(points, s.ctx.brushSize, this.width, this.height);
+    this.labels.preview(mask, s.ctx.classId);
+    s.box = unionBox(s.box, mask.box);
+    this.redraw();
+  }
+}
