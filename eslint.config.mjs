@@ -60,7 +60,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'The webview has no VS Code API module.' }],
-        patterns: [{ group: ['**/extension/**', '!**/extension/protocol'], message: 'The webview may only import types from extension/protocol.ts.' }],
+        // The labelling tools' rasterisers are shared so the preview is exactly the edit (issue #16: one rasterizer).
+        patterns: [{ regex: '(^|/)extension/(?!protocol$|core/labels/rasterizeStroke$|core/labels/tools/(floodFill|magicWand|rasterizePolygon|superpixels)$)', message: 'The webview may only import extension/protocol.ts and the labelling rasterisers in extension/core/labels.' }],
       }],
     },
   },

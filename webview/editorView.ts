@@ -3,6 +3,8 @@
  * host messages to them, and user input turned into protocol intents. The host owns the truth (labels, classes,
  * features, predictions); this view shows it and sends what the user does. A second `init` builds a new view.
  */
+import { LabelTools, type ToolContext } from './labelTools';
+import { autoRange } from './displaySettings';
 import type {
   ClassifierStatus, EditorSettings, HostToWebviewMessage, ImageDescriptor, InitMessage, LabelClass, PixelBox, UiCommand,
 } from '../extension/protocol';
@@ -56,6 +58,7 @@ export class EditorView {
   private readonly predictions: PredictionLayer;
   private readonly preview: FeaturePreviewController;
   private readonly painter: LabelPainter;
+  private readonly tools: LabelTools;
   private readonly displayPanel: DisplayPanel;
   private readonly classesPanel: ClassesPanel;
   private readonly resultsPanel: ResultsPanel;
@@ -88,6 +91,8 @@ export class EditorView {
 
     this.toolbar = new Toolbar({
       setTool: (t) => this.setTool(t),
+      togglePreserve: () => this.setPreserve(!this.state.preserveLabels),
+      copySlice: (from) => this.copySlice(from),
       setBrushSize: (size) => this.setBrushSize(size),
       fit: () => this.viewer.fit(),
       oneToOne: () => this.viewer.oneToOne(),
@@ -104,8 +109,8 @@ export class EditorView {
       onViewChanged: () => this.onViewChanged(),
       onHover: (p) => { this.hoverPoint = p; this.updateReadout(); },
       onStrokeStart: (x, y) => this.strokeStart(x, y),
-      onStrokeMove: (x, y) => this.painter.move(x, y),
-      onStrokeEnd: () => this.painter.end(),
+      onStrokeMove: (x, y) => this.strokeMove(x, y),
+      onStrokeEnd: () => this.strokeEnd(),
     });
     this.labelLayer = new LabelLayer(s.x, s.y);
     this.predictions = new PredictionLayer(s.x, s.y);
@@ -116,6 +121,18 @@ export class EditorView {
       } else this.viewer.invalidate();
     });
     this.painter = new LabelPainter(this.rpc, this.labelLayer, s.x, s.y, () => this.viewer.invalidate());
+    this.tools = new LabelTools({
+      rpc: this.rpc, labels: this.labelLayer, width: s.x, height: s.y,
+      redraw: () => this.viewer.invalidate(),
+      outline: (points, closed) => this.viewer.setToolOutline(points, closed),
+      raw: (t, z, c) => this.raw.planes.get(t, z, c)?.data,
+      range: (c) => {
+        const plane = this.raw.planes.get(this.state.t, this.state.z, c);
+        return this.raw.display.contrast[c] ?? (plane ? autoRange(plane.stats) : { min: 0, max: 1 });
+      },
+      visible: () => this.visibleBox(),
+      scale: () => this.viewer.view.scale,
+    });
 
     const channelNames = Array.from({ length: s.c }, (_, i) => this.image.channelNames[i] ?? '');
     this.displayPanel = new DisplayPanel({
@@ -177,7 +194,8 @@ export class EditorView {
     this.toolbar.setAxes(s.z, s.t);
     this.toolbar.setPlane(this.state.z, this.state.t, s.z, s.t);
     this.setTool(this.state.tool);
-    this.setBrushSize(this.state.brushSize);
+    this.setBrushSize(this.toolSize);
+    this.toolbar.setPreserve(this.state.preserveLabels === true);
     this.applyResultView();
     this.displayPanel.render(this.raw.display);
     this.viewer.setImageSize(s.x, s.y, this.state.view);
@@ -404,27 +422,83 @@ export class EditorView {
 
   // ------------------------------------------------------------------ labelling
 
+  /** The size the current tool paints with: the eraser keeps its own. */
+  private get toolSize(): number {
+    return this.state.tool === 'eraser' ? this.state.eraserSize ?? this.state.brushSize : this.state.brushSize;
+  }
+
   private strokeStart(x: number, y: number): void {
-    if (this.settings.readOnly || this.state.tool === 'pan') return;
-    const classId = this.state.tool === 'eraser' ? 0 : this.state.selectedClass;
+    const tool = this.state.tool;
+    if (this.settings.readOnly || tool === 'pan') return;
+    const classId = tool === 'eraser' ? 0 : this.state.selectedClass;
     if (classId !== 0 && !this.classes.some((c) => c.id === classId)) {
       this.banners.showError('Add a label class before painting.', false);
       return;
     }
-    this.painter.start(x, y, { classId, brushSize: this.state.brushSize, t: this.state.t, z: this.state.z });
+    const ctx: ToolContext = {
+      classId, t: this.state.t, z: this.state.z, preserveLabels: this.state.preserveLabels === true,
+      c: this.raw.display.mode === 'single' ? this.raw.display.channel : 0, brushSize: this.toolSize,
+    };
+    switch (tool) {
+      case 'fill': this.tools.fill(x, y, ctx); return;
+      case 'polygon': this.tools.polygonClick(x, y, ctx); return;
+      case 'lasso': this.tools.lassoStart(x, y, ctx); return;
+      case 'wand': this.tools.wandStart(x, y, ctx); return;
+      case 'superpixel': this.tools.superpixelStart(x, y, ctx); return;
+      default:
+        this.painter.start(x, y, { classId, brushSize: this.toolSize, t: this.state.t, z: this.state.z, preserveLabels: ctx.preserveLabels });
+    }
+  }
+
+  private strokeMove(x: number, y: number): void {
+    switch (this.state.tool) {
+      case 'lasso': this.tools.lassoMove(x, y); return;
+      case 'wand': this.tools.wandMove(x, y); return;
+      case 'superpixel': this.tools.superpixelMove(x, y); return;
+      case 'fill': case 'polygon': return;
+      default: this.painter.move(x, y);
+    }
+  }
+
+  private strokeEnd(): void {
+    switch (this.state.tool) {
+      case 'lasso': this.tools.lassoEnd(); return;
+      case 'wand': this.tools.wandEnd(); return;
+      case 'superpixel': this.tools.superpixelEnd(); return;
+      case 'fill': case 'polygon': return;
+      default: this.painter.end();
+    }
+  }
+
+  private setPreserve(on: boolean): void {
+    this.state.preserveLabels = on;
+    this.toolbar.setPreserve(on);
+    this.save();
+  }
+
+  /** Copies the labels of slice z+from into the current slice (one edit on the host). */
+  private copySlice(from: -1 | 1): void {
+    const fromZ = this.state.z + from;
+    if (this.settings.readOnly || fromZ < 0 || fromZ >= this.image.shape.z) return;
+    this.rpc.send({ type: 'labels/copySlice', t: this.state.t, fromZ, toZ: this.state.z, preserveLabels: this.state.preserveLabels === true });
   }
 
   private setTool(tool: Tool): void {
     if (this.settings.readOnly && tool !== 'pan') tool = 'pan';
+    if (tool !== this.state.tool) this.tools.cancel();
     this.state.tool = tool;
     this.toolbar.setTool(tool);
     this.viewer.setTool(tool);
+    // The size controls show the current tool's size (the eraser has its own).
+    this.toolbar.setBrushSize(this.toolSize);
+    this.viewer.setBrush(this.toolSize, this.classColor(this.state.selectedClass));
     this.save();
   }
 
   private setBrushSize(size: number): void {
     const s = clampInt(size, 1, 61);
-    this.state.brushSize = s;
+    if (this.state.tool === 'eraser') this.state.eraserSize = s;
+    else this.state.brushSize = s;
     this.toolbar.setBrushSize(s);
     this.viewer.setBrush(s, this.classColor(this.state.selectedClass));
     this.save();
@@ -507,7 +581,7 @@ export class EditorView {
       case 'oneToOne': this.viewer.oneToOne(); break;
       case 'zoom': this.viewer.zoomBy(action.factor); break;
       case 'brush': {
-        const size = this.state.brushSize;
+        const size = this.toolSize;
         this.setBrushSize(size + action.delta * (action.delta < 0 ? (size > 10 ? 2 : 1) : (size >= 10 ? 2 : 1)));
         break;
       }
@@ -528,7 +602,13 @@ export class EditorView {
         if (!this.spaceDown) { this.spaceDown = true; this.viewer.setSpaceDown(true); }
         break;
       case 'holdRaw': this.setRawOnly(true); break;
-      case 'escape': return this.preview.stop();
+      case 'escape': return this.tools.cancel() || this.preview.stop();
+      case 'enter':
+        if (this.state.tool !== 'polygon') return false;
+        this.tools.closePolygon();
+        break;
+      case 'preserve': this.setPreserve(!this.state.preserveLabels); break;
+      case 'copySlice': this.copySlice(action.from); break;
     }
     return true;
   }

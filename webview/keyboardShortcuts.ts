@@ -13,13 +13,22 @@ export type ShortcutAction =
   | { kind: 'plane'; axis: 'z' | 't'; delta: -1 | 1 }
   | { kind: 'class'; index: number }
   | { kind: 'live' } | { kind: 'updateNow' } | { kind: 'mostUncertain' } | { kind: 'togglePanel' }
-  | { kind: 'holdPan' } | { kind: 'holdRaw' } | { kind: 'escape' };
+  | { kind: 'holdPan' } | { kind: 'holdRaw' } | { kind: 'escape' }
+  | { kind: 'enter' } | { kind: 'preserve' } | { kind: 'copySlice'; from: -1 | 1 };
 
 /** Keys shown in tooltips, by control. */
 export const SHORTCUT_KEYS = {
   pan: 'H, or hold Space',
   brush: 'B',
   eraser: 'E',
+  fill: 'K',
+  polygon: 'O',
+  lasso: 'Q',
+  wand: 'W',
+  superpixel: 'X',
+  preserve: 'M',
+  copyPrevious: 'C',
+  copyNext: 'Shift+C',
   fit: 'F',
   oneToOne: '0',
   zoomIn: '+',
@@ -49,6 +58,7 @@ export function shortcutFor(key: string, shiftKey: boolean): ShortcutAction | un
     case 'PageUp': return { kind: 'plane', axis: shiftKey ? 't' : 'z', delta: -1 };
     case 'PageDown': return { kind: 'plane', axis: shiftKey ? 't' : 'z', delta: 1 };
     case 'Escape': return { kind: 'escape' };
+    case 'Enter': return { kind: 'enter' };
     case ' ': return { kind: 'holdPan' };
     case '[': return { kind: 'brush', delta: -1 };
     case ']': return { kind: 'brush', delta: 1 };
@@ -62,6 +72,13 @@ export function shortcutFor(key: string, shiftKey: boolean): ShortcutAction | un
   switch (key.length === 1 ? key.toLowerCase() : '') {
     case 'b': return { kind: 'tool', tool: 'brush' };
     case 'e': return { kind: 'tool', tool: 'eraser' };
+    case 'k': return { kind: 'tool', tool: 'fill' };
+    case 'o': return { kind: 'tool', tool: 'polygon' };
+    case 'q': return { kind: 'tool', tool: 'lasso' };
+    case 'w': return { kind: 'tool', tool: 'wand' };
+    case 'x': return { kind: 'tool', tool: 'superpixel' };
+    case 'm': return { kind: 'preserve' };
+    case 'c': return { kind: 'copySlice', from: shiftKey ? 1 : -1 };
     case 'h': return { kind: 'tool', tool: 'pan' };
     case 'f': return { kind: 'fit' };
     case 'n': return { kind: 'result', view: 'none' };

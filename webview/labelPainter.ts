@@ -15,6 +15,8 @@ export interface StrokeContext {
   brushSize: number;
   t: number;
   z: number;
+  /** Only write unlabelled pixels (the host filters; the preview shows the stroke as painted). */
+  preserveLabels?: boolean;
 }
 
 export class LabelPainter {
@@ -48,8 +50,8 @@ export class LabelPainter {
     if (points.length / 2 > MAX_STROKE_POINTS) points = Float32Array.from(s.raw.slice(0, MAX_STROKE_POINTS * 2));
     clampStrokePoints(points, this.width, this.height);
     this.labels.strokeSent(s.box);
-    const { t, z, classId, brushSize } = s.ctx;
-    this.rpc.send({ type: 'labels/paint', t, z, classId, brushSize, points: points.buffer as ArrayBuffer }, [points.buffer as ArrayBuffer]);
+    const { t, z, classId, brushSize, preserveLabels } = s.ctx;
+    this.rpc.send({ type: 'labels/paint', t, z, classId, brushSize, points: points.buffer as ArrayBuffer, ...(preserveLabels ? { preserveLabels: true } : {}) }, [points.buffer as ArrayBuffer]);
   }
 
   private preview(points: ArrayLike<number>): void {

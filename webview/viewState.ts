@@ -8,7 +8,10 @@ import { isLutName, type LutName } from './canvas/lut';
 import type { ViewTransform } from './canvas/viewTransform';
 import type { OverlayKind } from './canvas/overlays';
 
-export type Tool = 'pan' | 'brush' | 'eraser';
+export type Tool = 'pan' | 'brush' | 'eraser' | 'fill' | 'polygon' | 'lasso' | 'wand' | 'superpixel';
+
+/** Every tool (validation of restored state). */
+export const TOOLS: readonly Tool[] = ['pan', 'brush', 'eraser', 'fill', 'polygon', 'lasso', 'wand', 'superpixel'];
 
 /** The one result drawn over the raw image (never several stacked). */
 export type ResultView = 'none' | OverlayKind;
@@ -53,6 +56,10 @@ export interface PersistedState {
   view?: ViewTransform;
   tool: Tool;
   brushSize: number;
+  /** The eraser's own size (issue #16: independent of the brush). */
+  eraserSize?: number;
+  /** Tools write only unlabelled pixels. */
+  preserveLabels?: boolean;
   selectedClass: number;
   t: number;
   z: number;
@@ -101,7 +108,9 @@ export function sanitizeState(raw: unknown, imageKey: string): PersistedState {
       out.view = { scale: v.scale, offsetX: v.offsetX, offsetY: v.offsetY };
     }
   }
-  if (s.tool === 'pan' || s.tool === 'brush' || s.tool === 'eraser') out.tool = s.tool;
+  if (typeof s.tool === 'string' && (TOOLS as readonly string[]).includes(s.tool)) out.tool = s.tool as Tool;
+  if (typeof s.eraserSize === 'number' && Number.isInteger(s.eraserSize) && s.eraserSize >= 1 && s.eraserSize <= 61) out.eraserSize = s.eraserSize;
+  if (typeof s.preserveLabels === 'boolean') out.preserveLabels = s.preserveLabels;
   out.brushSize = Math.round(num(s.brushSize, 1, 61, d.brushSize));
   out.selectedClass = Math.round(num(s.selectedClass, 1, 255, 1));
   out.t = Math.round(num(s.t, 0, 1e6, 0));

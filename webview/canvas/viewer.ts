@@ -164,6 +164,14 @@ export class Viewer {
     this.drawCursor();
   }
 
+  private toolOutline: { points: number[]; closed: boolean } | undefined;
+
+  /** An outline drawn over the image (polygon vertices, lasso path), in image pixels; undefined clears it. */
+  setToolOutline(points: number[] | undefined, closed: boolean): void {
+    this.toolOutline = points && points.length >= 2 ? { points, closed } : undefined;
+    this.drawCursor();
+  }
+
   setBrush(size: number, color: string): void {
     this.brushSize = size;
     this.brushColor = color;
@@ -277,7 +285,36 @@ export class Viewer {
       ctx.globalAlpha = 1;
       ctx.setTransform(1, 0, 0, 1, 0, 0);
     }
+    const outline = this.toolOutline;
+    if (outline) {
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.beginPath();
+      for (let i = 0; i + 1 < outline.points.length; i += 2) {
+        const q = imageToScreen(this.view, outline.points[i], outline.points[i + 1]);
+        if (i === 0) ctx.moveTo(q.sx, q.sy); else ctx.lineTo(q.sx, q.sy);
+      }
+      if (!outline.closed && this.hover) ctx.lineTo(this.hover.sx, this.hover.sy);
+      if (outline.closed) ctx.closePath();
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(0,0,0,0.8)';
+      ctx.stroke();
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = this.brushColor;
+      ctx.stroke();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+    }
     if (!this.hover || this.tool === 'pan' || this.spaceDown || !this.paintingEnabled || this.drag?.kind === 'pan') return;
+    if (this.tool !== 'brush' && this.tool !== 'eraser' && this.tool !== 'superpixel') {
+      // Point tools: a small crosshair at the pixel under the cursor.
+      const p = screenToImage(this.view, this.hover.sx, this.hover.sy);
+      const q = imageToScreen(this.view, Math.floor(p.x) + 0.5, Math.floor(p.y) + 0.5);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.beginPath();
+      ctx.moveTo(q.sx - 7, q.sy); ctx.lineTo(q.sx + 7, q.sy); ctx.moveTo(q.sx, q.sy - 7); ctx.lineTo(q.sx, q.sy + 7);
+      ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.8)'; ctx.stroke();
+      ctx.lineWidth = 1; ctx.strokeStyle = this.brushColor; ctx.stroke();
+      return;
+    }
     const p = screenToImage(this.view, this.hover.sx, this.hover.sy);
     const d = this.brushSize;
     // Outline of the brush footprint, centred the way the rasteriser anchors it.

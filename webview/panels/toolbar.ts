@@ -13,6 +13,10 @@ type VscCheckbox = HTMLElement & { checked: boolean; disabled: boolean };
 /** What the toolbar asks the editor to do. */
 export interface ToolbarActions {
   setTool(tool: Tool): void;
+  /** Toggles "preserve labels" (tools write only unlabelled pixels). */
+  togglePreserve(): void;
+  /** Copies the labels of the previous (−1) or next (+1) slice into the current one. */
+  copySlice(from: -1 | 1): void;
   setBrushSize(size: number): void;
   fit(): void;
   oneToOne(): void;
@@ -72,13 +76,26 @@ export class Toolbar {
   private readonly updateNow: VscButton;
   private readonly mostUncertain: VscButton;
   private readonly brushGroup: HTMLElement;
+  private readonly preserve: VscButton;
+  private readonly copyPrevious: VscButton;
+  private readonly copyNext: VscButton;
+  private readonly sliceGroup: HTMLElement;
 
   constructor(private readonly actions: ToolbarActions) {
     this.tools = {
       pan: button('tool-pan', withShortcut('Pan', 'pan'), ICONS.pan, 'Pan', () => actions.setTool('pan')),
       brush: button('tool-brush', withShortcut('Brush', 'brush'), ICONS.brush, 'Brush', () => actions.setTool('brush')),
-      eraser: button('tool-eraser', withShortcut('Eraser', 'eraser'), ICONS.eraser, 'Eraser', () => actions.setTool('eraser')),
+      eraser: button('tool-eraser', withShortcut('Eraser (its own size)', 'eraser'), ICONS.eraser, 'Eraser', () => actions.setTool('eraser')),
+      fill: button('tool-fill', withShortcut('Fill: the clicked region with the class', 'fill'), ICONS.fill, 'Fill', () => actions.setTool('fill')),
+      polygon: button('tool-polygon', withShortcut('Polygon: click vertices, double-click or Enter closes, Esc cancels', 'polygon'), ICONS.polygon, 'Polygon', () => actions.setTool('polygon')),
+      lasso: button('tool-lasso', withShortcut('Lasso: drag a freehand outline', 'lasso'), ICONS.lasso, 'Lasso', () => actions.setTool('lasso')),
+      wand: button('tool-wand', withShortcut('Magic wand: press and drag — farther = more tolerance', 'wand'), ICONS.wand, 'Wand', () => actions.setTool('wand')),
+      superpixel: button('tool-superpixel', withShortcut('Superpixel brush: paints whole superpixels', 'superpixel'), ICONS.superpixel, 'Superpixels', () => actions.setTool('superpixel')),
     };
+    this.preserve = button('btn-preserve', withShortcut('Preserve labels: tools write only unlabelled pixels', 'preserve'), ICONS.preserve, 'Preserve', () => actions.togglePreserve());
+    this.copyPrevious = button('btn-copy-previous', withShortcut('Copy the labels of the previous slice here', 'copyPrevious'), ICONS.copyDown, 'From z−1', () => actions.copySlice(-1));
+    this.copyNext = button('btn-copy-next', withShortcut('Copy the labels of the next slice here', 'copyNext'), ICONS.copyUp, 'From z+1', () => actions.copySlice(1));
+    this.sliceGroup = h('div', { class: 'tb-group slice-group hidden' }, this.copyPrevious, this.copyNext);
     this.sizeRange = h('input', { type: 'range', id: 'brush-size-slider', min: 1, max: 61, step: 1, value: 5, 'aria-label': 'Brush size slider', title: withShortcut('Brush size', 'brushSize') });
     this.sizeInput = h('input', { type: 'number', id: 'brush-size', min: 1, max: 61, step: 1, value: 5, class: 'num-input', title: withShortcut('Brush diameter in image pixels, 1–61', 'brushSize'), 'aria-label': 'Brush size' });
     const applySize = (v: string): void => {
@@ -102,8 +119,10 @@ export class Toolbar {
 
     this.planeBar = h('div', { class: 'plane-bar hidden', id: 'plane-bar' }, this.zSlider.element, this.tSlider.element);
     this.element = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Editor tools' },
-      h('div', { class: 'tb-group tools' }, this.tools.pan, this.tools.brush, this.tools.eraser),
+      h('div', { class: 'tb-group tools' }, this.tools.pan, this.tools.brush, this.tools.eraser, this.tools.fill, this.tools.polygon,
+        this.tools.lasso, this.tools.wand, this.tools.superpixel, this.preserve),
       this.brushGroup,
+      this.sliceGroup,
       h('div', { class: 'tb-sep' }),
       h('div', { class: 'tb-group' },
         button('btn-fit', withShortcut('Fit to window', 'fit'), ICONS.fit, 'Fit', () => actions.fit()),
@@ -135,7 +154,15 @@ export class Toolbar {
     this.zoomLabel.textContent = `${pct >= 100 ? Math.round(pct) : pct >= 10 ? pct.toFixed(0) : pct.toFixed(1)}%`;
   }
 
+  /** Shows whether "preserve labels" is on. */
+  setPreserve(on: boolean): void {
+    this.preserve.secondary = !on;
+    this.preserve.classList.toggle('active', on);
+    this.preserve.setAttribute('aria-pressed', String(on));
+  }
+
   setAxes(zSize: number, tSize: number): void {
+    this.sliceGroup.classList.toggle('hidden', zSize <= 1);
     this.zSlider.setRange(zSize);
     this.tSlider.setRange(tSize);
     this.planeBar.classList.toggle('hidden', zSize <= 1 && tSize <= 1);
@@ -151,8 +178,10 @@ export class Toolbar {
   }
 
   setReadOnly(readOnly: boolean): void {
-    this.tools.brush.disabled = readOnly;
-    this.tools.eraser.disabled = readOnly;
+    for (const [k, b] of Object.entries(this.tools)) if (k !== 'pan') b.disabled = readOnly;
+    this.preserve.disabled = readOnly;
+    this.copyPrevious.disabled = readOnly;
+    this.copyNext.disabled = readOnly;
     this.sizeInput.disabled = readOnly;
     this.sizeRange.disabled = readOnly;
     this.brushGroup.classList.toggle('disabled', readOnly);
