@@ -1,10 +1,14 @@
 /**
  * Brush and eraser strokes: a local preview in the label layer while the pointer moves, then one
  * `labels/paint` message with the densified stroke when it ends (the host rasterises it and answers with a patch).
+ * The preview rasterises each new piece of the stroke with the engine's own rasteriser (the host's), over the same
+ * densified points the host receives, so the preview is exactly the edit (issue #16: one rasterizer).
  */
 import type { PixelBox } from '../extension/protocol';
 import type { LabelLayer } from './canvas/labelLayer';
-import { clampStrokePoints, interpolateStroke, rasterizeStroke, strokeSpacing, unionBox } from './canvas/stroke';
+import { clampStrokePoints, interpolateStroke, strokeSpacing, unionBox } from './canvas/stroke';
+import { rasterizeStroke } from '../extension/core/labels/rasterizeStroke';
+import { toMask } from './labelTools';
 import type { Rpc } from './rpc';
 
 const MAX_STROKE_POINTS = 100_000;
@@ -57,7 +61,9 @@ export class LabelPainter {
   private preview(points: ArrayLike<number>): void {
     const s = this.stroke;
     if (!s) return;
-    const mask = rasterizeStroke(points, s.ctx.brushSize, this.width, this.height);
+    const stroke = [];
+    for (let i = 0; i + 1 < points.length; i += 2) stroke.push({ column: points[i], row: points[i + 1] });
+    const mask = toMask(rasterizeStroke(stroke, s.ctx.brushSize / 2, this.width, this.height), this.width);
     this.labels.preview(mask, s.ctx.classId);
     s.box = unionBox(s.box, mask.box);
     this.redraw();

@@ -28,7 +28,16 @@ describe('keyboard shortcuts', () => {
     expect(shortcutFor('[', false)).toEqual({ kind: 'brush', delta: -1 });
     expect(shortcutFor('Escape', false)).toEqual({ kind: 'escape' });
     expect(shortcutFor(' ', false)).toEqual({ kind: 'holdPan' });
-    expect(shortcutFor('x', false)).toBeUndefined();
+    expect(shortcutFor('x', false)).toEqual({ kind: 'tool', tool: 'superpixel' });
+    expect(shortcutFor('k', false)).toEqual({ kind: 'tool', tool: 'fill' });
+    expect(shortcutFor('O', true)).toEqual({ kind: 'tool', tool: 'polygon' });
+    expect(shortcutFor('q', false)).toEqual({ kind: 'tool', tool: 'lasso' });
+    expect(shortcutFor('w', false)).toEqual({ kind: 'tool', tool: 'wand' });
+    expect(shortcutFor('m', false)).toEqual({ kind: 'preserve' });
+    expect(shortcutFor('c', false)).toEqual({ kind: 'copySlice', from: -1 });
+    expect(shortcutFor('C', true)).toEqual({ kind: 'copySlice', from: 1 });
+    expect(shortcutFor('Enter', false)).toEqual({ kind: 'enter' });
+    expect(shortcutFor('j', false)).toBeUndefined();
     expect(shortcutFor('ArrowLeft', false)).toBeUndefined();
   });
 

@@ -21,12 +21,14 @@ describe('view state', () => {
 
   it('clamps and drops malformed fields', () => {
     const r = sanitizeState({
-      version: 1, imageKey: 'a', brushSize: 500, tool: 'lasso', view: { scale: -1, offsetX: 0, offsetY: 0 },
+      version: 1, imageKey: 'a', brushSize: 500, tool: 'scissors', view: { scale: -1, offsetX: 0, offsetY: 0 },
       overlays: { labels: { visible: 'yes', opacity: 7 } },
       display: { mode: 'composite', channel: 1, lut: 'nope', composite: [{ channel: 1, lut: 'green' }, { channel: 2, lut: 'bad' }], contrast: [{ min: 1, max: 2 }, null, { min: 'x' }] },
     }, 'a');
     expect(r.brushSize).toBe(61);
     expect(r.tool).toBe('brush');
+    expect(sanitizeState({ version: 1, imageKey: 'a', tool: 'lasso', eraserSize: 9, preserveLabels: true }, 'a')).toMatchObject({ tool: 'lasso', eraserSize: 9, preserveLabels: true });
+    expect(sanitizeState({ version: 1, imageKey: 'a', eraserSize: 99, preserveLabels: 'yes' }, 'a')).not.toHaveProperty('eraserSize');
     expect(r.view).toBeUndefined();
     expect(r.overlays.labels).toEqual({ visible: true, opacity: 1 });
     expect(r.display).toEqual({ mode: 'composite', channel: 1, lut: 'grey', composite: [{ channel: 1, lut: 'green', enabled: true }], contrast: [{ min: 1, max: 2 }, null, null] });
