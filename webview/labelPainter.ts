@@ -5,11 +5,24 @@
  * densified points the host receives, so the preview is exactly the edit (issue #16: one rasterizer).
  */
 import type { PixelBox } from '../extension/protocol';
-import type { LabelLayer } from './canvas/labelLayer';
 import { clampStrokePoints, interpolateStroke, strokeSpacing, unionBox } from './canvas/stroke';
 import { rasterizeStroke } from '../extension/core/labels/rasterizeStroke';
 import { toMask } from './labelTools';
-import type { Rpc } from './rpc';
+import type { StrokeMask } from './canvas/stroke';
+import type { WebviewToHostMessage } from '../extension/protocol';
+
+/** What previews need from the label layer (the label layer implements it). */
+export interface PreviewLayer {
+  preview(stroke: StrokeMask, classId: number): void;
+  strokeSent(box: PixelBox): void;
+  dropPreviews(): void;
+  labelAt(column: number, row: number): number;
+}
+
+/** Sends intents to the host (the page's Rpc implements it). */
+export interface MessageSender {
+  send(body: WebviewToHostMessage, transfer?: ArrayBuffer[]): void;
+}
 
 const MAX_STROKE_POINTS = 100_000;
 
@@ -26,7 +39,7 @@ export interface StrokeContext {
 export class LabelPainter {
   private stroke: { raw: number[]; last: [number, number]; box: PixelBox; ctx: StrokeContext } | undefined;
 
-  constructor(private readonly rpc: Rpc, private readonly labels: LabelLayer, private readonly width: number, private readonly height: number,
+  constructor(private readonly rpc: MessageSender, private readonly labels: PreviewLayer, private readonly width: number, private readonly height: number,
     private readonly redraw: () => void) {}
 
   start(x: number, y: number, ctx: StrokeContext): void {

@@ -13,9 +13,8 @@ import { rasterizeStroke } from '../extension/core/labels/rasterizeStroke';
 import { rasterizePolygon } from '../extension/core/labels/tools/rasterizePolygon';
 import { magicWand } from '../extension/core/labels/tools/magicWand';
 import { slic, superpixelBrush, SUPERPIXEL_TILE, type Superpixels } from '../extension/core/labels/tools/superpixels';
-import type { LabelLayer } from './canvas/labelLayer';
 import type { StrokeMask } from './canvas/stroke';
-import type { Rpc } from './rpc';
+import type { PreviewLayer, MessageSender } from './labelPainter';
 
 /** What a tool use needs from the editor. */
 export interface ToolContext {
@@ -30,8 +29,8 @@ export interface ToolContext {
 
 /** What the tools read from the editor. */
 export interface ToolHost {
-  rpc: Rpc;
-  labels: LabelLayer;
+  rpc: MessageSender;
+  labels: PreviewLayer;
   width: number;
   height: number;
   redraw(): void;

@@ -48,7 +48,7 @@ export async function importLabelsCommand(services: CommandServices): Promise<vo
       `Import the labels of ${path.basename(file)} into ${document.fileName}?`,
       { modal: true, detail: `Values ${describe}. Existing labels at those pixels are replaced. You can undo this.` }, 'Import');
     if (ok !== 'Import') return;
-    const edit = await document.importMask(read, new Map(values.map((v) => [v, v])), path.basename(file));
+    const edit = await document.tools.importMask(read, new Map(values.map((v) => [v, v])), path.basename(file));
     services.logger.info(`${document.fileName}: ${edit ? `imported labels from ${file}` : `nothing to import from ${file}`}`);
   } finally {
     await mask.close();

@@ -120,7 +120,7 @@ export class DocumentController implements DisposableLike {
     switch (body.tool) {
       case 'fill': {
         const limit = body.confirmed ? Infinity : FILL_CONFIRM_PIXELS;
-        const result = doc.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, limit);
+        const result = doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, limit);
         if (!result.tooLarge) return;
         const where = result.tooLarge.touchesBorder ? ' The region reaches the image border.' : '';
         const ok = await this.deps.confirm(
@@ -128,17 +128,17 @@ export class DocumentController implements DisposableLike {
           `The clicked region of ${doc.fileName} is larger than ${FILL_CONFIRM_PIXELS.toLocaleString('en-US')} pixels.${where} You can undo the fill.`,
           'Fill',
         );
-        if (ok) doc.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels);
+        if (ok) doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels);
         return;
       }
       case 'polygon':
-        doc.polygon(body.t, body.z, body.classId, new Float32Array(body.points), body.preserveLabels);
+        doc.tools.polygon(body.t, body.z, body.classId, new Float32Array(body.points), body.preserveLabels);
         return;
       case 'wand':
-        await doc.wand(body.t, body.z, body.c, body.column, body.row, body.tolerance, body.box, body.classId, body.preserveLabels);
+        await doc.tools.wand(body.t, body.z, body.c, body.column, body.row, body.tolerance, body.box, body.classId, body.preserveLabels);
         return;
       case 'superpixel':
-        await doc.superpixelStroke(body.t, body.z, body.c, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels);
+        await doc.tools.superpixelStroke(body.t, body.z, body.c, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels);
         return;
     }
   }
@@ -233,7 +233,7 @@ export class DocumentController implements DisposableLike {
         return;
       case 'labels/copySlice':
         if (this.readOnlyGuard(channel, 'labelling')) return;
-        doc.copySlice(body.t, body.fromZ, body.toZ, body.preserveLabels);
+        doc.tools.copySlice(body.t, body.fromZ, body.toZ, body.preserveLabels);
         return;
       case 'classes/add':
         if (this.readOnlyGuard(channel, 'adding a class')) return;

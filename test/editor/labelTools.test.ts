@@ -43,7 +43,7 @@ describe('labelling tools through the controller (issue #16)', () => {
 
   it('a fill above the limit asks first; declined, nothing changes', async () => {
     const { doc, send, asked } = await setup(async () => false);
-    const result = doc.fill(0, 1, 0, 0, 1, false, 10);
+    const result = doc.tools.fill(0, 1, 0, 0, 1, false, 10);
     expect(result.tooLarge).toEqual({ count: 11, touchesBorder: true });
     expect(doc.labels!.labelledCount()).toBe(0);
     expect(FILL_CONFIRM_PIXELS).toBe(1_000_000);
@@ -83,7 +83,7 @@ describe('Import Labels from Image (document edit)', () => {
     const { doc, edits } = await setup();
     const mask = new Uint8Array(48);
     mask[0] = 1; mask[1] = 3; mask[47] = 3;
-    const edit = (await doc.importMask(async (_t, z) => (z === 2 ? mask : new Uint8Array(48)), new Map([[1, 1], [3, 3]]), 'mask.tif'))!;
+    const edit = (await doc.tools.importMask(async (_t, z) => (z === 2 ? mask : new Uint8Array(48)), new Map([[1, 1], [3, 3]]), 'mask.tif'))!;
     expect(edits.map((e) => e.label)).toEqual(['Import labels from mask.tif']);
     expect(doc.classes.map((c) => c.name)).toEqual(['Label 1', 'Label 2', 'Label 3']);
     expect([doc.labels!.get(0, 2, 0, 0), doc.labels!.get(0, 2, 0, 1), doc.labels!.get(0, 2, 5, 7)]).toEqual([1, 3, 3]);
