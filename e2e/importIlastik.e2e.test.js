@@ -135,6 +135,10 @@ test('an HDF5 file with two images opens in the editor after choosing one', { ti
     await row.waitFor({ state: 'visible', timeout: 60000 });
     await s.shot('04-hdf5-dataset-choice');
     await row.click();
+    // The pick resolves the editor the Quick Open started; show its tab (it may open behind the active one).
+    const tab = s.page.locator('.tabs-container .tab', { hasText: 'two.h5' }).first();
+    await tab.waitFor({ timeout: 30000 });
+    await tab.click();
     const frame = await waitFor(async () => {
       const f = await s.webviewFrame();
       return (await f.evaluate(() => document.body.dataset.ready === 'true' && document.title)) === 'two.h5/smoothed' ? f : null;

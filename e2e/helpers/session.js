@@ -171,7 +171,7 @@ async function startSession({ name, workspace, settings = {} }) {
    * Moves keyboard focus out of a webview into the workbench. A key pressed while focus sits in a webview's
    * iframe goes to the webview document; VS Code re-dispatches only the keys it sees there, and Quick Open / the
    * command palette may never open (the flaky "timed out waiting for the Quick Open input"). Blurs the iframe,
-   * focuses the active editor tab (or the workbench) and waits until the workbench document holds the focus.
+   * focuses the workbench (not an editor tab: see below) and waits until the workbench document holds the focus.
    */
   s.focusWorkbench = async () => {
     await waitFor(() => s.page.evaluate(() => {
@@ -179,7 +179,9 @@ async function startSession({ name, workspace, settings = {} }) {
       if (active && active.tagName === 'IFRAME') active.blur();
       if (document.activeElement && document.activeElement.tagName === 'IFRAME') return false;
       if (!document.hasFocus() || document.activeElement === document.body || !document.activeElement) {
-        const target = document.querySelector('.tabs-container .tab.active') || document.querySelector('.monaco-workbench');
+        // Not an editor tab: focus returns there when the quick input closes, and a focused tab re-activates its
+        // editor — an editor just opened from Quick Open would be pushed behind the previous one.
+        const target = document.querySelector('.monaco-workbench');
         if (target) { if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1'); target.focus(); }
       }
       const now = document.activeElement;
@@ -242,9 +244,12 @@ async function startSession({ name, workspace, settings = {} }) {
   /** Waits for the tab of `fileName` and for its custom editor's webview to report ready; returns the webview frame. */
   s.waitForWebviewReady = async (fileName) => {
     await s.page.locator('.tabs-container .tab', { hasText: fileName }).first().waitFor({ timeout: 30000 });
+    // The webview's <title> is the image's name: while the new editor replaces the old one, the visible webview may
+    // still be the previous image's, so wait for this image's own webview.
     return waitFor(async () => {
       const f = await s.webviewFrame();
-      return (await f.evaluate(() => document.body && document.body.dataset.ready === 'true')) ? f : null;
+      const ok = await f.evaluate((n) => !!document.body && document.body.dataset.ready === 'true' && (document.title === n || document.title.startsWith(`${n}/`)), fileName);
+      return ok ? f : null;
     }, { timeout: 90000, what: `the webview of ${fileName} to set body.dataset.ready` });
   };
 
