@@ -3,6 +3,7 @@ import { infoCommand } from './commands/info';
 import { featuresCommand } from './commands/features';
 import { trainCommand } from './commands/train';
 import { predictCommand } from './commands/predict';
+import { exportModelCommand } from './commands/exportModel';
 
 /**
  * Every subcommand of the CLI. Each lives in `commands/<name>.ts`; add one import and one entry here.
@@ -12,4 +13,5 @@ export const COMMANDS: CliCommand[] = [
   predictCommand,
   infoCommand,
   featuresCommand,
+  exportModelCommand,
 ];

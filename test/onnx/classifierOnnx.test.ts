@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectionAll, selectionDefaultLight, selectionNone, type FeatureSelection } from '../../extension/core/features/featureSet';
 import { buildClassifierOnnx } from '../../extension/core/onnx/classifierOnnx';
 import { agreement, ourPrediction, runOnnx, scene, trainOnScene } from './onnxAgreement';
+import { onnxOpTypes } from './protobufReader';
 
 function only(ids: Partial<Record<string, number[]>>): FeatureSelection {
   const s = selectionNone();
@@ -27,8 +28,29 @@ describe('ONNX export agrees with our prediction (onnxruntime-node)', () => {
     const { data, dims } = await runOnnx(model.bytes, s);
     expect(dims).toEqual([1, nClasses, ...(shape.z > 1 ? [shape.z] : []), shape.y, shape.x]);
     const a = agreement(ourPrediction(forest, features, n), data, nClasses);
-    console.log(_name, JSON.stringify(a), `${model.bytes.length} bytes, ${model.nodeCount} nodes`);
     expect(a.argmaxAgreement).toBeGreaterThanOrEqual(0.999);
     expect(a.meanAbsDiff).toBeLessThanOrEqual(1e-3);
+  });
+});
+
+describe('buildClassifierOnnx', () => {
+  const s = scene({ z: 1, y: 40, x: 40 }, 2);
+  const { forest } = trainOnScene(s, selectionDefaultLight(), 2, 3);
+
+  it('uses only standard operators: Pad(reflect)+Conv per pass, elementwise maths, one ai.onnx.ml TreeEnsembleClassifier', () => {
+    const model = buildClassifierOnnx({ selection: selectionDefaultLight(), spatialDims: 2, nInputChannels: 1, forest, classNames: ['a', 'b'], producerVersion: 't' });
+    const ops = onnxOpTypes(model.bytes);
+    expect(ops.filter((o) => o === 'TreeEnsembleClassifier')).toHaveLength(1);
+    expect(ops.filter((o) => o === 'Pad').length).toBe(ops.filter((o) => o === 'Conv').length);
+    expect(new Set(ops)).toEqual(new Set(['Pad', 'Conv', 'Sub', 'Add', 'Mul', 'Sqrt', 'Concat', 'Transpose', 'Reshape', 'TreeEnsembleClassifier', 'Shape', 'Slice']));
+    expect(model.featureNames[0]).toBe('Gaussian Smoothing (σ=0.3)');
+    expect(model.forest).toMatchObject({ trees: 3 });
+  });
+
+  it('refuses a forest trained on another feature count, and mismatched class names', () => {
+    expect(() => buildClassifierOnnx({ selection: selectionAll(), spatialDims: 2, nInputChannels: 1, forest, classNames: ['a', 'b'], producerVersion: 't' }))
+      .toThrow(/gives 49 channels for 1-channel 2D images, but the classifier was trained on 13/);
+    expect(() => buildClassifierOnnx({ selection: selectionDefaultLight(), spatialDims: 2, nInputChannels: 1, forest, classNames: ['a'], producerVersion: 't' }))
+      .toThrow(/1 class names for a forest of 2 classes/);
   });
 });

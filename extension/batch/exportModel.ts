@@ -1,0 +1,135 @@
+/**
+ * `export-model` (issue 17): the project's trained classifier as a model other tools run — one ONNX graph
+ * from raw image to class probabilities, or a bioimage.io model package around it. The classifier comes
+ * from the model cache (retrained from the labels when stale, exactly as predict does); the graph's input
+ * geometry (2D or 3D, number of channels) is the labelled images'.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { featureHaloZYX } from '../core/features/computeFeatureBlock';
+import type { Margins } from '../core/features/box';
+import type { FeatureSelection } from '../core/features/featureSet';
+import { buildClassifierOnnx, type ClassifierOnnx } from '../core/onnx/classifierOnnx';
+import type { ProjectImage, PixelClassifierProject } from '../project/projectSchema';
+import { readProject, writeFileAtomic } from '../project/projectFile';
+import type { WorkerPool } from '../workers/workerPool';
+import { loadProjectClassifier, selectionForShape, type ProjectClassifier } from './trainProject';
+
+/** Model formats of `export-model --format`. */
+export const MODEL_FORMATS = ['onnx'] as const;
+export type ModelFormat = (typeof MODEL_FORMATS)[number];
+
+/** Options of {@link exportModel}. */
+export interface ExportModelOptions {
+  /** Project file (relative to `baseDir` or absolute). */
+  projectFile: string;
+  format: ModelFormat;
+  /** Output file (relative to `baseDir` or absolute): `.onnx` or `.zip`. */
+  output: string;
+  baseDir: string;
+  /** Folders image paths may resolve into. @default [baseDir, project folder] */
+  allowedRoots?: string[];
+  /** Used when the classifier must be retrained. */
+  pool?: WorkerPool;
+  /** Written into the model's provenance. */
+  producerVersion: string;
+  onMessage?: (message: string) => void;
+}
+
+/** What was exported. */
+export interface ExportModelSummary {
+  project: string;
+  output: string;
+  format: ModelFormat;
+  bytes: number;
+  classes: string[];
+  spatialDims: 2 | 3;
+  inputChannels: number;
+  features: number;
+  trees: number;
+  treeNodes: number;
+  /** Pixels per side each output needs beyond it (the feature halo). */
+  halo: Margins;
+  classifier: { source: ProjectClassifier['source']; reason?: string; trainingHash: string };
+  seconds: number;
+}
+
+/** The geometry the exported model is built for: the first labelled image's. */
+export interface ModelGeometry {
+  reference: ProjectImage;
+  spatialDims: 2 | 3;
+  nInputChannels: number;
+  selection: FeatureSelection;
+  halo: Margins;
+}
+
+/** Geometry of the model from the project's labelled images. @throws Error when no image is labelled */
+export function modelGeometry(project: PixelClassifierProject): ModelGeometry {
+  const labelled = project.images.filter((image) => project.labels[image.path] && Object.keys(project.labels[image.path]).length > 0);
+  const reference = labelled[0];
+  if (!reference) throw new Error('the project has no labelled image: label at least two classes and train before exporting a model');
+  const { shape } = reference;
+  const selection = selectionForShape(project.features, shape);
+  const spatialDims = shape.z > 1 ? 3 : 2;
+  return { reference, spatialDims, nInputChannels: shape.c, selection, halo: featureHaloZYX(selection, 'ilastik', spatialDims === 3) };
+}
+
+/** Training provenance written into every exported model (ONNX metadata_props, bioimage.io config). */
+export function trainingProvenance(project: PixelClassifierProject, projectFile: string, classifier: ProjectClassifier): Record<string, string> {
+  return {
+    project: path.basename(projectFile),
+    training_hash: classifier.trainingHash,
+    last_trained: project.provenance.lastTrained ?? '',
+    oob_error: project.provenance.oobError !== undefined ? String(project.provenance.oobError) : '',
+    trees: String(classifier.forest.trees.length),
+    seed: String(project.classifier.seed),
+    training_images: JSON.stringify(project.images.filter((i) => project.labels[i.path]).map((i) => ({ path: i.path, sha256: i.sha256 }))),
+  };
+}
+
+/** Builds the ONNX model of a project's classifier. */
+export function projectOnnx(project: PixelClassifierProject, projectFile: string, classifier: ProjectClassifier, geometry: ModelGeometry, producerVersion: string): ClassifierOnnx {
+  return buildClassifierOnnx({
+    selection: geometry.selection,
+    spatialDims: geometry.spatialDims,
+    nInputChannels: geometry.nInputChannels,
+    forest: classifier.forest,
+    classNames: project.classes.map((c) => c.name),
+    producerVersion,
+    metadata: trainingProvenance(project, projectFile, classifier),
+  });
+}
+
+/**
+ * Exports the project's classifier.
+ * @throws ProjectError for a bad project; Error when nothing is labelled or the classifier cannot be trained
+ */
+export async function exportModel(options: ExportModelOptions): Promise<ExportModelSummary> {
+  const started = performance.now();
+  const projectFile = path.resolve(options.baseDir, options.projectFile);
+  const output = path.resolve(options.baseDir, options.output);
+  const roots = options.allowedRoots ?? [options.baseDir, path.dirname(projectFile)];
+  const project = await readProject(projectFile);
+  const geometry = modelGeometry(project);
+  const classifier = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: roots, onProgress: options.onMessage });
+  if (classifier.source === 'trained') options.onMessage?.(`classifier retrained (${classifier.reason})`);
+  const onnx = projectOnnx(project, projectFile, classifier, geometry, options.producerVersion);
+  const bytes = onnx.bytes;
+  await fs.mkdir(path.dirname(output), { recursive: true });
+  await writeFileAtomic(output, bytes);
+  return {
+    project: projectFile,
+    output,
+    format: options.format,
+    bytes: bytes.length,
+    classes: project.classes.map((c) => c.name),
+    spatialDims: geometry.spatialDims,
+    inputChannels: geometry.nInputChannels,
+    features: onnx.nFeatures,
+    trees: onnx.forest.trees,
+    treeNodes: onnx.forest.nodes,
+    halo: geometry.halo,
+    classifier: { source: classifier.source, reason: classifier.reason, trainingHash: classifier.trainingHash },
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * `pixel-classifier export-model --project P.pixelclass.json --format onnx -o model.onnx [--threads N] [--json]`
+ * (issue 17): writes the project's classifier as a model any ONNX runtime can run (extension/batch/exportModel.ts).
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { exportModel, MODEL_FORMATS, type ModelFormat } from '../../batch/exportModel';
+import { UsageError, type CliCommand, type CliIo } from '../cliCommand';
+import { createCliPool, extensionVersion, parseIntegerOption, toUsageError } from './predict';
+
+export const exportModelCommand: CliCommand = {
+  name: 'export-model',
+  usage: `export-model --project P.pixelclass.json --format ${MODEL_FORMATS.join('|')} -o <model file> [--threads N] [--json]`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        options: {
+          project: { type: 'string' },
+          format: { type: 'string' },
+          output: { type: 'string', short: 'o' },
+          threads: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      throw toUsageError(error);
+    }
+    if (!values.project) throw new UsageError('--project <P.pixelclass.json> is required');
+    const format = (values.format ?? 'onnx').trim().toLowerCase().replace(/[\s._-]+/g, '');
+    if (!(MODEL_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${MODEL_FORMATS.join(', ')}, got "${values.format}"`);
+    if (!values.output) throw new UsageError('-o <model file> is required');
+    const threads = parseIntegerOption(values.threads, '--threads', 0, 1024);
+    const pool = createCliPool(threads, io);
+    try {
+      const summary = await exportModel({
+        projectFile: values.project,
+        format: format as ModelFormat,
+        output: values.output,
+        baseDir: io.cwd,
+        pool,
+        producerVersion: extensionVersion(io.env),
+        onMessage: values.json ? undefined : (message) => io.stderr(`${message}\n`),
+      });
+      if (values.json) {
+        io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      } else {
+        const rel = path.relative(io.cwd, summary.output) || summary.output;
+        io.stdout(`wrote ${rel} (${format}, ${(summary.bytes / 1024).toFixed(0)} KiB): ${summary.spatialDims}D ${summary.inputChannels}-channel input → `
+          + `${summary.features} features → ${summary.trees} trees → ${summary.classes.length} class probabilities; halo ${summary.halo.y} px`
+          + `${summary.spatialDims === 3 ? ` (z ${summary.halo.z})` : ''}\n`);
+      }
+      return 0;
+    } finally {
+      pool?.dispose();
+    }
+  },
+};
