@@ -13,10 +13,11 @@ import { buildClassifierOnnx, type ClassifierOnnx } from '../core/onnx/classifie
 import type { ProjectImage, PixelClassifierProject } from '../project/projectSchema';
 import { readProject, writeFileAtomic } from '../project/projectFile';
 import type { WorkerPool } from '../workers/workerPool';
+import { buildBioimageioPackage } from './bioimageioPackage';
 import { loadProjectClassifier, selectionForShape, type ProjectClassifier } from './trainProject';
 
 /** Model formats of `export-model --format`. */
-export const MODEL_FORMATS = ['onnx'] as const;
+export const MODEL_FORMATS = ['onnx', 'bioimageio'] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /** Options of {@link exportModel}. */
@@ -34,6 +35,10 @@ export interface ExportModelOptions {
   /** Written into the model's provenance. */
   producerVersion: string;
   onMessage?: (message: string) => void;
+  /** bioimage.io only: author names. @default ["Pixel Classifier user"] */
+  authors?: string[];
+  /** bioimage.io only: SPDX license id. @default "CC-BY-4.0" */
+  license?: string;
 }
 
 /** What was exported. */
@@ -114,7 +119,10 @@ export async function exportModel(options: ExportModelOptions): Promise<ExportMo
   const classifier = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: roots, onProgress: options.onMessage });
   if (classifier.source === 'trained') options.onMessage?.(`classifier retrained (${classifier.reason})`);
   const onnx = projectOnnx(project, projectFile, classifier, geometry, options.producerVersion);
-  const bytes = onnx.bytes;
+  const bytes = options.format === 'onnx' ? onnx.bytes : await buildBioimageioPackage({
+    project, projectFile, classifier, geometry, onnx, roots, producerVersion: options.producerVersion,
+    authors: options.authors ?? ['Pixel Classifier user'], license: options.license ?? 'CC-BY-4.0',
+  });
   await fs.mkdir(path.dirname(output), { recursive: true });
   await writeFileAtomic(output, bytes);
   return {

@@ -1,6 +1,7 @@
 /**
- * `pixel-classifier export-model --project P.pixelclass.json --format onnx -o model.onnx [--threads N] [--json]`
- * (issue 17): writes the project's classifier as a model any ONNX runtime can run (extension/batch/exportModel.ts).
+ * `pixel-classifier export-model --project P.pixelclass.json --format onnx|bioimageio -o model.onnx|model.zip
+ * [--author NAME …] [--license SPDX] [--threads N] [--json]` (issue 17): writes the project's classifier as a model
+ * any ONNX runtime can run, or as a bioimage.io model package around it (extension/batch/exportModel.ts).
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +11,7 @@ import { createCliPool, extensionVersion, parseIntegerOption, toUsageError } fro
 
 export const exportModelCommand: CliCommand = {
   name: 'export-model',
-  usage: `export-model --project P.pixelclass.json --format ${MODEL_FORMATS.join('|')} -o <model file> [--threads N] [--json]`,
+  usage: `export-model --project P.pixelclass.json --format ${MODEL_FORMATS.join('|')} -o <model.onnx|model.zip> [--author NAME …] [--license SPDX] [--threads N] [--json]`,
   async run(argv: string[], io: CliIo): Promise<number> {
     let values;
     try {
@@ -20,6 +21,8 @@ export const exportModelCommand: CliCommand = {
           project: { type: 'string' },
           format: { type: 'string' },
           output: { type: 'string', short: 'o' },
+          author: { type: 'string', multiple: true },
+          license: { type: 'string' },
           threads: { type: 'string' },
           json: { type: 'boolean' },
         },
@@ -34,6 +37,9 @@ export const exportModelCommand: CliCommand = {
     if (!(MODEL_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${MODEL_FORMATS.join(', ')}, got "${values.format}"`);
     if (!values.output) throw new UsageError('-o <model file> is required');
     const threads = parseIntegerOption(values.threads, '--threads', 0, 1024);
+    if (values.license !== undefined && !/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(values.license)) throw new UsageError(`--license must be an SPDX license id (e.g. CC-BY-4.0, MIT), got "${values.license}"`);
+    if (values.author?.some((a) => a.trim() === '')) throw new UsageError('--author must not be empty');
+    if (format === 'onnx' && (values.author || values.license)) throw new UsageError('--author and --license describe a bioimage.io package (--format bioimageio)');
     const pool = createCliPool(threads, io);
     try {
       const summary = await exportModel({
@@ -43,6 +49,8 @@ export const exportModelCommand: CliCommand = {
         baseDir: io.cwd,
         pool,
         producerVersion: extensionVersion(io.env),
+        authors: values.author?.map((a) => a.trim()),
+        license: values.license,
         onMessage: values.json ? undefined : (message) => io.stderr(`${message}\n`),
       });
       if (values.json) {
