@@ -41,7 +41,7 @@ export interface BioimageioModelInfo {
 
 /** A bioimage.io identifier from free text: letters, digits and underscores, not starting with a digit. */
 export function toIdentifier(text: string, fallback: string): string {
-  let id = text.normalize('NFKD').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  let id = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
   if (id === '') id = fallback;
   if (/^[0-9]/.test(id)) id = `_${id}`;
   return id;
