@@ -91,6 +91,7 @@ describe('validateBioimageioPackage (the documented 0.5 rules)', () => {
     ['4 covers', (p) => { p.rdf.covers = ['cover.bmp']; }, /covers\[0\]: cover\.bmp must end with \.png/],
     ['5 duplicate tensor ids', (p) => { p.rdf.outputs[0].id = 'raw'; }, /tensor id appears twice/],
     ['5 tensor id case', (p) => { p.rdf.outputs[0].id = 'Probabilities'; }, /id must be a lowercase identifier/],
+    ['5 description length', (p) => { p.rdf.inputs[0].axes[2].description = 'x'.repeat(129); }, /raw\]\.y: description longer than 128 characters/],
     ['6 two channel axes', (p) => { p.rdf.inputs[0].axes.push({ type: 'channel', id: 'c2', channel_names: ['a'] }); }, /more than one channel axis/],
     ['6 duplicate axis ids', (p) => { p.rdf.inputs[0].axes[3].id = 'y'; }, /axis id y appears twice/],
     ['6 batch size', (p) => { p.rdf.inputs[0].axes[0].size = 4; }, /a batch axis has size 1 or none/],

@@ -7,7 +7,8 @@
  *  3. `description` is non-empty; `authors` and `cite` are non-empty lists (authors have a `name`; cite entries
  *     a `text` and a `doi` or `url`); `license` is an SPDX id; `documentation` is a `.md` file in the package.
  *  4. `covers` name `.png`/`.jpg`/`.jpeg`/`.gif`/`.svg` files in the package.
- *  5. `inputs` and `outputs` are non-empty; tensor ids are lowercase identifiers, unique across inputs and outputs.
+ *  5. `inputs` and `outputs` are non-empty; tensor ids are lowercase identifiers, unique across inputs and outputs;
+ *     tensor and axis descriptions have at most 128 characters.
  *  6. Axes: at most one batch and one channel axis per tensor; axis ids unique per tensor, lowercase identifiers
  *     of at most 16 characters; a batch axis has size 1 or none; channel axes have `channel_names` that are
  *     identifiers, unique; space axes have an id and a size: a positive integer, `{min > 0, step > 0}`, or a
@@ -109,6 +110,7 @@ export function validateBioimageioPackage(pkg: BioimageioPackageView): string[] 
     if (typeof id !== 'string' || !LOWER_IDENTIFIER.test(id)) add(`${where}: id must be a lowercase identifier`);
     else if (tensorIds.has(id)) add(`${where}: tensor id appears twice`);
     else tensorIds.add(id);
+    if (typeof t.description === 'string' && t.description.length > 128) add(`${where}: description longer than 128 characters`);
     const axes = Array.isArray(t.axes) ? t.axes.filter(isObj) : [];
     if (axes.length === 0) add(`${where}: axes must be a non-empty list`);
     const axisIds = new Set<string>();
@@ -121,6 +123,7 @@ export function validateBioimageioPackage(pkg: BioimageioPackageView): string[] 
       types.add(String(type));
       if (!LOWER_IDENTIFIER.test(axisId) || axisId.length > 16) add(`${where}: axis id ${axisId} must be a lowercase identifier of at most 16 characters`);
       if (axisIds.has(axisId)) add(`${where}: axis id ${axisId} appears twice`);
+      if (typeof a.description === 'string' && a.description.length > 128) add(`${where}.${axisId}: description longer than 128 characters`);
       axisIds.add(axisId);
       if (a.halo !== undefined && kind === 'inputs') add(`${where}.${axisId}: halo is only allowed on output axes`);
       if (a.halo !== undefined && !(Number.isInteger(a.halo) && (a.halo as number) >= 0)) add(`${where}.${axisId}: halo must be an integer ≥ 0`);
