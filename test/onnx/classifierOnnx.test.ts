@@ -10,12 +10,19 @@ function only(ids: Partial<Record<string, number[]>>): FeatureSelection {
   return s;
 }
 
+/** The selection with the scale column σ computed slice by slice. */
+function in2D(selection: FeatureSelection, sigma: number): FeatureSelection {
+  selection.scales.forEach((s) => { if (s.sigma === sigma) s.in2D = true; });
+  return selection;
+}
+
 describe('ONNX export agrees with our prediction (onnxruntime-node)', () => {
   const cases: [string, { z: number; y: number; x: number }, FeatureSelection, 2 | 3, number][] = [
     ['2D, all 49 features, 2 classes', { z: 1, y: 70, x: 90 }, selectionAll(), 2, 1],
     ['2D, light features, 3 classes, 2 channels', { z: 1, y: 64, x: 72 }, selectionDefaultLight(), 3, 2],
     ['3D, light features, 3 classes', { z: 20, y: 28, x: 30 }, selectionDefaultLight(), 3, 1],
     ['3D, structure tensor and Hessian, 2 classes', { z: 18, y: 24, x: 26 }, only({ StructureTensorEigenvalues: [0.7, 1.6], HessianOfGaussianEigenvalues: [1.0, 1.6], GaussianSmoothing: [0.3] }), 2, 1],
+    ['3D, σ=3.5 computed in 2D (the thin-stack fallback), DoG and gradient magnitude', { z: 10, y: 30, x: 32 }, in2D(only({ GaussianSmoothing: [1.0, 3.5], DifferenceOfGaussians: [3.5], GaussianGradientMagnitude: [1.0] }), 3.5), 2, 1],
   ];
   it.each(cases)('%s', async (_name, shape, selection, nClasses, channels) => {
     const s = scene(shape, nClasses, channels);
