@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, readAll, trainedWorkspace } from './cliHarness';
+import { encodeTiff } from '../../extension/core/image/tiffWriter';
+import { scene } from '../onnx/onnxAgreement';
+import { cli, readAll, tempDir, trainedWorkspace } from './cliHarness';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -19,6 +21,27 @@ describe('pixel-classifier predict --output-format hdf5', () => {
     expect(b.shape).toEqual(a.shape);
     expect(b.dtype).toBe('float32');
     expect(b.planes.map((p) => Array.from(p))).toEqual(a.planes.map((p) => Array.from(p)));
+  });
+
+  it('3D stack: axes z, y, x, c; the same values as TIFF; the output opens as an image', async () => {
+    const dir = tempDir();
+    const s = scene({ z: 12, y: 26, x: 30 }, 3, 1, 6);
+    const plane = 26 * 30;
+    writeFileSync(path.join(dir, 'st.tif'), encodeTiff((z) => Uint16Array.from(s.pixels.subarray(z * plane, (z + 1) * plane)), { width: 30, height: 26, dtype: 'uint16', shape: { t: 1, z: 12, c: 1 } }));
+    const labels = new Uint8Array(s.truth.length);
+    for (let i = 0; i < labels.length; i += 6) labels[i] = s.truth[i];
+    writeFileSync(path.join(dir, 'lab.tif'), encodeTiff((z) => labels.subarray(z * plane, (z + 1) * plane), { width: 30, height: 26, dtype: 'uint8', shape: { t: 1, z: 12, c: 1 } }));
+    expect((await cli(dir, ['train', '--image', 'st.tif', '--labels', 'lab.tif', '--features', 'light', '--trees', '10', '--threads', '0', '-o', 'p.pixelclass.json'])).code).toBe(0);
+    expect((await cli(dir, ['predict', '--project', 'p.pixelclass.json', '--threads', '0', 'st.tif'])).code).toBe(0);
+    const h5 = await cli(dir, ['predict', '--project', 'p.pixelclass.json', '--threads', '0', '--output-format', 'hdf5', '--memory-limit', '64', 'st.tif']);
+    expect(h5.code, h5.stderr).toBe(0);
+    const a = await readAll(path.join(dir, 'st_Probabilities.tif'));
+    const b = await readAll(path.join(dir, 'st_Probabilities.h5/exported_data'));
+    expect(b.shape).toEqual({ t: 1, z: 12, c: 3, y: 26, x: 30 });
+    expect(b.planes.map((p) => Array.from(p))).toEqual(a.planes.map((p) => Array.from(p)));
+    const info = await cli(dir, ['info', 'st_Probabilities.h5/exported_data', '--json']);
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout).shape).toEqual({ t: 1, z: 12, c: 3, y: 26, x: 30 });
   });
 
   it('ilastik spellings: --output_format=hdf5 --output_internal_path=…, uint8 segmentation; incremental runs skip, a new path redoes', async () => {
