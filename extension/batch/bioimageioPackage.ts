@@ -22,8 +22,7 @@ import { ONNX_OPSET } from '../core/onnx/classifierOnnx';
 import { openImage } from '../node/openImage';
 import { resolveProjectPath } from '../project/projectPaths';
 import type { PixelClassifierProject } from '../project/projectSchema';
-import type { ModelGeometry } from './exportModel';
-import { trainingProvenance } from './exportModel';
+import { trainingProvenance, type ModelGeometry } from './modelGeometry';
 import { readSourceBlock } from './readSourceBlock';
 import type { ProjectClassifier } from './trainProject';
 
@@ -95,7 +94,7 @@ function readme(options: BioimageioPackageOptions, crop: Box, minSize: { z?: num
   const { project, geometry, onnx, classifier } = options;
   const spatial = geometry.spatialDims === 3 ? 'z, y, x' : 'y, x';
   const scales = [...new Set(project.features.scales.filter((_, i) => Object.values(project.features.selected).some((f) => f[i])).map((s) => s.sigma))];
-  return `# ${project.classes.map((c) => c.name).join(' / ')} — Pixel Classifier random forest
+  return `# ${project.classes.map((c) => c.name).join(' / ')}: Pixel Classifier random forest (usage and validation)
 
 A random forest pixel classifier trained with Pixel Classifier (ilastik-style pixel classification in VS Code),
 exported as one ONNX graph: raw image → ${onnx.nFeatures} ilastik features → ${onnx.forest.trees} trees → class probabilities.

@@ -6,15 +6,14 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { featureHaloZYX } from '../core/features/computeFeatureBlock';
 import type { Margins } from '../core/features/box';
-import type { FeatureSelection } from '../core/features/featureSet';
 import { buildClassifierOnnx, type ClassifierOnnx } from '../core/onnx/classifierOnnx';
-import type { ProjectImage, PixelClassifierProject } from '../project/projectSchema';
+import type { PixelClassifierProject } from '../project/projectSchema';
 import { readProject, writeFileAtomic } from '../project/projectFile';
 import type { WorkerPool } from '../workers/workerPool';
 import { buildBioimageioPackage } from './bioimageioPackage';
-import { loadProjectClassifier, selectionForShape, type ProjectClassifier } from './trainProject';
+import { modelGeometry, trainingProvenance, type ModelGeometry } from './modelGeometry';
+import { loadProjectClassifier, type ProjectClassifier } from './trainProject';
 
 /** Model formats of `export-model --format`. */
 export const MODEL_FORMATS = ['onnx', 'bioimageio'] as const;
@@ -57,39 +56,6 @@ export interface ExportModelSummary {
   halo: Margins;
   classifier: { source: ProjectClassifier['source']; reason?: string; trainingHash: string };
   seconds: number;
-}
-
-/** The geometry the exported model is built for: the first labelled image's. */
-export interface ModelGeometry {
-  reference: ProjectImage;
-  spatialDims: 2 | 3;
-  nInputChannels: number;
-  selection: FeatureSelection;
-  halo: Margins;
-}
-
-/** Geometry of the model from the project's labelled images. @throws Error when no image is labelled */
-export function modelGeometry(project: PixelClassifierProject): ModelGeometry {
-  const labelled = project.images.filter((image) => project.labels[image.path] && Object.keys(project.labels[image.path]).length > 0);
-  const reference = labelled[0];
-  if (!reference) throw new Error('the project has no labelled image: label at least two classes and train before exporting a model');
-  const { shape } = reference;
-  const selection = selectionForShape(project.features, shape);
-  const spatialDims = shape.z > 1 ? 3 : 2;
-  return { reference, spatialDims, nInputChannels: shape.c, selection, halo: featureHaloZYX(selection, 'ilastik', spatialDims === 3) };
-}
-
-/** Training provenance written into every exported model (ONNX metadata_props, bioimage.io config). */
-export function trainingProvenance(project: PixelClassifierProject, projectFile: string, classifier: ProjectClassifier): Record<string, string> {
-  return {
-    project: path.basename(projectFile),
-    training_hash: classifier.trainingHash,
-    last_trained: project.provenance.lastTrained ?? '',
-    oob_error: project.provenance.oobError !== undefined ? String(project.provenance.oobError) : '',
-    trees: String(classifier.forest.trees.length),
-    seed: String(project.classifier.seed),
-    training_images: JSON.stringify(project.images.filter((i) => project.labels[i.path]).map((i) => ({ path: i.path, sha256: i.sha256 }))),
-  };
 }
 
 /** Builds the ONNX model of a project's classifier. */
