@@ -183,8 +183,9 @@ function mismatch(provenance: ExportProvenance, expected: ExportInputs): string 
   if (provenance.trainingHash !== expected.trainingHash) return 'classifier changed';
   const a = provenance.settings;
   const b = expected.settings;
-  if (a.source !== b.source || a.dtype !== b.dtype || a.format !== b.format || a.compression !== b.compression) return 'export settings changed';
-  if (b.format === 'hdf5' && hdf5InternalPath(a) !== hdf5InternalPath(b)) return 'export settings changed';
+  if (a.source !== b.source || a.dtype !== b.dtype || a.format !== b.format) return 'export settings changed';
+  // HDF5 outputs are always gzip-compressed: the (TIFF) compression setting does not change them, their dataset path does.
+  if (b.format === 'hdf5' ? hdf5InternalPath(a) !== hdf5InternalPath(b) : a.compression !== b.compression) return 'export settings changed';
   return undefined;
 }
 

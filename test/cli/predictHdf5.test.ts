@@ -65,6 +65,9 @@ describe('pixel-classifier predict --output-format hdf5', () => {
     const { dir } = await trainedWorkspace(2);
     const base = ['predict', '--project', 'proj.pixelclass.json', '--threads', '0', '--output-format', 'hdf5', '--json', 'img1.tif'];
     expect((await cli(dir, base)).code).toBe(0);
+    // The TIFF compression setting does not touch HDF5 outputs: still up to date.
+    const compressed = JSON.parse((await cli(dir, [...base, '--compression', 'deflate'])).stdout);
+    expect(compressed.files[0].status).toBe('skipped');
     const other = await cli(dir, [...base, '--output-internal-path', 'other']);
     // Not ours with these settings: the CLI keeps --force semantics and reports why.
     const summary = JSON.parse(other.stdout);
