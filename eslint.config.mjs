@@ -1,6 +1,17 @@
-// Layer fences (house style): the engine in extension/core must never import VS Code or the webview,
-// because the CLI and the workers run it in plain Node.
+// Layer fences (house style): layers only point down —
+//   commands / editor / cli → batch → workers → project / node → core
+// The engine in extension/core is pure TypeScript (+wasm): no VS Code, no webview, no Node built-ins, because
+// the CLI, the workers and (one day) a browser run it. Each fence names what it protects in its message.
 import tseslint from 'typescript-eslint';
+
+const vscode = { name: 'vscode', message: 'The engine, CLI and workers run without VS Code.' };
+const upward = { group: ['**/webview/**', '**/editor/**'], message: 'The engine must not depend on the editor or the webview.' };
+const nodeBuiltins = ['assert', 'buffer', 'child_process', 'crypto', 'events', 'fs', 'fs/promises', 'os', 'path', 'stream', 'url', 'util', 'worker_threads', 'zlib'];
+
+/** A no-restricted-imports rule from fences (one rule per file set: flat config replaces, never merges, rule options). */
+function fence(paths, patterns) {
+  return { 'no-restricted-imports': ['error', { paths, patterns }] };
+}
 
 export default tseslint.config(
   // extension/wasm is AssemblyScript (its own types: i32, f32, v128, load/store), built by scripts/buildWasm.mjs.
@@ -13,13 +24,36 @@ export default tseslint.config(
     },
   },
   {
-    files: ['extension/core/**/*.ts', 'extension/project/**/*.ts', 'extension/batch/**/*.ts', 'extension/cli/**/*.ts', 'extension/workers/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'The engine, CLI and workers run without VS Code.' }],
-        patterns: [{ group: ['**/webview/**', '**/editor/**'], message: 'The engine must not depend on the editor or the webview.' }],
-      }],
-    },
+    files: ['extension/project/**/*.ts', 'extension/node/**/*.ts', 'extension/batch/**/*.ts', 'extension/cli/**/*.ts'],
+    rules: fence([vscode], [upward]),
+  },
+  {
+    files: ['extension/core/**/*.ts'],
+    rules: fence(
+      [vscode, ...nodeBuiltins.map((name) => ({ name, message: 'extension/core is pure TypeScript: Node adaptors live in extension/node.' }))],
+      [
+        upward,
+        { group: ['node:*'], message: 'extension/core is pure TypeScript: Node adaptors live in extension/node.' },
+        {
+          group: ['**/project/**', '**/node/**', '**/workers/**', '**/batch/**', '**/cli/**', '**/commands/**', '**/protocol'],
+          message: 'extension/core is the lowest layer: it must not import the layers above it.',
+        },
+      ],
+    ),
+  },
+  {
+    files: ['extension/workers/**/*.ts'],
+    rules: fence([vscode], [
+      upward,
+      { group: ['**/batch/**', '**/cli/**', '**/commands/**'], message: 'Workers sit below batch, CLI and commands: move what both need down to extension/core.' },
+    ]),
+  },
+  {
+    files: ['extension/editor/**/*.ts'],
+    rules: fence([], [
+      { group: ['**/batch/**'], message: 'The editor must not reach into batch internals: move what both need down (extension/core, extension/workers).' },
+      { group: ['**/cli/**', '**/commands/**'], message: 'The editor must not depend on the CLI or the commands.' },
+    ]),
   },
   {
     files: ['webview/**/*.ts'],

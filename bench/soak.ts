@@ -165,7 +165,7 @@ async function memory(pool: WorkerPool, live: LiveSession | undefined, idleMs: n
   await new Promise((r) => setTimeout(r, idleMs));
   // One job per worker, held long enough that the pool gives each worker one (it dispatches to idle workers).
   const perWorker = await Promise.all(Array.from({ length: pool.size }, () =>
-    pool.run<{ threadId: number; heapUsed: number; heapTotal: number; arrayBuffers: number }>('bench/memory', { holdMs: 200 })));
+    pool.runUnchecked<{ threadId: number; heapUsed: number; heapTotal: number; arrayBuffers: number }>('bench/memory', { holdMs: 200 })));
   gc();
   gc();
   const m = process.memoryUsage();

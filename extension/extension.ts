@@ -19,6 +19,7 @@ import { poolCompute } from './editor/liveCompute';
 import { registerCommands } from './commands/registerCommands';
 import { createProjectSessions } from './editor/projectSessionHost';
 import { BatchProblems } from './commands/batchProblems';
+import { LabelHereNextView, revealSuggestion } from './commands/labelHereNextView';
 
 /** Activates the extension (on opening a TIFF in the editor or running one of its commands). */
 export function activate(context: vscode.ExtensionContext): void {
@@ -50,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): void {
     () => String(context.extension.packageJSON.version ?? '0.0.0'),
     () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).defaultTrees,
   );
+  // Created after the editor services below; controllers created before then are followed once it exists.
+  const later: { labelHereNext?: LabelHereNextView } = {};
   const registry = new EditorRegistry<LabelDocument>();
   const controllers = new Map<LabelDocument, DocumentController>();
   const settingsFor = (document?: LabelDocument) => {
@@ -76,8 +79,8 @@ export function activate(context: vscode.ExtensionContext): void {
       };
     },
     settings: settingsFor,
-    createController: (document) =>
-      new DocumentController(document, registry, {
+    createController: (document) => {
+      const controller = new DocumentController(document, registry, {
         logger,
         settings: () => settingsFor(document),
         confirm: async (message, detail, yes) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, yes)) === yes,
@@ -90,7 +93,10 @@ export function activate(context: vscode.ExtensionContext): void {
             openImage: createImageOpener({ openInHost: openImage, getPool, logger, offThreadBytes: config.offThreadDecodeBytes }),
           });
         },
-      }),
+      });
+      later.labelHereNext?.watch(document, controller);
+      return controller;
+    },
   };
 
   context.subscriptions.push(
@@ -113,17 +119,27 @@ export function activate(context: vscode.ExtensionContext): void {
   const problems = new BatchProblems(diagnostics, context.workspaceState);
   const restored = problems.restore((file) => existsSync(file));
   if (restored) logger.info(`Restored ${restored} problem(s) of the last Predict Workspace / Export runs to the Problems view (they stay until the next run of their project).`);
+  const commandServices = {
+    logger,
+    getPool,
+    problems,
+    activeDocument: () => services.active,
+    controller: (document: LabelDocument) => controllers.get(document),
+    extensionVersion: () => String(context.extension.packageJSON.version ?? '0.0.0'),
+    memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).batchMemoryLimitBytes,
+  };
+  // "Label Here Next" (issue #16): ranks where to label after each training, in the background.
+  const labelHereNext = new LabelHereNextView(commandServices, () => vscode.workspace.getConfiguration('pixelClassifier').get<number>('labelHereNext.maxPatches', 200));
   context.subscriptions.push(
     diagnostics,
-    ...registerCommands({
-      logger,
-      getPool,
-      problems,
-      activeDocument: () => services.active,
-      controller: (document) => controllers.get(document),
-      memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).batchMemoryLimitBytes,
-    }),
+    labelHereNext,
+    vscode.window.registerTreeDataProvider('pixelClassifier.labelHereNext', labelHereNext),
+    vscode.commands.registerCommand('pixelClassifier.refreshLabelHereNext', () => labelHereNext.refresh()),
+    vscode.commands.registerCommand('pixelClassifier.revealSuggestion', (projectFile: string, suggestion) =>
+      revealSuggestion(commandServices, projectFile, suggestion).catch((e) => logger.error(`Label Here Next: ${e instanceof Error ? e.message : String(e)}`))),
+    ...registerCommands(commandServices),
   );
+  later.labelHereNext = labelHereNext;
   logger.info(`Pixel Classifier ${context.extension.packageJSON.version ?? ''} activated`);
 }
 

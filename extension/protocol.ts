@@ -272,6 +272,36 @@ export interface PaintMessage {
   brushSize: number;
   /** Float32Array of (column, row) pairs in image pixel coordinates (pixel centres at .5 are not required). */
   points: ArrayBuffer;
+  /** Only write unlabelled pixels ("preserve labels"). */
+  preserveLabels?: boolean;
+}
+
+/** The labelling tools beyond the brush (issue #16); each use is one undoable edit. */
+export type LabelToolMessage = {
+  type: 'labels/tool';
+  t: number;
+  z: number;
+  /** Class to write (≥ 1; the fill also accepts 0 to clear a region). */
+  classId: number;
+  preserveLabels: boolean;
+} & (
+  /** Bucket fill of the clicked pixel's 4-connected region; `confirmed` after the user agreed to a huge one. */
+  | { tool: 'fill'; column: number; row: number; confirmed?: boolean }
+  /** Polygon or lasso outline (Float32Array of column,row pairs), closed automatically. */
+  | { tool: 'polygon'; points: ArrayBuffer }
+  /** Magic wand from (column, row) with `tolerance` in raw values of channel `c`, limited to `box`. */
+  | { tool: 'wand'; column: number; row: number; tolerance: number; c: number; box: PixelBox }
+  /** Superpixel brush: whole SLIC superpixels (of channel `c`) touched by the stroke. */
+  | { tool: 'superpixel'; c: number; brushSize: number; points: ArrayBuffer }
+);
+
+/** Copy the labels of slice `fromZ` to slice `toZ` (one edit). */
+export interface CopySliceMessage {
+  type: 'labels/copySlice';
+  t: number;
+  fromZ: number;
+  toZ: number;
+  preserveLabels: boolean;
 }
 
 export interface AddClassMessage {
@@ -346,7 +376,9 @@ export type WebviewToHostMessage =
   | ViewChangedMessage
   | MostUncertainMessage
   | LogMessage
-  | NoticeAnswerMessage;
+  | NoticeAnswerMessage
+  | LabelToolMessage
+  | CopySliceMessage;
 
 /** Limits the host enforces on webview messages. */
 export const PROTOCOL_LIMITS = {
@@ -354,6 +386,8 @@ export const PROTOCOL_LIMITS = {
   minBrushSize: 1,
   /** Max points in one stroke message. */
   maxStrokePoints: 100_000,
+  /** Largest region (pixels) the magic wand may grow in: the visible region plus a margin. */
+  maxToolBoxPixels: 4096 * 4096,
   maxClasses: 32,
   maxClassNameLength: 100,
   maxLogLength: 10_000,

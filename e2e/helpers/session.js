@@ -168,13 +168,13 @@ async function startSession({ name, workspace, settings = {} }) {
   };
 
   /** Ctrl+P (Quick Open) or F1 (command palette): fill the input, wait for the wanted row, Enter. */
-  s.quickInput = async (key, text, rowText) => {
+  s.quickInput = async (key, text, rowText, { rowTimeout = 30000 } = {}) => {
     await s.page.keyboard.press(key);
     const input = s.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 20000 });
     await input.fill(text);
     await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first()
-      .waitFor({ state: 'visible', timeout: 30000 });
+      .waitFor({ state: 'visible', timeout: rowTimeout });
     await s.page.keyboard.press('Enter');
   };
 

@@ -23,7 +23,7 @@ import { openImage } from '../node/openImage';
 import { resolveProjectPath } from '../project/projectPaths';
 import type { PixelClassifierProject } from '../project/projectSchema';
 import { trainingProvenance, type ModelGeometry } from './modelGeometry';
-import { readSourceBlock } from './readSourceBlock';
+import { readSourceBlock } from '../core/image/readSourceBlock';
 import type { ProjectClassifier } from './trainProject';
 
 /** Largest test crop along y and x (pixels), and along z. */

@@ -7,7 +7,8 @@ import type { Margins } from '../core/features/box';
 import { featureHaloZYX } from '../core/features/computeFeatureBlock';
 import type { FeatureSelection } from '../core/features/featureSet';
 import type { PixelClassifierProject, ProjectImage } from '../project/projectSchema';
-import { selectionForShape, type ProjectClassifier } from './trainProject';
+import { selectionForShape } from '../core/features/selectionForShape';
+import type { ProjectClassifier } from './trainProject';
 
 /** The geometry the exported model is built for: the first labelled image's. */
 export interface ModelGeometry {

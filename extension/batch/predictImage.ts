@@ -19,9 +19,9 @@ import { PngSink, TiffSink, type ExportSink } from './exportSink';
 import { Hdf5Sink } from './hdf5Sink';
 import { hdf5InternalPath, type ExportProvenance } from './exportProvenance';
 import { planExport, type ExportPlan } from './exportPlan';
-import { predictTile, type PredictTilePayload, type PredictTileResult } from './predictTileJob';
-import { readSourceBlock } from './readSourceBlock';
-import { selectionForShape } from './trainProject';
+import { predictTile, type PredictTilePayload, type PredictTileResult } from '../core/tiles/predictTile';
+import { readSourceBlock } from '../core/image/readSourceBlock';
+import { selectionForShape } from '../core/features/selectionForShape';
 import type { Forest } from '../core/forest/index';
 
 /** Default memory limit (issue #6: 16384² uint16 with 49 features within 1.5 GB RSS). */
@@ -296,7 +296,7 @@ async function streamTiles(
     };
     let result: PredictTileResult;
     if (pool) {
-      result = await pool.run<PredictTileResult>('batch/predictTile', payload, [block.buffer as ArrayBuffer], options.signal);
+      result = await pool.run('tile/predict', payload, [block.buffer as ArrayBuffer], options.signal);
     } else {
       options.signal?.throwIfAborted();
       result = predictTile(payload, () => options.signal?.throwIfAborted());

@@ -4,44 +4,33 @@
  * bytes, which is what makes the model cache (`<name>.pixelclass.model`) safe to delete.
  */
 import * as path from 'node:path';
-import { computeFeatureBlock, featureChannelCount, featureHaloZYX, requiredSourceBox, fallBackTo2D } from '../core/features/computeFeatureBlock';
-import type { FeatureSelection } from '../core/features/featureSet';
+import { computeFeatureBlock } from '../core/features/computeFeatureBlock';
 import { deserializeForest, serializeForest, trainForest, type Forest } from '../core/forest/index';
-import { concatSamples, extractTrainingSamples, type TrainingSamples } from '../core/labels/trainingSamples';
-import type { ImageShape } from '../core/image/imageModel';
-import { openImage } from '../node/openImage';
+import type { ImageSource } from '../core/image/imageModel';
+import { boxFeatureSamples, projectTrainingSet } from '../core/training/projectTraining';
+import { openImage as openImageFile } from '../node/openImage';
 import { sha256File } from '../project/fileHash';
 import { modelCachePath, projectLabels } from '../project/projectFile';
-import { resolveProjectPath } from '../project/projectPaths';
+import { resolveProjectPath, type AllowedRoots } from '../project/projectPaths';
 import type { PixelClassifierProject } from '../project/projectSchema';
 import { loadOrBuildModel } from '../project/modelCache';
 import { trainingHash } from '../project/trainingHash';
 import { trainForestParallel } from '../workers/parallelForest';
 import type { WorkerPool } from '../workers/workerPool';
-import { readSourceBlock } from './readSourceBlock';
-
-/**
- * The feature selection used for an image of `shape`: the project's, with scales too large along z switched
- * to 2D (ilastik's fallback) for z-stacks. Training and prediction both use this, so they agree.
- */
-export function selectionForShape(selection: FeatureSelection, shape: Pick<ImageShape, 'z' | 'y' | 'x'>): FeatureSelection {
-  return shape.z > 1 ? fallBackTo2D(selection, { z: shape.z, y: shape.y, x: shape.x }).selection : selection;
-}
-
-/** Number of feature channels for an image of `shape`. */
-export function featureCountForShape(selection: FeatureSelection, shape: ImageShape): number {
-  return featureChannelCount(selectionForShape(selection, shape), shape.c, shape.z > 1);
-}
 
 /** Options of {@link trainProjectForest}. */
 export interface TrainProjectOptions {
   /** Spread the trees over these workers (identical bytes either way). */
   pool?: WorkerPool;
-  /** Folders image paths may resolve into. @default [project folder] */
-  allowedRoots?: string[];
+  /** Folders image paths may resolve into, or ANYWHERE for images the user named (the CLI). @default [project folder] */
+  allowedRoots?: AllowedRoots;
   signal?: AbortSignal;
   /** Called with a sentence per step. */
   onProgress?: (message: string) => void;
+  /** Called after each labelled box of image `index` (0-based, of `total` labelled images) has its features. */
+  onBlocks?: (progress: { image: string; index: number; total: number; done: number; blocks: number }) => void;
+  /** Opens an image file. @default the Node opener (extension/node/openImage.ts) */
+  openImage?: (file: string) => Promise<ImageSource>;
 }
 
 /** Result of {@link trainProjectForest}. */
@@ -52,70 +41,48 @@ export interface TrainedProject {
 }
 
 /**
- * Extracts training samples from every labelled image of the project and trains the forest.
+ * Extracts training samples from every labelled image of the project (the engine's one trainer,
+ * {@link projectTrainingSet}, with features computed per labelled box from the image files) and trains the forest.
  * @throws Error naming the image when a labelled image is missing, changed since labelling (sha256), or has
  *   a feature count different from the others; ForestTrainingError for unusable labels (none, one class)
  */
 export async function trainProjectForest(project: PixelClassifierProject, projectFile: string, options: TrainProjectOptions = {}): Promise<TrainedProject> {
   const projectDir = path.dirname(path.resolve(projectFile));
-  const parts: TrainingSamples[] = [];
-  let nFeatures: number | undefined;
-  for (const image of project.images) {
-    if (!project.labels[image.path]) continue;
-    options.signal?.throwIfAborted();
-    const absolute = resolveProjectPath(projectDir, image.path, options.allowedRoots ?? [projectDir]);
+  const open = options.openImage ?? ((file: string) => openImageFile(file));
+  const absolutePath = (relative: string) => resolveProjectPath(projectDir, relative, options.allowedRoots ?? [projectDir]);
+  // Before any feature is computed: the path is safe, the image exists and is the one that was labelled.
+  const checkImage = async (image: { path: string }) => {
+    const absolute = absolutePath(image.path);
+    const entry = project.images.find((i) => i.path === image.path)!;
     let hash: string;
     try {
       hash = await sha256File(absolute);
     } catch {
-      throw new Error(`${image.path}: the labelled image is missing (labels are kept in the project; restore the image to train)`);
+      throw new Error(`${entry.path}: the labelled image is missing (labels are kept in the project; restore the image to train)`);
     }
-    if (hash !== image.sha256) {
-      throw new Error(`${image.path}: the image changed since it was labelled (sha256 differs); training on it would not reproduce the saved model`);
+    if (hash !== entry.sha256) {
+      throw new Error(`${entry.path}: the image changed since it was labelled (sha256 differs); training on it would not reproduce the saved model`);
     }
-    const source = await openImage(absolute);
+  };
+  let imageIndex = 0;
+  let imageCount = 1;
+  const { samples, forestOptions } = await projectTrainingSet(project, async (plan, signal) => {
+    const entry = project.images.find((i) => i.path === plan.image.path)!;
+    const source = await open(absolutePath(entry.path));
     try {
-      const shape = source.info.shape;
-      const s = image.shape;
-      if (shape.t !== s.t || shape.z !== s.z || shape.c !== s.c || shape.y !== s.y || shape.x !== s.x) {
-        throw new Error(`${image.path}: the image's shape differs from the one recorded in the project`);
-      }
-      const selection = selectionForShape(project.features, shape);
-      const is3D = shape.z > 1;
-      const count = featureChannelCount(selection, shape.c, is3D);
-      if (nFeatures !== undefined && count !== nFeatures) {
-        throw new Error(`${image.path}: gives ${count} feature channels but other labelled images give ${nFeatures} (mixing 2D and 3D images, or different channel counts)`);
-      }
-      nFeatures = count;
-      const halo = featureHaloZYX(selection, 'ilastik', is3D);
-      const volumeShape = { z: shape.z, y: shape.y, x: shape.x };
-      const labels = projectLabels(project, image.path);
-      options.onProgress?.(`computing features around the labels of ${image.path}`);
-      const samples = await extractTrainingSamples(labels, async (box) => {
-        const target = { z0: box.z, y0: box.row, x0: box.column, nz: box.depth, ny: box.height, nx: box.width };
-        const sourceBox = requiredSourceBox(target, volumeShape, selection);
-        const block = await readSourceBlock(source, box.t, sourceBox);
-        return computeFeatureBlock({ selection, image: volumeShape, nInputChannels: shape.c, source: block, sourceBox, target });
-      }, count, { halo: halo.y, tileDepth: is3D && halo.z > 0 ? Math.min(shape.z, 16) : 1 }, options.signal);
-      parts.push(samples);
+      options.onProgress?.(`computing features around the labels of ${entry.path}`);
+      return await boxFeatureSamples(plan, source, projectLabels(project, entry.path), async (request) => computeFeatureBlock(request), signal,
+        (done, blocks) => options.onBlocks?.({ image: absolutePath(entry.path), index: imageIndex, total: imageCount, done, blocks }));
     } finally {
       await source.close();
     }
-  }
-  if (nFeatures === undefined) throw new Error('the project has no labels: paint at least two classes before training');
-  const all = concatSamples(parts);
-  options.onProgress?.(`training ${project.classifier.trees} trees on ${all.nSamples} labelled pixels × ${nFeatures} features`);
-  const forestOptions = {
-    nClasses: project.classes.length,
-    nTrees: project.classifier.trees,
-    seed: project.classifier.seed,
-    maxDepth: project.classifier.maxDepth,
-    minSamplesLeaf: project.classifier.minSamplesLeaf,
-  };
+  }, { signal: options.signal, checkImage, onImage: (_plan, index, count) => { imageIndex = index; imageCount = count; } });
+  const { nFeatures } = samples;
+  options.onProgress?.(`training ${forestOptions.nTrees} trees on ${samples.nSamples} labelled pixels × ${nFeatures} features`);
   const forest = options.pool
-    ? await trainForestParallel(options.pool, all.X, all.y, nFeatures, { ...forestOptions, signal: options.signal })
-    : trainForest(all.X, all.y, nFeatures, forestOptions);
-  return { forest, samples: all.nSamples, nFeatures };
+    ? await trainForestParallel(options.pool, samples.X, samples.y, nFeatures, { ...forestOptions, signal: options.signal })
+    : trainForest(samples.X, samples.y, nFeatures, forestOptions);
+  return { forest, samples: samples.nSamples, nFeatures };
 }
 
 /** A project's classifier ready for prediction. */

@@ -4,6 +4,8 @@ export interface CliCommand {
   name: string;
   /** One-line usage shown by `pixel-classifier --help`. */
   usage: string;
+  /** What the command does and its options, shown by `pixel-classifier <command> --help` after the usage. */
+  help: string;
   /** Runs the command; resolves to the process exit code. */
   run(argv: string[], io: CliIo): Promise<number>;
 }
@@ -15,6 +17,12 @@ export interface CliIo {
   /** Working directory relative paths are resolved against. */
   cwd: string;
   env: Record<string, string | undefined>;
+  /** True when stderr is a terminal: progress is then a bar redrawn in place, else plain lines. */
+  stderrIsTTY?: boolean;
+  /** Terminal width for the progress bar. */
+  columns?: number;
+  /** Clock for progress and ETA (tests). @default Date.now */
+  now?: () => number;
 }
 
 /** Raised for bad command-line usage; main prints the message and the usage, exit code 2. */

@@ -5,23 +5,34 @@
 import { COMMANDS } from './commandRegistry';
 import { UsageError, type CliIo } from './cliCommand';
 import { hugePagesRelaunchEnv, readThpSetting, relaunch } from './hugePages';
+import { PACKAGE_VERSION } from './packageVersion';
+
+/** True when the arguments ask for help (`--help` or `-h` anywhere before a `--`). */
+function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   const help = COMMANDS.map((c) => `  ${c.usage}`).join('\n');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(`Usage: pixel-classifier <command> [options]\n\nCommands:\n${help}\n`);
+    io.stdout(`Usage: pixel-classifier <command> [options]\n\nCommands:\n${help}\n\n'pixel-classifier <command> --help' describes a command; 'pixel-classifier --version' prints the version.\n`);
     return name ? 0 : 2;
   }
-  if (name === '--version') {
-    io.stdout(`${process.env.PIXEL_CLASSIFIER_VERSION ?? 'dev'}\n`);
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`${PACKAGE_VERSION}\n`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     io.stderr(`pixel-classifier: unknown command "${name}"\n\nCommands:\n${help}\n`);
     return 2;
+  }
+  if (asksForHelp(rest)) {
+    io.stdout(`Usage: pixel-classifier ${command.usage}\n\n${command.help.trimEnd()}\n`);
+    return 0;
   }
   try {
     return await command.run(rest, io);
@@ -41,6 +52,8 @@ if (require.main === module) {
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,
+    stderrIsTTY: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
   };
   const relaunchEnv = hugePagesRelaunchEnv(process.argv.slice(2), process.env, process.platform, readThpSetting());
   const run = relaunchEnv

@@ -15,4 +15,6 @@ export interface CommandServices {
   controller(document: LabelDocument): DocumentController | undefined;
   /** Memory limit for batch prediction (bytes). */
   memoryLimitBytes(): number;
+  /** The extension's version (written to provenance). */
+  extensionVersion?(): string;
 }

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { CommandServices } from './commandServices';
 import { predictWorkspaceCommand } from './predictWorkspaceCommand';
 import { exportCommand } from './exportCommand';
+import { importIlastikCommand } from './importIlastikCommand';
+import { importLabelsCommand } from './importLabelsCommand';
 
 /** Every command of package.json `contributes.commands`. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
@@ -28,6 +30,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       }
       await live.goToMostUncertain();
     })),
+    vscode.commands.registerCommand('pixelClassifier.importIlastik', guard('Import ilastik Project', () => importIlastikCommand(services))),
+    vscode.commands.registerCommand('pixelClassifier.importLabels', guard('Import Labels from Image', () => importLabelsCommand(services))),
     vscode.commands.registerCommand('pixelClassifier.showOutput', () => services.logger.show()),
   ];
 }

@@ -5,12 +5,16 @@
  *
  * No runtime `vscode` import: dialogs and settings are injected, so this is tested with fake webviews.
  */
-import type { ClassifierStatus, EditorSettings, HostToWebviewMessage, PixelBox, WebviewToHostMessage } from '../protocol';
+import type { ClassifierStatus, EditorSettings, HostToWebviewMessage, LabelToolMessage, PixelBox, WebviewToHostMessage } from '../protocol';
+
+/** A fill larger than this many pixels asks first (issue #16). */
+export const FILL_CONFIRM_PIXELS = 1_000_000;
 import type { DocumentChange, LabelDocument } from './labelDocument';
 import { exactBuffer } from './labelDocument';
 import type { EditorRegistry, WebviewChannel } from './editorRegistry';
 import { validateWebviewMessage } from './messageValidation';
 import { errorText, type Logger } from './logger';
+import { Emitter } from './emitter';
 import type { DisposableLike } from './emitter';
 
 /** The live training/prediction loop as the controller sees it (see liveSession.ts). */
@@ -30,6 +34,8 @@ export interface LiveLoop extends DisposableLike {
   afterSave(): Promise<void>;
   /** Sends the current predictions to a (re-created) webview after its `init`. */
   replay(send: (message: HostToWebviewMessage) => void): void;
+  /** The current forest (serializeForest bytes) and its training hash, when one is trained. */
+  currentModel?(): { bytes: Uint8Array; hash: string } | undefined;
 }
 
 /** Environment of a controller. */
@@ -64,8 +70,18 @@ export class DocumentController implements DisposableLike {
     if (this.live) this.live.enabled = deps.settings().liveUpdate;
   }
 
+  private lastState: ClassifierStatus['state'] = 'idle';
+  private readonly _onDidTrain = new Emitter<void>();
+  /** Fires when a training run of the live loop has finished (the classifier changed). */
+  readonly onDidTrain = this._onDidTrain.event;
+
   /** Sends a message to every webview of the document. */
   broadcast(body: HostToWebviewMessage): void {
+    if (body.type === 'status/update') {
+      const state = body.status.state;
+      if (this.lastState === 'training' && state !== 'training' && state !== 'error') this._onDidTrain.fire();
+      this.lastState = state;
+    }
     this.registry.broadcast(this.document, body);
   }
 
@@ -90,6 +106,35 @@ export class DocumentController implements DisposableLike {
     }
     this.questions.delete(questionId);
     question.resolve(action);
+  }
+
+  /** One use of a labelling tool (issue #16); a huge fill asks first. */
+  private async runTool(body: LabelToolMessage): Promise<void> {
+    const doc = this.document;
+    switch (body.tool) {
+      case 'fill': {
+        const limit = body.confirmed ? Infinity : FILL_CONFIRM_PIXELS;
+        const result = doc.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, limit);
+        if (!result.tooLarge) return;
+        const where = result.tooLarge.touchesBorder ? ' The region reaches the image border.' : '';
+        const ok = await this.deps.confirm(
+          `Fill more than ${FILL_CONFIRM_PIXELS.toLocaleString('en-US')} pixels?`,
+          `The clicked region of ${doc.fileName} is larger than ${FILL_CONFIRM_PIXELS.toLocaleString('en-US')} pixels.${where} You can undo the fill.`,
+          'Fill',
+        );
+        if (ok) doc.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels);
+        return;
+      }
+      case 'polygon':
+        doc.polygon(body.t, body.z, body.classId, new Float32Array(body.points), body.preserveLabels);
+        return;
+      case 'wand':
+        await doc.wand(body.t, body.z, body.c, body.column, body.row, body.tolerance, body.box, body.classId, body.preserveLabels);
+        return;
+      case 'superpixel':
+        await doc.superpixelStroke(body.t, body.z, body.c, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels);
+        return;
+    }
   }
 
   /** Current settings (also consulted by the live loop). */
@@ -174,7 +219,15 @@ export class DocumentController implements DisposableLike {
       }
       case 'labels/paint':
         if (this.readOnlyGuard(channel, 'painting')) return;
-        doc.paint(body.t, body.z, body.classId, body.brushSize, new Float32Array(body.points));
+        doc.paint(body.t, body.z, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels === true);
+        return;
+      case 'labels/tool':
+        if (this.readOnlyGuard(channel, 'labelling')) return;
+        await this.runTool(body);
+        return;
+      case 'labels/copySlice':
+        if (this.readOnlyGuard(channel, 'labelling')) return;
+        doc.copySlice(body.t, body.fromZ, body.toZ, body.preserveLabels);
         return;
       case 'classes/add':
         if (this.readOnlyGuard(channel, 'adding a class')) return;
@@ -317,6 +370,7 @@ export class DocumentController implements DisposableLike {
   }
 
   dispose(): void {
+    this._onDidTrain.dispose();
     for (const q of this.questions.values()) q.resolve(undefined);
     this.questions.clear();
     for (const s of this.subscriptions) s.dispose();

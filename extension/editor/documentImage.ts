@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
+import { imageDisplayName } from '../core/image/hdf5Path';
 import { sha256File } from '../project/fileHash';
 import type { ImageDescriptor, PlaneDType } from '../protocol';
 import { AsyncLruCache } from './planeCache';
@@ -47,9 +48,9 @@ export class DocumentImage {
     this.planes = new AsyncLruCache<DisplayPlane>(deps.planeCacheBytes ?? 256 * 1024 * 1024, (p) => p.data.byteLength);
   }
 
-  /** File name (no directory). */
+  /** File name (no directory; `file.h5/dataset` for an HDF5 dataset). */
   get fileName(): string {
-    return path.basename(this.filePath);
+    return imageDisplayName(this.filePath);
   }
 
   /** Opens the file; never throws (a failure sets {@link error} and is logged). */

@@ -79,7 +79,7 @@ export class ImageFileWatch implements DisposableLike {
   constructor(private readonly document: LabelDocument, private readonly deps: ImageFileWatchDeps) {
     const onEvent = () => this.schedule();
     this.subscriptions = [deps.watcher.onDidChange(onEvent), deps.watcher.onDidCreate(onEvent), deps.watcher.onDidDelete(onEvent)];
-    this.ready = deps.stat(document.imagePath).then((v) => { this.known ??= v; }, () => undefined);
+    this.ready = deps.stat(document.imageFile).then((v) => { this.known ??= v; }, () => undefined);
   }
 
   private schedule(): void {
@@ -102,7 +102,7 @@ export class ImageFileWatch implements DisposableLike {
   private async checkNow(): Promise<void> {
     await this.ready;
     if (this.disposed || this.document.isDisposed) return;
-    const now = await this.deps.stat(this.document.imagePath).catch(() => undefined);
+    const now = await this.deps.stat(this.document.imageFile).catch(() => undefined);
     const name = this.document.fileName;
     const project = this.document.projectFile ? path.basename(this.document.projectFile) : 'the project';
     if (!now) {
@@ -143,7 +143,7 @@ export class ImageFileWatch implements DisposableLike {
    * reported again when it settles.
    */
   async reload(): Promise<{ ok: boolean; message: string }> {
-    const before = await this.deps.stat(this.document.imagePath).catch(() => undefined);
+    const before = await this.deps.stat(this.document.imageFile).catch(() => undefined);
     const result = await this.document.reloadImage();
     if (result.ok) {
       this.known = before;

@@ -4,20 +4,16 @@
  * (`image/readPlane` job) and arrive as transferred ArrayBuffers. Small planes are decoded in the host,
  * where a worker round trip would cost more than the decode.
  */
-import type { DType, ImageSource, PixelArray } from '../core/image/imageModel';
-import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
+import * as path from 'node:path';
+import type { DType, ImageInfo, ImageSource, PixelArray } from '../core/image/imageModel';
+import { BYTES_PER_SAMPLE, ImageError } from '../core/image/imageModel';
 import type { ImageOpener } from './labelDocument';
 import type { Logger } from './logger';
+import type { JobPayload, JobResult } from '../workers/workerJobs';
 
 /** The part of the WorkerPool the opener uses. */
 export interface PlanePool {
-  run<T = unknown>(type: string, payload: unknown, transfer?: never[], signal?: AbortSignal, priority?: number): Promise<T>;
-}
-
-/** Result of the `image/readPlane` worker job. */
-export interface ReadPlaneJobResult {
-  dtype: DType;
-  data: ArrayBuffer;
+  run(type: 'image/readPlane', payload: JobPayload<'image/readPlane'>): Promise<JobResult<'image/readPlane'>>;
 }
 
 /** Options of {@link createImageOpener}. */
@@ -41,6 +37,26 @@ export function typedPlane(dtype: DType, buffer: ArrayBuffer): PixelArray {
   return new CONSTRUCTORS[dtype](buffer);
 }
 
+/**
+ * The plane a worker decoded, checked against the header the host parsed: a worker that decoded another
+ * file version (changed on disk in between) or a bad job result must not show a shifted or truncated image.
+ * @throws ImageError naming the file when the sample type or the number of samples differs
+ */
+export function checkedPlane(
+  filePath: string, info: Pick<ImageInfo, 'dtype' | 'shape'>, result: JobResult<'image/readPlane'>, t: number, z: number, c: number,
+): PixelArray {
+  const name = path.basename(filePath);
+  if (result.dtype !== info.dtype) {
+    throw new ImageError(name, `plane t=${t} z=${z} c=${c} decoded as ${result.dtype}, but the header says ${info.dtype} (did the file change on disk?)`);
+  }
+  const expected = info.shape.x * info.shape.y;
+  const bytes = BYTES_PER_SAMPLE[info.dtype];
+  if (result.data.byteLength !== expected * bytes) {
+    throw new ImageError(name, `plane t=${t} z=${z} c=${c} has ${result.data.byteLength / bytes} samples, expected ${info.shape.y} × ${info.shape.x} = ${expected} (did the file change on disk?)`);
+  }
+  return typedPlane(result.dtype, result.data);
+}
+
 /** An {@link ImageOpener} whose big planes decode in worker threads. */
 export function createImageOpener(options: ImageOpenerOptions): ImageOpener {
   const threshold = options.offThreadBytes ?? 4 * 1024 * 1024;
@@ -51,10 +67,10 @@ export function createImageOpener(options: ImageOpenerOptions): ImageOpener {
     if (!options.getPool || planeBytes <= threshold) return source;
     const viaWorker = async (t: number, z: number, c: number): Promise<PixelArray> => {
       try {
-        const result = await options.getPool!().run<ReadPlaneJobResult>('image/readPlane', {
+        const result = await options.getPool!().run('image/readPlane', {
           path: filePath, t, z, c, memoryLimitBytes: openOptions.memoryLimitBytes,
         });
-        return typedPlane(result.dtype, result.data);
+        return checkedPlane(filePath, source.info, result, t, z, c);
       } catch (e) {
         // A missing job handler or a broken worker must not make the image unreadable.
         if (e instanceof Error && /unknown job|no handler/i.test(e.message)) {

@@ -19,7 +19,14 @@ import type { ImageSource } from '../core/image/imageModel';
 import { selectionDefaultLight, type FeatureSelection } from '../core/features/featureSet';
 import { LabelVolume } from '../core/labels/labelVolume';
 import { applyEdit, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
-import { strokeEdit } from '../core/labels/rasterizeStroke';
+import { rasterizeStroke, strokeEdit, type StrokePoint } from '../core/labels/rasterizeStroke';
+import { floodFill } from '../core/labels/tools/floodFill';
+import { rasterizePolygon } from '../core/labels/tools/rasterizePolygon';
+import { magicWand } from '../core/labels/tools/magicWand';
+import { superpixelBrush } from '../core/labels/tools/superpixels';
+import { copySliceEdit, maskImportEdit, planeToolEdit } from '../core/labels/tools/toolEdits';
+import { SuperpixelTiles } from './superpixelTiles';
+import { imageDisplayName, splitHdf5Path } from '../core/image/hdf5Path';
 import { decodeLabels, encodeLabels, type EncodedLabels } from '../core/labels/labelRle';
 import { createProject, defaultClass, PROJECT_SUFFIX, type PixelClassifierProject, type ProjectClass, type ProjectImage } from '../project/projectSchema';
 import { ProjectError, readProject, writeProject, findProjectImage } from '../project/projectFile';
@@ -114,8 +121,8 @@ export class LabelDocument implements ProjectMember {
   readonly onDidChange = this._onDidChange.event;
   private disposed = false;
 
-  protected constructor(readonly uri: vscode.Uri, protected readonly deps: LabelDocumentDeps) {
-    this.imagePath = uri.fsPath;
+  protected constructor(readonly uri: vscode.Uri, protected readonly deps: LabelDocumentDeps, imagePath = uri.fsPath) {
+    this.imagePath = imagePath;
     this.pixels = new DocumentImage(this.imagePath, deps);
     this.projectFile = '';
     this.detachedProject = createProject(selectionDefaultLight(), deps.extensionVersion ?? '0.0.0');
@@ -167,8 +174,8 @@ export class LabelDocument implements ProjectMember {
    * throws for a bad image or project: errors are kept ({@link imageError}, {@link projectError}),
    * logged, and shown by the editor.
    */
-  static async open(uri: vscode.Uri, deps: LabelDocumentDeps, backupFile?: string): Promise<LabelDocument> {
-    const doc = new LabelDocument(uri, deps);
+  static async open(uri: vscode.Uri, deps: LabelDocumentDeps, backupFile?: string, imagePath?: string): Promise<LabelDocument> {
+    const doc = new LabelDocument(uri, deps, imagePath);
     await doc.loadImage();
     let restored = false;
     if (backupFile) restored = await doc.restoreBackup(backupFile);
@@ -176,9 +183,14 @@ export class LabelDocument implements ProjectMember {
     return doc;
   }
 
-  /** File name of the image (no directory). */
+  /** The file on disk holding the image (the HDF5 file for an HDF5 dataset). */
+  get imageFile(): string {
+    return splitHdf5Path(this.imagePath)?.file ?? this.imagePath;
+  }
+
+  /** File name of the image (no directory; `file.h5/dataset` for an HDF5 dataset). */
   get fileName(): string {
-    return path.basename(this.imagePath);
+    return imageDisplayName(this.imagePath);
   }
 
   /** Path of this image relative to the project folder (forward slashes). */
@@ -188,7 +200,7 @@ export class LabelDocument implements ProjectMember {
 
   /** The project file relative to the image's folder (what the editor shows). */
   relativeProjectFile(): string {
-    return path.relative(path.dirname(this.imagePath), this.projectFile).split(path.sep).join('/');
+    return path.relative(path.dirname(this.imageFile), this.projectFile).split(path.sep).join('/');
   }
 
   protected async loadImage(): Promise<void> {
@@ -491,16 +503,113 @@ export class LabelDocument implements ProjectMember {
    * Paints (classId ≥ 1) or erases (0) a stroke of `points` (column,row float pairs) with a round brush of
    * diameter `brushSize` on plane (t, z). One undoable edit; `undefined` when nothing changed.
    */
-  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array): LabelEdit | undefined {
+  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array, preserveLabels = false): LabelEdit | undefined {
+    const labels = this.toolLabels(classId);
+    const stroke = strokePoints(points);
+    const name = classId === 0 ? 'Erase' : `Paint ${this.project.classes[classId - 1].name}`;
+    const edit = preserveLabels && classId !== 0
+      ? planeToolEdit(labels, t, z, rasterizeStroke(stroke, brushSize / 2, labels.shape.x, labels.shape.y).indices, classId, { preserveLabels, label: name })
+      : strokeEdit(labels, t, z, stroke, brushSize / 2, classId, name);
+    if (!edit) return undefined;
+    this.recordLabelEdit(edit);
+    return edit;
+  }
+
+  /** The labels, after checking the class exists (0 = unlabelled is always allowed). */
+  private toolLabels(classId: number): LabelVolume {
     const labels = this.labels;
     if (!labels) throw new Error(this.imageError ?? 'no image');
     if (classId > this.project.classes.length) throw new Error(`class ${classId} does not exist`);
-    const stroke = [];
-    for (let i = 0; i + 1 < points.length; i += 2) stroke.push({ column: points[i], row: points[i + 1] });
-    const name = classId === 0 ? 'Erase' : `Paint ${this.project.classes[classId - 1].name}`;
-    const edit = strokeEdit(labels, t, z, stroke, brushSize / 2, classId, name);
-    if (!edit) return undefined;
-    this.recordLabelEdit(edit);
+    return labels;
+  }
+
+  private toolName(tool: string, classId: number): string {
+    return classId === 0 ? `${tool} (clear)` : `${tool} ${this.project.classes[classId - 1].name}`;
+  }
+
+  /** Writes `planeIndices` of plane (t, z) as one undoable edit. */
+  private recordTool(t: number, z: number, planeIndices: ArrayLike<number>, classId: number, preserveLabels: boolean, name: string): LabelEdit | undefined {
+    const edit = planeToolEdit(this.toolLabels(classId), t, z, planeIndices, classId, { preserveLabels, label: name });
+    if (edit) this.recordLabelEdit(edit);
+    return edit;
+  }
+
+  /**
+   * Bucket fill of the 4-connected region of the clicked pixel's label value with `classId`. Above `maxPixels`
+   * nothing is written and the region's size is returned so the caller can ask first.
+   */
+  fill(t: number, z: number, column: number, row: number, classId: number, preserveLabels: boolean, maxPixels = Infinity): { edit?: LabelEdit; tooLarge?: { count: number; touchesBorder: boolean } } {
+    const labels = this.toolLabels(classId);
+    const region = floodFill(labels.plane(t, z), labels.shape.x, labels.shape.y, column, row, maxPixels);
+    if (region.tooLarge) return { tooLarge: { count: region.count, touchesBorder: region.touchesBorder } };
+    return { edit: this.recordTool(t, z, region.indices, classId, preserveLabels, this.toolName('Fill', classId)) };
+  }
+
+  /** Fills a polygon / lasso outline (column,row float pairs) with `classId`. */
+  polygon(t: number, z: number, classId: number, points: Float32Array, preserveLabels: boolean): LabelEdit | undefined {
+    const labels = this.toolLabels(classId);
+    const pixels = rasterizePolygon(strokePoints(points), labels.shape.x, labels.shape.y);
+    return this.recordTool(t, z, pixels.indices, classId, preserveLabels, this.toolName('Polygon', classId));
+  }
+
+  /** Magic wand: the region grown from (column, row) in channel `c` within `box`, with `tolerance` in raw values. */
+  async wand(t: number, z: number, c: number, column: number, row: number, tolerance: number, box: { column: number; row: number; width: number; height: number }, classId: number, preserveLabels: boolean): Promise<LabelEdit | undefined> {
+    const labels = this.toolLabels(classId);
+    const image = this.image;
+    if (!image) throw new Error(this.imageError ?? 'no image');
+    const values = await image.readRegion(t, z, c, { y0: box.row, y1: box.row + box.height, x0: box.column, x1: box.column + box.width });
+    const region = magicWand({ values, ...box }, labels.shape.x, column, row, tolerance);
+    return this.recordTool(t, z, region.indices, classId, preserveLabels, this.toolName('Wand', classId));
+  }
+
+  private superpixels: SuperpixelTiles | undefined;
+
+  /** Superpixel brush: whole superpixels (channel `c`) touched by the brush stroke. */
+  async superpixelStroke(t: number, z: number, c: number, classId: number, brushSize: number, points: Float32Array, preserveLabels: boolean): Promise<LabelEdit | undefined> {
+    const labels = this.toolLabels(classId);
+    const image = this.image;
+    if (!image) throw new Error(this.imageError ?? 'no image');
+    const { x: width, y: height } = labels.shape;
+    this.superpixels ??= new SuperpixelTiles((tt, zz, cc, box) => image.readRegion(tt, zz, cc, box), width, height);
+    const touched = rasterizeStroke(strokePoints(points), brushSize / 2, width, height).indices;
+    const lookup = await this.superpixels.lookup(t, z, c, touched);
+    return this.recordTool(t, z, superpixelBrush(touched, width, height, lookup), classId, preserveLabels, this.toolName('Superpixels', classId));
+  }
+
+  /** Copies the labels of slice `fromZ` to slice `toZ` as one edit. */
+  copySlice(t: number, fromZ: number, toZ: number, preserveLabels: boolean): LabelEdit | undefined {
+    const labels = this.toolLabels(0);
+    const edit = copySliceEdit(labels, t, fromZ, toZ, { preserveLabels, label: `Copy labels from slice ${fromZ + 1} to ${toZ + 1}` });
+    if (edit) this.recordLabelEdit(edit);
+    return edit;
+  }
+
+  /**
+   * Imports labels from a mask (same t, z, y, x shape): value v becomes class `mapping.get(v)`; classes the
+   * mapping names beyond the current ones are created (named `newClassNames`). One undoable edit for both.
+   */
+  async importMask(readPlane: (t: number, z: number) => Promise<ArrayLike<number>>, mapping: ReadonlyMap<number, number>, fileName: string): Promise<DocumentEdit | undefined> {
+    const labels = this.toolLabels(0);
+    const before = this.project.classes.map((cl) => ({ ...cl }));
+    const needed = Math.max(0, ...mapping.values());
+    const after = before.map((cl) => ({ ...cl }));
+    while (after.length < needed) after.push(defaultClass(after.length + 1));
+    const labelEdit = await maskImportEdit(labels, readPlane, mapping, { label: `Import labels from ${fileName}` });
+    if (!labelEdit && after.length === before.length) return undefined;
+    const patches = labelEdit ? editPatches(labels, labelEdit) : [];
+    const apply = (undo: boolean) => {
+      if (undo) {
+        if (labelEdit) revertEdit(labels, labelEdit);
+        this.setClasses(before);
+      } else {
+        this.setClasses(after);
+        if (labelEdit) applyEdit(labels, labelEdit);
+      }
+      if (labelEdit) this._onDidChange.fire({ kind: 'labels', patches });
+    };
+    const edit: DocumentEdit = { label: `Import labels from ${fileName}`, undo: () => apply(true), redo: () => apply(false) };
+    edit.redo();
+    this.publish(edit);
     return edit;
   }
 
@@ -742,4 +851,11 @@ export function exactBuffer(a: ArrayBufferView): ArrayBuffer {
   const out = new Uint8Array(a.byteLength);
   out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return out.buffer;
+}
+
+/** (column, row) float pairs as stroke points. */
+function strokePoints(points: Float32Array): StrokePoint[] {
+  const out: StrokePoint[] = [];
+  for (let i = 0; i + 1 < points.length; i += 2) out.push({ column: points[i], row: points[i + 1] });
+  return out;
 }

@@ -9,7 +9,8 @@
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { deleteBackup } from './backup';
+import { deleteBackup, readBackup } from './backup';
+import { chooseImagePath } from './hdf5DatasetChoice';
 import type { EditorSettings } from '../protocol';
 import { LabelDocument, type LabelDocumentDeps } from './labelDocument';
 import { DocumentController } from './documentController';
@@ -77,14 +78,18 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
   ): Promise<LabelDocument> {
     // Hot exit: VS Code hands back the backup we wrote (backupId = its file URI).
     const backupFile = openContext.backupId ? vscode.Uri.parse(openContext.backupId).fsPath : undefined;
-    const document = await LabelDocument.open(uri, this.services.documentDeps(), backupFile);
+    // An HDF5 file holds datasets: open the one asked for, the obvious one, or the one the user picks.
+    const restoredImage = backupFile ? await readBackup(backupFile).then((b) => b.imagePath, () => undefined) : undefined;
+    const imagePath = restoredImage ?? await chooseImagePath(uri.fsPath);
+    if (imagePath === undefined) throw new Error(`${path.basename(uri.fsPath)}: no dataset chosen`);
+    const document = await LabelDocument.open(uri, this.services.documentDeps(), backupFile, imagePath);
     const controller = this.services.createController(document);
     this.services.controllers.set(document, controller);
     const editSubscription = document.onDidEdit((edit) => this._onDidChangeCustomDocument.fire({ document, ...edit }));
     // The image changing or disappearing while open: say so, keep the labels, offer a reload (issue #7).
     const watch = new ImageFileWatch(document, {
       watcher: vscode.workspace.createFileSystemWatcher(
-        new vscode.RelativePattern(vscode.Uri.file(path.dirname(document.imagePath)), path.basename(document.imagePath)),
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(document.imageFile)), path.basename(document.imageFile)),
       ),
       logger: this.services.logger,
       broadcast: (body) => controller.broadcast(body),

@@ -5,12 +5,12 @@
  */
 import { computeFeatureBlock } from '../core/features/computeFeatureBlock';
 import { predictProbabilities, trainForest, type Forest, type ForestOptions } from '../core/forest/index';
-import type { PredictTilePayload, PredictTileResult } from '../batch/predictTileJob';
+import type { PredictTilePayload } from '../core/tiles/predictTile';
 import { predictProbabilitiesParallel, trainForestParallel } from '../workers/parallelForest';
 import type { WorkerPool } from '../workers/workerPool';
 import type { Logger } from './logger';
 
-/** Features of one target box from its source block: the feature part of a `batch/predictTile` payload (see computeFeatureBlock for layouts). */
+/** Features of one target box from its source block: the feature part of a `tile/predict` payload (see computeFeatureBlock for layouts). */
 export type TileFeatureRequest = Pick<PredictTilePayload, 'selection' | 'image' | 'nInputChannels' | 'source' | 'sourceBox' | 'target'>;
 
 /** The compute back end of a live session. */
@@ -42,7 +42,7 @@ export function inlineCompute(): LiveCompute {
 }
 
 /**
- * Runs on the worker pool: tile features through the `batch/predictTile` job (features only), training
+ * Runs on the worker pool: tile features through the `tile/predict` job (features only), training
  * through `trainForestParallel`, prediction through `predictProbabilitiesParallel`. If the worker lacks
  * the feature job, features fall back to inline computation (logged once).
  */
@@ -54,7 +54,7 @@ export function poolCompute(getPool: () => WorkerPool, logger: Logger): LiveComp
       if (featureJobMissing) return inline.tileFeatures(r, signal);
       const payload: PredictTilePayload = { ...r, wantFeatures: true, sharedFeatures: true };
       try {
-        const result = await getPool().run<PredictTileResult>('batch/predictTile', payload, [r.source.buffer as ArrayBuffer], signal, priority);
+        const result = await getPool().run('tile/predict', payload, [r.source.buffer as ArrayBuffer], signal, priority);
         return result.features!;
       } catch (e) {
         if (e instanceof Error && /unknown job type/.test(e.message)) {

@@ -161,6 +161,58 @@ function validateOrThrow(raw: unknown, ctx: ValidationContext): Envelope<Webview
   return inReplyTo === undefined ? { messageId, body } : { messageId, inReplyTo, body };
 }
 
+/** Float32 (column, row) pairs, at most `maxStrokePoints`, finite and not absurdly far outside the image. */
+function pointPairs(b: Record<string, unknown>, s: { x: number; y: number }): ArrayBuffer {
+  const points = b.points;
+  if (!isArrayBuffer(points)) fail(`points must be an ArrayBuffer, got ${describe(points)}`);
+  if (points.byteLength === 0 || points.byteLength % 8 !== 0) fail(`points has ${points.byteLength} bytes; expected a non-empty multiple of 8 (float32 column,row pairs)`);
+  if (points.byteLength / 8 > PROTOCOL_LIMITS.maxStrokePoints) fail(`outline has ${points.byteLength / 8} points (max ${PROTOCOL_LIMITS.maxStrokePoints})`);
+  const xy = new Float32Array(points);
+  const margin = PROTOCOL_LIMITS.maxBrushSize;
+  for (let i = 0; i < xy.length; i += 2) {
+    if (!Number.isFinite(xy[i]) || !Number.isFinite(xy[i + 1])) fail(`points[${i / 2}] is not finite`);
+    if (xy[i] < -margin || xy[i] > s.x + margin || xy[i + 1] < -margin || xy[i + 1] > s.y + margin) fail(`points[${i / 2}] is far outside the ${s.x}×${s.y} image`);
+  }
+  return points;
+}
+
+function validateTool(b: Record<string, unknown>, ctx: ValidationContext): WebviewToHostMessage {
+  const s = needShape(ctx, 'labels/tool');
+  const t = int(b, 't', 0, s.t - 1);
+  const z = int(b, 'z', 0, s.z - 1);
+  const preserveLabels = bool(b, 'preserveLabels');
+  const tool = b.tool;
+  const id = (tool === 'fill' && b.classId === 0) ? 0 : classId(b, ctx);
+  const common = { type: 'labels/tool' as const, t, z, classId: id, preserveLabels };
+  switch (tool) {
+    case 'fill': {
+      const confirmed = b.confirmed === undefined ? undefined : bool(b, 'confirmed');
+      return { ...common, tool, column: int(b, 'column', 0, s.x - 1), row: int(b, 'row', 0, s.y - 1), ...(confirmed ? { confirmed } : {}) };
+    }
+    case 'polygon':
+      return { ...common, tool, points: pointPairs(b, s) };
+    case 'wand': {
+      const tolerance = b.tolerance;
+      if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) fail(`tolerance must be a number ≥ 0, got ${describe(tolerance)}`);
+      const box = b.box;
+      if (!isRecord(box)) fail(`box must be an object, got ${describe(box)}`);
+      const column = int(box, 'column', 0, s.x - 1);
+      const row = int(box, 'row', 0, s.y - 1);
+      const width = int(box, 'width', 1, s.x - column);
+      const height = int(box, 'height', 1, s.y - row);
+      if (width * height > PROTOCOL_LIMITS.maxToolBoxPixels) fail(`wand box ${width}×${height} is larger than ${PROTOCOL_LIMITS.maxToolBoxPixels} pixels`);
+      const c = int(b, 'c', 0, s.c - 1);
+      const seedColumn = int(b, 'column', column, column + width - 1);
+      const seedRow = int(b, 'row', row, row + height - 1);
+      return { ...common, tool, column: seedColumn, row: seedRow, tolerance, c, box: { column, row, width, height } };
+    }
+    case 'superpixel':
+      return { ...common, tool, c: int(b, 'c', 0, s.c - 1), brushSize: int(b, 'brushSize', PROTOCOL_LIMITS.minBrushSize, PROTOCOL_LIMITS.maxBrushSize), points: pointPairs(b, s) };
+    default:
+      fail(`unknown tool ${describe(tool)} (fill | polygon | wand | superpixel)`);
+  }
+}
+
 function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationContext): WebviewToHostMessage {
   switch (type) {
     case 'ready':
@@ -210,7 +262,17 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
           fail(`points[${i / 2}] = (${column}, ${row}) is far outside the ${s.x}×${s.y} image`);
         }
       }
-      return { type, t, z, classId: id, brushSize, points };
+      return { type, t, z, classId: id, brushSize, points, ...(b.preserveLabels === true ? { preserveLabels: true } : {}) };
+    }
+    case 'labels/tool':
+      return validateTool(b, ctx);
+    case 'labels/copySlice': {
+      const s = needShape(ctx, type);
+      const t = int(b, 't', 0, s.t - 1);
+      const fromZ = int(b, 'fromZ', 0, s.z - 1);
+      const toZ = int(b, 'toZ', 0, s.z - 1);
+      if (Math.abs(fromZ - toZ) !== 1) fail(`labels are copied to the next or previous slice, not from ${fromZ} to ${toZ}`);
+      return { type, t, fromZ, toZ, preserveLabels: bool(b, 'preserveLabels') };
     }
     case 'classes/rename': {
       const id = classId(b, ctx);

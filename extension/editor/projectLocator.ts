@@ -12,6 +12,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_SUFFIX, type PixelClassifierProject } from '../project/projectSchema';
 import { ProjectError, readProject } from '../project/projectFile';
+import { splitHdf5Path } from '../core/image/hdf5Path';
 
 /** Result of {@link locateProject}. */
 export interface LocatedProject {
@@ -33,9 +34,23 @@ export function imageStem(fileName: string): string {
   return m ? m[1] : fileName.replace(/\.[^.]*$/, '') || fileName;
 }
 
-/** The default project path of an image. */
+/**
+ * The default project path of an image: `<stem>.pixelclass.json` beside it; for an HDF5 dataset beside the HDF5
+ * file, `<file stem>.pixelclass.json` for ilastik's `exported_data`, else `<file stem>_<dataset>.pixelclass.json`.
+ */
 export function defaultProjectFile(imagePath: string): string {
+  const hdf5 = splitHdf5Path(imagePath);
+  if (hdf5) {
+    const stem = path.basename(hdf5.file).replace(/\.(h5|hdf5|hdf|ilp)$/i, '');
+    const dataset = hdf5.dataset && hdf5.dataset !== '/exported_data' ? `_${hdf5.dataset.slice(1).replace(/[^A-Za-z0-9._-]+/g, '_')}` : '';
+    return path.join(path.dirname(hdf5.file), stem + dataset + PROJECT_SUFFIX);
+  }
   return path.join(path.dirname(imagePath), imageStem(path.basename(imagePath)) + PROJECT_SUFFIX);
+}
+
+/** The folder an image lives in (for an HDF5 dataset, the HDF5 file's folder). */
+function imageFolder(imagePath: string): string {
+  return path.dirname(splitHdf5Path(imagePath)?.file ?? imagePath);
 }
 
 /** Project-relative path (forward slashes) of an image in a project at `projectFile`. */
@@ -56,7 +71,7 @@ export async function locateProject(imagePath: string): Promise<LocatedProject> 
       return { projectFile: own, error, candidates: [], skipped };
     }
   }
-  const dir = path.dirname(imagePath);
+  const dir = imageFolder(imagePath);
   let names: string[] = [];
   try {
     names = (await fs.readdir(dir)).filter((n) => n.endsWith(PROJECT_SUFFIX)).sort();

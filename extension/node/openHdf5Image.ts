@@ -21,6 +21,16 @@ function imageDatasets(group: Hdf5Group, out: Hdf5Dataset[] = [], depth = 0): Hd
   return out;
 }
 
+/** The image-like datasets of an HDF5 file (path, shape, sample type), for a choice. */
+export async function listImageDatasets(file: string): Promise<{ path: string; shape: number[]; dtype: string }[]> {
+  const h5 = await openHdf5(file);
+  try {
+    return imageDatasets(h5).map((d) => ({ path: d.path, shape: [...d.shape], dtype: d.dtype }));
+  } finally {
+    h5.close();
+  }
+}
+
 /**
  * Opens `dataset` of the HDF5 file `file` (or picks the image dataset) as an ImageSource; the file stays open
  * until the image is closed.

@@ -2,6 +2,11 @@
  * Path safety for project files and batch outputs: image paths in a project are relative to the project's
  * folder, and neither a project (which may come from someone else's repository) nor an output template may
  * reach outside the allowed roots (the workspace folders, or the project folder when there is no workspace).
+ *
+ * Images the user names on the command line may live anywhere ({@link ANYWHERE}): they are stored as a
+ * relative path (with `../` when outside the project folder), or as an absolute path with forward slashes
+ * when no relative path exists (another drive on Windows). Such paths resolve only where the caller allows
+ * them — a project opened in the editor, in Restricted Mode or not, stays confined to its roots.
  */
 import { existsSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
@@ -13,6 +18,12 @@ export class PathSafetyError extends Error {
     this.name = 'PathSafetyError';
   }
 }
+
+/** Allowed roots that confine nothing: images the user named themselves (the CLI). */
+export const ANYWHERE = 'anywhere' as const;
+
+/** Folders paths must stay in, or {@link ANYWHERE}. */
+export type AllowedRoots = readonly string[] | typeof ANYWHERE;
 
 /** True when `child` is `root` or inside it (both absolute, normalised). */
 export function isInside(root: string, child: string): boolean {
@@ -59,11 +70,25 @@ export function assertInsideRoots(absolute: string, roots: readonly string[], wh
  * slashes only, no NUL.
  */
 export function assertRelativeSyntax(relative: string): void {
-  if (typeof relative !== 'string' || relative === '') throw new PathSafetyError(String(relative), 'empty path');
-  if (relative.includes('\0')) throw new PathSafetyError(relative, 'path contains a NUL character');
-  if (relative.includes('\\')) throw new PathSafetyError(relative, 'use forward slashes in project paths');
-  if (/^[a-zA-Z]:/.test(relative) || relative.startsWith('/') || path.isAbsolute(relative)) {
-    throw new PathSafetyError(relative, 'project paths must be relative to the project folder');
+  assertStoredPathSyntax(relative, false);
+}
+
+/** True for a stored path that is absolute on this system (`/data/a.tif`, or `C:/data/a.tif` on Windows). */
+export function isAbsoluteStoredPath(stored: string): boolean {
+  return path.isAbsolute(stored) && (stored.startsWith('/') || /^[a-zA-Z]:\//.test(stored));
+}
+
+/**
+ * Checks the syntax of a stored image path: not empty, forward slashes only, no NUL; relative, or — only when
+ * `allowAbsolute` — absolute on this system.
+ */
+export function assertStoredPathSyntax(stored: string, allowAbsolute: boolean): void {
+  if (typeof stored !== 'string' || stored === '') throw new PathSafetyError(String(stored), 'empty path');
+  if (stored.includes('\0')) throw new PathSafetyError(stored, 'path contains a NUL character');
+  if (stored.includes('\\')) throw new PathSafetyError(stored, 'use forward slashes in project paths');
+  if (allowAbsolute && isAbsoluteStoredPath(stored)) return;
+  if (/^[a-zA-Z]:/.test(stored) || stored.startsWith('/') || path.isAbsolute(stored)) {
+    throw new PathSafetyError(stored, 'project paths must be relative to the project folder');
   }
 }
 
@@ -74,18 +99,26 @@ export function assertRelativeSyntax(relative: string): void {
  * @param allowedRoots folders the result must stay in; defaults to the project folder
  * @throws PathSafetyError for absolute paths or paths escaping the allowed roots (`../` tricks, symlinks)
  */
-export function resolveProjectPath(projectDir: string, relative: string, allowedRoots: readonly string[] = [projectDir]): string {
-  assertRelativeSyntax(relative);
-  const absolute = path.resolve(projectDir, ...relative.split('/'));
-  assertInsideRoots(absolute, allowedRoots, 'image path');
+export function resolveProjectPath(projectDir: string, relative: string, allowedRoots: AllowedRoots = [projectDir]): string {
+  const anywhere = allowedRoots === ANYWHERE;
+  assertStoredPathSyntax(relative, anywhere);
+  const absolute = isAbsoluteStoredPath(relative) ? path.resolve(relative) : path.resolve(projectDir, ...relative.split('/'));
+  if (!anywhere) assertInsideRoots(absolute, allowedRoots, 'image path');
   return absolute;
 }
 
 /**
- * The path to store in a project for an image at `absolute`: relative to the project folder, forward slashes.
+ * The path to store in a project for an image at `absolute`: relative to the project folder (with `../`
+ * when outside it), forward slashes; absolute (forward slashes) only when no relative path exists, i.e. the
+ * image is on another drive than the project (Windows) — which only {@link ANYWHERE} allows.
  * @throws PathSafetyError when the image lies outside the allowed roots
  */
-export function toProjectRelative(projectDir: string, absolute: string, allowedRoots: readonly string[] = [projectDir]): string {
-  assertInsideRoots(absolute, allowedRoots, 'image');
-  return path.relative(projectDir, absolute).split(path.sep).join('/');
+export function toProjectRelative(projectDir: string, absolute: string, allowedRoots: AllowedRoots = [projectDir]): string {
+  if (allowedRoots !== ANYWHERE) assertInsideRoots(absolute, allowedRoots, 'image');
+  const relative = path.relative(projectDir, absolute);
+  if (path.isAbsolute(relative)) {
+    if (allowedRoots !== ANYWHERE) throw new PathSafetyError(absolute, 'image is on another drive than the project');
+    return path.resolve(absolute).split(path.sep).join('/');
+  }
+  return relative.split(path.sep).join('/');
 }

@@ -113,8 +113,9 @@ export function validateProject(raw: unknown): ProjectProblem[] {
       if (!isObject(image)) { add(['images', i], 'an image must be an object {path, sha256, shape}'); return; }
       const path = image.path;
       if (typeof path !== 'string' || path === '') add(['images', i, 'path'], 'path must be a non-empty string');
-      else if (/^([a-zA-Z]:|[\\/])/.test(path) || path.includes('\\') || path.includes('\0')) {
-        add(['images', i, 'path'], `path "${path}" must be relative to the project folder with forward slashes`);
+      // Absolute paths (forward slashes) are stored for images on another drive; only the CLI resolves them.
+      else if (/^[a-zA-Z]:(?!\/)/.test(path) || path.includes('\\') || path.includes('\0')) {
+        add(['images', i, 'path'], `path "${path}" must be relative to the project folder (or absolute) with forward slashes`);
       } else if (shapes.has(path)) add(['images', i, 'path'], `image "${path}" is listed twice`);
       if (typeof image.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(image.sha256)) add(['images', i, 'sha256'], 'sha256 must be 64 lowercase hex digits');
       const shape = image.shape;

@@ -4,12 +4,12 @@
  * Jobs run one at a time per worker; the pool keeps every worker busy.
  */
 import { parentPort } from 'node:worker_threads';
-import { JOB_HANDLERS } from './jobHandlers';
+import { jobHandler } from './jobHandlers';
 import { jobContextFor, serializeError, type JobRequestMessage, type TransferItem, type WorkerToHostMessage } from './workerProtocol';
 
 /** Runs one request and returns the message to post plus its transfer list. */
 export async function handleJobRequest(request: JobRequestMessage): Promise<{ message: WorkerToHostMessage; transfer: TransferItem[] }> {
-  const handler = JOB_HANDLERS[request.type];
+  const handler = jobHandler(request.type);
   if (!handler) {
     return {
       message: { kind: 'error', jobId: request.jobId, error: { name: 'Error', message: `unknown job type "${request.type}"` } },

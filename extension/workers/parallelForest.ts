@@ -81,7 +81,7 @@ export async function trainForestParallel(
   for (let p = 0; p < parts; p++) {
     const treeRange: [number, number] = [Math.floor((p * settings.nTrees) / parts), Math.floor(((p + 1) * settings.nTrees) / parts)];
     const payload: ForestTrainPayload = { X: sharedX, y: sharedY, nFeatures, options: { ...forestOptions, treeRange }, bins };
-    jobs.push(pool.run<ForestTrainResult>('forest/train', payload, [], signal));
+    jobs.push(pool.run('forest/train', payload, [], signal));
   }
   const results = await Promise.all(jobs);
   const merged = mergeForests(results.map((r) => r.forest), y);
@@ -152,8 +152,9 @@ export async function predictProbabilitiesParallel(
       const blockFeatures = new Float32Array(F * n);
       for (let f = 0; f < F; f++) blockFeatures.set(features.subarray(f * nPixels + start, f * nPixels + end), f * n);
       const payload: ForestPredictPayload = { modelKey: key, model: bytes, features: blockFeatures, nPixels: n, range: [0, n] };
-      jobs.push(pool.run<{ out: Float32Array }>('forest/predict', payload, [blockFeatures.buffer], options.signal, options.priority ?? 0)
+      jobs.push(pool.run('forest/predict', payload, [blockFeatures.buffer], options.signal, options.priority ?? 0)
         .then(({ out: blockOut }) => {
+          if (!blockOut) throw new Error('forest/predict returned no output for a private block');
           for (let k = 0; k < K; k++) out.set(blockOut.subarray(k * n, (k + 1) * n), k * nPixels + start);
         }));
     }

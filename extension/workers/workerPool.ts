@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { JobRequestMessage, TransferItem, WorkerToHostMessage } from './workerProtocol';
+import type { JobName, JobPayload, JobResult } from './workerJobs';
 
 /** The part of `worker_threads.Worker` the pool uses; injectable for tests. */
 export interface PoolWorker {
@@ -94,7 +95,7 @@ function abortReason(signal: AbortSignal): unknown {
   return error;
 }
 
-/** A worker_threads pool running the jobs of {@link JOB_HANDLERS}. */
+/** A worker_threads pool running the jobs of the typed protocol {@link WorkerJobs}. */
 export class WorkerPool {
   /** Number of workers. */
   readonly size: number;
@@ -130,12 +131,20 @@ export class WorkerPool {
    * Rejects with an AbortError when `signal` aborts, a {@link WorkerJobError} when the handler throws,
    * a {@link WorkerCrashedError} when the worker dies, or an Error after {@link dispose}.
    */
-  run<T = unknown>(type: string, payload: unknown, transfer: TransferItem[] = [], signal?: AbortSignal, priority = 0): Promise<T> {
-    return this.runWith<T>(type, payload, { transfer, signal, priority });
+  run<K extends JobName>(type: K, payload: JobPayload<K>, transfer: TransferItem[] = [], signal?: AbortSignal, priority = 0): Promise<JobResult<K>> {
+    return this.runWith(type, payload, { transfer, signal, priority });
   }
 
   /** {@link run} with an options object. */
-  runWith<T = unknown>(type: string, payload: unknown, options: RunOptions = {}): Promise<T> {
+  runWith<K extends JobName>(type: K, payload: JobPayload<K>, options: RunOptions = {}): Promise<JobResult<K>> {
+    return this.runUnchecked<JobResult<K>>(type, payload, options);
+  }
+
+  /**
+   * {@link run} for a job name not in the typed protocol (tests of unknown names, benchmark-only jobs): the
+   * caller vouches for the payload and the result type.
+   */
+  runUnchecked<T>(type: string, payload: unknown, options: RunOptions = {}): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('worker pool is disposed'));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortReason(signal));

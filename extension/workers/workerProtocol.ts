@@ -12,7 +12,7 @@ export type TransferItem = TransferListItem;
 export interface JobRequestMessage {
   kind: 'job';
   jobId: number;
-  /** Handler name in {@link JOB_HANDLERS}, `noun/verb` style, e.g. `features/block`. */
+  /** Job name, a key of WorkerJobs in workerJobs.ts (`noun/verb` style, e.g. `features/block`). */
   type: string;
   payload: unknown;
   /**
@@ -52,10 +52,13 @@ export interface SerializedError {
 }
 
 /** What a job handler returns: the result plus buffers to transfer (not copy) back to the host. */
-export interface JobOutput {
-  result: unknown;
+export interface JobOutputOf<R> {
+  result: R;
   transfer?: TransferItem[];
 }
+
+/** {@link JobOutputOf} of a job whose result type is not known here. */
+export type JobOutput = JobOutputOf<unknown>;
 
 /** Passed to every job handler. */
 export interface JobContext {

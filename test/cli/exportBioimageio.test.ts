@@ -11,7 +11,10 @@ import { readNpyHeader, validateBioimageioPackage } from '../../extension/core/b
 import { encodeTiff } from '../../extension/core/image/tiffWriter';
 import { readProject } from '../../extension/project/projectFile';
 import { agreement, scene } from '../onnx/onnxAgreement';
+import { pythonCrossCheck, SYSTEM_PYTHON } from '../pythonCrossCheck';
 import { cli, tempDir, trainedWorkspace } from './cliHarness';
+
+const numpy = pythonCrossCheck(['numpy']);
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -99,13 +102,13 @@ describe('pixel-classifier export-model --format bioimageio', () => {
     expect(run.stderr).toMatch(message);
   });
 
-  it('numpy reads the test tensors (when /usr/bin/python3 has numpy)', async (ctx) => {
-    if (spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status !== 0) ctx.skip();
+  it.skipIf(numpy.skip)('numpy reads the test tensors (cross-check, see test/pythonCrossCheck.ts)', async () => {
+    numpy.assertAvailable();
     const { dir } = await trainedWorkspace(1);
     expect((await cli(dir, ['export-model', '--project', 'proj.pixelclass.json', '--format', 'bioimageio', '-o', 'm.zip', '--threads', '0'])).code).toBe(0);
     const files = unzipSync(new Uint8Array(readFileSync(path.join(dir, 'm.zip'))));
     for (const name of ['test_input.npy', 'test_output.npy']) writeFileSync(path.join(dir, name), files[name]);
-    const py = spawnSync('/usr/bin/python3', ['-c', 'import numpy as np, sys; a = np.load(sys.argv[1]); b = np.load(sys.argv[2]); print(a.shape, a.dtype, b.shape, b.dtype, float(b.sum(axis=1).min()))',
+    const py = spawnSync(SYSTEM_PYTHON, ['-c', 'import numpy as np, sys; a = np.load(sys.argv[1]); b = np.load(sys.argv[2]); print(a.shape, a.dtype, b.shape, b.dtype, float(b.sum(axis=1).min()))',
       path.join(dir, 'test_input.npy'), path.join(dir, 'test_output.npy')], { encoding: 'utf8' });
     expect(py.status, py.stderr).toBe(0);
     expect(py.stdout).toMatch(/^\(1, 1, 80, 96\) float32 \(1, 2, 80, 96\) float32 (0\.99|1\.0)/);

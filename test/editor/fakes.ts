@@ -3,10 +3,6 @@ import type { ImageInfo, ImageSource, PixelArray, PlaneRegion } from '../../exte
 import { ImageError } from '../../extension/core/image/imageModel';
 import type { WebviewLike } from '../../extension/editor/editorRegistry';
 import type { Envelope, HostToWebviewMessage } from '../../extension/protocol';
-import type { LabelDocument } from '../../extension/editor/labelDocument';
-import { computeFeatureBlock, featureChannelCount, featureHaloZYX, requiredSourceBox } from '../../extension/core/features/computeFeatureBlock';
-import { extractTrainingSamples, type TrainingSamples } from '../../extension/core/labels/trainingSamples';
-import { readSourceBlock } from '../../extension/batch/readSourceBlock';
 
 /** A uint16 image whose sample at (t,z,c,row,column) is t*1000 + z*100 + c*10 + row*width + column (mod 65536). */
 export function fakeImage(shape = { t: 1, z: 1, c: 1, y: 4, x: 5 }, name = '/data/cells.tif'): ImageSource & { reads: string[]; closed: boolean } {
@@ -80,20 +76,4 @@ export class FakeWebview implements WebviewLike {
 /** Just enough of vscode.Uri for the document. */
 export function fakeUri(fsPath: string): any {
   return { fsPath, scheme: 'file', toString: () => `file://${fsPath}`, path: fsPath };
-}
-
-/**
- * The open image's training samples as the batch trainer extracts them (features computed per labelled box
- * from the image itself), the reference the live session's sample gathering must equal.
- */
-export async function batchTrainingSamples(doc: LabelDocument, image: ImageSource): Promise<TrainingSamples> {
-  const selection = doc.project.features;
-  const volume = { z: doc.shape!.z, y: doc.shape!.y, x: doc.shape!.x };
-  const halo = featureHaloZYX(selection, 'ilastik', false);
-  const nF = featureChannelCount(selection, 1, false);
-  return extractTrainingSamples(doc.labels!, async (box) => {
-    const target = { z0: box.z, y0: box.row, x0: box.column, nz: box.depth, ny: box.height, nx: box.width };
-    const sourceBox = requiredSourceBox(target, volume, selection);
-    return computeFeatureBlock({ selection, image: volume, source: await readSourceBlock(image, box.t, sourceBox), sourceBox, target });
-  }, nF, { halo: halo.y, tileDepth: 1 });
 }

@@ -1,31 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import { createImageOpener } from '../../extension/editor/imageOpener';
 import { MemoryLogger } from '../../extension/editor/logger';
+import { ImageError } from '../../extension/core/image/imageModel';
 import { fakeImage, fakeOpener } from './fakes';
 
 describe('createImageOpener', () => {
-  it('decodes big planes through the pool and small ones in the host', async () => {
-    const big = fakeImage({ t: 1, z: 1, c: 1, y: 4, x: 5 }, '/big.tif');
+  /** A pool whose `image/readPlane` job decodes from `image` (as the real worker decodes the file), optionally tampered with. */
+  function decodingPool(image: ReturnType<typeof fakeImage>, tamper: (plane: Uint16Array) => { dtype: string; data: ArrayBuffer } = (p) => ({ dtype: 'uint16', data: p.buffer as ArrayBuffer })) {
     const jobs: unknown[] = [];
-    const pool = {
-      async run<T>(type: string, payload: any): Promise<T> {
+    return {
+      jobs,
+      async run(type: 'image/readPlane', payload: { path: string; t: number; z: number; c: number }): Promise<any> {
         jobs.push({ type, payload });
-        const p = new Uint16Array([1, 2, 3]);
-        return { dtype: 'uint16', data: p.buffer } as T;
+        const plane = (await image.readPlane(payload.t, payload.z, payload.c)) as Uint16Array;
+        image.reads.pop(); // the worker's read, not the host's
+        return tamper(plane.slice());
       },
     };
+  }
+
+  it('decodes big planes through the pool and small ones in the host', async () => {
+    const big = fakeImage({ t: 1, z: 2, c: 1, y: 4, x: 5 }, '/big.tif');
+    const pool = decodingPool(big);
     const open = createImageOpener({ openInHost: fakeOpener({ '/big.tif': big }), getPool: () => pool, logger: new MemoryLogger(), offThreadBytes: 39 });
     const src = await open('/big.tif', { memoryLimitBytes: 1000 });
-    const plane = await src.readPlane(0, 0, 0);
+    const plane = await src.readPlane(0, 1, 0);
     expect(plane).toBeInstanceOf(Uint16Array);
-    expect(Array.from(plane)).toEqual([1, 2, 3]);
-    expect(jobs).toEqual([{ type: 'image/readPlane', payload: { path: '/big.tif', t: 0, z: 0, c: 0, memoryLimitBytes: 1000 } }]);
-    expect(Array.from(await src.readPlaneFloat32(0, 0, 0))).toEqual([1, 2, 3]);
+    expect(Array.from(plane)).toEqual(Array.from({ length: 20 }, (_, i) => 100 + i));
+    expect(pool.jobs).toEqual([{ type: 'image/readPlane', payload: { path: '/big.tif', t: 0, z: 1, c: 0, memoryLimitBytes: 1000 } }]);
+    expect(Array.from(await src.readPlaneFloat32(0, 0, 0))).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(big.reads).toEqual([]);
 
     const small = createImageOpener({ openInHost: fakeOpener({ '/big.tif': big }), getPool: () => pool, logger: new MemoryLogger(), offThreadBytes: 40 });
     await (await small('/big.tif', {})).readPlane(0, 0, 0);
     expect(big.reads).toEqual(['0/0/0']);
+  });
+
+  it('refuses a plane from the worker whose length or sample type differs from the header', async () => {
+    const img = fakeImage({ t: 1, z: 1, c: 1, y: 4, x: 5 }, '/data/a.tif');
+    const short = decodingPool(img, (p) => ({ dtype: 'uint16', data: p.slice(0, 19).buffer as ArrayBuffer }));
+    const open = (pool: ReturnType<typeof decodingPool>) =>
+      createImageOpener({ openInHost: fakeOpener({ '/data/a.tif': img }), getPool: () => pool, logger: new MemoryLogger(), offThreadBytes: 0 })('/data/a.tif', {});
+    await expect((await open(short)).readPlane(0, 0, 0)).rejects.toThrow(
+      new ImageError('a.tif', 'plane t=0 z=0 c=0 has 19 samples, expected 4 × 5 = 20 (did the file change on disk?)'));
+    const long = decodingPool(img, () => ({ dtype: 'uint16', data: new Uint16Array(21).buffer }));
+    await expect((await open(long)).readPlaneFloat32(0, 0, 0)).rejects.toThrow(/has 21 samples, expected 4 × 5 = 20/);
+    const retyped = decodingPool(img, (p) => ({ dtype: 'uint8', data: new Uint8Array(p.buffer).buffer as ArrayBuffer }));
+    await expect((await open(retyped)).readPlane(0, 0, 0)).rejects.toThrow(
+      new ImageError('a.tif', 'plane t=0 z=0 c=0 decoded as uint8, but the header says uint16 (did the file change on disk?)'));
   });
 
   it('falls back to the host when the worker has no image job', async () => {

@@ -5,11 +5,14 @@ import * as path from 'node:path';
 import { LabelDocument } from '../../extension/editor/labelDocument';
 import { DocumentController } from '../../extension/editor/documentController';
 import { EditorRegistry, WebviewChannel } from '../../extension/editor/editorRegistry';
-import { LiveSession, quantizeTile } from '../../extension/editor/liveSession';
-import { inlineCompute } from '../../extension/editor/liveCompute';
+import { LiveSession } from '../../extension/editor/liveSession';
+import { quantizeTile } from '../../extension/editor/quantizeTile';
+import { inlineCompute, type LiveCompute } from '../../extension/editor/liveCompute';
 import { MemoryLogger } from '../../extension/editor/logger';
 import { modelCachePath } from '../../extension/project/projectFile';
-import { batchTrainingSamples, FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+import { computeFeatureBlock } from '../../extension/core/features/computeFeatureBlock';
+import { boxFeatureSamples, imageTrainingPlan } from '../../extension/core/training/projectTraining';
 
 let dir: string;
 beforeEach(async () => {
@@ -20,7 +23,7 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function setup(options: { live?: boolean; tileSize?: number } = {}) {
+async function setup(options: { live?: boolean; tileSize?: number; compute?: LiveCompute } = {}) {
   const file = path.join(dir, 'img.tif');
   const image = fakeImage({ t: 1, z: 1, c: 1, y: 48, x: 40 }, file);
   const logger = new MemoryLogger();
@@ -32,7 +35,7 @@ async function setup(options: { live?: boolean; tileSize?: number } = {}) {
     logger,
     settings: () => ({ liveUpdate: options.live ?? false, readOnly: false, tileSize: options.tileSize ?? 16 }),
     confirm: async () => true,
-    createLive: (c) => (live = new LiveSession(c, { compute: inlineCompute(), logger, featureCacheBytes: 64 << 20, openImage: fakeOpener({ [file]: image }), debounceMs: 5, concurrency: 1 })),
+    createLive: (c) => (live = new LiveSession(c, { compute: options.compute ?? inlineCompute(), logger, featureCacheBytes: 64 << 20, openImage: fakeOpener({ [file]: image }), debounceMs: 5, concurrency: 1 })),
   });
   const webview = new FakeWebview();
   const channel = new WebviewChannel(webview, 'w');
@@ -40,6 +43,11 @@ async function setup(options: { live?: boolean; tileSize?: number } = {}) {
   const paint = (classId: number, ...xy: number[]) =>
     controller.handle(channel, { messageId: 1, body: { type: 'labels/paint', t: 0, z: 0, classId, brushSize: 3, points: new Float32Array(xy).buffer } });
   return { doc, controller, live, webview, channel, paint, logger, image };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 2));
+  expect(condition()).toBe(true);
 }
 
 describe('LiveSession', () => {
@@ -99,7 +107,7 @@ describe('LiveSession', () => {
     expect(live.features.hits).toBeGreaterThan(0);
   });
 
-  it('with live update on, a stroke retrains after the debounce; a newer stroke cancels stale work', async () => {
+  it('with live update on, a stroke retrains after the debounce (a burst of strokes trains once)', async () => {
     const { live, webview, paint } = await setup({ live: true });
     await paint(1, 3, 3);
     await paint(2, 30, 44);
@@ -109,6 +117,44 @@ describe('LiveSession', () => {
     const gens = new Set(webview.bodies('prediction/tile').map((t) => (t as { generation: number }).generation));
     expect(gens.size).toBe(1);
     expect(webview.bodies('prediction/tile')).toHaveLength(9);
+  });
+
+  it('a newer stroke cancels stale work: the running training is aborted and none of its tiles are shown', async () => {
+    // The first training waits (up to 2 s) for its cancellation; were the stale run not cancelled it would
+    // finish, and its forest's tiles (another generation, fewer samples) would reach the webview.
+    const inline = inlineCompute();
+    const trainings: { nSamples: number; aborted: boolean }[] = [];
+    let started!: () => void;
+    const firstStarted = new Promise<void>((resolve) => { started = resolve; });
+    const compute: LiveCompute = {
+      ...inline,
+      async train(X, y, nFeatures, options, signal) {
+        const call = { nSamples: y.length, aborted: false };
+        trainings.push(call);
+        if (trainings.length === 1) {
+          started();
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 2000);
+            signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); });
+          });
+          call.aborted = signal?.aborted ?? false;
+        }
+        return inline.train(X, y, nFeatures, options, signal);
+      },
+    };
+    const { live, webview, paint } = await setup({ live: true, compute });
+    await paint(1, 3, 3);
+    await paint(2, 30, 44);
+    await firstStarted;
+    await paint(2, 20, 30); // the newer stroke, while the stale run trains
+    await until(() => trainings.length === 2);
+    await live.idle();
+    expect(trainings.map((t) => t.aborted)).toEqual([true, false]);
+    expect(trainings[1].nSamples).toBeGreaterThan(trainings[0].nSamples);
+    const tiles = webview.bodies('prediction/tile') as { generation: number }[];
+    expect(tiles).toHaveLength(9);
+    expect(new Set(tiles.map((t) => t.generation))).toEqual(new Set([live.generation]));
+    expect(live.forest!.oobError).toBeGreaterThanOrEqual(0);
   });
 
   it('with one class labelled it explains what to do instead of training', async () => {
@@ -158,13 +204,17 @@ describe('LiveSession', () => {
   });
 
   it('box features assembled from tiles equal features computed on the box directly', async () => {
-    const { live, doc, image } = await setup({ tileSize: 16 });
-    const expected = await batchTrainingSamples(doc, image);
-    const nF = expected.nFeatures;
-    const actual = await (live as any).currentSamples(doc.labels!, nF, new AbortController().signal);
+    const { live, doc, image, paint } = await setup({ tileSize: 16 });
+    await paint(1, 3, 3, 36, 3);
+    await paint(2, 14, 20, 18, 30); // crosses tile borders
+    const plan = imageTrainingPlan(doc.project.features, { path: doc.relativePath, shape: doc.shape! });
+    const expected = await boxFeatureSamples(plan, image, doc.labels!, async (r) => computeFeatureBlock(r));
+    const actual = await live.trainer.currentSamples(doc.labels!, plan, new AbortController().signal);
+    expect(expected.nSamples).toBeGreaterThan(50);
     expect(actual.nSamples).toBe(expected.nSamples);
     expect(Array.from(actual.y)).toEqual(Array.from(expected.y));
-    expect(actual.X).toEqual(expected.X);
+    expect(actual.boxes).toEqual(expected.boxes);
+    expect(Array.from(actual.X)).toEqual(Array.from(expected.X));
   });
 });
 

@@ -6,14 +6,16 @@ import * as path from 'node:path';
 import { LabelDocument } from '../../extension/editor/labelDocument';
 import { DocumentController } from '../../extension/editor/documentController';
 import { EditorRegistry, WebviewChannel } from '../../extension/editor/editorRegistry';
-import { LiveSession, previewSubsample, type PreviewSettings } from '../../extension/editor/liveSession';
+import { LiveSession } from '../../extension/editor/liveSession';
+import { previewSubsample, type PreviewSettings } from '../../extension/editor/previewForest';
 import { inlineCompute, type LiveCompute } from '../../extension/editor/liveCompute';
 import { MemoryLogger } from '../../extension/editor/logger';
-import { serializeForest, trainForest } from '../../extension/core/forest/index';
+import { serializeForest } from '../../extension/core/forest/index';
 import { decodeModelCache } from '../../extension/project/modelCache';
-import { modelCachePath } from '../../extension/project/projectFile';
+import { modelCachePath, readProject } from '../../extension/project/projectFile';
 import type { HostToWebviewMessage } from '../../extension/protocol';
-import { batchTrainingSamples, FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
+import { trainProjectForest } from '../../extension/batch/trainProject';
 
 let dir: string;
 beforeEach(async () => {
@@ -102,13 +104,10 @@ async function until(condition: () => boolean): Promise<void> {
   expect(condition()).toBe(true);
 }
 
-/** The full forest the batch trainer would train from the document's labels. */
+/** The full forest the batch trainer (what the CLI runs) retrains from the saved project. */
 async function batchForestBytes(doc: LabelDocument, image: ReturnType<typeof fakeImage>): Promise<Uint8Array> {
-  const samples = await batchTrainingSamples(doc, image);
-  const c = doc.project.classifier;
-  return serializeForest(trainForest(samples.X, samples.y, samples.nFeatures, {
-    nClasses: doc.project.classes.length, nTrees: c.trees, seed: c.seed, maxDepth: c.maxDepth, minSamplesLeaf: c.minSamplesLeaf,
-  }));
+  const { forest } = await trainProjectForest(await readProject(doc.projectFile), doc.projectFile, { openImage: async () => image });
+  return serializeForest(forest);
 }
 
 describe('LiveSession preview stage', () => {

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
+import { pythonCrossCheck, SYSTEM_PYTHON } from '../pythonCrossCheck';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,13 +98,14 @@ describe('pixel-classifier features (built CLI + worker)', () => {
       })));
     });
     // tifffile (when the system Python has it) sees the same axes and labels as Fiji would.
-    let tifffile = '';
-    try {
-      tifffile = execFileSync('/usr/bin/python3', ['-c',
+    const check = pythonCrossCheck(['tifffile']);
+    if (!check.skip) {
+      check.assertAvailable();
+      const tifffile = execFileSync(SYSTEM_PYTHON, ['-c',
         'import sys,tifffile;t=tifffile.TiffFile(sys.argv[1]);s=t.series[0];print(s.axes,list(s.shape),t.imagej_metadata.get("Labels",[])[:1])', out],
       { encoding: 'utf8' });
-    } catch { /* no python/tifffile here: skip the cross-check */ }
-    if (tifffile) expect(tifffile.trim()).toBe("ZCYX [40, 5, 40, 40] ['Gaussian Smoothing (σ=1.0)']");
+      expect(tifffile.trim()).toBe("ZCYX [40, 5, 40, 40] ['Gaussian Smoothing (σ=1.0)']");
+    }
   });
 
   it('falls back to 2D for scales too long for z, saying so; rejects y/x that are too small', async () => {
@@ -113,6 +115,8 @@ describe('pixel-classifier features (built CLI + worker)', () => {
     const out = join(dir, 'thin_features.tif');
     const { stderr } = await run(process.execPath, [cli, 'features', input, '-o', out, '--features', 'GaussianSmoothing:0.7,3.5']);
     expect(stderr).toMatch(/σ=3\.5 needs at least 13 slices for 3D but the image has 6; computing it in 2D/);
+    // progress on stderr (not a terminal here: plain lines), block counts of the feature computer
+    expect(stderr).toMatch(/^progress: file 1\/1 thin\.tif, block \d+\/\d+, \d+% done$/m);
     const { info } = await readAll(out);
     expect(info.metadata.channelNames).toEqual(['Gaussian Smoothing (σ=0.7)', 'Gaussian Smoothing (σ=3.5) in 2D']);
     const tiny = join(dir, 'tiny.tif');

@@ -14,6 +14,7 @@
  *   measured in the test too and is well below that.
  */
 import { spawnSync } from 'node:child_process';
+import { pythonCrossCheck } from '../pythonCrossCheck';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,9 +169,7 @@ const { data: feat, nFeatures } = features(scene.image);
 const labels = scribble(scene.truth);
 const { X, y } = samples(feat, nFeatures, labels);
 
-function hasSklearn(): boolean {
-  return spawnSync('/usr/bin/python3', ['-c', 'import sklearn, numpy'], { encoding: 'utf8' }).status === 0;
-}
+const sklearn = pythonCrossCheck(['sklearn', 'numpy']);
 
 describe('forest quality on a generated image', () => {
   it('has scribbles of all three classes', () => {
@@ -199,7 +198,8 @@ describe('forest quality on a generated image', () => {
     expect(Math.max(...accuracies) - Math.min(...accuracies)).toBeLessThan(0.01);
   });
 
-  it.skipIf(!hasSklearn())('matches scikit-learn RandomForestClassifier accuracy within 2 points', () => {
+  it.skipIf(sklearn.skip)('matches scikit-learn RandomForestClassifier accuracy within 2 points', () => {
+    sklearn.assertAvailable();
     const dir = mkdtempSync(join(tmpdir(), 'pc-forest-quality-'));
     try {
       writeFileSync(join(dir, 'X.f32'), new Uint8Array(X.buffer));

@@ -1,12 +1,14 @@
 /**
  * Cross-check against tifffile (the reference TIFF library of bio-imaging), when the system
- * python has it (`apt install python3-tifffile`); skipped otherwise.
+ * python has it (`apt install python3-tifffile`); skipped otherwise, except under CI=true, where a missing
+ * library fails the run (see test/pythonCrossCheck.ts).
  * 1. tifffile reads what we write with the right shape, axes, dtype, labels and pixels.
  * 2. We read what tifffile writes: ImageJ hyperstack, OME-TIFF, BigTIFF, zlib (+ predictors),
  *    tiled, big-endian, RGB chunky and planar.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { pythonCrossCheck, SYSTEM_PYTHON } from '../pythonCrossCheck';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,16 +17,8 @@ import { allocatePixels } from '../../extension/core/image/pixelArrays';
 import { openImage } from '../../extension/node/openImage';
 import { writeTiffFile } from '../../extension/node/tiffFileWriter';
 
-const PYTHON = '/usr/bin/python3';
-const hasTifffile = ((): boolean => {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    execFileSync(PYTHON, ['-c', 'import tifffile, numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const PYTHON = SYSTEM_PYTHON;
+const tifffile = pythonCrossCheck(['tifffile', 'numpy']);
 
 const dir = mkdtempSync(join(tmpdir(), 'pc-tifffile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,7 +48,8 @@ const NUMPY_EXPR: Record<DType, string> = {
   float32: 'i * 0.25 - 100', float64: 'i * 0.25 - 100',
 };
 
-describe.skipIf(!hasTifffile)('tifffile reads what we write', () => {
+describe.skipIf(tifffile.skip)('tifffile reads what we write', () => {
+  beforeAll(() => tifffile.assertAvailable());
   const dtypes: DType[] = ['uint8', 'uint16', 'float32', 'int16', 'uint32', 'float64'];
   const shape = { t: 2, z: 3, c: 2 };
   const width = 7;
@@ -135,7 +130,8 @@ interface Case {
   compression?: string;
 }
 
-describe.skipIf(!hasTifffile)('we read what tifffile writes', () => {
+describe.skipIf(tifffile.skip)('we read what tifffile writes', () => {
+  beforeAll(() => tifffile.assertAvailable());
   const shapeIndex = (dims: number[]) => (...at: number[]) => at.reduce((acc, v, k) => acc * dims[k] + v, 0);
   const cases: Case[] = [
     {

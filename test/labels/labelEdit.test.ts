@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyEdit, createEdit, deleteClassEdit, deserializeEdit, editPatches, invertEdit, revertEdit, serializeEdit,
+  applyEdit, createEdit, deleteClassEdit, editPatches, invertEdit, revertEdit,
 } from '../../extension/core/labels/labelEdit';
 import { LabelVolume } from '../../extension/core/labels/labelVolume';
 
@@ -92,14 +92,5 @@ describe('label edits', () => {
       { t: 0, z: 1, box: { column: 0, row: 1, width: 3, height: 3 } },
       { t: 1, z: 0, box: { column: 2, row: 2, width: 1, height: 1 } },
     ]);
-  });
-
-  it('serializes for backups', () => {
-    const v = new LabelVolume({ t: 1, z: 1, y: 10, x: 10 });
-    const edit = createEdit(v, [3, 50, 99], [1, 2, 3], 'Paint «Zelle» 1')!;
-    const back = deserializeEdit(serializeEdit(edit));
-    expect(back).toEqual(edit);
-    expect(() => deserializeEdit(new Uint8Array(20))).toThrow(/bad magic/);
-    expect(() => deserializeEdit(serializeEdit(edit).slice(0, -1))).toThrow(/expected/);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertInsideRoots, isInside, PathSafetyError, resolveProjectPath, toProjectRelative } from '../../extension/project/projectPaths';
+import { ANYWHERE, assertInsideRoots, isInside, PathSafetyError, resolveProjectPath, toProjectRelative } from '../../extension/project/projectPaths';
 
 describe('project path safety', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pxc-paths-'));
@@ -45,6 +45,18 @@ describe('project path safety', () => {
   it('stores forward-slash relative paths and refuses outside images', () => {
     expect(toProjectRelative(project, path.join(project, 'data', 'a.tif'))).toBe('data/a.tif');
     expect(() => toProjectRelative(project, path.join(dir, 'secret', 'key.tif'))).toThrow(/outside/);
+  });
+
+  it('images the user named (ANYWHERE): stored with ../ outside the project folder, resolved back; absolute only when resolvable', () => {
+    const outside = path.join(dir, 'secret', 'key.tif');
+    expect(toProjectRelative(project, outside, ANYWHERE)).toBe('../../secret/key.tif');
+    expect(resolveProjectPath(project, '../../secret/key.tif', ANYWHERE)).toBe(outside);
+    expect(resolveProjectPath(project, outside, ANYWHERE)).toBe(outside); // an absolute stored path (another drive on Windows)
+    // confined callers (the editor, Restricted Mode, predict's roots) still refuse both forms
+    expect(() => resolveProjectPath(project, '../../secret/key.tif')).toThrow(/outside the allowed folders/);
+    expect(() => resolveProjectPath(project, outside)).toThrow(/must be relative/);
+    // ANYWHERE loosens where, never the syntax
+    for (const bad of ['c:relative', '..\\x.tif', 'a\0.tif', '']) expect(() => resolveProjectPath(project, bad, ANYWHERE)).toThrow(PathSafetyError);
   });
 
   it('isInside is not fooled by common prefixes', () => {

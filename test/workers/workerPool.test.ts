@@ -18,10 +18,10 @@ describe('WorkerPool with the built compute worker', () => {
   it('round-trips a payload and transfers buffers both ways', async () => {
     pool = new WorkerPool({ workerScript, size: 1 });
     const buffer = new Float32Array([1, 2, 3]).buffer;
-    const result = await pool.run<{ buffers: ArrayBuffer[]; tag: string }>('pool/echo', { buffers: [buffer], tag: 'x' }, [buffer]);
+    const result = await pool.run('pool/echo', { buffers: [buffer], tag: 'x' }, [buffer]);
     expect(buffer.byteLength).toBe(0); // moved to the worker, not copied
     expect(result.tag).toBe('x');
-    expect(Array.from(new Float32Array(result.buffers[0]))).toEqual([1, 2, 3]);
+    expect(Array.from(new Float32Array(result.buffers![0]))).toEqual([1, 2, 3]);
   });
 
   it('lets workers read a SharedArrayBuffer without copying', async () => {
@@ -33,7 +33,7 @@ describe('WorkerPool with the built compute worker', () => {
 
   it('spreads concurrent jobs over all workers (least busy first)', async () => {
     pool = new WorkerPool({ workerScript, size: 2 });
-    const results = await Promise.all([0, 1].map(() => pool!.run<{ threadId: number }>('pool/spin', { ms: 150 })));
+    const results = await Promise.all([0, 1].map(() => pool!.run('pool/spin', { ms: 150 })));
     expect(new Set(results.map((r) => r.threadId)).size).toBe(2);
   });
 
@@ -46,7 +46,7 @@ describe('WorkerPool with the built compute worker', () => {
 
   it('rejects unknown job types clearly', async () => {
     pool = new WorkerPool({ workerScript, size: 1 });
-    await expect(pool.run('nope/never', {})).rejects.toThrow(/unknown job type "nope\/never"/);
+    await expect(pool.runUnchecked('nope/never', {})).rejects.toThrow(/unknown job type "nope\/never"/);
   });
 
   it('replaces a crashed worker and reports the job as failed', async () => {
@@ -94,7 +94,16 @@ describe('WorkerPool with the built compute worker', () => {
 
   it('rejects an already-aborted signal immediately', async () => {
     pool = new WorkerPool({ workerScript, size: 1 });
-    await expect(pool.run('pool/sum', { data: new Float32Array(1) }, [], AbortSignal.abort())).rejects.toBeDefined();
+    const signal = AbortSignal.abort();
+    const error = await pool.run('pool/sum', { data: new Float32Array(1) }, [], signal).catch((e: unknown) => e);
+    // The signal's own reason, untouched, and no job queued or sent to a worker.
+    expect(error).toBe(signal.reason);
+    expect(error).toMatchObject({ name: 'AbortError', message: 'This operation was aborted' });
+    expect(pool.queuedCount + pool.runningCount).toBe(0);
+    const custom = new AbortController();
+    custom.abort('user closed the editor');
+    await expect(pool.run('pool/sum', { data: new Float32Array(1) }, [], custom.signal)).rejects.toThrow(
+      expect.objectContaining({ name: 'AbortError', message: 'user closed the editor' }));
   });
 
   it('dispose rejects pending jobs and terminates every worker', async () => {

@@ -12,6 +12,24 @@ import { createCliPool, extensionVersion, parseIntegerOption, toUsageError } fro
 export const exportModelCommand: CliCommand = {
   name: 'export-model',
   usage: `export-model --project P.pixelclass.json --format ${MODEL_FORMATS.join('|')} -o <model.onnx|model.zip> [--author NAME …] [--license SPDX] [--threads N] [--json]`,
+  help: `Writes the project's classifier (the model cache, or retrained from the project's labels) as a model other
+tools run, built for the geometry of the project's labelled images (2D or 3D, number of channels).
+
+Formats:
+  onnx         one ONNX graph (opset 17 + ai.onnx.ml 3): input "raw" float32 [1, C, (Z,) Y, X] of raw
+               intensities → output "probabilities" float32 [1, K, (Z,) Y, X]; the features as convolutions
+               with our exact kernels, the forest as a TreeEnsembleClassifier
+  bioimageio   a bioimage.io model package (format 0.5): rdf.yaml, the ONNX weights, test input/output (.npy),
+               cover, README; checked against the bioimage.io 0.5 rules before it is written
+
+Options:
+  --project FILE     the *.pixelclass.json to export
+  --format FORMAT    onnx (default) or bioimageio
+  -o FILE            the model file (.onnx) or package (.zip)
+  --author NAME      bioimageio: an author (repeat for several; default "Pixel Classifier user")
+  --license SPDX     bioimageio: the model's license (default CC-BY-4.0)
+  --threads N        worker threads if the classifier must be retrained (default: all cores; 0 = main thread)
+  --json             a JSON summary on stdout`,
   async run(argv: string[], io: CliIo): Promise<number> {
     let values;
     try {

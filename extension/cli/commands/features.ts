@@ -15,6 +15,7 @@ import { TiffStreamWriter } from '../../node/tiffFileWriter';
 import { FeatureComputer } from '../../workers/featureComputer';
 import { WorkerPool } from '../../workers/workerPool';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand';
+import { ProgressReporter } from '../progressReporter';
 
 function parseSigmas(text: string, what: string): number[] {
   const values = text.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
@@ -121,6 +122,16 @@ export const featuresCommand: CliCommand = {
   name: 'features',
   usage: 'features <image> -o <out.tif> [--features all|<id>:<σ>,<σ>;…] [--scales 0.3,1.0,…] [--2d] [--variant ilastik|direct] '
     + '[--workers N] [--compression none|deflate]   ilastik filter bank as a float32 ImageJ TIFF',
+  help: `Computes ilastik's filter bank of an image and writes it as a float32 ImageJ TIFF (channel names as slice labels).
+
+Options:
+  -o, --output FILE        the features TIFF to write (never the input)
+  --features SPEC          all (default), or <id>:<σ>,<σ>;<id>:<σ>… (ids: ${FEATURE_IDS.join(', ')})
+  --scales LIST            scales of --features all, e.g. 0.3,1.0,3.5
+  --2d                     compute z-stacks slice by slice
+  --variant ilastik|direct ilastik's separable filters (default) or the direct formulas
+  --workers N              worker threads (default: all cores)
+  --compression none|deflate`,
   async run(argv: string[], io: CliIo): Promise<number> {
     const options = parseArgs(argv);
     let selection = parseFeatureSpec(options.features, options.scales, options.in2D);
@@ -147,8 +158,16 @@ export const featuresCommand: CliCommand = {
         selection = adapted.selection;
       }
       const computer = new FeatureComputer(pool);
+      const progress = new ProgressReporter({ write: io.stderr, isTTY: io.stderrIsTTY === true, columns: io.columns, now: io.now });
       for (let t = 0; t < nt; t++) {
-        const result = await computer.computeImage(image, t, { selection, variant: options.variant });
+        const result = await computer.computeImage(image, t, {
+          selection, variant: options.variant,
+          onProgress: (done, total) => progress.update({
+            input: inputPath, index: 0, total: 1, fileFraction: (t + done / total) / nt, fraction: (t + done / total) / nt,
+            blocks: { done: t * total + done, total: nt * total },
+          }),
+        });
+        progress.clear();
         const channels = result.channels;
         if (!writer) {
           // ImageJ hyperstacks store pages c-fastest, so readers report (T)ZCYX for a CZYX feature stack.

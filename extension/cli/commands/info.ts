@@ -34,6 +34,11 @@ export function formatImageInfo(info: ImageInfo): string {
 export const infoCommand: CliCommand = {
   name: 'info',
   usage: 'info <image> [--json]   shape, axes, dtype, pages, compression and metadata of a TIFF/PNG/JPEG',
+  help: `Describes an image as Pixel Classifier reads it: shape (t, z, c, y, x), axes, sample type, pages,
+compression and metadata. Exit code 1 with a one-line reason for an image it cannot read.
+
+Options:
+  --json   the description as JSON on stdout`,
   async run(argv: string[], io: CliIo): Promise<number> {
     const json = argv.includes('--json');
     const unknown = argv.filter((a) => a.startsWith('-') && a !== '--json');

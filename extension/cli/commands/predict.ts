@@ -14,10 +14,12 @@ import { parseShard, shardFromEnv } from '../../batch/shard';
 import { EXPORT_COMPRESSIONS, EXPORT_DTYPES, EXPORT_FORMATS, EXPORT_SOURCES, type ExportSettings } from '../../project/projectSchema';
 import { WorkerPool } from '../../workers/workerPool';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand';
+import { PACKAGE_VERSION } from '../packageVersion';
+import { ProgressReporter } from '../progressReporter';
 
-/** Version written into provenance. */
+/** Version written into provenance: package.json's, unless PIXEL_CLASSIFIER_VERSION overrides it. */
 export function extensionVersion(env: Record<string, string | undefined>): string {
-  return env.PIXEL_CLASSIFIER_VERSION ?? process.env.PIXEL_CLASSIFIER_VERSION ?? 'dev';
+  return env.PIXEL_CLASSIFIER_VERSION ?? process.env.PIXEL_CLASSIFIER_VERSION ?? PACKAGE_VERSION;
 }
 
 /** Turns node:util parseArgs errors into usage errors (exit code 2 with the usage line). */
@@ -48,6 +50,12 @@ export function createCliPool(threads: number | undefined, io: CliIo): WorkerPoo
     return undefined;
   }
   return new WorkerPool({ size: threads ?? os.availableParallelism(), workerScript: script });
+}
+
+/** Folders a CLI prediction may touch: the working folder, the project's, and those of the images named. */
+export function cliRoots(cwd: string, projectFile: string, inputs: readonly string[]): string[] {
+  const roots = [cwd, path.dirname(path.resolve(cwd, projectFile)), ...inputs.map((i) => path.dirname(path.resolve(cwd, i)))];
+  return [...new Set(roots)];
 }
 
 /** Accepts ilastik spellings: "Simple Segmentation", "Probabilities", "uint8", "tif". */
@@ -81,6 +89,26 @@ function formatResult(result: FileResult, cwd: string): string {
 export const predictCommand: CliCommand = {
   name: 'predict',
   usage: 'predict --project P.pixelclass.json [--export-source probabilities|simple-segmentation|uncertainty|features|labels] [--export-dtype float32|uint8] [--output-format tiff|png|hdf5] [--output-internal-path exported_data] [--output-filename-format TEMPLATE | -o TEMPLATE] [--compression none|deflate] [--threads N] [--memory-limit MB] [--shard I/N | --shard-count N] [--force] [--json] <images or globs…>',
+  help: `Predicts images with a project's classifier (the model cache, or retrained from the project's labels) and
+exports the results, as the extension's "Predict Workspace…" does. Images may be anywhere; outputs that are
+up to date are skipped.
+
+Options:
+  --project FILE                 the *.pixelclass.json to predict with
+  --export-source SOURCE         probabilities (default), simple-segmentation, uncertainty, features, labels
+  --export-dtype float32|uint8   sample type of probabilities/uncertainty
+  --output-format tiff|png|hdf5   hdf5: one dataset as ilastik writes it (axistags, channels last, gzip)
+  --output-internal-path PATH    dataset inside HDF5 outputs (default exported_data)
+  -o, --output-filename-format T output names: {dataset_dir}, {nickname}, {result_type}
+                                 (default {dataset_dir}/{nickname}_{result_type}.tif)
+  --compression none|deflate
+  --threads N                    worker threads (default: all cores; 0 = main thread)
+  --memory-limit MB              peak memory target (default 1536)
+  --shard I/N, --shard-count N   process every N-th image (cluster array jobs)
+  --force                        redo outputs that are up to date
+  --json                         a JSON summary on stdout (progress stays on stderr)
+
+Progress goes to stderr: a bar with the file, the block and the ETA on a terminal, plain lines otherwise.`,
   async run(argv: string[], io: CliIo): Promise<number> {
     let parsed;
     try {
@@ -137,22 +165,29 @@ export const predictCommand: CliCommand = {
     }
     const { files, unmatched } = await expandInputs(positionals, io.cwd);
     const pool = createCliPool(threads, io);
+    const progress = new ProgressReporter({ write: io.stderr, isTTY: io.stderrIsTTY === true, columns: io.columns, now: io.now });
     try {
       const summary = await predictWorkspace({
         projectFile: values.project,
         inputs: files,
         settings,
         baseDir: io.cwd,
+        // Images may be anywhere on the command line: the folders of the images named are allowed too (for
+        // retraining from project images beside them); relative output templates stay within these folders.
+        allowedRoots: cliRoots(io.cwd, values.project, files),
         shard,
         force: values.force === true,
         pool,
         memoryLimitBytes: memoryMb * 1024 * 1024,
+        onProgress: (p) => progress.update(p),
         onFileDone: values.json ? undefined : (result) => {
-          io.stdout(formatResult(result, io.cwd));
-          for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
+          progress.print(formatResult(result, io.cwd), io.stdout);
+          for (const warning of result.warnings ?? []) progress.print(`warning: ${warning}
+`);
         },
-        onMessage: values.json ? undefined : (message) => io.stderr(`${message}\n`),
+        onMessage: values.json ? undefined : (message) => progress.step(message),
       });
+      progress.clear();
       // A glob that matched nothing is an error of this run (only reported by shard 0, to avoid duplicates).
       if (shard.index === 0) {
         for (const pattern of unmatched) {
@@ -173,6 +208,7 @@ export const predictCommand: CliCommand = {
       }
       return summary.ok ? 0 : 1;
     } finally {
+      progress.clear();
       pool?.dispose();
     }
   },

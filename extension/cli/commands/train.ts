@@ -1,8 +1,10 @@
 /**
  * `pixel-classifier train --image a.tif --labels a_labels.tif [… more pairs] [--features all|light|<spec>|<file.json>]
- * [--trees 100] [--seed 0] [--max-depth D] [--min-samples-leaf N] [--threads N] [--json] -o project.pixelclass.json`
+ * [--trees 100] [--seed 0] [--max-depth D] [--min-samples-leaf N] [--threads N] [--force] [--json] -o project.pixelclass.json`
  * (issue #4): builds a project from images and label images (0 = unlabelled, 1..N = classes), trains the
- * forest and writes the project plus its model cache.
+ * forest and writes the project plus its model cache (both atomically). The images may live anywhere: the
+ * user named them (stored relative to the project, with `../` when outside its folder). An existing project
+ * is only replaced when it was produced from the same inputs (trainOutputGuard.ts), or with `--force`.
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -15,12 +17,14 @@ import { openImage } from '../../node/openImage';
 import { sha256File } from '../../project/fileHash';
 import { modelCachePath, parseProject, setProjectLabels, writeFileAtomic, writeProject } from '../../project/projectFile';
 import { encodeModelCache } from '../../project/modelCache';
-import { toProjectRelative } from '../../project/projectPaths';
-import { createProject, defaultClass } from '../../project/projectSchema';
+import { ANYWHERE, toProjectRelative } from '../../project/projectPaths';
+import { createProject, defaultClass, type PixelClassifierProject } from '../../project/projectSchema';
 import { trainingHash } from '../../project/trainingHash';
 import { trainProjectForest } from '../../batch/trainProject';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand';
+import { authoredDifference } from '../trainOutputGuard';
 import { parseFeatureSpec } from './features';
+import { ProgressReporter } from '../progressReporter';
 import { createCliPool, extensionVersion, parseIntegerOption, toUsageError } from './predict';
 
 /** Reads a label image into a volume; values must be integers 0..255 and the shape must match the image. */
@@ -74,7 +78,25 @@ async function loadFeatureSelection(spec: string, cwd: string): Promise<FeatureS
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  usage: 'train --image a.tif --labels a_labels.tif [--image … --labels …] [--features all|light|<spec>|<file.json>] [--trees 100] [--seed 0] [--max-depth D] [--min-samples-leaf N] [--threads N] [--json] -o project.pixelclass.json',
+  usage: 'train --image a.tif --labels a_labels.tif [--image … --labels …] [--features all|light|<spec>|<file.json>] [--trees 100] [--seed 0] [--max-depth D] [--min-samples-leaf N] [--threads N] [--force] [--json] -o project.pixelclass.json',
+  help: `Builds a project from images and their label images (0 = unlabelled, 1..N = classes), trains the random
+forest and writes the project and its model cache (<name>.pixelclass.model), each atomically. Images may live
+anywhere; the project stores them relative to its folder (../ when outside it).
+
+Options:
+  --image FILE, --labels FILE  an image and its label image (same t, z, y, x; one channel); repeat for more images
+  -o, --output FILE            the project to write (*.pixelclass.json)
+  --features SPEC              all (default), light, <id>:<σ>,<σ>;…, or a .json selection or project
+  --trees N                    trees of the forest (default 100)
+  --seed N                     random seed (default 0)
+  --max-depth D, --min-samples-leaf N
+  --threads N                  worker threads (default: all cores; 0 = main thread)
+  --force                      replace an existing project that was not produced from these inputs
+  --json                       a JSON summary on stdout (progress stays on stderr)
+
+An existing project is replaced only when it holds exactly what this run would write apart from provenance
+(same images by path and sha256, same labels pixel for pixel, same classes, features, classifier and export
+settings), so re-running a command is harmless; otherwise train refuses without --force.`,
   async run(argv: string[], io: CliIo): Promise<number> {
     let values;
     try {
@@ -89,6 +111,7 @@ export const trainCommand: CliCommand = {
           'max-depth': { type: 'string' },
           'min-samples-leaf': { type: 'string' },
           threads: { type: 'string' },
+          force: { type: 'boolean' },
           json: { type: 'boolean' },
           output: { type: 'string', short: 'o' },
         },
@@ -112,17 +135,16 @@ export const trainCommand: CliCommand = {
 
     const projectFile = path.resolve(io.cwd, values.output);
     const projectDir = path.dirname(projectFile);
-    const roots = [io.cwd, projectDir];
+    let existing: PixelClassifierProject | undefined;
     if (existsSync(projectFile)) {
       // Never overwrite something that is not a project (or a malformed one, which the user may want to fix).
       try {
-        parseProject(await fs.readFile(projectFile, 'utf8'), projectFile);
+        existing = parseProject(await fs.readFile(projectFile, 'utf8'), projectFile);
       } catch (error) {
         io.stderr(`pixel-classifier train: refusing to overwrite ${values.output}: ${error instanceof Error ? error.message : String(error)}\n`);
         return 1;
       }
     }
-    await fs.mkdir(projectDir, { recursive: true });
     const project = createProject(selection, extensionVersion(io.env), 0);
     project.classifier = { trees, seed, ...(maxDepth !== undefined ? { maxDepth } : {}), ...(minSamplesLeaf !== undefined ? { minSamplesLeaf } : {}) };
     const volumes: { relative: string; volume: LabelVolume }[] = [];
@@ -132,7 +154,7 @@ export const trainCommand: CliCommand = {
       const source = await openImage(imageFile).catch((error) => { throw error instanceof ImageError ? new Error(error.message) : error; });
       const { shape, dtype } = source.info;
       await source.close();
-      const relative = toProjectRelative(projectDir, imageFile, roots);
+      const relative = toProjectRelative(projectDir, imageFile, ANYWHERE);
       if (project.images.some((im) => im.path === relative)) throw new UsageError(`${images[i]} is given twice`);
       const volume = await readLabelImage(path.resolve(io.cwd, labelFiles[i]), shape);
       maxClass = Math.max(maxClass, volume.maxClass());
@@ -142,11 +164,24 @@ export const trainCommand: CliCommand = {
     if (maxClass < 2) throw new Error(`the label images contain ${maxClass === 0 ? 'no labels' : 'only class 1'}; label at least two classes (values 1..N, 0 = unlabelled)`);
     project.classes = Array.from({ length: maxClass }, (_, k) => defaultClass(k + 1));
     for (const { relative, volume } of volumes) setProjectLabels(project, relative, volume);
+    const difference = existing && authoredDifference(existing, project);
+    if (difference && !values.force) {
+      io.stderr(`pixel-classifier train: refusing to overwrite ${values.output}: it was not produced from these inputs (${difference}); give --force to replace it\n`);
+      return 1;
+    }
+    await fs.mkdir(projectDir, { recursive: true });
 
     const pool = createCliPool(threads, io);
     const started = performance.now();
+    const progress = new ProgressReporter({ write: io.stderr, isTTY: io.stderrIsTTY === true, columns: io.columns, now: io.now });
     try {
-      const { forest, samples, nFeatures } = await trainProjectForest(project, projectFile, { pool, allowedRoots: roots });
+      const { forest, samples, nFeatures } = await trainProjectForest(project, projectFile, {
+        pool, allowedRoots: ANYWHERE, onProgress: (message) => progress.step(message),
+        onBlocks: ({ image, index, total, done, blocks }) => progress.update({
+          input: image, index, total, fileFraction: done / blocks, fraction: (index + done / blocks) / total, blocks: { done, total: blocks },
+        }),
+      });
+      progress.clear();
       const hash = trainingHash(project);
       const forestBytes = serializeForest(forest);
       project.provenance = {
@@ -172,6 +207,7 @@ export const trainCommand: CliCommand = {
         : `trained ${summary.trees} trees on ${samples} labelled pixels × ${nFeatures} features (${summary.classes} classes), OOB error ${summary.oobError === null ? 'n/a' : summary.oobError.toFixed(4)}\nwrote ${path.relative(io.cwd, projectFile) || projectFile} and ${path.relative(io.cwd, summary.model)}\n`);
       return 0;
     } finally {
+      progress.clear();
       pool?.dispose();
     }
   },

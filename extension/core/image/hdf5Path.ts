@@ -31,3 +31,13 @@ export function splitHdf5Path(p: string): { file: string; dataset: string | unde
   }
   return undefined;
 }
+
+/**
+ * The name to show for an image path: the file name, or for an HDF5 dataset the file name and the dataset
+ * (`cells.h5/exported_data`).
+ */
+export function imageDisplayName(p: string): string {
+  const split = splitHdf5Path(p);
+  const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
+  return split?.dataset ? `${base(split.file)}${split.dataset}` : base(p);
+}

@@ -141,50 +141,6 @@ export function editPatches(volume: LabelVolume, edit: LabelEdit): EditPatch[] {
   return patches;
 }
 
-/**
- * Packs an edit into bytes for hot-exit backups:
- * magic "PXE1", u32 n, u32 classId, u32 label byte length, label UTF-8, then n×u32 indices, n previous, n next
- * (little endian).
- */
-export function serializeEdit(edit: LabelEdit): Uint8Array {
-  const labelBytes = new TextEncoder().encode(edit.label);
-  const n = edit.indices.length;
-  const headerSize = 16 + labelBytes.length;
-  const pad = (4 - (headerSize % 4)) % 4;
-  const out = new Uint8Array(headerSize + pad + n * 4 + 2 * n);
-  const view = new DataView(out.buffer);
-  out.set([0x50, 0x58, 0x45, 0x31], 0);
-  view.setUint32(4, n, true);
-  view.setUint32(8, edit.classId, true);
-  view.setUint32(12, labelBytes.length, true);
-  out.set(labelBytes, 16);
-  let offset = headerSize + pad;
-  for (let i = 0; i < n; i++, offset += 4) view.setUint32(offset, edit.indices[i], true);
-  out.set(edit.previous, offset);
-  out.set(edit.next, offset + n);
-  return out;
-}
-
-/** Inverse of {@link serializeEdit}. @throws Error on malformed bytes */
-export function deserializeEdit(bytes: Uint8Array): LabelEdit {
-  if (bytes.length < 16 || bytes[0] !== 0x50 || bytes[1] !== 0x58 || bytes[2] !== 0x45 || bytes[3] !== 0x31) {
-    throw new Error('not a serialized label edit (bad magic)');
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = view.getUint32(4, true);
-  const classId = view.getUint32(8, true);
-  const labelLength = view.getUint32(12, true);
-  const headerSize = 16 + labelLength;
-  const start = headerSize + ((4 - (headerSize % 4)) % 4);
-  if (bytes.length !== start + 6 * n) throw new Error(`serialized label edit has ${bytes.length} bytes, expected ${start + 6 * n}`);
-  const label = new TextDecoder().decode(bytes.subarray(16, headerSize));
-  const indices = new Uint32Array(n);
-  for (let i = 0; i < n; i++) indices[i] = view.getUint32(start + 4 * i, true);
-  const previous = bytes.slice(start + 4 * n, start + 5 * n);
-  const next = bytes.slice(start + 5 * n, start + 6 * n);
-  return { label, classId, indices, previous, next };
-}
-
 function write(volume: LabelVolume, indices: Uint32Array, values: Uint8Array): void {
   const data = volume.data;
   for (let i = 0; i < indices.length; i++) data[indices[i]] = values[i];

@@ -164,6 +164,7 @@ export interface TrainingSamples {
  * @param nFeatures number of feature channels the computer returns
  * @param options box grouping, see {@link labelledBoxes}
  * @param signal optional cancellation; checked between boxes
+ * @param onBox called after each box with the boxes done and in all (progress)
  */
 export async function extractTrainingSamples(
   volume: LabelVolume,
@@ -171,6 +172,7 @@ export async function extractTrainingSamples(
   nFeatures: number,
   options: LabelledBoxesOptions = {},
   signal?: AbortSignal,
+  onBox?: (done: number, total: number) => void,
 ): Promise<TrainingSamples> {
   const boxes = labelledBoxes(volume, options);
   const nSamples = countLabelled(volume, boxes);
@@ -178,6 +180,7 @@ export async function extractTrainingSamples(
   const y = new Uint8Array(nSamples);
   const { x: width } = volume.shape;
   let s = 0;
+  let boxesDone = 0;
   for (const box of boxes) {
     signal?.throwIfAborted();
     const features = await computeFeatures(box);
@@ -199,6 +202,7 @@ export async function extractTrainingSamples(
         }
       }
     }
+    onBox?.(++boxesDone, boxes.length);
   }
   return { X, y, nSamples, nFeatures, boxes };
 }

@@ -9,7 +9,7 @@
 import type { Box, VolumeShape } from '../../core/features/box';
 import { computeFeatureBlock, FeatureScratch } from '../../core/features/computeFeatureBlock';
 import type { FeatureSelection, FeatureVariant } from '../../core/features/featureSet';
-import type { JobContext, JobHandler, JobOutput } from '../workerProtocol';
+import type { JobContext, JobOutputOf } from '../workerProtocol';
 
 /** Payload of `features/block`. */
 export interface FeatureBlockJob {
@@ -37,7 +37,7 @@ export interface FeatureBlockJobResult {
 // One scratch per worker thread: buffers survive between blocks so pages are touched once.
 const scratch = new FeatureScratch();
 
-function featureBlock(job: FeatureBlockJob, context: JobContext): JobOutput {
+function featureBlock(job: FeatureBlockJob, context: JobContext): JobOutputOf<FeatureBlockJobResult> {
   const started = performance.now();
   const result = computeFeatureBlock({
     selection: job.selection, variant: job.variant, image: job.image, nInputChannels: job.nInputChannels,
@@ -46,19 +46,19 @@ function featureBlock(job: FeatureBlockJob, context: JobContext): JobOutput {
     scratch, checkCancelled: () => context.throwIfCancelled(),
   });
   const ms = performance.now() - started;
-  if (job.result) return { result: { ms } satisfies FeatureBlockJobResult };
-  return { result: { ms, result } satisfies FeatureBlockJobResult, transfer: [result.buffer as ArrayBuffer] };
+  if (job.result) return { result: { ms } };
+  return { result: { ms, result }, transfer: [result.buffer as ArrayBuffer] };
 }
 
 /** `features/releaseScratch`: frees the worker's cached buffers (e.g. after a large batch). */
-function releaseScratch(): JobOutput {
+function releaseScratch(): JobOutputOf<{ released: number }> {
   const bytes = scratch.bytes;
   scratch.clear();
   return { result: { released: bytes } };
 }
 
 /** Feature job handlers by type. */
-export const FEATURE_JOBS: Record<string, JobHandler> = {
+export const FEATURE_JOBS = {
   'features/block': featureBlock,
   'features/releaseScratch': releaseScratch,
 };

@@ -21,7 +21,7 @@ import {
 import { binFeatures, type FeatureBins, trainingSetFromBins } from '../../core/forest/trainingSet';
 import { releaseTrainKernel } from '../../core/forest/trainKernel';
 import { collectGarbage } from '../collectGarbage';
-import type { JobContext, JobHandler, JobOutput } from '../workerProtocol';
+import type { JobContext, JobOutputOf } from '../workerProtocol';
 
 /** How long a worker keeps its training kernel after its last `forest/bin` or `forest/train` job. */
 export const TRAINING_MEMORY_IDLE_MS = 1500;
@@ -87,6 +87,11 @@ export interface ForestPredictPayload {
   out?: Float32Array;
 }
 
+/** Result of `forest/predict`: the output when the job allocated it (transferred), else nothing (written in place). */
+export interface ForestPredictResult {
+  out?: Float32Array;
+}
+
 /** Pixels predicted between two cancellation checks. */
 const PREDICT_CHUNK = 32768;
 /** Models kept parsed per worker (the current one and the previous, e.g. while retraining). */
@@ -105,7 +110,7 @@ function cachedModel(key: string, bytes: Uint8Array): Forest {
   return forest;
 }
 
-function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
+function train(payload: ForestTrainPayload, context: JobContext): JobOutputOf<ForestTrainResult> {
   try {
     return trainPart(payload, context);
   } finally {
@@ -113,7 +118,7 @@ function train(payload: ForestTrainPayload, context: JobContext): JobOutput {
   }
 }
 
-function trainPart(payload: ForestTrainPayload, context: JobContext): JobOutput {
+function trainPart(payload: ForestTrainPayload, context: JobContext): JobOutputOf<ForestTrainResult> {
   const { X, y, nFeatures, options } = payload;
   const settings = resolveForestSettings(nFeatures, options);
   context.throwIfCancelled();
@@ -132,7 +137,7 @@ function trainPart(payload: ForestTrainPayload, context: JobContext): JobOutput 
   return { result, transfer };
 }
 
-function bin(payload: ForestBinPayload, context: JobContext): JobOutput {
+function bin(payload: ForestBinPayload, context: JobContext): JobOutputOf<Record<string, never>> {
   context.throwIfCancelled();
   try {
     binFeatures(payload.X, payload.nSamples, payload.nFeatures, payload.range, payload.bins);
@@ -142,7 +147,7 @@ function bin(payload: ForestBinPayload, context: JobContext): JobOutput {
   return { result: {} };
 }
 
-function predict(payload: ForestPredictPayload, context: JobContext): JobOutput {
+function predict(payload: ForestPredictPayload, context: JobContext): JobOutputOf<ForestPredictResult> {
   const { modelKey, model, features, nPixels, range } = payload;
   const forest = cachedModel(modelKey, model);
   const out = payload.out ?? new Float32Array(forest.nClasses * nPixels);
@@ -155,7 +160,7 @@ function predict(payload: ForestPredictPayload, context: JobContext): JobOutput 
 }
 
 /** Forest job handlers by type. */
-export const FOREST_JOBS: Record<string, JobHandler> = {
+export const FOREST_JOBS = {
   'forest/bin': bin,
   'forest/train': train,
   'forest/predict': predict,

@@ -3,7 +3,8 @@
  * the editor opens the header in the host and asks a worker for the planes (extension/editor/imageOpener.ts).
  * Each worker keeps the last few opened images, so successive planes of one file do not re-parse its IFDs.
  */
-import type { JobHandler, JobOutput } from '../workerProtocol';
+import type { JobOutputOf } from '../workerProtocol';
+import type { DType } from '../../core/image/imageModel';
 import type { ImageSource, PixelArray } from '../../core/image/imageModel';
 import { openImage } from '../../node/openImage';
 
@@ -14,6 +15,12 @@ export interface ReadPlanePayload {
   z: number;
   c: number;
   memoryLimitBytes?: number;
+}
+
+/** Result of `image/readPlane`: the plane's samples (transferred) and their type. */
+export interface ReadPlaneResult {
+  dtype: DType;
+  data: ArrayBuffer;
 }
 
 const MAX_OPEN = 4;
@@ -47,7 +54,7 @@ function exact(a: PixelArray): ArrayBuffer {
 }
 
 /** `image/readPlane`: decodes plane (t, z, c) of the file at `path`; the samples are transferred back. */
-async function readPlane(payload: ReadPlanePayload): Promise<JobOutput> {
+async function readPlane(payload: ReadPlanePayload): Promise<JobOutputOf<ReadPlaneResult>> {
   const image = await source(payload.path, payload.memoryLimitBytes);
   const plane = await image.readPlane(payload.t, payload.z, payload.c);
   const data = exact(plane);
@@ -55,6 +62,6 @@ async function readPlane(payload: ReadPlanePayload): Promise<JobOutput> {
 }
 
 /** Image job handlers by type. */
-export const IMAGE_JOBS: Record<string, JobHandler> = {
+export const IMAGE_JOBS = {
   'image/readPlane': readPlane,
 };

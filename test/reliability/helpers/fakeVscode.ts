@@ -63,6 +63,8 @@ export const vscode = {
   RelativePattern,
   EventEmitter,
   ProgressLocation: { Notification: 15 },
+  ThemeIcon: class ThemeIcon { constructor(readonly id: string) {} },
+  TreeItem: class TreeItem { constructor(readonly label: string) {} },
   DiagnosticSeverity: { Error: 0 },
   workspace: {
     get isTrusted() {
@@ -92,6 +94,7 @@ export const vscode = {
     showInputBox: record('window.showInputBox', Promise.resolve(undefined)),
     withProgress: record('window.withProgress', Promise.resolve(undefined)),
     registerCustomEditorProvider: record('window.registerCustomEditorProvider', { dispose: () => undefined }),
+    registerTreeDataProvider: record('window.registerTreeDataProvider', { dispose: () => undefined }),
     createOutputChannel: () => {
       const lines: string[] = [];
       return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { predictTile, BATCH_JOBS, type PredictTilePayload } from '../../extension/batch/predictTileJob';
+import { predictTile, type PredictTilePayload } from '../../extension/core/tiles/predictTile';
+import { TILE_JOBS } from '../../extension/workers/jobs/tileJobs';
 import { selectionDefaultLight } from '../../extension/core/features/featureSet';
 
 function payload(shared: boolean): PredictTilePayload {
@@ -21,8 +22,8 @@ describe('predictTile sharedFeatures', () => {
     expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(shared.length).toBe(plain.length);
     expect(shared).toEqual(plain);
-    const job = BATCH_JOBS['batch/predictTile'](payload(true), { throwIfCancelled() {} });
+    const job = TILE_JOBS['tile/predict'](payload(true), { isCancelled: () => false, throwIfCancelled() {} });
     expect(job.transfer).toEqual([]);
-    expect(BATCH_JOBS['batch/predictTile'](payload(false), { throwIfCancelled() {} }).transfer).toHaveLength(1);
+    expect(TILE_JOBS['tile/predict'](payload(false), { isCancelled: () => false, throwIfCancelled() {} }).transfer).toHaveLength(1);
   });
 });

@@ -1,15 +1,16 @@
 /**
- * The per-tile work of batch prediction (issue #6): features of one target box from its source block (with
+ * The per-tile work of prediction (issue #6): features of one target box from its source block (with
  * halo) → per-class probabilities, in one step, so the feature stack of a tile never leaves the thread that
- * computed it (only probabilities travel back, unless features are exported). Runs as the worker job
- * `batch/predictTile` or inline — the same function either way, so outputs are identical.
+ * computed it (only probabilities travel back, unless features are exported). Batch prediction and the live
+ * editor run it as the worker job `tile/predict` (extension/workers/jobs/tileJobs.ts) or inline — the same
+ * function either way, so outputs are identical.
  */
-import { computeFeatureBlock, featureChannelCount, FeatureScratch } from '../core/features/computeFeatureBlock';
-import type { Box, VolumeShape } from '../core/features/box';
-import type { FeatureSelection } from '../core/features/featureSet';
-import { deserializeForest, predictProbabilities, type Forest } from '../core/forest/index';
+import { computeFeatureBlock, featureChannelCount, FeatureScratch } from '../features/computeFeatureBlock';
+import type { Box, VolumeShape } from '../features/box';
+import type { FeatureSelection } from '../features/featureSet';
+import { deserializeForest, predictProbabilities, type Forest } from '../forest/index';
 
-/** Payload of `batch/predictTile`. */
+/** Payload of the `tile/predict` worker job. */
 export interface PredictTilePayload {
   selection: FeatureSelection;
   /** Extent of one time point of the image. */
@@ -31,7 +32,7 @@ export interface PredictTilePayload {
   sharedFeatures?: boolean;
 }
 
-/** Result of `batch/predictTile`. */
+/** Result of the `tile/predict` worker job. */
 export interface PredictTileResult {
   /** Class-major `[class][z][y][x]` of the target box (when a model was given). */
   probabilities?: Float32Array;
@@ -100,14 +101,3 @@ export function predictTile(payload: PredictTilePayload, checkCancelled?: () => 
   }
   return result;
 }
-
-/** Worker job handlers of batch prediction (registered in extension/workers/jobHandlers.ts). */
-export const BATCH_JOBS = {
-  'batch/predictTile': (payload: PredictTilePayload, context: { throwIfCancelled(): void }) => {
-    const result = predictTile(payload, () => context.throwIfCancelled());
-    const transfer: ArrayBuffer[] = [];
-    if (result.probabilities) transfer.push(result.probabilities.buffer as ArrayBuffer);
-    if (result.features && !(result.features.buffer instanceof SharedArrayBuffer)) transfer.push(result.features.buffer as ArrayBuffer);
-    return { result, transfer };
-  },
-};

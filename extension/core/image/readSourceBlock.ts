@@ -3,8 +3,8 @@
  * in layout [channel][z][y][x] (the feature engine's source layout), touching only the strips/tiles the
  * box intersects.
  */
-import type { Box } from '../core/features/box';
-import type { ImageSource } from '../core/image/imageModel';
+import type { Box } from '../features/box';
+import type { ImageSource } from './imageModel';
 
 /**
  * @param target optional buffer of at least `c·nz·ny·nx` floats to fill (a new one when absent)

@@ -1,0 +1,92 @@
+/**
+ * Labelling tools as label edits (issue #16): what a tool computed (plane pixels) becomes one invertible edit
+ * of the label volume, with "preserve labels" (write only unlabelled pixels); copying a slice's labels to the
+ * next or previous slice; importing a mask image with a value → class mapping.
+ */
+import { createEdit, type LabelEdit } from '../labelEdit';
+import type { LabelVolume } from '../labelVolume';
+
+/** Options shared by the tools. */
+export interface ToolOptions {
+  /** Only write pixels that are unlabelled now (brush, fill, polygon, wand, superpixels). */
+  preserveLabels?: boolean;
+  /** Undo-stack name. */
+  label: string;
+}
+
+/**
+ * The edit writing `classId` (0 = erase) to `planeIndices` of plane (t, z).
+ * @returns undefined when nothing would change
+ */
+export function planeToolEdit(volume: LabelVolume, t: number, z: number, planeIndices: ArrayLike<number>, classId: number, options: ToolOptions): LabelEdit | undefined {
+  const offset = volume.planeOffset(t, z);
+  const planeSize = volume.planeSize;
+  const flat: number[] = [];
+  for (let k = 0; k < planeIndices.length; k++) {
+    const i = planeIndices[k];
+    if (!(i >= 0 && i < planeSize)) throw new RangeError(`pixel ${i} is outside the plane (${planeSize} pixels)`);
+    if (options.preserveLabels && classId !== 0 && volume.data[offset + i] !== 0) continue;
+    flat.push(offset + i);
+  }
+  return createEdit(volume, flat, classId, options.label, classId);
+}
+
+/**
+ * Copies the labelled pixels of slice `fromZ` to slice `toZ` (same t) as one edit; the target's other labels stay.
+ * With `preserveLabels`, only unlabelled target pixels are written.
+ */
+export function copySliceEdit(volume: LabelVolume, t: number, fromZ: number, toZ: number, options: ToolOptions): LabelEdit | undefined {
+  const source = volume.plane(t, fromZ);
+  const target = volume.plane(t, toZ);
+  const offset = volume.planeOffset(t, toZ);
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const v = source[i];
+    if (v === 0 || target[i] === v) continue;
+    if (options.preserveLabels && target[i] !== 0) continue;
+    indices.push(offset + i);
+    values.push(v);
+  }
+  return createEdit(volume, indices, values, options.label, 0);
+}
+
+/**
+ * The edit that sets the labels from a mask of the same (t, z, y, x) shape: mask value v becomes class
+ * `mapping.get(v)` (values without a mapping, and 0, leave the pixel as it is).
+ * @param readPlane the mask's (t, z) plane, row-major
+ */
+export async function maskImportEdit(
+  volume: LabelVolume, readPlane: (t: number, z: number) => Promise<ArrayLike<number>>, mapping: ReadonlyMap<number, number>, options: ToolOptions,
+): Promise<LabelEdit | undefined> {
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let t = 0; t < volume.shape.t; t++) {
+    for (let z = 0; z < volume.shape.z; z++) {
+      const mask = await readPlane(t, z);
+      const offset = volume.planeOffset(t, z);
+      for (let i = 0; i < volume.planeSize; i++) {
+        const cls = mapping.get(mask[i]);
+        if (cls === undefined || mask[i] === 0) continue;
+        if (options.preserveLabels && volume.data[offset + i] !== 0) continue;
+        indices.push(offset + i);
+        values.push(cls);
+      }
+    }
+  }
+  return createEdit(volume, indices, values, options.label, 0);
+}
+
+/** The distinct non-zero values of a mask (for the value → class mapping), ascending. */
+export async function maskValues(shape: { t: number; z: number }, readPlane: (t: number, z: number) => Promise<ArrayLike<number>>, limit = 256): Promise<number[]> {
+  const seen = new Set<number>();
+  for (let t = 0; t < shape.t; t++) for (let z = 0; z < shape.z; z++) {
+    const plane = await readPlane(t, z);
+    for (let i = 0; i < plane.length; i++) {
+      const v = plane[i];
+      if (v !== 0) seen.add(v);
+      if (seen.size > limit) throw new RangeError(`the mask has more than ${limit} distinct values; a label mask holds class numbers 0..N`);
+    }
+  }
+  return [...seen].sort((a, b) => a - b);
+}

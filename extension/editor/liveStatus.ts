@@ -1,0 +1,49 @@
+/** The classifier status of one document's live loop, as the webviews show it (`status/update`). */
+import { featureCountForShape } from '../core/features/selectionForShape';
+import type { ClassifierStatus } from '../protocol';
+import type { DocumentController } from './documentController';
+
+/** The state part of a status; label counts and feature figures are filled in from the document. */
+type LiveState = Omit<ClassifierStatus, 'labelCounts' | 'featureChannels' | 'featureMemoryBytes'>;
+
+/** Holds the live loop's state and broadcasts every change to the document's webviews. */
+export class LiveStatus {
+  private state: LiveState = { state: 'idle', progress: 0 };
+  /** Set when the session is disposed: changes are then no longer broadcast. */
+  silenced = false;
+
+  constructor(private readonly controller: DocumentController) {}
+
+  /** The current status, with label counts and the feature channel count / memory estimate. */
+  status(): ClassifierStatus {
+    const doc = this.controller.document;
+    const shape = doc.shape;
+    const channels = shape ? featureCountForShape(doc.project.features, shape) : 0;
+    return {
+      ...this.state,
+      labelCounts: doc.labelCounts(),
+      featureChannels: channels,
+      featureMemoryBytes: shape ? channels * shape.y * shape.x * 4 : 0,
+    };
+  }
+
+  /**
+   * Sets the state and broadcasts it. The full forest's OOB error and importances stay shown while idle or
+   * predicting, and are dropped while features are computed or a forest trains (unless given in `extra`).
+   */
+  set(state: ClassifierStatus['state'], progress: number, message?: string, extra: Partial<ClassifierStatus> = {}): void {
+    const keep = state === 'idle' || state === 'predicting' ? { oobError: this.state.oobError, importances: this.state.importances } : {};
+    this.state = { state, progress, ...(message ? { message } : {}), ...keep, ...extra };
+    this.broadcast();
+  }
+
+  /** Records the results of a training (shown with the next state change). */
+  setResults(oobError: number | undefined, importances: ClassifierStatus['importances']): void {
+    this.state = { ...this.state, oobError, importances };
+  }
+
+  /** Sends the current status to every webview. */
+  broadcast(): void {
+    if (!this.silenced) this.controller.broadcast({ type: 'status/update', status: this.status() });
+  }
+}
