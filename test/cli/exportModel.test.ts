@@ -84,6 +84,12 @@ describe('pixel-classifier export-model --format onnx', () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it('--help describes both formats and every option', async () => {
+    const run = await cli(tempDir(), ['export-model', '--help']);
+    expect(run.code).toBe(0);
+    for (const word of ['onnx', 'bioimageio', '--project', '--format', '--author', '--license', '--threads', '--json', 'TreeEnsembleClassifier']) expect(run.stdout).toContain(word);
+  });
+
   it('a project without labels gets a one-line error and no file', async () => {
     const dir = tempDir();
     const { createProject } = await import('../../extension/project/projectSchema');
