@@ -4,6 +4,7 @@
 // intensities unlike the training image), the output channel has it — and after reloading the window the
 // Problems entry is still there (kept until the next run). Then (items 8, 9) Export of cells.tif onto a file of
 // the same name that is not its export asks Overwrite / Keep both / Cancel, and ends as one summary notification.
+// Finally (issue 17) Export… as HDF5: the format pick offers HDF5, asks the dataset path, writes an ilastik-style .h5.
 // Run: npm run build && EXT_INSTALL=copy E2E_SKIP_BUILD=1 bash e2e/run.sh e2e/batchCompatibility.e2e.test.js
 'use strict';
 const { test, before, after } = require('node:test');
@@ -186,6 +187,53 @@ test('Export asks before replacing a file that is not its export, and ends as on
     assert.deepEqual(s.extensionErrors(), [], 'no extension errors in the console');
   } catch (error) {
     await s.shot('failure-export').catch(() => {});
+    t.diagnostic(s.tailServerLog());
+    throw error;
+  }
+});
+
+test('Export… as HDF5 (issue 17): ilastik-style dataset, chosen in the format pick', { timeout: 10 * 60000 }, async (t) => {
+  try {
+    if (await s.page.locator('.notification-toast').count()) {
+      await s.quickInput('F1', '>Notifications: Clear All Notifications', 'Clear All Notifications');
+      await waitFor(async () => (await s.page.locator('.notification-toast').count()) === 0, { timeout: 10000, what: 'toasts to clear' });
+    }
+    await s.openInEditor('cells.tif');
+    await runCommand('>Pixel Classifier: Export…', 'Export…');
+    const title = (text) => s.page.locator('.quick-input-widget .quick-input-title', { hasText: text }).waitFor({ state: 'visible', timeout: 20000 });
+    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    for (const step of ['Export: source', 'Export: sample type']) {
+      await title(step);
+      await s.page.keyboard.press('Enter');
+    }
+    await title('Export: format');
+    await input.fill('HDF5');
+    await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ilastik writes it' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await s.shot('08-export-format-hdf5');
+    await s.page.keyboard.press('Enter');
+    await title('Export: HDF5 dataset path');
+    assert.equal(await input.inputValue(), 'exported_data');
+    await s.shot('09-export-hdf5-dataset-path');
+    await s.page.keyboard.press('Enter');
+    await title('Export: file name template');
+    assert.match(await input.inputValue(), /\.h5$/, 'the template takes the .h5 extension');
+    await s.page.keyboard.press('Enter');
+
+    const summary = s.page.locator('.notification-toast', { hasText: 'Exported cells.tif → cells_Probabilities.h5' });
+    await summary.waitFor({ state: 'visible', timeout: 240000 });
+    await s.shot('10-export-hdf5-summary');
+    const file = path.join(s.ws, 'cells_Probabilities.h5');
+    assert.equal(fs.readFileSync(file).subarray(0, 8).toString('latin1'), '\x89HDF\r\n\x1a\n');
+    const project = JSON.parse(fs.readFileSync(path.join(s.ws, 'cells.pixelclass.json'), 'utf8'));
+    assert.equal(project.export.format, 'hdf5', 'the choice is saved in the project');
+    assert.equal(project.export.internalPath, 'exported_data');
+    // The CLI reads the export back as an image (file.h5/dataset): two class channels of the image's size.
+    const info = execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'info', 'cells_Probabilities.h5/exported_data'], { cwd: s.ws, encoding: 'utf8' });
+    t.diagnostic(info.replace(/\s+/g, ' '));
+    assert.match(info, new RegExp(`shape: +t=1 z=1 c=2 y=${truth.height} x=${truth.width}`));
+    assert.deepEqual(s.extensionErrors(), [], 'no extension errors in the console');
+  } catch (error) {
+    await s.shot('failure-export-hdf5').catch(() => {});
     t.diagnostic(s.tailServerLog());
     throw error;
   }

@@ -15,7 +15,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readPngTextChunks, readTiffTextTag } from '../core/image/embeddedText';
 import { PROVENANCE_TAG } from '../core/image/tiffWriter';
+import type { ByteSource } from '../core/image/byteSource';
+import type { Hdf5Group } from '../core/hdf5/hdf5Tree';
 import { openFileByteSource } from '../node/fileByteSource';
+import { openHdf5 } from '../node/hdf5File';
 import type { ExportSettings } from '../project/projectSchema';
 import { legacyStaleReason, recordPath, type ExportInputs } from './legacyExportRecord';
 
@@ -24,6 +27,8 @@ export { PROVENANCE_TAG } from '../core/image/tiffWriter';
 
 /** tEXt keyword of the provenance in PNG outputs. */
 export const PNG_PROVENANCE_KEYWORD = 'pixel-classifier-provenance';
+/** Attribute of the dataset holding the provenance in HDF5 outputs. */
+export const HDF5_PROVENANCE_ATTRIBUTE = 'pixel-classifier-provenance';
 
 /**
  * The provenance embedded in one output. Its settings leave out the file name template: where an output lies
@@ -56,8 +61,17 @@ export function makeProvenance(inputs: ExportInputs, names: { input: string; pro
     inputSha256: inputs.inputSha256,
     trainingHash: inputs.trainingHash,
     // Fixed key order (the bytes of an output must not depend on how the settings object was built).
-    settings: { source: s.source, dtype: s.dtype, format: s.format, compression: s.compression },
+    settings: {
+      source: s.source, dtype: s.dtype, format: s.format, compression: s.compression,
+      // Only HDF5 outputs record their dataset path, so TIFF/PNG provenance (and bytes) stay as they were.
+      ...(s.format === 'hdf5' ? { internalPath: hdf5InternalPath(s) } : {}),
+    },
   };
+}
+
+/** The dataset path of HDF5 exports with these settings. */
+export function hdf5InternalPath(settings: Pick<ExportSettings, 'internalPath'>): string {
+  return settings.internalPath ?? 'exported_data';
 }
 
 /** JSON of a provenance, ASCII only (non-ASCII characters as \u escapes: TIFF ASCII and PNG tEXt need it). */
@@ -102,12 +116,46 @@ export async function readEmbeddedProvenance(file: string): Promise<EmbeddedProv
       const same = Array.isArray(provenance.pngData) && provenance.pngData.length === actual.length && provenance.pngData.every((c, i) => c === actual[i]);
       return same ? { kind: 'ours', provenance } : { kind: 'modified', provenance };
     }
+    if (await isHdf5Signature(source)) {
+      const provenance = parseProvenance(await readHdf5Provenance(file));
+      return provenance ? { kind: 'ours', provenance } : { kind: 'none' };
+    }
     const provenance = parseProvenance(await readTiffTextTag(source, PROVENANCE_TAG));
     return provenance ? { kind: 'ours', provenance } : { kind: 'none' };
   } catch {
     return { kind: 'none' };
   } finally {
     await source.close();
+  }
+}
+
+async function isHdf5Signature(source: ByteSource): Promise<boolean> {
+  if (source.size < 8) return false;
+  const head = await source.read(0, 8);
+  return String.fromCharCode(...head) === '\x89HDF\r\n\x1a\n';
+}
+
+/** The provenance attribute of the first dataset carrying one (breadth-first, a few levels deep). */
+async function readHdf5Provenance(file: string): Promise<string | undefined> {
+  const h5 = await openHdf5(file);
+  try {
+    let level: Hdf5Group[] = [h5];
+    for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+      const next: Hdf5Group[] = [];
+      for (const group of level) {
+        for (const name of group.keys().slice(0, 64)) {
+          const node = group.get(name);
+          if (node?.kind === 'dataset') {
+            const value = node.attribute(HDF5_PROVENANCE_ATTRIBUTE);
+            if (typeof value === 'string') return value;
+          } else if (node?.kind === 'group') next.push(node);
+        }
+      }
+      level = next;
+    }
+    return undefined;
+  } finally {
+    h5.close();
   }
 }
 
@@ -135,7 +183,9 @@ function mismatch(provenance: ExportProvenance, expected: ExportInputs): string 
   if (provenance.trainingHash !== expected.trainingHash) return 'classifier changed';
   const a = provenance.settings;
   const b = expected.settings;
-  if (a.source !== b.source || a.dtype !== b.dtype || a.format !== b.format || a.compression !== b.compression) return 'export settings changed';
+  if (a.source !== b.source || a.dtype !== b.dtype || a.format !== b.format) return 'export settings changed';
+  // HDF5 outputs are always gzip-compressed: the (TIFF) compression setting does not change them, their dataset path does.
+  if (b.format === 'hdf5' ? hdf5InternalPath(a) !== hdf5InternalPath(b) : a.compression !== b.compression) return 'export settings changed';
   return undefined;
 }
 

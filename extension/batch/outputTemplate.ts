@@ -60,10 +60,17 @@ export interface OutputPathOptions {
   inputs: readonly string[];
 }
 
+/** File name extensions of each output format, the first one is added when the template has none of them. */
+export const OUTPUT_EXTENSIONS: Record<ExportFormat, readonly string[]> = {
+  tiff: ['.tif', '.tiff'],
+  png: ['.png'],
+  hdf5: ['.h5', '.hdf5'],
+};
+
 /**
  * The absolute output path of one result.
  *
- * Rules: the extension is made to match the format (`.tif` for TIFF, `.png` for PNG); a template starting
+ * Rules: the extension is made to match the format (`.tif` for TIFF, `.png` for PNG, `.h5` for HDF5); a template starting
  * with `{dataset_dir}` writes beside the input (allowed: the input's folder is where the data is);
  * an absolute template is an explicit output directory (allowed anywhere); any other relative template
  * must stay inside `allowedRoots`. `..` segments produced by substitution are refused.
@@ -74,10 +81,11 @@ export function resolveOutputPath(options: OutputPathOptions): string {
   if (template.includes('\0')) throw new PathSafetyError(template, 'template contains a NUL character');
   const nickname = nicknameOf(input);
   let expanded = expandTemplate(template, { datasetDir: path.dirname(path.resolve(input)), nickname, resultType });
-  const wanted = format === 'png' ? '.png' : '.tif';
+  const accepted = OUTPUT_EXTENSIONS[format];
   const ext = path.extname(expanded).toLowerCase();
-  if (format === 'png' ? ext !== '.png' : ext !== '.tif' && ext !== '.tiff') {
-    expanded = (ext === '.tif' || ext === '.tiff' || ext === '.png' ? expanded.slice(0, -ext.length) : expanded) + wanted;
+  if (!accepted.includes(ext)) {
+    const known = Object.values(OUTPUT_EXTENSIONS).some((list) => list.includes(ext));
+    expanded = (known ? expanded.slice(0, -ext.length) : expanded) + accepted[0];
   }
   const startsWithDatasetDir = template.startsWith('{dataset_dir}');
   const absoluteTemplate = !startsWithDatasetDir && path.isAbsolute(template);

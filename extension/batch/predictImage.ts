@@ -16,7 +16,8 @@ import { openImage } from '../node/openImage';
 import type { ExportSettings, PixelClassifierProject } from '../project/projectSchema';
 import type { WorkerPool } from '../workers/workerPool';
 import { PngSink, TiffSink, type ExportSink } from './exportSink';
-import type { ExportProvenance } from './exportProvenance';
+import { Hdf5Sink } from './hdf5Sink';
+import { hdf5InternalPath, type ExportProvenance } from './exportProvenance';
 import { planExport, type ExportPlan } from './exportPlan';
 import { predictTile, type PredictTilePayload, type PredictTileResult } from '../core/tiles/predictTile';
 import { readSourceBlock } from '../core/image/readSourceBlock';
@@ -200,6 +201,8 @@ export async function predictImage(options: PredictImageOptions): Promise<void> 
     const sinkShape = { t: shape.t, z: shape.z, channels: plan.channels, height: shape.y, width: shape.x, dtype: plan.dtype };
     sink = settings.format === 'png'
       ? new PngSink(options.outputs, sinkShape, options.provenance)
+      : settings.format === 'hdf5'
+      ? await Hdf5Sink.create(options.outputs[0], sinkShape, { internalPath: hdf5InternalPath(settings), provenance: options.provenance?.[0] })
       : await TiffSink.create(options.outputs[0], sinkShape, {
         compression: settings.compression,
         channelNames: plan.channelNames,

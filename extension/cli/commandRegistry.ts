@@ -3,6 +3,7 @@ import { infoCommand } from './commands/info';
 import { featuresCommand } from './commands/features';
 import { trainCommand } from './commands/train';
 import { predictCommand } from './commands/predict';
+import { exportModelCommand } from './commands/exportModel';
 import { importIlastikCommand } from './commands/importIlastik';
 import { suggestCommand } from './commands/suggest';
 
@@ -16,4 +17,5 @@ export const COMMANDS: CliCommand[] = [
   featuresCommand,
   importIlastikCommand,
   suggestCommand,
+  exportModelCommand,
 ];

@@ -10,6 +10,9 @@ import { EXPORT_SOURCES, type ExportSettings, type ExportSource } from '../proje
 import * as path from 'node:path';
 import type { ConflictChoice, FileResult } from '../batch/predictWorkspace';
 import type { OutputConflict } from '../batch/exportProvenance';
+import { DEFAULT_HDF5_INTERNAL_PATH } from '../batch/hdf5Sink';
+import { OUTPUT_EXTENSIONS } from '../batch/outputTemplate';
+import { internalPathProblem } from '../core/hdf5/hdf5InternalPath';
 import { baseDirOf, runBatch, type RunSummary } from './predictWorkspaceCommand';
 import type { CommandServices } from './commandServices';
 
@@ -49,6 +52,7 @@ export async function askExportSettings(current: ExportSettings): Promise<Export
     currentFirst([
       { label: 'TIFF', description: 'multi-page, ImageJ hyperstack metadata', format: 'tiff' as const },
       { label: 'PNG', description: '2D segmentations, labels, 8-bit probabilities of one class', format: 'png' as const },
+      { label: 'HDF5', description: 'one dataset as ilastik writes it (axistags, channels last, gzip)', format: 'hdf5' as const },
     ], (a) => a.format === current.format),
     { title: 'Export: format' },
   );
@@ -65,15 +69,29 @@ export async function askExportSettings(current: ExportSettings): Promise<Export
     if (!pick) return undefined;
     compression = pick.compression;
   }
-  const extension = format.format === 'png' ? '.png' : '.tif';
+  let internalPath = current.internalPath;
+  if (format.format === 'hdf5') {
+    const answer = await vscode.window.showInputBox({
+      title: 'Export: HDF5 dataset path',
+      prompt: 'Path of the dataset inside the file (ilastik\'s default: exported_data)',
+      value: current.internalPath ?? DEFAULT_HDF5_INTERNAL_PATH,
+      validateInput: (v) => internalPathProblem(v.trim()),
+    });
+    if (answer === undefined) return undefined;
+    internalPath = answer.trim();
+  }
+  const extension = OUTPUT_EXTENSIONS[format.format][0];
   const template = await vscode.window.showInputBox({
     title: 'Export: file name template',
     prompt: 'Placeholders: {dataset_dir}, {nickname}, {result_type}',
-    value: current.filenameFormat.replace(/\.(tiff?|png)$/i, extension),
+    value: current.filenameFormat.replace(/\.(tiff?|png|h5|hdf5)$/i, extension),
     validateInput: (v) => (v.trim() === '' ? 'Enter a template' : undefined),
   });
   if (template === undefined) return undefined;
-  return { source: source.source, dtype, format: format.format, compression, filenameFormat: template.trim() };
+  return {
+    source: source.source, dtype, format: format.format, compression, filenameFormat: template.trim(),
+    ...(internalPath !== undefined ? { internalPath } : {}),
+  };
 }
 
 /** The command handler. */

@@ -41,7 +41,7 @@ export const EXPORT_SOURCES = ['probabilities', 'simple-segmentation', 'uncertai
 export type ExportSource = (typeof EXPORT_SOURCES)[number];
 export const EXPORT_DTYPES = ['float32', 'uint8'] as const;
 export type ExportDType = (typeof EXPORT_DTYPES)[number];
-export const EXPORT_FORMATS = ['tiff', 'png'] as const;
+export const EXPORT_FORMATS = ['tiff', 'png', 'hdf5'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_COMPRESSIONS = ['none', 'deflate'] as const;
 export type ExportCompression = (typeof EXPORT_COMPRESSIONS)[number];
@@ -56,6 +56,8 @@ export interface ExportSettings {
   filenameFormat: string;
   /** TIFF compression. */
   compression: ExportCompression;
+  /** HDF5 only: dataset path inside the file (ilastik's OutputInternalPath). @default "exported_data" */
+  internalPath?: string;
 }
 
 /** ilastik's default output template. */

@@ -18,7 +18,7 @@ const KEY_ORDER = [
   'name', 'color', 'trees', 'seed', 'maxDepth', 'minSamplesLeaf',
   'scales', 'selected', 'sigma', 'in2D', ...FEATURE_IDS,
   'path', 'sha256', 'shape', 't', 'z', 'c', 'y', 'x',
-  'source', 'dtype', 'filenameFormat', 'compression',
+  'source', 'dtype', 'filenameFormat', 'compression', 'internalPath',
 ];
 const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));
 

@@ -5,6 +5,7 @@
  */
 import { FEATURE_IDS, validateSelection, type FeatureSelection } from '../core/features/featureSet';
 import { LabelRleError, validateLabels } from '../core/labels/labelRle';
+import { internalPathProblem } from '../core/hdf5/hdf5InternalPath';
 import {
   EXPORT_COMPRESSIONS, EXPORT_DTYPES, EXPORT_FORMATS, EXPORT_SOURCES, PROJECT_FORMAT,
   type PixelClassifierProject,
@@ -98,6 +99,10 @@ export function validateProject(raw: unknown): ProjectProblem[] {
     oneOf('format', EXPORT_FORMATS);
     oneOf('compression', EXPORT_COMPRESSIONS);
     if (typeof ex.filenameFormat !== 'string' || ex.filenameFormat.trim() === '') add(['export', 'filenameFormat'], 'must be a non-empty string');
+    if (ex.internalPath !== undefined) {
+      const problem = typeof ex.internalPath === 'string' ? internalPathProblem(ex.internalPath) : 'internalPath must be a string';
+      if (problem) add(['export', 'internalPath'], problem);
+    }
   }
 
   // images

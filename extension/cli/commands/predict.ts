@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandInputs } from '../../batch/expandInputs';
+import { internalPathProblem } from '../../core/hdf5/hdf5InternalPath';
 import { predictWorkspace, type FileResult } from '../../batch/predictWorkspace';
 import { parseShard, shardFromEnv } from '../../batch/shard';
 import { EXPORT_COMPRESSIONS, EXPORT_DTYPES, EXPORT_FORMATS, EXPORT_SOURCES, type ExportSettings } from '../../project/projectSchema';
@@ -69,7 +70,7 @@ function normalizeChoice<T extends string>(value: string | undefined, allowed: r
 /** Maps ilastik's underscore flags (`--export_source`) to ours. */
 function normalizeFlags(argv: string[]): string[] {
   return argv.map((a) => {
-    const match = /^--(export_source|export_dtype|output_format|output_filename_format|memory_limit|shard_count)(=.*)?$/.exec(a);
+    const match = /^--(export_source|export_dtype|output_format|output_filename_format|output_internal_path|memory_limit|shard_count)(=.*)?$/.exec(a);
     return match ? `--${match[1].replace(/_/g, '-')}${match[2] ?? ''}` : a;
   });
 }
@@ -87,7 +88,7 @@ function formatResult(result: FileResult, cwd: string): string {
 
 export const predictCommand: CliCommand = {
   name: 'predict',
-  usage: 'predict --project P.pixelclass.json [--export-source probabilities|simple-segmentation|uncertainty|features|labels] [--export-dtype float32|uint8] [--output-format tiff|png] [--output-filename-format TEMPLATE | -o TEMPLATE] [--compression none|deflate] [--threads N] [--memory-limit MB] [--shard I/N | --shard-count N] [--force] [--json] <images or globs…>',
+  usage: 'predict --project P.pixelclass.json [--export-source probabilities|simple-segmentation|uncertainty|features|labels] [--export-dtype float32|uint8] [--output-format tiff|png|hdf5] [--output-internal-path exported_data] [--output-filename-format TEMPLATE | -o TEMPLATE] [--compression none|deflate] [--threads N] [--memory-limit MB] [--shard I/N | --shard-count N] [--force] [--json] <images or globs…>',
   help: `Predicts images with a project's classifier (the model cache, or retrained from the project's labels) and
 exports the results, as the extension's "Predict Workspace…" does. Images may be anywhere; outputs that are
 up to date are skipped.
@@ -96,7 +97,8 @@ Options:
   --project FILE                 the *.pixelclass.json to predict with
   --export-source SOURCE         probabilities (default), simple-segmentation, uncertainty, features, labels
   --export-dtype float32|uint8   sample type of probabilities/uncertainty
-  --output-format tiff|png
+  --output-format tiff|png|hdf5   hdf5: one dataset as ilastik writes it (axistags, channels last, gzip)
+  --output-internal-path PATH    dataset inside HDF5 outputs (default exported_data)
   -o, --output-filename-format T output names: {dataset_dir}, {nickname}, {result_type}
                                  (default {dataset_dir}/{nickname}_{result_type}.tif)
   --compression none|deflate
@@ -118,6 +120,7 @@ Progress goes to stderr: a bar with the file, the block and the ETA on a termina
           'export-dtype': { type: 'string' },
           'output-format': { type: 'string' },
           'output-filename-format': { type: 'string' },
+          'output-internal-path': { type: 'string' },
           output: { type: 'string', short: 'o' },
           compression: { type: 'string' },
           threads: { type: 'string' },
@@ -142,10 +145,15 @@ Progress goes to stderr: a bar with the file, the block and the ETA on a termina
     const settings: Partial<ExportSettings> = {
       source: normalizeChoice(values['export-source'], EXPORT_SOURCES, '--export-source', { probability: 'probabilities', segmentation: 'simple-segmentation' }),
       dtype: normalizeChoice(values['export-dtype'], EXPORT_DTYPES, '--export-dtype', { float: 'float32' }),
-      format: normalizeChoice(values['output-format'], EXPORT_FORMATS, '--output-format', { tif: 'tiff' }),
+      format: normalizeChoice(values['output-format'], EXPORT_FORMATS, '--output-format', { tif: 'tiff', h5: 'hdf5' }),
       compression: normalizeChoice(values.compression, EXPORT_COMPRESSIONS, '--compression', { zlib: 'deflate' }),
       filenameFormat: values['output-filename-format'] ?? values.output,
+      internalPath: values['output-internal-path'],
     };
+    if (settings.internalPath !== undefined) {
+      const problem = internalPathProblem(settings.internalPath);
+      if (problem) throw new UsageError(`--output-internal-path: ${problem}`);
+    }
     const threads = parseIntegerOption(values.threads, '--threads', 0, 1024);
     const memoryMb = parseIntegerOption(values['memory-limit'], '--memory-limit', 64, 1 << 22) ?? 1536;
     const shardCount = parseIntegerOption(values['shard-count'], '--shard-count', 1, 1e9);
