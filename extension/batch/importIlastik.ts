@@ -12,6 +12,7 @@ import { hdf5ImageSource } from '../core/image/hdf5ImageSource';
 import { splitHdf5Path } from '../core/image/hdf5Path';
 import type { ImageSource } from '../core/image/imageModel';
 import { IlastikProjectError, readIlastikProject, type IlastikLane } from '../core/ilastik/readIlastikProject';
+import { internalPathProblem } from '../core/hdf5/hdf5InternalPath';
 import { LabelVolume } from '../core/labels/labelVolume';
 import { encodeLabels } from '../core/labels/labelRle';
 import { Hdf5Error, openHdf5 } from '../node/hdf5File';
@@ -68,6 +69,7 @@ const posix = (p: string) => p.split(path.sep).join('/');
 function exportFormat(format: string | undefined): { format: ExportFormat; extension: string; exact: boolean } {
   const f = (format ?? '').toLowerCase();
   if (f === 'png') return { format: 'png', extension: '.png', exact: true };
+  if (f === 'hdf5' || f === 'compressed hdf5') return { format: 'hdf5', extension: '.h5', exact: true };
   if (f === 'tif' || f === 'tiff' || f.startsWith('multipage tiff')) return { format: 'tiff', extension: '.tif', exact: true };
   return { format: 'tiff', extension: '.tif', exact: f === '' };
 }
@@ -159,12 +161,16 @@ export async function importIlastikProject(ilpPath: string, options: ImportIlast
     if (project.classes.length === 0) project.classes = [defaultClass(1), defaultClass(2)];
     const fmt = exportFormat(ilp.export.format);
     if (!fmt.exact) notImported.push(`export format "${ilp.export.format}" is written as TIFF`);
-    if (ilp.export.internalPath && ilp.export.internalPath !== 'exported_data' && fmt.format !== 'tiff') notImported.push(`export dataset path "${ilp.export.internalPath}" is not used`);
+    const internalPath = fmt.format === 'hdf5' && ilp.export.internalPath ? ilp.export.internalPath.replace(/^\/+/, '') : undefined;
+    if (internalPath && internalPathProblem(internalPath)) {
+      notImported.push(`export dataset path "${ilp.export.internalPath}" is not usable (${internalPathProblem(internalPath)}); exported_data is used`);
+    }
     const template = ilp.export.filenameFormat;
     project.export = {
       ...project.export,
       format: fmt.format,
       filenameFormat: template ? (path.extname(template) ? template : template + fmt.extension) : DEFAULT_FILENAME_FORMAT,
+      ...(internalPath && !internalPathProblem(internalPath) ? { internalPath } : {}),
     };
 
     const images: ImportedImage[] = [];

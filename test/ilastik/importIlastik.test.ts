@@ -52,7 +52,6 @@ describe('import-ilastik: lanes, axis orders, internal and external data', () =>
     ]);
     expect(result.notImported).toEqual(expect.arrayContaining([
       expect.stringMatching(/trained random forest is not imported/),
-      expect.stringMatching(/export format "hdf5" is written as TIFF/),
     ]));
     const project = await readProject(result.projectFile);
     expect(project.classes).toEqual([{ name: 'Nuclei', color: '#ff0000' }, { name: 'Background', color: '#008000' }, { name: 'Membrane', color: '#0a141e' }]);
@@ -60,7 +59,7 @@ describe('import-ilastik: lanes, axis orders, internal and external data', () =>
     expect(project.features.selected.GaussianSmoothing).toEqual([true, true, false]);
     expect(project.features.selected.LaplacianOfGaussian).toEqual([false, true, false]); // σ=0.3 not offered for LoG
     expect(project.features.selected.HessianOfGaussianEigenvalues).toEqual([false, true, true]);
-    expect(project.export.filenameFormat).toBe('{dataset_dir}/{nickname}_{result_type}.tif');
+    expect(project.export).toMatchObject({ format: 'hdf5', filenameFormat: '{dataset_dir}/{nickname}_{result_type}.h5', internalPath: 'exported_data' });
 
     const cells = projectLabels(project, 'data/cells.tif');
     expect(cells.get(0, 0, 2, 5)).toBe(1);
