@@ -6,6 +6,7 @@
  * reason, one unlike them is predicted with warnings. Outputs whose embedded provenance names the same inputs are
  * skipped unless `force`; others that exist are overwritten, or the `onConflict` question decides (Export).
  */
+import type { AllowedRoots } from '../project/projectPaths';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { sha256File, sha256Of } from '../project/fileHash';
@@ -67,6 +68,11 @@ export interface PredictWorkspaceOptions {
   baseDir: string;
   /** Folders outputs of relative templates (and project image paths) must stay in. @default [baseDir, project folder] */
   allowedRoots?: string[];
+  /**
+   * Where the project's own (training) images may be: ANYWHERE for the CLI and trusted workspaces (issue #19,
+   * "images anywhere"); the inputs and outputs stay within `allowedRoots`. @default allowedRoots
+   */
+  imageRoots?: AllowedRoots;
   /** Process only this shard of the (sorted) inputs. @default all */
   shard?: Pick<Shard, 'index' | 'count'>;
   /** Redo outputs even when their record says they are up to date. */
@@ -130,7 +136,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   let classifier: BatchClassifier | undefined;
   let trainingHashValue = 'labels-only';
   if (settings.source !== 'labels' && inputs.length > 0) {
-    const loaded = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: roots, signal: options.signal, onProgress: options.onMessage });
+    const loaded = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: options.imageRoots ?? roots, signal: options.signal, onProgress: options.onMessage });
     if (loaded.source === 'trained') options.onMessage?.(`classifier retrained (${loaded.reason})`);
     classifier = { forest: loaded.forest, forestBytes: loaded.forestBytes, modelKey: `batch-${process.pid}-${++modelCounter}-${loaded.trainingHash.slice(0, 12)}` };
     trainingHashValue = loaded.trainingHash;

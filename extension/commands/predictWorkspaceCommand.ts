@@ -6,6 +6,7 @@
  * warnings go to the Problems view (kept until the next run) and the rest go on. Incremental: up-to-date
  * outputs are skipped unless forced.
  */
+import { ANYWHERE } from '../project/projectPaths';
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { predictWorkspace, type BatchSummary, type PredictWorkspaceOptions } from '../batch/predictWorkspace';
@@ -88,6 +89,8 @@ export async function runBatch(services: CommandServices, options: RunBatchOptio
             inputs: options.inputs,
             baseDir: options.baseDir,
             allowedRoots: options.roots,
+            // The commands run only in trusted workspaces: the project's images may live anywhere (issue #19).
+            imageRoots: ANYWHERE,
             force: options.force,
             settings: options.settings,
             pool: services.getPool(),

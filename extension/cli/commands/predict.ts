@@ -3,6 +3,7 @@
  * batch prediction and export with ilastik-like flags, cluster sharding, incremental skipping and a JSON
  * summary. Same code path as the extension's "Predict Workspace…" (extension/batch/predictWorkspace.ts).
  */
+import { ANYWHERE } from '../../project/projectPaths';
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -175,6 +176,7 @@ Progress goes to stderr: a bar with the file, the block and the ETA on a termina
         // Images may be anywhere on the command line: the folders of the images named are allowed too (for
         // retraining from project images beside them); relative output templates stay within these folders.
         allowedRoots: cliRoots(io.cwd, values.project, files),
+        imageRoots: ANYWHERE,
         shard,
         force: values.force === true,
         pool,
