@@ -75,14 +75,28 @@ test('polygon, wand and fill with the mouse; saved labels equal the editor\'s; L
     t.diagnostic(`wand: ${wandPixels} px (nucleus area ≈ ${Math.round(Math.PI * b.rx * b.ry)})`);
     assert.ok(wandPixels > 0.3 * Math.PI * b.rx * b.ry && wandPixels < 3 * Math.PI * b.rx * b.ry, `the wand took about the nucleus (${wandPixels} px)`);
 
+    // Superpixel brush: its segment borders show while it is the tool; a short stroke writes whole superpixels.
+    await frame.locator('#tool-superpixel').click();
+    await waitFor(async () => ((await bodyData(frame)).layers || '').includes('superpixels'), { timeout: 10000, what: 'the superpixel borders layer' });
+    await s.page.waitForTimeout(1500); // borders are drawn one tile per animation frame
+    await s.shot('02b-superpixel-borders');
+    const sp = page(Math.round(b.col + 2 * b.rx + 12), Math.round(b.row));
+    await s.page.mouse.move(sp.x, sp.y);
+    await s.page.mouse.down();
+    await s.page.mouse.move(sp.x + 3, sp.y, { steps: 2 });
+    await s.page.mouse.up();
+    const afterSuperpixels = await grows(frame, afterWand, 'labels after the superpixel brush');
+    t.diagnostic(`superpixels: ${afterSuperpixels - afterWand} px for a 3-pixel stroke`);
+    assert.ok(afterSuperpixels - afterWand > 20, 'the superpixel brush wrote whole segments, not just the stroke');
+
     // Fill the background with class 2, preserving the labels (M toggles preserve).
     await frame.locator('.class-row[data-class-id="2"]').click();
     await frame.locator('#tool-fill').click();
     await frame.locator('#btn-preserve').click();
     const bg = page(5, 5);
     await s.page.mouse.click(bg.x, bg.y);
-    const afterFill = await grows(frame, afterWand, 'labels after the fill');
-    t.diagnostic(`fill: ${afterFill - afterWand} px`);
+    const afterFill = await grows(frame, afterSuperpixels, 'labels after the fill');
+    t.diagnostic(`fill: ${afterFill - afterSuperpixels} px`);
     await s.shot('03-fill');
 
     // Ctrl+S: the file holds exactly the editor's labels.

@@ -4,6 +4,8 @@
  * features, predictions); this view shows it and sends what the user does. A second `init` builds a new view.
  */
 import { LabelTools, type ToolContext } from './labelTools';
+import { SuperpixelBoundaries } from './canvas/superpixelBoundaries';
+import { SUPERPIXEL_TILE } from '../extension/core/labels/tools/superpixels';
 import { autoRange } from './displaySettings';
 import type {
   ClassifierStatus, EditorSettings, HostToWebviewMessage, ImageDescriptor, InitMessage, LabelClass, PixelBox, UiCommand,
@@ -59,6 +61,8 @@ export class EditorView {
   private readonly preview: FeaturePreviewController;
   private readonly painter: LabelPainter;
   private readonly tools: LabelTools;
+  private readonly boundaries: SuperpixelBoundaries;
+  private boundaryFrame = 0;
   private readonly displayPanel: DisplayPanel;
   private readonly classesPanel: ClassesPanel;
   private readonly resultsPanel: ResultsPanel;
@@ -119,8 +123,10 @@ export class EditorView {
         this.viewer.drawNow();
         document.body.dataset.ready = 'true';
       } else this.viewer.invalidate();
+      this.updateBoundaries();
     });
     this.painter = new LabelPainter(this.rpc, this.labelLayer, s.x, s.y, () => this.viewer.invalidate());
+    this.boundaries = new SuperpixelBoundaries(s.x, s.y);
     this.tools = new LabelTools({
       rpc: this.rpc, labels: this.labelLayer, width: s.x, height: s.y,
       redraw: () => this.viewer.invalidate(),
@@ -333,9 +339,12 @@ export class EditorView {
         case 'image': return this.raw.layer.canvas;
         case 'feature': return this.preview.layer.canvas;
         case 'labels': return this.labelLayer.canvas;
+        case 'superpixels': return this.boundaries.canvas;
         default: return this.predictions.canvases[id];
       }
     };
+    // The superpixel brush shows the segment borders while it is the tool.
+    if (this.state.tool === 'superpixel' && !this.rawOnly) stack.push({ id: 'superpixels', opacity: 1, edge: false });
     document.body.dataset.layers = stack.map((e) => e.id).join(',');
     return stack.map((e) => ({ source: source(e.id), opacity: e.opacity, edge: e.edge }));
   }
@@ -396,7 +405,38 @@ export class EditorView {
     this.readout.title = cls ? `label: ${cls.name}` : '';
   }
 
+  /**
+   * Draws the superpixel borders of the visible tiles (at most 24, one per animation frame so panning stays
+   * smooth) while the superpixel brush is the tool.
+   */
+  private updateBoundaries(): void {
+    if (this.state.tool !== 'superpixel' || this.boundaryFrame) return;
+    const step = (): void => {
+      this.boundaryFrame = 0;
+      if (this.state.tool !== 'superpixel') return;
+      const { t, z } = this.state;
+      const c = this.raw.display.mode === 'single' ? this.raw.display.channel : 0;
+      const drawn = this.boundaries.forPlane(t, z, c);
+      const v = this.visibleBox();
+      const T = SUPERPIXEL_TILE;
+      const tiles: [number, number][] = [];
+      for (let row = v.row - (v.row % T); row < v.row + v.height; row += T) {
+        for (let column = v.column - (v.column % T); column < v.column + v.width; column += T) tiles.push([column, row]);
+      }
+      if (tiles.length > 24) return; // zoomed out too far: borders would be noise; they come back when zoomed in
+      const next = tiles.find(([column, row]) => !drawn.has(`${column},${row}`));
+      if (!next) return;
+      const tile = this.tools.superpixelTile(t, z, c, next[0], next[1]);
+      if (!tile) return; // the plane has not arrived: the next view change or plane tries again
+      this.boundaries.drawTile(next[0], next[1], tile);
+      this.viewer.invalidate();
+      this.boundaryFrame = requestAnimationFrame(step);
+    };
+    this.boundaryFrame = requestAnimationFrame(step);
+  }
+
   private onViewChanged(): void {
+    this.updateBoundaries();
     this.state.view = { ...this.viewer.view };
     this.toolbar.setZoom(this.viewer.view.scale);
     this.save();
@@ -487,6 +527,8 @@ export class EditorView {
     if (this.settings.readOnly && tool !== 'pan') tool = 'pan';
     if (tool !== this.state.tool) this.tools.cancel();
     this.state.tool = tool;
+    this.updateBoundaries();
+    this.viewer.invalidate();
     this.toolbar.setTool(tool);
     this.viewer.setTool(tool);
     // The size controls show the current tool's size (the eraser has its own).

@@ -68,6 +68,8 @@ export class LabelTools {
   private lasso: { points: number[]; ctx: ToolContext } | undefined;
   private wand: { seed: [number, number]; ctx: ToolContext; region: { values: ArrayLike<number>; column: number; row: number; width: number; height: number }; tolerance: number; box: PixelBox; shown: PixelBox } | undefined;
   private superpixel: { points: number[]; ctx: ToolContext; tiles: Map<string, Superpixels> } | undefined;
+  /** Superpixel tiles computed here (preview and boundaries), by `t/z/c/column,row`; a small LRU. */
+  private readonly tileCache = new Map<string, Superpixels>();
   private lastClick = { time: 0, x: 0, y: 0 };
 
   constructor(private readonly host: ToolHost) {}
@@ -223,13 +225,27 @@ export class LabelTools {
     const key = `${column},${row}`;
     const hit = tiles.get(key);
     if (hit) return hit;
-    const raw = this.host.raw(ctx.t, ctx.z, ctx.c);
+    const tile = this.superpixelTile(ctx.t, ctx.z, ctx.c, column, row);
+    if (tile) tiles.set(key, tile);
+    return tile;
+  }
+
+  /**
+   * The superpixels of the tile with origin (column, row) of plane (t, z, c), computed here exactly as the host
+   * does (same tiles, same pixels, same SLIC); undefined while the plane's raw values have not arrived.
+   */
+  superpixelTile(t: number, z: number, c: number, column: number, row: number): Superpixels | undefined {
+    const key = `${t}/${z}/${c}/${column},${row}`;
+    const hit = this.tileCache.get(key);
+    if (hit) return hit;
+    const raw = this.host.raw(t, z, c);
     if (!raw) return undefined;
     const w = Math.min(SUPERPIXEL_TILE, this.host.width - column), h = Math.min(SUPERPIXEL_TILE, this.host.height - row);
     const values = new Float32Array(w * h);
-    for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) values[r * w + c] = raw[(row + r) * this.host.width + column + c];
+    for (let r = 0; r < h; r++) for (let x = 0; x < w; x++) values[r * w + x] = raw[(row + r) * this.host.width + column + x];
     const tile = slic(values, w, h);
-    tiles.set(key, tile);
+    this.tileCache.set(key, tile);
+    while (this.tileCache.size > 64) this.tileCache.delete(this.tileCache.keys().next().value as string);
     return tile;
   }
 

@@ -11,7 +11,7 @@ import type { ResultView } from '../viewState';
 export const MAX_RESULT_OPACITY = 0.9;
 
 /** A layer of the stack. */
-export type LayerId = 'image' | 'feature' | OverlayKind | 'labels';
+export type LayerId = 'image' | 'feature' | OverlayKind | 'labels' | 'superpixels';
 
 /** One entry of the stack. */
 export interface StackEntry {
