@@ -6,7 +6,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { startSession, REPO } = require('./helpers/session');
+const { startSession, waitFor, REPO } = require('./helpers/session');
 const { readTiff } = require('./helpers/readTiff');
 const { readCanvas, stats, canvasBox } = require('./helpers/canvas');
 const { readoutAt: hoverReadout, oneToOneMapping } = require('./helpers/imageMapping');
@@ -88,6 +88,23 @@ test('cells.tif opens in the Pixel Classifier editor, renders, and the readout s
     // Fit brings the whole image back.
     await frame.locator('#btn-fit').click();
     await s.shot('04-fit');
+
+    // Physical units (issue #15): set the pixel size; a scale bar appears and the status bar gives µm.
+    await frame.evaluate(() => { document.getElementById('section-display').open = true; });
+    await frame.locator('#pixel-size').fill('0.5 × 0.5 µm');
+    await frame.locator('#pixel-size').press('Enter');
+    await frame.locator('#scale-bar').waitFor({ state: 'visible', timeout: 15000 });
+    const barText = await frame.locator('#scale-bar').textContent();
+    assert.match(barText, /^\d+(\.\d+)? µm$/, `scale bar label: ${barText}`);
+    const fromFile = await frame.locator('#pixel-size-source').textContent();
+    await waitFor(async () => (await frame.locator('#pixel-size-source').textContent()) === 'set in the project', { timeout: 15000, what: 'the pixel size set in the project' });
+    t.diagnostic(`pixel size was ${fromFile}`);
+    const [hx, hy] = toCss(centre.col, centre.row);
+    await readoutAt(hx + 1, hy, previous);
+    const physical = await frame.locator('#physical-readout').textContent();
+    t.diagnostic(`scale bar ${barText}; cursor ${physical}`);
+    assert.match(physical, /^\(\d+\.\d+, \d+\.\d+ µm\)$/);
+    await s.shot('05-pixel-size-scale-bar');
     // Being the one default editor for TIFF means VS Code never asks which default to use (a duplicate
     // case-variant selector such as *.TIF next to *.tif triggers that prompt: VS Code lower-cases globs).
     const conflict = await s.page.locator('.notification-toast', { hasText: 'multiple default editors' }).count();

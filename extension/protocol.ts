@@ -53,6 +53,29 @@ export interface ImageDescriptor {
   axes: string;
   dtype: PlaneDType;
   channelNames: string[];
+  /** Physical pixel size (from the project when the user set it, else from the file), if known. */
+  pixelSize?: PixelSizeData;
+}
+
+/** A pixel's physical size and where it came from (OME-XML, ImageJ, TIFF resolution, HDF5 axistags, project). */
+export interface PixelSizeData {
+  x: number;
+  y: number;
+  z?: number;
+  unit: string;
+  source: string;
+}
+
+/** The pixel size changed (set, reset or undone). */
+export interface PixelSizeMessage {
+  type: 'image/pixelSize';
+  pixelSize?: PixelSizeData;
+}
+
+/** The user sets the pixel size of this image (saved in the project), or resets it to the file's (`pixelSize` absent). */
+export interface SetPixelSizeMessage {
+  type: 'image/setPixelSize';
+  pixelSize?: { x: number; y: number; z?: number; unit: string };
 }
 
 /** Display and editing settings the host owns (configuration + project). */
@@ -265,7 +288,8 @@ export type HostToWebviewMessage =
   | SettingsUpdateMessage
   | ErrorMessage
   | NoticeMessage
-  | ProjectFileMessage;
+  | ProjectFileMessage
+  | PixelSizeMessage;
 
 // ---------------------------------------------------------------- webview → host
 
@@ -427,7 +451,8 @@ export type WebviewToHostMessage =
   | LogMessage
   | NoticeAnswerMessage
   | LabelToolMessage
-  | CopySliceMessage;
+  | CopySliceMessage
+  | SetPixelSizeMessage;
 
 /** Limits the host enforces on webview messages. */
 export const PROTOCOL_LIMITS = {

@@ -5,10 +5,12 @@
  */
 import { LabelTools, type ToolContext } from './labelTools';
 import { SuperpixelBoundaries } from './canvas/superpixelBoundaries';
+import { PixelSizePanel } from './panels/pixelSizePanel';
+import { ScaleBar } from './canvas/scaleBar';
 import { SUPERPIXEL_TILE } from '../extension/core/labels/tools/superpixels';
 import { autoRange } from './displaySettings';
 import type {
-  ClassifierStatus, EditorSettings, HostToWebviewMessage, ImageDescriptor, InitMessage, LabelClass, PixelBox, UiCommand,
+  ClassifierStatus, EditorSettings, HostToWebviewMessage, ImageDescriptor, InitMessage, LabelClass, PixelBox, PixelSizeData, UiCommand,
 } from '../extension/protocol';
 import { h } from './dom';
 import type { Rpc } from './rpc';
@@ -70,6 +72,11 @@ export class EditorView {
   private readonly featuresPanel: FeaturesPanel;
   private readonly sidePanel: SidePanel;
   private readonly readout: HTMLElement;
+  /** The cursor's position in physical units (when the pixel size is known). */
+  private readonly physical: HTMLElement;
+  private readonly pixelSizePanel: PixelSizePanel;
+  private readonly scaleBar = new ScaleBar();
+  private pixelSize: PixelSizeData | undefined;
   private readonly projectStatus: HTMLElement;
   private readonly stateStatus: HTMLElement;
   private hoverPoint: { x: number; y: number } | null = null;
@@ -172,18 +179,22 @@ export class EditorView {
     this.sidePanel.add('classes', 'Label classes', this.classesPanel.element);
     this.sidePanel.add('classifier', 'Classifier', this.classifierPanel.element);
     this.sidePanel.add('overlays', 'Result view', this.resultsPanel.element);
-    this.sidePanel.add('display', 'Display', this.displayPanel.element);
+    this.pixelSizePanel = new PixelSizePanel(s.z > 1, (size) => this.rpc.send(size ? { type: 'image/setPixelSize', pixelSize: size } : { type: 'image/setPixelSize' }));
+    this.pixelSize = this.image.pixelSize;
+    this.pixelSizePanel.show(this.pixelSize);
+    this.sidePanel.add('display', 'Display', h('div', {}, this.displayPanel.element, this.pixelSizePanel.element));
     // Choosing features comes first in a new project: the section is open until something is labelled.
     this.sidePanel.add('features', 'Features', this.featuresPanel.element, false, noLabels);
 
     this.readout = h('span', { id: 'pixel-readout', class: 'readout', 'aria-live': 'off' });
+    this.physical = h('span', { id: 'physical-readout', class: 'readout physical', 'aria-live': 'off' });
     this.projectStatus = h('span', { class: 'status-item', id: 'status-project' });
     this.stateStatus = h('span', { class: 'status-item', id: 'status-state' });
     const info = `${s.x}×${s.y}${s.z > 1 ? `×${s.z}z` : ''}${s.c > 1 ? ` · ${s.c} ch` : ''}${s.t > 1 ? ` · ${s.t} t` : ''} · ${this.image.dtype}`;
     const statusBar = h('footer', { class: 'statusbar' },
-      this.readout, h('span', { class: 'status-spacer' }), this.preview.status, this.stateStatus, this.projectStatus,
+      this.readout, this.physical, h('span', { class: 'status-spacer' }), this.preview.status, this.stateStatus, this.projectStatus,
       h('span', { class: 'status-item', title: this.image.fileName }, info));
-    const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewer.element), this.toolbar.planeBar);
+    const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewer.element, this.scaleBar.element), this.toolbar.planeBar);
     env.root.replaceChildren(
       this.toolbar.element,
       this.banners.element,
@@ -283,6 +294,12 @@ export class EditorView {
         break;
       case 'project/file':
         this.showProjectFile(m.projectFile);
+        break;
+      case 'image/pixelSize':
+        this.pixelSize = m.pixelSize;
+        this.pixelSizePanel.show(m.pixelSize);
+        this.scaleBar.update(m.pixelSize?.x, m.pixelSize?.unit ?? '', this.viewer.view.scale);
+        this.updateReadout();
         break;
       case 'notice/show':
         break; // shown by the page's banners
@@ -393,10 +410,16 @@ export class EditorView {
 
   private updateReadout(): void {
     const p = this.hoverPoint;
+    this.physical.textContent = '';
     if (!p) { this.readout.textContent = ''; return; }
     const col = Math.floor(p.x), row = Math.floor(p.y);
     const s = this.image.shape;
     if (col < 0 || row < 0 || col >= s.x || row >= s.y) { this.readout.textContent = ''; return; }
+    const ps = this.pixelSize;
+    if (ps) {
+      const n = (v: number) => (v >= 100 ? v.toFixed(1) : v.toFixed(2));
+      this.physical.textContent = `(${n((col + 0.5) * ps.x)}, ${n((row + 0.5) * ps.y)}${s.z > 1 && ps.z ? `, ${n(this.state.z * ps.z)}` : ''} ${ps.unit})`;
+    }
     const { t, z } = this.state;
     const values = this.raw.valuesAt(col, row);
     this.readout.textContent = formatReadout(col, row, z, t, values, this.predictions.probabilitiesAt(col, row));
@@ -437,6 +460,7 @@ export class EditorView {
 
   private onViewChanged(): void {
     this.updateBoundaries();
+    this.scaleBar.update(this.pixelSize?.x, this.pixelSize?.unit ?? '', this.viewer.view.scale);
     this.state.view = { ...this.viewer.view };
     this.toolbar.setZoom(this.viewer.view.scale);
     this.save();

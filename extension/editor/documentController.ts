@@ -287,6 +287,10 @@ export class DocumentController implements DisposableLike {
       case 'notice/answer':
         this.answer(body.questionId, body.action);
         return;
+      case 'image/setPixelSize':
+        if (this.readOnlyGuard(channel, 'setting the pixel size')) return;
+        doc.setPixelSize(body.pixelSize);
+        return;
       case 'navigate/mostUncertain':
         if (this.readOnlyGuard(channel, 'training')) return;
         await this.live?.goToMostUncertain();
@@ -359,6 +363,9 @@ export class DocumentController implements DisposableLike {
       }
       case 'notice':
         this.broadcast({ type: 'notice/show', message: change.message });
+        break;
+      case 'pixelSize':
+        this.broadcast({ type: 'image/pixelSize', pixelSize: doc.pixelSize() });
         break;
       case 'image':
         // New pixels (maybe a new dtype or channel count): drop features and predictions first, then every

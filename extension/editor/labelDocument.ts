@@ -27,7 +27,8 @@ import { ProjectError, readProject, writeProject, findProjectImage } from '../pr
 import { ProjectSession, type ProjectMember } from '../project/projectSession';
 import { ProjectSessions } from '../project/projectSessions';
 import { mergeSavedLabelsInto } from '../core/labels/mergeSavedLabels';
-import type { FeatureSelectionData, ImageDescriptor, LabelClass } from '../protocol';
+import type { FeatureSelectionData, ImageDescriptor, LabelClass, PixelSizeData } from '../protocol';
+import { pixelSizeFromMetadata } from '../core/image/pixelSize';
 import { DocumentImage, imageErrorMessage, type DisplayPlane, type ImageOpener } from './documentImage';
 import { addClassEdit, recolorClassEdit, removeClassEdit, renameClassEdit, setFeaturesEdit, type DocumentEdit, type ProjectEditTarget } from './projectEdits';
 import { Emitter } from './emitter';
@@ -78,6 +79,8 @@ export type DocumentChange =
   | { kind: 'reloaded' }
   /** Something to tell the user in the editor's banner (e.g. the project was reloaded from disk). */
   | { kind: 'notice'; message: string }
+  /** The pixel size was set, reset or undone. */
+  | { kind: 'pixelSize' }
   /** The image was read again from disk ({@link LabelDocument.reloadImage}); labels are unchanged. */
   | { kind: 'image' };
 
@@ -231,6 +234,7 @@ export class LabelDocument implements ProjectMember {
       labels.changed();
       return;
     }
+    this.pixelSizeOverride = entry.pixelSize ? { ...entry.pixelSize } : undefined;
     const s = this.image.info.shape;
     if (entry.shape.t !== s.t || entry.shape.z !== s.z || entry.shape.y !== s.y || entry.shape.x !== s.x) {
       const message =
@@ -366,7 +370,33 @@ export class LabelDocument implements ProjectMember {
 
   /** What the webview needs to know about the image. */
   descriptor(): ImageDescriptor | undefined {
-    return this.pixels.descriptor();
+    const d = this.pixels.descriptor();
+    const size = this.pixelSize();
+    return d && size ? { ...d, pixelSize: size } : d;
+  }
+
+  /** The pixel size the user set for this image (saved in its project entry), overriding the file's. */
+  private pixelSizeOverride: { x: number; y: number; z?: number; unit: string } | undefined;
+
+  /** The physical pixel size: the one set in the project, else the file's metadata; undefined when unknown. */
+  pixelSize(): PixelSizeData | undefined {
+    if (this.pixelSizeOverride) return { ...this.pixelSizeOverride, source: 'project' };
+    const info = this.image?.info;
+    return info ? pixelSizeFromMetadata(info) : undefined;
+  }
+
+  /** Sets (or, with undefined, resets to the file's) the pixel size: one undoable edit, saved with the project. */
+  setPixelSize(size: { x: number; y: number; z?: number; unit: string } | undefined): DocumentEdit | undefined {
+    const before = this.pixelSizeOverride;
+    if (JSON.stringify(before) === JSON.stringify(size)) return undefined;
+    const set = (v: typeof before) => {
+      this.pixelSizeOverride = v ? { ...v } : undefined;
+      this._onDidChange.fire({ kind: 'pixelSize' });
+    };
+    const edit: DocumentEdit = { label: size ? 'Set pixel size' : 'Reset pixel size', undo: () => set(before), redo: () => set(size) };
+    edit.redo();
+    this.publish(edit);
+    return edit;
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
@@ -543,7 +573,7 @@ export class LabelDocument implements ProjectMember {
     const rel = relativeImagePath(projectFile, this.imagePath);
     const { t, z, c, y, x } = this.image.info.shape;
     const sha256 = await this.hash().catch((e) => this.recordedHash(this.project, rel, e));
-    return { path: rel, sha256, shape: { t, z, c, y, x }, dtype: this.image.info.dtype };
+    return { path: rel, sha256, shape: { t, z, c, y, x }, dtype: this.image.info.dtype, ...(this.pixelSizeOverride ? { pixelSize: { ...this.pixelSizeOverride } } : {}) };
   }
 
   /** This image's current labels, encoded (undefined when nothing is labelled). */
@@ -680,6 +710,8 @@ export class LabelDocument implements ProjectMember {
       const labels = this.labels;
       const rel = this.relativePath;
       const backupBaseLabels = backup.base?.labels[rel];
+      const ownEntry = backup.project.images.find((i) => i.path === rel);
+      this.pixelSizeOverride = ownEntry?.pixelSize ? { ...ownEntry.pixelSize } : undefined;
       if (labels) {
         labels.data.set(decodeLabels(backup.project.labels[rel], { ...labels.shape }).data);
         labels.changed();

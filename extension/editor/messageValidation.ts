@@ -266,6 +266,19 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
     }
     case 'labels/tool':
       return validateTool(b, ctx);
+    case 'image/setPixelSize': {
+      if (b.pixelSize === undefined) return { type };
+      const ps = b.pixelSize;
+      if (!isRecord(ps)) fail(`pixelSize must be an object, got ${describe(ps)}`);
+      const size = (key: string): number => {
+        const v = ps[key];
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v >= 1e9) fail(`pixelSize.${key} must be a positive number, got ${describe(v)}`);
+        return v;
+      };
+      const unit = str(ps, 'unit', 20);
+      if (unit.trim() === '') fail('pixelSize.unit must name a unit');
+      return { type, pixelSize: { x: size('x'), y: size('y'), ...(ps.z !== undefined ? { z: size('z') } : {}), unit: unit.trim() } };
+    }
     case 'labels/copySlice': {
       const s = needShape(ctx, type);
       const t = int(b, 't', 0, s.t - 1);

@@ -86,6 +86,8 @@ export interface ProjectImage {
   shape: ProjectImageShape;
   /** Sample type (informational). */
   dtype?: string;
+  /** The pixel size the user set (it overrides the file's metadata; issue #15). */
+  pixelSize?: { x: number; y: number; z?: number; unit: string };
 }
 
 /** Where the project and its last training come from. */

@@ -128,6 +128,13 @@ export function validateProject(raw: unknown): ProjectProblem[] {
         }
       }
       if (image.dtype !== undefined && typeof image.dtype !== 'string') add(['images', i, 'dtype'], 'dtype must be a string');
+      if (image.pixelSize !== undefined) {
+        const ps = image.pixelSize;
+        const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1e9;
+        if (!isObject(ps) || !ok(ps.x) || !ok(ps.y) || (ps.z !== undefined && !ok(ps.z)) || typeof ps.unit !== 'string' || ps.unit.length === 0 || ps.unit.length > 20) {
+          add(['images', i, 'pixelSize'], 'pixelSize must be {x, y, z?, unit} with positive sizes and a unit name (e.g. "µm")');
+        }
+      }
       if (typeof path === 'string' && shapeOk && !shapes.has(path)) {
         const s = shape as Json;
         shapes.set(path, { t: s.t as number, z: s.z as number, y: s.y as number, x: s.x as number });

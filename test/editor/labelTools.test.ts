@@ -94,3 +94,40 @@ describe('Import Labels from Image (document edit)', () => {
     expect(doc.labels!.labelledCount()).toBe(3);
   });
 });
+
+describe('pixel size (issue #15)', () => {
+  it('is set as one undoable edit, saved in the image entry, restored on reopen, and validated', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pc-px-'));
+    const file = path.join(dir, 'px.tif');
+    await writeFile(file, 'bytes');
+    const logger = new MemoryLogger();
+    const open = () => LabelDocument.open(fakeUri(file), { openImage: fakeOpener({ [file]: fakeImage(shape, file) }), logger });
+    const doc = await open();
+    expect(doc.pixelSize()).toBeUndefined(); // the fake file states none
+    const registry = new EditorRegistry<LabelDocument>();
+    const controller = new DocumentController(doc, registry, { logger, settings, confirm: async () => true });
+    const webview = new FakeWebview();
+    const channel = new WebviewChannel(webview, 'px');
+    registry.add(doc, channel);
+    await controller.handle(channel, { messageId: 1, body: { type: 'image/setPixelSize', pixelSize: { x: 0.325, y: 0.325, z: 2, unit: 'µm' } } });
+    expect(doc.pixelSize()).toEqual({ x: 0.325, y: 0.325, z: 2, unit: 'µm', source: 'project' });
+    expect(webview.bodies('image/pixelSize')).toEqual([{ type: 'image/pixelSize', pixelSize: { x: 0.325, y: 0.325, z: 2, unit: 'µm', source: 'project' } }]);
+    await controller.handle(channel, { messageId: 2, body: { type: 'image/setPixelSize', pixelSize: { x: -1, y: 1, unit: 'µm' } } });
+    expect(logger.lines.at(-1)).toMatch(/Rejected message.*pixelSize.x must be a positive number/);
+    doc.paint(0, 0, 1, 1, new Float32Array([1, 1]));
+    await doc.save();
+    doc.dispose();
+    const again = await open();
+    expect(again.pixelSize()).toMatchObject({ x: 0.325, z: 2, source: 'project' });
+    expect(again.descriptor()?.pixelSize).toMatchObject({ unit: 'µm' });
+    const edit = again.setPixelSize(undefined)!;
+    expect(again.pixelSize()).toBeUndefined();
+    edit.undo();
+    expect(again.pixelSize()).toMatchObject({ x: 0.325 });
+    again.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+});
