@@ -7,23 +7,15 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importIlastikProject } from '../../extension/batch/importIlastik';
 import { projectLabels, readProject } from '../../extension/project/projectFile';
 import { openImage } from '../../extension/node/openImage';
+import { pythonCrossCheck, SYSTEM_PYTHON } from '../pythonCrossCheck';
 
-const PYTHON = '/usr/bin/python3';
-const hasH5py = ((): boolean => {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    execFileSync(PYTHON, ['-c', 'import h5py, numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const h5py = pythonCrossCheck(['h5py', 'numpy']);
 
 const dir = mkdtempSync(join(tmpdir(), 'pc-h5py-ilp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,10 +74,10 @@ with h5py.File('real.ilp', 'w') as f:
 `;
 
 describe('an .ilp written by h5py in ilastik\'s own forms', () => {
-  it.skipIf(!hasH5py && process.env.CI !== 'true')('imports classes, features, both lanes and every label', async () => {
-    if (!hasH5py) throw new Error('python3-h5py is required under CI=true (apt-get install python3-h5py)');
+  it.skipIf(h5py.skip)('imports classes, features, both lanes and every label', async () => {
+    h5py.assertAvailable();
     writeFileSync(join(dir, 'make.py'), SCRIPT);
-    execFileSync(PYTHON, ['make.py'], { cwd: dir });
+    execFileSync(SYSTEM_PYTHON, ['make.py'], { cwd: dir });
     const result = await importIlastikProject(join(dir, 'real.ilp'));
     expect(result.ilastikVersion).toBe('1.4.0b11');
     expect(result.images.map((i) => [i.path, i.labelledPixels, i.extracted])).toEqual([['movie.h5/exported_data', 3, false], ['embedded_cells.tif', 6, true]]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePixelSize, formatSize } from '../../webview/panels/pixelSizePanel';
-import { niceLength } from '../../webview/canvas/scaleBar';
+import { parsePixelSize, formatSize } from '../../webview/panels/pixelSizeText';
+import { niceLength } from '../../webview/canvas/scaleLength';
 
 describe('pixel size input and scale bar', () => {
   it('parses what users type', () => {

@@ -3,13 +3,7 @@
  * and 150 screen pixels long at the current zoom, with its length as text. Hidden when the pixel size is unknown.
  */
 import { h } from '../dom';
-
-/** A round length ≥ `min` (1, 2, 5 × 10^k). */
-export function niceLength(min: number): number {
-  const p = Math.pow(10, Math.floor(Math.log10(min)));
-  for (const f of [1, 2, 5, 10]) if (f * p >= min) return f * p;
-  return 10 * p;
-}
+import { niceLength } from './scaleLength';
 
 export class ScaleBar {
   readonly element: HTMLElement;
