@@ -1,5 +1,6 @@
 /** Registers the Pixel Classifier commands (called once from activate). */
 import * as vscode from 'vscode';
+import { guardCommand } from './guardCommand';
 import type { CommandServices } from './commandServices';
 import { predictWorkspaceCommand } from './predictWorkspaceCommand';
 import { exportCommand } from './exportCommand';
@@ -8,15 +9,7 @@ import { importLabelsCommand } from './importLabelsCommand';
 
 /** Every command of package.json `contributes.commands`. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  const guard = (name: string, run: () => Promise<void>) => async () => {
-    try {
-      await run();
-    } catch (e) {
-      const message = `${name} failed: ${e instanceof Error ? e.message : String(e)}`;
-      services.logger.error(message);
-      void vscode.window.showErrorMessage(message);
-    }
-  };
+  const guard = (name: string, run: () => Promise<unknown>) => guardCommand(services.logger, name, run);
   return [
     vscode.commands.registerCommand('pixelClassifier.predictWorkspace', guard('Predict Workspace', () => predictWorkspaceCommand(services, false))),
     vscode.commands.registerCommand('pixelClassifier.predictWorkspaceForce', guard('Predict Workspace (force)', () => predictWorkspaceCommand(services, true))),

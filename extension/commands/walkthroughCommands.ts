@@ -4,6 +4,7 @@
  * Export are the existing commands.
  */
 import * as vscode from 'vscode';
+import { guardCommand } from './guardCommand';
 import type { LabelDocument } from '../editor/labelDocument';
 import type { DocumentController } from '../editor/documentController';
 import type { UiCommand } from '../protocol';
@@ -59,15 +60,7 @@ async function showInEditor(services: WalkthroughServices, command: UiCommand): 
 
 /** Registers the walkthrough commands. */
 export function registerWalkthroughCommands(services: WalkthroughServices): vscode.Disposable[] {
-  const guard = (name: string, run: () => Promise<unknown>) => async () => {
-    try {
-      await run();
-    } catch (e) {
-      const message = `${name} failed: ${e instanceof Error ? e.message : String(e)}`;
-      services.logger.error(message);
-      void vscode.window.showErrorMessage(message);
-    }
-  };
+  const guard = (name: string, run: () => Promise<unknown>) => guardCommand(services.logger, name, run);
   return [
     vscode.commands.registerCommand('pixelClassifier.openSample', guard('Open Sample Image', () => openSample(services))),
     vscode.commands.registerCommand('pixelClassifier.chooseFeatures', guard('Choose Features', () => showInEditor(services, 'chooseFeatures'))),
