@@ -91,12 +91,12 @@ test('cells.tif opens in the Pixel Classifier editor, renders, and the readout s
 
     // Physical units (issue #15): set the pixel size; a scale bar appears and the status bar gives µm.
     await frame.evaluate(() => { document.getElementById('section-display').open = true; });
+    const fromFile = await frame.locator('#pixel-size-source').textContent();
     await frame.locator('#pixel-size').fill('0.5 × 0.5 µm');
     await frame.locator('#pixel-size').press('Enter');
     await frame.locator('#scale-bar').waitFor({ state: 'visible', timeout: 15000 });
     const barText = await frame.locator('#scale-bar').textContent();
     assert.match(barText, /^\d+(\.\d+)? µm$/, `scale bar label: ${barText}`);
-    const fromFile = await frame.locator('#pixel-size-source').textContent();
     await waitFor(async () => (await frame.locator('#pixel-size-source').textContent()) === 'set in the project', { timeout: 15000, what: 'the pixel size set in the project' });
     t.diagnostic(`pixel size was ${fromFile}`);
     const [hx, hy] = toCss(centre.col, centre.row);

@@ -171,7 +171,7 @@ async function startSession({ name, workspace, settings = {} }) {
    * Moves keyboard focus out of a webview into the workbench. A key pressed while focus sits in a webview's
    * iframe goes to the webview document; VS Code re-dispatches only the keys it sees there, and Quick Open / the
    * command palette may never open (the flaky "timed out waiting for the Quick Open input"). Blurs the iframe,
-   * focuses the workbench (not an editor tab: see below) and waits until the workbench document holds the focus.
+   * focuses an inert part of the workbench (see below) and waits until the workbench document holds the focus.
    */
   s.focusWorkbench = async () => {
     await waitFor(() => s.page.evaluate(() => {
@@ -179,9 +179,11 @@ async function startSession({ name, workspace, settings = {} }) {
       if (active && active.tagName === 'IFRAME') active.blur();
       if (document.activeElement && document.activeElement.tagName === 'IFRAME') return false;
       if (!document.hasFocus() || document.activeElement === document.body || !document.activeElement) {
-        // Not an editor tab: focus returns there when the quick input closes, and a focused tab re-activates its
-        // editor — an editor just opened from Quick Open would be pushed behind the previous one.
-        const target = document.querySelector('.monaco-workbench');
+        // Focus returns here when the quick input closes, so it must be inert: not an editor tab (a focused tab
+        // re-activates its editor, pushing one just opened from Quick Open behind it) and not the workbench root
+        // (focusing it hands the focus on to the active editor, which closed a command's next quick pick). The
+        // Explorer's list is inert: focusing it opens nothing.
+        const target = document.querySelector('.explorer-folders-view .monaco-list') || document.querySelector('.monaco-workbench');
         if (target) { if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1'); target.focus(); }
       }
       const now = document.activeElement;
