@@ -1,4 +1,5 @@
 import { type Forest, ForestFormatError, type ForestTree, makeTree } from './forestModel';
+import { crc32 } from '../crc32';
 
 /** First four bytes of a serialized forest: "PXRF". */
 export const FOREST_MAGIC = 0x46525850; // 'P','X','R','F' read as little-endian u32
@@ -191,22 +192,7 @@ function getWords(bytes: Uint8Array, view: DataView, at: number, target: Int32Ar
   return at + 4 * target.length;
 }
 
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (IEEE 802.3, as in zlib/PNG) of `bytes[start, end)`. */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 };
 
 function hex(v: number): string {
   return `0x${v.toString(16).padStart(8, '0')}`;

@@ -1,4 +1,5 @@
 import { encode } from 'fast-png';
+import { crc32 } from '../crc32';
 
 /**
  * Encodes a 2D greyscale image as PNG (fast-png): uint8 → 8-bit, uint16 → 16-bit.
@@ -40,19 +41,3 @@ function textChunk(keyword: string, value: string): Uint8Array {
   return chunk;
 }
 
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (ISO 3309, as PNG uses) of `bytes`. */
-export function crc32(bytes: Uint8Array): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
