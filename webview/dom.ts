@@ -49,6 +49,16 @@ export function icon(paths: string[], extraClass = ''): SVGSVGElement {
   return svg;
 }
 
+/** A canvas of `width` × `height` pixels with its 2D context (the layers' backing stores). */
+export function canvas2d(width: number, height: number): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('Canvas 2D is not available');
+  return { canvas, ctx };
+}
+
 /** Icon path data (16×16, drawn with currentColor; strokes via CSS class `icon`). */
 export const ICONS = {
   pan: ['M8 1.5v13M1.5 8h13M8 1.5l-2 2M8 1.5l2 2M8 14.5l-2-2M8 14.5l2-2M1.5 8l2-2M1.5 8l2 2M14.5 8l-2-2M14.5 8l-2 2'],

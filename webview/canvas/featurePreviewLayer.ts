@@ -6,6 +6,7 @@
 import type { FeaturePreviewMessage } from '../../extension/protocol';
 import { toArrayBuffer } from '../rpc';
 import { renderFeatureGrey } from './featureGrey';
+import { canvas2d } from '../dom';
 
 /** What the user asked to preview. */
 export interface FeaturePreviewChoice {
@@ -25,12 +26,7 @@ export class FeaturePreviewLayer {
   private requestId = 0;
 
   constructor(width: number, height: number) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.width = width;
-    this.canvas.height = height;
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) throw new Error('Canvas 2D is not available');
-    this.ctx = ctx;
+    ({ canvas: this.canvas, ctx: this.ctx } = canvas2d(width, height));
   }
 
   /** True while a preview is chosen (whether or not its image has arrived). */

@@ -8,6 +8,7 @@ import type { LabelsPatchMessage, LabelsPlaneMessage, PixelBox } from '../../ext
 import { applyPatch, labelBounds, renderLabels } from './overlays';
 import { clipBox, unionBox, type StrokeMask } from './stroke';
 import { toArrayBuffer } from '../rpc';
+import { canvas2d } from '../dom';
 
 const key = (t: number, z: number): string => `${t}/${z}`;
 
@@ -23,12 +24,7 @@ export class LabelLayer {
   private pending: PixelBox[] = [];
 
   constructor(private readonly width: number, private readonly height: number) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.width = width;
-    this.canvas.height = height;
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) throw new Error('Canvas 2D is not available');
-    this.ctx = ctx;
+    ({ canvas: this.canvas, ctx: this.ctx } = canvas2d(width, height));
   }
 
   /** Switches to plane (t, z); returns true if its labels must be requested from the host. */

@@ -11,6 +11,7 @@ import { type OverlayKind, type PredictionPlane, renderPredictionOverlay } from 
 import { PredictionStore } from './predictionStore';
 import { getLut } from './lut';
 import { toArrayBuffer } from '../rpc';
+import { canvas2d } from '../dom';
 
 export const OVERLAY_KINDS: readonly OverlayKind[] = ['probabilities', 'segmentation', 'uncertainty'];
 
@@ -34,11 +35,7 @@ export class PredictionLayer {
     const canvases = {} as Record<OverlayKind, HTMLCanvasElement>;
     const contexts = {} as Record<OverlayKind, CanvasRenderingContext2D>;
     for (const kind of OVERLAY_KINDS) {
-      const c = document.createElement('canvas');
-      c.width = width; c.height = height;
-      const ctx = c.getContext('2d');
-      if (!ctx) throw new Error('Canvas 2D is not available');
-      canvases[kind] = c; contexts[kind] = ctx;
+      ({ canvas: canvases[kind], ctx: contexts[kind] } = canvas2d(width, height));
     }
     this.canvases = canvases;
     this.contexts = contexts;

@@ -4,6 +4,7 @@
  * current plane and channel. Tiles are drawn as they are computed; a new plane or channel starts over.
  */
 import type { Superpixels } from '../../extension/core/labels/tools/superpixels';
+import { canvas2d } from '../dom';
 
 export class SuperpixelBoundaries {
   readonly canvas: HTMLCanvasElement;
@@ -12,12 +13,7 @@ export class SuperpixelBoundaries {
   private readonly drawn = new Set<string>();
 
   constructor(private readonly width: number, private readonly height: number) {
-    this.canvas = document.createElement('canvas');
-    this.canvas.width = width;
-    this.canvas.height = height;
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) throw new Error('Canvas 2D is not available');
-    this.ctx = ctx;
+    ({ canvas: this.canvas, ctx: this.ctx } = canvas2d(width, height));
   }
 
   /** Starts over when the plane or channel changed; returns the tiles already drawn for it. */
