@@ -6,7 +6,7 @@
  * taken from that side; the same row changed differently on both sides is a conflict, resolved by the
  * caller's choice (`prefer`) and always reported, never dropped silently.
  */
-import { PLANE_END, type EncodedLabels } from '../core/labels/labelRle';
+import { PLANE_END, planeRows, type EncodedLabels } from '../core/labels/labelRle';
 
 /** A label row changed differently on both sides. */
 export interface RowConflict {
@@ -24,17 +24,6 @@ export interface RowConflict {
 
 /** Which side wins a conflict. */
 export type MergePreference = 'ours' | 'theirs';
-
-/** Row number → row text of one encoded plane (the terminator dropped). */
-export function planeRows(lines: readonly string[] | undefined): Map<number, string> {
-  const rows = new Map<number, string>();
-  for (const line of lines ?? []) {
-    if (line === PLANE_END) continue;
-    const colon = line.indexOf(':');
-    rows.set(Number(line.slice(0, colon)), line);
-  }
-  return rows;
-}
 
 /** Builds plane lines from rows (sorted, terminated); `undefined` when there is no row. */
 export function rowsToPlane(rows: Map<number, string>): string[] | undefined {

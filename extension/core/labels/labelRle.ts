@@ -117,6 +117,24 @@ function decodeRows(lines: unknown, width: number, height: number, rowTarget: (r
   }
 }
 
+/**
+ * The rows of an encoded plane by row number: each value is the whole line (`"12: 5+3=1"`), the terminator
+ * dropped. What the row-level merges compare (a row is the unit two people edit independently).
+ */
+export function planeRows(lines: readonly string[] | undefined): Map<number, string> {
+  const rows = new Map<number, string>();
+  for (const line of lines ?? []) {
+    if (line === PLANE_END) continue;
+    rows.set(Number(line.slice(0, line.indexOf(':'))), line);
+  }
+  return rows;
+}
+
+/** The runs of a row line (`"12: 5+3=1 9+1=2"` → `" 5+3=1 9+1=2"`), for {@link decodeRowRuns}. */
+export function rowRunsText(line: string): string {
+  return line.slice(line.indexOf(':') + 1);
+}
+
 /** Key of plane (t, z) in the encoded labels, e.g. `"t0z3"`. */
 export function planeKey(t: number, z: number): string {
   return `t${t}z${z}`;

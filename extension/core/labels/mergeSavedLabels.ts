@@ -8,18 +8,8 @@
  * and if `next` changed it differently it is counted as a conflict (the caller tells the user). Rows that
  * did not change are not decoded, so the cost follows the size of the change, not of the image.
  */
-import { decodeRowRuns, type EncodedLabels, parsePlaneKey, PLANE_END } from './labelRle';
+import { decodeRowRuns, type EncodedLabels, parsePlaneKey, planeRows, rowRunsText } from './labelRle';
 import type { LabelVolume } from './labelVolume';
-
-function rowsOf(lines: readonly string[] | undefined): Map<number, string> {
-  const rows = new Map<number, string>();
-  for (const line of lines ?? []) {
-    if (line === PLANE_END) continue;
-    const colon = line.indexOf(':');
-    rows.set(Number(line.slice(0, colon)), line.slice(colon + 1));
-  }
-  return rows;
-}
 
 /**
  * Applies `previous → next` to `labels` in place (see the module comment); calls `labels.changed()` when a
@@ -39,8 +29,8 @@ export function mergeSavedLabelsInto(
   for (const key of new Set([...Object.keys(previous ?? {}), ...Object.keys(next ?? {})])) {
     const tz = parsePlaneKey(key);
     if (!tz || tz.t >= labels.shape.t || tz.z >= labels.shape.z) continue;
-    const oldRows = rowsOf(previous?.[key]);
-    const newRows = rowsOf(next?.[key]);
+    const oldRows = planeRows(previous?.[key]);
+    const newRows = planeRows(next?.[key]);
     const plane = labels.plane(tz.t, tz.z);
     for (const row of new Set([...oldRows.keys(), ...newRows.keys()])) {
       const o = oldRows.get(row) ?? '';
@@ -48,8 +38,8 @@ export function mergeSavedLabelsInto(
       if (o === n || row >= labels.shape.y) continue;
       before.fill(0);
       after.fill(0);
-      decodeRowRuns(o, before);
-      decodeRowRuns(n, after);
+      decodeRowRuns(rowRunsText(o), before);
+      decodeRowRuns(rowRunsText(n), after);
       const live = plane.subarray(row * width, (row + 1) * width);
       for (let x = 0; x < width; x++) {
         if (before[x] === after[x]) continue;
