@@ -104,8 +104,6 @@ export class LabelDocument implements ProjectMember {
   candidates: string[] = [];
   /** Warnings shown in the editor (project problems, hash mismatch, …). */
   readonly warnings: string[] = [];
-  /** Set by the live loop after training; written to provenance when it matches the saved labels. */
-  trainingInfo: { trainingHash: string; oobError?: number; lastTrained: string } | undefined;
 
   private readonly _onDidDispose = new Emitter<void>();
   /** Fires once when the document is disposed (all its editors closed). */

@@ -16,8 +16,6 @@ import { errorText, type Logger } from './logger';
 export interface CachedForest {
   forest: Forest;
   trainingHash: string;
-  /** When it was trained, as the project records it. */
-  lastTrained?: string;
 }
 
 /**
@@ -36,7 +34,7 @@ export async function readCachedForest(doc: LabelDocument): Promise<CachedForest
   if (decoded.trainingHash !== hash) return { unusable: 'model cache is stale' };
   const forest = deserializeForest(decoded.forestBytes, file);
   if (forest.nClasses !== snapshot.classes.length) return { unusable: 'model cache is stale' };
-  return { forest, trainingHash: hash, lastTrained: snapshot.provenance.lastTrained };
+  return { forest, trainingHash: hash };
 }
 
 /** Writes the model cache when `forest` (trained for `forestHash`) matches the document's saved labels. */

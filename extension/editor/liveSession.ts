@@ -240,7 +240,6 @@ export class LiveSession implements LiveLoop {
       .slice(0, 5);
     const oob = Number.isFinite(forest.oobError) ? forest.oobError : undefined;
     this.statusLine.setResults(oob, importances);
-    this.doc.trainingInfo = { trainingHash: hash, oobError: oob, lastTrained: new Date().toISOString() };
   }
 
   // ---------------------------------------------------------------- commands
@@ -285,7 +284,6 @@ export class LiveSession implements LiveLoop {
       if ('forest' in cached && !this.forest) {
         this.log.info(`${doc.fileName}: using the cached model ${modelCacheName(doc)}`);
         this.useForest(cached.forest, cached.trainingHash);
-        this.doc.trainingInfo = { ...this.doc.trainingInfo!, lastTrained: cached.lastTrained ?? this.doc.trainingInfo!.lastTrained };
         await this.startPrediction();
         return;
       }

@@ -18,7 +18,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { EncodedLabels } from '../core/labels/labelRle';
 import type { FeatureSelection } from '../core/features/featureSet';
-import { createProject, type PixelClassifierProject, type ProjectClass, type ProjectImage } from './projectSchema';
+import { type PixelClassifierProject, type ProjectClass, type ProjectImage } from './projectSchema';
 import { ProjectError, parseProject, writeFileAtomic } from './projectFile';
 import { stringifyProject } from './stringifyProject';
 import { validateProject } from './validateProject';
@@ -98,8 +98,6 @@ export class ProjectSession {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Serialises saves and disk checks. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** A disk change that could not be merged into memory yet (conflicts with unsaved changes). */
-  private pendingConflict = false;
   private disposed = false;
 
   private constructor(readonly file: string, private readonly deps: ProjectSessionDeps) {
@@ -322,13 +320,11 @@ export class ProjectSession {
     const base = this.base ?? theirs;
     const { merged, conflicts } = mergeProjects(base, this.project, theirs, 'ours');
     if (conflicts.length > 0 || validateProject(merged).length > 0) {
-      this.pendingConflict = true;
       const why = conflicts.length > 0 ? describeConflicts(conflicts) : 'the merged project would be invalid';
       this.notifyAll(`${name} changed on disk and conflicts with unsaved changes (${why}). Nothing is lost: saving asks what to keep.`);
       this.log('warn', `${this.file} changed on disk; merge deferred to the next save: ${why}`);
       return;
     }
-    this.pendingConflict = false;
     this.lastText = text;
     const dirty = [...this.members].some((m) => m.isDirty);
     this.base = clone(theirs);
@@ -383,7 +379,6 @@ export class ProjectSession {
     await writeFileAtomic(this.file, out);
     this.lastText = out;
     this.error = undefined;
-    this.pendingConflict = false;
     this.replaceWith(result, member, note);
   }
 
@@ -410,10 +405,6 @@ export class ProjectSession {
     for (const m of this.members) m.savedLabelsChanged(this.project.labels[m.relativePath], this.project.labels[m.relativePath], false, notice);
   }
 
-  /** True while a disk change waits for the next save's merge. */
-  get hasPendingConflict(): boolean {
-    return this.pendingConflict;
-  }
 }
 
 async function readText(file: string): Promise<string | undefined> {
@@ -423,11 +414,4 @@ async function readText(file: string): Promise<string | undefined> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ProjectError(file, `cannot read the project: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-}
-
-/** A fresh project for a file that does not exist yet. */
-export function newProjectFor(features: FeatureSelection, extensionVersion: string, trees: number): PixelClassifierProject {
-  const project = createProject(features, extensionVersion);
-  project.classifier.trees = trees;
-  return project;
 }

@@ -20,7 +20,6 @@ import { LabelDocument } from '../../extension/editor/labelDocument';
 import { MemoryLogger } from '../../extension/editor/logger';
 import { openImage } from '../../extension/node/openImage';
 import { fakeUri } from '../editor/fakes';
-import { trainingHash } from '../../extension/project/trainingHash';
 
 let dir: string;
 let image: BlobImage;
@@ -40,15 +39,14 @@ function label(project: PixelClassifierProject, from: number, to: number): Pixel
 }
 
 /**
- * Saves `project`'s labels of a.tif the way the editor does after live training: through LabelDocument.save,
- * with the live loop's training info set (which used to put a new lastTrained/oobError/trainingHash into the
- * committed file at every save, so two branches always conflicted).
+ * Saves `project`'s labels of a.tif the way the editor does: through LabelDocument.save (which used to put a new
+ * lastTrained/oobError/trainingHash into the committed file after every training, so two branches always
+ * conflicted; the document no longer holds them at all).
  */
-async function saveLikeTheEditor(project: PixelClassifierProject, stamp: string): Promise<void> {
+async function saveLikeTheEditor(project: PixelClassifierProject): Promise<void> {
   const doc = await LabelDocument.open(fakeUri(path.join(dir, 'a.tif')), { openImage: (f) => openImage(f), logger: new MemoryLogger(), extensionVersion: '1.0.0' });
   doc.labels!.data.set(decodeLabels(project.labels['a.tif'], doc.labels!.shape).data);
   doc.labels!.changed();
-  doc.trainingInfo = { trainingHash: trainingHash(await doc.snapshot()), oobError: Math.random(), lastTrained: `2026-01-0${stamp}T00:00:00Z` };
   await doc.save();
   doc.dispose();
 }
@@ -75,11 +73,11 @@ afterAll(async () => {
 describe('a project file that merges in git', () => {
   it('two branches labelling different regions merge without conflict and train the same model as one branch with both', async () => {
     git('checkout', '-qb', 'alice');
-    await saveLikeTheEditor(label(base, 3, 9), '1');
+    await saveLikeTheEditor(label(base, 3, 9));
     git('commit', '-qam', 'alice labels the top');
     git('checkout', '-q', 'main');
     git('checkout', '-qb', 'bob');
-    await saveLikeTheEditor(label(base, 28, 34), '2');
+    await saveLikeTheEditor(label(base, 28, 34));
     git('commit', '-qam', 'bob labels the bottom');
     // The merge itself: must complete without a conflict.
     git('merge', '-q', '--no-edit', 'alice');
