@@ -110,7 +110,13 @@ export class ProjectSession {
    */
   static async open(file: string, deps: ProjectSessionDeps): Promise<ProjectSession> {
     const session = new ProjectSession(file, deps);
-    const text = await readText(file);
+    let text: string | undefined;
+    try {
+      text = await readText(file);
+    } catch (e) {
+      // Unreadable (permissions, a folder of that name): reported like a malformed file, never overwritten.
+      session.error = e instanceof ProjectError ? e : new ProjectError(file, String(e));
+    }
     if (text !== undefined) {
       session.lastText = text;
       try {

@@ -191,3 +191,14 @@ describe('mergeSavedLabelsInto', () => {
     expect(conflicts).toBe(1); // pixel 2: user 2, disk 1 → the user's value kept, counted
   });
 });
+
+describe('a project file that cannot be read', () => {
+  it('opens the image with a warning naming it and refuses to save over it', async () => {
+    await fs.mkdir(path.join(dir, 'img2.pixelclass.json')); // a folder where the project file should be: EISDIR
+    const { doc } = await open('img2.tif');
+    expect(doc.image).toBeDefined();
+    expect(doc.warnings.join(' ')).toMatch(/img2\.pixelclass\.json: cannot read the project: EISDIR/);
+    doc.paint(0, 0, 1, 1, stroke(1, 1));
+    await expect(doc.save()).rejects.toThrow(/Not saved/);
+  });
+});
