@@ -98,8 +98,6 @@ export class LabelDocument implements ProjectMember {
   session: ProjectSession | undefined;
   /** A problem of this image with the project (shape mismatch, bad labels); saving is refused. */
   private ownProjectError: ProjectError | undefined;
-  /** Project before a session is attached (only while opening). */
-  private detachedProject: PixelClassifierProject;
   /** Projects of the same folder this image could be added to (offered to the user once). */
   candidates: string[] = [];
   /** Warnings shown in the editor (project problems, hash mismatch, …). */
@@ -120,7 +118,6 @@ export class LabelDocument implements ProjectMember {
     this.imagePath = imagePath;
     this.pixels = new DocumentImage(this.imagePath, deps);
     this.projectFile = '';
-    this.detachedProject = createProject(selectionDefaultLight(), deps.extensionVersion ?? '0.0.0');
   }
 
   /**
@@ -138,7 +135,13 @@ export class LabelDocument implements ProjectMember {
   }
 
   get project(): PixelClassifierProject {
-    return this.session?.project ?? this.detachedProject;
+    return this.shared.project;
+  }
+
+  /** The shared project; every opened document has joined one (open() always does). */
+  private get shared(): ProjectSession {
+    if (!this.session) throw new Error(`${this.fileName}: the project is not open yet`);
+    return this.session;
   }
 
   /** Why the project cannot be saved to: the file on disk is malformed, or this image does not fit it. */
@@ -456,19 +459,11 @@ export class LabelDocument implements ProjectMember {
 
   /** Sets the shared classes; every open document of the project is told (and updates its editors). */
   private setClasses(classes: ProjectClass[]): void {
-    if (this.session) this.session.setClasses(classes);
-    else {
-      this.detachedProject.classes = classes.map((c) => ({ ...c }));
-      this._onDidChange.fire({ kind: 'classes' });
-    }
+    this.shared.setClasses(classes);
   }
 
   private setSharedFeatures(features: FeatureSelection): void {
-    if (this.session) this.session.setFeatures(features);
-    else {
-      this.detachedProject.features = JSON.parse(JSON.stringify(features)) as FeatureSelection;
-      this._onDidChange.fire({ kind: 'features' });
-    }
+    this.shared.setFeatures(features);
   }
 
   /** This document as the target of project edits (projectEdits.ts). */
@@ -589,14 +584,7 @@ export class LabelDocument implements ProjectMember {
   async snapshot(projectFile = this.projectFile): Promise<PixelClassifierProject> {
     const entry = await this.imageEntry(projectFile);
     const labels = this.encodedLabels();
-    if (this.session) return this.session.compose(entry, labels, this.deps.extensionVersion);
-    const project = JSON.parse(JSON.stringify(this.project)) as PixelClassifierProject;
-    project.provenance = { extensionVersion: this.deps.extensionVersion ?? project.provenance.extensionVersion };
-    if (entry) {
-      project.images = [...project.images.filter((i) => i.path !== entry.path), entry];
-      if (labels) project.labels[entry.path] = labels;
-    }
-    return project;
+    return this.shared.compose(entry, labels, this.deps.extensionVersion);
   }
 
   /**
