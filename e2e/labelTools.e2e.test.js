@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { startSession, waitFor, REPO } = require('./helpers/session');
+const { labelledInFile } = require('./helpers/projectFile');
 const { bodyData } = require('./helpers/canvas');
 const { canvasMapper } = require('./helpers/pointer');
 const { oneToOneMapping } = require('./helpers/imageMapping');
@@ -29,15 +30,6 @@ after(async () => { await s?.stop(); });
 
 const count = async (frame) => { const n = Number((await bodyData(frame)).labelCount); return Number.isFinite(n) ? n : 0; };
 const grows = (frame, above, what) => waitFor(async () => { const n = await count(frame); return n > above ? n : null; }, { timeout: 30000, what });
-
-/** Labelled pixels of an image in a saved project (RLE run lengths). */
-function labelledInFile(project, image) {
-  let n = 0;
-  for (const rows of Object.values(project.labels[image] || {})) {
-    for (const row of rows) if (row !== 'end') for (const run of row.split(':')[1].trim().split(' ')) n += Number(/\+(\d+)=/.exec(run)[1]);
-  }
-  return n;
-}
 
 test('polygon, wand and fill with the mouse; saved labels equal the editor\'s; Label Here Next navigates', { timeout: 10 * 60000 }, async (t) => {
   try {

@@ -14,6 +14,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startSession, waitFor, REPO } = require('./helpers/session');
+const { labelledInFile } = require('./helpers/projectFile');
 const { bodyData } = require('./helpers/canvas');
 const { canvasMapper, strokeCanvas } = require('./helpers/pointer');
 
@@ -54,18 +55,6 @@ after(async () => {
 
 const projectPath = () => path.join(s.ws, PROJECT);
 const readProjectFile = () => JSON.parse(fs.readFileSync(projectPath(), 'utf8'));
-
-/** Labelled pixels of one image in the project file (sums the RLE run lengths). */
-function labelledInFile(project, image) {
-  let n = 0;
-  for (const rows of Object.values(project.labels[image] || {})) {
-    for (const row of rows) {
-      if (row === 'end') continue;
-      for (const run of row.split(':')[1].trim().split(' ')) n += Number(/\+(\d+)=/.exec(run)[1]);
-    }
-  }
-  return n;
-}
 
 const tab = (name) => s.page.locator('.tabs-container .tab', { hasText: name }).first();
 const isDirty = async (name) => /\bdirty\b/.test(await tab(name).getAttribute('class'));
