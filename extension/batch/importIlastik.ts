@@ -20,6 +20,7 @@ import { openImage } from '../node/openImage';
 import { writeTiffFile } from '../node/tiffFileWriter';
 import { sha256File } from '../project/fileHash';
 import { writeProject } from '../project/projectFile';
+import { ANYWHERE, toProjectRelative } from '../project/projectPaths';
 import {
   createProject, defaultClass, DEFAULT_FILENAME_FORMAT, PROJECT_SUFFIX, type ExportFormat, type PixelClassifierProject,
 } from '../project/projectSchema';
@@ -62,8 +63,6 @@ export class ImportIlastikError extends Error {
     this.name = 'ImportIlastikError';
   }
 }
-
-const posix = (p: string) => p.split(path.sep).join('/');
 
 /** ilastik export format → ours (and whether it maps exactly). */
 function exportFormat(format: string | undefined): { format: ExportFormat; extension: string; exact: boolean } {
@@ -204,8 +203,8 @@ export async function importIlastikProject(ilpPath: string, options: ImportIlast
         const painted = paintBlocks(lane, labels, ilpName);
         if (painted.outside > 0) notImported.push(`${lane.nickname}: ${painted.outside} labelled voxel(s) lie outside the image and are left out`);
         while (project.classes.length < painted.maxClass) project.classes.push(defaultClass(project.classes.length + 1));
-        let rel = posix(path.relative(outDir, absolute));
-        if (path.isAbsolute(rel)) rel = posix(absolute);
+        // The .ilp names its images itself: they may lie anywhere (stored as `../…` when outside the folder).
+        const rel = toProjectRelative(outDir, absolute, ANYWHERE);
         project.images.push({ path: rel, sha256: await sha256File(absolute), shape: { t, z, c, y, x }, dtype: image.info.dtype });
         const encoded = encodeLabels(labels);
         if (Object.keys(encoded).length > 0) project.labels[rel] = encoded;
