@@ -8,6 +8,8 @@
  * never converted to float32 all at once.
  */
 
+import type { Box } from '../features/box';
+
 /** Sample types we read. */
 export type DType = 'uint8' | 'uint16' | 'uint32' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
@@ -33,7 +35,7 @@ export interface ImageShape {
 export interface ImageInfo {
   /** File name or path the image came from; used in every error message. */
   name: string;
-  format: 'tiff' | 'png' | 'jpeg' | 'hdf5';
+  format: 'tiff' | 'png' | 'jpeg' | 'hdf5' | 'zarr';
   shape: ImageShape;
   /** Axes present in the file, in TZCYX order, e.g. "YX", "CYX", "ZYX", "TZCYX". Always ends in "YX". */
   axes: string;
@@ -44,6 +46,26 @@ export interface ImageInfo {
   compression: string;
   /** Free-form metadata: ImageJ description keys, OME fields, byte order, BigTIFF, tiling, physical sizes. */
   metadata: Record<string, unknown>;
+  /**
+   * Resolution levels stored in the file (OME-TIFF SubIFDs or reduced-resolution pages, OME-Zarr multiscales),
+   * level 0 = full resolution = {@link shape}. Absent when the file has one level. Use {@link imageLevels}.
+   */
+  levels?: ImageLevel[];
+  /** The file's natural block (TIFF tile/strip, Zarr chunk, HDF5 chunk) at level 0, to align reads and caches. */
+  chunkShape?: { z: number; y: number; x: number };
+}
+
+/** One resolution level of an image. */
+export interface ImageLevel {
+  /** Sizes at this level; `t` and `c` equal level 0's. */
+  shape: ImageShape;
+  /** How many level-0 pixels one pixel of this level spans along each axis (1 at level 0; e.g. 4 for 1/4). */
+  scale: { z: number; y: number; x: number };
+}
+
+/** The levels of an image: the file's own pyramid, or level 0 alone. */
+export function imageLevels(info: ImageInfo): ImageLevel[] {
+  return info.levels && info.levels.length > 0 ? info.levels : [{ shape: info.shape, scale: { z: 1, y: 1, x: 1 } }];
 }
 
 /** Lazy, plane-wise access to an opened image. */
@@ -64,6 +86,12 @@ export interface ImageSource {
   readRegion(t: number, z: number, c: number, box: PlaneRegion): Promise<PixelArray>;
   /** {@link readRegion} converted to float32, written into `target` when given (length ≥ box size). */
   readRegionFloat32(t: number, z: number, c: number, box: PlaneRegion, target?: Float32Array): Promise<Float32Array>;
+  /**
+   * Reads a 3D box of one (t, c) at resolution `level` (an index into {@link imageLevels}), layout [z][y][x]
+   * row-major, in the file's sample type, touching only the chunks/tiles/strips the box intersects. Sources
+   * without it are read through {@link readImageBox}'s plane-wise fallback (level 0 only).
+   */
+  readBox?(level: number, t: number, c: number, box: Box): Promise<PixelArray>;
   /** Releases file handles. */
   close(): Promise<void>;
 }
