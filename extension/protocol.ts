@@ -8,7 +8,14 @@
  *
  * Coordinates: `row`/`column` are image pixel indices (0-based); boxes are half-open
  * `{ column, row, width, height }` in image pixels of one (t, z) plane.
+ *
+ * Views (issue #15): a message about a plane may name its `orientation` (absent = 'xy'). Then `z` is the index of
+ * the slice along the axis the view cuts — z for xy, y for xz, x for yz — and rows/columns are the plane's: xz has
+ * rows = z and columns = x, yz has rows = y and columns = z (extension/core/views/slicePlane.ts).
  */
+
+/** Which plane of a volume a view shows (see the header). */
+export type ViewOrientation = 'xy' | 'xz' | 'yz';
 
 /** Envelope around every message in both directions. */
 export interface Envelope<B> {
@@ -123,6 +130,8 @@ export interface InitMessage {
 /** One raw plane of the image for display (transferred). */
 export interface ImagePlaneMessage {
   type: 'image/plane';
+  /** Absent = 'xy'; for xz/yz, `z` is the slice index and width/height the plane's. */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   c: number;
@@ -138,6 +147,8 @@ export interface ImagePlaneMessage {
 /** The whole label plane of (t, z): uint8 class ids, row-major. */
 export interface LabelsPlaneMessage {
   type: 'labels/plane';
+  /** Absent = 'xy'; for xz/yz, `z` is the slice index and width/height the plane's. */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   width: number;
@@ -178,6 +189,8 @@ export interface StatusMessage {
 /** One predicted tile of (t, z). */
 export interface PredictionTileMessage {
   type: 'prediction/tile';
+  /** Absent = 'xy'; for xz/yz, `z` is the slice index and `box` is in the plane's rows/columns. */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   box: PixelBox;
@@ -301,6 +314,7 @@ export interface ReadyMessage {
 /** Ask for one display plane. */
 export interface RequestPlaneMessage {
   type: 'image/requestPlane';
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   c: number;
@@ -309,6 +323,7 @@ export interface RequestPlaneMessage {
 /** Ask for the label plane of (t, z). */
 export interface RequestLabelsMessage {
   type: 'labels/requestPlane';
+  orientation?: ViewOrientation;
   t: number;
   z: number;
 }
@@ -319,6 +334,8 @@ export interface RequestLabelsMessage {
  */
 export interface PaintMessage {
   type: 'labels/paint';
+  /** The view painted in (absent = 'xy'; `z` is then that view's slice index, points are in its plane). */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   /** Class id to paint; 0 erases. */
@@ -334,6 +351,8 @@ export interface PaintMessage {
 /** The labelling tools beyond the brush (issue #16); each use is one undoable edit. */
 export type LabelToolMessage = {
   type: 'labels/tool';
+  /** The view the tool was used in (absent = 'xy'; `z` is then that view's slice index). */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   /** Class to write (≥ 1; the fill also accepts 0 to clear a region). */
@@ -402,6 +421,11 @@ export interface ViewChangedMessage {
   z: number;
   /** Visible part of the plane in image pixels (clipped to the image). */
   box: PixelBox;
+  /**
+   * With three views shown: the crosshair's row and column, i.e. the slices the xz (`y`) and yz (`x`) views show;
+   * the host predicts those planes right after the visible part of the xy plane.
+   */
+  cursor?: { y: number; x: number };
 }
 
 /** "Go to the most uncertain region". */

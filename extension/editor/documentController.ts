@@ -5,6 +5,8 @@
  *
  * No runtime `vscode` import: dialogs and settings are injected, so this is tested with fake webviews.
  */
+import { planeSizeOf } from '../core/views/slicePlane';
+import { labelSlice } from '../core/labels/tools/toolEdits';
 import type { ClassifierStatus, EditorSettings, HostToWebviewMessage, LabelToolMessage, PixelBox, WebviewToHostMessage } from '../protocol';
 
 /** A fill larger than this many pixels asks first (issue #16). */
@@ -29,7 +31,7 @@ export interface LiveLoop extends DisposableLike {
   /** Retrain and predict now (the "Update now" button). */
   updateNow(): void;
   /** The visible region of a webview changed: predict it first. */
-  setView(t: number, z: number, box: PixelBox): void;
+  setView(t: number, z: number, box: PixelBox, cursor?: { y: number; x: number }): void;
   /** Navigate to the most uncertain region of the current plane (predicting it first if needed). */
   goToMostUncertain(): Promise<void>;
   /** The document was saved: persist the model cache when it matches the saved labels. */
@@ -120,7 +122,8 @@ export class DocumentController implements DisposableLike {
     switch (body.tool) {
       case 'fill': {
         const limit = body.confirmed ? Infinity : FILL_CONFIRM_PIXELS;
-        const result = doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, limit);
+        const orientation = body.orientation ?? 'xy';
+        const result = doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, limit, orientation);
         if (!result.tooLarge) return;
         const where = result.tooLarge.touchesBorder ? ' The region reaches the image border.' : '';
         const ok = await this.deps.confirm(
@@ -128,17 +131,17 @@ export class DocumentController implements DisposableLike {
           `The clicked region of ${doc.fileName} is larger than ${FILL_CONFIRM_PIXELS.toLocaleString('en-US')} pixels.${where} You can undo the fill.`,
           'Fill',
         );
-        if (ok) doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels);
+        if (ok) doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, Infinity, orientation);
         return;
       }
       case 'polygon':
-        doc.tools.polygon(body.t, body.z, body.classId, new Float32Array(body.points), body.preserveLabels);
+        doc.tools.polygon(body.t, body.z, body.classId, new Float32Array(body.points), body.preserveLabels, body.orientation);
         return;
       case 'wand':
-        await doc.tools.wand(body.t, body.z, body.c, body.column, body.row, body.tolerance, body.box, body.classId, body.preserveLabels);
+        await doc.tools.wand(body.t, body.z, body.c, body.column, body.row, body.tolerance, body.box, body.classId, body.preserveLabels, body.orientation);
         return;
       case 'superpixel':
-        await doc.tools.superpixelStroke(body.t, body.z, body.c, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels);
+        await doc.tools.superpixelStroke(body.t, body.z, body.c, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels, body.orientation);
         return;
     }
   }
@@ -196,11 +199,12 @@ export class DocumentController implements DisposableLike {
         await this.sendInit(channel);
         return;
       case 'image/requestPlane': {
-        const plane = await doc.readDisplayPlane(body.t, body.z, body.c);
-        const shape = doc.shape!;
+        const orientation = body.orientation ?? 'xy';
+        const plane = await doc.readDisplayPlane(body.t, body.z, body.c, orientation);
+        const { width, height } = planeSizeOf(doc.shape!, orientation);
         await channel.send(
           {
-            type: 'image/plane', t: body.t, z: body.z, c: body.c, width: shape.x, height: shape.y,
+            type: 'image/plane', ...(body.orientation ? { orientation: body.orientation } : {}), t: body.t, z: body.z, c: body.c, width, height,
             dtype: doc.descriptor()!.dtype, data: exactBuffer(plane.data), stats: plane.stats,
           },
           messageId,
@@ -209,9 +213,14 @@ export class DocumentController implements DisposableLike {
       }
       case 'labels/requestPlane': {
         const labels = doc.labels!;
-        this.shownLabelPlanes.add(`${body.t}/${body.z}`);
+        const orientation = body.orientation ?? 'xy';
+        if (orientation === 'xy') this.shownLabelPlanes.add(`${body.t}/${body.z}`);
+        const { width, height } = planeSizeOf(labels.shape, orientation);
         await channel.send(
-          { type: 'labels/plane', t: body.t, z: body.z, width: labels.shape.x, height: labels.shape.y, data: exactBuffer(labels.plane(body.t, body.z)) },
+          {
+            type: 'labels/plane', ...(body.orientation ? { orientation: body.orientation } : {}), t: body.t, z: body.z, width, height,
+            data: exactBuffer(labelSlice(labels, { orientation, t: body.t, index: body.z })),
+          },
           messageId,
         );
         return;
@@ -225,7 +234,7 @@ export class DocumentController implements DisposableLike {
       }
       case 'labels/paint':
         if (this.readOnlyGuard(channel, 'painting')) return;
-        doc.paint(body.t, body.z, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels === true);
+        doc.paint(body.t, body.z, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels === true, body.orientation);
         return;
       case 'labels/tool':
         if (this.readOnlyGuard(channel, 'labelling')) return;
@@ -282,7 +291,7 @@ export class DocumentController implements DisposableLike {
         this.live?.updateNow();
         return;
       case 'view/changed':
-        this.live?.setView(body.t, body.z, body.box);
+        this.live?.setView(body.t, body.z, body.box, body.cursor);
         return;
       case 'notice/answer':
         this.answer(body.questionId, body.action);

@@ -4,6 +4,8 @@
  * version the labels belong to even if the file is then replaced), and the cache of decoded display planes.
  * Knows nothing about labels or projects.
  */
+import { planeSizeOf, type Orientation } from '../core/views/slicePlane';
+import { readSliceRegion } from '../core/views/readSliceRegion';
 import * as path from 'node:path';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
@@ -118,9 +120,17 @@ export class DocumentImage {
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
-  readDisplayPlane(t: number, z: number, c: number): Promise<DisplayPlane> {
+  readDisplayPlane(t: number, z: number, c: number, orientation: Orientation = 'xy'): Promise<DisplayPlane> {
     const image = this.source;
     if (!image) return Promise.reject(new Error(this.error ?? `${this.fileName}: no image`));
+    if (orientation !== 'xy') {
+      // xz/yz planes of a volume (issue #15): `z` is the slice index along y or x.
+      return this.planes.get(`${orientation}/${t}/${z}/${c}`, async () => {
+        const { width, height } = planeSizeOf(image.info.shape, orientation);
+        const data = await readSliceRegion(image, orientation, t, z, c, { y0: 0, y1: height, x0: 0, x1: width });
+        return { data, stats: planeStats(data) };
+      });
+    }
     return this.planes.get(`${t}/${z}/${c}`, async () => {
       const data = await image.readPlane(t, z, c);
       const expected = image.info.shape.x * image.info.shape.y;

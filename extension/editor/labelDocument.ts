@@ -12,6 +12,7 @@
  * No runtime `vscode` import (a CustomDocument is structurally `{ uri, dispose() }`), so the whole
  * document — edits, undo/redo, save, revert, backup — is unit tested in Node.
  */
+import type { Orientation } from '../core/views/slicePlane';
 import type * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -401,8 +402,8 @@ export class LabelDocument implements ProjectMember {
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
-  readDisplayPlane(t: number, z: number, c: number): Promise<DisplayPlane> {
-    return this.pixels.readDisplayPlane(t, z, c);
+  readDisplayPlane(t: number, z: number, c: number, orientation: Orientation = 'xy'): Promise<DisplayPlane> {
+    return this.pixels.readDisplayPlane(t, z, c, orientation);
   }
 
   /** Bytes of one raw plane. */
@@ -535,8 +536,8 @@ export class LabelDocument implements ProjectMember {
    * Paints (classId ≥ 1) or erases (0) a stroke of `points` (column,row float pairs) with a round brush of
    * diameter `brushSize` on plane (t, z). One undoable edit; `undefined` when nothing changed.
    */
-  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array, preserveLabels = false): LabelEdit | undefined {
-    return this.tools.paint(t, z, classId, brushSize, points, preserveLabels);
+  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array, preserveLabels = false, orientation: Orientation = 'xy'): LabelEdit | undefined {
+    return this.tools.paint(t, z, classId, brushSize, points, preserveLabels, orientation);
   }
 
   /** Applies a label edit and reports it (VS Code undo entry + change event). */

@@ -74,7 +74,7 @@ export class LiveSession implements LiveLoop {
   forestHash: string | undefined;
   readonly features: FeatureCache;
   /** The viewed plane and region, once a webview reported it. */
-  view: { t: number; z: number; box: PixelBox } | undefined;
+  view: { t: number; z: number; box: PixelBox; cursor?: { y: number; x: number } } | undefined;
   /** Samples and forests. */
   readonly trainer: LiveTrainer;
   private readonly tiles: TilePredictor;
@@ -135,16 +135,16 @@ export class LiveSession implements LiveLoop {
   }
 
   /** The visible region changed: predict its missing tiles first (with the current forest). */
-  setView(t: number, z: number, box: PixelBox): void {
+  setView(t: number, z: number, box: PixelBox, cursor?: { y: number; x: number }): void {
     const planeChanged = !this.view || this.view.t !== t || this.view.z !== z;
-    this.view = { t, z, box };
+    this.view = cursor ? { t, z, box, cursor } : { t, z, box };
     if (!this.forest) {
       if (!this.modelCacheTried) void this.loadModelCache();
       return;
     }
     // A running training/prediction pass picks its next tile from the current view anyway.
     if (this.scheduler.training) return;
-    if (planeChanged || this.tiles.missingTiles(t, z).length > 0) void this.startPrediction();
+    if (planeChanged || this.tiles.missingTiles(t, z).length > 0 || this.tiles.missingOrthoTiles() > 0) void this.startPrediction();
   }
 
   // ---------------------------------------------------------------- runs
