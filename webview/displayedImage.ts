@@ -7,7 +7,7 @@ import type { ImageDescriptor, ImagePlaneMessage } from '../extension/protocol';
 import { PlaneStore, ImageLayer } from './canvas/imageLayer';
 import { type DisplayLayer, getLut } from './canvas/lut';
 import { autoRange, displayedChannels } from './displaySettings';
-import type { Rpc } from './rpc';
+import type { MessageSender } from './labelPainter';
 import type { ChannelDisplay } from './viewState';
 
 /** Channels whose planes are fetched for the readout even when not displayed. */
@@ -24,7 +24,7 @@ export class DisplayedImage {
    * @param plane the current (t, z)
    * @param onRendered called after every render (`first` on the first one)
    */
-  constructor(private readonly rpc: Rpc, private readonly image: ImageDescriptor, public display: ChannelDisplay,
+  constructor(private readonly rpc: MessageSender, private readonly image: ImageDescriptor, public display: ChannelDisplay,
     private readonly plane: () => { t: number; z: number }, private readonly onRendered: (first: boolean) => void) {}
 
   /** Requests the displayed planes of the current (t, z) first, then the other channels for the readout. */
