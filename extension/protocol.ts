@@ -62,6 +62,11 @@ export interface ImageDescriptor {
   channelNames: string[];
   /** Physical pixel size (from the project when the user set it, else from the file), if known. */
   pixelSize?: PixelSizeData;
+  /**
+   * Big images (issue #13): the view is made of tiles at resolution levels (`image/requestTile`,
+   * `labels/requestTile`) instead of whole planes. Absent: whole planes (`image/requestPlane`).
+   */
+  tiled?: TiledImage;
 }
 
 /** A pixel's physical size and where it came from (OME-XML, ImageJ, TIFF resolution, HDF5 axistags, project). */
@@ -73,7 +78,44 @@ export interface PixelSizeData {
   source: string;
 }
 
-/** The pixel size changed (set, reset or undone). */
+/** The pixel size changed (set, reset or undone). *//** How a big image is tiled: the edge of a tile and the resolution levels (level 0 = full resolution). */
+export interface TiledImage {
+  tileSize: number;
+  levels: { width: number; height: number; scale: number }[];
+}
+
+/** One tile of one plane at a resolution level (the answer to `image/requestTile`; transferred). */
+export interface ImageTileMessage {
+  type: 'image/tile';
+  t: number;
+  z: number;
+  c: number;
+  level: number;
+  /** Tile indices at that level (pixels column·tileSize …). */
+  column: number;
+  row: number;
+  width: number;
+  height: number;
+  dtype: PlaneDType;
+  data: ArrayBuffer;
+  /** Statistics of the whole plane (from a coarse level), for auto contrast: the same for every tile of the plane. */
+  stats: { min: number; max: number; low: number; high: number };
+}
+
+/** The labels of one tile at a level (class ids; coarser levels show a label where any pixel of the block has one). */
+export interface LabelsTileMessage {
+  type: 'labels/tile';
+  t: number;
+  z: number;
+  level: number;
+  column: number;
+  row: number;
+  width: number;
+  height: number;
+  data: ArrayBuffer;
+}
+
+
 export interface PixelSizeMessage {
   type: 'image/pixelSize';
   pixelSize?: PixelSizeData;
@@ -287,6 +329,8 @@ export interface UiCommandMessage {
 
 export type HostToWebviewMessage =
   | InitMessage
+  | ImageTileMessage
+  | LabelsTileMessage
   | UiCommandMessage
   | FeaturePreviewMessage
   | ImagePlaneMessage
@@ -318,6 +362,27 @@ export interface RequestPlaneMessage {
   t: number;
   z: number;
   c: number;
+}
+
+/** Ask for the label plane of (t, z). */
+export interface RequestTileMessage {
+  type: 'image/requestTile';
+  t: number;
+  z: number;
+  c: number;
+  level: number;
+  column: number;
+  row: number;
+}
+
+/** Ask for the labels of one tile at a level (tiled images). */
+export interface RequestLabelsTileMessage {
+  type: 'labels/requestTile';
+  t: number;
+  z: number;
+  level: number;
+  column: number;
+  row: number;
 }
 
 /** Ask for the label plane of (t, z). */
@@ -459,6 +524,8 @@ export interface LogMessage {
 
 export type WebviewToHostMessage =
   | ReadyMessage
+  | RequestTileMessage
+  | RequestLabelsTileMessage
   | RequestPlaneMessage
   | RequestLabelsMessage
   | PaintMessage

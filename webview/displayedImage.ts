@@ -4,7 +4,7 @@
  * contrast, composite) into the image layer.
  */
 import type { ImageDescriptor, ImagePlaneMessage } from '../extension/protocol';
-import { PlaneStore, ImageLayer } from './canvas/imageLayer';
+import { PlaneStore, ImageLayer, type RawPlane } from './canvas/imageLayer';
 import { type DisplayLayer, getLut } from './canvas/lut';
 import { autoRange, displayedChannels } from './displaySettings';
 import type { MessageSender } from './labelPainter';
@@ -84,6 +84,16 @@ export class DisplayedImage {
     this.display.contrast[c] = autoRange(plane.stats);
     this.render();
     return true;
+  }
+
+  /** The raw plane (t, z, c) if it is here (histogram, tools). */
+  rawPlane(t: number, z: number, c: number): RawPlane | undefined {
+    return this.planes.get(t, z, c);
+  }
+
+  /** Forgets outstanding requests (after an error the same plane may be asked for again). */
+  clearRequests(): void {
+    this.planes.clearRequests();
   }
 
   /** Raw values of every channel at a pixel of the current plane (undefined where a plane is missing). */

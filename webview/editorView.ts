@@ -35,6 +35,9 @@ import { ClassesPanel } from './panels/classesPanel';
 import { ResultsPanel } from './panels/resultsPanel';
 import { ClassifierPanel } from './panels/classifierPanel';
 import { FeaturesPanel } from './panels/featuresPanel';
+import { TiledImageLayer } from './canvas/tiledImageLayer';
+import { TiledLabelLayer } from './canvas/tiledLabelLayer';
+import { TiledPredictionLayer } from './canvas/tiledPredictionLayer';
 import { OrthoPane, VIEW_COLORS, viewBadge, type OrthoPaneHost } from './orthoPane';
 import type { ViewOrientation } from '../extension/protocol';
 import { planeToVoxel } from '../extension/core/views/slicePlane';
@@ -62,9 +65,9 @@ export class EditorView {
   private status: ClassifierStatus | undefined;
   private readonly viewer: Viewer;
   private readonly toolbar: Toolbar;
-  private readonly raw: DisplayedImage;
-  private readonly labelLayer: LabelLayer;
-  private readonly predictions: PredictionLayer;
+  private readonly raw: DisplayedImage | TiledImageLayer;
+  private readonly labelLayer: LabelLayer | TiledLabelLayer;
+  private readonly predictions: PredictionLayer | TiledPredictionLayer;
   private readonly preview: FeaturePreviewController;
   private readonly painter: LabelPainter;
   private readonly tools: LabelTools;
@@ -137,25 +140,36 @@ export class EditorView {
       onStrokeEnd: () => this.strokeEnd(),
       ...(s.z > 1 ? { onCrosshair: (x: number, y: number) => this.moveCrosshair('xy', x, y), onFocus: () => this.setFocused('xy') } : {}),
     });
-    this.labelLayer = new LabelLayer(s.x, s.y);
-    this.labelLayer.onStale = (t, z) => this.rpc.send({ type: 'labels/requestPlane', t, z });
-    this.predictions = new PredictionLayer(s.x, s.y);
-    this.raw = new DisplayedImage(this.rpc, this.image, display, () => this.state, (first) => {
+    const tiled = m.image.tiled;
+    const onRendered = (first: boolean) => {
       if (first) {
         this.viewer.drawNow();
         document.body.dataset.ready = 'true';
       } else this.viewer.invalidate();
       this.updateBoundaries();
-    });
+    };
+    if (tiled) {
+      // Big images (issue #13): tiles at the level of the zoom, never a whole plane.
+      document.body.dataset.tiled = 'true';
+      this.labelLayer = new TiledLabelLayer(this.rpc, tiled);
+      this.predictions = new TiledPredictionLayer();
+      this.raw = new TiledImageLayer(this.rpc, this.image, display, () => this.state, onRendered);
+    } else {
+      this.labelLayer = new LabelLayer(s.x, s.y);
+      this.labelLayer.onStale = (t, z) => this.rpc.send({ type: 'labels/requestPlane', t, z });
+      this.predictions = new PredictionLayer(s.x, s.y);
+      this.raw = new DisplayedImage(this.rpc, this.image, display, () => this.state, onRendered);
+    }
     this.painter = new LabelPainter(this.rpc, this.labelLayer, s.x, s.y, () => this.viewer.invalidate());
-    this.boundaries = new SuperpixelBoundaries(s.x, s.y);
+    // Superpixel borders need whole raw planes: not drawn for tiled images (the superpixel brush still works).
+    this.boundaries = tiled ? new SuperpixelBoundaries(1, 1) : new SuperpixelBoundaries(s.x, s.y);
     this.tools = new LabelTools({
       rpc: this.rpc, labels: this.labelLayer, width: s.x, height: s.y,
       redraw: () => this.viewer.invalidate(),
       outline: (points, closed) => this.viewer.setToolOutline(points, closed),
-      raw: (t, z, c) => this.raw.planes.get(t, z, c)?.data,
+      raw: (t, z, c) => (tiled ? undefined : this.raw.rawPlane(t, z, c)?.data),
       range: (c) => {
-        const plane = this.raw.planes.get(this.state.t, this.state.z, c);
+        const plane = this.raw.rawPlane(this.state.t, this.state.z, c);
         return this.raw.display.contrast[c] ?? (plane ? autoRange(plane.stats) : { min: 0, max: 1 });
       },
       visible: () => this.visibleBox(),
@@ -175,7 +189,7 @@ export class EditorView {
       autoContrast: (c) => {
         if (this.raw.autoContrast(c)) { this.displayPanel.refreshContrast(this.raw.display); this.save(); for (const p of this.panes) p.raw.render(); }
       },
-    }, channelNames, this.image.dtype, (c) => this.raw.planes.get(this.state.t, this.state.z, c));
+    }, channelNames, this.image.dtype, (c) => this.raw.rawPlane(this.state.t, this.state.z, c));
     this.classesPanel = new ClassesPanel({
       select: (id) => this.selectClass(id),
       add: () => this.rpc.send({ type: 'classes/add' }),
@@ -195,7 +209,7 @@ export class EditorView {
     }, this.image);
     this.preview = new FeaturePreviewController(this.rpc, s.x, s.y, this.featuresPanel, () => ({
       t: this.state.t, z: this.state.z, c: displayedChannels(this.raw.display, s.c)[0] ?? 0, box: this.visibleBox(),
-    }), () => this.viewer.invalidate());
+    }), () => this.viewer.invalidate(), tiled !== undefined);
 
     if (s.z > 1) {
       const cursor = this.state.cursor ?? { y: Math.floor(s.y / 2), x: Math.floor(s.x / 2) };
@@ -295,14 +309,24 @@ export class EditorView {
       return;
     }
     switch (m.type) {
+      case 'image/tile':
+        if (this.raw instanceof TiledImageLayer && this.raw.onTile(m)) {
+          this.displayPanel.refreshContrast(this.raw.display);
+          this.updateReadout();
+        }
+        break;
+      case 'labels/tile':
+        if (this.labelLayer instanceof TiledLabelLayer) this.labelLayer.onTile(m);
+        this.viewer.invalidate();
+        break;
       case 'image/plane':
-        if (this.raw.onPlane(m)) {
+        if (this.raw instanceof DisplayedImage && this.raw.onPlane(m)) {
           this.displayPanel.refreshContrast(this.raw.display);
           this.updateReadout();
         }
         break;
       case 'labels/plane':
-        this.labelLayer.onPlane(m);
+        if (this.labelLayer instanceof LabelLayer) this.labelLayer.onPlane(m);
         this.viewer.invalidate();
         break;
       case 'labels/patch':
@@ -359,7 +383,7 @@ export class EditorView {
       case 'error/show':
         // Some strokes will never be answered, some planes never arrive: drop what waits for them.
         this.labelLayer.dropPreviews();
-        this.raw.planes.clearRequests();
+        this.raw.clearRequests();
         for (const p of this.panes) { p.labels.dropPreviews(); p.raw.planes.clearRequests(); }
         this.redrawViews();
         break;
@@ -405,19 +429,23 @@ export class EditorView {
       hasPrediction: this.predictions.hasCurrent,
       hasLabels: !this.labelLayer.isBlank,
     });
-    const source = (id: LayerId): CanvasImageSource => {
+    const source = (id: LayerId): Pick<Layer, 'source' | 'tiles'> => {
       switch (id) {
-        case 'image': return this.raw.layer.canvas;
-        case 'feature': return this.preview.layer.canvas;
-        case 'labels': return this.labelLayer.canvas;
-        case 'superpixels': return this.boundaries.canvas;
-        default: return this.predictions.canvases[id];
+        case 'image': return this.raw instanceof TiledImageLayer ? { tiles: this.raw.drawable() } : { source: this.raw.layer.canvas };
+        case 'feature': {
+          const box = this.preview.layer.shownBox;
+          if (!this.image.tiled) return { source: this.preview.layer.canvas };
+          return { tiles: box ? [{ source: this.preview.layer.canvas, x: box.column, y: box.row, width: box.width, height: box.height }] : [] };
+        }
+        case 'labels': return this.labelLayer instanceof TiledLabelLayer ? { tiles: this.labelLayer.drawable() } : { source: this.labelLayer.canvas };
+        case 'superpixels': return { source: this.boundaries.canvas };
+        default: return this.predictions instanceof TiledPredictionLayer ? { tiles: this.predictions.drawable(id) } : { source: this.predictions.canvases[id] };
       }
     };
     // The superpixel brush shows the segment borders while it is the tool.
     if (this.state.tool === 'superpixel' && !this.rawOnly) stack.push({ id: 'superpixels', opacity: 1, edge: false });
     document.body.dataset.layers = stack.map((e) => e.id).join(',');
-    return stack.map((e) => ({ source: source(e.id), opacity: e.opacity, edge: e.edge }));
+    return stack.map((e) => ({ ...source(e.id), opacity: e.opacity, edge: e.edge }));
   }
 
   private setPlane(t: number, z: number): void {
@@ -519,6 +547,7 @@ export class EditorView {
   }
 
   private onViewChanged(): void {
+    this.updateTiles();
     this.updateBoundaries();
     this.scaleBar.update(this.pixelSize?.x, this.pixelSize?.unit ?? '', this.viewer.view.scale);
     this.state.view = { ...this.viewer.view };
@@ -538,6 +567,17 @@ export class EditorView {
       this.rpc.send(cursor ? { type: 'view/changed', t, z, box, cursor } : { type: 'view/changed', t, z, box });
       this.preview.request();
     }, 100);
+  }
+
+  /** Tiled images: the visible tiles at the zoom's level are asked for (what is cached is drawn at once). */
+  private updateTiles(): void {
+    if (!(this.raw instanceof TiledImageLayer)) return;
+    const box = this.visibleBox();
+    const deviceScale = this.viewer.view.scale * (window.devicePixelRatio || 1);
+    this.raw.setView(box, deviceScale);
+    if (this.labelLayer instanceof TiledLabelLayer) this.labelLayer.setView(box, this.raw.level);
+    if (this.predictions instanceof TiledPredictionLayer) this.predictions.setView(box);
+    document.body.dataset.tileLevel = String(this.raw.level);
   }
 
   /** The part of the plane on screen, in image pixels. */

@@ -6,6 +6,8 @@
  * No runtime `vscode` import: dialogs and settings are injected, so this is tested with fake webviews.
  */
 import { planeSizeOf } from '../core/views/slicePlane';
+import { labelTile } from '../core/labels/labelTile';
+import { tileRect } from './tileRect';
 import { labelSlice } from '../core/labels/tools/toolEdits';
 import type { ClassifierStatus, EditorSettings, HostToWebviewMessage, LabelToolMessage, PixelBox, WebviewToHostMessage } from '../protocol';
 
@@ -157,7 +159,11 @@ export class DocumentController implements DisposableLike {
    * line; handler failures are logged and reported to that webview; nothing is thrown.
    */
   async handle(channel: WebviewChannel, raw: unknown): Promise<void> {
-    const result = validateWebviewMessage(raw, { shape: this.document.shape, nClasses: this.document.project.classes.length });
+    const tiling = this.document.tiling();
+    const result = validateWebviewMessage(raw, {
+      shape: this.document.shape, nClasses: this.document.project.classes.length,
+      ...(tiling ? { levels: tiling.levels, tileSize: tiling.tileSize } : {}),
+    });
     if (!result.ok) {
       this.deps.logger.warn(`Rejected message from the webview of ${this.document.fileName}: ${result.reason}`);
       return;
@@ -209,6 +215,24 @@ export class DocumentController implements DisposableLike {
           },
           messageId,
         );
+        return;
+      }
+      case 'image/requestTile': {
+        const tile = await doc.readTile(body.t, body.z, body.c, body.level, body.column, body.row);
+        await channel.send({
+          type: 'image/tile', t: body.t, z: body.z, c: body.c, level: body.level, column: body.column, row: body.row,
+          width: tile.width, height: tile.height, dtype: doc.descriptor()!.dtype, data: exactBuffer(tile.data), stats: tile.stats,
+        }, messageId);
+        return;
+      }
+      case 'labels/requestTile': {
+        const tiling = doc.tiling()!;
+        const ref = tileRect(tiling, body.level, body.column, body.row);
+        const data = labelTile(doc.labels!, body.t, body.z, ref.box, ref.scale, ref.width, ref.height);
+        await channel.send({
+          type: 'labels/tile', t: body.t, z: body.z, level: body.level, column: body.column, row: body.row, width: ref.width, height: ref.height,
+          data: exactBuffer(data),
+        }, messageId);
         return;
       }
       case 'labels/requestPlane': {

@@ -13,6 +13,7 @@
  * document — edits, undo/redo, save, revert, backup — is unit tested in Node.
  */
 import type { Orientation } from '../core/views/slicePlane';
+import type { TiledImage } from '../protocol';
 import type * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -47,6 +48,8 @@ export interface LabelDocumentDeps {
   memoryLimitBytes?: number;
   /** Budget of the decoded display-plane cache in bytes. @default 256 MiB */
   planeCacheBytes?: number;
+  /** Planes with more pixels than this are shown as tiles (issue #13). @default TILED_VIEW_PIXELS */
+  tiledAbovePixels?: number;
   /** Version written to project provenance. @default '0.0.0' */
   extensionVersion?: string;
   /** Trees of a new project. @default 100 */
@@ -402,6 +405,16 @@ export class LabelDocument implements ProjectMember {
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
+  /** The tiles and levels of a big image (issue #13), or undefined when it is shown as whole planes. */
+  tiling(): TiledImage | undefined {
+    return this.pixels.tiling();
+  }
+
+  /** One tile of the tiled view (see DocumentImage.readTile). */
+  readTile(t: number, z: number, c: number, level: number, column: number, row: number) {
+    return this.pixels.readTile(t, z, c, level, column, row);
+  }
+
   readDisplayPlane(t: number, z: number, c: number, orientation: Orientation = 'xy'): Promise<DisplayPlane> {
     return this.pixels.readDisplayPlane(t, z, c, orientation);
   }

@@ -23,6 +23,9 @@ export interface ValidationContext {
   shape?: { t: number; z: number; c: number; y: number; x: number };
   /** Number of label classes of the document (class ids are 1..nClasses). */
   nClasses: number;
+  /** Tiled images (issue #13): the levels and tile edge the webview may ask tiles of. */
+  levels?: { width: number; height: number }[];
+  tileSize?: number;
 }
 
 /** Result of {@link validateWebviewMessage}. */
@@ -252,6 +255,20 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
     case 'image/requestPlane': {
       const { orientation, shape: s } = viewOf(b, needShape(ctx, type));
       return { type, ...(orientation ? { orientation } : {}), t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), c: int(b, 'c', 0, s.c - 1) };
+    }
+    case 'image/requestTile':
+    case 'labels/requestTile': {
+      const s = needShape(ctx, type);
+      const levels = ctx.levels;
+      if (!levels) fail(`${type}: the image is not tiled`);
+      const level = int(b, 'level', 0, levels.length - 1);
+      const l = levels[level];
+      const column = int(b, 'column', 0, Math.ceil(l.width / ctx.tileSize!) - 1);
+      const row = int(b, 'row', 0, Math.ceil(l.height / ctx.tileSize!) - 1);
+      const t = int(b, 't', 0, s.t - 1), z = int(b, 'z', 0, s.z - 1);
+      return type === 'image/requestTile'
+        ? { type, t, z, c: int(b, 'c', 0, s.c - 1), level, column, row }
+        : { type, t, z, level, column, row };
     }
     case 'labels/requestPlane': {
       const { orientation, shape: s } = viewOf(b, needShape(ctx, type));

@@ -73,7 +73,14 @@ export interface TilePredictorDeps {
   source: PredictionSource;
   /** Tiles predicted concurrently. */
   concurrency: number;
+  /** Live predictions cover at most this many pixels of the view (issue #13: never the whole plane of a huge image). */
+  livePixels?: number;
+  /** Planes up to this many pixels are predicted whole after the visible part. */
+  backgroundPixels?: number;
 }
+
+/** Default live and background prediction limits: 16 megapixels. */
+export const LIVE_PREDICTION_PIXELS = 16e6;
 
 /** Predicts the tiles of the viewed plane with the session's current forest. */
 export class TilePredictor {
@@ -149,10 +156,33 @@ export class TilePredictor {
 
   /** Tiles of plane (t, z) not yet predicted with the current forest: visible first. */
   missingTiles(t: number, z: number, onlyVisible = false): PixelBox[] {
-    const shape = this.doc.shape!;
     const view = this.deps.source.view;
-    const { visible, rest } = tileOrder(shape.x, shape.y, this.deps.controller.settings().tileSize, view?.t === t && view.z === z ? view.box : undefined);
+    const { visible, rest } = this.xyTiles(view?.t === t && view.z === z ? view.box : undefined);
     return (onlyVisible ? visible : [...visible, ...rest]).filter((tile) => !this.predicted.has(tileKey(t, z, tile)));
+  }
+
+  /**
+   * The xy tiles to predict, visible first: all of them for planes up to the background budget; for bigger planes
+   * only the visible ones, and none when the view shows more than the live budget (then {@link zoomNote} says so).
+   */
+  private xyTiles(view: PixelBox | undefined): { visible: PixelBox[]; rest: PixelBox[] } {
+    const shape = this.doc.shape!;
+    const { visible, rest } = tileOrder(shape.x, shape.y, this.deps.controller.settings().tileSize, view);
+    const big = shape.x * shape.y > (this.deps.backgroundPixels ?? LIVE_PREDICTION_PIXELS);
+    if (!big) return { visible, rest };
+    if (!view || view.width * view.height > (this.deps.livePixels ?? LIVE_PREDICTION_PIXELS)) return { visible: [], rest: [] };
+    return { visible, rest: [] };
+  }
+
+  /** Why nothing is predicted on a big plane: the view is larger than live predictions cover. */
+  zoomNote(): string | undefined {
+    const shape = this.doc.shape;
+    const view = this.deps.source.view;
+    if (!shape || shape.x * shape.y <= (this.deps.backgroundPixels ?? LIVE_PREDICTION_PIXELS)) return undefined;
+    const limit = this.deps.livePixels ?? LIVE_PREDICTION_PIXELS;
+    const shown = view ? view.box.width * view.box.height : shape.x * shape.y;
+    if (shown <= limit) return undefined;
+    return `Zoom in to see predictions: the view shows ${(shown / 1e6).toFixed(0)} megapixels, live predictions cover up to ${(limit / 1e6).toFixed(0)} (Predict Workspace and Export predict the whole image)`;
   }
 
   /**
@@ -180,7 +210,7 @@ export class TilePredictor {
       const shape = doc.shape!;
       const tileSize = controller.settings().tileSize;
       const view = source.view && source.view.t === t && source.view.z === z ? source.view.box : undefined;
-      const { visible, rest } = tileOrder(shape.x, shape.y, tileSize, view);
+      const { visible, rest } = this.xyTiles(view);
       // The xy plane's visible tiles, then the crosshair's xz and yz planes (shown whole), then the rest of xy.
       const groups: { orientation: Orientation; z: number; tiles: PixelBox[]; visible: boolean }[] = [{ orientation: 'xy', z, tiles: visible, visible: true }];
       for (const p of this.orthoPlanes()) {
@@ -207,7 +237,9 @@ export class TilePredictor {
     };
     const total0 = remaining();
     if (total0 === 0) {
-      if (mode === 'full') status.set('idle', 1, 'Up to date');
+      const note = this.zoomNote();
+      if (note) status.set('idle', 1, note);
+      else if (mode === 'full') status.set('idle', 1, 'Up to date');
       return;
     }
     status.set('predicting', 0, `${stage}Predicting ${total0} tiles`);
@@ -242,7 +274,7 @@ export class TilePredictor {
     signal.throwIfAborted();
     this.deps.logger.info(`${doc.fileName}: ${stage}predicted ${done} tiles in ${Date.now() - started} ms (feature cache ${features.size} tiles, ${(features.bytes / 1048576).toFixed(0)} MiB)`);
     if (source.preview) status.set('predicting', 1, `Preview (${forest.trees.length} trees) shown`);
-    else status.set('idle', 1, 'Up to date');
+    else status.set('idle', 1, this.zoomNote() ?? 'Up to date');
   }
 
   /** Sends the current predictions to one (re-created) webview. */

@@ -13,9 +13,21 @@ import type { PixelBox } from '../../extension/protocol';
 import type { Tool } from '../viewState';
 import { highlightAlpha } from './highlight';
 
-/** One image-resolution layer drawn through the view transform. */
-export interface Layer {
+/** A piece of a tiled layer: `source` drawn over the image rectangle (x, y, width, height), in image pixels. */
+export interface TileDraw {
   source: CanvasImageSource;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One layer drawn through the view transform: an image-resolution canvas, or tiles (big images, issue #13). */
+export interface Layer {
+  /** The whole plane at image resolution (absent for a tiled layer). */
+  source?: CanvasImageSource;
+  /** Tiles, drawn in order (coarse placeholders first). */
+  tiles?: TileDraw[];
   opacity: number;
   /** Draw a two-tone edge (dark, then light) around the layer's opaque pixels: labels stay visible over anything. */
   edge?: boolean;
@@ -286,8 +298,11 @@ export class Viewer {
     for (const layer of this.handlers.layers()) {
       if (layer.opacity <= 0) continue;
       ctx.globalAlpha = Math.min(1, layer.opacity);
-      if (layer.edge) this.drawEdge(layer.source, s, dpr);
-      ctx.drawImage(layer.source, 0, 0);
+      // Whole-plane layers are one tile covering the image.
+      const tiles = layer.tiles ?? (layer.source ? [{ source: layer.source, x: 0, y: 0, width: this.imageWidth, height: this.rows }] : []);
+      // Edges first, then the pixels: a tile's edge ring reaching into its neighbour is covered by the neighbour's pixels.
+      if (layer.edge) for (const tile of tiles) this.drawEdge(tile, s, dpr);
+      for (const tile of tiles) ctx.drawImage(tile.source, tile.x, tile.y, tile.width, tile.height);
     }
     ctx.globalAlpha = 1;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -300,7 +315,7 @@ export class Viewer {
    * drawn as a shadow offset in several directions; shadow offsets are not scaled by the transform, so the image
    * itself is drawn far outside the canvas and the shadow offset brings it back.
    */
-  private drawEdge(source: CanvasImageSource, scale: number, dpr: number): void {
+  private drawEdge(tile: TileDraw, scale: number, dpr: number): void {
     const ctx = this.ctx;
     const far = 1 << 16; // device px
     const d = Math.max(1, Math.round(dpr));
@@ -311,7 +326,7 @@ export class Viewer {
       for (const [dx, dy] of offsets) {
         ctx.shadowOffsetX = far + dx * d;
         ctx.shadowOffsetY = dy * d;
-        ctx.drawImage(source, -far / scale, 0);
+        ctx.drawImage(tile.source, tile.x - far / scale, tile.y, tile.width, tile.height);
       }
     };
     ring(EDGE_LIGHT, [[2, 0], [-2, 0], [0, 2], [0, -2], [1, 1], [1, -1], [-1, 1], [-1, -1]]);
