@@ -13,7 +13,7 @@ import { splitHdf5Path } from '../core/image/hdf5Path';
 import type { ImageSource } from '../core/image/imageModel';
 import { IlastikProjectError, readIlastikProject, type IlastikLane } from '../core/ilastik/readIlastikProject';
 import { internalPathProblem } from '../core/hdf5/hdf5InternalPath';
-import { LabelVolume } from '../core/labels/labelVolume';
+import { createLabelStore, type LabelStore } from '../core/labels/labelVolume';
 import { encodeLabels } from '../core/labels/labelRle';
 import { Hdf5Error, openHdf5 } from '../node/hdf5File';
 import { openImage } from '../node/openImage';
@@ -90,7 +90,7 @@ async function extractInternal(lane: IlastikLane, ilpName: string, outDir: strin
  * Paints a lane's label blocks into a (t, z, y, x) volume.
  * @returns labelled voxels written, and the largest class value met
  */
-function paintBlocks(lane: IlastikLane, labels: LabelVolume, ilpName: string): { labelled: number; maxClass: number; outside: number } {
+function paintBlocks(lane: IlastikLane, labels: LabelStore, ilpName: string): { labelled: number; maxClass: number; outside: number } {
   let labelled = 0;
   let maxClass = 0;
   let outside = 0;
@@ -108,7 +108,7 @@ function paintBlocks(lane: IlastikLane, labels: LabelVolume, ilpName: string): {
       const coord = (axis: number) => (axis < 0 ? 0 : block.box[axis][0] + Math.floor(i / strides[axis]) % dims[axis]);
       const t = coord(it), z = coord(iz), y = coord(iy), x = coord(ix);
       if (t >= nt || z >= nz || y >= ny || x >= nx) { outside++; continue; }
-      labels.data[((t * nz + z) * ny + y) * nx + x] = v;
+      labels.setAt(((t * nz + z) * ny + y) * nx + x, v);
       labelled++;
       if (v > maxClass) maxClass = v;
     }
@@ -199,7 +199,7 @@ export async function importIlastikProject(ilpPath: string, options: ImportIlast
       }
       try {
         const { t, z, c, y, x } = image.info.shape;
-        const labels = new LabelVolume({ t, z, y, x });
+        const labels = createLabelStore({ t, z, y, x });
         const painted = paintBlocks(lane, labels, ilpName);
         if (painted.outside > 0) notImported.push(`${lane.nickname}: ${painted.outside} labelled voxel(s) lie outside the image and are left out`);
         while (project.classes.length < painted.maxClass) project.classes.push(defaultClass(project.classes.length + 1));

@@ -11,7 +11,7 @@ import { featureChannelCount, featureHaloZYX, requiredSourceBox } from '../core/
 import { featureChannels } from '../core/features/featureSet';
 import type { Box } from '../core/features/box';
 import { ImageError, type ImageSource, type PixelArray } from '../core/image/imageModel';
-import type { LabelVolume } from '../core/labels/labelVolume';
+import type { LabelStore } from '../core/labels/labelVolume';
 import { openImage } from '../node/openImage';
 import type { ExportSettings, PixelClassifierProject } from '../project/projectSchema';
 import type { WorkerPool } from '../workers/workerPool';
@@ -47,7 +47,7 @@ export interface PredictImageOptions {
   /** Needed unless the source is `labels`. */
   classifier?: BatchClassifier;
   /** Needed for the `labels` source. */
-  labels?: LabelVolume;
+  labels?: LabelStore;
   /** Compute tiles on these workers; inline when absent. */
   pool?: WorkerPool;
   /** @default {@link DEFAULT_MEMORY_LIMIT_BYTES} */

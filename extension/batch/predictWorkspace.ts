@@ -22,7 +22,7 @@ import { MemoryGate } from './memoryGate';
 import { selectShard, type Shard } from './shard';
 import { loadProjectClassifier } from './trainProject';
 import { openImage } from '../node/openImage';
-import type { LabelVolume } from '../core/labels/labelVolume';
+import type { LabelStore } from '../core/labels/labelVolume';
 import { imageCompatibility, type ImageProfile } from '../core/compatibility/imageCompatibility';
 import { sampleIntensities } from '../core/image/sampleIntensities';
 import type { ImageSource } from '../core/image/imageModel';
@@ -205,7 +205,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           if (warnings.length) result.warnings = warnings;
         }
         // The label source records the labels' hash instead of the classifier's.
-        let labels: LabelVolume | undefined;
+        let labels: LabelStore | undefined;
         let recordHash = trainingHashValue;
         const inputHash = await sha256File(input);
         if (settings.source === 'labels') {

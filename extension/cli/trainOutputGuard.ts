@@ -6,6 +6,7 @@
  * selection, classifier options and export settings. Re-running a command is then harmless, while labels
  * painted, classes renamed or settings changed in the editor are never overwritten without `--force`.
  */
+import { sameLabels } from '../core/labels/labelVolume';
 import { canonicalJson } from '../project/trainingHash';
 import { projectLabels } from '../project/projectFile';
 import type { PixelClassifierProject } from '../project/projectSchema';
@@ -29,9 +30,7 @@ export function authoredDifference(existing: PixelClassifierProject, next: Pixel
   if (canonicalJson(labelled(existing)) !== canonicalJson(labelled(next))) return 'its labelled images differ';
   for (const image of labelled(next)) {
     // Compared pixel for pixel, so an equivalent encoding of the same labels is the same labels.
-    const a = projectLabels(existing, image).data;
-    const b = projectLabels(next, image).data;
-    if (a.length !== b.length || a.some((v, i) => v !== b[i])) return `its labels of ${image} differ`;
+    if (!sameLabels(projectLabels(existing, image), projectLabels(next, image))) return `its labels of ${image} differ`;
   }
   return undefined;
 }

@@ -361,9 +361,8 @@ export class DocumentController implements DisposableLike {
         const labelCount = labels.labelledCount();
         for (const p of change.patches) {
           const { column, row, width, height } = p.box;
-          const plane = labels.plane(p.t, p.z);
           const data = new Uint8Array(width * height);
-          for (let r = 0; r < height; r++) data.set(plane.subarray((row + r) * labels.shape.x + column, (row + r) * labels.shape.x + column + width), r * width);
+          for (let r = 0; r < height; r++) data.set(labels.row(p.t, p.z, row + r).subarray(column, column + width), r * width);
           this.broadcast({ type: 'labels/patch', t: p.t, z: p.z, box: p.box, data: data.buffer, labelCount });
         }
         this.live?.invalidate('labels');

@@ -6,7 +6,7 @@
  */
 import type { ImageSource } from '../core/image/imageModel';
 import { applyEdit, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
-import type { LabelVolume } from '../core/labels/labelVolume';
+import type { LabelStore } from '../core/labels/labelVolume';
 import { rasterizeStroke, strokeEdit, type StrokePoint } from '../core/labels/rasterizeStroke';
 import { floodFill } from '../core/labels/tools/floodFill';
 import { rasterizePolygon } from '../core/labels/tools/rasterizePolygon';
@@ -21,7 +21,7 @@ import { SuperpixelTiles } from './superpixelTiles';
 
 /** What the tools need from their document. */
 export interface ToolDocument {
-  labels(): LabelVolume | undefined;
+  labels(): LabelStore | undefined;
   image(): ImageSource | undefined;
   imageError(): string | undefined;
   classes(): readonly ProjectClass[];
@@ -59,7 +59,7 @@ export class DocumentLabelTools {
   }
 
   /** The labels, after checking the class exists (0 = unlabelled is always allowed). */
-  private labelsFor(classId: number): LabelVolume {
+  private labelsFor(classId: number): LabelStore {
     const labels = this.doc.labels();
     if (!labels) throw new Error(this.doc.imageError() ?? 'no image');
     if (classId > this.doc.classes().length) throw new Error(`class ${classId} does not exist`);

@@ -19,7 +19,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ImageSource } from '../core/image/imageModel';
 import { selectionDefaultLight, type FeatureSelection } from '../core/features/featureSet';
-import { LabelVolume } from '../core/labels/labelVolume';
+import { assignLabels, createLabelStore, sameLabels, type LabelStore } from '../core/labels/labelVolume';
 import { applyEdit, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
 import { imageDisplayName, splitHdf5Path } from '../core/image/hdf5Path';
 import { DocumentLabelTools } from './documentLabelTools';
@@ -50,6 +50,8 @@ export interface LabelDocumentDeps {
   planeCacheBytes?: number;
   /** Planes with more pixels than this are shown as tiles (issue #13). @default TILED_VIEW_PIXELS */
   tiledAbovePixels?: number;
+  /** Label volumes up to this many voxels are dense, bigger ones block-sparse (issue #13). @default DENSE_LABEL_VOXELS */
+  denseLabelVoxels?: number;
   /** Version written to project provenance. @default '0.0.0' */
   extensionVersion?: string;
   /** Trees of a new project. @default 100 */
@@ -95,7 +97,7 @@ export class LabelDocument implements ProjectMember {
   /** The image file: opened source, error, hash and display planes. */
   private readonly pixels: DocumentImage;
   /** Labels of this image, (t, z, row, column); undefined when the image could not be opened. */
-  labels: LabelVolume | undefined;
+  labels: LabelStore | undefined;
   /** Where {@link save} writes the project. */
   projectFile: string;
   /** The shared project of {@link projectFile} (undefined only while opening). */
@@ -208,7 +210,7 @@ export class LabelDocument implements ProjectMember {
   protected async loadImage(): Promise<void> {
     await this.pixels.open();
     const shape = this.pixels.source?.info.shape;
-    if (shape) this.labels = new LabelVolume({ t: shape.t, z: shape.z, y: shape.y, x: shape.x });
+    if (shape) this.labels = createLabelStore({ t: shape.t, z: shape.z, y: shape.y, x: shape.x }, this.deps.denseLabelVoxels);
   }
 
   /** Finds the project, joins its shared session and restores this image's labels from it. */
@@ -235,8 +237,7 @@ export class LabelDocument implements ProjectMember {
     const project = this.project;
     const entry = findProjectImage(project, this.relativePath);
     if (!entry) {
-      labels.data.fill(0);
-      labels.changed();
+      assignLabels(labels, createLabelStore({ ...labels.shape }));
       return;
     }
     this.pixelSizeOverride = entry.pixelSize ? { ...entry.pixelSize } : undefined;
@@ -251,8 +252,7 @@ export class LabelDocument implements ProjectMember {
       return;
     }
     try {
-      labels.data.set(decodeLabels(project.labels[entry.path], { ...labels.shape }).data);
-      labels.changed();
+      assignLabels(labels, decodeLabels(project.labels[entry.path], { ...labels.shape }));
     } catch (e) {
       this.ownProjectError = new ProjectError(this.projectFile, errorText(e));
       this.warnings.push(this.ownProjectError.message);
@@ -276,12 +276,9 @@ export class LabelDocument implements ProjectMember {
     if (previous !== next && labels && this.image && !this.ownProjectError) {
       let changed = false;
       if (saver || !this.isDirty) {
-        const fresh = decodeLabels(next, { ...labels.shape }).data;
-        for (let i = 0; i < fresh.length; i++) if (fresh[i] !== labels.data[i]) { changed = true; break; }
-        if (changed) {
-          labels.data.set(fresh);
-          labels.changed();
-        }
+        const fresh = decodeLabels(next, { ...labels.shape });
+        changed = !sameLabels(fresh, labels);
+        if (changed) assignLabels(labels, fresh);
       } else {
         const merged = mergeSavedLabelsInto(labels, previous, next);
         changed = merged.changed > 0;
@@ -713,8 +710,7 @@ export class LabelDocument implements ProjectMember {
       const ownEntry = backup.project.images.find((i) => i.path === rel);
       this.pixelSizeOverride = ownEntry?.pixelSize ? { ...ownEntry.pixelSize } : undefined;
       if (labels) {
-        labels.data.set(decodeLabels(backup.project.labels[rel], { ...labels.shape }).data);
-        labels.changed();
+        assignLabels(labels, decodeLabels(backup.project.labels[rel], { ...labels.shape }));
       }
       if (session.openMembers.length === 1 && !session.error) {
         // Merges whatever changed on disk since the backup into memory and into these labels (a member now).

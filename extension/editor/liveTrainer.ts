@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Forest } from '../core/forest/index';
 import type { ImageSource } from '../core/image/imageModel';
 import { labelledBoxes, type TrainingSamples } from '../core/labels/trainingSamples';
-import type { LabelVolume } from '../core/labels/labelVolume';
+import type { LabelStore } from '../core/labels/labelVolume';
 import { mappedSharedBuffer } from '../core/memory/mappedBuffer';
 import { boxFeatureSamples, projectTrainingSet, type ImageTrainingPlan, type ProjectTrainingSet } from '../core/training/projectTraining';
 import { projectLabels } from '../project/projectFile';
@@ -115,7 +115,7 @@ export class LiveTrainer {
    * feature array is ever built). The order is boxFeatureSamples' order — the plan's labelled boxes, then
    * z, row, column — so the forest equals the one the CLI retrains.
    */
-  async currentSamples(labels: LabelVolume, plan: ImageTrainingPlan, signal: AbortSignal): Promise<TrainingSamples> {
+  async currentSamples(labels: LabelStore, plan: ImageTrainingPlan, signal: AbortSignal): Promise<TrainingSamples> {
     const { nFeatures } = plan;
     const tileSize = this.deps.controller.settings().tileSize;
     const { x: width, y: height } = labels.shape;
@@ -123,9 +123,9 @@ export class LiveTrainer {
     let nSamples = 0;
     for (const box of boxes) {
       for (let dz = 0; dz < box.depth; dz++) {
-        const plane = labels.plane(box.t, box.z + dz);
         for (let r = box.row; r < box.row + box.height; r++) {
-          for (let c = box.column; c < box.column + box.width; c++) if (plane[r * width + c] !== 0) nSamples++;
+          const line = labels.row(box.t, box.z + dz, r);
+          for (let c = box.column; c < box.column + box.width; c++) if (line[c] !== 0) nSamples++;
         }
       }
     }
@@ -147,13 +147,13 @@ export class LiveTrainer {
     for (const box of boxes) {
       for (let dz = 0; dz < box.depth; dz++) {
         const z = box.z + dz;
-        const plane = labels.plane(box.t, z);
         let tileKeyNow = '';
         let f: Float32Array | undefined;
         let tile: PixelBox | undefined;
         for (let r = box.row; r < box.row + box.height; r++) {
+          const line = labels.row(box.t, z, r);
           for (let c = box.column; c < box.column + box.width; c++) {
-            const label = plane[r * width + c];
+            const label = line[c];
             if (label === 0) continue;
             const tr = Math.floor(r / tileSize) * tileSize;
             const tc = Math.floor(c / tileSize) * tileSize;

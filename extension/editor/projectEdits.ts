@@ -7,7 +7,7 @@
 import { validateSelection, type FeatureSelection } from '../core/features/featureSet';
 import { applyEdit, deleteClassEdit as labelDeletion, editPatches, revertEdit, type EditPatch, type LabelEdit } from '../core/labels/labelEdit';
 import { decodeLabels, encodeLabels, type EncodedLabels } from '../core/labels/labelRle';
-import type { LabelVolume } from '../core/labels/labelVolume';
+import type { LabelStore } from '../core/labels/labelVolume';
 import { defaultClass, type PixelClassifierProject, type ProjectClass } from '../project/projectSchema';
 import type { FeatureSelectionData } from '../protocol';
 import { PROTOCOL_LIMITS } from '../protocol';
@@ -21,7 +21,7 @@ export interface DocumentEdit {
 
 /** Another open document of the project whose unsaved labels a class deletion must renumber too. */
 export interface LabelledMember {
-  readonly labels: LabelVolume | undefined;
+  readonly labels: LabelStore | undefined;
   applyForeignEdit(edit: LabelEdit, undo: boolean): void;
 }
 
@@ -30,7 +30,7 @@ export interface ProjectEditTarget {
   /** The shared project (classes, features, every image's saved labels). */
   readonly project: PixelClassifierProject;
   /** This document's labels. */
-  readonly labels: LabelVolume | undefined;
+  readonly labels: LabelStore | undefined;
   /** Sets the shared classes (every open document of the project is told). */
   setClasses(classes: ProjectClass[]): void;
   /** Sets the shared feature selection. */

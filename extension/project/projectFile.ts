@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { decodeLabels, encodeLabels } from '../core/labels/labelRle';
-import { LabelVolume } from '../core/labels/labelVolume';
+import type { LabelStore } from '../core/labels/labelVolume';
 import { JsonSyntaxError, locatePath, parseJsonWithLocation, toPointer, type TextLocation } from './jsonLocation';
 import { migrateProject, ProjectVersionError } from './migrateProject';
 import { sha256File } from './fileHash';
@@ -184,7 +184,7 @@ export function findProjectImage(project: PixelClassifierProject, relativePath: 
 }
 
 /** Decodes the labels of one image of the project into a volume (zeros when it has none). */
-export function projectLabels(project: PixelClassifierProject, relativePath: string): LabelVolume {
+export function projectLabels(project: PixelClassifierProject, relativePath: string): LabelStore {
   const image = findProjectImage(project, relativePath);
   if (!image) throw new Error(`image "${relativePath}" is not part of the project`);
   const { t, z, y, x } = image.shape;
@@ -192,7 +192,7 @@ export function projectLabels(project: PixelClassifierProject, relativePath: str
 }
 
 /** Stores the labels of one image (encoded); an image without labels is removed from the label map. */
-export function setProjectLabels(project: PixelClassifierProject, relativePath: string, volume: LabelVolume): void {
+export function setProjectLabels(project: PixelClassifierProject, relativePath: string, volume: LabelStore): void {
   if (!findProjectImage(project, relativePath)) throw new Error(`image "${relativePath}" is not part of the project`);
   const encoded = encodeLabels(volume);
   if (Object.keys(encoded).length === 0) delete project.labels[relativePath];

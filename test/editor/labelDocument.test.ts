@@ -1,3 +1,4 @@
+import { denseLabels } from '../../extension/core/labels/labelVolume';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -36,9 +37,9 @@ const stroke = (...xy: number[]) => new Float32Array(xy);
 describe('LabelDocument edits', () => {
   it('a stroke is one invertible edit; undo/redo restore labels exactly', async () => {
     const { doc, edits, changes } = await open();
-    const before = doc.labels!.data.slice();
+    const before = denseLabels(doc.labels!).slice();
     doc.paint(0, 1, 1, 3, stroke(2.5, 2.5, 5.5, 2.5));
-    const afterPaint = doc.labels!.data.slice();
+    const afterPaint = denseLabels(doc.labels!).slice();
     expect(edits).toHaveLength(1);
     expect(edits[0].label).toBe('Paint Label 1');
     expect(doc.labels!.plane(0, 0).every((v) => v === 0)).toBe(true); // other slice untouched
@@ -46,14 +47,14 @@ describe('LabelDocument edits', () => {
     expect(changes[0]).toMatchObject({ kind: 'labels', patches: [{ t: 0, z: 1 }] });
 
     doc.paint(0, 1, 2, 1, stroke(3.5, 2.5)); // overwrite one pixel with class 2
-    const afterSecond = doc.labels!.data.slice();
+    const afterSecond = denseLabels(doc.labels!).slice();
     edits[1].undo();
-    expect(doc.labels!.data).toEqual(afterPaint);
+    expect(denseLabels(doc.labels!)).toEqual(afterPaint);
     edits[0].undo();
-    expect(doc.labels!.data).toEqual(before);
+    expect(denseLabels(doc.labels!)).toEqual(before);
     edits[0].redo();
     edits[1].redo();
-    expect(doc.labels!.data).toEqual(afterSecond);
+    expect(denseLabels(doc.labels!)).toEqual(afterSecond);
   });
 
   it('a stroke that changes nothing adds no undo step', async () => {
@@ -68,13 +69,13 @@ describe('LabelDocument edits', () => {
     expect(doc.classes.map((c) => c.name)).toEqual(['Label 1', 'Label 2', 'Label 3']);
     doc.paint(0, 0, 2, 1, stroke(0.5, 0.5));
     doc.paint(0, 0, 3, 1, stroke(1.5, 0.5));
-    const before = doc.labels!.data.slice();
+    const before = denseLabels(doc.labels!).slice();
     const edit = doc.deleteClass(2);
     expect(doc.classes.map((c) => c.name)).toEqual(['Label 1', 'Label 3']);
     expect([doc.labels!.get(0, 0, 0, 0), doc.labels!.get(0, 0, 0, 1)]).toEqual([0, 2]);
     expect(edits).toHaveLength(4);
     edit.undo();
-    expect(doc.labels!.data).toEqual(before);
+    expect(denseLabels(doc.labels!)).toEqual(before);
     expect(doc.classes.map((c) => c.name)).toEqual(['Label 1', 'Label 2', 'Label 3']);
     edit.redo();
     expect(doc.classes).toHaveLength(2);
@@ -105,7 +106,7 @@ describe('LabelDocument save, reopen, revert, backup', () => {
   it('save writes <stem>.pixelclass.json beside the image; reopening restores labels', async () => {
     const { doc } = await open();
     doc.paint(0, 1, 2, 3, stroke(4, 3));
-    const labels = doc.labels!.data.slice();
+    const labels = denseLabels(doc.labels!).slice();
     await doc.save();
     const file = path.join(dir, 'cells.pixelclass.json');
     const project = await readProject(file);
@@ -115,7 +116,7 @@ describe('LabelDocument save, reopen, revert, backup', () => {
     expect(project.provenance.extensionVersion).toBe('9.9.9');
     const again = await open();
     expect(again.doc.projectFile).toBe(file);
-    expect(again.doc.labels!.data).toEqual(labels);
+    expect(denseLabels(again.doc.labels!)).toEqual(labels);
     expect(again.doc.relativeProjectFile()).toBe('cells.pixelclass.json');
   });
 
@@ -123,11 +124,11 @@ describe('LabelDocument save, reopen, revert, backup', () => {
     const { doc, changes } = await open();
     doc.paint(0, 0, 1, 1, stroke(1, 1));
     await doc.save();
-    const saved = doc.labels!.data.slice();
+    const saved = denseLabels(doc.labels!).slice();
     doc.paint(0, 0, 2, 5, stroke(4, 4));
     doc.renameClass(1, 'X');
     await doc.revert();
-    expect(doc.labels!.data).toEqual(saved);
+    expect(denseLabels(doc.labels!)).toEqual(saved);
     expect(doc.classes[0].name).toBe('Label 1');
     expect(changes.at(-1)).toEqual({ kind: 'reloaded' });
   });
@@ -139,7 +140,7 @@ describe('LabelDocument save, reopen, revert, backup', () => {
     const backupFile = path.join(dir, 'backups', 'b1');
     await doc.backup(backupFile);
     const restored = await open('cells.tif', backupFile);
-    expect(restored.doc.labels!.data).toEqual(doc.labels!.data);
+    expect(denseLabels(restored.doc.labels!)).toEqual(denseLabels(doc.labels!));
     expect(restored.doc.classes[1].name).toBe('Background');
     // Nothing was saved to the project itself.
     await expect(fs.stat(path.join(dir, 'cells.pixelclass.json'))).rejects.toThrow();

@@ -1,3 +1,4 @@
+import { denseLabels } from '../../extension/core/labels/labelVolume';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -29,7 +30,7 @@ async function open() {
 /** Voxels (z, y, x) with a non-zero label. */
 function labelled(doc: LabelDocument): string[] {
   const out: string[] = [];
-  const d = doc.labels!.data;
+  const d = denseLabels(doc.labels!);
   for (let i = 0; i < d.length; i++) {
     if (!d[i]) continue;
     const x = i % shape.x, y = Math.floor(i / shape.x) % shape.y, z = Math.floor(i / (shape.x * shape.y));

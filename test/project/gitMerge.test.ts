@@ -3,6 +3,7 @@
  * from a common commit; `git merge` completes without a conflict, and training on the merged project gives the
  * same model bytes as labelling both regions on one branch.
  */
+import { denseLabels } from '../../extension/core/labels/labelVolume';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -33,7 +34,7 @@ const file = () => path.join(dir, 'a.pixelclass.json');
 function label(project: PixelClassifierProject, from: number, to: number): PixelClassifierProject {
   const p = JSON.parse(JSON.stringify(project)) as PixelClassifierProject;
   const volume = decodeLabels(p.labels['a.tif'], { t: 1, z: 1, y: H, x: W });
-  for (let row = from; row < to; row++) for (let col = 0; col < W; col += 2) volume.data[row * W + col] = image.truth[row * W + col];
+  for (let row = from; row < to; row++) for (let col = 0; col < W; col += 2) volume.setAt(row * W + col, image.truth[row * W + col]);
   p.labels['a.tif'] = encodeLabels(volume);
   return p;
 }
@@ -45,7 +46,7 @@ function label(project: PixelClassifierProject, from: number, to: number): Pixel
  */
 async function saveLikeTheEditor(project: PixelClassifierProject): Promise<void> {
   const doc = await LabelDocument.open(fakeUri(path.join(dir, 'a.tif')), { openImage: (f) => openImage(f), logger: new MemoryLogger(), extensionVersion: '1.0.0' });
-  doc.labels!.data.set(decodeLabels(project.labels['a.tif'], doc.labels!.shape).data);
+  denseLabels(doc.labels!).set(denseLabels(decodeLabels(project.labels['a.tif'], doc.labels!.shape)));
   doc.labels!.changed();
   await doc.save();
   doc.dispose();

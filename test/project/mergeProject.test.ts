@@ -4,7 +4,7 @@ import { mergeImageLabels } from '../../extension/project/mergeLabels';
 import { createProject, type PixelClassifierProject } from '../../extension/project/projectSchema';
 import { selectionDefaultLight } from '../../extension/core/features/featureSet';
 import { decodeLabels, encodeLabels } from '../../extension/core/labels/labelRle';
-import { LabelVolume } from '../../extension/core/labels/labelVolume';
+import { denseLabels, type LabelStore } from '../../extension/core/labels/labelVolume';
 import { validateProject } from '../../extension/project/validateProject';
 
 const shape = { t: 1, z: 1, y: 16, x: 12 };
@@ -26,7 +26,7 @@ function paintRow(p: PixelClassifierProject, row: number, from: number, to: numb
   return q;
 }
 
-function labelsOf(p: PixelClassifierProject): LabelVolume {
+function labelsOf(p: PixelClassifierProject): LabelStore {
   return decodeLabels(p.labels['a.tif'], shape);
 }
 
@@ -55,9 +55,9 @@ describe('mergeProjects: labels', () => {
       for (let k = 0; k < 3; k++) theirs = paintRow(theirs, 8 + Math.floor(r() * 8), Math.floor(r() * 6), 6 + Math.floor(r() * 6), Math.floor(r() * 3));
       const { merged, conflicts } = mergeProjects(base, ours, theirs);
       expect(conflicts).toEqual([]);
-      const m = labelsOf(merged).data;
-      const o = labelsOf(ours).data;
-      const t = labelsOf(theirs).data;
+      const m = denseLabels(labelsOf(merged));
+      const o = denseLabels(labelsOf(ours));
+      const t = denseLabels(labelsOf(theirs));
       const half = 8 * shape.x;
       expect(Array.from(m.subarray(0, half))).toEqual(Array.from(o.subarray(0, half)));
       expect(Array.from(m.subarray(half))).toEqual(Array.from(t.subarray(half)));

@@ -3,6 +3,7 @@
  * The watch is driven with a fake file system watcher and a fake notification; the file itself is a real
  * temp file (its bytes give the sha256 the project records), its pixels come from a fake opener.
  */
+import { denseLabels } from '../../extension/core/labels/labelVolume';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -94,7 +95,7 @@ async function setup() {
   // Paint two classes: the labels every scenario must keep.
   doc.paint(0, 0, 1, 1, new Float32Array([1.5, 1.5, 3.5, 1.5]));
   doc.paint(0, 0, 2, 1, new Float32Array([1.5, 4.5]));
-  const labelsBefore = doc.labels!.data.slice();
+  const labelsBefore = denseLabels(doc.labels!).slice();
   changes.length = 0;
   live.invalidated.length = 0;
   const banners = () => webview.bodies('error/show').map((b) => (b as { message: string; fatal: boolean }));
@@ -134,7 +135,7 @@ describe('image file changed while open', () => {
     expect(s.banners()).toEqual([{ type: 'error/show', message: s.notifications[0].message, fatal: false }]);
     expect(s.logger.lines.some((l) => l.startsWith('[warn] cells.tif changed on disk'))).toBe(true);
     expect(s.watch.state).toBe('changed');
-    expect(s.doc.labels!.data).toEqual(s.labelsBefore);
+    expect(denseLabels(s.doc.labels!)).toEqual(s.labelsBefore);
     expect(s.doc.isDirty).toBe(true);
     expect(s.changes).toEqual([]); // nothing reloaded without the user's choice
   });
@@ -158,7 +159,7 @@ describe('image file changed while open', () => {
     await until(() => s.changes.length > 0);
     expect(s.changes).toEqual([{ kind: 'image' }]);
     expect(s.doc.image).toBe(newPixels);
-    expect(s.doc.labels!.data).toEqual(s.labelsBefore);
+    expect(denseLabels(s.doc.labels!)).toEqual(s.labelsBefore);
     expect(s.live.invalidated).toEqual(['reloaded']);
     await until(() => s.webview.bodies('init').length > 0);
     const init = s.webview.bodies('init')[0] as { image: { shape: { c: number } } };
@@ -182,7 +183,7 @@ describe('image file changed while open', () => {
     expect(s.notifications[1].message).toMatch(/^cells\.tif was not reloaded: it now has t=1 z=1 7×8 pixels, the labels were painted on t=1 z=1 6×8\. The labels are kept \(4 labelled pixels\)/);
     expect(s.banners().map((b) => b.message)).toContain(s.notifications[1].message);
     expect(s.doc.image).toBe(before);
-    expect(s.doc.labels!.data).toEqual(s.labelsBefore);
+    expect(denseLabels(s.doc.labels!)).toEqual(s.labelsBefore);
     expect(s.changes).toEqual([]);
     expect(s.opened.at(-1)).toMatchObject({ closed: true }); // the rejected image is closed again
   });
@@ -193,7 +194,7 @@ describe('image file changed while open', () => {
     const result = await s.watch.reload();
     expect(result.ok).toBe(false);
     expect(result.message).toBe('cells.tif was not reloaded: cells.tif: not a TIFF file (bad magic bytes). The labels are kept (4 labelled pixels); the editor still shows the image as it was read.');
-    expect(s.doc.labels!.data).toEqual(s.labelsBefore);
+    expect(denseLabels(s.doc.labels!)).toEqual(s.labelsBefore);
   });
 });
 
@@ -209,7 +210,7 @@ describe('image file deleted while open', () => {
     });
     expect(s.banners()).toHaveLength(1);
     expect(s.watch.state).toBe('deleted');
-    expect(s.doc.labels!.data).toEqual(s.labelsBefore);
+    expect(denseLabels(s.doc.labels!)).toEqual(s.labelsBefore);
     // A second event for the same deletion says nothing new.
     s.watcher.fire('delete');
     await s.watch.check();

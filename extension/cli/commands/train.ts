@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { selectionDefaultLight, validateSelection, type FeatureSelection } from '../../core/features/featureSet';
 import { serializeForest } from '../../core/forest/index';
 import { ImageError } from '../../core/image/imageModel';
-import { LabelVolume } from '../../core/labels/labelVolume';
+import { createLabelStore, type LabelStore } from '../../core/labels/labelVolume';
 import { openImage } from '../../node/openImage';
 import { sha256File } from '../../project/fileHash';
 import { modelCachePath, parseProject, setProjectLabels, writeFileAtomic, writeProject } from '../../project/projectFile';
@@ -28,7 +28,7 @@ import { ProgressReporter } from '../progressReporter';
 import { createCliPool, extensionVersion, parseIntegerOption, toUsageError } from './predict';
 
 /** Reads a label image into a volume; values must be integers 0..255 and the shape must match the image. */
-async function readLabelImage(file: string, shape: { t: number; z: number; y: number; x: number }): Promise<LabelVolume> {
+async function readLabelImage(file: string, shape: { t: number; z: number; y: number; x: number }): Promise<LabelStore> {
   const source = await openImage(file);
   try {
     const s = source.info.shape;
@@ -36,17 +36,17 @@ async function readLabelImage(file: string, shape: { t: number; z: number; y: nu
     if (s.t !== shape.t || s.z !== shape.z || s.y !== shape.y || s.x !== shape.x) {
       throw new ImageError(file, `label image shape t=${s.t} z=${s.z} y=${s.y} x=${s.x} differs from the image's t=${shape.t} z=${shape.z} y=${shape.y} x=${shape.x}`);
     }
-    const volume = new LabelVolume(shape);
+    const volume = createLabelStore(shape);
     for (let t = 0; t < s.t; t++) {
       for (let z = 0; z < s.z; z++) {
         const plane = await source.readPlane(t, z, 0);
-        const target = volume.plane(t, z);
+        const offset = volume.planeOffset(t, z);
         for (let i = 0; i < plane.length; i++) {
           const v = plane[i];
           if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
             throw new ImageError(file, `label value ${v} at t=${t} z=${z} row ${Math.floor(i / s.x)} column ${i % s.x} is not an integer 0..255`);
           }
-          target[i] = v;
+          if (v !== 0) volume.setAt(offset + i, v);
         }
       }
     }
@@ -147,7 +147,7 @@ settings), so re-running a command is harmless; otherwise train refuses without 
     }
     const project = createProject(selection, extensionVersion(io.env), 0);
     project.classifier = { trees, seed, ...(maxDepth !== undefined ? { maxDepth } : {}), ...(minSamplesLeaf !== undefined ? { minSamplesLeaf } : {}) };
-    const volumes: { relative: string; volume: LabelVolume }[] = [];
+    const volumes: { relative: string; volume: LabelStore }[] = [];
     let maxClass = 0;
     for (let i = 0; i < images.length; i++) {
       const imageFile = path.resolve(io.cwd, images[i]);

@@ -3,16 +3,16 @@
  * touched with their previous and next class ids — never as a whole label image — so undo/redo is exact
  * and cheap, and unsaved edits can be backed up compactly.
  */
-import type { LabelVolume } from './labelVolume';
+import type { LabelStore } from './labelVolume';
 
-/** One invertible change of a {@link LabelVolume}. */
+/** One invertible change of a {@link LabelStore}. */
 export interface LabelEdit {
   /** Human-readable name shown in VS Code's undo stack, e.g. "Paint Label 1". */
   label: string;
   /** Class painted (0 = eraser); for class deletion the deleted class id. */
   classId: number;
-  /** Flat indices into {@link LabelVolume.data}, strictly increasing. */
-  indices: Uint32Array;
+  /** Flat indices into the label volume (t, z, row, column order), strictly increasing (float64: big images exceed 2³²). */
+  indices: Float64Array;
   /** Class ids before the edit, one per index. */
   previous: Uint8Array;
   /** Class ids after the edit, one per index. */
@@ -33,7 +33,7 @@ export interface EditPatch {
  * @returns `undefined` when nothing would change (so a no-op stroke adds no undo step)
  */
 export function createEdit(
-  volume: LabelVolume,
+  volume: LabelStore,
   indices: ArrayLike<number>,
   next: number | ArrayLike<number>,
   label: string,
@@ -45,7 +45,7 @@ export function createEdit(
   let sorted = true;
   for (let i = 1; i < n; i++) if (indices[i] <= indices[i - 1]) { sorted = false; break; }
   if (!sorted) order.sort((a, b) => indices[a] - indices[b]);
-  const data = volume.data;
+  const size = volume.size;
   const outIndices: number[] = [];
   const outPrevious: number[] = [];
   const outNext: number[] = [];
@@ -53,35 +53,36 @@ export function createEdit(
   for (let k = 0; k < n; k++) {
     const i = order[k];
     const index = indices[i];
-    if (!Number.isInteger(index) || index < 0 || index >= data.length) {
-      throw new RangeError(`edit index ${index} is outside the label volume (size ${data.length})`);
+    if (!Number.isInteger(index) || index < 0 || index >= size) {
+      throw new RangeError(`edit index ${index} is outside the label volume (size ${size})`);
     }
     if (index === last) continue;
     last = index;
     const value = typeof next === 'number' ? next : next[i];
     if (!Number.isInteger(value) || value < 0 || value > 255) throw new RangeError(`class id ${value} must be 0..255`);
-    if (data[index] === value) continue;
+    const current = volume.getAt(index);
+    if (current === value) continue;
     outIndices.push(index);
-    outPrevious.push(data[index]);
+    outPrevious.push(current);
     outNext.push(value);
   }
   if (outIndices.length === 0) return undefined;
   return {
     label,
     classId,
-    indices: Uint32Array.from(outIndices),
+    indices: Float64Array.from(outIndices),
     previous: Uint8Array.from(outPrevious),
     next: Uint8Array.from(outNext),
   };
 }
 
 /** Writes the edit's `next` values into the volume (redo). */
-export function applyEdit(volume: LabelVolume, edit: LabelEdit): void {
+export function applyEdit(volume: LabelStore, edit: LabelEdit): void {
   write(volume, edit.indices, edit.next);
 }
 
 /** Writes the edit's `previous` values into the volume (undo). Equivalent to `applyEdit(volume, invertEdit(edit))`. */
-export function revertEdit(volume: LabelVolume, edit: LabelEdit): void {
+export function revertEdit(volume: LabelStore, edit: LabelEdit): void {
   write(volume, edit.indices, edit.previous);
 }
 
@@ -94,22 +95,20 @@ export function invertEdit(edit: LabelEdit): LabelEdit {
  * The edit that deletes class `classId`: its pixels become unlabelled and higher class ids move down by
  * one, so class ids stay 1..N in list order (ilastik behaviour). One undoable step.
  */
-export function deleteClassEdit(volume: LabelVolume, classId: number, label = `Delete class ${classId}`): LabelEdit | undefined {
+export function deleteClassEdit(volume: LabelStore, classId: number, label = `Delete class ${classId}`): LabelEdit | undefined {
   if (!Number.isInteger(classId) || classId < 1 || classId > 255) throw new RangeError(`class id ${classId} must be 1..255`);
-  const data = volume.data;
   const indices: number[] = [];
   const next: number[] = [];
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
+  volume.forEachLabelled((i, v) => {
     if (v >= classId) { indices.push(i); next.push(v === classId ? 0 : v - 1); }
-  }
+  });
   return createEdit(volume, indices, next, label, classId);
 }
 
 /**
  * The rectangles an edit changes, one per touched (t, z) plane (bounding box of the touched pixels).
  */
-export function editPatches(volume: LabelVolume, edit: LabelEdit): EditPatch[] {
+export function editPatches(volume: LabelStore, edit: LabelEdit): EditPatch[] {
   const { x: width, y: height, z: nz } = volume.shape;
   const planeSize = width * height;
   const patches: EditPatch[] = [];
@@ -141,8 +140,7 @@ export function editPatches(volume: LabelVolume, edit: LabelEdit): EditPatch[] {
   return patches;
 }
 
-function write(volume: LabelVolume, indices: Uint32Array, values: Uint8Array): void {
-  const data = volume.data;
-  for (let i = 0; i < indices.length; i++) data[indices[i]] = values[i];
+function write(volume: LabelStore, indices: Float64Array, values: Uint8Array): void {
+  for (let i = 0; i < indices.length; i++) volume.setAt(indices[i], values[i]);
   volume.changed();
 }

@@ -11,7 +11,7 @@
  *
  * Planes are keyed `"t<t>z<z>"` ({@link planeKey}); empty planes are omitted.
  */
-import { LabelVolume, type LabelShape } from './labelVolume';
+import { createLabelStore, type LabelShape, type LabelStore } from './labelVolume';
 
 /** Last element of every encoded plane (see the module comment for why it exists). */
 export const PLANE_END = 'end';
@@ -152,13 +152,18 @@ export type EncodedLabels = Record<string, string[]>;
 /**
  * Encodes every non-empty plane of a label volume. Keys are inserted in (t, z) order.
  */
-export function encodeLabels(volume: LabelVolume): EncodedLabels {
+export function encodeLabels(volume: LabelStore): EncodedLabels {
   const result: EncodedLabels = {};
-  const { t: nt, z: nz, x: width, y: height } = volume.shape;
+  const { t: nt, z: nz } = volume.shape;
   for (let t = 0; t < nt; t++) {
     for (let z = 0; z < nz; z++) {
-      const lines = encodePlane(volume.plane(t, z), width, height);
-      if (lines.length > 0) result[planeKey(t, z)] = lines;
+      // Only the rows that can hold labels are read (a sparse store lists those of its blocks).
+      const lines: string[] = [];
+      for (const row of volume.candidateRows(t, z)) {
+        const runs = encodeRowRuns(volume.row(t, z, row));
+        if (runs) lines.push(`${row}: ${runs}`);
+      }
+      if (lines.length > 0) result[planeKey(t, z)] = [...lines, PLANE_END];
     }
   }
   return result;
@@ -168,9 +173,20 @@ export function encodeLabels(volume: LabelVolume): EncodedLabels {
  * Decodes labels into a new volume of `shape`.
  * @throws LabelRleError with path `[planeKey, lineIndex?]`
  */
-export function decodeLabels(encoded: unknown, shape: LabelShape): LabelVolume {
-  const volume = new LabelVolume(shape);
-  forEachPlane(encoded, shape, (t, z, lines) => decodePlane(lines, volume.plane(t, z), shape.x, shape.y));
+export function decodeLabels(encoded: unknown, shape: LabelShape, denseLimit?: number): LabelStore {
+  const volume = createLabelStore(shape, denseLimit);
+  const row = new Uint8Array(shape.x);
+  forEachPlane(encoded, shape, (t, z, lines) => {
+    // Each row is decoded into a scratch row and written (a sparse store allocates only the blocks it touches).
+    let pending = -1;
+    decodeRows(lines, shape.x, shape.y, (r) => {
+      if (pending >= 0) volume.writeRow(t, z, pending, row);
+      row.fill(0);
+      pending = r;
+      return row;
+    });
+    if (pending >= 0) volume.writeRow(t, z, pending, row);
+  });
   volume.changed();
   return volume;
 }

@@ -9,7 +9,7 @@
  * did not change are not decoded, so the cost follows the size of the change, not of the image.
  */
 import { decodeRowRuns, type EncodedLabels, parsePlaneKey, planeRows, rowRunsText } from './labelRle';
-import type { LabelVolume } from './labelVolume';
+import type { LabelStore } from './labelVolume';
 
 /**
  * Applies `previous → next` to `labels` in place (see the module comment); calls `labels.changed()` when a
@@ -17,7 +17,7 @@ import type { LabelVolume } from './labelVolume';
  * @returns pixels changed, and pixels whose unsaved value was kept over a different saved change
  */
 export function mergeSavedLabelsInto(
-  labels: LabelVolume,
+  labels: LabelStore,
   previous: EncodedLabels | undefined,
   next: EncodedLabels | undefined,
 ): { changed: number; conflicts: number } {
@@ -31,7 +31,6 @@ export function mergeSavedLabelsInto(
     if (!tz || tz.t >= labels.shape.t || tz.z >= labels.shape.z) continue;
     const oldRows = planeRows(previous?.[key]);
     const newRows = planeRows(next?.[key]);
-    const plane = labels.plane(tz.t, tz.z);
     for (const row of new Set([...oldRows.keys(), ...newRows.keys()])) {
       const o = oldRows.get(row) ?? '';
       const n = newRows.get(row) ?? '';
@@ -40,14 +39,18 @@ export function mergeSavedLabelsInto(
       after.fill(0);
       decodeRowRuns(rowRunsText(o), before);
       decodeRowRuns(rowRunsText(n), after);
-      const live = plane.subarray(row * width, (row + 1) * width);
+      // A view for the dense store, a copy for the sparse one (written back below).
+      const live = labels.row(tz.t, tz.z, row);
+      let wrote = false;
       for (let x = 0; x < width; x++) {
         if (before[x] === after[x]) continue;
         if (live[x] === before[x]) {
           live[x] = after[x];
+          wrote = true;
           changed++;
         } else if (live[x] !== after[x]) conflicts++;
       }
+      if (wrote) labels.writeRow(tz.t, tz.z, row, live);
     }
   }
   if (changed > 0) labels.changed();

@@ -3,7 +3,7 @@
  * interpolated between positions so fast strokes have no gaps.
  */
 import { createEdit, type LabelEdit } from './labelEdit';
-import type { LabelVolume } from './labelVolume';
+import type { LabelStore } from './labelVolume';
 
 /** A pointer position in image pixel coordinates: pixel (row, column) covers [column, column+1) × [row, row+1). */
 export interface StrokePoint {
@@ -110,7 +110,7 @@ export function rasterizeStroke(points: readonly StrokePoint[], radius: number, 
  * @returns `undefined` when the stroke changes nothing
  */
 export function strokeEdit(
-  volume: LabelVolume,
+  volume: LabelStore,
   t: number,
   z: number,
   points: readonly StrokePoint[],

@@ -3,7 +3,7 @@
  * the bounding boxes of labelled pixels (plus the feature halo, which the feature computer adds) — never
  * for the whole image.
  */
-import type { LabelVolume } from './labelVolume';
+import type { LabelStore } from './labelVolume';
 
 /** A target box of one time point: z-slices [z, z+depth), rows [row, row+height), columns [column, column+width). */
 export interface LabelBox {
@@ -36,7 +36,7 @@ export interface LabelledBoxesOptions {
  * whole image), then neighbouring boxes are merged greedily when the merged box including its halo is no larger
  * than the two boxes with their halos. Every labelled pixel lies in exactly one box.
  */
-export function labelledBoxes(volume: LabelVolume, options: LabelledBoxesOptions = {}): LabelBox[] {
+export function labelledBoxes(volume: LabelStore, options: LabelledBoxesOptions = {}): LabelBox[] {
   const halo = options.halo ?? 0;
   const tile = Math.max(1, options.tileSize ?? 256);
   const tileDepth = Math.max(1, Math.min(options.tileDepth ?? 1, volume.shape.z));
@@ -52,10 +52,7 @@ export function labelledBoxes(volume: LabelVolume, options: LabelledBoxesOptions
       for (let i = 0; i < tilesY * tilesX; i++) bounds.set([nz, -1, height, -1, width, -1], i * 6);
       let any = false;
       for (let z = zb; z < zEnd; z++) {
-        const plane = volume.plane(t, z);
-        const visit = (i: number): void => {
-          const row = (i / width) | 0;
-          const column = i - row * width;
+        const visit = (row: number, column: number): void => {
           const b = (Math.floor(row / tile) * tilesX + Math.floor(column / tile)) * 6;
           if (z < bounds[b]) bounds[b] = z;
           if (z > bounds[b + 1]) bounds[b + 1] = z;
@@ -64,19 +61,25 @@ export function labelledBoxes(volume: LabelVolume, options: LabelledBoxesOptions
           if (column < bounds[b + 4]) bounds[b + 4] = column;
           if (column > bounds[b + 5]) bounds[b + 5] = column;
         };
-        // Labels are sparse: skip four unlabelled pixels per 32-bit word read (this scan runs on every live
-        // update; byte by byte it took 60 ms on a 2048² plane).
-        const aligned = plane.byteOffset % 4 === 0;
-        const words = aligned ? new Uint32Array(plane.buffer, plane.byteOffset, plane.length >> 2) : new Uint32Array(0);
-        for (let w = 0; w < words.length; w++) {
-          if (words[w] === 0) continue;
-          any = true;
-          for (let i = 4 * w; i < 4 * w + 4; i++) if (plane[i] !== 0) visit(i);
-        }
-        for (let i = 4 * words.length; i < plane.length; i++) {
-          if (plane[i] === 0) continue;
-          any = true;
-          visit(i);
+        // Only rectangles that can hold labels are scanned (a sparse store's blocks; the dense store's whole plane),
+        // and labels are sparse: four unlabelled pixels are skipped per 32-bit word read (this scan runs on every
+        // live update; byte by byte it took 60 ms on a 2048² plane).
+        for (const rect of volume.candidateRects(t, z)) {
+          for (let row = rect.row; row < rect.row + rect.height; row++) {
+            const line = volume.row(t, z, row).subarray(rect.column, rect.column + rect.width);
+            const aligned = line.byteOffset % 4 === 0;
+            const words = aligned ? new Uint32Array(line.buffer, line.byteOffset, line.length >> 2) : new Uint32Array(0);
+            for (let w = 0; w < words.length; w++) {
+              if (words[w] === 0) continue;
+              any = true;
+              for (let i = 4 * w; i < 4 * w + 4; i++) if (line[i] !== 0) visit(row, rect.column + i);
+            }
+            for (let i = 4 * words.length; i < line.length; i++) {
+              if (line[i] === 0) continue;
+              any = true;
+              visit(row, rect.column + i);
+            }
+          }
         }
       }
       if (!any) continue;
@@ -167,7 +170,7 @@ export interface TrainingSamples {
  * @param onBox called after each box with the boxes done and in all (progress)
  */
 export async function extractTrainingSamples(
-  volume: LabelVolume,
+  volume: LabelStore,
   computeFeatures: BoxFeatureComputer,
   nFeatures: number,
   options: LabelledBoxesOptions = {},
@@ -178,7 +181,6 @@ export async function extractTrainingSamples(
   const nSamples = countLabelled(volume, boxes);
   const X = new Float32Array(nSamples * nFeatures);
   const y = new Uint8Array(nSamples);
-  const { x: width } = volume.shape;
   let s = 0;
   let boxesDone = 0;
   for (const box of boxes) {
@@ -189,11 +191,10 @@ export async function extractTrainingSamples(
       throw new RangeError(`feature block has ${features.length} values, expected ${nFeatures} × ${boxSize}`);
     }
     for (let dz = 0; dz < box.depth; dz++) {
-      const plane = volume.plane(box.t, box.z + dz);
       for (let dr = 0; dr < box.height; dr++) {
-        const base = (box.row + dr) * width + box.column;
+        const line = volume.row(box.t, box.z + dz, box.row + dr);
         for (let dc = 0; dc < box.width; dc++) {
-          const label = plane[base + dc];
+          const label = line[box.column + dc];
           if (label === 0) continue;
           const p = (dz * box.height + dr) * box.width + dc;
           const out = s * nFeatures;
@@ -225,15 +226,13 @@ export function concatSamples(parts: readonly TrainingSamples[]): TrainingSample
   return { X, y, nSamples, nFeatures, boxes: parts.flatMap((p) => p.boxes) };
 }
 
-function countLabelled(volume: LabelVolume, boxes: LabelBox[]): number {
+function countLabelled(volume: LabelStore, boxes: LabelBox[]): number {
   let n = 0;
-  const width = volume.shape.x;
   for (const box of boxes) {
     for (let dz = 0; dz < box.depth; dz++) {
-      const plane = volume.plane(box.t, box.z + dz);
       for (let dr = 0; dr < box.height; dr++) {
-        const base = (box.row + dr) * width + box.column;
-        for (let dc = 0; dc < box.width; dc++) if (plane[base + dc] !== 0) n++;
+        const line = volume.row(box.t, box.z + dz, box.row + dr);
+        for (let dc = 0; dc < box.width; dc++) if (line[box.column + dc] !== 0) n++;
       }
     }
   }

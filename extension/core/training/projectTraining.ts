@@ -17,7 +17,7 @@ import { featureCountForShape, selectionForShape } from '../features/selectionFo
 import type { ForestOptions } from '../forest/index';
 import type { ImageShape, ImageSource } from '../image/imageModel';
 import { readSourceBlock } from '../image/readSourceBlock';
-import type { LabelVolume } from '../labels/labelVolume';
+import type { LabelStore } from '../labels/labelVolume';
 import { concatSamples, extractTrainingSamples, type LabelledBoxesOptions, type TrainingSamples } from '../labels/trainingSamples';
 
 /** The parts of a project training reads (extension/project's PixelClassifierProject has them). */
@@ -140,7 +140,7 @@ export interface BoxFeatureRequest {
  * @throws Error naming the image when its shape differs from the one recorded in the project
  */
 export async function boxFeatureSamples(
-  plan: ImageTrainingPlan, image: ImageSource, labels: LabelVolume,
+  plan: ImageTrainingPlan, image: ImageSource, labels: LabelStore,
   compute: (request: BoxFeatureRequest) => Promise<Float32Array>, signal?: AbortSignal,
   onBox?: (done: number, total: number) => void,
 ): Promise<TrainingSamples> {

@@ -4,7 +4,7 @@
  * next or previous slice; importing a mask image with a value → class mapping.
  */
 import { createEdit, type LabelEdit } from '../labelEdit';
-import type { LabelVolume } from '../labelVolume';
+import type { LabelStore } from '../labelVolume';
 import { planeSizeOf, planeVoxelIndex, sliceCount, type SliceRef } from '../../views/slicePlane';
 
 /** Options shared by the tools. */
@@ -19,14 +19,14 @@ export interface ToolOptions {
  * The edit writing `classId` (0 = erase) to `planeIndices` of plane (t, z).
  * @returns undefined when nothing would change
  */
-export function planeToolEdit(volume: LabelVolume, t: number, z: number, planeIndices: ArrayLike<number>, classId: number, options: ToolOptions): LabelEdit | undefined {
+export function planeToolEdit(volume: LabelStore, t: number, z: number, planeIndices: ArrayLike<number>, classId: number, options: ToolOptions): LabelEdit | undefined {
   const offset = volume.planeOffset(t, z);
   const planeSize = volume.planeSize;
   const flat: number[] = [];
   for (let k = 0; k < planeIndices.length; k++) {
     const i = planeIndices[k];
     if (!(i >= 0 && i < planeSize)) throw new RangeError(`pixel ${i} is outside the plane (${planeSize} pixels)`);
-    if (options.preserveLabels && classId !== 0 && volume.data[offset + i] !== 0) continue;
+    if (options.preserveLabels && classId !== 0 && volume.getAt(offset + i) !== 0) continue;
     flat.push(offset + i);
   }
   return createEdit(volume, flat, classId, options.label, classId);
@@ -36,7 +36,7 @@ export function planeToolEdit(volume: LabelVolume, t: number, z: number, planeIn
  * Copies the labelled pixels of slice `fromZ` to slice `toZ` (same t) as one edit; the target's other labels stay.
  * With `preserveLabels`, only unlabelled target pixels are written.
  */
-export function copySliceEdit(volume: LabelVolume, t: number, fromZ: number, toZ: number, options: ToolOptions): LabelEdit | undefined {
+export function copySliceEdit(volume: LabelStore, t: number, fromZ: number, toZ: number, options: ToolOptions): LabelEdit | undefined {
   const source = volume.plane(t, fromZ);
   const target = volume.plane(t, toZ);
   const offset = volume.planeOffset(t, toZ);
@@ -58,7 +58,7 @@ export function copySliceEdit(volume: LabelVolume, t: number, fromZ: number, toZ
  * @param readPlane the mask's (t, z) plane, row-major
  */
 export async function maskImportEdit(
-  volume: LabelVolume, readPlane: (t: number, z: number) => Promise<ArrayLike<number>>, mapping: ReadonlyMap<number, number>, options: ToolOptions,
+  volume: LabelStore, readPlane: (t: number, z: number) => Promise<ArrayLike<number>>, mapping: ReadonlyMap<number, number>, options: ToolOptions,
 ): Promise<LabelEdit | undefined> {
   const indices: number[] = [];
   const values: number[] = [];
@@ -69,7 +69,7 @@ export async function maskImportEdit(
       for (let i = 0; i < volume.planeSize; i++) {
         const cls = mapping.get(mask[i]);
         if (cls === undefined || mask[i] === 0) continue;
-        if (options.preserveLabels && volume.data[offset + i] !== 0) continue;
+        if (options.preserveLabels && volume.getAt(offset + i) !== 0) continue;
         indices.push(offset + i);
         values.push(cls);
       }
@@ -96,7 +96,7 @@ export async function maskValues(shape: { t: number; z: number }, readPlane: (t:
  * {@link planeToolEdit} for a plane of any of the three views (issue #15): `planeIndices` are pixels of the slice's
  * plane (row-major, see extension/core/views/slicePlane.ts), written as voxels of the volume.
  */
-export function sliceToolEdit(volume: LabelVolume, slice: SliceRef, planeIndices: ArrayLike<number>, classId: number, options: ToolOptions): LabelEdit | undefined {
+export function sliceToolEdit(volume: LabelStore, slice: SliceRef, planeIndices: ArrayLike<number>, classId: number, options: ToolOptions): LabelEdit | undefined {
   if (slice.orientation === 'xy') return planeToolEdit(volume, slice.t, slice.index, planeIndices, classId, options);
   const { width, height } = planeSizeOf(volume.shape, slice.orientation);
   if (!(slice.index >= 0 && slice.index < sliceCount(volume.shape, slice.orientation)) || !(slice.t >= 0 && slice.t < volume.shape.t)) {
@@ -108,14 +108,14 @@ export function sliceToolEdit(volume: LabelVolume, slice: SliceRef, planeIndices
     const i = planeIndices[k];
     if (!(i >= 0 && i < width * height)) throw new RangeError(`pixel ${i} is outside the ${slice.orientation} plane (${width * height} pixels)`);
     const v = voxel(i);
-    if (options.preserveLabels && classId !== 0 && volume.data[v] !== 0) continue;
+    if (options.preserveLabels && classId !== 0 && volume.getAt(v) !== 0) continue;
     flat.push(v);
   }
   return createEdit(volume, flat, classId, options.label, classId);
 }
 
 /** The labels of one plane of any view, row-major (a copy for xz/yz; a view of the volume for xy). */
-export function labelSlice(volume: LabelVolume, slice: SliceRef): Uint8Array {
+export function labelSlice(volume: LabelStore, slice: SliceRef): Uint8Array {
   if (slice.orientation === 'xy') return volume.plane(slice.t, slice.index);
   const { width, height } = planeSizeOf(volume.shape, slice.orientation);
   if (!(slice.index >= 0 && slice.index < sliceCount(volume.shape, slice.orientation)) || !(slice.t >= 0 && slice.t < volume.shape.t)) {
@@ -123,7 +123,6 @@ export function labelSlice(volume: LabelVolume, slice: SliceRef): Uint8Array {
   }
   const voxel = planeVoxelIndex(volume.shape, slice);
   const out = new Uint8Array(width * height);
-  const data = volume.data;
-  for (let i = 0; i < out.length; i++) out[i] = data[voxel(i)];
+  for (let i = 0; i < out.length; i++) out[i] = volume.getAt(voxel(i));
   return out;
 }
