@@ -6,6 +6,7 @@
 import type { FeaturePreviewMessage, PixelBox } from '../extension/protocol';
 import { FeaturePreviewLayer, type FeaturePreviewChoice } from './canvas/featurePreviewLayer';
 import { h } from './dom';
+import { clipToPixels } from './canvas/tileGrid';
 import type { FeaturesPanel } from './panels/featuresPanel';
 import type { Rpc } from './rpc';
 
@@ -45,8 +46,11 @@ export class FeaturePreviewController {
   request(): void {
     const choice = this.layer.choice;
     if (!choice) return;
-    const { t, z, c, box } = this.region();
-    if (box.width === 0 || box.height === 0) return;
+    const { t, z, c, box: visible } = this.region();
+    if (visible.width === 0 || visible.height === 0) return;
+    // Zoomed far out on a big image the view is larger than a preview may be: preview its middle.
+    const box = clipToPixels(visible, PREVIEW_MAX_PIXELS);
+    if (box !== visible) this.status.textContent = `Preview of the middle of the view (zoom in to see more) · Esc returns to the image`;
     const requestId = this.layer.nextRequest();
     this.rpc.send({ type: 'features/preview', requestId, featureId: choice.featureId, sigma: choice.sigma, in2D: choice.in2D, t, z, c, box });
   }
@@ -71,3 +75,7 @@ export class FeaturePreviewController {
     return true;
   }
 }
+
+/** Largest preview region (the host's limit, PROTOCOL_LIMITS.maxPreviewPixels). */
+const PREVIEW_MAX_PIXELS = 4096 * 4096;
+

@@ -128,7 +128,7 @@ describe('a document with sparse labels', () => {
     edits[1].undo();
     edits[1].redo();
     expect(denseLabels(doc.labels!)).toEqual(painted);
-    await doc.save(new AbortController().signal);
+    await doc.save();
     const project = await readProject(path.join(dir, 'big.pixelclass.json'));
     expect(Object.keys(project.labels['big.tif'])).toEqual(['t0z0']);
     const again = await LabelDocument.open(fakeUri(file), { ...deps, sessions: undefined });

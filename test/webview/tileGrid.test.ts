@@ -29,3 +29,12 @@ describe('tile grid of the tiled view (issue #13)', () => {
     expect(visibleTiles(levels, 0, { column: 0, row: 0, width: 0, height: 5 }, 512)).toEqual([]);
   });
 });
+
+describe('clipToPixels', () => {
+  it('keeps small boxes and centres big ones with the same aspect', async () => {
+    const { clipToPixels } = await import('../../webview/canvas/tileGrid');
+    const small = { column: 1, row: 2, width: 10, height: 10 };
+    expect(clipToPixels(small, 100)).toBe(small);
+    expect(clipToPixels({ column: 0, row: 0, width: 400, height: 100 }, 400)).toEqual({ column: 180, row: 45, width: 40, height: 10 });
+  });
+});

@@ -66,3 +66,11 @@ export function visibleTiles(levels: readonly TileLevel[], level: number, box: P
   const d = (t: TileRef) => Math.hypot(t.x + t.width / 2 - cx, t.y + t.height / 2 - cy);
   return out.sort((a, b) => d(a) - d(b));
 }
+
+/** `box` itself when it has at most `maxPixels`, else the centred box of that many pixels with the same aspect. */
+export function clipToPixels(box: PixelBox, maxPixels: number): PixelBox {
+  if (box.width * box.height <= maxPixels) return box;
+  const k = Math.sqrt(maxPixels / (box.width * box.height));
+  const width = Math.max(1, Math.floor(box.width * k)), height = Math.max(1, Math.floor(box.height * k));
+  return { column: box.column + Math.floor((box.width - width) / 2), row: box.row + Math.floor((box.height - height) / 2), width, height };
+}
