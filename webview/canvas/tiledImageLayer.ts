@@ -21,9 +21,12 @@ interface RawTile {
 
 type Stats = ImageTileMessage['stats'];
 
-/** Raw tiles kept (bytes) and rendered tiles kept (count, 1 MiB each at most). */
-const RAW_BUDGET = 192 * 2 ** 20;
-const RENDERED_TILES = 160;
+/**
+ * Raw tiles kept (bytes) and rendered tiles kept (count, 1 MiB each at most). With the label tiles (≤ 48 MiB) and the
+ * prediction tiles (≤ 96 MiB of probabilities) the tiled view stays within ~400 MiB whatever the image size.
+ */
+const RAW_BUDGET = 128 * 2 ** 20;
+const RENDERED_TILES = 96;
 
 export class TiledImageLayer {
   readonly tiling: TiledImage;

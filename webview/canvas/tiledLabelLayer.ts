@@ -25,7 +25,7 @@ interface LabelTile {
 }
 
 /** Label tiles kept. */
-const MAX_TILES = 256;
+const MAX_TILES = 192;
 
 export class TiledLabelLayer {
   private readonly tiles = new Map<string, LabelTile>();

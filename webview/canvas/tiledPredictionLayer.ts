@@ -19,7 +19,7 @@ interface Tile {
 }
 
 /** Probability bytes kept over all tiles. */
-const BUDGET = 256 * 2 ** 20;
+const BUDGET = 96 * 2 ** 20;
 
 export class TiledPredictionLayer {
   private readonly tiles = new Map<string, Tile>();
