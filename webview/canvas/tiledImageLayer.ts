@@ -78,6 +78,7 @@ export class TiledImageLayer {
     const key = rawKey(t, z, c, tile.level, tile.column, tile.row);
     if (this.raw.has(key) || this.requested.has(key)) return;
     this.requested.add(key);
+    document.body.dataset.tilesPending = String(this.requested.size);
     this.rpc.send({ type: 'image/requestTile', t, z, c, level: tile.level, column: tile.column, row: tile.row });
   }
 
@@ -85,6 +86,8 @@ export class TiledImageLayer {
   onTile(m: ImageTileMessage): boolean {
     const key = rawKey(m.t, m.z, m.c, m.level, m.column, m.row);
     this.requested.delete(key);
+    // Readable by tests and benchmarks: a view is complete when no tile is pending.
+    document.body.dataset.tilesPending = String(this.requested.size);
     const data = planeArray(m.dtype, toArrayBuffer(m.data), m.width * m.height);
     const old = this.raw.get(key);
     if (old) this.rawBytes -= old.data.byteLength;
