@@ -10,10 +10,12 @@ import { BYTES_PER_SAMPLE, ImageError } from '../core/image/imageModel';
 import type { ImageOpener } from './labelDocument';
 import type { Logger } from './logger';
 import type { JobPayload, JobResult } from '../workers/workerJobs';
+import { readImageBox } from '../core/image/readImageBox';
 
 /** The part of the WorkerPool the opener uses. */
 export interface PlanePool {
   run(type: 'image/readPlane', payload: JobPayload<'image/readPlane'>): Promise<JobResult<'image/readPlane'>>;
+  run(type: 'image/readBox', payload: JobPayload<'image/readBox'>): Promise<JobResult<'image/readBox'>>;
 }
 
 /** Options of {@link createImageOpener}. */
@@ -57,6 +59,9 @@ export function checkedPlane(
   return typedPlane(result.dtype, result.data);
 }
 
+/** Boxes of at least this many bytes are decoded in a worker (smaller ones cost less than the round trip). */
+const BOX_IN_WORKER_BYTES = 64 * 1024;
+
 /** An {@link ImageOpener} whose big planes decode in worker threads. */
 export function createImageOpener(options: ImageOpenerOptions): ImageOpener {
   const threshold = options.offThreadBytes ?? 4 * 1024 * 1024;
@@ -92,6 +97,17 @@ export function createImageOpener(options: ImageOpenerOptions): ImageOpener {
       // Regions are small (tiles of a view or a labelled box): decoding them in the host is cheap.
       readRegion: (t, z, c, box) => source.readRegion(t, z, c, box),
       readRegionFloat32: (t, z, c, box, target) => source.readRegionFloat32(t, z, c, box, target),
+      // Boxes are the tiles of big images and the level-0 blocks their zoomed-out levels are computed from (issue
+      // #13): decoded in the workers, two at a time on two cores, never blocking the host.
+      readBox: async (level, t, c, box) => {
+        const n = box.nz * box.ny * box.nx;
+        if (n * BYTES_PER_SAMPLE[dtype] < BOX_IN_WORKER_BYTES) return readImageBox(source, level, t, c, box);
+        const result = await options.getPool!().run('image/readBox', { path: filePath, level, t, c, box, memoryLimitBytes: openOptions.memoryLimitBytes });
+        if (result.dtype !== dtype || result.data.byteLength !== n * BYTES_PER_SAMPLE[dtype]) {
+          throw new ImageError(path.basename(filePath), `a ${box.nz}×${box.ny}×${box.nx} box decoded as ${result.data.byteLength / BYTES_PER_SAMPLE[result.dtype]} ${result.dtype} samples (did the file change on disk?)`);
+        }
+        return typedPlane(dtype, result.data);
+      },
       close: () => source.close(),
     };
     return wrapped;

@@ -6,7 +6,7 @@
  */
 import type { FeatureBlockJob, FeatureBlockJobResult } from './jobs/featureJobs';
 import type { ForestBinPayload, ForestPredictPayload, ForestPredictResult, ForestTrainPayload, ForestTrainResult } from './jobs/forestJobs';
-import type { ReadPlanePayload, ReadPlaneResult } from './jobs/imageJobs';
+import type { ReadBoxPayload, ReadPlanePayload, ReadPlaneResult } from './jobs/imageJobs';
 import type { EchoPayload } from './jobs/poolJobs';
 import type { PredictTilePayload, PredictTileResult } from '../core/tiles/predictTile';
 import type { JobContext, JobOutputOf } from './workerProtocol';
@@ -19,6 +19,7 @@ export interface WorkerJobs {
   'forest/train': { payload: ForestTrainPayload; result: ForestTrainResult };
   'forest/predict': { payload: ForestPredictPayload; result: ForestPredictResult };
   'image/readPlane': { payload: ReadPlanePayload; result: ReadPlaneResult };
+  'image/readBox': { payload: ReadBoxPayload; result: ReadPlaneResult };
   'tile/predict': { payload: PredictTilePayload; result: PredictTileResult };
   'pool/echo': { payload: EchoPayload; result: EchoPayload };
   'pool/sum': { payload: { data: Float32Array }; result: number };

@@ -10,8 +10,15 @@ describe('createImageOpener', () => {
     const jobs: unknown[] = [];
     return {
       jobs,
-      async run(type: 'image/readPlane', payload: { path: string; t: number; z: number; c: number }): Promise<any> {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async run(type: 'image/readPlane' | 'image/readBox', payload: any): Promise<any> {
         jobs.push({ type, payload });
+        if (type === 'image/readBox') {
+          const { readImageBox } = await import('../../extension/core/image/readImageBox');
+          const box = (await readImageBox(image, payload.level, payload.t, payload.c, payload.box)) as Uint16Array;
+          image.reads.splice(image.reads.length - payload.box.nz, payload.box.nz); // the worker's reads
+          return { dtype: 'uint16', data: box.slice().buffer };
+        }
         const plane = (await image.readPlane(payload.t, payload.z, payload.c)) as Uint16Array;
         image.reads.pop(); // the worker's read, not the host's
         return tamper(plane.slice());
@@ -34,6 +41,19 @@ describe('createImageOpener', () => {
     const small = createImageOpener({ openInHost: fakeOpener({ '/big.tif': big }), getPool: () => pool, logger: new MemoryLogger(), offThreadBytes: 40 });
     await (await small('/big.tif', {})).readPlane(0, 0, 0);
     expect(big.reads).toEqual(['0/0/0']);
+  });
+
+  it('decodes big boxes (tiles of big images) in the pool, small ones in the host', async () => {
+    const img = fakeImage({ t: 1, z: 2, c: 1, y: 300, x: 300 }, '/tiles.tif');
+    const pool = decodingPool(img);
+    const src = await createImageOpener({ openInHost: fakeOpener({ '/tiles.tif': img }), getPool: () => pool, logger: new MemoryLogger(), offThreadBytes: 1000 })('/tiles.tif', {});
+    const box = { z0: 1, nz: 1, y0: 10, ny: 200, x0: 20, nx: 200 };
+    const viaPool = await src.readBox!(0, 0, 0, box);
+    expect(pool.jobs).toEqual([{ type: 'image/readBox', payload: { path: '/tiles.tif', level: 0, t: 0, c: 0, box, memoryLimitBytes: undefined } }]);
+    const { readImageBox } = await import('../../extension/core/image/readImageBox');
+    expect(Array.from(viaPool)).toEqual(Array.from(await readImageBox(img, 0, 0, 0, box)));
+    await src.readBox!(0, 0, 0, { z0: 0, nz: 1, y0: 0, ny: 10, x0: 0, nx: 10 });
+    expect(pool.jobs).toHaveLength(1); // 200 bytes: decoded in the host
   });
 
   it('refuses a plane from the worker whose length or sample type differs from the header', async () => {

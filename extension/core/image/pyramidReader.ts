@@ -13,6 +13,9 @@ import { readImageBox } from './readImageBox';
 /** Edge of the tiles levels are computed and cached in (and the editor requests). */
 export const PYRAMID_TILE = 512;
 
+/** File reads for computed levels in flight at once. */
+const FILE_READS = 4;
+
 /** Where a level's pixels come from. */
 type LevelOrigin = { kind: 'file'; index: number } | { kind: 'computed'; from: number };
 
@@ -59,18 +62,25 @@ export class PyramidReader {
     }
     const out = allocatePixels(this.source.info.dtype, box.nz * box.ny * box.nx);
     const T = PYRAMID_TILE;
+    // All tiles are asked for at once (the file reads below them run in parallel, FILE_READS at a time), then copied.
+    const wanted: { dz: number; ty: number; tx: number; tile: Promise<PixelArray> }[] = [];
     for (let dz = 0; dz < box.nz; dz++) {
       for (let ty = Math.floor(box.y0 / T); ty * T < box.y0 + box.ny; ty++) {
         for (let tx = Math.floor(box.x0 / T); tx * T < box.x0 + box.nx; tx++) {
-          const tile = await this.tile(level, t, c, box.z0 + dz, ty, tx);
-          const tw = Math.min(T, shape.x - tx * T);
-          const y0 = Math.max(box.y0, ty * T), y1 = Math.min(box.y0 + box.ny, (ty + 1) * T);
-          const x0 = Math.max(box.x0, tx * T), x1 = Math.min(box.x0 + box.nx, (tx + 1) * T);
-          for (let y = y0; y < y1; y++) {
-            const from = (y - ty * T) * tw + (x0 - tx * T);
-            out.set(tile.subarray(from, from + (x1 - x0)) as never, (dz * box.ny + (y - box.y0)) * box.nx + (x0 - box.x0));
-          }
+          const tile = this.tile(level, t, c, box.z0 + dz, ty, tx);
+          tile.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
+          wanted.push({ dz, ty, tx, tile });
         }
+      }
+    }
+    for (const { dz, ty, tx, tile: pending } of wanted) {
+      const tile = await pending;
+      const tw = Math.min(T, shape.x - tx * T);
+      const y0 = Math.max(box.y0, ty * T), y1 = Math.min(box.y0 + box.ny, (ty + 1) * T);
+      const x0 = Math.max(box.x0, tx * T), x1 = Math.min(box.x0 + box.nx, (tx + 1) * T);
+      for (let y = y0; y < y1; y++) {
+        const from = (y - ty * T) * tw + (x0 - tx * T);
+        out.set(tile.subarray(from, from + (x1 - x0)) as never, (dz * box.ny + (y - box.y0)) * box.nx + (x0 - box.x0));
       }
     }
     return out;
@@ -95,13 +105,32 @@ export class PyramidReader {
       const w = Math.min(T, shape.x - tx * T), h = Math.min(T, shape.y - ty * T);
       const sy0 = 2 * ty * T, sx0 = 2 * tx * T;
       const sh = Math.min(2 * h, below.y - sy0), sw = Math.min(2 * w, below.x - sx0);
-      const src = await this.readBox(origin.from, t, c, { z0: z, nz: 1, y0: sy0, ny: sh, x0: sx0, nx: sw });
+      const sourceBox = { z0: z, nz: 1, y0: sy0, ny: sh, x0: sx0, nx: sw };
+      // Reads of the file's own levels are limited to a few at a time (memory; two cores decode them).
+      const src = this.origins[origin.from].kind === 'file'
+        ? await this.limited(() => this.readBox(origin.from, t, c, sourceBox))
+        : await this.readBox(origin.from, t, c, sourceBox);
       const tile = downsample2x(src, sw, sh, w, h, this.source.info.dtype);
       this.store(key, tile);
       return tile;
     })();
     this.loading.set(key, load);
     return load.finally(() => this.loading.delete(key));
+  }
+
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Runs `read` when fewer than {@link FILE_READS} file reads are running. */
+  private async limited<T>(read: () => Promise<T>): Promise<T> {
+    if (this.running >= FILE_READS) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await read();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
   }
 
   private store(key: string, tile: PixelArray): void {

@@ -7,6 +7,8 @@ import type { JobOutputOf } from '../workerProtocol';
 import type { DType } from '../../core/image/imageModel';
 import type { ImageSource, PixelArray } from '../../core/image/imageModel';
 import { openImage } from '../../node/openImage';
+import { readImageBox } from '../../core/image/readImageBox';
+import type { Box } from '../../core/features/box';
 
 /** Payload of `image/readPlane`. */
 export interface ReadPlanePayload {
@@ -61,7 +63,25 @@ async function readPlane(payload: ReadPlanePayload): Promise<JobOutputOf<ReadPla
   return { result: { dtype: image.info.dtype, data }, transfer: [data] };
 }
 
+/** Payload of `image/readBox`: a 3D box of one (t, c) at a resolution level (issue #13: tiles of big images). */
+export interface ReadBoxPayload {
+  path: string;
+  level: number;
+  t: number;
+  c: number;
+  box: Box;
+  memoryLimitBytes?: number;
+}
+
+/** `image/readBox`: decodes a box, layout [z][y][x]; the samples are transferred back. */
+async function readBox(payload: ReadBoxPayload): Promise<JobOutputOf<ReadPlaneResult>> {
+  const image = await source(payload.path, payload.memoryLimitBytes);
+  const data = exact(await readImageBox(image, payload.level, payload.t, payload.c, payload.box));
+  return { result: { dtype: image.info.dtype, data }, transfer: [data] };
+}
+
 /** Image job handlers by type. */
 export const IMAGE_JOBS = {
   'image/readPlane': readPlane,
+  'image/readBox': readBox,
 };
