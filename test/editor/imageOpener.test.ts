@@ -10,7 +10,6 @@ describe('createImageOpener', () => {
     const jobs: unknown[] = [];
     return {
       jobs,
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       async run(type: 'image/readPlane' | 'image/readBox', payload: any): Promise<any> {
         jobs.push({ type, payload });
         if (type === 'image/readBox') {
