@@ -32,7 +32,8 @@ export function trainingHash(project: PixelClassifierProject): string {
   }
   const images = project.images
     .filter((image) => labels[image.path] !== undefined)
-    .map((image) => ({ path: image.path, sha256: image.sha256 }));
+    // In physical units the pixel size set in the project decides the kernels (issue #15).
+    .map((image) => ({ path: image.path, sha256: image.sha256, ...(project.features.scaleUnit === 'physical' && image.pixelSize ? { pixelSize: image.pixelSize } : {}) }));
   return sha256Of(canonicalJson({
     format: 'pixel-classifier-training/1',
     nClasses: project.classes.length,

@@ -23,7 +23,7 @@ import { trainingHash } from '../../project/trainingHash';
 import { trainProjectForest } from '../../batch/trainProject';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand';
 import { authoredDifference } from '../trainOutputGuard';
-import { parseFeatureSpec } from './features';
+import { parseChannelList, parseFeatureSpec, parseScaleUnit } from './features';
 import { ProgressReporter } from '../progressReporter';
 import { createCliPool, extensionVersion, parseIntegerOption, toUsageError } from './predict';
 
@@ -78,7 +78,7 @@ async function loadFeatureSelection(spec: string, cwd: string): Promise<FeatureS
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  usage: 'train --image a.tif --labels a_labels.tif [--image … --labels …] [--features all|light|<spec>|<file.json>] [--trees 100] [--seed 0] [--max-depth D] [--min-samples-leaf N] [--threads N] [--force] [--json] -o project.pixelclass.json',
+  usage: 'train --image a.tif --labels a_labels.tif [--image … --labels …] [--features all|light|<spec>|<file.json>] [--scale-unit pixels|physical] [--channels 0,2] [--trees 100] [--seed 0] [--max-depth D] [--min-samples-leaf N] [--threads N] [--force] [--json] -o project.pixelclass.json',
   help: `Builds a project from images and their label images (0 = unlabelled, 1..N = classes), trains the random
 forest and writes the project and its model cache (<name>.pixelclass.model), each atomically. Images may live
 anywhere; the project stores them relative to its folder (../ when outside it).
@@ -87,6 +87,10 @@ Options:
   --image FILE, --labels FILE  an image and its label image (same t, z, y, x; one channel); repeat for more images
   -o, --output FILE            the project to write (*.pixelclass.json)
   --features SPEC              all (default), light, <id>:<σ>,<σ>;…, or a .json selection or project
+  --scale-unit pixels|physical σ in pixels (default) or in µm: σ / pixel size per axis, from each image's
+                               metadata (saved as "scaleUnit" in the project)
+  --channels LIST              0-based input channels that feed the features, e.g. 0,2 (saved as
+                               "featureChannels"; default: all but alpha)
   --trees N                    trees of the forest (default 100)
   --seed N                     random seed (default 0)
   --max-depth D, --min-samples-leaf N
@@ -106,6 +110,8 @@ settings), so re-running a command is harmless; otherwise train refuses without 
           image: { type: 'string', multiple: true },
           labels: { type: 'string', multiple: true },
           features: { type: 'string' },
+          'scale-unit': { type: 'string' },
+          channels: { type: 'string' },
           trees: { type: 'string' },
           seed: { type: 'string' },
           'max-depth': { type: 'string' },
@@ -132,6 +138,11 @@ settings), so re-running a command is harmless; otherwise train refuses without 
     const minSamplesLeaf = parseIntegerOption(values['min-samples-leaf'], '--min-samples-leaf', 1, 1e9);
     const threads = parseIntegerOption(values.threads, '--threads', 0, 1024);
     const selection = await loadFeatureSelection(values.features ?? 'all', io.cwd);
+    if (values['scale-unit'] !== undefined) {
+      if (parseScaleUnit(values['scale-unit']) === 'physical') selection.scaleUnit = 'physical';
+      else delete selection.scaleUnit;
+    }
+    if (values.channels !== undefined) selection.featureChannels = parseChannelList(values.channels);
 
     const projectFile = path.resolve(io.cwd, values.output);
     const projectDir = path.dirname(projectFile);

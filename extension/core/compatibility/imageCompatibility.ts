@@ -9,7 +9,7 @@
  * Batch prediction (Predict Workspace, `pixel-classifier predict`) and the editor's "add this image to the
  * project?" offer both use it.
  */
-import { fallBackTo2D } from '../features/computeFeatureBlock';
+import { FeatureImageError, selectionForImage } from '../features/selectionForImage';
 import { formatSigma, type FeatureSelection } from '../features/featureSet';
 import type { ImageShape } from '../image/imageModel';
 import type { IntensityRange } from '../image/sampleIntensities';
@@ -23,6 +23,10 @@ export interface ImageProfile {
   dtype?: string;
   /** 1st–99th percentile per channel; unknown when absent (no intensity warning then). */
   intensity?: IntensityRange[];
+  /** Pixel size (project override, else the file's); decides the kernels when the scales are in physical units. */
+  pixelSize?: { x: number; y: number; z?: number; unit: string };
+  /** The alpha channel, not a feature channel by default. */
+  alphaChannel?: number;
 }
 
 /** Result of {@link imageCompatibility}. */
@@ -75,8 +79,8 @@ function channelWord(c: number): string {
 }
 
 /** Which scales of `features` are computed slice by slice for a z-stack of this shape (fallback to 2D). */
-function scalesIn2D(features: FeatureSelection, shape: ImageShape): boolean[] {
-  return fallBackTo2D(features, { z: shape.z, y: shape.y, x: shape.x }).selection.scales.map((s) => s.in2D);
+function scalesIn2D(features: FeatureSelection, image: ImageProfile): boolean[] {
+  return selectionForImage(features, image).scales.map((s) => s.in2D);
 }
 
 /** The refusal, if the classifier's features cannot be computed the same way for `image`. */
@@ -97,17 +101,18 @@ function structuralRefusal(image: ImageProfile, training: readonly ImageProfile[
   }
   if (!features) return undefined;
   try {
-    fallBackTo2D(features, { z: shape.z, y: shape.y, x: shape.x });
+    selectionForImage(features, image);
   } catch (error) {
+    if (error instanceof FeatureImageError) return error.message;
     return `${name} is too small for the classifier's features: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (!is3D) return undefined;
   // Short z-stacks compute large scales slice by slice (ilastik's fallback): a classifier trained with 3D
   // features at σ has no such feature on a stack that only allows 2D at σ, and the other way round.
-  const mine = scalesIn2D(features, shape);
+  const mine = scalesIn2D(features, image);
   for (const reference of training3D) {
     let theirs: boolean[];
-    try { theirs = scalesIn2D(features, reference.shape); } catch { continue; }
+    try { theirs = scalesIn2D(features, reference); } catch { continue; }
     const differing = features.scales.map((s, i) => ({ s, i })).filter(({ i }) => mine[i] !== theirs[i]);
     if (differing.length === 0) return undefined;
     const sigmas = differing.map(({ s }) => `σ=${formatSigma(s.sigma)}`).join(', ');
