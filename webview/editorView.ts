@@ -298,6 +298,7 @@ export class EditorView {
       case 'image/pixelSize':
         this.pixelSize = m.pixelSize;
         this.pixelSizePanel.show(m.pixelSize);
+        this.featuresPanel.setPixelSize(m.pixelSize);
         this.scaleBar.update(m.pixelSize?.x, m.pixelSize?.unit ?? '', this.viewer.view.scale);
         this.updateReadout();
         break;

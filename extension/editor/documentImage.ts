@@ -4,6 +4,7 @@
  * version the labels belong to even if the file is then replaced), and the cache of decoded display planes.
  * Knows nothing about labels or projects.
  */
+import { imageChannels } from '../core/image/imageChannels';
 import * as path from 'node:path';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
@@ -110,11 +111,12 @@ export class DocumentImage {
     const image = this.source;
     if (!image) return undefined;
     const info = image.info;
-    const names = info.metadata?.channelNames;
-    const channelNames = Array.isArray(names) && names.length === info.shape.c && names.every((n) => typeof n === 'string')
-      ? (names as string[])
-      : Array.from({ length: info.shape.c }, (_, i) => `Channel ${i}`);
-    return { fileName: this.fileName, shape: { ...info.shape }, axes: info.axes, dtype: info.dtype as PlaneDType, channelNames };
+    // Names from the metadata (OME channel names, RGB(A) samples), else "Channel k"; alpha is marked (issue #15).
+    const { names: channelNames, alpha } = imageChannels(info);
+    return {
+      fileName: this.fileName, shape: { ...info.shape }, axes: info.axes, dtype: info.dtype as PlaneDType, channelNames,
+      ...(alpha !== undefined ? { alphaChannel: alpha } : {}),
+    };
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */

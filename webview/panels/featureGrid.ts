@@ -42,6 +42,48 @@ export function presetNone(): FeatureSelectionData {
   return { scales, selected };
 }
 
+/** `target` with the scale unit and feature channels of `from` (the grid edits keep them). */
+export function withSettings(target: FeatureSelectionData, from: FeatureSelectionData): FeatureSelectionData {
+  return {
+    ...target,
+    ...(from.scaleUnit === 'physical' ? { scaleUnit: 'physical' as const } : {}),
+    ...(from.featureChannels ? { featureChannels: [...from.featureChannels] } : {}),
+  };
+}
+
+/** The channels that feed the features by default: all but alpha (unless alpha is the only one). */
+export function defaultFeatureChannels(nChannels: number, alpha?: number): number[] {
+  const all = Array.from({ length: nChannels }, (_, k) => k);
+  const rest = all.filter((k) => k !== alpha);
+  return rest.length > 0 ? rest : all;
+}
+
+/** The input channels a selection uses on an image of `nChannels` channels (alpha `alpha`). */
+export function usedChannels(sel: FeatureSelectionData, nChannels: number, alpha?: number): number[] {
+  return sel.featureChannels ? sel.featureChannels.filter((k) => k < nChannels) : defaultFeatureChannels(nChannels, alpha);
+}
+
+/**
+ * Checks or unchecks channel `channel`; the last checked channel cannot be unchecked. The default set (all but
+ * alpha) is stored as no `featureChannels` key, so the project stays unchanged until the user deviates from it.
+ */
+export function toggleChannel(sel: FeatureSelectionData, channel: number, on: boolean, nChannels: number, alpha?: number): FeatureSelectionData {
+  const current = new Set(usedChannels(sel, nChannels, alpha));
+  if (on) current.add(channel); else current.delete(channel);
+  if (current.size === 0) return normalizeSelection(sel);
+  const list = [...current].sort((a, b) => a - b);
+  const norm = normalizeSelection(sel);
+  const isDefault = JSON.stringify(list) === JSON.stringify(defaultFeatureChannels(nChannels, alpha));
+  const { featureChannels: _old, ...rest } = norm;
+  return isDefault ? rest : { ...rest, featureChannels: list };
+}
+
+/** Switches σ between pixels and physical units (µm). */
+export function setScaleUnit(sel: FeatureSelectionData, physical: boolean): FeatureSelectionData {
+  const { scaleUnit: _old, ...rest } = normalizeSelection(sel);
+  return physical ? { ...rest, scaleUnit: 'physical' } : rest;
+}
+
 /** ilastik's "all": every allowed cell of the default scales (49 channels for one 2D input channel). */
 export function presetAll(): FeatureSelectionData {
   const scales = defaultScales();
@@ -69,7 +111,7 @@ export function normalizeSelection(sel: FeatureSelectionData): FeatureSelectionD
     const row = sel.selected[f.id] ?? [];
     selected[f.id] = scales.map((s, i) => row[i] === true && cellAllowed(f.id, s.sigma));
   }
-  return { scales, selected };
+  return withSettings({ scales, selected }, sel);
 }
 
 /** Adds a scale column (kept sorted by σ); no-op if σ already exists or is out of range. */
@@ -101,16 +143,16 @@ export function editScale(sel: FeatureSelectionData, index: number, sigma: numbe
   if (norm.scales.some((s, i) => i !== index && Math.abs(s.sigma - sigma) < 1e-9)) return norm;
   const cols = norm.scales.map((s, i) => ({ scale: i === index ? { ...s, sigma } : s, cells: FEATURE_FAMILIES.map((f) => norm.selected[f.id][i]) }));
   cols.sort((a, b) => a.scale.sigma - b.scale.sigma);
-  return normalizeSelection({
+  return normalizeSelection(withSettings({
     scales: cols.map((c) => c.scale),
     selected: Object.fromEntries(FEATURE_FAMILIES.map((f, k) => [f.id, cols.map((c) => c.cells[k])])),
-  });
+  }, norm));
 }
 
 /**
  * Feature channels of a selection: per selected cell, the family's component count (2D: 1,1,1,1,2,2;
  * 3D: 1,1,1,1,3,3 — a column is 3D when the image has z > 1 and the column's in2D flag is off), times the
- * number of input channels.
+ * number of input channels that feed the features (see {@link usedChannels}).
  */
 export function channelCount(sel: FeatureSelectionData, nInputChannels: number, hasZ: boolean): number {
   let n = 0;

@@ -77,7 +77,7 @@ export function selectionForImageWithNotes(selection: FeatureSelection, image: F
   if (selection.featureChannels) {
     const missing = selection.featureChannels.filter((k) => k >= c);
     if (missing.length > 0) {
-      throw new FeatureImageError(`${image.name}: the project's feature channels include channel ${missing.map((k) => k + 1).join(', ')}, but the image has ${c} channel${c === 1 ? '' : 's'}`);
+      throw new FeatureImageError(`${image.name}: the project's feature channels include channel ${missing.join(', ')} (0-based), but the image has ${c} channel${c === 1 ? '' : 's'}`);
     }
   } else if (image.alphaChannel !== undefined && image.alphaChannel < c && c > 1) {
     resolved.featureChannels = inputChannelsOf(selection, c).filter((k) => k !== image.alphaChannel);

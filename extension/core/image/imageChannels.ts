@@ -1,6 +1,7 @@
 /**
  * The channels of an image as the Features panel lists them (issue #15): a name per channel (from the file's
- * metadata — OME `Channel Name`, RGB(A) colour samples — else "Channel k") and which channel is alpha.
+ * metadata — OME `Channel Name`, RGB(A) colour samples — else "Channel k", 0-based like the project's
+ * `featureChannels`) and which channel is alpha.
  * RGB(A) samples are always channels (never z); alpha is not a feature channel by default.
  */
 import type { ImageInfo } from './imageModel';
@@ -40,7 +41,7 @@ export function imageChannels(info: Pick<ImageInfo, 'format' | 'metadata' | 'sha
   const names = Array.from({ length: c }, (_, k) => {
     const name = stored?.[k];
     if (typeof name === 'string' && name.trim() !== '') return name.trim();
-    return colours?.[k] ?? `Channel ${k + 1}`;
+    return colours?.[k] ?? `Channel ${k}`;
   });
   return alpha === undefined ? { names } : { names, alpha };
 }
