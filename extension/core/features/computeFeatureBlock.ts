@@ -348,7 +348,7 @@ export function fallBackTo2D(selection: FeatureSelection, image: VolumeShape, va
   const problems = findScaleProblems(selection, image, variant);
   const fatal = problems.filter((p) => p.axis !== 'z');
   if (fatal.length > 0) throw new FeatureScaleError(fatal);
-  const adapted: FeatureSelection = { scales: selection.scales.map((s) => ({ ...s })), selected: selection.selected };
+  const adapted: FeatureSelection = { ...selection, scales: selection.scales.map((s) => ({ ...s })) };
   const notes: string[] = [];
   for (const p of problems) {
     if (adapted.scales[p.scaleIndex].in2D) continue;

@@ -82,8 +82,8 @@ export function selectionForImageWithNotes(selection: FeatureSelection, image: F
   } else if (image.alphaChannel !== undefined && image.alphaChannel < c && c > 1) {
     resolved.featureChannels = inputChannelsOf(selection, c).filter((k) => k !== image.alphaChannel);
   }
-  if (image.shape.z > 1) return fallBackTo2D(resolved, { z: image.shape.z, y: image.shape.y, x: image.shape.x }, variant);
-  return { selection: resolved, notes: [] };
+  // z-stacks: too-long-for-z scales fall back to 2D; every image: a scale too long along y or x is an error.
+  return fallBackTo2D(resolved, { z: image.shape.z, y: image.shape.y, x: image.shape.x }, variant);
 }
 
 /** {@link selectionForImageWithNotes} without the notes. */
