@@ -86,7 +86,7 @@ export class FeaturesPanel {
       this.grid,
       h('div', { class: 'add-scale-row' }, sigmaInput, addBtn),
       h('div', { class: 'unit-row' }, this.unitBox), this.unitNote,
-      ...(image.shape.c > 1 ? [h('div', { class: 'form-label' }, 'Input channels'), this.channelList] : []),
+      ...(image.shape.c > 1 ? [h('div', { class: 'form-label channels-label' }, 'Input channels'), this.channelList] : []),
       h('div', { class: 'hint-line' }, 'Click a cell beside its checkbox (or its eye) to preview that feature on the image; Esc returns.'),
       this.summary, this.hostSummary,
       h('div', { class: 'panel-actions' }, this.resetButton, this.applyButton));
