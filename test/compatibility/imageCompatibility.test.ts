@@ -42,6 +42,20 @@ describe('imageCompatibility: refusals (the classifier cannot be applied)', () =
     expect(result.refusal).toMatch(/^tiny\.png is too small for the classifier's features: /);
   });
 
+  it('physical units (issue #15): an image without a pixel size is refused; the z fallback follows each pixel size', () => {
+    const features = { ...selectionDefaultLight(), scaleUnit: 'physical' as const }; // σ up to 3.5 µm
+    const stack = (name: string, pixelSize?: ImageProfile['pixelSize']): ImageProfile => ({ name, shape: { t: 1, z: 12, c: 1, y: 64, x: 64 }, ...(pixelSize ? { pixelSize } : {}) });
+    const trained = stack('train.tif', { x: 0.5, y: 0.5, z: 2, unit: 'µm' });
+    const bare = imageCompatibility(stack('bare.tif'), [trained], features);
+    expect(bare.compatible).toBe(false);
+    expect(bare.refusal).toMatch(/^bare\.tif: the feature scales are in physical units, but the image has no pixel size/);
+    expect(imageCompatibility(stack('same.tif', { x: 0.5, y: 0.5, z: 2, unit: 'µm' }), [trained], features).compatible).toBe(true);
+    // 0.25 µm z steps: σ = 1 and 3.5 µm are 4 and 14 slices along z; their kernels outgrow the 12-slice stack, so
+    // they fall back to 2D there but not on the training image (2 µm steps).
+    const fine = imageCompatibility(stack('finez.tif', { x: 0.5, y: 0.5, z: 0.25, unit: 'µm' }), [trained], features);
+    expect(fine.refusal).toMatch(/^finez\.tif has 12 z-slices, too few for the 3D features at σ=1\.0, σ=3\.5 /);
+  });
+
   it('no training images: nothing to compare', () => {
     expect(imageCompatibility({ name: 'x.tif', shape: { ...shape2D, z: 3 } }, [])).toEqual({ compatible: true, warnings: [] });
   });

@@ -74,7 +74,8 @@ export interface ProjectTrainingOptions {
 export function trainingBoxOptions(selection: FeatureSelection, depth: number): ImageTrainingPlan['boxes'] {
   const is3D = depth > 1;
   const halo = featureHaloZYX(selection, 'ilastik', is3D);
-  return { halo: halo.y, tileDepth: is3D && halo.z > 0 ? Math.min(depth, 16) : 1 };
+  // Label boxes merge within the larger in-plane halo (per-axis halos differ in physical units, issue #15).
+  return { halo: Math.max(halo.y, halo.x), tileDepth: is3D && halo.z > 0 ? Math.min(depth, 16) : 1 };
 }
 
 /**
