@@ -115,7 +115,7 @@ describe('pixel-classifier export-model --format bioimageio', () => {
     expect(npyFloat32(files['test_input.npy']).shape).toEqual([1, 2, 14, 40, 44]);
     const readme = new TextDecoder().decode(files['README.md']);
     expect(readme).toMatch(/chosen in µm and built for the pixel size of vol\.tif \(σ in pixels, z × y × x: 0\.7 µm → 0\.35 × 1\.4 × 1\.4; 1 µm → 0\.5 × 2 × 2\)/);
-    expect(readme).toMatch(/Only input channel 1 \(0-based\) feed the features/);
+    expect(readme).toMatch(/Only input channel 1 \(0-based\) feeds the features/);
   });
 
   it.each([
