@@ -53,7 +53,16 @@ describe('imageCompatibility: refusals (the classifier cannot be applied)', () =
     // 0.25 µm z steps: σ = 1 and 3.5 µm are 4 and 14 slices along z; their kernels outgrow the 12-slice stack, so
     // they fall back to 2D there but not on the training image (2 µm steps).
     const fine = imageCompatibility(stack('finez.tif', { x: 0.5, y: 0.5, z: 0.25, unit: 'µm' }), [trained], features);
-    expect(fine.refusal).toMatch(/^finez\.tif has 12 z-slices, too few for the 3D features at σ=1\.0, σ=3\.5 /);
+    expect(fine.refusal).toMatch(/^finez\.tif has 12 z-slices, too few for the 3D features at σ=1\.0 µm, σ=3\.5 µm the classifier was trained with/);
+  });
+
+  it('σ in pixels on an image with other pixel sizes than the training images: a warning suggesting physical units', () => {
+    const trained = { ...trained16, pixelSize: { x: 0.25, y: 0.25, unit: 'µm' } };
+    const coarse = imageCompatibility({ name: 'coarse.tif', shape: shape2D, pixelSize: { x: 1, y: 1, unit: 'µm' } }, [trained], selectionDefaultLight());
+    expect(coarse).toEqual({ compatible: true, warnings: ['coarse.tif has 1 µm pixels but the training images have 0.25 µm, and the feature scales are in pixels (σ in physical units in the Features panel adapts them to each pixel size): the predictions may be wrong (convert it like the training images, or label it too)'] });
+    expect(imageCompatibility({ name: 'nm.tif', shape: shape2D, pixelSize: { x: 260, y: 260, unit: 'nm' } }, [trained], selectionDefaultLight()).warnings).toEqual([]);
+    expect(imageCompatibility({ name: 'c.tif', shape: shape2D, pixelSize: { x: 1, y: 1, unit: 'µm' } }, [trained], { ...selectionDefaultLight(), scaleUnit: 'physical' }).warnings).toEqual([]);
+    expect(imageCompatibility({ name: 'u.tif', shape: shape2D }, [trained], selectionDefaultLight()).warnings).toEqual([]);
   });
 
   it('no training images: nothing to compare', () => {

@@ -13,6 +13,7 @@ import { FeatureImageError, selectionForImage } from '../features/selectionForIm
 import { formatSigma, type FeatureSelection } from '../features/featureSet';
 import type { ImageShape } from '../image/imageModel';
 import type { IntensityRange } from '../image/sampleIntensities';
+import { inMicrons } from '../image/pixelSize';
 
 /** What is known about one image. */
 export interface ImageProfile {
@@ -115,13 +116,40 @@ function structuralRefusal(image: ImageProfile, training: readonly ImageProfile[
     try { theirs = scalesIn2D(features, reference); } catch { continue; }
     const differing = features.scales.map((s, i) => ({ s, i })).filter(({ i }) => mine[i] !== theirs[i]);
     if (differing.length === 0) return undefined;
-    const sigmas = differing.map(({ s }) => `σ=${formatSigma(s.sigma)}`).join(', ');
+    const sigmas = differing.map(({ s }) => `σ=${formatSigma(s.sigma)}${features.scaleUnit === 'physical' ? ' µm' : ''}`).join(', ');
     const few = differing.some(({ i }) => mine[i]);
     return few
       ? `${name} has ${plural(shape.z, 'z-slice')}, too few for the 3D features at ${sigmas} the classifier was trained with (its training images have ${reference.shape.z})`
       : `${name} has ${plural(shape.z, 'z-slice')}; the classifier was trained on z-stacks of ${reference.shape.z} slices, where ${sigmas} had to be computed in 2D`;
   }
   return undefined;
+}
+
+/** Pixel sizes may differ by this factor before σ in pixels is worth a warning. */
+export const MAX_PIXEL_SIZE_RATIO = 1.25;
+
+/** Pixel width in µm, when known as a length. */
+function micronsX(size: ImageProfile['pixelSize']): number | undefined {
+  if (!size) return undefined;
+  const m = inMicrons(size);
+  return m.unit === 'µm' ? m.x : undefined;
+}
+
+/**
+ * With σ in pixels (issue #15), an image whose pixels are much larger or smaller than the training images' sees its
+ * structures at another scale: a warning that suggests physical units. Nothing in physical mode (σ follows the pixel
+ * size there) or when a pixel size is unknown.
+ */
+function pixelScaleProblem(image: ImageProfile, training: readonly ImageProfile[], features?: FeatureSelection): string | undefined {
+  if (features?.scaleUnit === 'physical') return undefined;
+  const mine = micronsX(image.pixelSize);
+  const theirs = training.map((p) => micronsX(p.pixelSize)).filter((v): v is number => v !== undefined);
+  if (mine === undefined || theirs.length === 0) return undefined;
+  const low = Math.min(...theirs), high = Math.max(...theirs);
+  if (mine >= low / MAX_PIXEL_SIZE_RATIO && mine <= high * MAX_PIXEL_SIZE_RATIO) return undefined;
+  const range = low === high ? formatIntensity(low) : `${formatIntensity(low)}–${formatIntensity(high)}`;
+  return `has ${formatIntensity(mine)} µm pixels but the training images have ${range} µm, and the feature scales are in pixels `
+    + '(σ in physical units in the Features panel adapts them to each pixel size)';
 }
 
 /** Union of the training images' ranges of channel `c` (those that know it). */
@@ -166,6 +194,8 @@ export function imageCompatibility(image: ImageProfile, training: readonly Image
   const dtypes = [...new Set(training.map((p) => p.dtype).filter((d): d is string => !!d))].sort();
   const dtypeDiffers = image.dtype !== undefined && dtypes.length > 0 && !dtypes.includes(image.dtype);
   if (dtypeDiffers) problems.push(`is ${dtypeName(image.dtype!)} but the classifier was trained on ${listOf(dtypes.map(dtypeName))} images`);
+  const scaleProblem = pixelScaleProblem(image, training, features);
+  if (scaleProblem) problems.push(scaleProblem);
   const C = image.shape.c;
   for (let c = 0; c < C; c++) {
     const mine = image.intensity?.[c];

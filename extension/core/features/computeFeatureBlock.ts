@@ -314,6 +314,11 @@ export function requiredSourceBox(target: Box, image: VolumeShape, selection: Fe
   return growBox(target, featureHaloZYX(selection, variant, image.z > 1), image);
 }
 
+/** " µm" after a σ of a selection in physical units, else nothing (pixels, as ilastik writes them). */
+function unitOf(selection: FeatureSelection): string {
+  return selection.scaleUnit === 'physical' ? ' µm' : '';
+}
+
 /**
  * Scales whose kernels are longer than the image along an axis they filter (vigra refuses these:
  * "kernel longer than line"). Each problem names the scale, the axis and the sizes.
@@ -329,7 +334,7 @@ export function findScaleProblems(selection: FeatureSelection, image: VolumeShap
         const unit = name === 'z' ? 'slices' : name === 'y' ? 'rows' : 'columns';
         problems.push({
           scaleIndex: plan.scaleIndex, sigma: plan.sigma, axis: name, radius, length,
-          message: `scale σ=${formatSigma(plan.sigma)} is too large for this image along ${name}: its kernel radius is ${radius} pixels, `
+          message: `scale σ=${formatSigma(plan.sigma)}${unitOf(selection)} is too large for this image along ${name}: its kernel radius is ${radius} pixels, `
             + `so it needs at least ${radius + 1} ${unit}, but the image has ${length}`
             + (name === 'z' ? ' (compute this scale in 2D, or remove it)' : ' (remove this scale)'),
         });
@@ -353,7 +358,7 @@ export function fallBackTo2D(selection: FeatureSelection, image: VolumeShape, va
   for (const p of problems) {
     if (adapted.scales[p.scaleIndex].in2D) continue;
     adapted.scales[p.scaleIndex].in2D = true;
-    notes.push(`scale σ=${formatSigma(p.sigma)} needs at least ${p.radius + 1} slices for 3D but the image has ${p.length}; computing it in 2D (as ilastik does)`);
+    notes.push(`scale σ=${formatSigma(p.sigma)}${unitOf(selection)} needs at least ${p.radius + 1} slices for 3D but the image has ${p.length}; computing it in 2D (as ilastik does)`);
   }
   if (findScaleProblems(adapted, image, variant).length > 0) throw new FeatureScaleError(findScaleProblems(adapted, image, variant));
   return { selection: adapted, notes };
