@@ -9,7 +9,7 @@ import {
   computeFeatureBlock, computeFeatures, fallBackTo2D, featureChannelCount, featureHaloZYX, FeatureScaleError, FeatureScratch,
   findScaleProblems, requiredSourceBox,
 } from '../../extension/core/features/computeFeatureBlock';
-import { featureChannels, selectionAll, selectionNone, validateSelection, type FeatureSelection } from '../../extension/core/features/featureSet';
+import { featureChannels, featureHalo, selectionAll, selectionNone, validateSelection, type FeatureSelection } from '../../extension/core/features/featureSet';
 import { gaussianKernel } from '../../extension/core/features/gaussianKernel';
 import { scaleKernels } from '../../extension/core/features/scaleKernels';
 import { FeatureImageError, selectionForImage, selectionForImageWithNotes } from '../../extension/core/features/selectionForImage';
@@ -75,6 +75,8 @@ describe('per-axis kernels', () => {
     expect(featureHaloZYX(sel, 'direct')).toEqual({ z: 2, y: 7, x: 7 });
     // ilastik: presmoothing √3 → 6 (x, y) and 0.5 → 2 (z), then σ' = 1 → 2 (x, y) and 0.5 → 1 (z).
     expect(featureHaloZYX(sel, 'ilastik')).toEqual({ z: 3, y: 8, x: 8 });
+    // The isotropic bound uses the largest per-axis σ in pixels (2), not the σ in µm (1).
+    expect(featureHalo(sel)).toBe(3 + 7);
   });
 
   it('a block computed with its per-axis halo equals the whole volume (both variants, all families)', () => {

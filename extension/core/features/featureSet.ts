@@ -278,18 +278,23 @@ export function featureChannels(selection: FeatureSelection, nInputChannels: num
   return out;
 }
 
-/** Largest σ of any selected feature (0 when nothing is selected). */
+/**
+ * Largest σ in pixels of any selected feature (0 when nothing is selected): a resolved scale's largest per-axis σ
+ * (`pixelSigmas`, physical units), else its σ.
+ */
 export function largestSelectedSigma(selection: FeatureSelection): number {
   let largest = 0;
   selection.scales.forEach((s, i) => {
-    if (FEATURE_IDS.some((id) => selection.selected[id]?.[i])) largest = Math.max(largest, s.sigma);
+    if (!FEATURE_IDS.some((id) => selection.selected[id]?.[i])) return;
+    largest = Math.max(largest, s.pixelSigmas ? Math.max(s.pixelSigmas.z, s.pixelSigmas.y, s.pixelSigmas.x) : s.sigma);
   });
   return largest;
 }
 
 /**
  * Halo (pixels on each side) a block needs so that its features equal the whole-image ones:
- * 3 + ceil(3.5 · largest selected σ), as ilastik's presmoothed pipeline needs. Use
+ * 3 + ceil(3.5 · largest selected σ in pixels), as ilastik's presmoothed pipeline needs (an upper bound on every
+ * axis; for a selection in physical units, resolve it with selectionForImage first). Use
  * {@link featureHaloZYX} (in computeFeatureBlock.ts) for the exact per-axis halo of a variant.
  */
 export function featureHalo(selection: FeatureSelection): number {
