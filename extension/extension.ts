@@ -77,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
       return {
         logger,
         memoryLimitBytes: config.imageMemoryLimitBytes,
+        tiledAbovePixels: config.tiledViewAbovePixels,
         extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
         defaultTrees: config.defaultTrees,
         sessions,
@@ -96,6 +97,8 @@ export function activate(context: vscode.ExtensionContext): void {
             compute: poolCompute(getPool, logger),
             logger,
             featureCacheBytes: config.featureCacheBytes,
+            livePredictionPixels: config.livePredictionPixels,
+            backgroundPredictionPixels: config.backgroundPredictionPixels,
             openImage: createImageOpener({ openInHost: openImage, getPool, logger, offThreadBytes: config.offThreadDecodeBytes }),
           });
         },

@@ -8,7 +8,14 @@
  *
  * Coordinates: `row`/`column` are image pixel indices (0-based); boxes are half-open
  * `{ column, row, width, height }` in image pixels of one (t, z) plane.
+ *
+ * Views (issue #15): a message about a plane may name its `orientation` (absent = 'xy'). Then `z` is the index of
+ * the slice along the axis the view cuts — z for xy, y for xz, x for yz — and rows/columns are the plane's: xz has
+ * rows = z and columns = x, yz has rows = y and columns = z (extension/core/views/slicePlane.ts).
  */
+
+/** Which plane of a volume a view shows (see the header). */
+export type ViewOrientation = 'xy' | 'xz' | 'yz';
 
 /** Envelope around every message in both directions. */
 export interface Envelope<B> {
@@ -61,6 +68,11 @@ export interface ImageDescriptor {
   alphaChannel?: number;
   /** Physical pixel size (from the project when the user set it, else from the file), if known. */
   pixelSize?: PixelSizeData;
+  /**
+   * Big images (issue #13): the view is made of tiles at resolution levels (`image/requestTile`,
+   * `labels/requestTile`) instead of whole planes. Absent: whole planes (`image/requestPlane`).
+   */
+  tiled?: TiledImage;
 }
 
 /** A pixel's physical size and where it came from (OME-XML, ImageJ, TIFF resolution, HDF5 axistags, project). */
@@ -72,7 +84,44 @@ export interface PixelSizeData {
   source: string;
 }
 
-/** The pixel size changed (set, reset or undone). */
+/** The pixel size changed (set, reset or undone). *//** How a big image is tiled: the edge of a tile and the resolution levels (level 0 = full resolution). */
+export interface TiledImage {
+  tileSize: number;
+  levels: { width: number; height: number; scale: number }[];
+}
+
+/** One tile of one plane at a resolution level (the answer to `image/requestTile`; transferred). */
+export interface ImageTileMessage {
+  type: 'image/tile';
+  t: number;
+  z: number;
+  c: number;
+  level: number;
+  /** Tile indices at that level (pixels column·tileSize …). */
+  column: number;
+  row: number;
+  width: number;
+  height: number;
+  dtype: PlaneDType;
+  data: ArrayBuffer;
+  /** Statistics of the whole plane (from a coarse level), for auto contrast: the same for every tile of the plane. */
+  stats: { min: number; max: number; low: number; high: number };
+}
+
+/** The labels of one tile at a level (class ids; coarser levels show a label where any pixel of the block has one). */
+export interface LabelsTileMessage {
+  type: 'labels/tile';
+  t: number;
+  z: number;
+  level: number;
+  column: number;
+  row: number;
+  width: number;
+  height: number;
+  data: ArrayBuffer;
+}
+
+
 export interface PixelSizeMessage {
   type: 'image/pixelSize';
   pixelSize?: PixelSizeData;
@@ -129,6 +178,8 @@ export interface InitMessage {
 /** One raw plane of the image for display (transferred). */
 export interface ImagePlaneMessage {
   type: 'image/plane';
+  /** Absent = 'xy'; for xz/yz, `z` is the slice index and width/height the plane's. */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   c: number;
@@ -144,6 +195,8 @@ export interface ImagePlaneMessage {
 /** The whole label plane of (t, z): uint8 class ids, row-major. */
 export interface LabelsPlaneMessage {
   type: 'labels/plane';
+  /** Absent = 'xy'; for xz/yz, `z` is the slice index and width/height the plane's. */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   width: number;
@@ -184,6 +237,8 @@ export interface StatusMessage {
 /** One predicted tile of (t, z). */
 export interface PredictionTileMessage {
   type: 'prediction/tile';
+  /** Absent = 'xy'; for xz/yz, `z` is the slice index and `box` is in the plane's rows/columns. */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   box: PixelBox;
@@ -280,6 +335,8 @@ export interface UiCommandMessage {
 
 export type HostToWebviewMessage =
   | InitMessage
+  | ImageTileMessage
+  | LabelsTileMessage
   | UiCommandMessage
   | FeaturePreviewMessage
   | ImagePlaneMessage
@@ -307,14 +364,37 @@ export interface ReadyMessage {
 /** Ask for one display plane. */
 export interface RequestPlaneMessage {
   type: 'image/requestPlane';
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   c: number;
 }
 
 /** Ask for the label plane of (t, z). */
+export interface RequestTileMessage {
+  type: 'image/requestTile';
+  t: number;
+  z: number;
+  c: number;
+  level: number;
+  column: number;
+  row: number;
+}
+
+/** Ask for the labels of one tile at a level (tiled images). */
+export interface RequestLabelsTileMessage {
+  type: 'labels/requestTile';
+  t: number;
+  z: number;
+  level: number;
+  column: number;
+  row: number;
+}
+
+/** Ask for the label plane of (t, z). */
 export interface RequestLabelsMessage {
   type: 'labels/requestPlane';
+  orientation?: ViewOrientation;
   t: number;
   z: number;
 }
@@ -325,6 +405,8 @@ export interface RequestLabelsMessage {
  */
 export interface PaintMessage {
   type: 'labels/paint';
+  /** The view painted in (absent = 'xy'; `z` is then that view's slice index, points are in its plane). */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   /** Class id to paint; 0 erases. */
@@ -340,6 +422,8 @@ export interface PaintMessage {
 /** The labelling tools beyond the brush (issue #16); each use is one undoable edit. */
 export type LabelToolMessage = {
   type: 'labels/tool';
+  /** The view the tool was used in (absent = 'xy'; `z` is then that view's slice index). */
+  orientation?: ViewOrientation;
   t: number;
   z: number;
   /** Class to write (≥ 1; the fill also accepts 0 to clear a region). */
@@ -408,6 +492,11 @@ export interface ViewChangedMessage {
   z: number;
   /** Visible part of the plane in image pixels (clipped to the image). */
   box: PixelBox;
+  /**
+   * With three views shown: the crosshair's row and column, i.e. the slices the xz (`y`) and yz (`x`) views show;
+   * the host predicts those planes right after the visible part of the xy plane.
+   */
+  cursor?: { y: number; x: number };
 }
 
 /** "Go to the most uncertain region". */
@@ -441,6 +530,8 @@ export interface LogMessage {
 
 export type WebviewToHostMessage =
   | ReadyMessage
+  | RequestTileMessage
+  | RequestLabelsTileMessage
   | RequestPlaneMessage
   | RequestLabelsMessage
   | PaintMessage

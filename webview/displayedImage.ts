@@ -4,10 +4,10 @@
  * contrast, composite) into the image layer.
  */
 import type { ImageDescriptor, ImagePlaneMessage } from '../extension/protocol';
-import { PlaneStore, ImageLayer } from './canvas/imageLayer';
+import { PlaneStore, ImageLayer, type RawPlane } from './canvas/imageLayer';
 import { type DisplayLayer, getLut } from './canvas/lut';
 import { autoRange, displayedChannels } from './displaySettings';
-import type { Rpc } from './rpc';
+import type { MessageSender } from './labelPainter';
 import type { ChannelDisplay } from './viewState';
 
 /** Channels whose planes are fetched for the readout even when not displayed. */
@@ -24,7 +24,7 @@ export class DisplayedImage {
    * @param plane the current (t, z)
    * @param onRendered called after every render (`first` on the first one)
    */
-  constructor(private readonly rpc: Rpc, private readonly image: ImageDescriptor, public display: ChannelDisplay,
+  constructor(private readonly rpc: MessageSender, private readonly image: ImageDescriptor, public display: ChannelDisplay,
     private readonly plane: () => { t: number; z: number }, private readonly onRendered: (first: boolean) => void) {}
 
   /** Requests the displayed planes of the current (t, z) first, then the other channels for the readout. */
@@ -84,6 +84,16 @@ export class DisplayedImage {
     this.display.contrast[c] = autoRange(plane.stats);
     this.render();
     return true;
+  }
+
+  /** The raw plane (t, z, c) if it is here (histogram, tools). */
+  rawPlane(t: number, z: number, c: number): RawPlane | undefined {
+    return this.planes.get(t, z, c);
+  }
+
+  /** Forgets outstanding requests (after an error the same plane may be asked for again). */
+  clearRequests(): void {
+    this.planes.clearRequests();
   }
 
   /** Raw values of every channel at a pixel of the current plane (undefined where a plane is missing). */

@@ -35,6 +35,14 @@ import { ClassesPanel } from './panels/classesPanel';
 import { ResultsPanel } from './panels/resultsPanel';
 import { ClassifierPanel } from './panels/classifierPanel';
 import { FeaturesPanel } from './panels/featuresPanel';
+import { TiledImageLayer } from './canvas/tiledImageLayer';
+import { TiledLabelLayer } from './canvas/tiledLabelLayer';
+import { TiledPredictionLayer } from './canvas/tiledPredictionLayer';
+import { OrthoPane, VIEW_COLORS, viewBadge, type OrthoPaneHost } from './orthoPane';
+import type { ViewOrientation } from '../extension/protocol';
+import { planeToVoxel } from '../extension/core/views/slicePlane';
+import { withShortcut } from './keyboardShortcuts';
+import type { LabelTools as LabelToolsType } from './labelTools';
 
 /** What the view shares with the page that created it. */
 export interface EditorViewEnv {
@@ -57,9 +65,9 @@ export class EditorView {
   private status: ClassifierStatus | undefined;
   private readonly viewer: Viewer;
   private readonly toolbar: Toolbar;
-  private readonly raw: DisplayedImage;
-  private readonly labelLayer: LabelLayer;
-  private readonly predictions: PredictionLayer;
+  private readonly raw: DisplayedImage | TiledImageLayer;
+  private readonly labelLayer: LabelLayer | TiledLabelLayer;
+  private readonly predictions: PredictionLayer | TiledPredictionLayer;
   private readonly preview: FeaturePreviewController;
   private readonly painter: LabelPainter;
   private readonly tools: LabelTools;
@@ -81,10 +89,18 @@ export class EditorView {
   private readonly stateStatus: HTMLElement;
   private hoverPoint: { x: number; y: number } | null = null;
   private viewTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastSentView: { t: number; z: number; box: PixelBox } | undefined;
+  private lastSentView: { t: number; z: number; box: PixelBox; cursor?: { y: number; x: number } } | undefined;
   private spaceDown = false;
   /** The "raw image" key is held: every overlay is hidden. */
   private rawOnly = false;
+  /** Volumes (issue #15): the xz and yz views beside the xy view; empty for 2D images. */
+  private readonly panes: OrthoPane[] = [];
+  /** The view that got the pointer or focus last: z/t keys and zoom keys act on it. */
+  private focused: ViewOrientation = 'xy';
+  private readonly viewGrid: HTMLElement;
+  private readonly xyCell: HTMLElement;
+  /** Where the current stroke or tool use started (its moves and end go there). */
+  private strokeTarget: StrokeTarget | undefined;
 
   constructor(env: EditorViewEnv, m: InitMessage) {
     this.rpc = env.rpc;
@@ -122,25 +138,38 @@ export class EditorView {
       onStrokeStart: (x, y) => this.strokeStart(x, y),
       onStrokeMove: (x, y) => this.strokeMove(x, y),
       onStrokeEnd: () => this.strokeEnd(),
+      ...(s.z > 1 ? { onCrosshair: (x: number, y: number) => this.moveCrosshair('xy', x, y), onFocus: () => this.setFocused('xy') } : {}),
     });
-    this.labelLayer = new LabelLayer(s.x, s.y);
-    this.predictions = new PredictionLayer(s.x, s.y);
-    this.raw = new DisplayedImage(this.rpc, this.image, display, () => this.state, (first) => {
+    const tiled = m.image.tiled;
+    const onRendered = (first: boolean) => {
       if (first) {
         this.viewer.drawNow();
         document.body.dataset.ready = 'true';
       } else this.viewer.invalidate();
       this.updateBoundaries();
-    });
+    };
+    if (tiled) {
+      // Big images (issue #13): tiles at the level of the zoom, never a whole plane.
+      document.body.dataset.tiled = 'true';
+      this.labelLayer = new TiledLabelLayer(this.rpc, tiled);
+      this.predictions = new TiledPredictionLayer();
+      this.raw = new TiledImageLayer(this.rpc, this.image, display, () => this.state, onRendered);
+    } else {
+      this.labelLayer = new LabelLayer(s.x, s.y);
+      this.labelLayer.onStale = (t, z) => this.rpc.send({ type: 'labels/requestPlane', t, z });
+      this.predictions = new PredictionLayer(s.x, s.y);
+      this.raw = new DisplayedImage(this.rpc, this.image, display, () => this.state, onRendered);
+    }
     this.painter = new LabelPainter(this.rpc, this.labelLayer, s.x, s.y, () => this.viewer.invalidate());
-    this.boundaries = new SuperpixelBoundaries(s.x, s.y);
+    // Superpixel borders need whole raw planes: not drawn for tiled images (the superpixel brush still works).
+    this.boundaries = tiled ? new SuperpixelBoundaries(1, 1) : new SuperpixelBoundaries(s.x, s.y);
     this.tools = new LabelTools({
       rpc: this.rpc, labels: this.labelLayer, width: s.x, height: s.y,
       redraw: () => this.viewer.invalidate(),
       outline: (points, closed) => this.viewer.setToolOutline(points, closed),
-      raw: (t, z, c) => this.raw.planes.get(t, z, c)?.data,
+      raw: (t, z, c) => (tiled ? undefined : this.raw.rawPlane(t, z, c)?.data),
       range: (c) => {
-        const plane = this.raw.planes.get(this.state.t, this.state.z, c);
+        const plane = this.raw.rawPlane(this.state.t, this.state.z, c);
         return this.raw.display.contrast[c] ?? (plane ? autoRange(plane.stats) : { min: 0, max: 1 });
       },
       visible: () => this.visibleBox(),
@@ -149,10 +178,18 @@ export class EditorView {
 
     const channelNames = Array.from({ length: s.c }, (_, i) => this.image.channelNames[i] ?? '');
     this.displayPanel = new DisplayPanel({
-      setDisplay: (d) => { this.raw.display = d; this.state.display = d; this.save(); this.displayPanel.render(d); this.raw.requestPlanes(); this.raw.render(); },
-      setContrast: (c, min, max) => { this.raw.display.contrast[c] = { min, max }; this.save(); this.raw.scheduleRender(); },
-      autoContrast: (c) => { if (this.raw.autoContrast(c)) { this.displayPanel.refreshContrast(this.raw.display); this.save(); } },
-    }, channelNames, this.image.dtype, (c) => this.raw.planes.get(this.state.t, this.state.z, c));
+      setDisplay: (d) => {
+        this.raw.display = d; this.state.display = d; this.save(); this.displayPanel.render(d); this.raw.requestPlanes(); this.raw.render();
+        for (const p of this.panes) { p.raw.display = d; p.raw.requestPlanes(); p.raw.render(); }
+      },
+      setContrast: (c, min, max) => {
+        this.raw.display.contrast[c] = { min, max }; this.save(); this.raw.scheduleRender();
+        for (const p of this.panes) p.raw.scheduleRender();
+      },
+      autoContrast: (c) => {
+        if (this.raw.autoContrast(c)) { this.displayPanel.refreshContrast(this.raw.display); this.save(); for (const p of this.panes) p.raw.render(); }
+      },
+    }, channelNames, this.image.dtype, (c) => this.raw.rawPlane(this.state.t, this.state.z, c));
     this.classesPanel = new ClassesPanel({
       select: (id) => this.selectClass(id),
       add: () => this.rpc.send({ type: 'classes/add' }),
@@ -172,7 +209,18 @@ export class EditorView {
     }, this.image);
     this.preview = new FeaturePreviewController(this.rpc, s.x, s.y, this.featuresPanel, () => ({
       t: this.state.t, z: this.state.z, c: displayedChannels(this.raw.display, s.c)[0] ?? 0, box: this.visibleBox(),
-    }), () => this.viewer.invalidate());
+    }), () => this.viewer.invalidate(), tiled !== undefined);
+
+    if (s.z > 1) {
+      const cursor = this.state.cursor ?? { y: Math.floor(s.y / 2), x: Math.floor(s.x / 2) };
+      this.state.cursor = { y: clampInt(cursor.y, 0, s.y - 1), x: clampInt(cursor.x, 0, s.x - 1) };
+      this.state.layout ??= 'three';
+      const host = this.paneHost();
+      this.panes.push(
+        new OrthoPane('xz', host, this.state.cursor.y, this.aspectOf('xz')),
+        new OrthoPane('yz', host, this.state.cursor.x, this.aspectOf('yz')),
+      );
+    }
 
     const noLabels = !(m.status.labelCounts.some((n) => n > 0));
     this.sidePanel = new SidePanel(this.state, () => this.save());
@@ -194,7 +242,14 @@ export class EditorView {
     const statusBar = h('footer', { class: 'statusbar' },
       this.readout, this.physical, h('span', { class: 'status-spacer' }), this.preview.status, this.stateStatus, this.projectStatus,
       h('span', { class: 'status-item', title: this.image.fileName }, info));
-    const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewer.element, this.scaleBar.element), this.toolbar.planeBar);
+    this.xyCell = h('div', { class: 'view-cell', id: 'view-xy' }, this.viewer.element, this.scaleBar.element,
+      ...(this.panes.length ? [viewBadge('xy', () => this.toggleMaximise('xy'))] : []));
+    const legend = this.panes.length ? [h('div', { class: 'view-cell view-legend', id: 'view-legend' },
+      h('p', {}, 'xy, xz and yz planes through the crosshair.'),
+      h('p', {}, 'Shift+click or Shift+drag in a view moves the crosshair (a click does too with the pan tool).'),
+      h('p', {}, `${withShortcut('Maximise the view under the pointer, and back', 'maximiseView')}; PageUp/PageDown move the slice of that view.`))] : [];
+    this.viewGrid = h('div', { class: 'view-grid', id: 'view-grid' }, this.xyCell, ...this.panes.map((p) => p.element), ...legend);
+    const viewerArea = h('div', { class: 'viewer-column' }, h('div', { class: 'viewer-area' }, this.viewGrid), this.toolbar.planeBar);
     env.root.replaceChildren(
       this.toolbar.element,
       this.banners.element,
@@ -219,6 +274,9 @@ export class EditorView {
     this.predictions.setPlane(this.state.t, this.state.z);
     if (this.labelLayer.setPlane(this.state.t, this.state.z)) this.rpc.send({ type: 'labels/requestPlane', t: this.state.t, z: this.state.z });
     this.raw.requestPlanes();
+    this.applyLayout();
+    for (const p of this.panes) p.show(p.index);
+    this.updateCrosshair();
     document.body.dataset.predictionTiles = '0';
     // Keyboard navigation works at once, without a click on the canvas (a click paints).
     this.viewer.canvas.focus({ preventScroll: true });
@@ -244,19 +302,36 @@ export class EditorView {
   }
 
   handle(m: Exclude<HostToWebviewMessage, InitMessage>): void {
+    if ((m.type === 'image/plane' || m.type === 'labels/plane' || m.type === 'prediction/tile') && m.orientation && m.orientation !== 'xy') {
+      const pane = this.panes.find((p) => p.orientation === m.orientation);
+      if (pane) pane.handle(m);
+      if (m.type === 'prediction/tile') document.body.dataset.predictionTiles = String(this.tilesDrawn());
+      return;
+    }
     switch (m.type) {
+      case 'image/tile':
+        if (this.raw instanceof TiledImageLayer && this.raw.onTile(m)) {
+          this.displayPanel.refreshContrast(this.raw.display);
+          this.updateReadout();
+        }
+        break;
+      case 'labels/tile':
+        if (this.labelLayer instanceof TiledLabelLayer) this.labelLayer.onTile(m);
+        this.viewer.invalidate();
+        break;
       case 'image/plane':
-        if (this.raw.onPlane(m)) {
+        if (this.raw instanceof DisplayedImage && this.raw.onPlane(m)) {
           this.displayPanel.refreshContrast(this.raw.display);
           this.updateReadout();
         }
         break;
       case 'labels/plane':
-        this.labelLayer.onPlane(m);
+        if (this.labelLayer instanceof LabelLayer) this.labelLayer.onPlane(m);
         this.viewer.invalidate();
         break;
       case 'labels/patch':
         this.labelLayer.onPatch(m);
+        for (const p of this.panes) p.xyLabelsChanged(m.t, m.z, m.box);
         this.setLabelCount(m.labelCount);
         this.viewer.invalidate();
         break;
@@ -277,13 +352,14 @@ export class EditorView {
         break;
       case 'prediction/tile':
         if (this.predictions.onTile(m)) {
-          document.body.dataset.predictionTiles = String(this.predictions.tilesDrawn);
+          document.body.dataset.predictionTiles = String(this.tilesDrawn());
           if (m.t === this.state.t && m.z === this.state.z) { this.viewer.invalidate(); this.updateReadout(); }
         }
         break;
       case 'prediction/clear':
         this.predictions.clear(m.generation, this.settings.liveUpdate);
-        this.viewer.invalidate();
+        for (const p of this.panes) p.predictions.clear(m.generation, this.settings.liveUpdate);
+        this.redrawViews();
         break;
       case 'view/navigate':
         this.setPlane(clampInt(m.t, 0, this.image.shape.t - 1), clampInt(m.z, 0, this.image.shape.z - 1));
@@ -300,6 +376,7 @@ export class EditorView {
         this.pixelSizePanel.show(m.pixelSize);
         this.featuresPanel.setPixelSize(m.pixelSize);
         this.scaleBar.update(m.pixelSize?.x, m.pixelSize?.unit ?? '', this.viewer.view.scale);
+        for (const p of this.panes) p.viewer.setAspect(this.aspectOf(p.orientation));
         this.updateReadout();
         break;
       case 'notice/show':
@@ -307,8 +384,9 @@ export class EditorView {
       case 'error/show':
         // Some strokes will never be answered, some planes never arrive: drop what waits for them.
         this.labelLayer.dropPreviews();
-        this.raw.planes.clearRequests();
-        this.viewer.invalidate();
+        this.raw.clearRequests();
+        for (const p of this.panes) { p.labels.dropPreviews(); p.raw.planes.clearRequests(); }
+        this.redrawViews();
         break;
       default: {
         const never: never = m;
@@ -352,27 +430,34 @@ export class EditorView {
       hasPrediction: this.predictions.hasCurrent,
       hasLabels: !this.labelLayer.isBlank,
     });
-    const source = (id: LayerId): CanvasImageSource => {
+    const source = (id: LayerId): Pick<Layer, 'source' | 'tiles'> => {
       switch (id) {
-        case 'image': return this.raw.layer.canvas;
-        case 'feature': return this.preview.layer.canvas;
-        case 'labels': return this.labelLayer.canvas;
-        case 'superpixels': return this.boundaries.canvas;
-        default: return this.predictions.canvases[id];
+        case 'image': return this.raw instanceof TiledImageLayer ? { tiles: this.raw.drawable() } : { source: this.raw.layer.canvas };
+        case 'feature': {
+          const box = this.preview.layer.shownBox;
+          if (!this.image.tiled) return { source: this.preview.layer.canvas };
+          return { tiles: box ? [{ source: this.preview.layer.canvas, x: box.column, y: box.row, width: box.width, height: box.height }] : [] };
+        }
+        case 'labels': return this.labelLayer instanceof TiledLabelLayer ? { tiles: this.labelLayer.drawable() } : { source: this.labelLayer.canvas };
+        case 'superpixels': return { source: this.boundaries.canvas };
+        default: return this.predictions instanceof TiledPredictionLayer ? { tiles: this.predictions.drawable(id) } : { source: this.predictions.canvases[id] };
       }
     };
     // The superpixel brush shows the segment borders while it is the tool.
     if (this.state.tool === 'superpixel' && !this.rawOnly) stack.push({ id: 'superpixels', opacity: 1, edge: false });
     document.body.dataset.layers = stack.map((e) => e.id).join(',');
-    return stack.map((e) => ({ source: source(e.id), opacity: e.opacity, edge: e.edge }));
+    return stack.map((e) => ({ ...source(e.id), opacity: e.opacity, edge: e.edge }));
   }
 
   private setPlane(t: number, z: number): void {
     if (t === this.state.t && z === this.state.z) return;
+    const tChanged = t !== this.state.t;
     this.state.t = t;
     this.state.z = z;
     const s = this.image.shape;
     this.toolbar.setPlane(z, t, s.z, s.t);
+    if (tChanged) for (const p of this.panes) p.show(p.index);
+    this.updateCrosshair();
     this.predictions.setPlane(t, z);
     if (this.labelLayer.setPlane(t, z)) this.rpc.send({ type: 'labels/requestPlane', t, z });
     this.raw.requestPlanes();
@@ -394,7 +479,10 @@ export class EditorView {
 
   /** Keeps only the chosen result's canvas up to date (hidden kinds are redrawn when chosen). */
   private applyResultView(): void {
-    for (const kind of OVERLAY_KINDS) this.predictions.setVisible(kind, kind === this.state.resultView);
+    for (const kind of OVERLAY_KINDS) {
+      this.predictions.setVisible(kind, kind === this.state.resultView);
+      for (const p of this.panes) p.predictions.setVisible(kind, kind === this.state.resultView);
+    }
     this.resultsPanel.render(this.state);
     document.body.dataset.resultView = this.state.resultView;
     this.viewer.invalidate();
@@ -404,7 +492,7 @@ export class EditorView {
     if (on === this.rawOnly) return;
     this.rawOnly = on;
     document.body.dataset.rawOnly = String(on);
-    this.viewer.invalidate();
+    this.redrawViews();
   }
 
   // ------------------------------------------------------------------ readout and view
@@ -460,6 +548,7 @@ export class EditorView {
   }
 
   private onViewChanged(): void {
+    this.updateTiles();
     this.updateBoundaries();
     this.scaleBar.update(this.pixelSize?.x, this.pixelSize?.unit ?? '', this.viewer.view.scale);
     this.state.view = { ...this.viewer.view };
@@ -471,13 +560,25 @@ export class EditorView {
       this.viewTimer = undefined;
       const box = this.visibleBox();
       const { t, z } = this.state;
+      const cursor = this.panes.length && this.state.cursor ? { ...this.state.cursor } : undefined;
       const last = this.lastSentView;
-      if (last && last.t === t && last.z === z && sameBox(last.box, box)) return;
+      if (last && last.t === t && last.z === z && sameBox(last.box, box) && last.cursor?.y === cursor?.y && last.cursor?.x === cursor?.x) return;
       if (box.width === 0 || box.height === 0) return;
-      this.lastSentView = { t, z, box };
-      this.rpc.send({ type: 'view/changed', t, z, box });
+      this.lastSentView = { t, z, box, cursor };
+      this.rpc.send(cursor ? { type: 'view/changed', t, z, box, cursor } : { type: 'view/changed', t, z, box });
       this.preview.request();
     }, 100);
+  }
+
+  /** Tiled images: the visible tiles at the zoom's level are asked for (what is cached is drawn at once). */
+  private updateTiles(): void {
+    if (!(this.raw instanceof TiledImageLayer)) return;
+    const box = this.visibleBox();
+    const deviceScale = this.viewer.view.scale * (window.devicePixelRatio || 1);
+    this.raw.setView(box, deviceScale);
+    if (this.labelLayer instanceof TiledLabelLayer) this.labelLayer.setView(box, this.raw.level);
+    if (this.predictions instanceof TiledPredictionLayer) this.predictions.setView(box);
+    document.body.dataset.tileLevel = String(this.raw.level);
   }
 
   /** The part of the plane on screen, in image pixels. */
@@ -492,47 +593,219 @@ export class EditorView {
     return this.state.tool === 'eraser' ? this.state.eraserSize ?? this.state.brushSize : this.state.brushSize;
   }
 
-  private strokeStart(x: number, y: number): void {
+  /** The xy view as a stroke target. */
+  private xyTarget(): StrokeTarget {
+    return { painter: this.painter, tools: this.tools, z: this.state.z };
+  }
+
+  private strokeStart(x: number, y: number, target: StrokeTarget = this.xyTarget()): void {
     const tool = this.state.tool;
+    this.strokeTarget = undefined;
     if (this.settings.readOnly || tool === 'pan') return;
     const classId = tool === 'eraser' ? 0 : this.state.selectedClass;
     if (classId !== 0 && !this.classes.some((c) => c.id === classId)) {
       this.banners.showError('Add a label class before painting.', false);
       return;
     }
+    // A tool in progress in another view (an open polygon) is dropped: one view at a time.
+    for (const other of this.allTools()) if (other !== target.tools) other.cancel();
+    this.strokeTarget = target;
+    const { tools, painter } = target;
     const ctx: ToolContext = {
-      classId, t: this.state.t, z: this.state.z, preserveLabels: this.state.preserveLabels === true,
+      classId, t: this.state.t, z: target.z, preserveLabels: this.state.preserveLabels === true,
       c: this.raw.display.mode === 'single' ? this.raw.display.channel : 0, brushSize: this.toolSize,
     };
     switch (tool) {
-      case 'fill': this.tools.fill(x, y, ctx); return;
-      case 'polygon': this.tools.polygonClick(x, y, ctx); return;
-      case 'lasso': this.tools.lassoStart(x, y, ctx); return;
-      case 'wand': this.tools.wandStart(x, y, ctx); return;
-      case 'superpixel': this.tools.superpixelStart(x, y, ctx); return;
+      case 'fill': tools.fill(x, y, ctx); return;
+      case 'polygon': tools.polygonClick(x, y, ctx); return;
+      case 'lasso': tools.lassoStart(x, y, ctx); return;
+      case 'wand': tools.wandStart(x, y, ctx); return;
+      case 'superpixel': tools.superpixelStart(x, y, ctx); return;
       default:
-        this.painter.start(x, y, { classId, brushSize: this.toolSize, t: this.state.t, z: this.state.z, preserveLabels: ctx.preserveLabels });
+        painter.start(x, y, { classId, brushSize: this.toolSize, t: this.state.t, z: target.z, preserveLabels: ctx.preserveLabels });
     }
   }
 
   private strokeMove(x: number, y: number): void {
+    const target = this.strokeTarget;
+    if (!target) return;
     switch (this.state.tool) {
-      case 'lasso': this.tools.lassoMove(x, y); return;
-      case 'wand': this.tools.wandMove(x, y); return;
-      case 'superpixel': this.tools.superpixelMove(x, y); return;
+      case 'lasso': target.tools.lassoMove(x, y); return;
+      case 'wand': target.tools.wandMove(x, y); return;
+      case 'superpixel': target.tools.superpixelMove(x, y); return;
       case 'fill': case 'polygon': return;
-      default: this.painter.move(x, y);
+      default: target.painter.move(x, y);
     }
   }
 
   private strokeEnd(): void {
+    const target = this.strokeTarget;
+    if (!target) return;
+    // A polygon stays open across clicks: its target stays until it is closed or cancelled.
+    if (this.state.tool !== 'polygon') this.strokeTarget = undefined;
     switch (this.state.tool) {
-      case 'lasso': this.tools.lassoEnd(); return;
-      case 'wand': this.tools.wandEnd(); return;
-      case 'superpixel': this.tools.superpixelEnd(); return;
+      case 'lasso': target.tools.lassoEnd(); return;
+      case 'wand': target.tools.wandEnd(); return;
+      case 'superpixel': target.tools.superpixelEnd(); return;
       case 'fill': case 'polygon': return;
-      default: this.painter.end();
+      default: target.painter.end();
     }
+  }
+
+  /** The labelling tools of every view. */
+  private allTools(): LabelToolsType[] {
+    return [this.tools, ...this.panes.map((p) => p.tools)];
+  }
+
+  // ------------------------------------------------------------------ three views (issue #15)
+
+  /** What the xz and yz views need from the editor. */
+  private paneHost(): OrthoPaneHost {
+    return {
+      rpc: this.rpc,
+      image: this.image,
+      display: () => this.raw.display,
+      t: () => this.state.t,
+      layers: (pane) => this.paneLayers(pane),
+      onCrosshair: (pane, x, y) => this.moveCrosshair(pane.orientation, x, y),
+      onStrokeStart: (pane, x, y) => this.strokeStart(x, y, { painter: pane.painter, tools: pane.tools, z: pane.index }),
+      onStrokeMove: (_pane, x, y) => this.strokeMove(x, y),
+      onStrokeEnd: () => this.strokeEnd(),
+      onHover: (pane, point) => this.paneHover(pane, point),
+      onFocus: (pane) => this.setFocused(pane.orientation),
+      onViewChanged: () => undefined,
+      toggleMaximise: (o) => this.toggleMaximise(o),
+    };
+  }
+
+  /** Height of a row relative to the width of a column in a view, from the physical pixel size (1 when unknown). */
+  private aspectOf(orientation: 'xz' | 'yz'): number {
+    const ps = this.pixelSize ?? this.image.pixelSize;
+    if (!ps?.z || !(ps.x > 0) || !(ps.y > 0)) return 1;
+    return orientation === 'xz' ? ps.z / ps.x : ps.y / ps.z;
+  }
+
+  /** The layers of a side view, by the same stack rules as the xy view (no feature preview there). */
+  private paneLayers(pane: OrthoPane): Layer[] {
+    if (!pane.raw.shown) return [];
+    const o = this.state.overlays;
+    const view = this.state.resultView;
+    const stack = layerStack({
+      resultView: view,
+      resultOpacity: view === 'none' ? 0 : o[view].opacity,
+      labelsVisible: o.labels.visible,
+      labelOpacity: o.labels.opacity,
+      rawOnly: this.rawOnly,
+      featurePreview: false,
+      hasPrediction: pane.predictions.hasCurrent,
+      hasLabels: !pane.labels.isBlank,
+    });
+    const source = (id: LayerId): CanvasImageSource | undefined => {
+      switch (id) {
+        case 'image': return pane.raw.layer.canvas;
+        case 'labels': return pane.labels.canvas;
+        case 'feature': case 'superpixels': return undefined;
+        default: return pane.predictions.canvases[id];
+      }
+    };
+    const layers: Layer[] = [];
+    for (const e of stack) {
+      const src = source(e.id);
+      if (src) layers.push({ source: src, opacity: e.opacity, edge: e.edge });
+    }
+    return layers;
+  }
+
+  /** Redraws every view. */
+  private redrawViews(): void {
+    this.viewer.invalidate();
+    for (const p of this.panes) p.viewer.invalidate();
+  }
+
+  /** Prediction tiles drawn in all views (`document.body.dataset.predictionTiles`). */
+  private tilesDrawn(): number {
+    return this.predictions.tilesDrawn + this.panes.reduce((n, p) => n + p.predictions.tilesDrawn, 0);
+  }
+
+  /** Shows the three views or the maximised one. */
+  private applyLayout(): void {
+    const layout = this.panes.length ? this.state.layout ?? 'three' : 'xy';
+    this.viewGrid.dataset.layout = layout;
+    document.body.dataset.viewLayout = layout;
+    this.xyCell.classList.toggle('maximised', layout === 'xy');
+    for (const p of this.panes) p.element.classList.toggle('maximised', layout === p.orientation);
+  }
+
+  /** Maximises a view, or goes back to three views if it is the maximised one. */
+  private toggleMaximise(orientation: ViewOrientation): void {
+    if (!this.panes.length) return;
+    this.state.layout = this.state.layout === orientation ? 'three' : orientation;
+    this.setFocused(orientation);
+    this.applyLayout();
+    this.save();
+    this.onViewChanged();
+  }
+
+  private setFocused(orientation: ViewOrientation): void {
+    if (!this.panes.length) return;
+    this.focused = orientation;
+    document.body.dataset.focusedView = orientation;
+    this.xyCell.classList.toggle('focused', orientation === 'xy');
+    for (const p of this.panes) p.element.classList.toggle('focused', p.orientation === orientation);
+  }
+
+  /** The viewer of the focused view. */
+  private focusedViewer(): Viewer {
+    return this.panes.find((p) => p.orientation === this.focused)?.viewer ?? this.viewer;
+  }
+
+  /** A Shift+click at (x, y) of a view's plane: the crosshair moves to that voxel; the other views follow. */
+  private moveCrosshair(orientation: ViewOrientation, x: number, y: number): void {
+    const cursor = this.state.cursor;
+    if (!cursor) return;
+    const index = orientation === 'xy' ? this.state.z : orientation === 'xz' ? cursor.y : cursor.x;
+    const v = planeToVoxel(orientation, index, Math.floor(x), Math.floor(y));
+    const s = this.image.shape;
+    this.setCursor(clampInt(v.y, 0, s.y - 1), clampInt(v.x, 0, s.x - 1));
+    this.setPlane(this.state.t, clampInt(v.z, 0, s.z - 1));
+  }
+
+  /** Moves the crosshair's row/column: the xz and yz views show the new slices. */
+  private setCursor(y: number, x: number): void {
+    const cursor = this.state.cursor;
+    if (!cursor || (cursor.y === y && cursor.x === x)) return;
+    this.state.cursor = { y, x };
+    for (const p of this.panes) {
+      const index = p.orientation === 'xz' ? y : x;
+      if (index !== p.index) p.show(index);
+    }
+    this.updateCrosshair();
+    this.save();
+    this.onViewChanged();
+  }
+
+  /** Draws the crosshair in every view: each line has the colour of the view whose plane it marks. */
+  private updateCrosshair(): void {
+    const cursor = this.state.cursor;
+    if (!this.panes.length || !cursor) return;
+    const z = this.state.z;
+    this.viewer.setCrosshair({ x: { at: cursor.x, color: VIEW_COLORS.yz }, y: { at: cursor.y, color: VIEW_COLORS.xz } });
+    for (const p of this.panes) {
+      p.setCrosshair(p.orientation === 'xz'
+        ? { x: { at: cursor.x, color: VIEW_COLORS.yz }, y: { at: z, color: VIEW_COLORS.xy } }
+        : { x: { at: z, color: VIEW_COLORS.xy }, y: { at: cursor.y, color: VIEW_COLORS.xz } });
+    }
+    document.body.dataset.cursor = `${cursor.x},${cursor.y},${z}`;
+  }
+
+  /** The readout for the pointer over a side view: the voxel's coordinates, values and probabilities. */
+  private paneHover(pane: OrthoPane, point: { x: number; y: number } | null): void {
+    if (!point) { this.readout.textContent = ''; this.physical.textContent = ''; return; }
+    const col = Math.floor(point.x), row = Math.floor(point.y);
+    if (col < 0 || row < 0 || col >= pane.width || row >= pane.height) { this.readout.textContent = ''; return; }
+    const v = planeToVoxel(pane.orientation, pane.index, col, row);
+    this.readout.textContent = formatReadout(v.x, v.y, v.z, this.state.t, pane.raw.valuesAt(col, row), pane.predictions.probabilitiesAt(col, row));
+    this.physical.textContent = '';
   }
 
   private setPreserve(on: boolean): void {
@@ -550,15 +823,17 @@ export class EditorView {
 
   private setTool(tool: Tool): void {
     if (this.settings.readOnly && tool !== 'pan') tool = 'pan';
-    if (tool !== this.state.tool) this.tools.cancel();
+    if (tool !== this.state.tool) for (const tools of this.allTools()) tools.cancel();
     this.state.tool = tool;
     this.updateBoundaries();
     this.viewer.invalidate();
     this.toolbar.setTool(tool);
-    this.viewer.setTool(tool);
     // The size controls show the current tool's size (the eraser has its own).
     this.toolbar.setBrushSize(this.toolSize);
-    this.viewer.setBrush(this.toolSize, this.classColor(this.state.selectedClass));
+    for (const viewer of this.viewers()) {
+      viewer.setTool(tool);
+      viewer.setBrush(this.toolSize, this.classColor(this.state.selectedClass));
+    }
     this.save();
   }
 
@@ -567,7 +842,7 @@ export class EditorView {
     if (this.state.tool === 'eraser') this.state.eraserSize = s;
     else this.state.brushSize = s;
     this.toolbar.setBrushSize(s);
-    this.viewer.setBrush(s, this.classColor(this.state.selectedClass));
+    for (const viewer of this.viewers()) viewer.setBrush(s, this.classColor(this.state.selectedClass));
     this.save();
   }
 
@@ -581,7 +856,7 @@ export class EditorView {
     if (!this.classes.some((c) => c.id === id)) return;
     this.state.selectedClass = id;
     this.classesPanel.setSelected(id);
-    this.viewer.setBrush(this.state.brushSize, this.classColor(id));
+    for (const viewer of this.viewers()) viewer.setBrush(this.state.brushSize, this.classColor(id));
     if (this.state.tool !== 'brush' && !this.settings.readOnly) this.setTool('brush');
     this.save();
   }
@@ -595,11 +870,17 @@ export class EditorView {
     const palette = classPalette(classes.map((c) => ({ id: c.id, rgb: parseHexColor(c.color) })));
     this.labelLayer.setPalette(palette);
     this.predictions.setPalette(palette);
+    for (const p of this.panes) { p.labels.setPalette(palette); p.predictions.setPalette(palette); }
     if (!classes.some((c) => c.id === this.state.selectedClass) && classes.length) this.state.selectedClass = classes[0].id;
     this.classesPanel.setClasses(classes, this.state.selectedClass, this.status?.labelCounts ?? []);
     this.classifierPanel.setClasses(classes);
-    this.viewer.setBrush(this.state.brushSize, this.classColor(this.state.selectedClass));
-    this.viewer.invalidate();
+    for (const viewer of this.viewers()) viewer.setBrush(this.state.brushSize, this.classColor(this.state.selectedClass));
+    this.redrawViews();
+  }
+
+  /** The viewers of every view. */
+  private viewers(): Viewer[] {
+    return [this.viewer, ...this.panes.map((p) => p.viewer)];
   }
 
   private setStatus(status: ClassifierStatus): void {
@@ -609,7 +890,11 @@ export class EditorView {
     this.classifierPanel.setStatus(status);
     this.featuresPanel.setHostEstimate(status.featureChannels, status.featureMemoryBytes);
     const busy = status.state !== 'idle' && status.state !== 'error';
-    if (!busy && this.predictions.dropStale()) { this.viewer.invalidate(); this.updateReadout(); }
+    if (!busy) {
+      let dropped = this.predictions.dropStale();
+      for (const p of this.panes) dropped = p.predictions.dropStale() || dropped;
+      if (dropped) { this.redrawViews(); this.updateReadout(); }
+    }
     this.toolbar.setBusy(busy);
     this.stateStatus.textContent = busy ? `${stateLabel(status.state)} ${Math.round(status.progress * 100)}%` : status.state === 'error' ? 'Classifier error' : '';
     this.stateStatus.classList.toggle('busy', busy);
@@ -625,7 +910,7 @@ export class EditorView {
     this.toolbar.setReadOnly(settings.readOnly);
     this.classesPanel.setReadOnly(settings.readOnly);
     this.banners.setReadOnly(settings.readOnly);
-    this.viewer.paintingEnabled = !settings.readOnly;
+    for (const viewer of this.viewers()) viewer.paintingEnabled = !settings.readOnly;
     document.body.classList.toggle('read-only', settings.readOnly);
     if (settings.readOnly) this.setTool('pan');
   }
@@ -644,16 +929,25 @@ export class EditorView {
     switch (action.kind) {
       case 'tool': this.setTool(action.tool); break;
       case 'result': this.setResultView(action.view); break;
-      case 'fit': this.viewer.fit(); break;
-      case 'oneToOne': this.viewer.oneToOne(); break;
-      case 'zoom': this.viewer.zoomBy(action.factor); break;
+      case 'fit': this.focusedViewer().fit(); break;
+      case 'oneToOne': this.focusedViewer().oneToOne(); break;
+      case 'zoom': this.focusedViewer().zoomBy(action.factor); break;
+      case 'maximiseView':
+        if (!this.panes.length) return false;
+        this.toggleMaximise(this.state.layout === 'three' || this.state.layout === undefined ? this.focused : this.state.layout);
+        break;
       case 'brush': {
         const size = this.toolSize;
         this.setBrushSize(size + action.delta * (action.delta < 0 ? (size > 10 ? 2 : 1) : (size >= 10 ? 2 : 1)));
         break;
       }
       case 'plane':
-        if (action.axis === 'z') this.setPlane(this.state.t, clampInt(this.state.z + action.delta, 0, s.z - 1));
+        if (action.axis === 'z' && this.focused !== 'xy' && this.state.cursor) {
+          // In a side view, PageUp/PageDown move that view's slice (its row or column of the crosshair).
+          const c = this.state.cursor;
+          if (this.focused === 'xz') this.setCursor(clampInt(c.y + action.delta, 0, s.y - 1), c.x);
+          else this.setCursor(c.y, clampInt(c.x + action.delta, 0, s.x - 1));
+        } else if (action.axis === 'z') this.setPlane(this.state.t, clampInt(this.state.z + action.delta, 0, s.z - 1));
         else this.setPlane(clampInt(this.state.t + action.delta, 0, s.t - 1), this.state.z);
         break;
       case 'class': {
@@ -669,10 +963,16 @@ export class EditorView {
         if (!this.spaceDown) { this.spaceDown = true; this.viewer.setSpaceDown(true); }
         break;
       case 'holdRaw': this.setRawOnly(true); break;
-      case 'escape': return this.tools.cancel() || this.preview.stop();
+      case 'escape': {
+        let used = false;
+        for (const tools of this.allTools()) used = tools.cancel() || used;
+        this.strokeTarget = undefined;
+        return used || this.preview.stop();
+      }
       case 'enter':
         if (this.state.tool !== 'polygon') return false;
-        this.tools.closePolygon();
+        (this.strokeTarget?.tools ?? this.tools).closePolygon();
+        this.strokeTarget = undefined;
         break;
       case 'preserve': this.setPreserve(!this.state.preserveLabels); break;
       case 'copySlice': this.copySlice(action.from); break;
@@ -692,6 +992,14 @@ export class EditorView {
     if (this.spaceDown) { this.spaceDown = false; this.viewer.setSpaceDown(false); }
     this.setRawOnly(false);
   }
+}
+
+/** Where a stroke or tool use goes: a view's painter and tools, and the slice that view shows. */
+interface StrokeTarget {
+  painter: LabelPainter;
+  tools: LabelToolsType;
+  /** Slice index of the view (z for xy). */
+  z: number;
 }
 
 function clampInt(v: number, lo: number, hi: number): number {

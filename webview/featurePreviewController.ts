@@ -23,8 +23,8 @@ export class FeaturePreviewController {
   readonly status: HTMLElement;
 
   constructor(private readonly rpc: Rpc, width: number, height: number, private readonly panel: FeaturesPanel,
-    private readonly region: () => PreviewRegion, private readonly redraw: () => void) {
-    this.layer = new FeaturePreviewLayer(width, height);
+    private readonly region: () => PreviewRegion, private readonly redraw: () => void, boxed = false) {
+    this.layer = new FeaturePreviewLayer(width, height, boxed);
     this.status = h('span', { class: 'status-item preview-status hidden', id: 'status-preview' });
   }
 

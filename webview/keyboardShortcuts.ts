@@ -14,7 +14,7 @@ export type ShortcutAction =
   | { kind: 'class'; index: number }
   | { kind: 'live' } | { kind: 'updateNow' } | { kind: 'mostUncertain' } | { kind: 'togglePanel' }
   | { kind: 'holdPan' } | { kind: 'holdRaw' } | { kind: 'escape' }
-  | { kind: 'enter' } | { kind: 'preserve' } | { kind: 'copySlice'; from: -1 | 1 };
+  | { kind: 'enter' } | { kind: 'preserve' } | { kind: 'copySlice'; from: -1 | 1 } | { kind: 'maximiseView' };
 
 /** Keys shown in tooltips, by control. */
 export const SHORTCUT_KEYS = {
@@ -44,6 +44,7 @@ export const SHORTCUT_KEYS = {
   uncertainty: 'U',
   holdRaw: 'hold R',
   z: 'PageUp / PageDown',
+  maximiseView: 'V',
   t: 'Shift+PageUp / Shift+PageDown',
 } as const;
 
@@ -89,6 +90,7 @@ export function shortcutFor(key: string, shiftKey: boolean): ShortcutAction | un
     case 'l': return { kind: 'live' };
     case 't': return { kind: 'updateNow' };
     case 'g': return { kind: 'mostUncertain' };
+    case 'v': return { kind: 'maximiseView' };
     default: return undefined;
   }
 }

@@ -66,7 +66,7 @@ export function toMask(r: RasterizedStroke, width: number): StrokeMask {
 export class LabelTools {
   private polygon: { points: number[]; ctx: ToolContext } | undefined;
   private lasso: { points: number[]; ctx: ToolContext } | undefined;
-  private wand: { seed: [number, number]; ctx: ToolContext; region: { values: ArrayLike<number>; column: number; row: number; width: number; height: number }; tolerance: number; box: PixelBox; shown: PixelBox } | undefined;
+  private wand: { seed: [number, number]; ctx: ToolContext; region?: { values: ArrayLike<number>; column: number; row: number; width: number; height: number }; tolerance: number; box: PixelBox; shown: PixelBox } | undefined;
   private superpixel: { points: number[]; ctx: ToolContext; tiles: Map<string, Superpixels> } | undefined;
   /** Superpixel tiles computed here (preview and boundaries), by `t/z/c/column,row`; a small LRU. */
   private readonly tileCache = new Map<string, Superpixels>();
@@ -144,7 +144,6 @@ export class LabelTools {
     const column = Math.floor(x), row = Math.floor(y);
     if (column < 0 || row < 0 || column >= width || row >= height) return;
     const raw = this.host.raw(ctx.t, ctx.z, ctx.c);
-    if (!raw) return;
     // The visible region plus a margin of half its size, within the host's limit.
     const v = this.host.visible();
     const mx = Math.ceil(v.width / 2), my = Math.ceil(v.height / 2);
@@ -155,9 +154,14 @@ export class LabelTools {
       r0 = Math.max(r0, row - Math.floor((r1 - r0) / 4)); r1 = Math.min(r1, row + Math.ceil((r1 - r0) / 4));
     }
     const box = { column: c0, row: r0, width: c1 - c0, height: r1 - r0 };
-    const values = new Float32Array(box.width * box.height);
-    for (let r = 0; r < box.height; r++) for (let c = 0; c < box.width; c++) values[r * box.width + c] = raw[(r0 + r) * width + c0 + c];
-    this.wand = { seed: [column, row], ctx, region: { values, ...box }, tolerance: 0, box, shown: { column: 0, row: 0, width: 0, height: 0 } };
+    // Without the raw plane here (big images are shown as tiles) the wand works without a preview: the host grows it.
+    let region: { values: Float32Array; column: number; row: number; width: number; height: number } | undefined;
+    if (raw) {
+      const values = new Float32Array(box.width * box.height);
+      for (let r = 0; r < box.height; r++) for (let c = 0; c < box.width; c++) values[r * box.width + c] = raw[(r0 + r) * width + c0 + c];
+      region = { values, ...box };
+    }
+    this.wand = { seed: [column, row], ctx, region, tolerance: 0, box, shown: { column: 0, row: 0, width: 0, height: 0 } };
     this.wandPreview(0);
   }
 
@@ -184,6 +188,7 @@ export class LabelTools {
   private wandPreview(tolerance: number): void {
     const w = this.wand!;
     w.tolerance = tolerance;
+    if (!w.region) return;
     const region = magicWand(w.region, this.host.width, w.seed[0], w.seed[1], tolerance);
     // Undo the previous preview before drawing the new (smaller or larger) region.
     if (w.shown.width > 0) {

@@ -74,7 +74,14 @@ export interface PersistedState {
   collapsed: Record<string, boolean>;
   /** Side panel width in CSS px (unset: the stylesheet's default). */
   sideWidth?: number;
+  /** Volumes (issue #15): the three views, or one of them maximised. Unset: three views. */
+  layout?: ViewLayout;
+  /** The crosshair's row and column: the slices the xz (`y`) and yz (`x`) views show. Unset: the image centre. */
+  cursor?: { y: number; x: number };
 }
+
+/** Which views a volume shows: all three, or one maximised. */
+export type ViewLayout = 'three' | 'xy' | 'xz' | 'yz';
 
 /** Defaults for a fresh editor. */
 export function defaultState(imageKey: string): PersistedState {
@@ -129,6 +136,8 @@ export function sanitizeState(raw: unknown, imageKey: string): PersistedState {
     const shown = (['probabilities', 'segmentation', 'uncertainty'] as const).find((k) => out.overlays[k].visible);
     out.resultView = shown ?? 'none';
   }
+  if (s.layout === 'three' || s.layout === 'xy' || s.layout === 'xz' || s.layout === 'yz') out.layout = s.layout;
+  if (s.cursor && typeof s.cursor === 'object') out.cursor = { y: Math.round(num(s.cursor.y, 0, 1e9, 0)), x: Math.round(num(s.cursor.x, 0, 1e9, 0)) };
   if (typeof s.sideWidth === 'number' && Number.isFinite(s.sideWidth)) out.sideWidth = Math.round(num(s.sideWidth, 220, 2000, 312));
   if (s.collapsed && typeof s.collapsed === 'object') {
     out.collapsed = {};

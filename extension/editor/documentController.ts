@@ -5,6 +5,10 @@
  *
  * No runtime `vscode` import: dialogs and settings are injected, so this is tested with fake webviews.
  */
+import { planeSizeOf } from '../core/views/slicePlane';
+import { labelTile } from '../core/labels/labelTile';
+import { tileRect } from './tileRect';
+import { labelSlice } from '../core/labels/tools/toolEdits';
 import type { ClassifierStatus, EditorSettings, HostToWebviewMessage, LabelToolMessage, PixelBox, WebviewToHostMessage } from '../protocol';
 
 /** A fill larger than this many pixels asks first (issue #16). */
@@ -29,7 +33,7 @@ export interface LiveLoop extends DisposableLike {
   /** Retrain and predict now (the "Update now" button). */
   updateNow(): void;
   /** The visible region of a webview changed: predict it first. */
-  setView(t: number, z: number, box: PixelBox): void;
+  setView(t: number, z: number, box: PixelBox, cursor?: { y: number; x: number }): void;
   /** Navigate to the most uncertain region of the current plane (predicting it first if needed). */
   goToMostUncertain(): Promise<void>;
   /** The document was saved: persist the model cache when it matches the saved labels. */
@@ -120,7 +124,8 @@ export class DocumentController implements DisposableLike {
     switch (body.tool) {
       case 'fill': {
         const limit = body.confirmed ? Infinity : FILL_CONFIRM_PIXELS;
-        const result = doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, limit);
+        const orientation = body.orientation ?? 'xy';
+        const result = doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, limit, orientation);
         if (!result.tooLarge) return;
         const where = result.tooLarge.touchesBorder ? ' The region reaches the image border.' : '';
         const ok = await this.deps.confirm(
@@ -128,17 +133,17 @@ export class DocumentController implements DisposableLike {
           `The clicked region of ${doc.fileName} is larger than ${FILL_CONFIRM_PIXELS.toLocaleString('en-US')} pixels.${where} You can undo the fill.`,
           'Fill',
         );
-        if (ok) doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels);
+        if (ok) doc.tools.fill(body.t, body.z, body.column, body.row, body.classId, body.preserveLabels, Infinity, orientation);
         return;
       }
       case 'polygon':
-        doc.tools.polygon(body.t, body.z, body.classId, new Float32Array(body.points), body.preserveLabels);
+        doc.tools.polygon(body.t, body.z, body.classId, new Float32Array(body.points), body.preserveLabels, body.orientation);
         return;
       case 'wand':
-        await doc.tools.wand(body.t, body.z, body.c, body.column, body.row, body.tolerance, body.box, body.classId, body.preserveLabels);
+        await doc.tools.wand(body.t, body.z, body.c, body.column, body.row, body.tolerance, body.box, body.classId, body.preserveLabels, body.orientation);
         return;
       case 'superpixel':
-        await doc.tools.superpixelStroke(body.t, body.z, body.c, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels);
+        await doc.tools.superpixelStroke(body.t, body.z, body.c, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels, body.orientation);
         return;
     }
   }
@@ -154,7 +159,11 @@ export class DocumentController implements DisposableLike {
    * line; handler failures are logged and reported to that webview; nothing is thrown.
    */
   async handle(channel: WebviewChannel, raw: unknown): Promise<void> {
-    const result = validateWebviewMessage(raw, { shape: this.document.shape, nClasses: this.document.project.classes.length });
+    const tiling = this.document.tiling();
+    const result = validateWebviewMessage(raw, {
+      shape: this.document.shape, nClasses: this.document.project.classes.length,
+      ...(tiling ? { levels: tiling.levels, tileSize: tiling.tileSize } : {}),
+    });
     if (!result.ok) {
       this.deps.logger.warn(`Rejected message from the webview of ${this.document.fileName}: ${result.reason}`);
       return;
@@ -196,22 +205,46 @@ export class DocumentController implements DisposableLike {
         await this.sendInit(channel);
         return;
       case 'image/requestPlane': {
-        const plane = await doc.readDisplayPlane(body.t, body.z, body.c);
-        const shape = doc.shape!;
+        const orientation = body.orientation ?? 'xy';
+        const plane = await doc.readDisplayPlane(body.t, body.z, body.c, orientation);
+        const { width, height } = planeSizeOf(doc.shape!, orientation);
         await channel.send(
           {
-            type: 'image/plane', t: body.t, z: body.z, c: body.c, width: shape.x, height: shape.y,
+            type: 'image/plane', ...(body.orientation ? { orientation: body.orientation } : {}), t: body.t, z: body.z, c: body.c, width, height,
             dtype: doc.descriptor()!.dtype, data: exactBuffer(plane.data), stats: plane.stats,
           },
           messageId,
         );
         return;
       }
+      case 'image/requestTile': {
+        const tile = await doc.readTile(body.t, body.z, body.c, body.level, body.column, body.row);
+        await channel.send({
+          type: 'image/tile', t: body.t, z: body.z, c: body.c, level: body.level, column: body.column, row: body.row,
+          width: tile.width, height: tile.height, dtype: doc.descriptor()!.dtype, data: exactBuffer(tile.data), stats: tile.stats,
+        }, messageId);
+        return;
+      }
+      case 'labels/requestTile': {
+        const tiling = doc.tiling()!;
+        const ref = tileRect(tiling, body.level, body.column, body.row);
+        const data = labelTile(doc.labels!, body.t, body.z, ref.box, ref.scale, ref.width, ref.height);
+        await channel.send({
+          type: 'labels/tile', t: body.t, z: body.z, level: body.level, column: body.column, row: body.row, width: ref.width, height: ref.height,
+          data: exactBuffer(data),
+        }, messageId);
+        return;
+      }
       case 'labels/requestPlane': {
         const labels = doc.labels!;
-        this.shownLabelPlanes.add(`${body.t}/${body.z}`);
+        const orientation = body.orientation ?? 'xy';
+        if (orientation === 'xy') this.shownLabelPlanes.add(`${body.t}/${body.z}`);
+        const { width, height } = planeSizeOf(labels.shape, orientation);
         await channel.send(
-          { type: 'labels/plane', t: body.t, z: body.z, width: labels.shape.x, height: labels.shape.y, data: exactBuffer(labels.plane(body.t, body.z)) },
+          {
+            type: 'labels/plane', ...(body.orientation ? { orientation: body.orientation } : {}), t: body.t, z: body.z, width, height,
+            data: exactBuffer(labelSlice(labels, { orientation, t: body.t, index: body.z })),
+          },
           messageId,
         );
         return;
@@ -225,7 +258,7 @@ export class DocumentController implements DisposableLike {
       }
       case 'labels/paint':
         if (this.readOnlyGuard(channel, 'painting')) return;
-        doc.paint(body.t, body.z, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels === true);
+        doc.paint(body.t, body.z, body.classId, body.brushSize, new Float32Array(body.points), body.preserveLabels === true, body.orientation);
         return;
       case 'labels/tool':
         if (this.readOnlyGuard(channel, 'labelling')) return;
@@ -282,7 +315,7 @@ export class DocumentController implements DisposableLike {
         this.live?.updateNow();
         return;
       case 'view/changed':
-        this.live?.setView(body.t, body.z, body.box);
+        this.live?.setView(body.t, body.z, body.box, body.cursor);
         return;
       case 'notice/answer':
         this.answer(body.questionId, body.action);

@@ -5,12 +5,15 @@
  * Knows nothing about labels or projects.
  */
 import { imageChannels } from '../core/image/imageChannels';
+import { planeSizeOf, type Orientation } from '../core/views/slicePlane';
+import { readSliceRegion } from '../core/views/readSliceRegion';
 import * as path from 'node:path';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
 import { imageDisplayName } from '../core/image/hdf5Path';
 import { sha256File } from '../project/fileHash';
-import type { ImageDescriptor, PlaneDType } from '../protocol';
+import type { ImageDescriptor, PlaneDType, TiledImage } from '../protocol';
+import { PyramidReader, PYRAMID_TILE } from '../core/image/pyramidReader';
 import { AsyncLruCache } from './planeCache';
 import { planeStats, type PlaneStats } from './planeStats';
 import { errorText, type Logger } from './logger';
@@ -32,7 +35,19 @@ export interface DocumentImageDeps {
   memoryLimitBytes?: number;
   /** Budget of the decoded display-plane cache in bytes. @default 256 MiB */
   planeCacheBytes?: number;
+  /**
+   * Planes with more pixels than this are shown as tiles at resolution levels (issue #13), as are files with their
+   * own pyramid. @default {@link TILED_VIEW_PIXELS}
+   */
+  tiledAbovePixels?: number;
 }
+
+/** Default {@link DocumentImageDeps.tiledAbovePixels}: 4096² pixels (a 64 MiB uint32 RGBA canvas in the webview). */
+export const TILED_VIEW_PIXELS = 4096 * 4096;
+/** Tile edge of the tiled view. */
+export const VIEW_TILE = PYRAMID_TILE;
+/** Largest plane (pixels) whose statistics are taken from a level as a whole. */
+const STATS_LEVEL_PIXELS = 1024 * 1024;
 
 /** The image file of a document. */
 export class DocumentImage {
@@ -44,6 +59,9 @@ export class DocumentImage {
   /** The last sha256 computed for the pixels shown (kept when the file later vanishes). */
   knownHash: string | undefined;
   private readonly planes: AsyncLruCache<DisplayPlane>;
+  /** Tiled images: the resolution levels (the file's and computed ones). */
+  private pyramid: PyramidReader | undefined;
+  private readonly tileStats = new Map<string, Promise<PlaneStats>>();
 
   constructor(readonly filePath: string, private readonly deps: DocumentImageDeps) {
     this.planes = new AsyncLruCache<DisplayPlane>(deps.planeCacheBytes ?? 256 * 1024 * 1024, (p) => p.data.byteLength);
@@ -59,6 +77,7 @@ export class DocumentImage {
     const started = Date.now();
     try {
       this.source = await this.read();
+      this.pyramid = undefined;
       const { shape, dtype, axes } = this.source.info;
       // Hash the pixels that are being labelled now, not at the first save: if the file is then
       // deleted or replaced, saving still records (and works for) the version the labels belong to.
@@ -83,6 +102,8 @@ export class DocumentImage {
     this.source = next;
     this.error = undefined;
     this.planes.clear();
+    this.pyramid = undefined;
+    this.tileStats.clear();
     this.pendingHash = undefined;
     this.knownHash = undefined;
     void this.hash().catch(() => undefined);
@@ -113,16 +134,78 @@ export class DocumentImage {
     const info = image.info;
     // Names from the metadata (OME channel names, RGB(A) samples), else "Channel k"; alpha is marked (issue #15).
     const { names: channelNames, alpha } = imageChannels(info);
+    const tiled = this.tiling();
     return {
       fileName: this.fileName, shape: { ...info.shape }, axes: info.axes, dtype: info.dtype as PlaneDType, channelNames,
-      ...(alpha !== undefined ? { alphaChannel: alpha } : {}),
+      ...(alpha !== undefined ? { alphaChannel: alpha } : {}), ...(tiled ? { tiled } : {}),
     };
   }
 
+  /** The tiles and levels of a big image (issue #13), or undefined when it is shown as whole planes. */
+  tiling(): TiledImage | undefined {
+    const pyramid = this.levels();
+    if (!pyramid) return undefined;
+    return { tileSize: VIEW_TILE, levels: pyramid.levels.map((l) => ({ width: l.shape.x, height: l.shape.y, scale: l.scale.x })) };
+  }
+
+  /** The pyramid of a tiled image (made on first use), or undefined for images shown as whole planes. */
+  private levels(): PyramidReader | undefined {
+    const image = this.source;
+    if (!image) return undefined;
+    const { x, y } = image.info.shape;
+    const fileLevels = image.info.levels?.length ?? 1;
+    if (x * y <= (this.deps.tiledAbovePixels ?? TILED_VIEW_PIXELS) && fileLevels <= 1) return undefined;
+    this.pyramid ??= new PyramidReader(image);
+    return this.pyramid;
+  }
+
+  /**
+   * One tile of plane (t, z, c) at `level` (tile indices column/row of {@link VIEW_TILE}² tiles), with the statistics
+   * of the whole plane taken from the finest level of at most 1024² pixels.
+   */
+  async readTile(t: number, z: number, c: number, level: number, column: number, row: number): Promise<{ data: PixelArray; width: number; height: number; stats: PlaneStats }> {
+    const pyramid = this.levels();
+    if (!pyramid) throw new Error(`${this.fileName} is not shown as tiles`);
+    const shape = pyramid.levels[level].shape;
+    const x0 = column * VIEW_TILE, y0 = row * VIEW_TILE;
+    const width = Math.min(VIEW_TILE, shape.x - x0), height = Math.min(VIEW_TILE, shape.y - y0);
+    const [data, stats] = await Promise.all([
+      pyramid.readBox(level, t, c, { z0: z, nz: 1, y0, ny: height, x0, nx: width }),
+      this.planeStatsOf(pyramid, t, z, c),
+    ]);
+    return { data, width, height, stats };
+  }
+
+  private planeStatsOf(pyramid: PyramidReader, t: number, z: number, c: number): Promise<PlaneStats> {
+    const key = `${t}/${z}/${c}`;
+    let stats = this.tileStats.get(key);
+    if (!stats) {
+      let level = pyramid.levels.length - 1;
+      while (level > 0 && pyramid.levels[level - 1].shape.x * pyramid.levels[level - 1].shape.y <= STATS_LEVEL_PIXELS) level--;
+      const shape = pyramid.levels[level].shape;
+      stats = pyramid.readBox(level, t, c, { z0: z, nz: 1, y0: 0, ny: shape.y, x0: 0, nx: shape.x }).then((data) => planeStats(data));
+      stats.catch(() => this.tileStats.delete(key));
+      if (this.tileStats.size > 256) this.tileStats.delete(this.tileStats.keys().next().value as string);
+      this.tileStats.set(key, stats);
+    }
+    return stats;
+  }
+
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
-  readDisplayPlane(t: number, z: number, c: number): Promise<DisplayPlane> {
+  readDisplayPlane(t: number, z: number, c: number, orientation: Orientation = 'xy'): Promise<DisplayPlane> {
     const image = this.source;
     if (!image) return Promise.reject(new Error(this.error ?? `${this.fileName}: no image`));
+    if (orientation === 'xy' && this.levels()) {
+      return Promise.reject(new Error(`${this.fileName}: the ${image.info.shape.x}×${image.info.shape.y} plane is shown as tiles, not read whole`));
+    }
+    if (orientation !== 'xy') {
+      // xz/yz planes of a volume (issue #15): `z` is the slice index along y or x.
+      return this.planes.get(`${orientation}/${t}/${z}/${c}`, async () => {
+        const { width, height } = planeSizeOf(image.info.shape, orientation);
+        const data = await readSliceRegion(image, orientation, t, z, c, { y0: 0, y1: height, x0: 0, x1: width });
+        return { data, stats: planeStats(data) };
+      });
+    }
     return this.planes.get(`${t}/${z}/${c}`, async () => {
       const data = await image.readPlane(t, z, c);
       const expected = image.info.shape.x * image.info.shape.y;

@@ -12,7 +12,9 @@ import { floodFill } from '../core/labels/tools/floodFill';
 import { rasterizePolygon } from '../core/labels/tools/rasterizePolygon';
 import { magicWand } from '../core/labels/tools/magicWand';
 import { superpixelBrush } from '../core/labels/tools/superpixels';
-import { copySliceEdit, maskImportEdit, planeToolEdit } from '../core/labels/tools/toolEdits';
+import { copySliceEdit, labelSlice, maskImportEdit, planeToolEdit, sliceToolEdit } from '../core/labels/tools/toolEdits';
+import { planeSizeOf, type Orientation, type SliceRef } from '../core/views/slicePlane';
+import { readSliceRegion } from '../core/views/readSliceRegion';
 import { defaultClass, type ProjectClass } from '../project/projectSchema';
 import type { DocumentEdit } from './projectEdits';
 import { SuperpixelTiles } from './superpixelTiles';
@@ -38,11 +40,16 @@ export class DocumentLabelTools {
   /**
    * Paints (classId ≥ 1) or erases (0) a stroke of `points` (column,row float pairs) with a round brush of
    * diameter `brushSize` on plane (t, z). One undoable edit; `undefined` when nothing changed.
+   * In an xz/yz view (`orientation`), `z` is that view's slice index and the points are in its plane (issue #15).
    */
-  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array, preserveLabels = false): LabelEdit | undefined {
+  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array, preserveLabels = false, orientation: Orientation = 'xy'): LabelEdit | undefined {
     const labels = this.labelsFor(classId);
     const stroke = strokePoints(points);
     const name = classId === 0 ? 'Erase' : `Paint ${this.doc.classes()[classId - 1].name}`;
+    if (orientation !== 'xy') {
+      const { width, height } = planeSizeOf(labels.shape, orientation);
+      return this.recordTool({ orientation, t, index: z }, rasterizeStroke(stroke, brushSize / 2, width, height).indices, classId, preserveLabels, name);
+    }
     const edit = preserveLabels && classId !== 0
       ? planeToolEdit(labels, t, z, rasterizeStroke(stroke, brushSize / 2, labels.shape.x, labels.shape.y).indices, classId, { preserveLabels, label: name })
       : strokeEdit(labels, t, z, stroke, brushSize / 2, classId, name);
@@ -63,9 +70,9 @@ export class DocumentLabelTools {
     return classId === 0 ? `${tool} (clear)` : `${tool} ${this.doc.classes()[classId - 1].name}`;
   }
 
-  /** Writes `planeIndices` of plane (t, z) as one undoable edit. */
-  private recordTool(t: number, z: number, planeIndices: ArrayLike<number>, classId: number, preserveLabels: boolean, name: string): LabelEdit | undefined {
-    const edit = planeToolEdit(this.labelsFor(classId), t, z, planeIndices, classId, { preserveLabels, label: name });
+  /** Writes `planeIndices` of a plane of any view as one undoable edit. */
+  private recordTool(slice: SliceRef, planeIndices: ArrayLike<number>, classId: number, preserveLabels: boolean, name: string): LabelEdit | undefined {
+    const edit = sliceToolEdit(this.labelsFor(classId), slice, planeIndices, classId, { preserveLabels, label: name });
     if (edit) this.doc.recordLabelEdit(edit);
     return edit;
   }
@@ -74,42 +81,50 @@ export class DocumentLabelTools {
    * Bucket fill of the 4-connected region of the clicked pixel's label value with `classId`. Above `maxPixels`
    * nothing is written and the region's size is returned so the caller can ask first.
    */
-  fill(t: number, z: number, column: number, row: number, classId: number, preserveLabels: boolean, maxPixels = Infinity): { edit?: LabelEdit; tooLarge?: { count: number; touchesBorder: boolean } } {
+  fill(t: number, z: number, column: number, row: number, classId: number, preserveLabels: boolean, maxPixels = Infinity, orientation: Orientation = 'xy'): { edit?: LabelEdit; tooLarge?: { count: number; touchesBorder: boolean } } {
     const labels = this.labelsFor(classId);
-    const region = floodFill(labels.plane(t, z), labels.shape.x, labels.shape.y, column, row, maxPixels);
+    const slice = { orientation, t, index: z };
+    const { width, height } = planeSizeOf(labels.shape, orientation);
+    const region = floodFill(labelSlice(labels, slice), width, height, column, row, maxPixels);
     if (region.tooLarge) return { tooLarge: { count: region.count, touchesBorder: region.touchesBorder } };
-    return { edit: this.recordTool(t, z, region.indices, classId, preserveLabels, this.toolName('Fill', classId)) };
+    return { edit: this.recordTool(slice, region.indices, classId, preserveLabels, this.toolName('Fill', classId)) };
   }
 
   /** Fills a polygon / lasso outline (column,row float pairs) with `classId`. */
-  polygon(t: number, z: number, classId: number, points: Float32Array, preserveLabels: boolean): LabelEdit | undefined {
+  polygon(t: number, z: number, classId: number, points: Float32Array, preserveLabels: boolean, orientation: Orientation = 'xy'): LabelEdit | undefined {
     const labels = this.labelsFor(classId);
-    const pixels = rasterizePolygon(strokePoints(points), labels.shape.x, labels.shape.y);
-    return this.recordTool(t, z, pixels.indices, classId, preserveLabels, this.toolName('Polygon', classId));
+    const { width, height } = planeSizeOf(labels.shape, orientation);
+    const pixels = rasterizePolygon(strokePoints(points), width, height);
+    return this.recordTool({ orientation, t, index: z }, pixels.indices, classId, preserveLabels, this.toolName('Polygon', classId));
   }
 
   /** Magic wand: the region grown from (column, row) in channel `c` within `box`, with `tolerance` in raw values. */
-  async wand(t: number, z: number, c: number, column: number, row: number, tolerance: number, box: { column: number; row: number; width: number; height: number }, classId: number, preserveLabels: boolean): Promise<LabelEdit | undefined> {
+  async wand(t: number, z: number, c: number, column: number, row: number, tolerance: number, box: { column: number; row: number; width: number; height: number }, classId: number, preserveLabels: boolean, orientation: Orientation = 'xy'): Promise<LabelEdit | undefined> {
     const labels = this.labelsFor(classId);
     const image = this.doc.image();
     if (!image) throw new Error(this.doc.imageError() ?? 'no image');
-    const values = await image.readRegion(t, z, c, { y0: box.row, y1: box.row + box.height, x0: box.column, x1: box.column + box.width });
-    const region = magicWand({ values, ...box }, labels.shape.x, column, row, tolerance);
-    return this.recordTool(t, z, region.indices, classId, preserveLabels, this.toolName('Wand', classId));
+    const values = await readSliceRegion(image, orientation, t, z, c, { y0: box.row, y1: box.row + box.height, x0: box.column, x1: box.column + box.width });
+    const region = magicWand({ values, ...box }, planeSizeOf(labels.shape, orientation).width, column, row, tolerance);
+    return this.recordTool({ orientation, t, index: z }, region.indices, classId, preserveLabels, this.toolName('Wand', classId));
   }
 
-  private superpixels: SuperpixelTiles | undefined;
+  /** Superpixels of each view's planes (their tiles differ). */
+  private readonly superpixels = new Map<Orientation, SuperpixelTiles>();
 
   /** Superpixel brush: whole superpixels (channel `c`) touched by the brush stroke. */
-  async superpixelStroke(t: number, z: number, c: number, classId: number, brushSize: number, points: Float32Array, preserveLabels: boolean): Promise<LabelEdit | undefined> {
+  async superpixelStroke(t: number, z: number, c: number, classId: number, brushSize: number, points: Float32Array, preserveLabels: boolean, orientation: Orientation = 'xy'): Promise<LabelEdit | undefined> {
     const labels = this.labelsFor(classId);
     const image = this.doc.image();
     if (!image) throw new Error(this.doc.imageError() ?? 'no image');
-    const { x: width, y: height } = labels.shape;
-    this.superpixels ??= new SuperpixelTiles((tt, zz, cc, box) => image.readRegion(tt, zz, cc, box), width, height);
+    const { width, height } = planeSizeOf(labels.shape, orientation);
+    let tiles = this.superpixels.get(orientation);
+    if (!tiles) {
+      tiles = new SuperpixelTiles((tt, index, cc, box) => readSliceRegion(image, orientation, tt, index, cc, box), width, height);
+      this.superpixels.set(orientation, tiles);
+    }
     const touched = rasterizeStroke(strokePoints(points), brushSize / 2, width, height).indices;
-    const lookup = await this.superpixels.lookup(t, z, c, touched);
-    return this.recordTool(t, z, superpixelBrush(touched, width, height, lookup), classId, preserveLabels, this.toolName('Superpixels', classId));
+    const lookup = await tiles.lookup(t, z, c, touched);
+    return this.recordTool({ orientation, t, index: z }, superpixelBrush(touched, width, height, lookup), classId, preserveLabels, this.toolName('Superpixels', classId));
   }
 
   /** Copies the labels of slice `fromZ` to slice `toZ` as one edit. */

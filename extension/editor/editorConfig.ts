@@ -24,6 +24,12 @@ export interface EditorConfig {
   defaultTrees: number;
   /** Peak memory target of Predict Workspace / Export (the CLI's --memory-limit). */
   batchMemoryLimitBytes: number;
+  /** Planes with more pixels than this are shown as tiles at resolution levels (issue #13). */
+  tiledViewAbovePixels: number;
+  /** Live predictions cover at most this many pixels of the view (more: "zoom in to predict"), issue #13. */
+  livePredictionPixels: number;
+  /** Planes up to this many pixels are predicted whole in the background after the visible part. */
+  backgroundPredictionPixels: number;
 }
 
 const MiB = 1024 * 1024;
@@ -43,5 +49,8 @@ export function readEditorConfig(config: ConfigurationLike): EditorConfig {
     offThreadDecodeBytes: clampNumber(config.get('offThreadDecodeMB', 4), 0, 1024 * 1024, 4) * MiB,
     defaultTrees: Math.round(clampNumber(config.get('trees', 100), 1, 1000, 100)),
     batchMemoryLimitBytes: clampNumber(config.get('batchMemoryLimitMB', 1536), 256, 1024 * 1024, 1536) * MiB,
+    tiledViewAbovePixels: clampNumber(config.get('tiledViewAboveMegapixels', 16), 0.01, 1e6, 16) * 1e6,
+    livePredictionPixels: clampNumber(config.get('livePredictionMegapixels', 16), 0.06, 1e4, 16) * 1e6,
+    backgroundPredictionPixels: clampNumber(config.get('backgroundPredictionMegapixels', 16), 0, 1e6, 16) * 1e6,
   };
 }

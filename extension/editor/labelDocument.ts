@@ -12,6 +12,8 @@
  * No runtime `vscode` import (a CustomDocument is structurally `{ uri, dispose() }`), so the whole
  * document — edits, undo/redo, save, revert, backup — is unit tested in Node.
  */
+import type { Orientation } from '../core/views/slicePlane';
+import type { TiledImage } from '../protocol';
 import type * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -48,6 +50,8 @@ export interface LabelDocumentDeps {
   memoryLimitBytes?: number;
   /** Budget of the decoded display-plane cache in bytes. @default 256 MiB */
   planeCacheBytes?: number;
+  /** Planes with more pixels than this are shown as tiles (issue #13). @default TILED_VIEW_PIXELS */
+  tiledAbovePixels?: number;
   /** Version written to project provenance. @default '0.0.0' */
   extensionVersion?: string;
   /** Trees of a new project. @default 100 */
@@ -409,8 +413,18 @@ export class LabelDocument implements ProjectMember {
   }
 
   /** Reads (or returns the cached) raw plane (t, z, c) with its display statistics. */
-  readDisplayPlane(t: number, z: number, c: number): Promise<DisplayPlane> {
-    return this.pixels.readDisplayPlane(t, z, c);
+  /** The tiles and levels of a big image (issue #13), or undefined when it is shown as whole planes. */
+  tiling(): TiledImage | undefined {
+    return this.pixels.tiling();
+  }
+
+  /** One tile of the tiled view (see DocumentImage.readTile). */
+  readTile(t: number, z: number, c: number, level: number, column: number, row: number) {
+    return this.pixels.readTile(t, z, c, level, column, row);
+  }
+
+  readDisplayPlane(t: number, z: number, c: number, orientation: Orientation = 'xy'): Promise<DisplayPlane> {
+    return this.pixels.readDisplayPlane(t, z, c, orientation);
   }
 
   /** Bytes of one raw plane. */
@@ -543,8 +557,8 @@ export class LabelDocument implements ProjectMember {
    * Paints (classId ≥ 1) or erases (0) a stroke of `points` (column,row float pairs) with a round brush of
    * diameter `brushSize` on plane (t, z). One undoable edit; `undefined` when nothing changed.
    */
-  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array, preserveLabels = false): LabelEdit | undefined {
-    return this.tools.paint(t, z, classId, brushSize, points, preserveLabels);
+  paint(t: number, z: number, classId: number, brushSize: number, points: Float32Array, preserveLabels = false, orientation: Orientation = 'xy'): LabelEdit | undefined {
+    return this.tools.paint(t, z, classId, brushSize, points, preserveLabels, orientation);
   }
 
   /** Applies a label edit and reports it (VS Code undo entry + change event). */

@@ -49,6 +49,10 @@ export interface LiveSessionDeps {
   logger: Logger;
   /** Feature cache budget in bytes. */
   featureCacheBytes: number;
+  /** Live predictions cover at most this many pixels of the view (issue #13). @default 16 Mpx */
+  livePredictionPixels?: number;
+  /** Planes up to this many pixels are predicted whole after the visible part. @default 16 Mpx */
+  backgroundPredictionPixels?: number;
   /** Opens the other images of a multi-image project. */
   openImage: ImageOpener;
   /** Delay after the last stroke before retraining. @default 150 */
@@ -75,7 +79,7 @@ export class LiveSession implements LiveLoop {
   forestHash: string | undefined;
   readonly features: FeatureCache;
   /** The viewed plane and region, once a webview reported it. */
-  view: { t: number; z: number; box: PixelBox } | undefined;
+  view: { t: number; z: number; box: PixelBox; cursor?: { y: number; x: number } } | undefined;
   /** Samples and forests. */
   readonly trainer: LiveTrainer;
   private readonly tiles: TilePredictor;
@@ -92,6 +96,7 @@ export class LiveSession implements LiveLoop {
     this.tiles = new TilePredictor({
       controller, compute: deps.compute, features: this.features, status: this.statusLine, logger: deps.logger,
       source: this, concurrency: deps.concurrency ?? 2,
+      livePixels: deps.livePredictionPixels, backgroundPixels: deps.backgroundPredictionPixels,
     });
     this.trainer = new LiveTrainer({
       controller, compute: deps.compute, status: this.statusLine, logger: deps.logger, openImage: deps.openImage, preview: deps.preview,
@@ -136,16 +141,26 @@ export class LiveSession implements LiveLoop {
   }
 
   /** The visible region changed: predict its missing tiles first (with the current forest). */
-  setView(t: number, z: number, box: PixelBox): void {
+  setView(t: number, z: number, box: PixelBox, cursor?: { y: number; x: number }): void {
     const planeChanged = !this.view || this.view.t !== t || this.view.z !== z;
-    this.view = { t, z, box };
+    this.view = cursor ? { t, z, box, cursor } : { t, z, box };
     if (!this.forest) {
       if (!this.modelCacheTried) void this.loadModelCache();
       return;
     }
     // A running training/prediction pass picks its next tile from the current view anyway.
     if (this.scheduler.training) return;
-    if (planeChanged || this.tiles.missingTiles(t, z).length > 0) void this.startPrediction();
+    if (planeChanged || this.tiles.missingTiles(t, z).length > 0 || this.tiles.missingOrthoTiles() > 0) void this.startPrediction();
+    else this.showZoomNote();
+  }
+
+  /** Big images zoomed out beyond live predictions (issue #13): the status says to zoom in, or that all is shown. */
+  private showZoomNote(): void {
+    const note = this.tiles.zoomNote();
+    const status = this.statusLine.status();
+    if (status.state !== 'idle') return;
+    if (note) this.statusLine.set('idle', 1, note);
+    else if (status.message?.startsWith('Zoom in to see predictions')) this.statusLine.set('idle', 1, 'Up to date');
   }
 
   // ---------------------------------------------------------------- runs

@@ -1,4 +1,5 @@
 /** The classifier status of one document's live loop, as the webviews show it (`status/update`). */
+import { LIVE_PREDICTION_PIXELS } from './tilePredictor';
 import { featureCountForImage } from '../core/features/selectionForImage';
 import type { ClassifierStatus } from '../protocol';
 import type { DocumentController } from './documentController';
@@ -27,7 +28,8 @@ export class LiveStatus {
       ...this.state,
       labelCounts: doc.labelCounts(),
       featureChannels: channels,
-      featureMemoryBytes: shape ? channels * shape.y * shape.x * 4 : 0,
+      // Big planes are computed only where the user looks (issue #13): at most the live prediction budget.
+      featureMemoryBytes: shape ? channels * Math.min(shape.y * shape.x, LIVE_PREDICTION_PIXELS) * 4 : 0,
     };
   }
 

@@ -23,6 +23,9 @@ export interface ValidationContext {
   shape?: { t: number; z: number; c: number; y: number; x: number };
   /** Number of label classes of the document (class ids are 1..nClasses). */
   nClasses: number;
+  /** Tiled images (issue #13): the levels and tile edge the webview may ask tiles of. */
+  levels?: { width: number; height: number }[];
+  tileSize?: number;
 }
 
 /** Result of {@link validateWebviewMessage}. */
@@ -192,14 +195,33 @@ function pointPairs(b: Record<string, unknown>, s: { x: number; y: number }): Ar
   return points;
 }
 
+type Shape = ReturnType<typeof needShape>;
+
+/**
+ * The optional `orientation` of a plane message and the shape as that view sees it (issue #15): for xz/yz the
+ * `z` field is the slice index (y or x) and rows/columns are the plane's, so the checks written for xy planes apply
+ * unchanged to the returned shape. xz/yz exist only for volumes (z > 1).
+ */
+function viewOf(b: Record<string, unknown>, s: Shape): { orientation?: 'xz' | 'yz'; shape: Shape } {
+  const o = b.orientation;
+  if (o === undefined || o === 'xy') return { shape: s };
+  if (o !== 'xz' && o !== 'yz') fail(`orientation must be xy | xz | yz, got ${describe(o)}`);
+  if (s.z < 2) fail(`an ${o} view needs a volume (the image has one z-slice)`);
+  return o === 'xz'
+    ? { orientation: o, shape: { ...s, z: s.y, y: s.z, x: s.x } }
+    : { orientation: o, shape: { ...s, z: s.x, y: s.y, x: s.z } };
+}
+
 function validateTool(b: Record<string, unknown>, ctx: ValidationContext): WebviewToHostMessage {
-  const s = needShape(ctx, 'labels/tool');
+  const view = viewOf(b, needShape(ctx, 'labels/tool'));
+  const s = view.shape;
+  const orientation = view.orientation ? { orientation: view.orientation } : {};
   const t = int(b, 't', 0, s.t - 1);
   const z = int(b, 'z', 0, s.z - 1);
   const preserveLabels = bool(b, 'preserveLabels');
   const tool = b.tool;
   const id = (tool === 'fill' && b.classId === 0) ? 0 : classId(b, ctx);
-  const common = { type: 'labels/tool' as const, t, z, classId: id, preserveLabels };
+  const common = { type: 'labels/tool' as const, ...orientation, t, z, classId: id, preserveLabels };
   switch (tool) {
     case 'fill': {
       const confirmed = b.confirmed === undefined ? undefined : bool(b, 'confirmed');
@@ -247,15 +269,29 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
       return { type, questionId, action: str(b, 'action', 200) };
     }
     case 'image/requestPlane': {
+      const { orientation, shape: s } = viewOf(b, needShape(ctx, type));
+      return { type, ...(orientation ? { orientation } : {}), t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), c: int(b, 'c', 0, s.c - 1) };
+    }
+    case 'image/requestTile':
+    case 'labels/requestTile': {
       const s = needShape(ctx, type);
-      return { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), c: int(b, 'c', 0, s.c - 1) };
+      const levels = ctx.levels;
+      if (!levels) fail(`${type}: the image is not tiled`);
+      const level = int(b, 'level', 0, levels.length - 1);
+      const l = levels[level];
+      const column = int(b, 'column', 0, Math.ceil(l.width / ctx.tileSize!) - 1);
+      const row = int(b, 'row', 0, Math.ceil(l.height / ctx.tileSize!) - 1);
+      const t = int(b, 't', 0, s.t - 1), z = int(b, 'z', 0, s.z - 1);
+      return type === 'image/requestTile'
+        ? { type, t, z, c: int(b, 'c', 0, s.c - 1), level, column, row }
+        : { type, t, z, level, column, row };
     }
     case 'labels/requestPlane': {
-      const s = needShape(ctx, type);
-      return { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1) };
+      const { orientation, shape: s } = viewOf(b, needShape(ctx, type));
+      return { type, ...(orientation ? { orientation } : {}), t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1) };
     }
     case 'labels/paint': {
-      const s = needShape(ctx, type);
+      const { orientation, shape: s } = viewOf(b, needShape(ctx, type));
       const t = int(b, 't', 0, s.t - 1);
       const z = int(b, 'z', 0, s.z - 1);
       const id = b.classId === 0 ? 0 : classId(b, ctx);
@@ -278,7 +314,7 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
           fail(`points[${i / 2}] = (${column}, ${row}) is far outside the ${s.x}×${s.y} image`);
         }
       }
-      return { type, t, z, classId: id, brushSize, points, ...(b.preserveLabels === true ? { preserveLabels: true } : {}) };
+      return { type, ...(orientation ? { orientation } : {}), t, z, classId: id, brushSize, points, ...(b.preserveLabels === true ? { preserveLabels: true } : {}) };
     }
     case 'labels/tool':
       return validateTool(b, ctx);
@@ -324,7 +360,11 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
       return { type, enabled: bool(b, 'enabled') };
     case 'view/changed': {
       const s = needShape(ctx, type);
-      return { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), box: box(b, s) };
+      const result = { type, t: int(b, 't', 0, s.t - 1), z: int(b, 'z', 0, s.z - 1), box: box(b, s) } as const;
+      if (b.cursor === undefined) return result;
+      const cursor = b.cursor;
+      if (!isRecord(cursor)) fail(`cursor must be an object, got ${describe(cursor)}`);
+      return { ...result, cursor: { y: int(cursor, 'y', 0, s.y - 1), x: int(cursor, 'x', 0, s.x - 1) } };
     }
     case 'features/preview': {
       const s = needShape(ctx, type);

@@ -3,7 +3,7 @@
  * percentiles stretched to black–white, into an image-resolution canvas at the box it was computed for. It
  * replaces the raw image while shown (see layerStack.ts).
  */
-import type { FeaturePreviewMessage } from '../../extension/protocol';
+import type { PixelBox, FeaturePreviewMessage } from '../../extension/protocol';
 import { toArrayBuffer } from '../rpc';
 import { renderFeatureGrey } from './featureGrey';
 import { canvas2d } from '../dom';
@@ -25,8 +25,15 @@ export class FeaturePreviewLayer {
   shownName: string | undefined;
   private requestId = 0;
 
-  constructor(width: number, height: number) {
-    ({ canvas: this.canvas, ctx: this.ctx } = canvas2d(width, height));
+  /** The region the canvas shows, in image pixels (boxed layers: the canvas is only as large as the region). */
+  shownBox: PixelBox | undefined;
+
+  /**
+   * @param boxed keep the canvas the size of the previewed region, drawn over it (big images, issue #13: an
+   *   image-size canvas would not fit); otherwise the canvas is image-sized
+   */
+  constructor(width: number, height: number, private readonly boxed = false) {
+    ({ canvas: this.canvas, ctx: this.ctx } = canvas2d(boxed ? 1 : width, boxed ? 1 : height));
   }
 
   /** True while a preview is chosen (whether or not its image has arrived). */
@@ -64,8 +71,15 @@ export class FeaturePreviewLayer {
     const data = new Float32Array(toArrayBuffer(m.data), 0, n);
     const img = new ImageData(m.box.width, m.box.height);
     renderFeatureGrey(data, m.min, m.max, img.data);
-    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    this.ctx.putImageData(img, m.box.column, m.box.row);
+    if (this.boxed) {
+      this.canvas.width = m.box.width;
+      this.canvas.height = m.box.height;
+      this.ctx.putImageData(img, 0, 0);
+    } else {
+      this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+      this.ctx.putImageData(img, m.box.column, m.box.row);
+    }
+    this.shownBox = { ...m.box };
     this.shownName = m.name;
     return true;
   }

@@ -50,7 +50,30 @@ export class LabelLayer {
     const k = key(msg.t, msg.z);
     this.requested.delete(k);
     this.planes.set(k, data);
-    if (msg.t === this.t && msg.z === this.z) this.redrawAll();
+    if (this.stale.delete(k)) { this.requested.add(k); this.onStale?.(msg.t, msg.z); }
+    if (msg.t === this.t && msg.z === this.z) {
+      // The whole plane is authoritative: every stroke preview on it is answered.
+      this.pending = [];
+      this.redrawAll();
+    }
+  }
+
+  /** Planes that changed while their request was in flight: asked for again when the answer arrives. */
+  private readonly stale = new Set<string>();
+  /** Called for a plane that must be requested again (it changed while its request was in flight). */
+  onStale: ((t: number, z: number) => void) | undefined;
+
+  /**
+   * Forgets plane (t, z) because it changed in a way only a new copy shows (an edit made in another view);
+   * returns true when the caller must request it now (it is the current plane and no request is in flight).
+   */
+  invalidatePlane(t: number, z: number): boolean {
+    const k = key(t, z);
+    if (this.requested.has(k)) { this.stale.add(k); return false; }
+    this.planes.delete(k);
+    if (t !== this.t || z !== this.z) return false;
+    this.requested.add(k);
+    return true;
   }
 
   /** A changed part of a plane; replaces the oldest pending stroke preview of the current plane. */
@@ -58,10 +81,12 @@ export class LabelLayer {
     const box = clipBox(msg.box, this.width, this.height);
     if (box.width !== msg.box.width || box.height !== msg.box.height) throw new Error('label patch outside the image');
     const k = key(msg.t, msg.z);
-    let plane = this.planes.get(k);
+    const plane = this.planes.get(k);
     if (!plane) {
-      plane = new Uint8Array(this.width * this.height);
-      this.planes.set(k, plane);
+      // Not loaded: the whole plane is requested when it is shown. In flight: ask again once it arrives, since the
+      // answer may predate this change.
+      if (this.requested.has(k)) this.stale.add(k);
+      return;
     }
     applyPatch(plane, this.width, box, new Uint8Array(toArrayBuffer(msg.data), 0, box.width * box.height));
     if (msg.t === this.t && msg.z === this.z) {

@@ -129,3 +129,17 @@ export function constrainTransform(view: ViewTransform, viewWidth: number, viewH
 export function sameBox(a: PixelBox | undefined, b: PixelBox | undefined): boolean {
   return !!a && !!b && a.column === b.column && a.row === b.row && a.width === b.width && a.height === b.height;
 }
+
+/**
+ * Screen (CSS px) → continuous plane coordinates of a view whose rows are drawn `aspect` times as tall as its columns
+ * are wide (the xz/yz views of an anisotropic volume, issue #15): the transform works in display units (rows × aspect).
+ */
+export function screenToPlane(view: ViewTransform, aspect: number, sx: number, sy: number): { x: number; y: number } {
+  const p = screenToImage(view, sx, sy);
+  return { x: p.x, y: p.y / aspect };
+}
+
+/** Continuous plane coordinates → screen (CSS px); the inverse of {@link screenToPlane}. */
+export function planeToScreen(view: ViewTransform, aspect: number, x: number, y: number): { sx: number; sy: number } {
+  return imageToScreen(view, x, y * aspect);
+}

@@ -7,15 +7,27 @@
  */
 import {
   type ViewTransform, fitTransform, oneToOneTransform, zoomAt, panBy, wheelZoomFactor, screenToImage,
-  constrainTransform, boxTransform, imageToScreen,
+  constrainTransform, boxTransform, imageToScreen, visibleBox, screenToPlane, planeToScreen,
 } from './viewTransform';
 import type { PixelBox } from '../../extension/protocol';
 import type { Tool } from '../viewState';
 import { highlightAlpha } from './highlight';
 
-/** One image-resolution layer drawn through the view transform. */
-export interface Layer {
+/** A piece of a tiled layer: `source` drawn over the image rectangle (x, y, width, height), in image pixels. */
+export interface TileDraw {
   source: CanvasImageSource;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One layer drawn through the view transform: an image-resolution canvas, or tiles (big images, issue #13). */
+export interface Layer {
+  /** The whole plane at image resolution (absent for a tiled layer). */
+  source?: CanvasImageSource;
+  /** Tiles, drawn in order (coarse placeholders first). */
+  tiles?: TileDraw[];
   opacity: number;
   /** Draw a two-tone edge (dark, then light) around the layer's opaque pixels: labels stay visible over anything. */
   edge?: boolean;
@@ -34,6 +46,16 @@ export interface ViewerHandlers {
   onStrokeStart(x: number, y: number): void;
   onStrokeMove(x: number, y: number): void;
   onStrokeEnd(): void;
+  /** Shift+click/drag (or a click with the pan tool): move the crosshair of the three views to (x, y). */
+  onCrosshair?(x: number, y: number): void;
+  /** The viewer got the pointer or focus (the "focused view" of z/t keys). */
+  onFocus?(): void;
+}
+
+/** One line of the crosshair: its position in image pixels (a pixel centre) and colour. */
+export interface CrosshairLine {
+  at: number;
+  color: string;
 }
 
 export class Viewer {
@@ -51,16 +73,27 @@ export class Viewer {
   brushSize = 5;
   brushColor = '#ffffff';
   paintingEnabled = true;
+  /**
+   * Height of an image row relative to the width of a column (physical pixel size ratio, issue #15: an xz view of
+   * a stack with 5× coarser z is drawn 5× taller per row). The view transform works in display units (rows × aspect).
+   */
+  private aspect = 1;
+  /** Number of image rows (imageHeight is in display units). */
+  private rows = 1;
+  /** The crosshair of the three views: a vertical line at column `x.at`, a horizontal one at row `y.at`. */
+  private crosshair: { x?: CrosshairLine; y?: CrosshairLine } = {};
   private hasView = false;
   private pendingView: ViewTransform | undefined;
   private frame = 0;
   private spaceDown = false;
-  private drag: { kind: 'pan' | 'stroke'; pointerId: number; lastX: number; lastY: number } | undefined;
+  private drag: { kind: 'pan' | 'stroke' | 'cross'; pointerId: number; lastX: number; lastY: number; startX?: number; startY?: number } | undefined;
   private hover: { sx: number; sy: number } | undefined;
 
-  constructor(private readonly handlers: ViewerHandlers) {
+  /** @param canvasId id of the image canvas (`image-canvas` for the main xy view; tests read it back) */
+  constructor(private readonly handlers: ViewerHandlers, canvasId = 'image-canvas') {
     this.canvas = document.createElement('canvas');
-    this.canvas.id = 'image-canvas';
+    this.canvas.id = canvasId;
+    this.canvas.className = 'image-canvas';
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('aria-label', 'Image');
     this.cursorCanvas = document.createElement('canvas');
@@ -80,11 +113,46 @@ export class Viewer {
   }
 
   /** Sets the image size; the first call with a size fits (or applies a restored view). */
-  setImageSize(width: number, height: number, restored?: ViewTransform): void {
+  setImageSize(width: number, height: number, restored?: ViewTransform, aspect = this.aspect): void {
     this.imageWidth = width;
-    this.imageHeight = height;
+    this.rows = height;
+    this.aspect = aspect > 0 && Number.isFinite(aspect) ? aspect : 1;
+    this.imageHeight = height * this.aspect;
     if (restored) this.pendingView = restored;
     this.ensureView();
+  }
+
+  /** Changes the row aspect (pixel sizes changed) and fits the view again. */
+  setAspect(aspect: number): void {
+    const a = aspect > 0 && Number.isFinite(aspect) ? aspect : 1;
+    if (a === this.aspect) return;
+    this.aspect = a;
+    this.imageHeight = this.rows * a;
+    this.fit();
+  }
+
+  /** The crosshair lines to draw (none: no crosshair). */
+  setCrosshair(crosshair: { x?: CrosshairLine; y?: CrosshairLine }): void {
+    this.crosshair = crosshair;
+    this.drawCursor();
+  }
+
+  /** Screen (CSS px) → continuous image coordinates (rows undo the aspect). */
+  toImage(sx: number, sy: number): { x: number; y: number } {
+    return screenToPlane(this.view, this.aspect, sx, sy);
+  }
+
+  /** Continuous image coordinates → screen (CSS px). */
+  toScreen(x: number, y: number): { sx: number; sy: number } {
+    return planeToScreen(this.view, this.aspect, x, y);
+  }
+
+  /** The part of the image on screen, in image pixels (clipped to the image). */
+  visibleBox(): PixelBox {
+    const b = visibleBox(this.view, this.cssWidth, this.cssHeight, this.imageWidth, this.imageHeight);
+    const r0 = Math.max(0, Math.min(this.rows, Math.floor(b.row / this.aspect)));
+    const r1 = Math.max(r0, Math.min(this.rows, Math.ceil((b.row + b.height) / this.aspect)));
+    return { column: b.column, row: r0, width: b.width, height: r1 - r0 };
   }
 
   /** Zoom/pan to fit the whole image. */
@@ -109,7 +177,7 @@ export class Viewer {
    */
   showBox(box: PixelBox): void {
     if (this.cssWidth === 0) return;
-    this.setView(boxTransform(box, this.cssWidth, this.cssHeight, 0.35, 8));
+    this.setView(boxTransform({ ...box, row: box.row * this.aspect, height: box.height * this.aspect }, this.cssWidth, this.cssHeight, 0.35, 8));
     this.highlight = { box, start: performance.now() };
     this.element.dataset.highlight = 'on';
     this.animateHighlight();
@@ -136,6 +204,8 @@ export class Viewer {
   setView(view: ViewTransform): void {
     this.view = constrainTransform(view, this.cssWidth, this.cssHeight, this.imageWidth, this.imageHeight);
     this.hasView = true;
+    // Readable by tests and tools: screen = offset + image · scale (rows also × aspect).
+    this.element.dataset.view = `${this.view.scale},${this.view.offsetX},${this.view.offsetY},${this.aspect}`;
     this.invalidate();
     this.handlers.onViewChanged();
   }
@@ -221,15 +291,18 @@ export class Viewer {
     ctx.clearRect(0, 0, bw, bh);
     const s = this.view.scale * dpr;
     // Round the origin to device pixels so magnified pixel edges are crisp.
-    ctx.setTransform(s, 0, 0, s, Math.round(this.view.offsetX * dpr), Math.round(this.view.offsetY * dpr));
+    ctx.setTransform(s, 0, 0, s * this.aspect, Math.round(this.view.offsetX * dpr), Math.round(this.view.offsetY * dpr));
     // Nearest neighbour when magnified (pixels stay square); smoothing only when minified.
-    ctx.imageSmoothingEnabled = s < 1;
+    ctx.imageSmoothingEnabled = s < 1 && s * this.aspect < 1;
     ctx.imageSmoothingQuality = 'high';
     for (const layer of this.handlers.layers()) {
       if (layer.opacity <= 0) continue;
       ctx.globalAlpha = Math.min(1, layer.opacity);
-      if (layer.edge) this.drawEdge(layer.source, s, dpr);
-      ctx.drawImage(layer.source, 0, 0);
+      // Whole-plane layers are one tile covering the image.
+      const tiles = layer.tiles ?? (layer.source ? [{ source: layer.source, x: 0, y: 0, width: this.imageWidth, height: this.rows }] : []);
+      // Edges first, then the pixels: a tile's edge ring reaching into its neighbour is covered by the neighbour's pixels.
+      if (layer.edge) for (const tile of tiles) this.drawEdge(tile, s, dpr);
+      for (const tile of tiles) ctx.drawImage(tile.source, tile.x, tile.y, tile.width, tile.height);
     }
     ctx.globalAlpha = 1;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -242,7 +315,7 @@ export class Viewer {
    * drawn as a shadow offset in several directions; shadow offsets are not scaled by the transform, so the image
    * itself is drawn far outside the canvas and the shadow offset brings it back.
    */
-  private drawEdge(source: CanvasImageSource, scale: number, dpr: number): void {
+  private drawEdge(tile: TileDraw, scale: number, dpr: number): void {
     const ctx = this.ctx;
     const far = 1 << 16; // device px
     const d = Math.max(1, Math.round(dpr));
@@ -253,7 +326,7 @@ export class Viewer {
       for (const [dx, dy] of offsets) {
         ctx.shadowOffsetX = far + dx * d;
         ctx.shadowOffsetY = dy * d;
-        ctx.drawImage(source, -far / scale, 0);
+        ctx.drawImage(tile.source, tile.x - far / scale, tile.y, tile.width, tile.height);
       }
     };
     ring(EDGE_LIGHT, [[2, 0], [-2, 0], [0, 2], [0, -2], [1, 1], [1, -1], [-1, 1], [-1, -1]]);
@@ -266,12 +339,13 @@ export class Viewer {
     const ctx = this.cursorCtx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.cursorCanvas.width, this.cursorCanvas.height);
+    this.drawCrosshair(ctx, dpr);
     const alpha = this.highlight ? highlightAlpha(performance.now() - this.highlight.start) : 0;
     if (this.highlight && alpha > 0) {
       const b = this.highlight.box;
       ctx.globalAlpha = alpha;
-      const a = imageToScreen(this.view, b.column, b.row);
-      const e = imageToScreen(this.view, b.column + b.width, b.row + b.height);
+      const a = this.toScreen(b.column, b.row);
+      const e = this.toScreen(b.column + b.width, b.row + b.height);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.lineWidth = 2;
       ctx.setLineDash([6, 4]);
@@ -290,7 +364,7 @@ export class Viewer {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.beginPath();
       for (let i = 0; i + 1 < outline.points.length; i += 2) {
-        const q = imageToScreen(this.view, outline.points[i], outline.points[i + 1]);
+        const q = this.toScreen(outline.points[i], outline.points[i + 1]);
         if (i === 0) ctx.moveTo(q.sx, q.sy); else ctx.lineTo(q.sx, q.sy);
       }
       if (!outline.closed && this.hover) ctx.lineTo(this.hover.sx, this.hover.sy);
@@ -306,8 +380,8 @@ export class Viewer {
     if (!this.hover || this.tool === 'pan' || this.spaceDown || !this.paintingEnabled || this.drag?.kind === 'pan') return;
     if (this.tool !== 'brush' && this.tool !== 'eraser' && this.tool !== 'superpixel') {
       // Point tools: a small crosshair at the pixel under the cursor.
-      const p = screenToImage(this.view, this.hover.sx, this.hover.sy);
-      const q = imageToScreen(this.view, Math.floor(p.x) + 0.5, Math.floor(p.y) + 0.5);
+      const p = this.toImage(this.hover.sx, this.hover.sy);
+      const q = this.toScreen(Math.floor(p.x) + 0.5, Math.floor(p.y) + 0.5);
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.beginPath();
       ctx.moveTo(q.sx - 7, q.sy); ctx.lineTo(q.sx + 7, q.sy); ctx.moveTo(q.sx, q.sy - 7); ctx.lineTo(q.sx, q.sy + 7);
@@ -315,29 +389,54 @@ export class Viewer {
       ctx.lineWidth = 1; ctx.strokeStyle = this.brushColor; ctx.stroke();
       return;
     }
-    const p = screenToImage(this.view, this.hover.sx, this.hover.sy);
+    const p = this.toImage(this.hover.sx, this.hover.sy);
     const d = this.brushSize;
     // Outline of the brush footprint, centred the way the rasteriser anchors it.
     const even = d % 2 === 0;
     const cx = even ? Math.round(p.x) : Math.floor(p.x) + 0.5;
     const cy = even ? Math.round(p.y) : Math.floor(p.y) + 0.5;
-    const sc = imageToScreen(this.view, cx, cy);
+    const sc = this.toScreen(cx, cy);
     const r = Math.max(1.5, (d / 2) * this.view.scale);
+    // Rows may be drawn taller than columns are wide (anisotropic xz/yz views): the brush is an ellipse there.
+    const ry = Math.max(1.5, r * this.aspect);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.lineWidth = 1;
     ctx.beginPath();
-    ctx.arc(sc.sx, sc.sy, r, 0, Math.PI * 2);
+    ctx.ellipse(sc.sx, sc.sy, r, ry, 0, 0, Math.PI * 2);
     ctx.strokeStyle = 'rgba(0,0,0,0.8)';
     ctx.stroke();
     ctx.beginPath();
-    ctx.arc(sc.sx, sc.sy, r + 1, 0, Math.PI * 2);
+    ctx.ellipse(sc.sx, sc.sy, r + 1, ry + 1, 0, 0, Math.PI * 2);
     ctx.strokeStyle = this.tool === 'eraser' ? 'rgba(255,255,255,0.95)' : this.brushColor;
     ctx.stroke();
     if (this.tool === 'eraser') {
       ctx.beginPath();
-      ctx.moveTo(sc.sx - r * 0.5, sc.sy - r * 0.5); ctx.lineTo(sc.sx + r * 0.5, sc.sy + r * 0.5);
+      ctx.moveTo(sc.sx - r * 0.5, sc.sy - ry * 0.5); ctx.lineTo(sc.sx + r * 0.5, sc.sy + ry * 0.5);
       ctx.stroke();
     }
+  }
+
+  /** The crosshair: thin lines through the centres of the crosshair's pixels, across the whole image. */
+  private drawCrosshair(ctx: CanvasRenderingContext2D, dpr: number): void {
+    const { x, y } = this.crosshair;
+    if (!x && !y) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 3]);
+    const top = this.toScreen(0, 0);
+    const bottom = this.toScreen(this.imageWidth, this.rows);
+    if (x) {
+      const sx = Math.round(this.toScreen(x.at + 0.5, 0).sx) + 0.5;
+      ctx.strokeStyle = x.color;
+      ctx.beginPath(); ctx.moveTo(sx, top.sy); ctx.lineTo(sx, bottom.sy); ctx.stroke();
+    }
+    if (y) {
+      const sy = Math.round(this.toScreen(0, y.at + 0.5).sy) + 0.5;
+      ctx.strokeStyle = y.color;
+      ctx.beginPath(); ctx.moveTo(top.sx, sy); ctx.lineTo(bottom.sx, sy); ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
   }
 
   private updateCursorClass(): void {
@@ -356,18 +455,28 @@ export class Viewer {
       this.hover = { sx: e.offsetX, sy: e.offsetY };
       this.emitHover();
     }, { passive: false });
+    c.addEventListener('focus', () => this.handlers.onFocus?.());
     c.addEventListener('pointerdown', (e) => {
       c.focus({ preventScroll: true });
+      this.handlers.onFocus?.();
       if (this.drag) return;
+      if (e.button === 0 && e.shiftKey && this.handlers.onCrosshair) {
+        e.preventDefault();
+        c.setPointerCapture(e.pointerId);
+        this.drag = { kind: 'cross', pointerId: e.pointerId, lastX: e.offsetX, lastY: e.offsetY };
+        const p = this.toImage(e.offsetX, e.offsetY);
+        this.handlers.onCrosshair(p.x, p.y);
+        return;
+      }
       const panButton = e.button === 1 || e.button === 2;
       const pan = panButton || (e.button === 0 && (this.spaceDown || this.tool === 'pan' || !this.paintingEnabled));
       if (!pan && e.button !== 0) return;
       e.preventDefault();
       c.setPointerCapture(e.pointerId);
-      this.drag = { kind: pan ? 'pan' : 'stroke', pointerId: e.pointerId, lastX: e.offsetX, lastY: e.offsetY };
+      this.drag = { kind: pan ? 'pan' : 'stroke', pointerId: e.pointerId, lastX: e.offsetX, lastY: e.offsetY, startX: e.offsetX, startY: e.offsetY };
       this.updateCursorClass();
       if (!pan) {
-        const p = screenToImage(this.view, e.offsetX, e.offsetY);
+        const p = this.toImage(e.offsetX, e.offsetY);
         this.handlers.onStrokeStart(p.x, p.y);
       }
       this.drawCursor();
@@ -378,11 +487,14 @@ export class Viewer {
       if (drag && drag.pointerId === e.pointerId) {
         if (drag.kind === 'pan') {
           this.setView(panBy(this.view, e.offsetX - drag.lastX, e.offsetY - drag.lastY));
+        } else if (drag.kind === 'cross') {
+          const p = this.toImage(e.offsetX, e.offsetY);
+          this.handlers.onCrosshair?.(p.x, p.y);
         } else {
           // Coalesced events give every intermediate position of fast strokes.
           const events = typeof e.getCoalescedEvents === 'function' ? e.getCoalescedEvents() : [];
           for (const ev of events.length ? events : [e]) {
-            const p = screenToImage(this.view, ev.offsetX, ev.offsetY);
+            const p = this.toImage(ev.offsetX, ev.offsetY);
             this.handlers.onStrokeMove(p.x, p.y);
           }
         }
@@ -398,6 +510,12 @@ export class Viewer {
       this.drag = undefined;
       if (c.hasPointerCapture(e.pointerId)) c.releasePointerCapture(e.pointerId);
       if (drag.kind === 'stroke') this.handlers.onStrokeEnd();
+      // A click (no drag) with the pan tool moves the crosshair, as in ilastik's navigation mode.
+      if (drag.kind === 'pan' && e.button === 0 && this.tool === 'pan' && drag.startX !== undefined && drag.startY !== undefined
+        && Math.hypot(e.offsetX - drag.startX, e.offsetY - drag.startY) < 3 && this.handlers.onCrosshair) {
+        const p = this.toImage(e.offsetX, e.offsetY);
+        this.handlers.onCrosshair(p.x, p.y);
+      }
       this.updateCursorClass();
       this.drawCursor();
     };
@@ -413,7 +531,7 @@ export class Viewer {
 
   private emitHover(): void {
     if (!this.hover) return;
-    this.handlers.onHover(screenToImage(this.view, this.hover.sx, this.hover.sy));
+    this.handlers.onHover(this.toImage(this.hover.sx, this.hover.sy));
   }
 
   /** Re-reports the hover position (after z/t or data changes). */

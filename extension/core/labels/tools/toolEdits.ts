@@ -5,6 +5,7 @@
  */
 import { createEdit, type LabelEdit } from '../labelEdit';
 import type { LabelVolume } from '../labelVolume';
+import { planeSizeOf, planeVoxelIndex, sliceCount, type SliceRef } from '../../views/slicePlane';
 
 /** Options shared by the tools. */
 export interface ToolOptions {
@@ -89,4 +90,40 @@ export async function maskValues(shape: { t: number; z: number }, readPlane: (t:
     }
   }
   return [...seen].sort((a, b) => a - b);
+}
+
+/**
+ * {@link planeToolEdit} for a plane of any of the three views (issue #15): `planeIndices` are pixels of the slice's
+ * plane (row-major, see extension/core/views/slicePlane.ts), written as voxels of the volume.
+ */
+export function sliceToolEdit(volume: LabelVolume, slice: SliceRef, planeIndices: ArrayLike<number>, classId: number, options: ToolOptions): LabelEdit | undefined {
+  if (slice.orientation === 'xy') return planeToolEdit(volume, slice.t, slice.index, planeIndices, classId, options);
+  const { width, height } = planeSizeOf(volume.shape, slice.orientation);
+  if (!(slice.index >= 0 && slice.index < sliceCount(volume.shape, slice.orientation)) || !(slice.t >= 0 && slice.t < volume.shape.t)) {
+    throw new RangeError(`${slice.orientation} slice ${slice.index} at t=${slice.t} is outside the label volume`);
+  }
+  const voxel = planeVoxelIndex(volume.shape, slice);
+  const flat: number[] = [];
+  for (let k = 0; k < planeIndices.length; k++) {
+    const i = planeIndices[k];
+    if (!(i >= 0 && i < width * height)) throw new RangeError(`pixel ${i} is outside the ${slice.orientation} plane (${width * height} pixels)`);
+    const v = voxel(i);
+    if (options.preserveLabels && classId !== 0 && volume.data[v] !== 0) continue;
+    flat.push(v);
+  }
+  return createEdit(volume, flat, classId, options.label, classId);
+}
+
+/** The labels of one plane of any view, row-major (a copy for xz/yz; a view of the volume for xy). */
+export function labelSlice(volume: LabelVolume, slice: SliceRef): Uint8Array {
+  if (slice.orientation === 'xy') return volume.plane(slice.t, slice.index);
+  const { width, height } = planeSizeOf(volume.shape, slice.orientation);
+  if (!(slice.index >= 0 && slice.index < sliceCount(volume.shape, slice.orientation)) || !(slice.t >= 0 && slice.t < volume.shape.t)) {
+    throw new RangeError(`${slice.orientation} slice ${slice.index} at t=${slice.t} is outside the label volume`);
+  }
+  const voxel = planeVoxelIndex(volume.shape, slice);
+  const out = new Uint8Array(width * height);
+  const data = volume.data;
+  for (let i = 0; i < out.length; i++) out[i] = data[voxel(i)];
+  return out;
 }

@@ -1,0 +1,68 @@
+/**
+ * Geometry of the tiled view of big images (issue #13), pure arithmetic: which resolution level matches the zoom,
+ * and which tiles of that level cover the visible region. Tiles are `tileSize`² pixels of their level; a level's
+ * pixel spans `scale` level-0 pixels along x and y.
+ */
+import type { PixelBox } from '../../extension/protocol';
+
+/** One resolution level as the webview knows it. */
+export interface TileLevel {
+  width: number;
+  height: number;
+  /** Level-0 pixels per pixel of this level (x and y). */
+  scale: number;
+}
+
+/** A tile of a level: tile indices and the part of level 0 it covers (image pixels). */
+export interface TileRef {
+  level: number;
+  column: number;
+  row: number;
+  /** Level-0 rectangle covered (clipped to the image). */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The coarsest level whose pixels are still at most one device pixel on screen (so nothing is magnified from a
+ * coarser level than needed): `deviceScale` is device pixels per level-0 pixel.
+ */
+export function chooseLevel(levels: readonly TileLevel[], deviceScale: number): number {
+  let best = 0;
+  for (let i = 1; i < levels.length; i++) if (levels[i].scale * deviceScale <= 1.0001) best = i;
+  return best;
+}
+
+/** The level-0 rectangle of tile (column, row) of `level`. */
+export function tileRef(levels: readonly TileLevel[], level: number, column: number, row: number, tileSize: number): TileRef {
+  const l = levels[level];
+  const full = levels[0];
+  const x = column * tileSize * l.scale, y = row * tileSize * l.scale;
+  return {
+    level, column, row, x, y,
+    width: Math.min(full.width, (column + 1) * tileSize * l.scale) - x,
+    height: Math.min(full.height, (row + 1) * tileSize * l.scale) - y,
+  };
+}
+
+/** Pixel size of tile (column, row) of `level` (edge tiles are smaller). */
+export function tileSizeAt(levels: readonly TileLevel[], level: number, column: number, row: number, tileSize: number): { width: number; height: number } {
+  const l = levels[level];
+  return { width: Math.min(tileSize, l.width - column * tileSize), height: Math.min(tileSize, l.height - row * tileSize) };
+}
+
+/** Tiles of `level` intersecting `box` (level-0 pixels), nearest the box centre first. */
+export function visibleTiles(levels: readonly TileLevel[], level: number, box: PixelBox, tileSize: number): TileRef[] {
+  const l = levels[level];
+  const span = tileSize * l.scale;
+  if (box.width <= 0 || box.height <= 0) return [];
+  const c0 = Math.max(0, Math.floor(box.column / span)), c1 = Math.min(Math.ceil(l.width / tileSize) - 1, Math.floor((box.column + box.width - 1) / span));
+  const r0 = Math.max(0, Math.floor(box.row / span)), r1 = Math.min(Math.ceil(l.height / tileSize) - 1, Math.floor((box.row + box.height - 1) / span));
+  const out: TileRef[] = [];
+  for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) out.push(tileRef(levels, level, c, r, tileSize));
+  const cx = box.column + box.width / 2, cy = box.row + box.height / 2;
+  const d = (t: TileRef) => Math.hypot(t.x + t.width / 2 - cx, t.y + t.height / 2 - cy);
+  return out.sort((a, b) => d(a) - d(b));
+}
