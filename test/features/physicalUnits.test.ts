@@ -196,6 +196,13 @@ describe('feature channels', () => {
     expect(validateSelection({ ...sel, featureChannels: [0, 0] })).toHaveLength(1);
     expect(validateSelection({ ...sel, featureChannels: [-1] })).toHaveLength(1);
     expect(validateSelection({ ...sel, scaleUnit: 'inches' as never })).toEqual(['scaleUnit must be "pixels" or "physical"']);
+    // ilastik's minimum scales are in pixels: σ in µm may be smaller (fine pixels); the per-axis floor applies later.
+    const hessianAt02 = { ...one('HessianOfGaussianEigenvalues', 0.2) };
+    expect(validateSelection(hessianAt02)).toHaveLength(1);
+    expect(validateSelection({ ...hessianAt02, scaleUnit: 'physical' })).toEqual([]);
+    const em = selectionForImage({ ...hessianAt02, scaleUnit: 'physical' }, { name: 'em.tif', shape: { z: 1, y: 64, x: 64, c: 1 }, pixelSize: { x: 50, y: 50, unit: 'nm' } });
+    expect(em.scales[0].pixelSigmas!.x).toBeCloseTo(4, 12);
+    expect(em.scales[0].pixelSigmas!.y).toBeCloseTo(4, 12);
   });
 
   it('the 2D fallback keeps the scale unit and the channels', () => {

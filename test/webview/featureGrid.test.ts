@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addScale, cellAllowed, channelCount, editScale, FEATURE_FAMILIES, memoryEstimate, normalizeSelection, presetAll, presetLight,
-  presetNone, removeScale, sameSelection, setScaleUnit, toggleChannel, usedChannels,
+  presetNone, removeScale, sameSelection, setScaleUnit, sigmaRange, toggleChannel, usedChannels,
 } from '../../webview/panels/featureGrid';
 import { physicalScaleNote } from '../../webview/panels/physicalScaleNote';
 
@@ -103,5 +103,18 @@ describe('feature grid', () => {
     expect(physicalScaleNote(sel, undefined, false)).toEqual({ text: expect.stringMatching(/no pixel size/), warning: true });
     expect(physicalScaleNote(sel, { x: 1, y: 1, unit: 'pixel', source: 'ImageJ' }, false).warning).toBe(true);
     expect(physicalScaleNote(sel, { x: 1, y: 1, unit: 'µm', source: 'ImageJ' }, true).text).toMatch(/no z step/);
+  });
+
+  it('physical units: the pixel minimums of ilastik do not apply to σ in µm (small σ for fine pixels)', () => {
+    const physical = setScaleUnit(presetNone(), true);
+    expect(cellAllowed('HessianOfGaussianEigenvalues', 0.3, true)).toBe(true);
+    expect(sigmaRange(physical).min).toBeLessThan(0.05);
+    const fine = addScale(physical, 0.05);
+    expect(fine.scales[0].sigma).toBe(0.05);
+    fine.selected.HessianOfGaussianEigenvalues[0] = true;
+    expect(normalizeSelection(fine).selected.HessianOfGaussianEigenvalues[0]).toBe(true);
+    // Back in pixels the cell is not allowed any more, and a 0.05 pixel column cannot be added.
+    expect(normalizeSelection(setScaleUnit(fine, false)).selected.HessianOfGaussianEigenvalues[0]).toBe(false);
+    expect(addScale(presetNone(), 0.05).scales.length).toBe(presetNone().scales.length);
   });
 });

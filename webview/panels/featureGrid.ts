@@ -25,9 +25,20 @@ export const MIN_SIGMA_ALL_FAMILIES = 0.7;
 /** Range of σ a user may enter. */
 export const SIGMA_RANGE = { min: 0.3, max: 100 } as const;
 
-/** True when family `id` may be selected at σ (ilastik: σ < 0.7 only for Gaussian smoothing). */
-export function cellAllowed(id: string, sigma: number): boolean {
-  return id === 'GaussianSmoothing' || sigma >= MIN_SIGMA_ALL_FAMILIES;
+/** Smallest σ (µm) a user may enter in physical units; each axis must still give ≥ 0.1 pixel (checked by the host). */
+export const PHYSICAL_SIGMA_MIN = 0.001;
+
+/**
+ * True when family `id` may be selected at σ (ilastik: σ < 0.7 only for Gaussian smoothing). In physical units
+ * every cell is allowed: ilastik's minimum is in pixels, and σ in µm becomes pixels only per image and axis.
+ */
+export function cellAllowed(id: string, sigma: number, physical = false): boolean {
+  return physical || id === 'GaussianSmoothing' || sigma >= MIN_SIGMA_ALL_FAMILIES;
+}
+
+/** The σ a user may enter for `sel`: ilastik's range in pixels; down to {@link PHYSICAL_SIGMA_MIN} µm in physical units. */
+export function sigmaRange(sel: Pick<FeatureSelectionData, 'scaleUnit'>): { min: number; max: number } {
+  return sel.scaleUnit === 'physical' ? { min: PHYSICAL_SIGMA_MIN, max: SIGMA_RANGE.max } : SIGMA_RANGE;
 }
 
 function defaultScales(): FeatureSelectionData['scales'] {
@@ -109,14 +120,15 @@ export function normalizeSelection(sel: FeatureSelectionData): FeatureSelectionD
   const selected: Record<string, boolean[]> = {};
   for (const f of FEATURE_FAMILIES) {
     const row = sel.selected[f.id] ?? [];
-    selected[f.id] = scales.map((s, i) => row[i] === true && cellAllowed(f.id, s.sigma));
+    selected[f.id] = scales.map((s, i) => row[i] === true && cellAllowed(f.id, s.sigma, sel.scaleUnit === 'physical'));
   }
   return withSettings({ scales, selected }, sel);
 }
 
 /** Adds a scale column (kept sorted by σ); no-op if σ already exists or is out of range. */
 export function addScale(sel: FeatureSelectionData, sigma: number, in2D = true): FeatureSelectionData {
-  if (!(sigma >= SIGMA_RANGE.min && sigma <= SIGMA_RANGE.max)) return sel;
+  const range = sigmaRange(sel);
+  if (!(sigma >= range.min && sigma <= range.max)) return sel;
   if (sel.scales.some((s) => Math.abs(s.sigma - sigma) < 1e-9)) return sel;
   const norm = normalizeSelection(sel);
   const index = norm.scales.findIndex((s) => s.sigma > sigma);
@@ -139,7 +151,8 @@ export function removeScale(sel: FeatureSelectionData, index: number): FeatureSe
 export function editScale(sel: FeatureSelectionData, index: number, sigma: number): FeatureSelectionData {
   const norm = normalizeSelection(sel);
   if (index < 0 || index >= norm.scales.length) return norm;
-  if (!(sigma >= SIGMA_RANGE.min && sigma <= SIGMA_RANGE.max)) return norm;
+  const range = sigmaRange(norm);
+  if (!(sigma >= range.min && sigma <= range.max)) return norm;
   if (norm.scales.some((s, i) => i !== index && Math.abs(s.sigma - sigma) < 1e-9)) return norm;
   const cols = norm.scales.map((s, i) => ({ scale: i === index ? { ...s, sigma } : s, cells: FEATURE_FAMILIES.map((f) => norm.selected[f.id][i]) }));
   cols.sort((a, b) => a.scale.sigma - b.scale.sigma);

@@ -10,7 +10,7 @@ import { h, icon, ICONS, formatBytes } from '../dom';
 import type { FeatureSelectionData, ImageDescriptor, PixelSizeData } from '../../extension/protocol';
 import {
   FEATURE_FAMILIES, SIGMA_RANGE, addScale, cellAllowed, channelCount, editScale, memoryEstimate, normalizeSelection,
-  presetAll, presetLight, presetNone, removeScale, sameSelection, setScaleUnit, toggleChannel, usedChannels, withSettings,
+  presetAll, presetLight, presetNone, removeScale, sameSelection, setScaleUnit, sigmaRange, toggleChannel, usedChannels, withSettings,
 } from './featureGrid';
 import { physicalScaleNote } from './physicalScaleNote';
 
@@ -67,7 +67,8 @@ export class FeaturesPanel {
     const addBtn = h('vscode-button', { id: 'btn-add-scale', secondary: true, class: 'small-button', title: 'Add a scale column' }, icon([...ICONS.add]), h('span', {}, 'Scale'));
     const add = (): void => {
       const v = Number(sigmaInput.value);
-      if (!(v >= SIGMA_RANGE.min && v <= SIGMA_RANGE.max)) { sigmaInput.classList.add('invalid'); return; }
+      const range = sigmaRange(this.draft);
+      if (!(v >= range.min && v <= range.max)) { sigmaInput.classList.add('invalid'); return; }
       sigmaInput.classList.remove('invalid');
       sigmaInput.value = '';
       this.setDraft(addScale(this.draft, v));
@@ -150,7 +151,7 @@ export class FeaturesPanel {
       const remove = h('button', { class: 'icon-button sigma-remove', title: `Remove σ=${s.sigma}`, 'aria-label': `Remove scale ${s.sigma}` }, icon([...ICONS.close]));
       remove.addEventListener('click', () => this.setDraft(removeScale(this.draft, i)));
       label.addEventListener('click', () => {
-        const input = h('input', { type: 'number', class: 'num-input sigma-edit', value: s.sigma, min: SIGMA_RANGE.min, max: SIGMA_RANGE.max, step: 0.1, 'aria-label': 'σ' });
+        const input = h('input', { type: 'number', class: 'num-input sigma-edit', value: s.sigma, min: sigmaRange(this.draft).min, max: SIGMA_RANGE.max, step: 0.1, 'aria-label': 'σ' });
         label.replaceWith(input);
         input.focus(); input.select();
         let done = false;
@@ -170,7 +171,7 @@ export class FeaturesPanel {
     for (const f of FEATURE_FAMILIES) {
       const row = h('tr', { 'data-feature': f.id }, h('th', { class: 'family-name', title: `${f.name} (${f.channels2D} channel${f.channels2D > 1 ? 's' : ''} in 2D, ${f.channels3D} in 3D)` }, f.short));
       sel.scales.forEach((s, i) => {
-        const allowed = cellAllowed(f.id, s.sigma);
+        const allowed = cellAllowed(f.id, s.sigma, sel.scaleUnit === 'physical');
         const cb = h('vscode-checkbox', { checked: sel.selected[f.id][i], disabled: !allowed, title: allowed ? `${f.name}, σ=${s.sigma}` : 'Not available at this scale', 'aria-label': `${f.name} σ=${s.sigma}` }) as VscCheckbox;
         cb.addEventListener('change', () => {
           const d = normalizeSelection(this.draft);

@@ -33,7 +33,7 @@ function parseSigmas(text: string, what: string): number[] {
  * - `<id>:<σ>,<σ>;<id>:<σ>…`: the listed families at the listed scales (ids case-insensitive).
  * `--2d` marks every scale "compute in 2D".
  */
-export function parseFeatureSpec(features: string | undefined, scales: string | undefined, in2D: boolean): FeatureSelection {
+export function parseFeatureSpec(features: string | undefined, scales: string | undefined, in2D: boolean, scaleUnit: ScaleUnit = 'pixels'): FeatureSelection {
   const spec = (features ?? 'all').trim();
   let selection: FeatureSelection;
   if (spec.toLowerCase() === 'all') {
@@ -50,7 +50,8 @@ export function parseFeatureSpec(features: string | undefined, scales: string | 
       if (!id) throw new UsageError(`--features: unknown feature "${name}" (ids: ${FEATURE_IDS.join(', ')})`);
       const sigmas = parseSigmas(part.slice(colon + 1), `--features ${id}`);
       for (const s of sigmas) {
-        if (s < MIN_SCALE[id]) throw new UsageError(`--features: ${id} needs σ ≥ ${MIN_SCALE[id]}, got ${s}`);
+        // ilastik's minimum scales are in pixels: σ in µm is checked per axis once the pixel size is known.
+        if (scaleUnit === 'pixels' && s < MIN_SCALE[id]) throw new UsageError(`--features: ${id} needs σ ≥ ${MIN_SCALE[id]}, got ${s}`);
       }
       wanted.set(id, [...(wanted.get(id) ?? []), ...sigmas]);
     }
@@ -61,6 +62,7 @@ export function parseFeatureSpec(features: string | undefined, scales: string | 
     for (const id of FEATURE_IDS) selected[id] = all.map((s) => wanted.get(id)?.includes(s) ?? false);
     selection = { scales: columns, selected };
   }
+  if (scaleUnit === 'physical') selection.scaleUnit = 'physical';
   const problems = validateSelection(selection);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return selection;
@@ -160,8 +162,7 @@ Options:
   async run(argv: string[], io: CliIo): Promise<number> {
     const options = parseArgs(argv);
     let selection: FeatureSelection = {
-      ...parseFeatureSpec(options.features, options.scales, options.in2D),
-      ...(options.scaleUnit === 'physical' ? { scaleUnit: 'physical' as const } : {}),
+      ...parseFeatureSpec(options.features, options.scales, options.in2D, options.scaleUnit),
       ...(options.channels ? { featureChannels: options.channels } : {}),
     };
     const inputPath = isAbsolute(options.input!) ? options.input! : resolve(io.cwd, options.input!);

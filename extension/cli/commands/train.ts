@@ -9,7 +9,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { selectionDefaultLight, validateSelection, type FeatureSelection } from '../../core/features/featureSet';
+import { selectionDefaultLight, validateSelection, type FeatureSelection, type ScaleUnit } from '../../core/features/featureSet';
 import { serializeForest } from '../../core/forest/index';
 import { ImageError } from '../../core/image/imageModel';
 import { LabelVolume } from '../../core/labels/labelVolume';
@@ -57,7 +57,7 @@ async function readLabelImage(file: string, shape: { t: number; z: number; y: nu
   }
 }
 
-async function loadFeatureSelection(spec: string, cwd: string): Promise<FeatureSelection> {
+async function loadFeatureSelection(spec: string, cwd: string, scaleUnit: ScaleUnit | undefined): Promise<FeatureSelection> {
   const lower = spec.trim().toLowerCase();
   if (lower === 'light' || lower === 'default') return selectionDefaultLight();
   if (lower.endsWith('.json')) {
@@ -66,6 +66,8 @@ async function loadFeatureSelection(spec: string, cwd: string): Promise<FeatureS
     try {
       const raw = JSON.parse(await fs.readFile(file, 'utf8')) as { features?: FeatureSelection } & FeatureSelection;
       selection = raw.features ?? raw; // a project file or a bare selection
+      if (scaleUnit === 'physical') selection = { ...selection, scaleUnit: 'physical' };
+      else if (scaleUnit === 'pixels') { const { scaleUnit: _dropped, ...rest } = selection; selection = rest; }
     } catch (error) {
       throw new UsageError(`--features ${spec}: cannot read a feature selection (${error instanceof Error ? error.message : String(error)})`);
     }
@@ -73,7 +75,7 @@ async function loadFeatureSelection(spec: string, cwd: string): Promise<FeatureS
     if (problems.length > 0) throw new UsageError(`--features ${spec}: ${problems.join('; ')}`);
     return selection;
   }
-  return parseFeatureSpec(spec, undefined, false);
+  return parseFeatureSpec(spec, undefined, false, scaleUnit);
 }
 
 export const trainCommand: CliCommand = {
@@ -137,11 +139,10 @@ settings), so re-running a command is harmless; otherwise train refuses without 
     const maxDepth = parseIntegerOption(values['max-depth'], '--max-depth', 1, 10000);
     const minSamplesLeaf = parseIntegerOption(values['min-samples-leaf'], '--min-samples-leaf', 1, 1e9);
     const threads = parseIntegerOption(values.threads, '--threads', 0, 1024);
-    const selection = await loadFeatureSelection(values.features ?? 'all', io.cwd);
-    if (values['scale-unit'] !== undefined) {
-      if (parseScaleUnit(values['scale-unit']) === 'physical') selection.scaleUnit = 'physical';
-      else delete selection.scaleUnit;
-    }
+    const scaleUnit = values['scale-unit'] === undefined ? undefined : parseScaleUnit(values['scale-unit']);
+    const selection = await loadFeatureSelection(values.features ?? 'all', io.cwd, scaleUnit);
+    if (scaleUnit === 'physical') selection.scaleUnit = 'physical';
+    else if (scaleUnit === 'pixels') delete selection.scaleUnit;
     if (values.channels !== undefined) selection.featureChannels = parseChannelList(values.channels);
 
     const projectFile = path.resolve(io.cwd, values.output);

@@ -195,7 +195,8 @@ export function validateSelection(selection: FeatureSelection): string[] {
     }
     flags.forEach((on, i) => {
       if (typeof on !== 'boolean') problems.push(`selected.${id}[${i}] must be a boolean`);
-      else if (on && typeof selection.scales[i]?.sigma === 'number' && selection.scales[i].sigma < MIN_SCALE[id] - 1e-9) {
+      // ilastik's minimum scales are in pixels; σ in µm is checked per axis in pixels when resolved for an image.
+      else if (on && selection.scaleUnit !== 'physical' && typeof selection.scales[i]?.sigma === 'number' && selection.scales[i].sigma < MIN_SCALE[id] - 1e-9) {
         problems.push(`${FEATURE_NAMES[id]} needs σ ≥ ${MIN_SCALE[id]}, scale ${i} has σ=${selection.scales[i].sigma}`);
       }
     });
