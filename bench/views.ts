@@ -21,7 +21,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { selectionAll } from '../extension/core/features/featureSet';
 import { featureChannelCount } from '../extension/core/features/computeFeatureBlock';
-import { selectionForShape } from '../extension/core/features/selectionForShape';
+import { selectionForImage } from '../extension/core/features/selectionForImage';
 import { LabelDocument } from '../extension/editor/labelDocument';
 import { DocumentController } from '../extension/editor/documentController';
 import { EditorRegistry, WebviewChannel } from '../extension/editor/editorRegistry';
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   await paint('xz', cy, 1, 9, [30, 5, 300, 5]);
   await paint('yz', cx, 1, 9, [2, 30, 10, 300]);
   await warmUp;
-  const selection = selectionForShape(doc.project.features, doc.shape!);
+  const selection = selectionForImage(doc.project.features, doc.featureImage()!);
   progress(`${doc.labels!.labelledCount()} labels; ${featureChannelCount(selection, 1, true)} feature channels; training and predicting the three planes`);
 
   /** Runs "update now" and returns the time to the first tile of each view, once every view has one. */

@@ -50,6 +50,10 @@ export interface FeatureSelectionData {
   scales: { sigma: number; in2D: boolean }[];
   /** selected[featureId][i] refers to scales[i]. */
   selected: Record<string, boolean[]>;
+  /** σ in pixels (absent, the default) or in µm per axis from the pixel size (`physical`; issue #15). */
+  scaleUnit?: 'pixels' | 'physical';
+  /** 0-based input channels that feed the features; absent = every channel but alpha. */
+  featureChannels?: number[];
 }
 
 /** Shape and metadata of the open image, as the webview needs it. */
@@ -60,6 +64,8 @@ export interface ImageDescriptor {
   axes: string;
   dtype: PlaneDType;
   channelNames: string[];
+  /** The alpha channel (RGBA, gray+alpha), not a feature channel by default. */
+  alphaChannel?: number;
   /** Physical pixel size (from the project when the user set it, else from the file), if known. */
   pixelSize?: PixelSizeData;
   /**
@@ -557,6 +563,8 @@ export const PROTOCOL_LIMITS = {
   maxClassNameLength: 100,
   maxLogLength: 10_000,
   maxScales: 16,
+  /** Most input channels a feature selection may list (`featureChannels`) when no image is open. */
+  maxFeatureChannels: 1024,
   /** Largest region (pixels) of one feature preview. */
   maxPreviewPixels: 4096 * 4096,
 } as const;

@@ -374,6 +374,7 @@ export class EditorView {
       case 'image/pixelSize':
         this.pixelSize = m.pixelSize;
         this.pixelSizePanel.show(m.pixelSize);
+        this.featuresPanel.setPixelSize(m.pixelSize);
         this.scaleBar.update(m.pixelSize?.x, m.pixelSize?.unit ?? '', this.viewer.view.scale);
         for (const p of this.panes) p.viewer.setAspect(this.aspectOf(p.orientation));
         this.updateReadout();

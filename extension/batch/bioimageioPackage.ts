@@ -93,6 +93,16 @@ function coverPng(input: Float32Array, probabilities: Float32Array, crop: Box, c
 function readme(options: BioimageioPackageOptions, crop: Box, minSize: { z?: number; y: number; x: number }, provenance: Record<string, string>): string {
   const { project, geometry, onnx, classifier } = options;
   const spatial = geometry.spatialDims === 3 ? 'z, y, x' : 'y, x';
+  const pixelSizeNote = (p: PixelClassifierProject, g: ModelGeometry, sigmas: number[]): string => {
+    if (p.features.scaleUnit !== 'physical') {
+      return `The filters are defined in pixels (σ = ${sigmas.join(', ')} pixels, isotropic${g.spatialDims === 3 ? ', z spacing assumed equal to x/y' : ''}).`;
+    }
+    // Physical units (issue #15): the graph holds the per-axis pixel sigmas of the reference image.
+    const axes = g.spatialDims === 3 ? ['z', 'y', 'x'] as const : ['y', 'x'] as const;
+    const per = g.selection.scales.filter((s) => s.pixelSigmas && sigmas.includes(s.sigma))
+      .map((s) => `${s.sigma} µm → ${axes.map((a) => Number(s.pixelSigmas![a].toPrecision(3))).join(' × ')}`);
+    return `The filters were chosen in µm and built for the pixel size of ${g.reference.path} (σ in pixels, ${axes.join(' × ')}: ${per.join('; ')}).`;
+  };
   const scales = [...new Set(project.features.scales.filter((_, i) => Object.values(project.features.selected).some((f) => f[i])).map((s) => s.sigma))];
   return `# ${project.classes.map((c) => c.name).join(' / ')}: Pixel Classifier random forest (usage and validation)
 
@@ -107,15 +117,16 @@ exported as one ONNX graph: raw image → ${onnx.nFeatures} ilastik features →
   of the input's size; channel k is class k+1; the channels sum to 1.
 
 ## Halo and tiling
-Features reach ${geometry.halo.y} pixels in y and x${geometry.spatialDims === 3 ? ` and ${geometry.halo.z} in z` : ''} (the halo). The model mirrors the image at its
+Features reach ${geometry.halo.y === geometry.halo.x ? `${geometry.halo.y} pixels in y and x` : `${geometry.halo.y} pixels in y, ${geometry.halo.x} in x`}${geometry.spatialDims === 3 ? ` and ${geometry.halo.z} in z` : ''} (the halo). The model mirrors the image at its
 borders exactly as Pixel Classifier and ilastik do, so a whole image predicted at once equals Pixel Classifier's prediction.
 When tiling, give each tile this halo on every side and crop it from the output.
 
 ## Pixel size
-The filters are defined in pixels (σ = ${scales.join(', ')} pixels, isotropic${geometry.spatialDims === 3 ? ', z spacing assumed equal to x/y' : ''}).
+${pixelSizeNote(project, geometry, scales)}
 The model has no notion of physical units: apply it to images with the same pixel size (and the same kind of
 intensities, e.g. bit depth and exposure) as the training images listed below.
-
+${project.features.featureChannels ? `Only input channel${project.features.featureChannels.length > 1 ? 's' : ''} ${project.features.featureChannels.join(', ')} (0-based) ${project.features.featureChannels.length > 1 ? 'feed' : 'feeds'} the features; the others are ignored.
+` : ''}
 ## Training
 - Project: ${provenance.project}, trained ${provenance.last_trained || 'at an unknown time'} (training hash ${classifier.trainingHash.slice(0, 16)}…).
 - Random forest: ${classifier.forest.trees.length} trees, seed ${project.classifier.seed}, out-of-bag error ${provenance.oob_error || 'n/a'}.

@@ -11,6 +11,9 @@ import { buildClassifierOnnx, type ClassifierOnnx } from '../core/onnx/classifie
 import type { PixelClassifierProject } from '../project/projectSchema';
 import { readProject, writeFileAtomic } from '../project/projectFile';
 import type { WorkerPool } from '../workers/workerPool';
+import type { ImageInfo } from '../core/image/imageModel';
+import { openImage } from '../node/openImage';
+import { resolveProjectPath } from '../project/projectPaths';
 import { buildBioimageioPackage } from './bioimageioPackage';
 import { modelGeometry, trainingProvenance, type ModelGeometry } from './modelGeometry';
 import { loadProjectClassifier, type ProjectClassifier } from './trainProject';
@@ -71,6 +74,18 @@ export function projectOnnx(project: PixelClassifierProject, projectFile: string
   });
 }
 
+/** The first labelled image's info (pixel size, alpha channel), or undefined when it cannot be opened. */
+async function referenceImageInfo(project: PixelClassifierProject, projectDir: string, roots: readonly string[]): Promise<ImageInfo | undefined> {
+  const reference = project.images.find((image) => project.labels[image.path] && Object.keys(project.labels[image.path]).length > 0);
+  if (!reference) return undefined;
+  try {
+    const source = await openImage(resolveProjectPath(projectDir, reference.path, roots));
+    try { return source.info; } finally { await source.close(); }
+  } catch {
+    return undefined; // the classifier load below reports a missing image
+  }
+}
+
 /**
  * Exports the project's classifier.
  * @throws ProjectError for a bad project; Error when nothing is labelled or the classifier cannot be trained
@@ -81,7 +96,7 @@ export async function exportModel(options: ExportModelOptions): Promise<ExportMo
   const output = path.resolve(options.baseDir, options.output);
   const roots = options.allowedRoots ?? [options.baseDir, path.dirname(projectFile)];
   const project = await readProject(projectFile);
-  const geometry = modelGeometry(project);
+  const geometry = modelGeometry(project, await referenceImageInfo(project, path.dirname(projectFile), roots));
   const classifier = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: roots, onProgress: options.onMessage });
   if (classifier.source === 'trained') options.onMessage?.(`classifier retrained (${classifier.reason})`);
   const onnx = projectOnnx(project, projectFile, classifier, geometry, options.producerVersion);

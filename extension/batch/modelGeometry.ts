@@ -7,7 +7,9 @@ import type { Margins } from '../core/features/box';
 import { featureHaloZYX } from '../core/features/computeFeatureBlock';
 import type { FeatureSelection } from '../core/features/featureSet';
 import type { PixelClassifierProject, ProjectImage } from '../project/projectSchema';
-import { selectionForShape } from '../core/features/selectionForShape';
+import { selectionForImage } from '../core/features/selectionForImage';
+import type { ImageInfo } from '../core/image/imageModel';
+import { featureImageOf } from '../core/features/featureImageOf';
 import type { ProjectClassifier } from './trainProject';
 
 /** The geometry the exported model is built for: the first labelled image's. */
@@ -19,13 +21,19 @@ export interface ModelGeometry {
   halo: Margins;
 }
 
-/** Geometry of the model from the project's labelled images. @throws Error when no image is labelled */
-export function modelGeometry(project: PixelClassifierProject): ModelGeometry {
+/**
+ * Geometry of the model from the project's labelled images.
+ * @param referenceInfo the reference image's info (for its pixel size in physical mode and its alpha channel)
+ * @throws Error when no image is labelled
+ */
+export function modelGeometry(project: PixelClassifierProject, referenceInfo?: Pick<ImageInfo, 'shape' | 'metadata' | 'format'>): ModelGeometry {
   const labelled = project.images.filter((image) => project.labels[image.path] && Object.keys(project.labels[image.path]).length > 0);
   const reference = labelled[0];
   if (!reference) throw new Error('the project has no labelled image: label at least two classes and train before exporting a model');
   const { shape } = reference;
-  const selection = selectionForShape(project.features, shape);
+  const selection = selectionForImage(project.features, referenceInfo
+    ? featureImageOf(reference.path, referenceInfo, reference.pixelSize)
+    : { name: reference.path, shape, ...(reference.pixelSize ? { pixelSize: reference.pixelSize } : {}) });
   const spatialDims = shape.z > 1 ? 3 : 2;
   return { reference, spatialDims, nInputChannels: shape.c, selection, halo: featureHaloZYX(selection, 'ilastik', spatialDims === 3) };
 }

@@ -7,6 +7,7 @@
  * Results do not depend on the tiling (features of a tile equal the whole-image features), so the CLI and the
  * extension — or two memory limits — write identical bytes.
  */
+import * as path from 'node:path';
 import { featureChannelCount, featureHaloZYX, requiredSourceBox } from '../core/features/computeFeatureBlock';
 import { featureChannels } from '../core/features/featureSet';
 import type { Box } from '../core/features/box';
@@ -21,7 +22,8 @@ import { hdf5InternalPath, type ExportProvenance } from './exportProvenance';
 import { planExport, type ExportPlan } from './exportPlan';
 import { predictTile, type PredictTilePayload, type PredictTileResult } from '../core/tiles/predictTile';
 import { readSourceBlock } from '../core/image/readSourceBlock';
-import { selectionForShape } from '../core/features/selectionForShape';
+import { selectionForImage, type FeatureImage } from '../core/features/selectionForImage';
+import { featureImageOf } from '../core/features/featureImageOf';
 import type { Forest } from '../core/forest/index';
 
 /** Default memory limit (issue #6: 16384² uint16 with 49 features within 1.5 GB RSS). */
@@ -55,6 +57,8 @@ export interface PredictImageOptions {
   signal?: AbortSignal;
   /** Fraction of the image done, 0..1. */
   onProgress?: (fraction: number) => void;
+  /** The project's pixel size override for this image (its `images[i].pixelSize`), else the file's is used. */
+  pixelSize?: { x: number; y: number; z?: number; unit: string };
   /** An already opened source (closed by the caller); opened from `input` otherwise. */
   source?: ImageSource;
   /** Overrides of the tile geometry (tests use small tiles to check tiling does not change results). */
@@ -105,16 +109,20 @@ export function chooseTiles(shape: { z: number; y: number; x: number }, nFeature
  * {@link chooseTiles} counts them. Batch runs use
  * it to decide whether two images may be predicted at once within the memory limit.
  */
-export function imageWorkingBytes(project: PixelClassifierProject, shape: { z: number; c: number; y: number; x: number }): number {
-  const selection = selectionForShape(project.features, shape);
+export function imageWorkingBytes(project: PixelClassifierProject, image: FeatureImage): number {
+  const { shape } = image;
+  const selection = selectionForImage(project.features, image);
   const nFeatures = featureChannelCount(selection, shape.c, shape.z > 1);
   return shape.z * shape.y * shape.x * tileBytesPerVoxel(nFeatures, project.classes.length, shape.c);
 }
 
-/** The export plan of an image (channel names from the project's classes and features). */
-export function planImageExport(project: PixelClassifierProject, settings: ExportSettings, shape: { t: number; z: number; c: number; y: number; x: number }): ExportPlan {
-  const selection = selectionForShape(project.features, shape);
-  const names = settings.source === 'features' ? featureChannels(selection, shape.c, shape.z > 1).map((c) => c.name) : [];
+/**
+ * The export plan of an image (channel names from the project's classes and features).
+ * @param image the image as the features see it; without it (checking settings up front) feature names are not listed
+ */
+export function planImageExport(project: PixelClassifierProject, settings: ExportSettings, shape: { t: number; z: number; c: number; y: number; x: number }, image?: FeatureImage): ExportPlan {
+  const names = settings.source === 'features' && image
+    ? featureChannels(selectionForImage(project.features, image), shape.c, shape.z > 1).map((c) => c.name) : [];
   return planExport(settings, shape, project.classes.map((c) => c.name), names);
 }
 
@@ -178,9 +186,10 @@ export async function predictImage(options: PredictImageOptions): Promise<void> 
   let sink: ExportSink | undefined;
   try {
     const shape = source.info.shape;
-    const plan = planImageExport(project, settings, shape);
+    const featureImage = featureImageOf(path.basename(input), source.info, options.pixelSize);
+    const plan = planImageExport(project, settings, shape, featureImage);
     if (options.outputs.length !== plan.resultTypes.length) throw new Error(`expected ${plan.resultTypes.length} output paths, got ${options.outputs.length}`);
-    const selection = selectionForShape(project.features, shape);
+    const selection = selectionForImage(project.features, featureImage);
     const is3D = shape.z > 1;
     const nFeatures = featureChannelCount(selection, shape.c, is3D);
     const classifier = options.classifier;

@@ -17,6 +17,8 @@ import type { WorkerPool } from '../workers/workerPool';
 import { checkOutputs, keepBothPaths, makeProvenance, type OutputConflict } from './exportProvenance';
 import { removeLegacyRecord } from './legacyExportRecord';
 import { resolveOutputPath } from './outputTemplate';
+import { featureImageOf } from '../core/features/featureImageOf';
+import type { FeatureImage } from '../core/features/selectionForImage';
 import { DEFAULT_MEMORY_LIMIT_BYTES, imageWorkingBytes, planImageExport, predictImage, type BatchClassifier, type PredictImageOptions } from './predictImage';
 import { MemoryGate } from './memoryGate';
 import { selectShard, type Shard } from './shard';
@@ -160,11 +162,11 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   };
   // The training images' profiles, measured once per run when the first input needs the classifier.
   let training: Promise<ImageProfile[]> | undefined;
-  const checkCompatibility = async (input: string, source: ImageSource): Promise<string[]> => {
+  const checkCompatibility = async (input: string, source: ImageSource, featureImage: FeatureImage): Promise<string[]> => {
     training ??= measureTrainingProfiles(project, projectFile, roots, options.onMessage);
     const profiles = await training;
     const { shape, dtype } = source.info;
-    const profile: ImageProfile = { name: path.basename(input), shape, dtype };
+    const profile: ImageProfile = { ...featureImage, name: path.basename(input), shape, dtype };
     const structure = imageCompatibility(profile, profiles, project.features);
     if (!structure.compatible) throw new IncompatibleImageError(structure.refusal!);
     profile.intensity = await sampleIntensities(source);
@@ -195,19 +197,23 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
       options.signal?.throwIfAborted();
       const source = await openImage(input, { memoryLimitBytes: Math.max(memoryLimit, 64 << 20) });
       try {
-        const plan = planImageExport(project, settings, source.info.shape);
+        const inputHash = await sha256File(input);
+        // The project's pixel size for this image (when it is one of the project's images) overrides the file's.
+        const ownEntry = findImage(project, projectDir, input, inputHash, roots);
+        const pixelSize = project.images.find((image) => image.path === ownEntry)?.pixelSize;
+        const featureImage = featureImageOf(path.basename(input), source.info, pixelSize);
+        const plan = planImageExport(project, settings, source.info.shape, featureImage);
         result.outputs = plan.resultTypes.map((resultType) => resolveOutputPath({
           template: settings.filenameFormat, input, resultType, format: settings.format,
           baseDir: options.baseDir, allowedRoots: roots, inputs: allInputs,
         }));
         if (plan.needsProbabilities) {
-          const warnings = await checkCompatibility(input, source);
+          const warnings = await checkCompatibility(input, source, featureImage);
           if (warnings.length) result.warnings = warnings;
         }
         // The label source records the labels' hash instead of the classifier's.
         let labels: LabelStore | undefined;
         let recordHash = trainingHashValue;
-        const inputHash = await sha256File(input);
         if (settings.source === 'labels') {
           const entry = findImage(project, projectDir, input, inputHash, roots);
           if (!entry) throw new Error('has no labels in the project (it is not one of the project\'s images)');
@@ -230,12 +236,12 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           result.reason = 'up to date';
         } else {
           result.reason = choice === 'keep-both' ? `${reason}; kept the existing outputs` : reason;
-          const small = imageWorkingBytes(project, source.info.shape) <= memoryLimit / 4;
+          const small = imageWorkingBytes(project, featureImage) <= memoryLimit / 4;
           const release = await gate.acquire(small ? 0.5 : 1, options.signal);
           try {
             for (const output of result.outputs) await fs.mkdir(path.dirname(output), { recursive: true });
             await predictImage({
-              input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source,
+              input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source, pixelSize,
               memoryLimitBytes: options.memoryLimitBytes, signal: options.signal, tiles: options.tiles,
               onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: setFileFraction(index, fileFraction) }),
               provenance: plan.resultTypes.map((resultType) => makeProvenance(expected, { input, project: projectFile, resultType })),

@@ -18,7 +18,8 @@ import type { PixelClassifierProject } from '../project/projectSchema';
 import type { WorkerPool } from '../workers/workerPool';
 import { predictTile, type PredictTilePayload } from '../core/tiles/predictTile';
 import { readSourceBlock } from '../core/image/readSourceBlock';
-import { selectionForShape } from '../core/features/selectionForShape';
+import { selectionForImage } from '../core/features/selectionForImage';
+import { featureImageOf } from '../core/features/featureImageOf';
 import { loadProjectClassifier } from './trainProject';
 
 /** One suggested region. */
@@ -147,7 +148,8 @@ export async function suggestRegions(project: PixelClassifierProject, projectFil
     for (const c of chosen) {
       options.signal?.throwIfAborted();
       const shape = c.source.info.shape;
-      const selection = selectionForShape(project.features, shape);
+      const selection = selectionForImage(project.features,
+        featureImageOf(c.image, c.source.info, project.images.find((i) => i.path === c.image)?.pixelSize));
       const volume = { z: shape.z, y: shape.y, x: shape.x };
       const sourceBox = growBox(c.patch, featureHaloZYX(selection, 'ilastik', shape.z > 1), volume);
       const block = await readSourceBlock(c.source, c.t, sourceBox);

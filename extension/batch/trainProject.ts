@@ -3,6 +3,7 @@
  * pixels (label bounding boxes + halo), then the seeded forest. Retraining the same project gives the same
  * bytes, which is what makes the model cache (`<name>.pixelclass.model`) safe to delete.
  */
+import { featureImageOf } from '../core/features/featureImageOf';
 import * as path from 'node:path';
 import { computeFeatureBlock } from '../core/features/computeFeatureBlock';
 import { deserializeForest, serializeForest, trainForest, type Forest } from '../core/forest/index';
@@ -76,7 +77,13 @@ export async function trainProjectForest(project: PixelClassifierProject, projec
     } finally {
       await source.close();
     }
-  }, { signal: options.signal, checkImage, onImage: (_plan, index, count) => { imageIndex = index; imageCount = count; } });
+  }, {
+    signal: options.signal, checkImage,
+    featureImage: async (image) => {
+      const source = await open(absolutePath(image.path));
+      try { return featureImageOf(image.path, source.info, image.pixelSize); } finally { await source.close(); }
+    },
+    onImage: (_plan, index, count) => { imageIndex = index; imageCount = count; } });
   const { nFeatures } = samples;
   options.onProgress?.(`training ${forestOptions.nTrees} trees on ${samples.nSamples} labelled pixels × ${nFeatures} features`);
   const forest = options.pool

@@ -10,6 +10,7 @@
  */
 import * as path from 'node:path';
 import type { ImageProfile } from '../core/compatibility/imageCompatibility';
+import { featureImageOf } from '../core/features/featureImageOf';
 import { recordedTrainingProfiles } from '../core/compatibility/recordedTrainingProfiles';
 import { sampleIntensities } from '../core/image/sampleIntensities';
 import { openImage } from '../node/openImage';
@@ -35,6 +36,9 @@ export async function measureTrainingProfiles(
       const source = await openImage(resolveProjectPath(projectDir, labelled[i].path, allowedRoots));
       try {
         profile.dtype = source.info.dtype;
+        const seen = featureImageOf(profile.name, source.info, labelled[i].pixelSize);
+        if (seen.pixelSize) profile.pixelSize = seen.pixelSize;
+        if (seen.alphaChannel !== undefined) profile.alphaChannel = seen.alphaChannel;
         profile.intensity = await sampleIntensities(source);
       } finally {
         await source.close();

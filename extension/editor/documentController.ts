@@ -332,7 +332,8 @@ export class DocumentController implements DisposableLike {
         this.preview?.abort();
         const abort = (this.preview = new AbortController());
         try {
-          const preview = await computeFeaturePreview(doc.image!, this.deps.previewCompute ?? inlineCompute(), body, abort.signal);
+          const preview = await computeFeaturePreview(doc.image!, this.deps.previewCompute ?? inlineCompute(), body, abort.signal,
+            doc.project.features.scaleUnit === 'physical' ? { featureImage: doc.featureImage()! } : undefined);
           if (abort.signal.aborted) return;
           await channel.send({
             type: 'features/previewImage', requestId: body.requestId, t: body.t, z: body.z, box: body.box,
@@ -398,6 +399,8 @@ export class DocumentController implements DisposableLike {
         break;
       case 'pixelSize':
         this.broadcast({ type: 'image/pixelSize', pixelSize: doc.pixelSize() });
+        // Feature scales in physical units depend on the pixel size (issue #15): new kernels, retrain.
+        if (doc.project.features.scaleUnit === 'physical') this.live?.invalidate('features');
         break;
       case 'image':
         // New pixels (maybe a new dtype or channel count): drop features and predictions first, then every

@@ -4,6 +4,7 @@
  * version the labels belong to even if the file is then replaced), and the cache of decoded display planes.
  * Knows nothing about labels or projects.
  */
+import { imageChannels } from '../core/image/imageChannels';
 import { planeSizeOf, type Orientation } from '../core/views/slicePlane';
 import { readSliceRegion } from '../core/views/readSliceRegion';
 import * as path from 'node:path';
@@ -131,12 +132,13 @@ export class DocumentImage {
     const image = this.source;
     if (!image) return undefined;
     const info = image.info;
-    const names = info.metadata?.channelNames;
-    const channelNames = Array.isArray(names) && names.length === info.shape.c && names.every((n) => typeof n === 'string')
-      ? (names as string[])
-      : Array.from({ length: info.shape.c }, (_, i) => `Channel ${i}`);
+    // Names from the metadata (OME channel names, RGB(A) samples), else "Channel k"; alpha is marked (issue #15).
+    const { names: channelNames, alpha } = imageChannels(info);
     const tiled = this.tiling();
-    return { fileName: this.fileName, shape: { ...info.shape }, axes: info.axes, dtype: info.dtype as PlaneDType, channelNames, ...(tiled ? { tiled } : {}) };
+    return {
+      fileName: this.fileName, shape: { ...info.shape }, axes: info.axes, dtype: info.dtype as PlaneDType, channelNames,
+      ...(alpha !== undefined ? { alphaChannel: alpha } : {}), ...(tiled ? { tiled } : {}),
+    };
   }
 
   /** The tiles and levels of a big image (issue #13), or undefined when it is shown as whole planes. */

@@ -3,6 +3,7 @@
  * feature code for the region the user is looking at, from one input channel. The controller answers
  * `features/preview` with it; the compute back end is the live loop's (worker pool in the extension).
  */
+import { selectionForImage, type FeatureImage } from '../core/features/selectionForImage';
 import type { Box } from '../core/features/box';
 import { requiredSourceBox } from '../core/features/computeFeatureBlock';
 import { FEATURE_IDS, featureChannels, type FeatureId, type FeatureSelection } from '../core/features/featureSet';
@@ -43,11 +44,20 @@ export function percentileRange(data: Float32Array, lo: number, hi: number, maxS
   return { min, max };
 }
 
-/** Computes the preview of `request` (a validated message) on `image`. */
-export async function computeFeaturePreview(image: ImageSource, compute: LiveCompute, request: FeaturePreviewRequestMessage, signal?: AbortSignal): Promise<FeaturePreview> {
+/**
+ * Computes the preview of `request` (a validated message) on `image`.
+ * @param physical the project's scales are in physical units: σ is then resolved per axis for `featureImage`
+ *   (its pixel size), exactly as training and prediction do
+ */
+export async function computeFeaturePreview(image: ImageSource, compute: LiveCompute, request: FeaturePreviewRequestMessage, signal?: AbortSignal,
+  physical?: { featureImage: FeatureImage }): Promise<FeaturePreview> {
   const shape = image.info.shape;
   const featureId = request.featureId as FeatureId;
-  const selection = singleFeatureSelection(featureId, request.sigma, request.in2D);
+  const single = singleFeatureSelection(featureId, request.sigma, request.in2D);
+  // One channel is read below, so the preview image is a one-channel image without alpha.
+  const selection = physical
+    ? selectionForImage({ ...single, scaleUnit: 'physical' }, { ...physical.featureImage, shape: { ...shape, c: 1 }, alphaChannel: undefined })
+    : single;
   const volume = { z: shape.z, y: shape.y, x: shape.x };
   const { box } = request;
   const target: Box = { z0: request.z, nz: 1, y0: box.row, ny: box.height, x0: box.column, nx: box.width };

@@ -31,6 +31,8 @@ import { ProjectSessions } from '../project/projectSessions';
 import { mergeSavedLabelsInto } from '../core/labels/mergeSavedLabels';
 import type { FeatureSelectionData, ImageDescriptor, LabelClass, PixelSizeData } from '../protocol';
 import { pixelSizeFromMetadata } from '../core/image/pixelSize';
+import { featureImageOf } from '../core/features/featureImageOf';
+import type { FeatureImage } from '../core/features/selectionForImage';
 import { DocumentImage, imageErrorMessage, type DisplayPlane, type ImageOpener } from './documentImage';
 import { addClassEdit, recolorClassEdit, removeClassEdit, renameClassEdit, setFeaturesEdit, type DocumentEdit, type ProjectEditTarget } from './projectEdits';
 import { Emitter } from './emitter';
@@ -385,6 +387,12 @@ export class LabelDocument implements ProjectMember {
     if (this.pixelSizeOverride) return { ...this.pixelSizeOverride, source: 'project' };
     const info = this.image?.info;
     return info ? pixelSizeFromMetadata(info) : undefined;
+  }
+
+  /** The image as the feature engine needs it (shape, pixel size, alpha channel); undefined when it failed to open. */
+  featureImage(): FeatureImage | undefined {
+    const info = this.image?.info;
+    return info ? featureImageOf(this.fileName, info, this.pixelSizeOverride) : undefined;
   }
 
   /** Sets (or, with undefined, resets to the file's) the pixel size: one undoable edit, saved with the project. */

@@ -37,6 +37,7 @@ import { modelCacheName, readCachedForest, writeModelCacheIfCurrent } from './li
 import { LiveStatus } from './liveStatus';
 import { LiveScheduler } from './liveScheduler';
 import { LiveTrainer, NotTrainable } from './liveTrainer';
+import { FeatureImageError } from '../core/features/selectionForImage';
 import type { ImageOpener, LabelDocument } from './labelDocument';
 import { errorText, type Logger } from './logger';
 import type { PreviewSettings } from './previewForest';
@@ -177,7 +178,9 @@ export class LiveSession implements LiveLoop {
           this.dropPredictions(e.message);
           return;
         }
-        const message = `${this.doc.fileName}: training failed: ${errorText(e)}`;
+        // The features cannot be computed for this image (e.g. σ in µm without a pixel size): the sentence names
+        // the image and the fix (issue #15).
+        const message = e instanceof FeatureImageError ? e.message : `${this.doc.fileName}: training failed: ${errorText(e)}`;
         this.log.error(message);
         this.statusLine.set('error', 0, message);
       },
@@ -190,7 +193,7 @@ export class LiveSession implements LiveLoop {
   private startPrediction(): Promise<void> {
     return this.scheduler.predict((signal) => this.tiles.predictPlane(signal, 'view'), {
       onError: (e) => {
-        const message = `${this.doc.fileName}: prediction failed: ${errorText(e)}`;
+        const message = e instanceof FeatureImageError ? e.message : `${this.doc.fileName}: prediction failed: ${errorText(e)}`;
         this.log.error(message);
         this.statusLine.set('error', 0, message);
       },

@@ -1,6 +1,6 @@
 /** The classifier status of one document's live loop, as the webviews show it (`status/update`). */
 import { LIVE_PREDICTION_PIXELS } from './tilePredictor';
-import { featureCountForShape } from '../core/features/selectionForShape';
+import { featureCountForImage } from '../core/features/selectionForImage';
 import type { ClassifierStatus } from '../protocol';
 import type { DocumentController } from './documentController';
 
@@ -19,7 +19,11 @@ export class LiveStatus {
   status(): ClassifierStatus {
     const doc = this.controller.document;
     const shape = doc.shape;
-    const channels = shape ? featureCountForShape(doc.project.features, shape) : 0;
+    const image = doc.featureImage();
+    let channels = 0;
+    // A selection this image cannot get (e.g. physical units without a pixel size) counts 0 channels; the
+    // live loop reports the reason itself.
+    try { channels = image ? featureCountForImage(doc.project.features, image) : 0; } catch { channels = 0; }
     return {
       ...this.state,
       labelCounts: doc.labelCounts(),

@@ -4,6 +4,9 @@
  * open image's samples gathered from cached feature tiles, other images' samples computed from their files
  * (cached until their labels or the features change), the preview forest and the full forest.
  */
+import { featureImageOf } from '../core/features/featureImageOf';
+import type { FeatureImage } from '../core/features/selectionForImage';
+import type { ImageShape } from '../core/image/imageModel';
 import * as path from 'node:path';
 import type { Forest } from '../core/forest/index';
 import type { ImageSource } from '../core/image/imageModel';
@@ -76,6 +79,7 @@ export class LiveTrainer {
       ? this.currentSamples(doc.labels!, plan, s!)
       : this.otherImageSamples(snapshot, plan, s!)), {
       signal,
+      featureImage: (image) => (image.path === doc.relativePath ? Promise.resolve(doc.featureImage()!) : this.otherFeatureImage(image)),
       onImage: (_plan, i, n, done) => { if (done) status.set('computing-features', (i + 1) / n, 'Computing features around the labels'); },
     });
     return { ...set, featuresMs: Date.now() - started };
@@ -177,10 +181,22 @@ export class LiveTrainer {
   }
 
   /** Samples of another image of the project (cached until its labels or the features change). */
+  /** Another labelled image as the features see it (its file's pixel size unless the project overrides it). */
+  private async otherFeatureImage(entry: { path: string; shape: ImageShape; pixelSize?: FeatureImage['pixelSize'] }): Promise<FeatureImage> {
+    const projectDir = path.dirname(this.doc.projectFile);
+    try {
+      const image = await this.deps.openImage(resolveProjectPath(projectDir, entry.path, this.deps.controller.settings().readOnly ? [projectDir] : ANYWHERE), {});
+      try { return featureImageOf(entry.path, image.info, entry.pixelSize); } finally { await image.close(); }
+    } catch {
+      // Unreadable: the sampling reports it; the plan only needs the project's data then.
+      return { name: entry.path, shape: entry.shape, ...(entry.pixelSize ? { pixelSize: entry.pixelSize } : {}) };
+    }
+  }
+
   private async otherImageSamples(snapshot: PixelClassifierProject, plan: ImageTrainingPlan, signal: AbortSignal): Promise<TrainingSamples> {
     const relative = plan.image.path;
     const entry = snapshot.images.find((i) => i.path === relative)!;
-    const key = JSON.stringify([entry.sha256, snapshot.labels[relative], snapshot.features]);
+    const key = JSON.stringify([entry.sha256, snapshot.labels[relative], snapshot.features, entry.pixelSize ?? null]);
     const cached = this.otherSamples.get(relative);
     if (cached && cached.key === key) return cached.samples;
     // Training runs only in a trusted workspace (Restricted Mode is read-only), where the project's images may

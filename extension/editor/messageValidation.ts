@@ -105,10 +105,11 @@ const COLOR = /^#[0-9a-fA-F]{6}$/;
 
 /**
  * Checks a feature selection sent by the webview: known feature ids, 1..maxScales scales with finite
- * positive sigmas (≤ 100), boolean flags of the right length. Semantic checks (minimum sigma per
+ * positive sigmas (≤ 100), boolean flags of the right length, `scaleUnit` pixels|physical, `featureChannels`
+ * ascending indices below `nChannels` (the open image's channel count). Semantic checks (minimum sigma per
  * feature) are left to core's validateSelection.
  */
-export function validateFeatureSelection(v: unknown): FeatureSelectionData {
+export function validateFeatureSelection(v: unknown, nChannels?: number): FeatureSelectionData {
   if (!isRecord(v)) fail(`features must be an object, got ${describe(v)}`);
   const scales = v.scales;
   if (!Array.isArray(scales)) fail('features.scales must be an array');
@@ -135,7 +136,22 @@ export function validateFeatureSelection(v: unknown): FeatureSelectionData {
     cleanSelected[id] = flags.slice();
   }
   for (const id of CORE_FEATURE_IDS) if (!(id in cleanSelected)) cleanSelected[id] = cleanScales.map(() => false);
-  return { scales: cleanScales, selected: cleanSelected };
+  const clean: FeatureSelectionData = { scales: cleanScales, selected: cleanSelected };
+  // Scale unit and feature channels (issue #15); `pixels` is the default and is stored as no key.
+  const unit = v.scaleUnit;
+  if (unit !== undefined && unit !== 'pixels' && unit !== 'physical') fail(`features.scaleUnit must be "pixels" or "physical", got ${describe(unit)}`);
+  if (unit === 'physical') clean.scaleUnit = 'physical';
+  const channels = v.featureChannels;
+  if (channels !== undefined) {
+    const limit = nChannels ?? PROTOCOL_LIMITS.maxFeatureChannels;
+    if (!Array.isArray(channels) || channels.length < 1 || channels.length > limit) fail(`features.featureChannels must list 1..${limit} channels`);
+    channels.forEach((c, i) => {
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= limit) fail(`features.featureChannels[${i}] must be a channel index 0..${limit - 1}, got ${describe(c)}`);
+      if (i > 0 && c <= (channels[i - 1] as number)) fail('features.featureChannels must be ascending without repeats');
+    });
+    clean.featureChannels = (channels as number[]).slice();
+  }
+  return clean;
 }
 
 /**
@@ -339,7 +355,7 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
     case 'classes/delete':
       return { type, classId: classId(b, ctx) };
     case 'features/set':
-      return { type, features: validateFeatureSelection(b.features) };
+      return { type, features: validateFeatureSelection(b.features, ctx.shape?.c) };
     case 'live/set':
       return { type, enabled: bool(b, 'enabled') };
     case 'view/changed': {

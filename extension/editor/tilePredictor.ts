@@ -7,7 +7,7 @@
 import type { Box } from '../core/features/box';
 import { requiredSourceBox } from '../core/features/computeFeatureBlock';
 import type { FeatureSelection } from '../core/features/featureSet';
-import { selectionForShape } from '../core/features/selectionForShape';
+import { selectionForImage } from '../core/features/selectionForImage';
 import type { Forest } from '../core/forest/index';
 import { readSourceBlock } from '../core/image/readSourceBlock';
 import type { HostToWebviewMessage, PixelBox } from '../protocol';
@@ -94,7 +94,7 @@ export class TilePredictor {
 
   /** The feature selection of the open image. */
   selection(): FeatureSelection {
-    return selectionForShape(this.doc.project.features, this.doc.shape!);
+    return selectionForImage(this.doc.project.features, this.doc.featureImage()!);
   }
 
   /**

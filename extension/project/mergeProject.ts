@@ -73,7 +73,12 @@ export function mergeProjects(
   merged.provenance = clone(ours.provenance);
   merged.classifier = mergeRecord('/classifier', 'classifier setting', base.classifier, ours.classifier, theirs.classifier, prefer, conflicts);
   merged.export = mergeRecord('/export', 'export setting', base.export, ours.export, theirs.export, prefer, conflicts);
-  merged.features = mergeValue('/features', 'the feature selection', base.features, ours.features, theirs.features, prefer, conflicts);
+  // The filter bank, the scale unit and the feature channels merge independently (issue #15).
+  const bank = (f: PixelClassifierProject['features']) => ({ scales: f.scales, selected: f.selected });
+  const mergedBank = mergeValue('/features', 'the feature selection', bank(base.features), bank(ours.features), bank(theirs.features), prefer, conflicts);
+  const scaleUnit = mergeValue('/features/scaleUnit', 'the feature scale unit', base.features.scaleUnit, ours.features.scaleUnit, theirs.features.scaleUnit, prefer, conflicts);
+  const featureChannels = mergeValue('/features/featureChannels', 'the feature channels', base.features.featureChannels, ours.features.featureChannels, theirs.features.featureChannels, prefer, conflicts);
+  merged.features = { ...clone(mergedBank), ...(scaleUnit ? { scaleUnit } : {}), ...(featureChannels ? { featureChannels: clone(featureChannels) } : {}) };
 
   // Images: per path; an entry removed on one side and unchanged on the other is removed.
   const images = new Map<string, PixelClassifierProject['images'][number]>();

@@ -51,6 +51,13 @@ export function migrateProject(raw: unknown, migrations: Record<number, Migratio
   else if (typeof project.export === 'object' && project.export !== null && !Array.isArray(project.export)) {
     project.export = { ...defaultExportSettings(), ...(project.export as object) };
   }
+  // Feature scales in pixels are the default (issue #15): `"scaleUnit": "pixels"` is written as no key, so a
+  // project means the same (and hashes the same) whichever way it spells it.
+  const features = project.features;
+  if (typeof features === 'object' && features !== null && !Array.isArray(features) && (features as Record<string, unknown>).scaleUnit === 'pixels') {
+    const { scaleUnit: _pixels, ...rest } = features as Record<string, unknown>;
+    project.features = rest;
+  }
   if (project.images === undefined) project.images = [];
   if (project.labels === undefined) project.labels = {};
   return project;

@@ -16,7 +16,7 @@ const KEY_ORDER = [
   'format', 'version', 'provenance', 'classes', 'classifier', 'features', 'export', 'images', 'labels',
   'extensionVersion', 'lastTrained', 'oobError', 'trainingHash',
   'name', 'color', 'trees', 'seed', 'maxDepth', 'minSamplesLeaf',
-  'scales', 'selected', 'sigma', 'in2D', ...FEATURE_IDS,
+  'scales', 'selected', 'scaleUnit', 'featureChannels', 'sigma', 'in2D', ...FEATURE_IDS,
   'path', 'sha256', 'shape', 't', 'z', 'c', 'y', 'x',
   'source', 'dtype', 'filenameFormat', 'compression', 'internalPath',
 ];

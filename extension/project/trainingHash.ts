@@ -32,9 +32,12 @@ export function trainingHash(project: PixelClassifierProject): string {
   }
   const images = project.images
     .filter((image) => labels[image.path] !== undefined)
-    .map((image) => ({ path: image.path, sha256: image.sha256 }));
+    // In physical units the pixel size set in the project decides the kernels (issue #15).
+    .map((image) => ({ path: image.path, sha256: image.sha256, ...(project.features.scaleUnit === 'physical' && image.pixelSize ? { pixelSize: image.pixelSize } : {}) }));
   return sha256Of(canonicalJson({
-    format: 'pixel-classifier-training/1',
+    // v2 (issue #15): without "featureChannels" an alpha channel no longer feeds the features, so a model trained
+    // on an RGBA image before is not this project's model any more (caches are retrained once).
+    format: 'pixel-classifier-training/2',
     nClasses: project.classes.length,
     classifier: project.classifier,
     features: project.features,

@@ -85,6 +85,15 @@ export function validateProject(raw: unknown): ProjectProblem[] {
   if (!isObject(raw.features)) add(['features'], '"features" must be an object {scales, selected}');
   else {
     for (const message of validateSelection(raw.features as unknown as FeatureSelection)) add(['features', ...featurePath(message)], message);
+    for (const key of Object.keys(raw.features)) {
+      if (!['scales', 'selected', 'scaleUnit', 'featureChannels'].includes(key)) add(['features', key], `unknown key "${key}" (features has scales, selected, scaleUnit, featureChannels)`);
+    }
+    const scales = (raw.features as Record<string, unknown>).scales;
+    if (Array.isArray(scales)) {
+      scales.forEach((scale, i) => {
+        if (isObject(scale) && scale.pixelSigmas !== undefined) add(['features', 'scales', i, 'pixelSigmas'], 'pixelSigmas is computed per image from its pixel size and is not stored in projects');
+      });
+    }
   }
 
   // export

@@ -93,6 +93,31 @@ describe('pixel-classifier export-model --format bioimageio', () => {
     expect(npyFloat32(files['test_input.npy']).shape).toEqual([1, 1, 14, 40, 44]);
   });
 
+  it('3D in physical units with feature channel 1 of 2 (issue #15): per-axis halo and kernels, the README says so', async () => {
+    const dir = tempDir();
+    const s = scene({ z: 14, y: 40, x: 44 }, 2, 2, 4);
+    const plane = 40 * 44, n = 14 * plane;
+    // Pages z-major, then channel; 0.5 × 0.5 µm pixels, 2 µm z steps.
+    writeFileSync(path.join(dir, 'vol.tif'), encodeTiff((p) => Uint16Array.from(s.pixels.subarray((p % 2) * n + Math.floor(p / 2) * plane, (p % 2) * n + (Math.floor(p / 2) + 1) * plane)),
+      { width: 44, height: 40, dtype: 'uint16', shape: { t: 1, z: 14, c: 2 }, axes: 'ZCYX', resolution: { x: 0.5, y: 0.5, z: 2, unit: 'micron' } }));
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < labels.length; i += 5) labels[i] = s.truth[i];
+    writeFileSync(path.join(dir, 'lab.tif'), encodeTiff((z) => labels.subarray(z * plane, (z + 1) * plane), { width: 44, height: 40, dtype: 'uint8', shape: { t: 1, z: 14, c: 1 } }));
+    const train = await cli(dir, ['train', '--image', 'vol.tif', '--labels', 'lab.tif', '--features', 'GaussianSmoothing:0.7,1.0;HessianOfGaussianEigenvalues:1.0',
+      '--scale-unit', 'physical', '--channels', '1', '--trees', '20', '--threads', '0', '-o', 'v.pixelclass.json']);
+    expect(train.code, train.stderr).toBe(0);
+    const run = await cli(dir, ['export-model', '--project', 'v.pixelclass.json', '--format', 'bioimageio', '-o', 'v.zip', '--threads', '0']);
+    expect(run.code, run.stderr).toBe(0);
+    const { rdf, files } = await checkPackage(path.join(dir, 'v.zip'));
+    const halo = rdf.outputs[0].axes.slice(2).map((a: any) => a.halo);
+    expect(halo[0]).toBeLessThan(halo[1]); // z: σ 0.5 pixels; y, x: σ 2 pixels
+    expect(halo[1]).toBe(halo[2]);
+    expect(npyFloat32(files['test_input.npy']).shape).toEqual([1, 2, 14, 40, 44]);
+    const readme = new TextDecoder().decode(files['README.md']);
+    expect(readme).toMatch(/chosen in µm and built for the pixel size of vol\.tif \(σ in pixels, z × y × x: 0\.7 µm → 0\.35 × 1\.4 × 1\.4; 1 µm → 0\.5 × 2 × 2\)/);
+    expect(readme).toMatch(/Only input channel 1 \(0-based\) feeds the features/);
+  });
+
   it.each([
     [['--format', 'onnx', '--license', 'MIT'], /--author and --license describe a bioimage.io package/],
     [['--format', 'bioimageio', '--license', 'not a licence'], /--license must be an SPDX license id/],

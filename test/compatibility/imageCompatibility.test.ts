@@ -42,6 +42,29 @@ describe('imageCompatibility: refusals (the classifier cannot be applied)', () =
     expect(result.refusal).toMatch(/^tiny\.png is too small for the classifier's features: /);
   });
 
+  it('physical units (issue #15): an image without a pixel size is refused; the z fallback follows each pixel size', () => {
+    const features = { ...selectionDefaultLight(), scaleUnit: 'physical' as const }; // σ up to 3.5 µm
+    const stack = (name: string, pixelSize?: ImageProfile['pixelSize']): ImageProfile => ({ name, shape: { t: 1, z: 12, c: 1, y: 64, x: 64 }, ...(pixelSize ? { pixelSize } : {}) });
+    const trained = stack('train.tif', { x: 0.5, y: 0.5, z: 2, unit: 'µm' });
+    const bare = imageCompatibility(stack('bare.tif'), [trained], features);
+    expect(bare.compatible).toBe(false);
+    expect(bare.refusal).toMatch(/^bare\.tif: the feature scales are in physical units, but the image has no pixel size/);
+    expect(imageCompatibility(stack('same.tif', { x: 0.5, y: 0.5, z: 2, unit: 'µm' }), [trained], features).compatible).toBe(true);
+    // 0.25 µm z steps: σ = 1 and 3.5 µm are 4 and 14 slices along z; their kernels outgrow the 12-slice stack, so
+    // they fall back to 2D there but not on the training image (2 µm steps).
+    const fine = imageCompatibility(stack('finez.tif', { x: 0.5, y: 0.5, z: 0.25, unit: 'µm' }), [trained], features);
+    expect(fine.refusal).toMatch(/^finez\.tif has 12 z-slices, too few for the 3D features at σ=1\.0 µm, σ=3\.5 µm the classifier was trained with/);
+  });
+
+  it('σ in pixels on an image with other pixel sizes than the training images: a warning suggesting physical units', () => {
+    const trained = { ...trained16, pixelSize: { x: 0.25, y: 0.25, unit: 'µm' } };
+    const coarse = imageCompatibility({ name: 'coarse.tif', shape: shape2D, pixelSize: { x: 1, y: 1, unit: 'µm' } }, [trained], selectionDefaultLight());
+    expect(coarse).toEqual({ compatible: true, warnings: ['coarse.tif has 1 µm pixels but the training images have 0.25 µm, and the feature scales are in pixels (σ in physical units in the Features panel adapts them to each pixel size): the predictions may be wrong (convert it like the training images, or label it too)'] });
+    expect(imageCompatibility({ name: 'nm.tif', shape: shape2D, pixelSize: { x: 260, y: 260, unit: 'nm' } }, [trained], selectionDefaultLight()).warnings).toEqual([]);
+    expect(imageCompatibility({ name: 'c.tif', shape: shape2D, pixelSize: { x: 1, y: 1, unit: 'µm' } }, [trained], { ...selectionDefaultLight(), scaleUnit: 'physical' }).warnings).toEqual([]);
+    expect(imageCompatibility({ name: 'u.tif', shape: shape2D }, [trained], selectionDefaultLight()).warnings).toEqual([]);
+  });
+
   it('no training images: nothing to compare', () => {
     expect(imageCompatibility({ name: 'x.tif', shape: { ...shape2D, z: 3 } }, [])).toEqual({ compatible: true, warnings: [] });
   });

@@ -130,4 +130,19 @@ describe('validateFeatureSelection', () => {
     expect(() => validateFeatureSelection({ scales: Array(17).fill({ sigma: 1, in2D: false }), selected: {} })).toThrow(/17 entries/);
     expect(() => validateFeatureSelection({ scales: [], selected: {} })).toThrow(/0 entries/);
   });
+  it('scaleUnit and featureChannels (issue #15): physical kept, pixels dropped, channels within the image', () => {
+    expect(validateFeatureSelection({ scales, selected: {}, scaleUnit: 'physical' }).scaleUnit).toBe('physical');
+    expect('scaleUnit' in validateFeatureSelection({ scales, selected: {}, scaleUnit: 'pixels' })).toBe(false);
+    expect(() => validateFeatureSelection({ scales, selected: {}, scaleUnit: 'metric' })).toThrow(/scaleUnit/);
+    expect(validateFeatureSelection({ scales, selected: {}, featureChannels: [0, 2] }, 3).featureChannels).toEqual([0, 2]);
+    expect(() => validateFeatureSelection({ scales, selected: {}, featureChannels: [0, 2] }, 2)).toThrow(/featureChannels\[1\] must be a channel index 0\.\.1/);
+    expect(() => validateFeatureSelection({ scales, selected: {}, featureChannels: [] }, 2)).toThrow(/1\.\.2 channels/);
+    expect(() => validateFeatureSelection({ scales, selected: {}, featureChannels: [1, 0] }, 2)).toThrow(/ascending/);
+    expect(() => validateFeatureSelection({ scales, selected: {}, featureChannels: ['0'] }, 2)).toThrow(/channel index/);
+    // Through the message: the open image's channel count (2) is the limit.
+    const body = { type: 'features/set', features: { scales, selected: {}, featureChannels: [1] } };
+    const r = validateWebviewMessage(env(body), ctx);
+    expect(r.ok && r.envelope.body.type === 'features/set' && r.envelope.body.features.featureChannels).toEqual([1]);
+    expect(reason(env({ type: 'features/set', features: { scales, selected: {}, featureChannels: [2] } }))).toMatch(/featureChannels/);
+  });
 });

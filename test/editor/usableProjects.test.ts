@@ -26,7 +26,7 @@ describe('usableProjects (the "add to project?" offer)', () => {
     const rgb = await projectOf('rgb.pixelclass.json', { t: 1, z: 1, c: 3, y: 64, x: 64 });
     const stack = await projectOf('stack.pixelclass.json', { t: 1, z: 12, c: 1, y: 64, x: 64 });
     const lines: string[] = [];
-    const usable = await usableProjects('new.tif', { shape: { t: 1, z: 1, c: 1, y: 80, x: 80 }, dtype: 'uint16' }, [gray2d, rgb, stack], (l) => lines.push(l));
+    const usable = await usableProjects('new.tif', { shape: { t: 1, z: 1, c: 1, y: 80, x: 80 }, dtype: 'uint16', format: 'tiff', metadata: {} }, [gray2d, rgb, stack], (l) => lines.push(l));
     expect(usable).toEqual([gray2d]);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/new.tif: not offering rgb.pixelclass.json: .*channel/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectionAll, selectionDefaultLight, selectionNone, type FeatureSelection } from '../../extension/core/features/featureSet';
 import { buildClassifierOnnx } from '../../extension/core/onnx/classifierOnnx';
+import { selectionForImage } from '../../extension/core/features/selectionForImage';
 import { agreement, ourPrediction, runOnnx, scene, trainOnScene } from './onnxAgreement';
 import { onnxOpTypes } from './protobufReader';
 
@@ -23,6 +24,11 @@ describe('ONNX export agrees with our prediction (onnxruntime-node)', () => {
     ['3D, light features, 3 classes', { z: 20, y: 28, x: 30 }, selectionDefaultLight(), 3, 1],
     ['3D, structure tensor and Hessian, 2 classes', { z: 18, y: 24, x: 26 }, only({ StructureTensorEigenvalues: [0.7, 1.6], HessianOfGaussianEigenvalues: [1.0, 1.6], GaussianSmoothing: [0.3] }), 2, 1],
     ['3D, σ=3.5 computed in 2D (the thin-stack fallback), DoG and gradient magnitude', { z: 10, y: 30, x: 32 }, in2D(only({ GaussianSmoothing: [1.0, 3.5], DifferenceOfGaussians: [3.5], GaussianGradientMagnitude: [1.0] }), 3.5), 2, 1],
+    // Issue #15: σ in µm on an anisotropic stack (0.4 × 0.5 × 1.5 µm) → per-axis kernels; and only channels 0, 2 of 3.
+    ['3D, physical units, anisotropic per-axis kernels', { z: 16, y: 26, x: 28 },
+      selectionForImage({ ...only({ GaussianSmoothing: [0.7], HessianOfGaussianEigenvalues: [1.6], StructureTensorEigenvalues: [1.0] }), scaleUnit: 'physical' },
+        { name: 'aniso', shape: { z: 16, y: 26, x: 28, c: 1 }, pixelSize: { x: 0.4, y: 0.5, z: 1.5, unit: 'µm' } }), 2, 1],
+    ['2D, feature channels 0 and 2 of 3', { z: 1, y: 48, x: 56 }, { ...selectionDefaultLight(), featureChannels: [0, 2] }, 2, 3],
   ];
   it.each(cases)('%s', async (_name, shape, selection, nClasses, channels) => {
     const s = scene(shape, nClasses, channels);

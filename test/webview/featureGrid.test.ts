@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   addScale, cellAllowed, channelCount, editScale, FEATURE_FAMILIES, memoryEstimate, normalizeSelection, presetAll, presetLight,
-  presetNone, removeScale, sameSelection,
+  presetNone, removeScale, sameSelection, setScaleUnit, sigmaRange, toggleChannel, usedChannels,
 } from '../../webview/panels/featureGrid';
+import { physicalScaleNote } from '../../webview/panels/physicalScaleNote';
 
 describe('feature grid', () => {
   it('ilastik "all" is 49 channels for one 2D channel', () => {
@@ -69,5 +70,51 @@ describe('feature grid', () => {
     expect(sel.selected.HessianOfGaussianEigenvalues).toEqual([false, false]);
     expect(sameSelection(sel, { scales: sel.scales, selected: { GaussianSmoothing: [true, false] } })).toBe(true);
     expect(sameSelection(sel, presetNone())).toBe(false);
+  });
+
+  it('channels (issue #15): default all but alpha; unchecking stores featureChannels; back to default drops it', () => {
+    const all = presetAll();
+    expect(usedChannels(all, 4, 3)).toEqual([0, 1, 2]);
+    const noGreen = toggleChannel(all, 1, false, 4, 3);
+    expect(noGreen.featureChannels).toEqual([0, 2]);
+    expect(channelCount(noGreen, usedChannels(noGreen, 4, 3).length, false)).toBe(98);
+    expect('featureChannels' in toggleChannel(noGreen, 1, true, 4, 3)).toBe(false);
+    const withAlpha = toggleChannel(all, 3, true, 4, 3);
+    expect(withAlpha.featureChannels).toEqual([0, 1, 2, 3]);
+    // The last channel cannot be unchecked.
+    const one = toggleChannel(toggleChannel(all, 0, false, 2), 1, false, 2);
+    expect(one.featureChannels).toEqual([1]);
+    // Grid edits keep the channels and the unit.
+    const physical = setScaleUnit(noGreen, true);
+    expect(addScale(physical, 2.5).featureChannels).toEqual([0, 2]);
+    expect(addScale(physical, 2.5).scaleUnit).toBe('physical');
+    expect(editScale(physical, 0, 0.4).scaleUnit).toBe('physical');
+    expect(removeScale(physical, 0).featureChannels).toEqual([0, 2]);
+    expect('scaleUnit' in setScaleUnit(physical, false)).toBe(false);
+    expect(sameSelection(physical, noGreen)).toBe(false);
+  });
+
+  it('physical note: σ per axis in pixels, or why physical units cannot be used', () => {
+    const sel = setScaleUnit(presetNone(), true);
+    sel.scales = [{ sigma: 1, in2D: false }];
+    expect(physicalScaleNote(sel, { x: 0.5, y: 0.25, z: 2, unit: 'µm', source: 'OME-XML' }, true))
+      .toEqual({ text: 'σ=1 µm → 2 × 4 × 0.5 pixels (x × y × z); pixel 0.5 × 0.25 × 2 µm.', warning: false });
+    expect(physicalScaleNote(sel, { x: 500, y: 500, unit: 'nm', source: 'project' }, false).text).toBe('σ=1 µm → 2 × 2 pixels (x × y); pixel 0.5 × 0.5 µm.');
+    expect(physicalScaleNote(sel, undefined, false)).toEqual({ text: expect.stringMatching(/no pixel size/), warning: true });
+    expect(physicalScaleNote(sel, { x: 1, y: 1, unit: 'pixel', source: 'ImageJ' }, false).warning).toBe(true);
+    expect(physicalScaleNote(sel, { x: 1, y: 1, unit: 'µm', source: 'ImageJ' }, true).text).toMatch(/no z step/);
+  });
+
+  it('physical units: the pixel minimums of ilastik do not apply to σ in µm (small σ for fine pixels)', () => {
+    const physical = setScaleUnit(presetNone(), true);
+    expect(cellAllowed('HessianOfGaussianEigenvalues', 0.3, true)).toBe(true);
+    expect(sigmaRange(physical).min).toBeLessThan(0.05);
+    const fine = addScale(physical, 0.05);
+    expect(fine.scales[0].sigma).toBe(0.05);
+    fine.selected.HessianOfGaussianEigenvalues[0] = true;
+    expect(normalizeSelection(fine).selected.HessianOfGaussianEigenvalues[0]).toBe(true);
+    // Back in pixels the cell is not allowed any more, and a 0.05 pixel column cannot be added.
+    expect(normalizeSelection(setScaleUnit(fine, false)).selected.HessianOfGaussianEigenvalues[0]).toBe(false);
+    expect(addScale(presetNone(), 0.05).scales.length).toBe(presetNone().scales.length);
   });
 });

@@ -25,9 +25,20 @@ export const MIN_SIGMA_ALL_FAMILIES = 0.7;
 /** Range of σ a user may enter. */
 export const SIGMA_RANGE = { min: 0.3, max: 100 } as const;
 
-/** True when family `id` may be selected at σ (ilastik: σ < 0.7 only for Gaussian smoothing). */
-export function cellAllowed(id: string, sigma: number): boolean {
-  return id === 'GaussianSmoothing' || sigma >= MIN_SIGMA_ALL_FAMILIES;
+/** Smallest σ (µm) a user may enter in physical units; each axis must still give ≥ 0.1 pixel (checked by the host). */
+export const PHYSICAL_SIGMA_MIN = 0.001;
+
+/**
+ * True when family `id` may be selected at σ (ilastik: σ < 0.7 only for Gaussian smoothing). In physical units
+ * every cell is allowed: ilastik's minimum is in pixels, and σ in µm becomes pixels only per image and axis.
+ */
+export function cellAllowed(id: string, sigma: number, physical = false): boolean {
+  return physical || id === 'GaussianSmoothing' || sigma >= MIN_SIGMA_ALL_FAMILIES;
+}
+
+/** The σ a user may enter for `sel`: ilastik's range in pixels; down to {@link PHYSICAL_SIGMA_MIN} µm in physical units. */
+export function sigmaRange(sel: Pick<FeatureSelectionData, 'scaleUnit'>): { min: number; max: number } {
+  return sel.scaleUnit === 'physical' ? { min: PHYSICAL_SIGMA_MIN, max: SIGMA_RANGE.max } : SIGMA_RANGE;
 }
 
 function defaultScales(): FeatureSelectionData['scales'] {
@@ -40,6 +51,48 @@ export function presetNone(): FeatureSelectionData {
   const selected: Record<string, boolean[]> = {};
   for (const f of FEATURE_FAMILIES) selected[f.id] = scales.map(() => false);
   return { scales, selected };
+}
+
+/** `target` with the scale unit and feature channels of `from` (the grid edits keep them). */
+export function withSettings(target: FeatureSelectionData, from: FeatureSelectionData): FeatureSelectionData {
+  return {
+    ...target,
+    ...(from.scaleUnit === 'physical' ? { scaleUnit: 'physical' as const } : {}),
+    ...(from.featureChannels ? { featureChannels: [...from.featureChannels] } : {}),
+  };
+}
+
+/** The channels that feed the features by default: all but alpha (unless alpha is the only one). */
+export function defaultFeatureChannels(nChannels: number, alpha?: number): number[] {
+  const all = Array.from({ length: nChannels }, (_, k) => k);
+  const rest = all.filter((k) => k !== alpha);
+  return rest.length > 0 ? rest : all;
+}
+
+/** The input channels a selection uses on an image of `nChannels` channels (alpha `alpha`). */
+export function usedChannels(sel: FeatureSelectionData, nChannels: number, alpha?: number): number[] {
+  return sel.featureChannels ? sel.featureChannels.filter((k) => k < nChannels) : defaultFeatureChannels(nChannels, alpha);
+}
+
+/**
+ * Checks or unchecks channel `channel`; the last checked channel cannot be unchecked. The default set (all but
+ * alpha) is stored as no `featureChannels` key, so the project stays unchanged until the user deviates from it.
+ */
+export function toggleChannel(sel: FeatureSelectionData, channel: number, on: boolean, nChannels: number, alpha?: number): FeatureSelectionData {
+  const current = new Set(usedChannels(sel, nChannels, alpha));
+  if (on) current.add(channel); else current.delete(channel);
+  if (current.size === 0) return normalizeSelection(sel);
+  const list = [...current].sort((a, b) => a - b);
+  const norm = normalizeSelection(sel);
+  const isDefault = JSON.stringify(list) === JSON.stringify(defaultFeatureChannels(nChannels, alpha));
+  const { featureChannels: _old, ...rest } = norm;
+  return isDefault ? rest : { ...rest, featureChannels: list };
+}
+
+/** Switches σ between pixels and physical units (µm). */
+export function setScaleUnit(sel: FeatureSelectionData, physical: boolean): FeatureSelectionData {
+  const { scaleUnit: _old, ...rest } = normalizeSelection(sel);
+  return physical ? { ...rest, scaleUnit: 'physical' } : rest;
 }
 
 /** ilastik's "all": every allowed cell of the default scales (49 channels for one 2D input channel). */
@@ -67,14 +120,15 @@ export function normalizeSelection(sel: FeatureSelectionData): FeatureSelectionD
   const selected: Record<string, boolean[]> = {};
   for (const f of FEATURE_FAMILIES) {
     const row = sel.selected[f.id] ?? [];
-    selected[f.id] = scales.map((s, i) => row[i] === true && cellAllowed(f.id, s.sigma));
+    selected[f.id] = scales.map((s, i) => row[i] === true && cellAllowed(f.id, s.sigma, sel.scaleUnit === 'physical'));
   }
-  return { scales, selected };
+  return withSettings({ scales, selected }, sel);
 }
 
 /** Adds a scale column (kept sorted by σ); no-op if σ already exists or is out of range. */
 export function addScale(sel: FeatureSelectionData, sigma: number, in2D = true): FeatureSelectionData {
-  if (!(sigma >= SIGMA_RANGE.min && sigma <= SIGMA_RANGE.max)) return sel;
+  const range = sigmaRange(sel);
+  if (!(sigma >= range.min && sigma <= range.max)) return sel;
   if (sel.scales.some((s) => Math.abs(s.sigma - sigma) < 1e-9)) return sel;
   const norm = normalizeSelection(sel);
   const index = norm.scales.findIndex((s) => s.sigma > sigma);
@@ -97,20 +151,21 @@ export function removeScale(sel: FeatureSelectionData, index: number): FeatureSe
 export function editScale(sel: FeatureSelectionData, index: number, sigma: number): FeatureSelectionData {
   const norm = normalizeSelection(sel);
   if (index < 0 || index >= norm.scales.length) return norm;
-  if (!(sigma >= SIGMA_RANGE.min && sigma <= SIGMA_RANGE.max)) return norm;
+  const range = sigmaRange(norm);
+  if (!(sigma >= range.min && sigma <= range.max)) return norm;
   if (norm.scales.some((s, i) => i !== index && Math.abs(s.sigma - sigma) < 1e-9)) return norm;
   const cols = norm.scales.map((s, i) => ({ scale: i === index ? { ...s, sigma } : s, cells: FEATURE_FAMILIES.map((f) => norm.selected[f.id][i]) }));
   cols.sort((a, b) => a.scale.sigma - b.scale.sigma);
-  return normalizeSelection({
+  return normalizeSelection(withSettings({
     scales: cols.map((c) => c.scale),
     selected: Object.fromEntries(FEATURE_FAMILIES.map((f, k) => [f.id, cols.map((c) => c.cells[k])])),
-  });
+  }, norm));
 }
 
 /**
  * Feature channels of a selection: per selected cell, the family's component count (2D: 1,1,1,1,2,2;
  * 3D: 1,1,1,1,3,3 — a column is 3D when the image has z > 1 and the column's in2D flag is off), times the
- * number of input channels.
+ * number of input channels that feed the features (see {@link usedChannels}).
  */
 export function channelCount(sel: FeatureSelectionData, nInputChannels: number, hasZ: boolean): number {
   let n = 0;

@@ -1,16 +1,18 @@
 /**
  * Feature selection: ilastik's grid (6 families × scale columns) with add/edit/remove of columns, the
- * 2D/3D flag per column for z-stacks, presets, and the resulting channel count and memory estimate.
+ * 2D/3D flag per column for z-stacks, presets, σ in pixels or physical units (µm, per axis from the pixel size),
+ * the input channels that feed the features (issue #15), and the resulting channel count and memory estimate.
  * Edits change a draft; "Apply" sends `features/set` (features are expensive, as in ilastik's dialog).
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { h, icon, ICONS, formatBytes } from '../dom';
-import type { FeatureSelectionData, ImageDescriptor } from '../../extension/protocol';
+import type { FeatureSelectionData, ImageDescriptor, PixelSizeData } from '../../extension/protocol';
 import {
   FEATURE_FAMILIES, SIGMA_RANGE, addScale, cellAllowed, channelCount, editScale, memoryEstimate, normalizeSelection,
-  presetAll, presetLight, presetNone, removeScale, sameSelection,
+  presetAll, presetLight, presetNone, removeScale, sameSelection, setScaleUnit, sigmaRange, toggleChannel, usedChannels, withSettings,
 } from './featureGrid';
+import { physicalScaleNote } from './physicalScaleNote';
 
 type VscCheckbox = HTMLElement & { checked: boolean; disabled: boolean };
 type VscButton = HTMLElement & { disabled: boolean; secondary: boolean };
@@ -33,9 +35,21 @@ export class FeaturesPanel {
   private applied: FeatureSelectionData = presetNone();
   private draft: FeatureSelectionData = presetNone();
   private readonly hasZ: boolean;
+  private readonly unitBox: VscCheckbox;
+  private readonly unitNote: HTMLElement;
+  private readonly channelList: HTMLElement;
+  private pixelSize: PixelSizeData | undefined;
 
   constructor(private readonly actions: FeaturesActions, private readonly image: ImageDescriptor) {
     this.hasZ = image.shape.z > 1;
+    this.pixelSize = image.pixelSize;
+    this.unitBox = h('vscode-checkbox', {
+      id: 'feature-physical', label: 'σ in physical units (µm)',
+      title: 'Read every σ in µm: each axis gets σ / pixel size, so anisotropic stacks get anisotropic kernels',
+    }) as VscCheckbox;
+    this.unitBox.addEventListener('change', () => this.setDraft(setScaleUnit(this.draft, this.unitBox.checked)));
+    this.unitNote = h('div', { class: 'hint-line', id: 'feature-unit-note' });
+    this.channelList = h('div', { class: 'feature-channels', id: 'feature-channels' });
     this.grid = h('div', { class: 'feature-grid-wrap' });
     this.summary = h('div', { class: 'feature-summary', id: 'feature-estimate' });
     this.hostSummary = h('div', { class: 'feature-host-summary' });
@@ -43,7 +57,7 @@ export class FeaturesPanel {
       const b = h('vscode-button', { id, secondary: true, class: 'small-button', title }, label);
       b.addEventListener('click', () => {
         // Presets keep the columns' 2D/3D flags where σ matches.
-        const p = make();
+        const p = withSettings(make(), this.draft);
         for (const s of p.scales) s.in2D = this.draft.scales.find((d) => d.sigma === s.sigma)?.in2D ?? true;
         this.setDraft(p);
       });
@@ -53,7 +67,8 @@ export class FeaturesPanel {
     const addBtn = h('vscode-button', { id: 'btn-add-scale', secondary: true, class: 'small-button', title: 'Add a scale column' }, icon([...ICONS.add]), h('span', {}, 'Scale'));
     const add = (): void => {
       const v = Number(sigmaInput.value);
-      if (!(v >= SIGMA_RANGE.min && v <= SIGMA_RANGE.max)) { sigmaInput.classList.add('invalid'); return; }
+      const range = sigmaRange(this.draft);
+      if (!(v >= range.min && v <= range.max)) { sigmaInput.classList.add('invalid'); return; }
       sigmaInput.classList.remove('invalid');
       sigmaInput.value = '';
       this.setDraft(addScale(this.draft, v));
@@ -71,6 +86,8 @@ export class FeaturesPanel {
         preset('feature-preset-all', 'All', 'ilastik: every feature at every scale', presetAll)),
       this.grid,
       h('div', { class: 'add-scale-row' }, sigmaInput, addBtn),
+      h('div', { class: 'unit-row' }, this.unitBox), this.unitNote,
+      ...(image.shape.c > 1 ? [h('div', { class: 'form-label channels-label' }, 'Input channels'), this.channelList] : []),
       h('div', { class: 'hint-line' }, 'Click a cell beside its checkbox (or its eye) to preview that feature on the image; Esc returns.'),
       this.summary, this.hostSummary,
       h('div', { class: 'panel-actions' }, this.resetButton, this.applyButton));
@@ -93,6 +110,27 @@ export class FeaturesPanel {
 
   private previewing: string | undefined;
 
+  /** The image's pixel size changed (physical σ → pixels per axis changes with it). */
+  setPixelSize(size: PixelSizeData | undefined): void {
+    this.pixelSize = size;
+    this.updateSummary();
+  }
+
+  private renderChannels(): void {
+    const { shape, channelNames, alphaChannel } = this.image;
+    if (shape.c <= 1) return;
+    const used = new Set(usedChannels(this.draft, shape.c, alphaChannel));
+    this.channelList.replaceChildren(...channelNames.slice(0, shape.c).map((name, k) => {
+      const label = `${k}: ${name || `Channel ${k}`}${k === alphaChannel ? ' (alpha)' : ''}`;
+      const cb = h('vscode-checkbox', {
+        id: `feature-channel-${k}`, checked: used.has(k), label, 'data-channel': k,
+        title: used.has(k) && used.size === 1 ? 'At least one channel feeds the features' : `Compute features of ${label}`,
+      }) as VscCheckbox;
+      cb.addEventListener('change', () => this.setDraft(toggleChannel(this.draft, k, cb.checked, shape.c, alphaChannel)));
+      return cb;
+    }));
+  }
+
   /** What the host computes for the applied selection (from status). */
   setHostEstimate(channels: number, bytes: number): void {
     this.hostSummary.textContent = channels ? `In use: ${channels} channels, ${formatBytes(bytes)} per plane` : '';
@@ -108,11 +146,12 @@ export class FeaturesPanel {
     const table = h('table', { class: 'feature-grid', id: 'feature-grid' });
     const head = h('tr', {}, h('th', { class: 'family-head' }, 'σ'));
     sel.scales.forEach((s, i) => {
-      const label = h('button', { class: 'sigma-label', title: 'Click to edit σ' }, String(s.sigma));
+      const unit = sel.scaleUnit === 'physical' ? ' µm' : '';
+      const label = h('button', { class: 'sigma-label', title: `Click to edit σ${unit ? ' (µm)' : ' (pixels)'}` }, `${s.sigma}${unit}`);
       const remove = h('button', { class: 'icon-button sigma-remove', title: `Remove σ=${s.sigma}`, 'aria-label': `Remove scale ${s.sigma}` }, icon([...ICONS.close]));
       remove.addEventListener('click', () => this.setDraft(removeScale(this.draft, i)));
       label.addEventListener('click', () => {
-        const input = h('input', { type: 'number', class: 'num-input sigma-edit', value: s.sigma, min: SIGMA_RANGE.min, max: SIGMA_RANGE.max, step: 0.1, 'aria-label': 'σ' });
+        const input = h('input', { type: 'number', class: 'num-input sigma-edit', value: s.sigma, min: sigmaRange(this.draft).min, max: SIGMA_RANGE.max, step: 0.1, 'aria-label': 'σ' });
         label.replaceWith(input);
         input.focus(); input.select();
         let done = false;
@@ -132,7 +171,7 @@ export class FeaturesPanel {
     for (const f of FEATURE_FAMILIES) {
       const row = h('tr', { 'data-feature': f.id }, h('th', { class: 'family-name', title: `${f.name} (${f.channels2D} channel${f.channels2D > 1 ? 's' : ''} in 2D, ${f.channels3D} in 3D)` }, f.short));
       sel.scales.forEach((s, i) => {
-        const allowed = cellAllowed(f.id, s.sigma);
+        const allowed = cellAllowed(f.id, s.sigma, sel.scaleUnit === 'physical');
         const cb = h('vscode-checkbox', { checked: sel.selected[f.id][i], disabled: !allowed, title: allowed ? `${f.name}, σ=${s.sigma}` : 'Not available at this scale', 'aria-label': `${f.name} σ=${s.sigma}` }) as VscCheckbox;
         cb.addEventListener('change', () => {
           const d = normalizeSelection(this.draft);
@@ -171,14 +210,21 @@ export class FeaturesPanel {
     }
     table.append(body);
     this.grid.replaceChildren(table);
+    this.unitBox.checked = sel.scaleUnit === 'physical';
+    this.renderChannels();
     this.updateSummary();
   }
 
   private updateSummary(): void {
     const s = this.image.shape;
-    const channels = channelCount(this.draft, s.c, this.hasZ);
+    const inputs = usedChannels(this.draft, s.c, this.image.alphaChannel).length;
+    const channels = channelCount(this.draft, inputs, this.hasZ);
     const bytes = memoryEstimate(channels, s.x, s.y);
-    this.summary.textContent = `${channels} feature channel${channels === 1 ? '' : 's'} · ${formatBytes(bytes)} per plane`;
+    this.summary.textContent = `${channels} feature channel${channels === 1 ? '' : 's'}`
+      + (s.c > 1 ? ` from ${inputs} of ${s.c} input channels` : '') + ` · ${formatBytes(bytes)} per plane`;
+    const note = this.draft.scaleUnit === 'physical' ? physicalScaleNote(this.draft, this.pixelSize, this.hasZ) : { text: '', warning: false };
+    this.unitNote.textContent = note.text;
+    this.unitNote.classList.toggle('warning', note.warning);
     const dirty = !sameSelection(this.draft, this.applied);
     this.applyButton.disabled = !dirty;
     this.resetButton.disabled = !dirty;

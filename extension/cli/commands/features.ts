@@ -5,10 +5,12 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import {
-  DEFAULT_SCALES, FEATURE_IDS, MIN_SCALE, selectionAll, validateSelection,
-  type FeatureId, type FeatureScale, type FeatureSelection, type FeatureVariant,
+  DEFAULT_SCALES, FEATURE_IDS, inputChannelsOf, MIN_SCALE, selectionAll, validateSelection,
+  type FeatureId, type FeatureScale, type FeatureSelection, type FeatureVariant, type ScaleUnit,
 } from '../../core/features/featureSet';
-import { fallBackTo2D, FeatureScaleError } from '../../core/features/computeFeatureBlock';
+import { FeatureScaleError } from '../../core/features/computeFeatureBlock';
+import { featureImageOf } from '../../core/features/featureImageOf';
+import { FeatureImageError, selectionForImageWithNotes } from '../../core/features/selectionForImage';
 import { ImageError } from '../../core/image/imageModel';
 import { openImage } from '../../node/openImage';
 import { TiffStreamWriter } from '../../node/tiffFileWriter';
@@ -31,7 +33,7 @@ function parseSigmas(text: string, what: string): number[] {
  * - `<id>:<σ>,<σ>;<id>:<σ>…`: the listed families at the listed scales (ids case-insensitive).
  * `--2d` marks every scale "compute in 2D".
  */
-export function parseFeatureSpec(features: string | undefined, scales: string | undefined, in2D: boolean): FeatureSelection {
+export function parseFeatureSpec(features: string | undefined, scales: string | undefined, in2D: boolean, scaleUnit: ScaleUnit = 'pixels'): FeatureSelection {
   const spec = (features ?? 'all').trim();
   let selection: FeatureSelection;
   if (spec.toLowerCase() === 'all') {
@@ -48,7 +50,8 @@ export function parseFeatureSpec(features: string | undefined, scales: string | 
       if (!id) throw new UsageError(`--features: unknown feature "${name}" (ids: ${FEATURE_IDS.join(', ')})`);
       const sigmas = parseSigmas(part.slice(colon + 1), `--features ${id}`);
       for (const s of sigmas) {
-        if (s < MIN_SCALE[id]) throw new UsageError(`--features: ${id} needs σ ≥ ${MIN_SCALE[id]}, got ${s}`);
+        // ilastik's minimum scales are in pixels: σ in µm is checked per axis once the pixel size is known.
+        if (scaleUnit === 'pixels' && s < MIN_SCALE[id]) throw new UsageError(`--features: ${id} needs σ ≥ ${MIN_SCALE[id]}, got ${s}`);
       }
       wanted.set(id, [...(wanted.get(id) ?? []), ...sigmas]);
     }
@@ -59,6 +62,7 @@ export function parseFeatureSpec(features: string | undefined, scales: string | 
     for (const id of FEATURE_IDS) selected[id] = all.map((s) => wanted.get(id)?.includes(s) ?? false);
     selection = { scales: columns, selected };
   }
+  if (scaleUnit === 'physical') selection.scaleUnit = 'physical';
   const problems = validateSelection(selection);
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return selection;
@@ -73,10 +77,27 @@ interface Options {
   variant: FeatureVariant;
   workers?: number;
   compression: 'none' | 'deflate';
+  /** `--scale-unit`: σ in pixels (default) or in µm (the image's pixel size per axis). */
+  scaleUnit: ScaleUnit;
+  /** `--channels`: 0-based input channels that feed the features. */
+  channels?: number[];
+}
+
+/** Parses `--channels 0,2` (0-based, as the project's `featureChannels`). */
+export function parseChannelList(text: string): number[] {
+  const values = text.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 0)) throw new UsageError(`--channels: expected 0-based channel indices like 0,2, got "${text}"`);
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+/** Parses `--scale-unit pixels|physical`. */
+export function parseScaleUnit(text: string): ScaleUnit {
+  if (text !== 'pixels' && text !== 'physical') throw new UsageError(`--scale-unit must be pixels or physical, got "${text}"`);
+  return text;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { in2D: false, variant: 'ilastik', compression: 'none' };
+  const options: Options = { in2D: false, variant: 'ilastik', compression: 'none', scaleUnit: 'pixels' };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -89,6 +110,8 @@ function parseArgs(argv: string[]): Options {
       case '--features': options.features = value(i, a); i++; break;
       case '--scales': options.scales = value(i, a); i++; break;
       case '--2d': options.in2D = true; break;
+      case '--scale-unit': options.scaleUnit = parseScaleUnit(value(i, a)); i++; break;
+      case '--channels': options.channels = parseChannelList(value(i, a)); i++; break;
       case '--variant': {
         const v = value(i, a); i++;
         if (v !== 'ilastik' && v !== 'direct') throw new UsageError(`--variant must be ilastik or direct, got "${v}"`);
@@ -120,7 +143,7 @@ function parseArgs(argv: string[]): Options {
 
 export const featuresCommand: CliCommand = {
   name: 'features',
-  usage: 'features <image> -o <out.tif> [--features all|<id>:<σ>,<σ>;…] [--scales 0.3,1.0,…] [--2d] [--variant ilastik|direct] '
+  usage: 'features <image> -o <out.tif> [--features all|<id>:<σ>,<σ>;…] [--scales 0.3,1.0,…] [--2d] [--scale-unit pixels|physical] [--channels 0,2] [--variant ilastik|direct] '
     + '[--workers N] [--compression none|deflate]   ilastik filter bank as a float32 ImageJ TIFF',
   help: `Computes ilastik's filter bank of an image and writes it as a float32 ImageJ TIFF (channel names as slice labels).
 
@@ -129,12 +152,19 @@ Options:
   --features SPEC          all (default), or <id>:<σ>,<σ>;<id>:<σ>… (ids: ${FEATURE_IDS.join(', ')})
   --scales LIST            scales of --features all, e.g. 0.3,1.0,3.5
   --2d                     compute z-stacks slice by slice
+  --scale-unit pixels|physical
+                           σ in pixels (default, ilastik) or in µm: each axis gets σ / pixel size
+                           (anisotropic kernels; the pixel size comes from the file's metadata)
+  --channels LIST          0-based input channels that feed the features, e.g. 0,2 (default: all but alpha)
   --variant ilastik|direct ilastik's separable filters (default) or the direct formulas
   --workers N              worker threads (default: all cores)
   --compression none|deflate`,
   async run(argv: string[], io: CliIo): Promise<number> {
     const options = parseArgs(argv);
-    let selection = parseFeatureSpec(options.features, options.scales, options.in2D);
+    let selection: FeatureSelection = {
+      ...parseFeatureSpec(options.features, options.scales, options.in2D, options.scaleUnit),
+      ...(options.channels ? { featureChannels: options.channels } : {}),
+    };
     const inputPath = isAbsolute(options.input!) ? options.input! : resolve(io.cwd, options.input!);
     const outputPath = isAbsolute(options.output!) ? options.output! : resolve(io.cwd, options.output!);
     if (resolve(inputPath) === resolve(outputPath)) throw new UsageError('the output must not overwrite the input image');
@@ -150,13 +180,12 @@ Options:
     let writer: TiffStreamWriter | undefined;
     try {
       const { t: nt, z: nz, c: nc, y: ny, x: nx } = image.info.shape;
-      const volume = { z: nz, y: ny, x: nx };
-      if (nz > 1) {
-        // ilastik's behaviour: scales too long for the z axis are computed in 2D; say so.
-        const adapted = fallBackTo2D(selection, volume, options.variant);
-        for (const note of adapted.notes) io.stderr(`pixel-classifier features: ${options.input}: ${note}\n`);
-        selection = adapted.selection;
-      }
+      // Physical units → per-axis σ from the pixel size; channels; ilastik's behaviour for scales too long
+      // for the z axis (computed in 2D, with a note).
+      const adapted = selectionForImageWithNotes(selection, featureImageOf(options.input!, image.info), options.variant);
+      for (const note of adapted.notes) io.stderr(`pixel-classifier features: ${options.input}: ${note}\n`);
+      selection = adapted.selection;
+      const nUsed = inputChannelsOf(selection, nc).length;
       const computer = new FeatureComputer(pool);
       const progress = new ProgressReporter({ write: io.stderr, isTTY: io.stderrIsTTY === true, columns: io.columns, now: io.now });
       for (let t = 0; t < nt; t++) {
@@ -189,7 +218,8 @@ Options:
           await writer.close();
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
           io.stdout(`wrote ${options.output}: ${channels.length} feature channels (${options.variant}, `
-            + `${channels.length / nc} per input channel × ${nc}), ${nt > 1 ? `${nt} time points, ` : ''}`
+            + `${channels.length / nUsed} per input channel × ${nUsed}${nUsed < nc ? ` of ${nc}` : ''}`
+            + `${selection.scaleUnit === 'physical' ? ', σ in µm' : ''}), ${nt > 1 ? `${nt} time points, ` : ''}`
             + `${nz > 1 ? `${nz} slices, ` : ''}${nx}×${ny} float32 in ${seconds} s\n`);
           writer = undefined;
         }
@@ -198,6 +228,7 @@ Options:
     } catch (error) {
       await writer?.abort();
       if (error instanceof ImageError) { io.stderr(`${options.input}: ${error.reason}\n`); return 1; }
+      if (error instanceof FeatureImageError) { io.stderr(`${error.message}\n`); return 1; }
       if (error instanceof FeatureScaleError) {
         const message = error.message.startsWith(image.info.name) ? error.message : `${options.input}: ${error.message}`;
         io.stderr(`${message}\n`);

@@ -9,7 +9,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { selectionDefaultLight, validateSelection, type FeatureSelection } from '../../core/features/featureSet';
+import { selectionDefaultLight, validateSelection, type FeatureSelection, type ScaleUnit } from '../../core/features/featureSet';
 import { serializeForest } from '../../core/forest/index';
 import { ImageError } from '../../core/image/imageModel';
 import { createLabelStore, type LabelStore } from '../../core/labels/labelVolume';
@@ -23,7 +23,7 @@ import { trainingHash } from '../../project/trainingHash';
 import { trainProjectForest } from '../../batch/trainProject';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand';
 import { authoredDifference } from '../trainOutputGuard';
-import { parseFeatureSpec } from './features';
+import { parseChannelList, parseFeatureSpec, parseScaleUnit } from './features';
 import { ProgressReporter } from '../progressReporter';
 import { createCliPool, extensionVersion, parseIntegerOption, toUsageError } from './predict';
 
@@ -57,7 +57,7 @@ async function readLabelImage(file: string, shape: { t: number; z: number; y: nu
   }
 }
 
-async function loadFeatureSelection(spec: string, cwd: string): Promise<FeatureSelection> {
+async function loadFeatureSelection(spec: string, cwd: string, scaleUnit: ScaleUnit | undefined): Promise<FeatureSelection> {
   const lower = spec.trim().toLowerCase();
   if (lower === 'light' || lower === 'default') return selectionDefaultLight();
   if (lower.endsWith('.json')) {
@@ -66,6 +66,8 @@ async function loadFeatureSelection(spec: string, cwd: string): Promise<FeatureS
     try {
       const raw = JSON.parse(await fs.readFile(file, 'utf8')) as { features?: FeatureSelection } & FeatureSelection;
       selection = raw.features ?? raw; // a project file or a bare selection
+      if (scaleUnit === 'physical') selection = { ...selection, scaleUnit: 'physical' };
+      else if (scaleUnit === 'pixels') { const { scaleUnit: _dropped, ...rest } = selection; selection = rest; }
     } catch (error) {
       throw new UsageError(`--features ${spec}: cannot read a feature selection (${error instanceof Error ? error.message : String(error)})`);
     }
@@ -73,12 +75,12 @@ async function loadFeatureSelection(spec: string, cwd: string): Promise<FeatureS
     if (problems.length > 0) throw new UsageError(`--features ${spec}: ${problems.join('; ')}`);
     return selection;
   }
-  return parseFeatureSpec(spec, undefined, false);
+  return parseFeatureSpec(spec, undefined, false, scaleUnit);
 }
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  usage: 'train --image a.tif --labels a_labels.tif [--image … --labels …] [--features all|light|<spec>|<file.json>] [--trees 100] [--seed 0] [--max-depth D] [--min-samples-leaf N] [--threads N] [--force] [--json] -o project.pixelclass.json',
+  usage: 'train --image a.tif --labels a_labels.tif [--image … --labels …] [--features all|light|<spec>|<file.json>] [--scale-unit pixels|physical] [--channels 0,2] [--trees 100] [--seed 0] [--max-depth D] [--min-samples-leaf N] [--threads N] [--force] [--json] -o project.pixelclass.json',
   help: `Builds a project from images and their label images (0 = unlabelled, 1..N = classes), trains the random
 forest and writes the project and its model cache (<name>.pixelclass.model), each atomically. Images may live
 anywhere; the project stores them relative to its folder (../ when outside it).
@@ -87,6 +89,10 @@ Options:
   --image FILE, --labels FILE  an image and its label image (same t, z, y, x; one channel); repeat for more images
   -o, --output FILE            the project to write (*.pixelclass.json)
   --features SPEC              all (default), light, <id>:<σ>,<σ>;…, or a .json selection or project
+  --scale-unit pixels|physical σ in pixels (default) or in µm: σ / pixel size per axis, from each image's
+                               metadata (saved as "scaleUnit" in the project)
+  --channels LIST              0-based input channels that feed the features, e.g. 0,2 (saved as
+                               "featureChannels"; default: all but alpha)
   --trees N                    trees of the forest (default 100)
   --seed N                     random seed (default 0)
   --max-depth D, --min-samples-leaf N
@@ -106,6 +112,8 @@ settings), so re-running a command is harmless; otherwise train refuses without 
           image: { type: 'string', multiple: true },
           labels: { type: 'string', multiple: true },
           features: { type: 'string' },
+          'scale-unit': { type: 'string' },
+          channels: { type: 'string' },
           trees: { type: 'string' },
           seed: { type: 'string' },
           'max-depth': { type: 'string' },
@@ -131,7 +139,11 @@ settings), so re-running a command is harmless; otherwise train refuses without 
     const maxDepth = parseIntegerOption(values['max-depth'], '--max-depth', 1, 10000);
     const minSamplesLeaf = parseIntegerOption(values['min-samples-leaf'], '--min-samples-leaf', 1, 1e9);
     const threads = parseIntegerOption(values.threads, '--threads', 0, 1024);
-    const selection = await loadFeatureSelection(values.features ?? 'all', io.cwd);
+    const scaleUnit = values['scale-unit'] === undefined ? undefined : parseScaleUnit(values['scale-unit']);
+    const selection = await loadFeatureSelection(values.features ?? 'all', io.cwd, scaleUnit);
+    if (scaleUnit === 'physical') selection.scaleUnit = 'physical';
+    else if (scaleUnit === 'pixels') delete selection.scaleUnit;
+    if (values.channels !== undefined) selection.featureChannels = parseChannelList(values.channels);
 
     const projectFile = path.resolve(io.cwd, values.output);
     const projectDir = path.dirname(projectFile);

@@ -9,10 +9,11 @@
  * Batch prediction (Predict Workspace, `pixel-classifier predict`) and the editor's "add this image to the
  * project?" offer both use it.
  */
-import { fallBackTo2D } from '../features/computeFeatureBlock';
+import { FeatureImageError, selectionForImage } from '../features/selectionForImage';
 import { formatSigma, type FeatureSelection } from '../features/featureSet';
 import type { ImageShape } from '../image/imageModel';
 import type { IntensityRange } from '../image/sampleIntensities';
+import { inMicrons } from '../image/pixelSize';
 
 /** What is known about one image. */
 export interface ImageProfile {
@@ -23,6 +24,10 @@ export interface ImageProfile {
   dtype?: string;
   /** 1st–99th percentile per channel; unknown when absent (no intensity warning then). */
   intensity?: IntensityRange[];
+  /** Pixel size (project override, else the file's); decides the kernels when the scales are in physical units. */
+  pixelSize?: { x: number; y: number; z?: number; unit: string };
+  /** The alpha channel, not a feature channel by default. */
+  alphaChannel?: number;
 }
 
 /** Result of {@link imageCompatibility}. */
@@ -75,8 +80,8 @@ function channelWord(c: number): string {
 }
 
 /** Which scales of `features` are computed slice by slice for a z-stack of this shape (fallback to 2D). */
-function scalesIn2D(features: FeatureSelection, shape: ImageShape): boolean[] {
-  return fallBackTo2D(features, { z: shape.z, y: shape.y, x: shape.x }).selection.scales.map((s) => s.in2D);
+function scalesIn2D(features: FeatureSelection, image: ImageProfile): boolean[] {
+  return selectionForImage(features, image).scales.map((s) => s.in2D);
 }
 
 /** The refusal, if the classifier's features cannot be computed the same way for `image`. */
@@ -97,26 +102,54 @@ function structuralRefusal(image: ImageProfile, training: readonly ImageProfile[
   }
   if (!features) return undefined;
   try {
-    fallBackTo2D(features, { z: shape.z, y: shape.y, x: shape.x });
+    selectionForImage(features, image);
   } catch (error) {
+    if (error instanceof FeatureImageError) return error.message;
     return `${name} is too small for the classifier's features: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (!is3D) return undefined;
   // Short z-stacks compute large scales slice by slice (ilastik's fallback): a classifier trained with 3D
   // features at σ has no such feature on a stack that only allows 2D at σ, and the other way round.
-  const mine = scalesIn2D(features, shape);
+  const mine = scalesIn2D(features, image);
   for (const reference of training3D) {
     let theirs: boolean[];
-    try { theirs = scalesIn2D(features, reference.shape); } catch { continue; }
+    try { theirs = scalesIn2D(features, reference); } catch { continue; }
     const differing = features.scales.map((s, i) => ({ s, i })).filter(({ i }) => mine[i] !== theirs[i]);
     if (differing.length === 0) return undefined;
-    const sigmas = differing.map(({ s }) => `σ=${formatSigma(s.sigma)}`).join(', ');
+    const sigmas = differing.map(({ s }) => `σ=${formatSigma(s.sigma)}${features.scaleUnit === 'physical' ? ' µm' : ''}`).join(', ');
     const few = differing.some(({ i }) => mine[i]);
     return few
       ? `${name} has ${plural(shape.z, 'z-slice')}, too few for the 3D features at ${sigmas} the classifier was trained with (its training images have ${reference.shape.z})`
       : `${name} has ${plural(shape.z, 'z-slice')}; the classifier was trained on z-stacks of ${reference.shape.z} slices, where ${sigmas} had to be computed in 2D`;
   }
   return undefined;
+}
+
+/** Pixel sizes may differ by this factor before σ in pixels is worth a warning. */
+export const MAX_PIXEL_SIZE_RATIO = 1.25;
+
+/** Pixel width in µm, when known as a length. */
+function micronsX(size: ImageProfile['pixelSize']): number | undefined {
+  if (!size) return undefined;
+  const m = inMicrons(size);
+  return m.unit === 'µm' ? m.x : undefined;
+}
+
+/**
+ * With σ in pixels (issue #15), an image whose pixels are much larger or smaller than the training images' sees its
+ * structures at another scale: a warning that suggests physical units. Nothing in physical mode (σ follows the pixel
+ * size there) or when a pixel size is unknown.
+ */
+function pixelScaleProblem(image: ImageProfile, training: readonly ImageProfile[], features?: FeatureSelection): string | undefined {
+  if (features?.scaleUnit === 'physical') return undefined;
+  const mine = micronsX(image.pixelSize);
+  const theirs = training.map((p) => micronsX(p.pixelSize)).filter((v): v is number => v !== undefined);
+  if (mine === undefined || theirs.length === 0) return undefined;
+  const low = Math.min(...theirs), high = Math.max(...theirs);
+  if (mine >= low / MAX_PIXEL_SIZE_RATIO && mine <= high * MAX_PIXEL_SIZE_RATIO) return undefined;
+  const range = low === high ? formatIntensity(low) : `${formatIntensity(low)}–${formatIntensity(high)}`;
+  return `has ${formatIntensity(mine)} µm pixels but the training images have ${range} µm, and the feature scales are in pixels `
+    + '(σ in physical units in the Features panel adapts them to each pixel size)';
 }
 
 /** Union of the training images' ranges of channel `c` (those that know it). */
@@ -161,6 +194,8 @@ export function imageCompatibility(image: ImageProfile, training: readonly Image
   const dtypes = [...new Set(training.map((p) => p.dtype).filter((d): d is string => !!d))].sort();
   const dtypeDiffers = image.dtype !== undefined && dtypes.length > 0 && !dtypes.includes(image.dtype);
   if (dtypeDiffers) problems.push(`is ${dtypeName(image.dtype!)} but the classifier was trained on ${listOf(dtypes.map(dtypeName))} images`);
+  const scaleProblem = pixelScaleProblem(image, training, features);
+  if (scaleProblem) problems.push(scaleProblem);
   const C = image.shape.c;
   for (let c = 0; c < C; c++) {
     const mine = image.intensity?.[c];

@@ -8,7 +8,7 @@ import type { ImageProfile } from './imageCompatibility';
 
 /** The parts of a project this needs (structurally a PixelClassifierProject). */
 export interface ProjectImagesAndLabels {
-  images: { path: string; shape: ImageShape; dtype?: string }[];
+  images: { path: string; shape: ImageShape; dtype?: string; pixelSize?: { x: number; y: number; z?: number; unit: string } }[];
   labels: Record<string, Record<string, unknown> | undefined>;
 }
 
@@ -16,5 +16,8 @@ export interface ProjectImagesAndLabels {
 export function recordedTrainingProfiles(project: ProjectImagesAndLabels): ImageProfile[] {
   return project.images
     .filter((image) => project.labels[image.path] && Object.keys(project.labels[image.path]!).length > 0)
-    .map((image) => ({ name: image.path.slice(image.path.lastIndexOf('/') + 1), shape: { ...image.shape }, dtype: image.dtype }));
+    .map((image) => ({
+      name: image.path.slice(image.path.lastIndexOf('/') + 1), shape: { ...image.shape }, dtype: image.dtype,
+      ...(image.pixelSize ? { pixelSize: { ...image.pixelSize } } : {}),
+    }));
 }

@@ -25,21 +25,15 @@
 import { boxContains, boxInside, boxVolume, formatBox, growBox, type Box, type Margins, type VolumeShape } from './box';
 import { convolveAxis, convolveAxisMulti, type Axis } from './convolveAxis';
 import {
-  assertValidSelection, componentCount, FEATURE_IDS, formatSigma, selectedFeatures,
+  assertValidSelection, componentCount, FEATURE_IDS, formatSigma, inputChannelsOf, selectedFeatures,
   type FeatureId, type FeatureSelection, type FeatureVariant,
 } from './featureSet';
-import { gaussianKernel, kernelRadius, type Kernel1D } from './gaussianKernel';
+import type { Kernel1D } from './gaussianKernel';
+import { scaleKernels, type AxisKernels } from './scaleKernels';
 import { symmetricEigenvalues3 } from './symmetricEigenvalues';
 import { existingWasmFeatureKernels, releaseWasmFeatureKernels, WASM_ARENA_BASE, wasmFeatureKernels, type ReadLayout, type WasmFeatureKernels } from './wasmFeatureKernels';
 
-/** Window (truncation, in σ) of the direct filters and of ilastik's presmoothing. */
-export const DIRECT_WINDOW = 3.5;
-/** Window of ilastik's small feature kernels (OpBaseFilter.window_size_feature). */
-export const ILASTIK_FEATURE_WINDOW = 2.0;
-/** DoG: G(σ) − G(0.66σ). */
-export const DOG_RATIO = 0.66;
-/** Structure tensor outer scale = 0.5 × inner scale (ilastik). */
-export const STRUCTURE_TENSOR_OUTER_RATIO = 0.5;
+export { DIRECT_WINDOW, DOG_RATIO, ILASTIK_FEATURE_WINDOW, STRUCTURE_TENSOR_OUTER_RATIO } from './scaleKernels';
 
 /** A scale that cannot be computed on this image: its kernel is longer than an image axis. */
 export class FeatureScaleError extends Error {
@@ -252,41 +246,50 @@ interface ScalePlan {
   /** Axes filtered, in pass order (x, y[, z]). */
   axes: Axis[];
   families: Set<FeatureId>;
-  presmooth?: Kernel1D;
-  k: Record<'0' | '1' | '2' | 'd', Kernel1D>;
-  outer?: Kernel1D;
-  /** Radii along the filtered axes. */
-  rPre: number;
-  rSmall: number;
-  rOuter: number;
+  /** ilastik variant: presmoothing first. */
+  presmoothed: boolean;
+  /** Kernels per filtered axis (per-axis σ in physical mode, see scaleKernels.ts). */
+  perAxis: Partial<Record<Axis, AxisKernels>>;
+  /** Whether the structure tensor's outer smoothing is needed (it widens the halo). */
+  outerUsed: boolean;
 }
 
 function planScales(selection: FeatureSelection, variant: FeatureVariant, is3D: boolean): ScalePlan[] {
+  if (selection.scaleUnit === 'physical' && selectedFeatures(selection, is3D).some((f) => !selection.scales[f.scaleIndex].pixelSigmas)) {
+    throw new RangeError('feature scales are in physical units but were not resolved for this image\'s pixel size (use selectionForImage)');
+  }
   const byScale = new Map<number, ScalePlan>();
   for (const f of selectedFeatures(selection, is3D)) {
     let plan = byScale.get(f.scaleIndex);
     if (!plan) {
-      const s = f.sigma;
-      const sf = variant === 'ilastik' ? Math.min(s, 1) : s;
-      const w = variant === 'ilastik' ? ILASTIK_FEATURE_WINDOW : DIRECT_WINDOW;
-      const presmooth = variant === 'ilastik' ? gaussianKernel(s > 1 ? Math.sqrt(s * s - 1) : s, 0, DIRECT_WINDOW) : undefined;
+      const kernels = scaleKernels(selection.scales[f.scaleIndex], f.in2D, variant);
       plan = {
-        scaleIndex: f.scaleIndex, sigma: s, axes: f.in2D ? [2, 1] : [2, 1, 0], families: new Set(),
-        presmooth,
-        k: { 0: gaussianKernel(sf, 0, w), 1: gaussianKernel(sf, 1, w), 2: gaussianKernel(sf, 2, w), d: gaussianKernel(DOG_RATIO * sf, 0, w) },
-        outer: gaussianKernel(STRUCTURE_TENSOR_OUTER_RATIO * sf, 0, w),
-        rPre: presmooth?.radius ?? 0, rSmall: kernelRadius(sf, w), rOuter: 0,
+        scaleIndex: f.scaleIndex, sigma: f.sigma, axes: kernels.axes, families: new Set(),
+        presmoothed: variant === 'ilastik', perAxis: kernels.perAxis, outerUsed: false,
       };
       byScale.set(f.scaleIndex, plan);
     }
     plan.families.add(f.featureId);
-    if (f.featureId === 'StructureTensorEigenvalues') plan.rOuter = plan.outer!.radius;
+    if (f.featureId === 'StructureTensorEigenvalues') plan.outerUsed = true;
   }
   return [...byScale.values()];
 }
 
-function margins(axes: Axis[], r: number): Margins {
-  return { z: axes.includes(0) ? r : 0, y: axes.includes(1) ? r : 0, x: axes.includes(2) ? r : 0 };
+type KernelPart = 'pre' | 'small' | 'outer';
+
+/** Radius of one kernel part of `plan` along `axis` (0 when that part is not used). */
+function partRadius(plan: ScalePlan, axis: Axis, part: KernelPart): number {
+  const k = plan.perAxis[axis];
+  if (!k) return 0;
+  if (part === 'pre') return k.presmooth?.radius ?? 0;
+  if (part === 'outer') return plan.outerUsed ? k.outer.radius : 0;
+  return Math.max(k.k[0].radius, k.k[1].radius, k.k[2].radius, k.k.d.radius);
+}
+
+/** Per-axis margins: the sum of the radii of `parts` along each filtered axis (0 on the others). */
+function margins(plan: ScalePlan, ...parts: KernelPart[]): Margins {
+  const along = (axis: Axis): number => (plan.axes.includes(axis) ? parts.reduce((sum, p) => sum + partRadius(plan, axis, p), 0) : 0);
+  return { z: along(0), y: along(1), x: along(2) };
 }
 
 /**
@@ -298,7 +301,7 @@ function margins(axes: Axis[], r: number): Margins {
 export function featureHaloZYX(selection: FeatureSelection, variant: FeatureVariant = 'ilastik', is3D = true): Margins {
   const halo: Margins = { z: 0, y: 0, x: 0 };
   for (const plan of planScales(selection, variant, is3D)) {
-    const m = margins(plan.axes, plan.rPre + plan.rSmall + plan.rOuter);
+    const m = margins(plan, 'pre', 'small', 'outer');
     halo.z = Math.max(halo.z, m.z);
     halo.y = Math.max(halo.y, m.y);
     halo.x = Math.max(halo.x, m.x);
@@ -311,6 +314,11 @@ export function requiredSourceBox(target: Box, image: VolumeShape, selection: Fe
   return growBox(target, featureHaloZYX(selection, variant, image.z > 1), image);
 }
 
+/** " µm" after a σ of a selection in physical units, else nothing (pixels, as ilastik writes them). */
+function unitOf(selection: FeatureSelection): string {
+  return selection.scaleUnit === 'physical' ? ' µm' : '';
+}
+
 /**
  * Scales whose kernels are longer than the image along an axis they filter (vigra refuses these:
  * "kernel longer than line"). Each problem names the scale, the axis and the sizes.
@@ -318,15 +326,15 @@ export function requiredSourceBox(target: Box, image: VolumeShape, selection: Fe
 export function findScaleProblems(selection: FeatureSelection, image: VolumeShape, variant: FeatureVariant = 'ilastik'): ScaleProblem[] {
   const problems: ScaleProblem[] = [];
   for (const plan of planScales(selection, variant, image.z > 1)) {
-    const radius = Math.max(plan.rPre, plan.rSmall, plan.rOuter);
     for (const axis of plan.axes) {
+      const radius = Math.max(partRadius(plan, axis, 'pre'), partRadius(plan, axis, 'small'), partRadius(plan, axis, 'outer'));
       const name = (['z', 'y', 'x'] as const)[axis];
       const length = image[name];
       if (radius >= length) {
         const unit = name === 'z' ? 'slices' : name === 'y' ? 'rows' : 'columns';
         problems.push({
           scaleIndex: plan.scaleIndex, sigma: plan.sigma, axis: name, radius, length,
-          message: `scale σ=${formatSigma(plan.sigma)} is too large for this image along ${name}: its kernel radius is ${radius} pixels, `
+          message: `scale σ=${formatSigma(plan.sigma)}${unitOf(selection)} is too large for this image along ${name}: its kernel radius is ${radius} pixels, `
             + `so it needs at least ${radius + 1} ${unit}, but the image has ${length}`
             + (name === 'z' ? ' (compute this scale in 2D, or remove it)' : ' (remove this scale)'),
         });
@@ -345,12 +353,12 @@ export function fallBackTo2D(selection: FeatureSelection, image: VolumeShape, va
   const problems = findScaleProblems(selection, image, variant);
   const fatal = problems.filter((p) => p.axis !== 'z');
   if (fatal.length > 0) throw new FeatureScaleError(fatal);
-  const adapted: FeatureSelection = { scales: selection.scales.map((s) => ({ ...s })), selected: selection.selected };
+  const adapted: FeatureSelection = { ...selection, scales: selection.scales.map((s) => ({ ...s })) };
   const notes: string[] = [];
   for (const p of problems) {
     if (adapted.scales[p.scaleIndex].in2D) continue;
     adapted.scales[p.scaleIndex].in2D = true;
-    notes.push(`scale σ=${formatSigma(p.sigma)} needs at least ${p.radius + 1} slices for 3D but the image has ${p.length}; computing it in 2D (as ilastik does)`);
+    notes.push(`scale σ=${formatSigma(p.sigma)}${unitOf(selection)} needs at least ${p.radius + 1} slices for 3D but the image has ${p.length}; computing it in 2D (as ilastik does)`);
   }
   if (findScaleProblems(adapted, image, variant).length > 0) throw new FeatureScaleError(findScaleProblems(adapted, image, variant));
   return { selection: adapted, notes };
@@ -359,23 +367,26 @@ export function fallBackTo2D(selection: FeatureSelection, image: VolumeShape, va
 /** First output channel of each (family, scale) pair; components and input channels follow it. */
 function channelBases(selection: FeatureSelection, is3D: boolean, nInputChannels: number): { bases: Map<string, number>; total: number } {
   const bases = new Map<string, number>();
+  const nUsed = inputChannelsOf(selection, nInputChannels).length;
   let next = 0;
   for (const f of selectedFeatures(selection, is3D)) {
     bases.set(`${f.featureId}/${f.scaleIndex}`, next);
-    next += nInputChannels * componentCount(f.featureId, f.in2D ? 2 : 3);
+    next += nUsed * componentCount(f.featureId, f.in2D ? 2 : 3);
   }
   return { bases, total: next };
 }
 
-/** Number of output channels of a selection. */
+/** Number of output channels of a selection (features of `selection.featureChannels` only, when set). */
 export function featureChannelCount(selection: FeatureSelection, nInputChannels: number, is3D: boolean): number {
   return channelBases(selection, is3D, nInputChannels).total;
 }
 
 /**
  * Computes the features of `target` into `result` (layout [featureChannel][z][y][x] of `resultBox`,
- * channels in ilastik order, see featureChannels()). Units: σ in pixels, isotropic; values in
- * input intensity units (per pixel^order for derivatives).
+ * channels in ilastik order, see featureChannels()). Units: σ in pixels — isotropic, or per axis when the
+ * selection's scales carry `pixelSigmas` (physical units, resolved by selectionForImage); values in input
+ * intensity units (per pixel^order for derivatives). Only `selection.featureChannels` (when set) of the
+ * source's channels are filtered.
  *
  * @throws FeatureScaleError when a scale's kernel is longer than the image along an axis it filters
  * @throws RangeError for inconsistent boxes / arrays or an invalid selection
@@ -403,6 +414,11 @@ export function computeFeatureBlock(request: FeatureBlockRequest): Float32Array 
   if (source.length < nInput * boxVolume(sourceBox)) throw new RangeError(`source has ${source.length} values, needs ${nInput}×${boxVolume(sourceBox)}`);
   const problems = findScaleProblems(selection, image, variant);
   if (problems.length > 0) throw new FeatureScaleError(problems);
+  const inputs = inputChannelsOf(selection, nInput);
+  const missing = inputs.filter((c) => c >= nInput);
+  if (missing.length > 0) {
+    throw new RangeError(`featureChannels lists channel${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, but the image has ${nInput} channel${nInput === 1 ? '' : 's'} (0-based: 0–${nInput - 1})`);
+  }
   const { bases, total } = channelBases(selection, is3D, nInput);
   const resultVolume = boxVolume(resultBox);
   const result = request.result ?? new Float32Array(total * resultVolume);
@@ -414,18 +430,19 @@ export function computeFeatureBlock(request: FeatureBlockRequest): Float32Array 
   // The reservation is virtual (only pages actually used are touched).
   let active = scratch;
   let sources: Float32Array[] = [];
-  if (scratch.usesWasm && scratch.beginBlock(4 * (nInput * (sourceVolume + 8) + ARENA_MAX_LIVE * (sourceVolume + 8)))) {
-    sources = Array.from({ length: nInput }, (_, c) => {
+  if (scratch.usesWasm && scratch.beginBlock(4 * (inputs.length * (sourceVolume + 8) + ARENA_MAX_LIVE * (sourceVolume + 8)))) {
+    sources = inputs.map((c) => {
       const pinned = scratch.pin(sourceVolume);
       pinned.set(source.subarray(c * sourceVolume, (c + 1) * sourceVolume));
       return pinned;
     });
   } else {
     if (scratch.usesWasm) active = heapScratch;
-    sources = Array.from({ length: nInput }, (_, c) => source.subarray(c * sourceVolume, (c + 1) * sourceVolume));
+    sources = inputs.map((c) => source.subarray(c * sourceVolume, (c + 1) * sourceVolume));
   }
   for (const plan of plans) {
-    for (let c = 0; c < nInput; c++) {
+    // `c` is the slot among the feature channels (the output order), not the image's channel index.
+    for (let c = 0; c < inputs.length; c++) {
       request.checkCancelled?.();
       computeScale(plan, sources[c], sourceBox, target, image, active, (id, component, nComponents) => {
         const base = bases.get(`${id}/${plan.scaleIndex}`)!;
@@ -490,13 +507,13 @@ function computeScale(
   const wasm = existingWasmFeatureKernels();
   // Region where derivatives are needed (target + structure-tensor outer radius), and where the
   // (presmoothed) base image is needed (+ feature-kernel radius).
-  const derivBox = growBox(target, margins(axes, plan.rOuter), image);
-  const baseBox = growBox(derivBox, margins(axes, plan.rSmall), image);
+  const derivBox = growBox(target, margins(plan, 'outer'), image);
+  const baseBox = growBox(derivBox, margins(plan, 'small'), image);
+  const kernelsOf = (axis: Axis): AxisKernels => plan.perAxis[axis]!;
   let base = source, baseSourceBox = sourceBox;
-  if (plan.presmooth) {
-    const wide = growBox(baseBox, margins(axes, plan.rPre), image);
-    const p = plan.presmooth;
-    const smoothed = separable(source, sourceBox, axes, axes.map(() => p), baseBox, wide, image, scratch);
+  if (plan.presmoothed) {
+    const wide = growBox(baseBox, margins(plan, 'pre'), image);
+    const smoothed = separable(source, sourceBox, axes, axes.map((a) => kernelsOf(a).presmooth!), baseBox, wide, image, scratch);
     base = smoothed.data;
     baseSourceBox = smoothed.box;
   }
@@ -524,7 +541,7 @@ function computeScale(
     const chars = [...new Set(all.filter((c) => c.startsWith(prefix)).map((c) => c[level] as '0' | '1' | '2' | 'd'))].sort();
     const outBox = mixBox(derivBox, baseBox, axes.slice(0, level + 1));
     const outs = chars.map(() => scratch.acquire(boxVolume(outBox)));
-    convolveAxisMulti(data, box, axes[level], chars.map((ch) => plan.k[ch]), outs, outBox, image);
+    convolveAxisMulti(data, box, axes[level], chars.map((ch) => kernelsOf(axes[level]).k[ch]), outs, outBox, image);
     chars.forEach((ch, i) => {
       if (level + 1 === dims) {
         combos.set(prefix + ch, outs[i]);
@@ -535,7 +552,7 @@ function computeScale(
     });
   };
   expand('', base, baseSourceBox, 0);
-  if (plan.presmooth) scratch.release(base);
+  if (plan.presmoothed) scratch.release(base);
   const done = (...keys: string[]): void => {
     for (const key of keys) {
       const buffer = combos.get(key);
@@ -581,7 +598,7 @@ function computeScale(
       for (let j = i; j < dims; j++) {
         if (wasm && wasm.owns(grads[i]) && wasm.owns(grads[j]) && wasm.owns(product)) wasm.multiply(grads[i], grads[j], product, n);
         else multiply(grads[i], grads[j], product, n);
-        tensor.push(separable(product, derivBox, axes, axes.map(() => plan.outer!), target, derivBox, image, scratch).data);
+        tensor.push(separable(product, derivBox, axes, axes.map((a) => kernelsOf(a).outer), target, derivBox, image, scratch).data);
       }
     }
     scratch.release(product);

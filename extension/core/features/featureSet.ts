@@ -45,12 +45,30 @@ export const DEFAULT_SCALES: readonly number[] = [0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 
 /** Largest σ accepted in a selection (pixels). Larger scales need halos nobody can afford interactively. */
 export const MAX_SCALE = 100;
 
-/** One scale column: σ in pixels, and whether a z-stack is filtered slice by slice at this scale. */
+/** σ in pixels along each axis (z = slices, y = rows, x = columns). */
+export interface AxisSigmas {
+  z: number;
+  y: number;
+  x: number;
+}
+
+/**
+ * One scale column: σ (in pixels, or in the pixel size's unit — µm — when the selection's
+ * {@link FeatureSelection.scaleUnit} is `physical`), and whether a z-stack is filtered slice by slice.
+ */
 export interface FeatureScale {
   sigma: number;
   /** Filter each z-slice alone ("compute in 2D"). Ignored (always 2D) for 2D images. */
   in2D: boolean;
+  /**
+   * The σ of each axis in pixels, resolved for one image by selectionForImage() in physical mode
+   * (σ / pixelSize per axis; issue #15). Absent = `sigma` pixels on every axis. Never stored in projects.
+   */
+  pixelSigmas?: AxisSigmas;
 }
+
+/** How scale σ values are read: pixels (ilastik's behaviour, the default) or physical units (µm). */
+export type ScaleUnit = 'pixels' | 'physical';
 
 /**
  * Which features to compute: scale columns, and per family one boolean per column
@@ -59,6 +77,13 @@ export interface FeatureScale {
 export interface FeatureSelection {
   scales: FeatureScale[];
   selected: Record<FeatureId, boolean[]>;
+  /** @default 'pixels' (absent). `physical`: σ in µm, σ_axis = σ / pixelSize_axis (issue #15). */
+  scaleUnit?: ScaleUnit;
+  /**
+   * Input channels (0-based, ascending) that feed the features; absent = every channel except an alpha
+   * channel (issue #15). The output has features of these channels only.
+   */
+  featureChannels?: number[];
 }
 
 /** Which definition of the filters to use. See ilastik-features.md. */
@@ -143,10 +168,21 @@ export function validateSelection(selection: FeatureSelection): string[] {
       problems.push(`scale ${i}: σ must be a number in (0, ${MAX_SCALE}], got ${typeof sigma === 'number' ? sigma : sigma === null ? 'null' : typeof sigma}`);
     }
     if (typeof scale?.in2D !== 'boolean') problems.push(`scale ${i}: in2D must be true or false`);
+    const axisSigmas: unknown = scale?.pixelSigmas;
+    if (axisSigmas !== undefined && !validAxisSigmas(axisSigmas)) problems.push(`scale ${i}: pixelSigmas must be {z, y, x} with σ in (0, ${MAX_PIXEL_SIGMA}] pixels`);
     const key = `${typeof sigma === 'number' ? sigma : typeof sigma}/${scale?.in2D === true}`;
     if (seen.has(key)) problems.push(`scale ${i}: σ=${scale?.sigma} appears twice`);
     seen.add(key);
   });
+  const unit: unknown = selection.scaleUnit;
+  if (unit !== undefined && unit !== 'pixels' && unit !== 'physical') problems.push('scaleUnit must be "pixels" or "physical"');
+  const channels: unknown = selection.featureChannels;
+  if (channels !== undefined) {
+    if (!Array.isArray(channels) || channels.length === 0 || channels.length > MAX_FEATURE_CHANNELS
+      || !channels.every((c, k) => Number.isInteger(c) && (c as number) >= 0 && (c as number) < MAX_FEATURE_CHANNELS && (k === 0 || (c as number) > (channels[k - 1] as number)))) {
+      problems.push('featureChannels must be a non-empty ascending list of distinct channel indices (0-based), e.g. [0, 2]');
+    }
+  }
   for (const key of Object.keys(selection.selected)) {
     if (!(FEATURE_IDS as readonly string[]).includes(key)) problems.push(`unknown feature id "${key}"`);
   }
@@ -159,12 +195,29 @@ export function validateSelection(selection: FeatureSelection): string[] {
     }
     flags.forEach((on, i) => {
       if (typeof on !== 'boolean') problems.push(`selected.${id}[${i}] must be a boolean`);
-      else if (on && typeof selection.scales[i]?.sigma === 'number' && selection.scales[i].sigma < MIN_SCALE[id] - 1e-9) {
+      // ilastik's minimum scales are in pixels; σ in µm is checked per axis in pixels when resolved for an image.
+      else if (on && selection.scaleUnit !== 'physical' && typeof selection.scales[i]?.sigma === 'number' && selection.scales[i].sigma < MIN_SCALE[id] - 1e-9) {
         problems.push(`${FEATURE_NAMES[id]} needs σ ≥ ${MIN_SCALE[id]}, scale ${i} has σ=${selection.scales[i].sigma}`);
       }
     });
   }
   return problems;
+}
+
+/** Largest per-axis σ in pixels a resolved scale may have (a physical σ over a tiny pixel). */
+export const MAX_PIXEL_SIGMA = 1000;
+/** Largest channel index accepted in `featureChannels`. */
+export const MAX_FEATURE_CHANNELS = 1024;
+
+function validAxisSigmas(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return (['z', 'y', 'x'] as const).every((a) => typeof o[a] === 'number' && Number.isFinite(o[a]) && (o[a] as number) > 0 && (o[a] as number) <= MAX_PIXEL_SIGMA);
+}
+
+/** The input channels that feed the features: `selection.featureChannels`, or all `nInputChannels`. */
+export function inputChannelsOf(selection: FeatureSelection, nInputChannels: number): number[] {
+  return selection.featureChannels ? [...selection.featureChannels] : Array.from({ length: nInputChannels }, (_, c) => c);
 }
 
 /** Throws an Error listing every problem of {@link validateSelection}. */
@@ -200,7 +253,8 @@ export function selectedFeatures(selection: FeatureSelection, is3D: boolean): Se
 
 /**
  * The output channels of a selection in ilastik order: family, then σ ascending, then input channel,
- * then eigenvalue index (largest first). Names follow ilastik: `Gaussian Smoothing (σ=1.0)`,
+ * then eigenvalue index (largest first). Only `selection.featureChannels` (when set) are input channels.
+ * Names follow ilastik: `Gaussian Smoothing (σ=1.0)`,
  * `… in 2D` for a 2D scale on a 3D image, ` [k]` for the k-th eigenvalue; with several input
  * channels ` [channel c]` is inserted before the eigenvalue index.
  *
@@ -208,10 +262,11 @@ export function selectedFeatures(selection: FeatureSelection, is3D: boolean): Se
  */
 export function featureChannels(selection: FeatureSelection, nInputChannels: number, is3D: boolean): FeatureChannel[] {
   const out: FeatureChannel[] = [];
+  const inputs = inputChannelsOf(selection, nInputChannels);
   for (const f of selectedFeatures(selection, is3D)) {
     const dims: 2 | 3 = f.in2D ? 2 : 3;
     const n = componentCount(f.featureId, dims);
-    for (let inputChannel = 0; inputChannel < nInputChannels; inputChannel++) {
+    for (const inputChannel of inputs) {
       for (let component = 0; component < n; component++) {
         let name = `${FEATURE_NAMES[f.featureId]} (σ=${formatSigma(f.sigma)})`;
         if (is3D && f.in2D) name += ' in 2D';
@@ -224,18 +279,23 @@ export function featureChannels(selection: FeatureSelection, nInputChannels: num
   return out;
 }
 
-/** Largest σ of any selected feature (0 when nothing is selected). */
+/**
+ * Largest σ in pixels of any selected feature (0 when nothing is selected): a resolved scale's largest per-axis σ
+ * (`pixelSigmas`, physical units), else its σ.
+ */
 export function largestSelectedSigma(selection: FeatureSelection): number {
   let largest = 0;
   selection.scales.forEach((s, i) => {
-    if (FEATURE_IDS.some((id) => selection.selected[id]?.[i])) largest = Math.max(largest, s.sigma);
+    if (!FEATURE_IDS.some((id) => selection.selected[id]?.[i])) return;
+    largest = Math.max(largest, s.pixelSigmas ? Math.max(s.pixelSigmas.z, s.pixelSigmas.y, s.pixelSigmas.x) : s.sigma);
   });
   return largest;
 }
 
 /**
  * Halo (pixels on each side) a block needs so that its features equal the whole-image ones:
- * 3 + ceil(3.5 · largest selected σ), as ilastik's presmoothed pipeline needs. Use
+ * 3 + ceil(3.5 · largest selected σ in pixels), as ilastik's presmoothed pipeline needs (an upper bound on every
+ * axis; for a selection in physical units, resolve it with selectionForImage first). Use
  * {@link featureHaloZYX} (in computeFeatureBlock.ts) for the exact per-axis halo of a variant.
  */
 export function featureHalo(selection: FeatureSelection): number {

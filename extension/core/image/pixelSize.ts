@@ -28,7 +28,7 @@ const MICRONS: Record<string, number> = {
 const positive = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
 
 /** Converts to micrometres when the unit is a known length; other units (e.g. `pixel`) are kept as given. */
-function inMicrons(size: PixelSize): PixelSize {
+export function inMicrons<T extends Omit<PixelSize, 'source'>>(size: T): T {
   const unit = size.unit.trim().replace(/\\u00B5/gi, 'µ');
   const factor = MICRONS[unit] ?? MICRONS[unit.toLowerCase()];
   if (factor === undefined) return { ...size, unit };

@@ -25,7 +25,7 @@ export const ONNX_OUTPUT_NAME = 'probabilities';
 
 /** What to export. */
 export interface ClassifierOnnxOptions {
-  /** Feature selection as trained (after the z fallback, see selectionForShape). */
+  /** Feature selection as trained (resolved for the reference image by selectionForImage: z fallback, per-axis σ, channels). */
   selection: FeatureSelection;
   /** @default 'ilastik' */
   variant?: FeatureVariant;

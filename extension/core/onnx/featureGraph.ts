@@ -8,41 +8,23 @@
  * Channel order equals featureChannels(): family, σ ascending, input channel, eigenvalue (largest first).
  */
 import type { Axis } from '../features/convolveAxis';
-import {
-  DIRECT_WINDOW, DOG_RATIO, ILASTIK_FEATURE_WINDOW, STRUCTURE_TENSOR_OUTER_RATIO,
-} from '../features/computeFeatureBlock';
-import { componentCount, selectedFeatures, type FeatureId, type FeatureSelection, type FeatureVariant } from '../features/featureSet';
-import { gaussianKernel, type Kernel1D } from '../features/gaussianKernel';
+import { componentCount, inputChannelsOf, selectedFeatures, type FeatureId, type FeatureSelection, type FeatureVariant } from '../features/featureSet';
+import type { Kernel1D } from '../features/gaussianKernel';
+import { scaleKernels, type ScaleKernels } from '../features/scaleKernels';
 import type { OnnxGraphBuilder } from './onnxGraphBuilder';
 
 /** What the feature part of the graph computes. */
 export interface FeatureGraphOptions {
-  /** Selection as used for training (after the 2D fallback for z-stacks, see selectionForShape). */
+  /**
+   * Selection as used for training (resolved for the reference image by selectionForImage: 2D fallback for
+   * z-stacks, per-axis σ in physical mode, feature channels).
+   */
   selection: FeatureSelection;
   /** @default 'ilastik' */
   variant?: FeatureVariant;
   /** 2: input [1, C, Y, X]; 3: input [1, C, Z, Y, X]. */
   spatialDims: 2 | 3;
   nInputChannels: number;
-}
-
-/** Kernels of one scale (see planScales in computeFeatureBlock.ts). */
-interface ScaleKernels {
-  axes: Axis[];
-  presmooth?: Kernel1D;
-  k: Record<'0' | '1' | '2' | 'd', Kernel1D>;
-  outer: Kernel1D;
-}
-
-function scaleKernels(sigma: number, in2D: boolean, variant: FeatureVariant): ScaleKernels {
-  const sf = variant === 'ilastik' ? Math.min(sigma, 1) : sigma;
-  const w = variant === 'ilastik' ? ILASTIK_FEATURE_WINDOW : DIRECT_WINDOW;
-  return {
-    axes: in2D ? [2, 1] : [2, 1, 0],
-    presmooth: variant === 'ilastik' ? gaussianKernel(sigma > 1 ? Math.sqrt(sigma * sigma - 1) : sigma, 0, DIRECT_WINDOW) : undefined,
-    k: { 0: gaussianKernel(sf, 0, w), 1: gaussianKernel(sf, 1, w), 2: gaussianKernel(sf, 2, w), d: gaussianKernel(DOG_RATIO * sf, 0, w) },
-    outer: gaussianKernel(STRUCTURE_TENSOR_OUTER_RATIO * sf, 0, w),
-  };
 }
 
 /** Emits the filter operators of one graph; one instance per graph. */
@@ -127,14 +109,15 @@ function scaleFeatures(
 ): Map<FeatureId, string[]> {
   const { axes } = kernels;
   const dims = axes.length;
-  const base = kernels.presmooth ? filters.separable(source, axes, axes.map(() => kernels.presmooth!)) : source;
+  const per = (axis: Axis) => kernels.perAxis[axis]!;
+  const base = per(axes[0]).presmooth ? filters.separable(source, axes, axes.map((a) => per(a).presmooth!)) : source;
   // Derivative combinations, one char per filtered axis in pass order (as computeFeatureBlock), sharing prefixes.
   const prefixes = new Map<string, string>([['', base]]);
   const combo = (key: string): string => {
     const hit = prefixes.get(key);
     if (hit) return hit;
     const parent = combo(key.slice(0, -1));
-    const value = filters.pass(parent, axes[key.length - 1], kernels.k[key[key.length - 1] as '0' | '1' | '2' | 'd']);
+    const value = filters.pass(parent, axes[key.length - 1], per(axes[key.length - 1]).k[key[key.length - 1] as '0' | '1' | '2' | 'd']);
     prefixes.set(key, value);
     return value;
   };
@@ -163,7 +146,7 @@ function scaleFeatures(
     const g = firsts();
     const t: string[] = [];
     for (let i = 0; i < dims; i++) {
-      for (let j = i; j < dims; j++) t.push(filters.separable(b.mul(g[i], g[j]), axes, axes.map(() => kernels.outer)));
+      for (let j = i; j < dims; j++) t.push(filters.separable(b.mul(g[i], g[j]), axes, axes.map((a) => per(a).outer)));
     }
     out.set('StructureTensorEigenvalues', dims === 2 ? eigen2(b, t[0], t[1], t[2]) : eigen3(b, t[0], t[1], t[2], t[3], t[4], t[5]));
   }
@@ -178,7 +161,11 @@ export function addFeatureGraph(b: OnnxGraphBuilder, input: string, options: Fea
   const variant = options.variant ?? 'ilastik';
   const is3D = options.spatialDims === 3;
   const nInput = options.nInputChannels;
-  const channels = nInput === 1 ? [input] : b.op('Split', [input], { axis: { i: 1 } }, { nOutputs: nInput, hint: 'channel' });
+  const all = nInput === 1 ? [input] : b.op('Split', [input], { axis: { i: 1 } }, { nOutputs: nInput, hint: 'channel' });
+  // Only the selection's feature channels are filtered (the input keeps every channel of the image).
+  const used = inputChannelsOf(options.selection, nInput);
+  if (used.some((c) => c >= nInput)) throw new RangeError(`featureChannels ${used.join(', ')} do not exist in ${nInput}-channel images`);
+  const channels = used.map((c) => all[c]);
   const filters = new FilterEmitter(b, options.spatialDims);
   const selected = selectedFeatures(options.selection, is3D);
   // Families per scale column, then every scale computed once per input channel.
@@ -191,13 +178,13 @@ export function addFeatureGraph(b: OnnxGraphBuilder, input: string, options: Fea
   for (const f of selected) {
     const key0 = `${f.scaleIndex}/0`;
     if (computed.has(key0)) continue;
-    const kernels = scaleKernels(f.sigma, f.in2D, variant);
+    const kernels = scaleKernels(options.selection.scales[f.scaleIndex], f.in2D, variant);
     channels.forEach((channel, c) => computed.set(`${f.scaleIndex}/${c}`, scaleFeatures(b, filters, channel, kernels, families.get(f.scaleIndex)!)));
   }
   const ordered: string[] = [];
   for (const f of selected) {
     const n = componentCount(f.featureId, f.in2D ? 2 : 3);
-    for (let c = 0; c < nInput; c++) {
+    for (let c = 0; c < channels.length; c++) {
       const components = computed.get(`${f.scaleIndex}/${c}`)!.get(f.featureId)!;
       if (components.length !== n) throw new Error(`internal: ${f.featureId} gave ${components.length} components, expected ${n}`);
       ordered.push(...components);

@@ -13,7 +13,7 @@
 import type { Box } from '../features/box';
 import { featureHaloZYX, requiredSourceBox } from '../features/computeFeatureBlock';
 import type { FeatureSelection } from '../features/featureSet';
-import { featureCountForShape, selectionForShape } from '../features/selectionForShape';
+import { featureCountForImage, selectionForImage, type FeatureImage } from '../features/selectionForImage';
 import type { ForestOptions } from '../forest/index';
 import type { ImageShape, ImageSource } from '../image/imageModel';
 import { readSourceBlock } from '../image/readSourceBlock';
@@ -25,7 +25,7 @@ export interface TrainingProject {
   features: FeatureSelection;
   classes: readonly unknown[];
   classifier: { trees: number; seed: number; maxDepth?: number; minSamplesLeaf?: number };
-  images: readonly { path: string; shape: ImageShape }[];
+  images: readonly { path: string; shape: ImageShape; pixelSize?: { x: number; y: number; z?: number; unit: string } }[];
   /** Labels by image path; an image without an entry has no labels. */
   labels: Readonly<Record<string, unknown>>;
 }
@@ -61,6 +61,11 @@ export interface ProjectTrainingOptions {
    * unchanged); throwing stops the training with that error.
    */
   checkImage?: (image: { path: string; shape: ImageShape }) => Promise<void>;
+  /**
+   * The image as the features see it (pixel size: the project's override, else the file's; alpha channel), from
+   * the opened file. Without it only the project's pixel size override is known (physical units then need one).
+   */
+  featureImage?: (image: { path: string; shape: ImageShape; pixelSize?: FeatureImage['pixelSize'] }) => Promise<FeatureImage>;
   /** Called before (`done` false) and after (`done` true) each labelled image is sampled. */
   onImage?: (plan: ImageTrainingPlan, index: number, count: number, done: boolean) => void;
 }
@@ -69,16 +74,22 @@ export interface ProjectTrainingOptions {
 export function trainingBoxOptions(selection: FeatureSelection, depth: number): ImageTrainingPlan['boxes'] {
   const is3D = depth > 1;
   const halo = featureHaloZYX(selection, 'ilastik', is3D);
-  return { halo: halo.y, tileDepth: is3D && halo.z > 0 ? Math.min(depth, 16) : 1 };
+  // Label boxes merge within the larger in-plane halo (per-axis halos differ in physical units, issue #15).
+  return { halo: Math.max(halo.y, halo.x), tileDepth: is3D && halo.z > 0 ? Math.min(depth, 16) : 1 };
 }
 
-/** The training plan of one image of a project with feature selection `features`. */
-export function imageTrainingPlan(features: FeatureSelection, image: { path: string; shape: ImageShape }): ImageTrainingPlan {
-  const selection = selectionForShape(features, image.shape);
+/**
+ * The training plan of one image of a project with feature selection `features`.
+ * @param featureImage the image's pixel size and alpha channel (see {@link ProjectTrainingOptions.featureImage});
+ *   default: the project entry's pixel size override only
+ */
+export function imageTrainingPlan(features: FeatureSelection, image: { path: string; shape: ImageShape; pixelSize?: FeatureImage['pixelSize'] },
+  featureImage: FeatureImage = { name: image.path, shape: image.shape, ...(image.pixelSize ? { pixelSize: image.pixelSize } : {}) }): ImageTrainingPlan {
+  const selection = selectionForImage(features, featureImage);
   return {
     image,
     selection,
-    nFeatures: featureCountForShape(features, image.shape),
+    nFeatures: featureCountForImage(features, featureImage),
     boxes: trainingBoxOptions(selection, image.shape.z),
   };
 }
@@ -90,7 +101,7 @@ export function projectForestOptions(project: Pick<TrainingProject, 'classes' | 
 }
 
 /** The project's labelled images, in project order. */
-export function labelledImages(project: TrainingProject): { path: string; shape: ImageShape }[] {
+export function labelledImages(project: TrainingProject): TrainingProject['images'][number][] {
   return project.images.filter((image) => project.labels[image.path]);
 }
 
@@ -107,7 +118,7 @@ export async function projectTrainingSet(project: TrainingProject, samplesOf: Im
   for (let i = 0; i < images.length; i++) {
     options.signal?.throwIfAborted();
     await options.checkImage?.(images[i]);
-    const plan = imageTrainingPlan(project.features, images[i]);
+    const plan = imageTrainingPlan(project.features, images[i], await options.featureImage?.(images[i]));
     nFeatures ??= plan.nFeatures;
     if (plan.nFeatures !== nFeatures) {
       throw new Error(`${plan.image.path}: gives ${plan.nFeatures} feature channels but other labelled images give ${nFeatures} (mixing 2D and 3D images, or different channel counts)`);
