@@ -40,7 +40,7 @@ class StoreReadError extends Error {}
 function message(e: unknown): string {
   if (e instanceof Error && e.name === 'CodecPipelineError') {
     const cause = e.cause instanceof Error ? e.cause.message : String(e.cause);
-    return `${(e as Error & { codec?: string }).codec ?? 'codec'}: ${cause}`;
+    return `${((e as Error & { codec?: string }).codec ?? 'codec').replace(/^numcodecs\./, '')}: ${cause}`;
   }
   return e instanceof Error ? e.message : String(e);
 }
@@ -125,7 +125,7 @@ function compressionName(meta: Record<string, unknown>, zarrFormat: 2 | 3): stri
     const config = isRecord(c.configuration) ? c.configuration : {};
     if (c.name === 'sharding_indexed') return `sharding(${name(config.codecs)})`;
     return c.name === 'blosc' && typeof config.cname === 'string' ? `blosc-${config.cname}` : String(c.name);
-  }).filter((n) => n !== 'bytes' || !Array.isArray(codecs) || codecs.length === 1).join(', ') || 'none';
+  }).filter((n) => n !== 'bytes').join(', ') || 'none';
   return name(meta.codecs);
 }
 
@@ -134,7 +134,7 @@ const positiveIntegers = (v: unknown, rank?: number): v is number[] =>
 
 /** A relative path inside the store: no `..`, no leading `/`. */
 function checkDatasetPath(name: string, path: string): string {
-  const clean = path.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
   if (clean.startsWith('/') || clean.split('/').some((part) => part === '..') || clean.includes('\\')) {
     throw new ImageError(name, `multiscales dataset path "${path.slice(0, 60)}" leaves the store`);
   }
