@@ -28,6 +28,15 @@ export async function zarrStorePath(path: string): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * The metadata file VS Code opens a store folder through (the custom editor's selector names them):
+ * `zarr.json`, else `.zattrs`, `.zgroup` or `.zarray`; `undefined` when the folder has none.
+ */
+export async function zarrEntryFile(folder: string): Promise<string | undefined> {
+  for (const file of ['zarr.json', '.zattrs', '.zgroup', '.zarray']) if (await isFile(`${folder}/${file}`)) return `${folder}/${file}`;
+  return undefined;
+}
+
 /** Opens the store folder `root` (from {@link zarrStorePath}); messages name `root`. */
 export function openZarrImage(root: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
   return openZarrImageSource(folderChunkStore(root), root, options);
