@@ -32,13 +32,22 @@ export interface OmeMultiscale {
   globalScale?: number[];
 }
 
+/** A short text of an untrusted JSON value for a message (never throws, whatever its depth). */
+export function jsonText(value: unknown, max = 60): string {
+  try {
+    return String(JSON.stringify(value)).slice(0, max);
+  } catch {
+    return Array.isArray(value) ? 'a nested list' : typeof value;
+  }
+}
+
 const KEYS: readonly string[] = ['t', 'c', 'z', 'y', 'x'];
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The axis key of an OME-Zarr axis (a name, or `{ name, type, unit }`). @throws Error for an axis we cannot place */
 export function axisFromOme(axis: unknown): ZarrAxis {
   const name = typeof axis === 'string' ? axis : isRecord(axis) && typeof axis.name === 'string' ? axis.name : undefined;
-  if (name === undefined) throw new Error(`an axis has no name (${JSON.stringify(axis)?.slice(0, 60)})`);
+  if (name === undefined) throw new Error(`an axis has no name (${jsonText(axis)})`);
   const type = isRecord(axis) && typeof axis.type === 'string' ? axis.type : undefined;
   const unit = isRecord(axis) && typeof axis.unit === 'string' && axis.unit !== '' ? axis.unit : undefined;
   const lower = name.toLowerCase();

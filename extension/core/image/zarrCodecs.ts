@@ -66,23 +66,55 @@ export function checkBloscHeader(bytes: Bytes, bound: number): void {
   if (cbytes > bytes.length) throw new Error(`blosc header claims ${cbytes} compressed bytes, but the chunk has ${bytes.length}`);
 }
 
-/** Checks a zstd frame header: the magic number, and the content size (when stated) fits the chunk. */
-export function checkZstdHeader(bytes: Bytes, bound: number): void {
-  if (bytes.length < 6 || bytes[0] !== 0x28 || bytes[1] !== 0xb5 || bytes[2] !== 0x2f || bytes[3] !== 0xfd) {
-    throw new Error('not a zstd frame (bad magic number)');
-  }
-  const descriptor = bytes[4];
-  const fcsFlag = descriptor >> 6;
-  const singleSegment = (descriptor >> 5) & 1;
-  const dictionaryBytes = [0, 1, 2, 4][descriptor & 3];
-  const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag];
-  const at = 5 + (singleSegment ? 0 : 1) + dictionaryBytes;
-  if (fcsBytes === 0) return;
-  if (bytes.length < at + fcsBytes) throw new Error('zstd frame header is truncated');
-  let size = 0;
-  for (let i = fcsBytes - 1; i >= 0; i--) size = size * 256 + bytes[at + i];
-  if (fcsBytes === 2) size += 256;
-  if (size > bound) throw new Error(`zstd frame claims ${size} bytes, more than the chunk's ${bound}`);
+/**
+ * Walks the zstd frames of `bytes` (headers and block headers only): each must be complete, state at most `bound`
+ * bytes in total, and nothing may follow the last one. numcodecs' decoder spins forever on a truncated frame after
+ * a complete one, so it only ever sees whole frames.
+ */
+export function checkZstdFrames(bytes: Bytes, bound: number): void {
+  let at = 0;
+  let total = 0;
+  const need = (n: number) => { if (at + n > bytes.length) throw new Error('zstd frame is truncated'); };
+  do {
+    need(4);
+    const magic = (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+    if ((magic & 0xfffffff0) === 0x184d2a50) { // skippable frame
+      need(8);
+      at += 8 + ((bytes[at + 4] | (bytes[at + 5] << 8) | (bytes[at + 6] << 16) | (bytes[at + 7] << 24)) >>> 0);
+      need(0);
+      continue;
+    }
+    if (magic !== 0xfd2fb528) throw new Error(at === 0 ? 'not a zstd frame (bad magic number)' : 'unexpected bytes after the zstd frame');
+    need(5);
+    const descriptor = bytes[at + 4];
+    const fcsFlag = descriptor >> 6;
+    const singleSegment = (descriptor >> 5) & 1;
+    const checksum = (descriptor >> 2) & 1;
+    if (descriptor & 0x08) throw new Error('zstd frame header has its reserved bit set');
+    const dictionaryBytes = [0, 1, 2, 4][descriptor & 3];
+    const fcsBytes = [singleSegment ? 1 : 0, 2, 4, 8][fcsFlag];
+    at += 5 + (singleSegment ? 0 : 1) + dictionaryBytes;
+    need(fcsBytes);
+    if (fcsBytes > 0) {
+      let size = 0;
+      for (let i = fcsBytes - 1; i >= 0; i--) size = size * 256 + bytes[at + i];
+      if (fcsBytes === 2) size += 256;
+      total += size;
+      if (total > bound) throw new Error(`zstd frame claims ${total} bytes, more than the chunk's ${bound}`);
+    }
+    at += fcsBytes;
+    for (let last = 0; !last;) {
+      need(3);
+      const header = bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16);
+      last = header & 1;
+      const type = (header >> 1) & 3;
+      if (type === 3) throw new Error('zstd block of the reserved type');
+      at += 3 + (type === 1 ? 1 : header >>> 3);
+      need(0);
+    }
+    at += checksum ? 4 : 0;
+    need(0);
+  } while (at < bytes.length);
 }
 
 interface WasmCodec { decode(bytes: Bytes): Promise<Bytes> }
@@ -111,7 +143,7 @@ function registerBoundedCodecs({ registry }: Zarrita): void {
   const gzip = inflateCodec('gzip');
   const zlib = inflateCodec('zlib');
   const blosc = checkedCodec(async () => (await import('numcodecs/blosc')).default as unknown as WasmCodecClass, checkBloscHeader);
-  const zstd = checkedCodec(async () => (await import('numcodecs/zstd')).default as unknown as WasmCodecClass, checkZstdHeader);
+  const zstd = checkedCodec(async () => (await import('numcodecs/zstd')).default as unknown as WasmCodecClass, checkZstdFrames);
   const table = registry as unknown as Map<string, () => unknown>;
   for (const prefix of ['', 'numcodecs.']) {
     table.set(`${prefix}gzip`, () => gzip);

@@ -9,7 +9,7 @@ import type * as zarr from 'zarrita';
 import type { Box } from '../features/box';
 import { sliceRange, type ChunkStore } from './chunkStore';
 import { BYTES_PER_SAMPLE, DEFAULT_MEMORY_LIMIT_BYTES, ImageError, type DType, type ImageInfo, type ImageLevel, type ImageOpenOptions, type ImageSource, type PixelArray } from './imageModel';
-import { guessAxes, omeroChannelNames, parseMultiscales, type AxisKey, type OmeMultiscale, type ZarrAxis } from './omeZarrMetadata';
+import { guessAxes, jsonText, omeroChannelNames, parseMultiscales, type AxisKey, type OmeMultiscale, type ZarrAxis } from './omeZarrMetadata';
 import { allocatePixels, toFloat32 } from './pixelArrays';
 import { canDecode, loadZarrita, type Zarrita } from './zarrCodecs';
 import { chunkKeyEncoder, describeChunk } from './zarrChunkKeys';
@@ -160,7 +160,7 @@ async function openLevel(zarr: Zarrita, store: ChunkStore, zstore: zarr.Readable
     throw new ImageError(name, `${label} uses the codec "${unknown.replace(/^numcodecs\./, '').slice(0, 60)}", which Pixel Classifier cannot decode (it reads gzip, zlib, zstd, blosc, lz4 and uncompressed chunks)`);
   }
   const shape = meta.shape;
-  if (!positiveIntegers(shape) || shape.length < 2 || shape.length > 5) throw new ImageError(name, `${label} has an invalid shape ${JSON.stringify(shape)?.slice(0, 60)} (2 to 5 positive dimensions)`);
+  if (!positiveIntegers(shape) || shape.length < 2 || shape.length > 5) throw new ImageError(name, `${label} has an invalid shape ${jsonText(shape, 60)} (2 to 5 positive dimensions)`);
   let array: zarr.Array<zarr.DataType, zarr.Readable>;
   try {
     const location = path === '' ? zarr.root(zstore) : zarr.root(zstore).resolve(path);
@@ -171,7 +171,7 @@ async function openLevel(zarr: Zarrita, store: ChunkStore, zstore: zarr.Readable
     throw new ImageError(name, `${label}: ${message(e).slice(0, 200)}`);
   }
   const chunks = array.chunks;
-  if (!positiveIntegers(chunks, shape.length)) throw new ImageError(name, `${label} has an invalid chunk shape ${JSON.stringify(chunks)?.slice(0, 60)}`);
+  if (!positiveIntegers(chunks, shape.length)) throw new ImageError(name, `${label} has an invalid chunk shape ${jsonText(chunks, 60)}`);
   if (!DTYPES.includes(array.dtype)) throw new ImageError(name, `${label} holds ${String(array.dtype).slice(0, 30)} samples, which Pixel Classifier does not read (it reads 8-, 16- and 32-bit integers and 32/64-bit floats)`);
   const chunkBytes = chunks.reduce((a, b) => a * b, 1) * BYTES_PER_SAMPLE[array.dtype as DType];
   if (chunkBytes > limit) throw new ImageError(name, `${label} has chunks of ${(chunkBytes / 2 ** 20).toFixed(1)} MiB, over the memory limit of ${(limit / 2 ** 20).toFixed(1)} MiB`);
@@ -180,7 +180,7 @@ async function openLevel(zarr: Zarrita, store: ChunkStore, zstore: zarr.Readable
   if (sharding) {
     const grid = isRecord(meta.chunk_grid) && isRecord(meta.chunk_grid.configuration) ? meta.chunk_grid.configuration.chunk_shape : undefined;
     if (!positiveIntegers(grid, shape.length) || grid.some((g, i) => g % chunks[i] !== 0)) {
-      throw new ImageError(name, `${label}: its shard shape ${JSON.stringify(grid)?.slice(0, 40)} is not a multiple of its chunk shape ${JSON.stringify(chunks)}`);
+      throw new ImageError(name, `${label}: its shard shape ${jsonText(grid, 40)} is not a multiple of its chunk shape ${jsonText(chunks)}`);
     }
     shardInner = grid.map((g, i) => g / chunks[i]);
     const indexBytes = 16 * shardInner.reduce((a, b) => a * b, 1);
@@ -193,7 +193,7 @@ async function openLevel(zarr: Zarrita, store: ChunkStore, zstore: zarr.Readable
 async function readRoot(store: ChunkStore, name: string): Promise<{ zarrFormat: 2 | 3; isArray: boolean; attrs: Record<string, unknown>; meta?: Record<string, unknown> }> {
   const v3 = await readJson(store, name, 'zarr.json');
   if (v3) {
-    if (v3.zarr_format !== 3) throw new ImageError(name, `zarr.json has zarr_format ${JSON.stringify(v3.zarr_format)?.slice(0, 20)}, expected 3`);
+    if (v3.zarr_format !== 3) throw new ImageError(name, `zarr.json has zarr_format ${jsonText(v3.zarr_format, 20)}, expected 3`);
     if (v3.node_type !== 'array' && v3.node_type !== 'group') throw new ImageError(name, 'zarr.json is neither an array nor a group');
     return { zarrFormat: 3, isArray: v3.node_type === 'array', attrs: isRecord(v3.attributes) ? v3.attributes : {}, meta: v3 };
   }
