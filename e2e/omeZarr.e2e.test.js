@@ -91,7 +91,11 @@ test('Explorer context menu on a .zarr folder: "Open in Pixel Classifier" render
       await row.click({ button: 'right' });
       const item = s.page.locator('.context-view .action-item', { hasText: 'Open in Pixel Classifier' }).first();
       if (await item.isVisible().catch(() => false)) {
-        await s.page.waitForTimeout(400); // let the menu finish fading in for the screenshot
+        // The menu fades in: screenshot it once it is fully opaque.
+        await waitFor(() => item.evaluate((el) => {
+          for (let e = el; e; e = e.parentElement) if (Number(getComputedStyle(e).opacity) < 1) return false;
+          return true;
+        }), { timeout: 5000, what: 'the context menu to finish fading in' });
         await s.shot('01-context-menu');
         await item.click();
         return true;
