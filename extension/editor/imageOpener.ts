@@ -92,6 +92,8 @@ export function createImageOpener(options: ImageOpenerOptions): ImageOpener {
       // Regions are small (tiles of a view or a labelled box): decoding them in the host is cheap.
       readRegion: (t, z, c, box) => source.readRegion(t, z, c, box),
       readRegionFloat32: (t, z, c, box, target) => source.readRegionFloat32(t, z, c, box, target),
+      // Boxes at any resolution level (OME-Zarr multiscales) read natively, like regions.
+      ...(source.readBox ? { readBox: source.readBox.bind(source) } : {}),
       close: () => source.close(),
     };
     return wrapped;

@@ -36,14 +36,14 @@ async function listFiles(dir: string, prefix = ''): Promise<{ rel: string; size:
  * {@link FOLDER_CONTENT_HASH_LIMIT} bytes in total, the paths and sizes of all files and the bytes of the Zarr
  * metadata only (a terabyte store is not read whole to detect changes).
  */
-async function sha256Folder(dir: string): Promise<string> {
+export async function sha256Folder(dir: string, contentLimit = FOLDER_CONTENT_HASH_LIMIT): Promise<string> {
   const files = await listFiles(dir);
   const total = files.reduce((n, f) => n + f.size, 0);
   const hash = createHash('sha256');
-  hash.update(total <= FOLDER_CONTENT_HASH_LIMIT ? 'folder-content\n' : 'folder-listing\n');
+  hash.update(total <= contentLimit ? 'folder-content\n' : 'folder-listing\n');
   for (const f of files) {
     hash.update(`${f.rel}\0${f.size}\n`);
-    if (total <= FOLDER_CONTENT_HASH_LIMIT || METADATA.test(f.rel)) await streamInto(hash, path.join(dir, f.rel));
+    if (total <= contentLimit || METADATA.test(f.rel)) await streamInto(hash, path.join(dir, f.rel));
   }
   return hash.digest('hex');
 }
