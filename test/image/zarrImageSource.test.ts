@@ -146,6 +146,16 @@ describe('missing, corrupt and undecodable chunks', () => {
     expect((await image.readRegion(0, 0, 0, { y0: 0, y1: 4, x0: 0, x1: 8 })).length).toBe(32);
   });
 
+  it('sharded with a crc32c-protected index (zarr-python 3\'s default): reads; a damaged index is an error naming the shard', async () => {
+    const data = ramp(8 * 12, 3);
+    const entries = await zarrArrayEntries(3, '', { shape: [8, 12], chunks: [4, 4], shard: [8, 12], dtype: 'uint16', data, compressor: 'zstd', indexChecksum: true });
+    expect(Array.from(await (await openZarrImageSource(memoryChunkStore(entries), 'crc.zarr')).readPlane(0, 0, 0))).toEqual(Array.from(data));
+    const shard = entries.get('c/0/0')!;
+    shard[shard.length - 10] ^= 0xff;
+    const error = await rejection((await openZarrImageSource(memoryChunkStore(entries), 'crc.zarr')).readPlane(0, 0, 0));
+    expect(error.message).toMatch(/crc\.zarr: chunk \(\d, \d\) in shard c\/0\/0 \(file crc\.zarr\/c\/0\/0\) is corrupt: /);
+  });
+
   it('a corrupt inner chunk of a shard names the chunk and the shard file', async () => {
     const entries = await zarrArrayEntries(3, '', { shape: [8, 8], chunks: [4, 4], shard: [8, 8], dtype: 'uint16', data: ramp(64), compressor: 'zstd' });
     const shard = entries.get('c/0/0')!;

@@ -19,6 +19,8 @@ export interface ArraySpec {
   fill?: number;
   /** v3 only: shard shape (a multiple of `chunks`); inner chunks are stored in one file per shard. */
   shard?: number[];
+  /** v3 sharding: protect the shard index with a crc32c checksum (zarr-python 3's default). */
+  indexChecksum?: boolean;
   dimensionNames?: string[];
   /** Chunk (grid) coordinates not to write: they read as the fill value. */
   skip?: (coords: number[]) => boolean;
@@ -59,6 +61,16 @@ function v3Codecs(c: Compressor, typesize: number): unknown[] {
     case 'zstd': return [bytes, { name: 'zstd', configuration: { level: 3, checksum: false } }];
     default: return [bytes, { name: 'blosc', configuration: { cname: c.slice(6), clevel: 5, shuffle: 'shuffle', typesize, blocksize: 0 } }];
   }
+}
+
+/** CRC-32C (Castagnoli), as the v3 `crc32c` codec appends it. */
+export function crc32c(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }
 
 /** Odometer over all integer points of [0, sizes). */
@@ -116,7 +128,10 @@ export async function zarrArrayEntries(format: 2 | 3, path: string, spec: ArrayS
     chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
     fill_value: spec.fill ?? 0,
     codecs: shard
-      ? [{ name: 'sharding_indexed', configuration: { chunk_shape: spec.chunks, codecs: inner, index_codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], index_location: 'end' } }]
+      ? [{ name: 'sharding_indexed', configuration: {
+        chunk_shape: spec.chunks, codecs: inner, index_location: 'end',
+        index_codecs: [{ name: 'bytes', configuration: { endian: 'little' } }, ...(spec.indexChecksum ? [{ name: 'crc32c' }] : [])],
+      } }]
       : inner,
     attributes: {},
     ...(spec.dimensionNames ? { dimension_names: spec.dimensionNames } : {}),
@@ -149,10 +164,13 @@ export async function zarrArrayEntries(format: 2 | 3, path: string, spec: ArrayS
       k++;
     }
     if (parts.length === 0) continue;
-    const file = new Uint8Array(offset + index.byteLength);
+    const indexBytes = new Uint8Array(index.buffer);
+    const checksum = spec.indexChecksum ? 4 : 0;
+    const file = new Uint8Array(offset + indexBytes.length + checksum);
     let at = 0;
     for (const p of parts) { file.set(p, at); at += p.length; }
-    file.set(new Uint8Array(index.buffer), at);
+    file.set(indexBytes, at);
+    if (checksum) new DataView(file.buffer).setUint32(at + indexBytes.length, crc32c(indexBytes), true);
     entries.set(`${prefix}c/${shardCoords.join('/')}`, file);
   }
   return entries;
