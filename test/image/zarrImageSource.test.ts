@@ -109,6 +109,23 @@ describe('Zarr v3 arrays (generated here: zarr-python 2.13 cannot write v3)', ()
     expect(Array.from(await image.readPlane(1, 1, 0))).toEqual(Array.from(data.subarray(48, 64)));
   });
 
+  it.each([2, 3] as const)('bioformats2raw layout (v%s): the image is series 0 below the root', async (format) => {
+    const data = ramp(6 * 8, 9);
+    const prefixed = (entries: Map<string, Uint8Array>) => new Map([...entries].map(([k, v]) => [`0/${k}`, v]));
+    const root = format === 2
+      ? new Map([['.zgroup', json({ zarr_format: 2 })], ['.zattrs', json({ 'bioformats2raw.layout': 3 })]])
+      : new Map([['zarr.json', json({ zarr_format: 3, node_type: 'group', attributes: { ome: { version: '0.5', 'bioformats2raw.layout': 3 } } })]]);
+    const entries = mergeEntries(
+      root,
+      prefixed(omeGroupEntries(format, { axes: [{ name: 'y', unit: 'micrometer' }, { name: 'x', unit: 'micrometer' }], datasets: [{ path: '0', scale: [0.3, 0.3] }] }, { channels: [{ label: 'DNA' }] })),
+      prefixed(await zarrArrayEntries(format, '0', { shape: [6, 8], chunks: [4, 4], dtype: 'uint16', data, compressor: 'gzip' })),
+    );
+    const image = await openZarrImageSource(memoryChunkStore(entries), 'b2r.zarr');
+    expect(image.info).toMatchObject({ axes: 'YX', shape: { y: 6, x: 8 }, metadata: { series: 0, dataset: '0/0', channelNames: ['DNA'] } });
+    expect(pixelSizeFromMetadata(image.info)).toMatchObject({ x: 0.3, y: 0.3, unit: 'µm' });
+    expect(Array.from(await image.readPlane(0, 0, 0))).toEqual(Array.from(data));
+  });
+
   it('bare arrays: axes from dimension_names, else guessed from the rank (c, y, x when the first is ≤ 4)', async () => {
     const named = await openZarrImageSource(memoryChunkStore(await zarrArrayEntries(3, '', { shape: [5, 6, 2], chunks: [5, 6, 2], dtype: 'uint8', data: new Uint8Array(60).map((_, i) => i), dimensionNames: ['y', 'x', 'c'] })), 'n.zarr');
     expect(named.info).toMatchObject({ axes: 'CYX', shape: { c: 2, y: 5, x: 6 } });

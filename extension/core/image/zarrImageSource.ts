@@ -189,20 +189,25 @@ async function openLevel(zarr: Zarrita, store: ChunkStore, zstore: zarr.Readable
   return { path, array, shape, chunks, keyOf: chunkKeyEncoder(path, meta, zarrFormat), ...(shardInner ? { shardInner } : {}) };
 }
 
-/** What the root of the store is: a v3 node, a v2 array or a v2 group (with its attributes). */
-async function readRoot(store: ChunkStore, name: string): Promise<{ zarrFormat: 2 | 3; isArray: boolean; attrs: Record<string, unknown>; meta?: Record<string, unknown> }> {
-  const v3 = await readJson(store, name, 'zarr.json');
+/** What the node at `prefix` ('' = the root, else ending in `/`) is: a v3 node, a v2 array or a v2 group (with its attributes). */
+async function readNode(store: ChunkStore, name: string, prefix = ''): Promise<{ zarrFormat: 2 | 3; isArray: boolean; attrs: Record<string, unknown>; meta?: Record<string, unknown> }> {
+  const v3 = await readJson(store, name, `${prefix}zarr.json`);
   if (v3) {
-    if (v3.zarr_format !== 3) throw new ImageError(name, `zarr.json has zarr_format ${jsonText(v3.zarr_format, 20)}, expected 3`);
-    if (v3.node_type !== 'array' && v3.node_type !== 'group') throw new ImageError(name, 'zarr.json is neither an array nor a group');
+    if (v3.zarr_format !== 3) throw new ImageError(name, `${prefix}zarr.json has zarr_format ${jsonText(v3.zarr_format, 20)}, expected 3`);
+    if (v3.node_type !== 'array' && v3.node_type !== 'group') throw new ImageError(name, `${prefix}zarr.json is neither an array nor a group`);
     return { zarrFormat: 3, isArray: v3.node_type === 'array', attrs: isRecord(v3.attributes) ? v3.attributes : {}, meta: v3 };
   }
-  const attrs = (await readJson(store, name, '.zattrs')) ?? {};
-  const array = await readJson(store, name, '.zarray');
+  const attrs = (await readJson(store, name, `${prefix}.zattrs`)) ?? {};
+  const array = await readJson(store, name, `${prefix}.zarray`);
   if (array) return { zarrFormat: 2, isArray: true, attrs, meta: array };
-  const group = await readJson(store, name, '.zgroup');
+  const group = await readJson(store, name, `${prefix}.zgroup`);
   if (group || Object.keys(attrs).length > 0) return { zarrFormat: 2, isArray: false, attrs };
-  throw new ImageError(name, 'is not a Zarr store (no zarr.json, .zarray or .zgroup)');
+  throw new ImageError(name, prefix ? `has no image at ${prefix.slice(0, -1)} (no zarr.json, .zarray or .zgroup there)` : 'is not a Zarr store (no zarr.json, .zarray or .zgroup)');
+}
+
+/** Whether group attributes mark bioformats2raw's layout (the image is the group `0` below it). */
+function isBioformats2raw(attrs: Record<string, unknown>): boolean {
+  return attrs['bioformats2raw.layout'] !== undefined || (isRecord(attrs.ome) && attrs.ome['bioformats2raw.layout'] !== undefined);
 }
 
 /**
@@ -214,7 +219,14 @@ export async function openZarrImageSource(store: ChunkStore, name: string, optio
   const zarr = await loadZarrita();
   const limit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
   const zstore = zarritaStore(store);
-  const root = await readRoot(store, name);
+  let root = await readNode(store, name);
+  // bioformats2raw (QuPath, bioformats2raw, OMERO exports) keeps the first image in the group `0`.
+  let series = '';
+  if (!root.isArray && parseMultiscalesSafely(root.attrs) === undefined && isBioformats2raw(root.attrs)) {
+    series = '0/';
+    root = await readNode(store, name, series);
+    if (root.isArray) throw new ImageError(name, 'its bioformats2raw series 0 is an array, not an OME-Zarr image');
+  }
   let multiscale: OmeMultiscale | undefined;
   if (!root.isArray) {
     try {
@@ -224,7 +236,7 @@ export async function openZarrImageSource(store: ChunkStore, name: string, optio
     }
     if (!multiscale) throw new ImageError(name, 'is a Zarr group without OME-Zarr multiscales metadata (open one of its arrays)');
   }
-  const paths = multiscale ? multiscale.datasets.map((d) => checkDatasetPath(name, d.path)) : [''];
+  const paths = multiscale ? multiscale.datasets.map((d) => series + checkDatasetPath(name, d.path)) : [''];
   const levels: LevelArray[] = [];
   for (const path of paths) levels.push(await openLevel(zarr, store, zstore, name, path, root.zarrFormat, limit));
   const base = levels[0];
@@ -271,6 +283,7 @@ export async function openZarrImageSource(store: ChunkStore, name: string, optio
     metadata: {
       zarrFormat: root.zarrFormat,
       ...(multiscale?.version ? { omeZarrVersion: multiscale.version } : {}),
+      ...(series ? { series: 0 } : {}),
       dataset: base.path || '/',
       storageAxes: keys.join(''),
       ...physicalMetadata(axes, scales?.[0], multiscale?.globalScale),
@@ -359,6 +372,15 @@ export async function openZarrImageSource(store: ChunkStore, name: string, optio
     readBox,
     close: async () => undefined,
   };
+}
+
+/** The multiscales of group attributes, or `undefined` when absent or unusable (the caller reports it later). */
+function parseMultiscalesSafely(attrs: Record<string, unknown>): OmeMultiscale | undefined {
+  try {
+    return parseMultiscales(attrs);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Physical pixel size (level 0 `scale` × the multiscale's `scale`) and axis units, for {@link ImageInfo.metadata}. */
