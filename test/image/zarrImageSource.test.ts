@@ -4,6 +4,7 @@ import { memoryChunkStore, type ChunkStore } from '../../extension/core/image/ch
 import { ImageError, imageLevels } from '../../extension/core/image/imageModel';
 import { pixelSizeFromMetadata } from '../../extension/core/image/pixelSize';
 import { readImageBox } from '../../extension/core/image/readImageBox';
+import { ChunkCache } from '../../extension/core/image/chunkCache';
 import { copyIntersection, openZarrImageSource } from '../../extension/core/image/zarrImageSource';
 import { mergeEntries, omeGroupEntries, zarrArrayEntries, type Compressor } from './zarrStoreBuilder';
 
@@ -221,6 +222,36 @@ describe('lazy reads', () => {
     store.keys.length = 0;
     await image.readRegion(0, 3, 0, { y0: 24, y1: 32, x0: 0, x1: 16 });
     expect(store.keys.sort()).toEqual(['3/3/0', '3/3/1']);
+  });
+});
+
+describe('decoded-chunk cache', () => {
+  it('the planes of a chunk spanning several z are decoded from one read of it', async () => {
+    const data = ramp(4 * 6 * 6, 5);
+    const store = countingStore(await zarrArrayEntries(3, '', { shape: [4, 6, 6], chunks: [4, 6, 6], dtype: 'uint16', data, compressor: 'zstd', dimensionNames: ['z', 'y', 'x'] }));
+    const image = await openZarrImageSource(store, 'cache.zarr');
+    store.keys.length = 0;
+    for (let z = 0; z < 4; z++) expect(Array.from(await image.readPlane(0, z, 0))).toEqual(Array.from(data.subarray(z * 36, (z + 1) * 36)));
+    expect(store.keys).toEqual(['c/0/0/0']);
+  });
+
+  it('ChunkCache: LRU by bytes, in-flight loads shared, failures not kept', async () => {
+    const cache = new ChunkCache<{ data: Uint8Array }>(10);
+    let loads = 0;
+    const load = (n: number) => async () => { loads++; return { data: new Uint8Array(n) }; };
+    await Promise.all([cache.get('a', load(4)), cache.get('a', load(4))]);
+    expect(loads).toBe(1);
+    await cache.get('b', load(4));
+    await cache.get('a', load(4)); // a is now the most recent
+    await cache.get('c', load(4)); // over 10 bytes: b goes
+    expect(cache.size).toBe(8);
+    loads = 0;
+    await cache.get('a', load(4));
+    await cache.get('b', load(4));
+    expect(loads).toBe(1);
+    await expect(cache.get('x', async () => { throw new Error('bad'); })).rejects.toThrow('bad');
+    await cache.get('x', load(1));
+    expect(loads).toBe(2);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import type * as zarr from 'zarrita';
 import type { Box } from '../features/box';
+import { ChunkCache } from './chunkCache';
 import { sliceRange, type ChunkStore } from './chunkStore';
 import { BYTES_PER_SAMPLE, DEFAULT_MEMORY_LIMIT_BYTES, ImageError, type DType, type ImageInfo, type ImageLevel, type ImageOpenOptions, type ImageSource, type PixelArray } from './imageModel';
 import { guessAxes, jsonText, omeroChannelNames, parseMultiscales, type AxisKey, type OmeMultiscale, type ZarrAxis } from './omeZarrMetadata';
@@ -17,6 +18,8 @@ import { chunkKeyEncoder, describeChunk } from './zarrChunkKeys';
 const DTYPES: readonly string[] = ['uint8', 'uint16', 'uint32', 'int8', 'int16', 'int32', 'float32', 'float64'];
 /** More chunks than this in one read means absurd chunking (or a corrupt header): refuse instead of crawling. */
 const MAX_CHUNKS_PER_READ = 1 << 18;
+/** Budget of the decoded-chunk cache of one image (at most a quarter of the memory limit). */
+const CHUNK_CACHE_BYTES = 64 * 2 ** 20;
 /** Chunks decoded at once within one read. */
 const PARALLEL_CHUNKS = 4;
 
@@ -294,7 +297,10 @@ export async function openZarrImageSource(store: ChunkStore, name: string, optio
     chunkShape: { z: chunkOf('z'), y: chunkOf('y'), x: chunkOf('x') },
   };
 
-  const readChunk = async (level: LevelArray, coords: number[]) => {
+  // Decoded chunks are kept up to a budget, so plane after plane of chunks spanning several z decodes each once.
+  const cache = new ChunkCache<{ data: PixelArray; shape: number[]; stride: number[] }>(Math.min(CHUNK_CACHE_BYTES, limit / 4));
+  const readChunk = (level: LevelArray, coords: number[]) => cache.get(`${level.path}:${coords.join(',')}`, () => decodeChunk(level, coords));
+  const decodeChunk = async (level: LevelArray, coords: number[]) => {
     try {
       const chunk = await level.array.getChunk(coords);
       const expected = level.chunks.reduce((a, b) => a * b, 1);
