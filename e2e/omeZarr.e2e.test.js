@@ -86,23 +86,20 @@ test('Explorer context menu on a .zarr folder: "Open in Pixel Classifier" render
   try {
     await s.openWorkbench('cells.ome.zarr');
     const row = s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'cells.ome.zarr' }).first();
-    // The menu entry appears once the extension's contributions are loaded: retry the right-click until it is there.
+    // The menu entry appears once the extension's contributions are loaded: reopen the menu until it is there.
+    const item = s.page.locator('.context-view .action-item', { hasText: 'Open in Pixel Classifier' }).first();
     await waitFor(async () => {
-      await row.click({ button: 'right' });
-      const item = s.page.locator('.context-view .action-item', { hasText: 'Open in Pixel Classifier' }).first();
-      if (await item.isVisible().catch(() => false)) {
-        // The menu fades in: screenshot it once it is fully opaque.
-        await waitFor(() => item.evaluate((el) => {
-          for (let e = el; e; e = e.parentElement) if (Number(getComputedStyle(e).opacity) < 1) return false;
-          return true;
-        }), { timeout: 5000, what: 'the context menu to finish fading in' });
-        await s.shot('01-context-menu');
-        await item.click();
-        return true;
-      }
       await s.page.keyboard.press('Escape');
-      return false;
+      await row.click({ button: 'right', timeout: 10000 });
+      return item.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
     }, { timeout: 90000, interval: 1000, what: '"Open in Pixel Classifier" in the folder\'s context menu' });
+    // The menu fades in: screenshot it once it is fully opaque (best effort, the click does not depend on it).
+    await waitFor(() => item.evaluate((el) => {
+      for (let e = el; e; e = e.parentElement) if (Number(getComputedStyle(e).opacity) < 1) return false;
+      return true;
+    }), { timeout: 10000, what: 'the context menu to finish fading in' }).catch(() => {});
+    await s.shot('01-context-menu');
+    await item.click();
     const frame = await storeWebview('.zattrs');
     await assertRendered(frame, t);
     await s.shot('02-opened-from-context-menu');
@@ -132,13 +129,16 @@ test('Explorer context menu on a .zarr folder: "Open in Pixel Classifier" render
 test('a click on the store\'s .zattrs opens it in the Pixel Classifier editor with its labels', { timeout: 4 * 60000 }, async (t) => {
   try {
     await s.runCommand('View: Close All Editors');
-    // The folder is still expanded from the first test (the Explorer revealed its .zattrs): a click on the file.
-    const zattrs = s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*\.zattrs\s*$/ }).first();
-    if (!(await zattrs.isVisible().catch(() => false))) {
-      await s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'cells.ome.zarr' }).first().click();
-    }
-    await zattrs.waitFor({ timeout: 30000 });
-    await zattrs.click();
+    // The folder is still expanded from the first test (the Explorer revealed its .zattrs). The saved project appears
+    // in the list first (it shifts the rows), then a click on the file, checked by the Explorer's selection.
+    const rows = s.page.locator('.explorer-folders-view .monaco-list-row');
+    await rows.filter({ hasText: 'cells.pixelclass.json' }).first().waitFor({ timeout: 30000 });
+    const zattrs = rows.filter({ hasText: /^\s*\.zattrs\s*$/ }).first();
+    if (!(await zattrs.isVisible().catch(() => false))) await rows.filter({ hasText: 'cells.ome.zarr' }).first().click();
+    await waitFor(async () => {
+      await zattrs.click();
+      return (await zattrs.getAttribute('aria-selected')) === 'true';
+    }, { timeout: 30000, interval: 500, what: '.zattrs selected in the Explorer' });
     const frame = await storeWebview('.zattrs');
     await assertRendered(frame, t);
     assert.ok(Number((await bodyData(frame)).labelCount) > 0, 'the saved labels are shown again');
