@@ -1,7 +1,10 @@
 /** The CLI takes an OME-Zarr folder wherever it takes an image (issue #13): info reports its levels, predict reads it. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeEntries, omeGroupEntries, writeStore, zarrArrayEntries } from '../image/zarrStoreBuilder';
+import { buildCli } from '../workers/buildWorker';
 import { cli, readAll, trainedWorkspace } from './cliHarness';
 
 describe('pixel-classifier with an OME-Zarr folder', () => {
@@ -46,6 +49,28 @@ describe('pixel-classifier with an OME-Zarr folder', () => {
     // A glob matches the store folder as one image; its folder hash is stable, so a second run is up to date.
     const again = JSON.parse((await cli(dir, ['predict', '--project', 'proj.pixelclass.json', '--threads', '0', '--json', '*.zarr'])).stdout);
     expect(again.files.map((f: { input: string; status: string }) => [path.basename(f.input), f.status])).toEqual([['zimg.ome.zarr', 'skipped']]);
+  });
+
+  it('train and features take the folder too: the same project and feature stack as from the TIFF', async () => {
+    const { dir, images } = await trainedWorkspace(1);
+    const { pixels, width, height } = images[0];
+    writeStore(path.join(dir, 'z0.zarr'), await zarrArrayEntries(3, '', { shape: [height, width], chunks: [40, 40], dtype: 'uint16', data: pixels, compressor: 'zstd' }));
+    const train = await cli(dir, ['train', '--image', 'z0.zarr', '--labels', 'labels0.tif', '--threads', '0', '--features', 'light', '-o', 'z.pixelclass.json']);
+    expect(train.code, train.stderr).toBe(0);
+    const project = JSON.parse(readFileSync(path.join(dir, 'z.pixelclass.json'), 'utf8'));
+    const tiffProject = JSON.parse(readFileSync(path.join(dir, 'proj.pixelclass.json'), 'utf8'));
+    expect(project.images.map((i: { path: string }) => i.path)).toEqual(['z0.zarr']);
+    expect(project.labels['z0.zarr']).toEqual(tiffProject.labels['img0.tif']);
+    // features runs its filter bank in worker threads: the CLI bundled with its worker.
+    const builtCli = await buildCli();
+    for (const [input, output] of [['z0.zarr', 'fz.tif'], ['img0.tif', 'ft.tif']]) {
+      const run = spawnSync(process.execPath, [builtCli, 'features', input, '-o', output, '--features', 'GaussianSmoothing:1.0', '--workers', '1'], { cwd: dir, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+    }
+    const a = await readAll(path.join(dir, 'ft.tif'));
+    const b = await readAll(path.join(dir, 'fz.tif'));
+    expect(b.shape).toEqual(a.shape);
+    expect(b.planes.map((p) => Array.from(p))).toEqual(a.planes.map((p) => Array.from(p)));
   });
 
   it('a broken store: exit 1 with one line naming the store', async () => {
