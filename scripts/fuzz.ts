@@ -1,7 +1,7 @@
 /**
- * `npm run fuzz [-- --count N] [--seed S] [--targets tiff,png,jpeg,project] [--save DIR]`: the full fuzz
- * campaigns of issue #7 — by default 10,000 mutated inputs for each of the TIFF, PNG and JPEG decoders and
- * the project parser, two campaigns at a time (one per core), each in a watched worker thread. Prints a
+ * `npm run fuzz [-- --count N] [--seed S] [--targets tiff,png,jpeg,project,zarr] [--save DIR]`: the full fuzz
+ * campaigns of issues #7 and #13 — by default 10,000 mutated inputs for each of the TIFF, PNG and JPEG decoders,
+ * the project parser and the Zarr reader (metadata JSON and chunk bytes), two campaigns at a time (one per core), each in a watched worker thread. Prints a
  * JSON summary; exits 1 when any input broke the contract (crash, unclear error, hang, over-allocation).
  * `--save DIR` writes every failing input there for triage (then add the nastiest to test/fixtures/fuzz/).
  */
@@ -18,7 +18,7 @@ function arg(name: string, fallback: string): string {
 async function main(): Promise<void> {
   const count = Number(arg('count', '10000'));
   const seed = Number(arg('seed', '20261125'));
-  const targets = arg('targets', 'tiff,png,jpeg,project').split(',') as FuzzTarget[];
+  const targets = arg('targets', 'tiff,png,jpeg,project,zarr').split(',') as FuzzTarget[];
   const save = process.argv.includes('--save') ? arg('save', 'fuzz-failures') : undefined;
   const started = Date.now();
   const queue = [...targets];
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   if (save) {
     mkdirSync(save, { recursive: true });
     for (const r of results) {
-      const seeds = seedsFor(r.target);
+      const seeds = await seedsFor(r.target);
       for (const f of r.failures.filter((x) => x.index >= 0)) {
         const { bytes } = mutatedInput(r.target, seeds, r.seed, f.index);
         writeFileSync(join(save, `${r.target}-${f.index}-${f.kind}.bin`), bytes);

@@ -10,6 +10,11 @@ import * as path from 'node:path';
 import { isExport } from './exportProvenance';
 import { RECORD_SUFFIX } from './legacyExportRecord';
 
+/** An OME-Zarr store is a folder that is one image: `*.zarr` matches it (and `**` does not descend into it). */
+function isZarrFolder(name: string): boolean {
+  return /\.zarr$/i.test(name);
+}
+
 /** True when `pattern` contains glob characters. */
 export function isGlob(pattern: string): boolean {
   return /[*?[]/.test(pattern);
@@ -44,13 +49,13 @@ async function walk(dir: string, segments: string[], out: Set<string>): Promise<
     await walk(dir, rest, out);
     let entries: import('node:fs').Dirent[];
     try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) await walk(path.join(dir, e.name), segments, out);
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && !isZarrFolder(e.name)) await walk(path.join(dir, e.name), segments, out);
     return;
   }
   if (!isGlob(head)) {
     const next = path.join(dir, head);
     if (rest.length === 0) {
-      try { if ((await fs.stat(next)).isFile()) out.add(next); } catch { /* no match */ }
+      try { const s = await fs.stat(next); if (s.isFile() || (s.isDirectory() && isZarrFolder(next))) out.add(next); } catch { /* no match */ }
     } else await walk(next, rest, out);
     return;
   }
@@ -60,7 +65,7 @@ async function walk(dir: string, segments: string[], out: Set<string>): Promise<
   for (const e of entries) {
     if (!re.test(e.name) || (e.name.startsWith('.') && !head.startsWith('.'))) continue;
     const next = path.join(dir, e.name);
-    if (rest.length === 0) { if (e.isFile()) out.add(next); } else if (e.isDirectory()) await walk(next, rest, out);
+    if (rest.length === 0) { if (e.isFile() || (e.isDirectory() && isZarrFolder(e.name))) out.add(next); } else if (e.isDirectory()) await walk(next, rest, out);
   }
 }
 

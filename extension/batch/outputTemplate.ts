@@ -30,7 +30,7 @@ export interface TemplateValues {
 
 /** The nickname of an input path: its base name without image extensions. */
 export function nicknameOf(input: string): string {
-  return path.basename(input).replace(/(\.ome)?\.(tiff?|png|jpe?g)$/i, '');
+  return path.basename(input.replace(/[\\/]+$/, '')).replace(/(\.ome)?\.(tiff?|png|jpe?g|zarr)$/i, '');
 }
 
 /**

@@ -6,6 +6,7 @@ import { predictWorkspaceCommand } from './predictWorkspaceCommand';
 import { exportCommand } from './exportCommand';
 import { importIlastikCommand } from './importIlastikCommand';
 import { importLabelsCommand } from './importLabelsCommand';
+import { openZarrCommand } from './openZarrCommand';
 
 /** Every command of package.json `contributes.commands`. */
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
@@ -26,5 +27,6 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     vscode.commands.registerCommand('pixelClassifier.importIlastik', guard('Import ilastik Project', () => importIlastikCommand(services))),
     vscode.commands.registerCommand('pixelClassifier.importLabels', guard('Import Labels from Image', () => importLabelsCommand(services))),
     vscode.commands.registerCommand('pixelClassifier.showOutput', () => services.logger.show()),
+    vscode.commands.registerCommand('pixelClassifier.openInPixelClassifier', (folder?: vscode.Uri) => guard('Open in Pixel Classifier', () => openZarrCommand(folder))()),
   ];
 }

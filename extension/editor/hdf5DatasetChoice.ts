@@ -7,11 +7,18 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { isHdf5Name, splitHdf5Path } from '../core/image/hdf5Path';
 import { listImageDatasets } from '../node/openHdf5Image';
+import { zarrEntryFile, zarrStorePath } from '../node/openZarrImage';
 
 const requested = new Map<string, string>();
 
-/** Opens `imagePath` (a file, or `file.h5/dataset`) in the Pixel Classifier editor. */
+/** Opens `imagePath` (a file, `file.h5/dataset`, or an OME-Zarr folder) in the Pixel Classifier editor. */
 export async function openImageInEditor(imagePath: string): Promise<void> {
+  // An OME-Zarr folder opens through its metadata file (a custom editor opens files, not folders).
+  const zarrEntry = /\.zarr[\\/]*$/i.test(imagePath) ? await zarrEntryFile(imagePath.replace(/[\\/]+$/, '')) : undefined;
+  if (zarrEntry) {
+    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(zarrEntry), 'pixelClassifier.labelEditor');
+    return;
+  }
   const hdf5 = splitHdf5Path(imagePath);
   const file = hdf5?.file ?? imagePath;
   if (hdf5?.dataset) requested.set(path.resolve(file), hdf5.dataset);
@@ -20,11 +27,12 @@ export async function openImageInEditor(imagePath: string): Promise<void> {
 }
 
 /**
- * The image path the editor should open for `fsPath`: unchanged for non-HDF5 files; `file.h5/dataset` for HDF5
+ * The image path the editor should open for `fsPath`: the store folder for an OME-Zarr metadata file
+ * (`img.ome.zarr/.zattrs` → `img.ome.zarr`); unchanged for other non-HDF5 files; `file.h5/dataset` for HDF5
  * files (asking when several datasets qualify). Undefined when the user cancels the choice.
  */
 export async function chooseImagePath(fsPath: string): Promise<string | undefined> {
-  if (!isHdf5Name(fsPath)) return fsPath;
+  if (!isHdf5Name(fsPath)) return (await zarrStorePath(fsPath)) ?? fsPath;
   const asked = requested.get(path.resolve(fsPath));
   if (asked) {
     requested.delete(path.resolve(fsPath));

@@ -28,9 +28,9 @@ export interface LocatedProject {
   skipped: string[];
 }
 
-/** File name without image extensions: `cells.ome.tif` → `cells`, `a.b.png` → `a.b`. */
+/** File name without image extensions: `cells.ome.tif` → `cells`, `a.b.png` → `a.b`, `cells.ome.zarr` (a folder) → `cells`. */
 export function imageStem(fileName: string): string {
-  const m = /^(.*?)(\.ome)?\.(tiff?|png|jpe?g)$/i.exec(fileName);
+  const m = /^(.*?)(\.ome)?\.(tiff?|png|jpe?g|zarr)$/i.exec(fileName);
   return m ? m[1] : fileName.replace(/\.[^.]*$/, '') || fileName;
 }
 

@@ -9,15 +9,19 @@ import { openFileByteSource } from './fileByteSource';
 import { nodeCodecs } from './nodeCodecs';
 import { splitHdf5Path } from '../core/image/hdf5Path';
 import { openHdf5Image } from './openHdf5Image';
+import { openZarrPath } from './openZarrImage';
 
 /**
- * Opens a TIFF, PNG or JPEG file (format from its magic bytes), or an HDF5 dataset (`file.h5/dataset`, or
- * `file.h5` with one image dataset). TIFF and HDF5 pixels are read lazily; PNG/JPEG are decoded on open.
+ * Opens a TIFF, PNG or JPEG file (format from its magic bytes), an HDF5 dataset (`file.h5/dataset`, or
+ * `file.h5` with one image dataset), or an OME-Zarr / Zarr store (its `.zarr` folder or a metadata file in it).
+ * TIFF, HDF5 and Zarr pixels are read lazily; PNG/JPEG are decoded on open.
  * Fails with one {@link ImageError} naming the file. Call `close()` on the result when done.
  */
 export async function openImage(path: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
   const hdf5 = splitHdf5Path(path);
   if (hdf5) return openHdf5Image(hdf5.file, hdf5.dataset, path, options);
+  const zarr = await openZarrPath(path, options);
+  if (zarr) return zarr;
   let source;
   try {
     source = await openFileByteSource(path);

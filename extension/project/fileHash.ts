@@ -1,21 +1,63 @@
 /** sha256 of files, streamed so a multi-gigabyte image is hashed in constant memory. */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { splitHdf5Path } from '../core/image/hdf5Path';
+
+/** Stores (folders) up to this many bytes are hashed by content; bigger ones by their listing and metadata. */
+export const FOLDER_CONTENT_HASH_LIMIT = 1024 ** 3;
+
+/** Zarr metadata files, always hashed by content. */
+const METADATA = /(^|\/)(zarr\.json|\.zarray|\.zattrs|\.zgroup)$/;
+
+function streamInto(hash: ReturnType<typeof createHash>, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    stream.on('data', (chunk) => hash.update(chunk));
+    stream.on('error', reject);
+    stream.on('end', () => resolve());
+  });
+}
+
+/** Files below `dir` (relative, `/`-separated, sorted) with their sizes. */
+async function listFiles(dir: string, prefix = ''): Promise<{ rel: string; size: number }[]> {
+  const out: { rel: string; size: number }[] = [];
+  const entries = await fs.readdir(path.join(dir, prefix), { withFileTypes: true });
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...await listFiles(dir, rel));
+    else if (e.isFile()) out.push({ rel, size: (await fs.stat(path.join(dir, rel))).size });
+  }
+  return out;
+}
+
+/**
+ * sha256 of a folder image (an OME-Zarr store): every file's relative path, size and bytes in path order; above
+ * {@link FOLDER_CONTENT_HASH_LIMIT} bytes in total, the paths and sizes of all files and the bytes of the Zarr
+ * metadata only (a terabyte store is not read whole to detect changes).
+ */
+export async function sha256Folder(dir: string, contentLimit = FOLDER_CONTENT_HASH_LIMIT): Promise<string> {
+  const files = await listFiles(dir);
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const hash = createHash('sha256');
+  hash.update(total <= contentLimit ? 'folder-content\n' : 'folder-listing\n');
+  for (const f of files) {
+    hash.update(`${f.rel}\0${f.size}\n`);
+    if (total <= contentLimit || METADATA.test(f.rel)) await streamInto(hash, path.join(dir, f.rel));
+  }
+  return hash.digest('hex');
+}
 
 /**
  * Lowercase hex sha256 of a file's bytes. For an HDF5 dataset path (`file.h5/exported_data`) it is the hash of
- * the HDF5 file.
+ * the HDF5 file; for a folder (an OME-Zarr store) see {@link sha256Folder}.
  */
-export function sha256File(file: string): Promise<string> {
+export async function sha256File(file: string): Promise<string> {
   const container = splitHdf5Path(file)?.file ?? file;
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    const stream = createReadStream(container, { highWaterMark: 1 << 20 });
-    stream.on('data', (chunk) => hash.update(chunk));
-    stream.on('error', reject);
-    stream.on('end', () => resolve(hash.digest('hex')));
-  });
+  if ((await fs.stat(container).catch(() => undefined))?.isDirectory()) return sha256Folder(container);
+  const hash = createHash('sha256');
+  await streamInto(hash, container);
+  return hash.digest('hex');
 }
 
 /** UTF-16 code units hashed per `update` call: ≤ 96 KiB of UTF-8, below malloc's mmap threshold. */

@@ -32,6 +32,9 @@ describe('pixel-classifier info', () => {
     expect(r.out).toContain('pages:       6');
     expect(r.out).toContain('compression: none');
     expect(r.out).toContain('channelNames: ["a","b"]');
+    // Levels and pixel size are reported for every format (issue #13).
+    expect(r.out).toContain('pixel size:  not stated');
+    expect(r.out).toContain('levels:      1\n  0: z=3 y=3 x=4  scale z=1 y=1 x=1');
   });
 
   it('--json is machine readable', async () => {

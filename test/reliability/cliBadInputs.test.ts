@@ -26,7 +26,7 @@ beforeAll(async () => {
   }
   // Fuzzed inputs named like images (a few of each format), whatever they decode to.
   for (const target of ['tiff', 'png', 'jpeg'] as FuzzTarget[]) {
-    const seeds = seedsFor(target);
+    const seeds = await seedsFor(target);
     for (let i = 0; i < 6; i++) {
       const { bytes } = mutatedInput(target, seeds, 99, i);
       const name = `fuzz${i}.${target === 'jpeg' ? 'jpg' : target === 'png' ? 'png' : 'tif'}`;

@@ -1,7 +1,8 @@
 /**
  * Physical pixel sizes (issue #15): the size of one pixel along x, y (and the z step) with a unit, read from
  * what the file says — OME-XML `PhysicalSizeX/Y/Z` (+ units), the ImageJ description's `unit` and `spacing` with
- * the TIFF resolution tags, plain TIFF resolution tags (inch / centimetre), HDF5 axistags `resolution` — or set by
+ * the TIFF resolution tags, plain TIFF resolution tags (inch / centimetre), HDF5 axistags `resolution`, OME-Zarr axis
+ * units with the `scale` coordinateTransformations (issue #13) — or set by
  * the user in the project (a wrong header is common). Sizes are returned in the unit named, micrometres when the
  * file gives a length unit we know.
  */
@@ -15,7 +16,7 @@ export interface PixelSize {
   z?: number;
   /** e.g. `µm`, `nm`, `mm` (what the sizes are in). */
   unit: string;
-  /** Where it came from: `OME-XML`, `ImageJ`, `TIFF resolution`, `HDF5 axistags`, `project`. */
+  /** Where it came from: `OME-XML`, `ImageJ`, `TIFF resolution`, `HDF5 axistags`, `OME-Zarr`, `project`. */
   source: string;
 }
 
@@ -23,6 +24,8 @@ export interface PixelSize {
 const MICRONS: Record<string, number> = {
   'pm': 1e-6, 'nm': 1e-3, 'µm': 1, 'um': 1, 'μm': 1, 'micron': 1, 'microns': 1, 'mm': 1e3, 'cm': 1e4, 'm': 1e6,
   'nanometer': 1e-3, 'micrometer': 1, 'millimeter': 1e3, 'centimeter': 1e4, 'inch': 25400, 'in': 25400,
+  // OME-Zarr names units as UDUNITS-2 does
+  'picometer': 1e-6, 'angstrom': 1e-4, 'meter': 1e6, 'decimeter': 1e5,
 };
 
 const positive = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
@@ -62,6 +65,12 @@ export function pixelSizeFromMetadata(info: Pick<ImageInfo, 'metadata' | 'format
     const x = positive(r.x)!;
     const z = positive(r.z);
     return { x, y: positive(r.y) ?? x, ...(z ? { z } : {}), unit: 'µm', source: 'HDF5 axistags' };
+  }
+  const zarr = m.pixelSize as Record<string, unknown> | undefined;
+  if (info.format === 'zarr' && zarr && positive(zarr.x) && typeof zarr.unit === 'string') {
+    const x = positive(zarr.x)!;
+    const z = positive(zarr.z);
+    return inMicrons({ x, y: positive(zarr.y) ?? x, ...(z ? { z } : {}), unit: zarr.unit, source: 'OME-Zarr' });
   }
   return undefined;
 }

@@ -17,9 +17,11 @@ import { validateProject } from '../../../extension/project/validateProject';
 import { GENERIC_MUTATIONS, JPEG_MUTATIONS, PNG_MUTATIONS, PROJECT_MUTATIONS, tiffLayout, tiffMutations, type Mutation } from './mutators';
 import { Random } from './random';
 import { jpegSeeds, pngSeeds, projectSeeds, tiffSeeds, type Seed } from './seeds';
+import { openPackedZarr, zarrMutatedInput, zarrSeeds } from './zarrFuzz';
+import { imageLevels } from '../../../extension/core/image/imageModel';
 
 /** Fuzz targets. */
-export type FuzzTarget = 'tiff' | 'png' | 'jpeg' | 'project';
+export type FuzzTarget = 'tiff' | 'png' | 'jpeg' | 'project' | 'zarr';
 
 /** Parameters of a campaign. */
 export interface CampaignOptions {
@@ -70,8 +72,9 @@ export interface CampaignResult {
 }
 
 /** Seeds of a target. */
-export function seedsFor(target: FuzzTarget): Seed[] {
+export async function seedsFor(target: FuzzTarget): Promise<Seed[]> {
   switch (target) {
+    case 'zarr': return zarrSeeds();
     case 'tiff': return tiffSeeds();
     case 'png': return pngSeeds();
     case 'jpeg': return jpegSeeds();
@@ -81,6 +84,7 @@ export function seedsFor(target: FuzzTarget): Seed[] {
 
 /** Builds mutated input `index` of a campaign: 1–3 stacked mutations of one seed. */
 export function mutatedInput(target: FuzzTarget, seeds: Seed[], campaignSeed: number, index: number, layouts?: Map<Seed, Mutation[]>): { seed: Seed; bytes: Uint8Array } {
+  if (target === 'zarr') return zarrMutatedInput(seeds, campaignSeed, index);
   const random = Random.forInput(campaignSeed, index);
   const seed = random.pick(seeds);
   let bytes: Uint8Array = seed.bytes.slice();
@@ -138,6 +142,16 @@ async function checkImage(image: ImageSource, limit: number): Promise<void> {
   const box = { y0: Math.floor(y / 2), y1: y, x0: 0, x1: Math.max(1, Math.floor(x / 2)) };
   const region = await image.readRegion(t - 1, 0, c - 1, box);
   check(region.length === (box.y1 - box.y0) * (box.x1 - box.x0), 'region length');
+  if (image.readBox) {
+    // Every resolution level: a whole plane-sized box of its last slice.
+    const levels = imageLevels(info);
+    for (let level = 0; level < levels.length; level++) {
+      const s = levels[level].shape;
+      check([s.z, s.y, s.x].every((n) => Number.isSafeInteger(n) && n >= 1), `level ${level} shape`);
+      const data = await image.readBox(level, t - 1, c - 1, { z0: s.z - 1, nz: 1, y0: 0, ny: s.y, x0: 0, nx: s.x });
+      check(data.length === s.y * s.x, `level ${level} box has ${data.length} samples, expected ${s.y * s.x}`);
+    }
+  }
 }
 
 /** Checks a parsed project: valid, stable under a write/read round trip, labels decodable. */
@@ -162,7 +176,9 @@ async function runOne(target: FuzzTarget, bytes: Uint8Array, name: string, limit
       checkProject(new TextDecoder().decode(bytes), name);
       return { outcome: 'decoded' };
     }
-    const image = await openImageBytes(bytes, name, { memoryLimitBytes: limit });
+    const image = target === 'zarr'
+      ? await openPackedZarr(bytes, name, { memoryLimitBytes: limit })
+      : await openImageBytes(bytes, name, { memoryLimitBytes: limit });
     try {
       await checkImage(image, limit);
     } finally {
@@ -193,7 +209,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const start = options.start ?? 0;
   const limit = options.memoryLimitBytes ?? 8 * 2 ** 20;
   const perInputMs = options.perInputMs ?? 3000;
-  const seeds = seedsFor(target);
+  const seeds = await seedsFor(target);
   const layouts = new Map<Seed, Mutation[]>();
   const result: CampaignResult = {
     target, seed, inputs: 0, decoded: 0, rejected: 0, failures: [], slowestMs: 0, slowestIndex: -1,
