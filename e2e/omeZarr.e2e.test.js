@@ -1,7 +1,8 @@
 // E2E (issue 13): an OME-Zarr folder in the Explorer opens in the Pixel Classifier editor through the folder's
 // context-menu entry "Open in Pixel Classifier" and through its .zattrs file; the image is rendered (the sample's
-// cells, read from a generated OME-Zarr 0.4 store with two levels and zlib-compressed chunks); a stroke saved
-// with Ctrl+S lands in cells.pixelclass.json beside the folder, keyed by the folder's name.
+// cells, read from a generated OME-Zarr 0.4 store with two levels and zlib-compressed chunks, shown as tiles at its
+// levels); two classes painted and Update predict its tiles; Ctrl+S saves the strokes in cells.pixelclass.json beside
+// the folder, keyed by the folder's name.
 // Run: bash e2e/run.sh e2e/omeZarr.e2e.test.js
 'use strict';
 const { test, before, after } = require('node:test');
@@ -109,7 +110,17 @@ test('Explorer context menu on a .zarr folder: "Open in Pixel Classifier" render
     await frame.locator('.class-row[data-class-id="1"]').click();
     const m = await canvasMapper(s, frame);
     await strokeCanvas(s, frame, [[m.width * 0.3, m.height * 0.4], [m.width * 0.5, m.height * 0.45]]);
-    await waitFor(async () => Number((await bodyData(frame)).labelCount) > 0, { timeout: 30000, what: 'labels after the stroke' });
+    const first = await waitFor(async () => { const n = Number((await bodyData(frame)).labelCount); return n > 0 ? n : null; }, { timeout: 30000, what: 'labels after the stroke' });
+    // A second class elsewhere, then Update: the store's tiles are predicted.
+    await frame.locator('.class-row[data-class-id="2"]').click();
+    await strokeCanvas(s, frame, [[m.width * 0.6, m.height * 0.7], [m.width * 0.75, m.height * 0.72]]);
+    await waitFor(async () => Number((await bodyData(frame)).labelCount) > first, { timeout: 30000, what: 'labels after the second stroke' });
+    await frame.locator('#btn-update-now').click();
+    const tiles = await waitFor(async () => { const n = Number((await bodyData(frame)).predictionTiles || 0); return n > 0 ? n : null; }, { timeout: 120000, what: 'predicted tiles of the store' });
+    t.diagnostic(`${tiles} prediction tiles`);
+    await s.page.waitForTimeout(500);
+    await s.shot('02b-predicted');
+    await s.page.locator('.tabs-container .tab', { hasText: '.zattrs' }).first().click();
     await s.page.keyboard.press('Control+S');
     const projectFile = path.join(s.ws, 'cells.pixelclass.json');
     const project = await waitFor(() => {
