@@ -268,3 +268,25 @@ describe('copyIntersection', () => {
     expect(Array.from(outF)).toEqual([0, 3, 4, 0, 0, 0]);
   });
 });
+
+describe('Zarr images bigger than memory (issue #13)', () => {
+  it('a 100000² store with chunks only where there is content opens; boxes read, a whole plane is refused by the box limit', async () => {
+    // Chunks of 1000² exist only in the top-left corner; the rest is the fill value (the spec).
+    const chunk = Uint8Array.from(ramp(1000 * 1000, 1), (v) => v & 255);
+    const entries = await zarrArrayEntries(2, '', {
+      shape: [2000, 2000], chunks: [1000, 1000], dtype: 'uint8', data: new Uint8Array(2000 * 2000).map((_, i) => chunk[(Math.floor(i / 2000) % 1000) * 1000 + (i % 1000)]), compressor: 'zlib', fill: 7,
+    });
+    // Rewrite the metadata to the big shape: the written chunks are the grid's first four.
+    const meta = JSON.parse(new TextDecoder().decode(entries.get('.zarray')!));
+    meta.shape = [100_000, 100_000];
+    entries.set('.zarray', new TextEncoder().encode(JSON.stringify(meta)));
+    const image = await openZarrImageSource(memoryChunkStore(entries), 'slide.zarr', { memoryLimitBytes: 64 * 2 ** 20 });
+    expect(image.info.shape).toMatchObject({ y: 100_000, x: 100_000 });
+    const corner = await image.readBox!(0, 0, 0, { z0: 0, nz: 1, y0: 998, ny: 4, x0: 999, nx: 2 });
+    expect(Array.from(corner)).toEqual([chunk[998 * 1000 + 999], chunk[998 * 1000], chunk[999 * 1000 + 999], chunk[999 * 1000], chunk[999], chunk[0], chunk[1000 + 999], chunk[1000]]);
+    const far = await image.readBox!(0, 0, 0, { z0: 0, nz: 1, y0: 60_000, ny: 3, x0: 70_000, nx: 3 });
+    expect(Array.from(far)).toEqual(new Array(9).fill(7));
+    const refused = await rejection(image.readPlane(0, 0, 0));
+    expect(refused.message).toMatch(/memory limit/);
+  });
+});

@@ -259,9 +259,7 @@ export async function openZarrImageSource(store: ChunkStore, name: string, optio
     }
     if (level.array.dtype !== dtype) throw new ImageError(name, `resolution level "${level.path}" holds ${level.array.dtype}, level 0 ${dtype}`);
   }
-  if (shape.x * shape.y * 4 > limit) {
-    throw new ImageError(name, `one ${shape.x}×${shape.y} plane needs ${((shape.x * shape.y * 4) / 2 ** 20).toFixed(0)} MiB as float32, over the memory limit of ${(limit / 2 ** 20).toFixed(0)} MiB`);
-  }
+  // No whole-plane limit (issue #13): a chunked image is read box by box, each box checked against the limit below.
   const scales = multiscale?.datasets.map((d) => d.scale);
   const imageLevels: ImageLevel[] = levels.map((level, i) => {
     const ratio = (key: AxisKey) => {
