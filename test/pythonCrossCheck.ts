@@ -22,7 +22,7 @@ export function missingPythonModules(modules: readonly string[], python = SYSTEM
 }
 
 /** Debian package of each Python module the cross-checks use. */
-const DEBIAN_PACKAGE: Record<string, string> = { numpy: 'python3-numpy', tifffile: 'python3-tifffile', sklearn: 'python3-sklearn', h5py: 'python3-h5py', vigra: 'python3-vigra' };
+const DEBIAN_PACKAGE: Record<string, string> = { numpy: 'python3-numpy', tifffile: 'python3-tifffile', sklearn: 'python3-sklearn', h5py: 'python3-h5py', vigra: 'python3-vigra', zarr: 'python3-zarr', numcodecs: 'python3-numcodecs' };
 
 /** A cross-check's access to Python modules: whether to skip it, and a guard that fails it when required. */
 export interface PythonCrossCheck {
