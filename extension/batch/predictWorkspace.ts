@@ -134,6 +134,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   const settings: ExportSettings = { ...project.export, ...stripUndefined(options.settings ?? {}) };
   const shard = options.shard ?? { index: 0, count: 1 };
   const allInputs = options.inputs.map((i) => path.resolve(options.baseDir, i));
+  if (options.settings?.omeZarrVersion !== undefined && settings.format !== 'zarr') throw new Error('--ome-zarr-version needs --output-format zarr (OME-Zarr outputs)');
   if (options.finalize && settings.format !== 'zarr') throw new Error('--finalize completes OME-Zarr outputs of a block-sharded run: use it with --output-format zarr');
   // One image, many tasks: each task writes its own chunks of one OME-Zarr store (issue #13).
   const blockShard = settings.format === 'zarr' && shard.count > 1 && new Set(allInputs).size === 1 && !options.finalize ? shard : undefined;
