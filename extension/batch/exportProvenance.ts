@@ -286,7 +286,8 @@ export async function isExport(file: string): Promise<boolean> {
 export async function keepBothPaths(outputs: readonly string[], taken: (file: string) => Promise<boolean> = exists): Promise<string[]> {
   for (let n = 2; ; n++) {
     const candidates = outputs.map((o) => {
-      const ext = path.extname(o);
+      // `x.ome.zarr` → `x-2.ome.zarr` (not `x.ome-2.zarr`).
+      const ext = /\.ome\.zarr$/i.exec(o)?.[0] ?? path.extname(o);
       return `${o.slice(0, o.length - ext.length)}-${n}${ext}`;
     });
     let free = true;
