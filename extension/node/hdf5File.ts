@@ -81,6 +81,7 @@ function wrap(node: H5Any, fileName: string): Hdf5Group | Hdf5Dataset | undefine
       kind: 'dataset',
       path: dataset.path,
       shape,
+      ...(Array.isArray(metadata.chunks) && metadata.chunks.length === shape.length ? { chunks: [...metadata.chunks] } : {}),
       dtype,
       ...attrs(dataset as never),
       read: () => {
