@@ -1,13 +1,15 @@
 /**
- * `npm run fuzz [-- --count N] [--seed S] [--targets tiff,png,jpeg,project] [--save DIR]`: the full fuzz
- * campaigns of issue #7 — by default 10,000 mutated inputs for each of the TIFF, PNG and JPEG decoders and
- * the project parser, two campaigns at a time (one per core), each in a watched worker thread. Prints a
+ * `npm run fuzz [-- --count N] [--seed S] [--targets tiff,png,jpeg,project,hdf5] [--save DIR]`: the full fuzz
+ * campaigns of issues #7 and #13 — by default 10,000 mutated inputs for each of the TIFF, PNG and JPEG decoders
+ * and the project parser. The `hdf5` target (h5wasm) is not in the default set yet: it finds inputs on which
+ * h5wasm loops forever inside its WebAssembly (a damaged variable-length string attribute), which only running
+ * HDF5 in a worker with a watchdog can bound (CHANGELOG, known issues); two campaigns at a time (one per core), each in a watched worker thread. Prints a
  * JSON summary; exits 1 when any input broke the contract (crash, unclear error, hang, over-allocation).
  * `--save DIR` writes every failing input there for triage (then add the nastiest to test/fixtures/fuzz/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mutatedInput, seedsFor, type CampaignResult, type FuzzTarget } from '../test/reliability/fuzz/campaign';
+import { mutatedInput, prepareSeeds, type CampaignResult, type FuzzTarget } from '../test/reliability/fuzz/campaign';
 import { runFuzzCampaign } from '../test/reliability/fuzz/runFuzzCampaign';
 
 function arg(name: string, fallback: string): string {
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   if (save) {
     mkdirSync(save, { recursive: true });
     for (const r of results) {
-      const seeds = seedsFor(r.target);
+      const seeds = await prepareSeeds(r.target);
       for (const f of r.failures.filter((x) => x.index >= 0)) {
         const { bytes } = mutatedInput(r.target, seeds, r.seed, f.index);
         writeFileSync(join(save, `${r.target}-${f.index}-${f.kind}.bin`), bytes);

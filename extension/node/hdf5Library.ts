@@ -11,6 +11,8 @@ export type H5wasm = typeof import('h5wasm').default;
 
 /** Set by esbuild for the bundles: the file name of the h5wasm bundle beside them. */
 declare const __PC_HDF5_BUNDLE__: string | undefined;
+/** Set by test bundles that live outside the repository: where the plugins are. */
+declare const __PC_HDF5_PLUGIN_FOLDER__: string | undefined;
 
 let loading: Promise<H5wasm> | undefined;
 
@@ -22,9 +24,13 @@ export const PLUGIN_FILTERS: Record<number, string> = { 32000: 'libH5Zlzf.so' };
  * h5wasm-plugins package from sources. h5wasm's Node build loads them from the real file system, offline.
  */
 export function hdf5PluginFolder(): string {
-  return typeof __PC_HDF5_BUNDLE__ === 'string'
-    ? path.join(__dirname, 'h5plugins')
-    : path.join(path.dirname(createRequire(__filename).resolve('h5wasm-plugins/package.json')), 'plugins');
+  if (typeof __PC_HDF5_PLUGIN_FOLDER__ === 'string') return __PC_HDF5_PLUGIN_FOLDER__;
+  if (typeof __PC_HDF5_BUNDLE__ === 'string') return path.join(__dirname, 'h5plugins');
+  try {
+    return path.join(path.dirname(createRequire(__filename).resolve('h5wasm-plugins/package.json')), 'plugins');
+  } catch {
+    return path.join(__dirname, 'h5plugins'); // not installed: no plugin (LZF is refused by name)
+  }
 }
 
 let available: Set<number> | undefined;

@@ -71,6 +71,16 @@ export function hdf5ImageSource(
     ...(dataset.chunks ? { chunkShape: { z: chunkSize('z'), y: chunkSize('y'), x: chunkSize('x') } } : {}),
   };
   const xBeforeY = keys.indexOf('x') < keys.indexOf('y');
+  /** A hyperslab read; anything the HDF5 library throws (a damaged chunk, a refused filter) names the file. */
+  const readSlab = (ranges: [number, number][]): PixelArray => {
+    try {
+      return dataset.readBox(ranges);
+    } catch (error) {
+      if (error instanceof ImageError) throw error;
+      const reason = (error as { reason?: unknown })?.reason;
+      throw new ImageError(name, typeof reason === 'string' ? reason : `dataset ${dataset.path} cannot be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+  };
   const region = (t: number, z: number, c: number, box: PlaneRegion): PixelArray => {
     const { y0, y1, x0, x1 } = box;
     if (![t, z, c].every(Number.isInteger) || t < 0 || t >= shape.t || z < 0 || z >= shape.z || c < 0 || c >= shape.c) {
@@ -82,7 +92,7 @@ export function hdf5ImageSource(
     checkReadSize((y1 - y0) * (x1 - x0));
     const at = { t, z, c } as Record<string, number>;
     const ranges = keys.map((k) => (k === 'y' ? [y0, y1] : k === 'x' ? [x0, x1] : [at[k], at[k] + 1]) as [number, number]);
-    const data = dataset.readBox(ranges);
+    const data = readSlab(ranges);
     if (!xBeforeY) return data;
     const h = y1 - y0;
     const w = x1 - x0;
@@ -104,7 +114,7 @@ export function hdf5ImageSource(
     checkReadSize(nz * ny * nx);
     const start: Record<string, number> = { t, c, z: z0, y: y0, x: x0 };
     const extent: Record<string, number> = { t: 1, c: 1, z: nz, y: ny, x: nx };
-    const data = dataset.readBox(keys.map((k) => [start[k], start[k] + extent[k]] as [number, number]));
+    const data = readSlab(keys.map((k) => [start[k], start[k] + extent[k]] as [number, number]));
     // Row-major strides of the box in storage order, per axis.
     const stride: Record<string, number> = {};
     let s = 1;

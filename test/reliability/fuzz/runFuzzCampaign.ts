@@ -20,6 +20,13 @@ export function buildFuzzWorker(): Promise<string> {
     await build({
       entryPoints: [resolve(__dirname, 'fuzzWorker.ts')], outfile, bundle: true, platform: 'node', format: 'cjs',
       target: 'node20', logLevel: 'error', external: ['vscode'],
+      // h5wasm's Node build (HDF5 target) finds itself through import.meta.url, as in esbuild.mjs; its LZF plugin
+      // is loaded from the package folder (the bundle lives in a temporary folder).
+      define: {
+        'import.meta.url': '__pcImportMetaUrl',
+        __PC_HDF5_PLUGIN_FOLDER__: JSON.stringify(resolve(__dirname, '../../../node_modules/h5wasm-plugins/plugins')),
+      },
+      banner: { js: "var __pcImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
     });
     return outfile;
   })();
