@@ -77,6 +77,15 @@ async function main(): Promise<void> {
       sparseOmeZarr: await generate(`${sparse}² sparse OME-Zarr`, join(dir, 'sparse.ome.zarr'), async () => ({ chunksWritten: await writeSparseZarr(join(dir, 'sparse.ome.zarr'), sparse, 1024), chunksInGrid: Math.ceil(sparse / 1024) ** 2 })),
     };
 
+    // The reader's view of the generated TIFFs (levels found, chunk shape), as `pixel-classifier info` reports it.
+    const info = (file: string) => {
+      const run = spawnSync(process.execPath, [cliJs, 'info', '--json', file], { cwd: dir, encoding: 'utf8' });
+      if (run.status !== 0) return { error: run.stderr.trim().slice(-300) };
+      const parsed = JSON.parse(run.stdout);
+      return { shape: parsed.shape, levels: parsed.levels?.length ?? 1, chunkShape: parsed.chunkShape };
+    };
+    result.readBack = { tiledBigTiff: info('tiled.tif'), pyramidalOmeTiff: info('pyramid.ome.tif') };
+
     // A small stack of the same content, labelled sparsely from the ground truth, trains the 3D project.
     log('training a 3D project (light features, 30 trees) on a 8×128×128 stack');
     const [tz, ty] = [8, 128];

@@ -14,6 +14,7 @@ import { readImageBox } from '../../extension/core/image/readImageBox';
 import { openTiff } from '../../extension/core/image/tiffSource';
 import { nodeCodecs } from '../../extension/node/nodeCodecs';
 import { openImage } from '../../extension/node/openImage';
+import { formatImageInfo } from '../../extension/cli/commands/info';
 import { pythonCrossCheck, SYSTEM_PYTHON } from '../pythonCrossCheck';
 
 const tifffile = pythonCrossCheck(['tifffile', 'numpy']);
@@ -75,6 +76,8 @@ with tifffile.TiffWriter('ome.ome.tif', ome=True) as tif:
       const levels = imageLevels(source.info);
       expect(levels.map((l) => [l.shape.y, l.shape.x])).toEqual([[300, 520], [150, 260], [75, 130]]);
       expect(levels[2].scale).toEqual({ z: 1, y: 4, x: 4 });
+      // `pixel-classifier info` shows them.
+      expect(formatImageInfo(source.info)).toMatch(/chunks: {6}z=1 y=64 x=64\nlevels: {6}520×300, 260×150, 130×75\n/);
       expect(Array.from(await readImageBox(source, 0, 0, 0, { z0: 1, y0: 60, x0: 500, nz: 2, ny: 10, nx: 20 }))).toEqual(expected(0, 1, 60, 500, 2, 10, 20));
       expect(Array.from(await readImageBox(source, 1, 0, 0, { z0: 0, y0: 100, x0: 0, nz: 3, ny: 50, nx: 260 }))).toEqual(expected(1, 0, 100, 0, 3, 50, 260));
       expect(Array.from(await readImageBox(source, 2, 0, 0, { z0: 2, y0: 0, x0: 0, nz: 1, ny: 75, nx: 130 }))).toEqual(expected(2, 2, 0, 0, 1, 75, 130));

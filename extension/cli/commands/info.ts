@@ -19,6 +19,10 @@ export function formatImageInfo(info: ImageInfo): string {
     `pages:       ${info.pages}`,
     `compression: ${info.compression}`,
   ];
+  if (info.chunkShape) lines.push(`chunks:      z=${info.chunkShape.z} y=${info.chunkShape.y} x=${info.chunkShape.x}`);
+  if (info.levels && info.levels.length > 1) {
+    lines.push(`levels:      ${info.levels.map((l) => `${l.shape.x}×${l.shape.y}`).join(', ')}`);
+  }
   const entries = Object.entries(info.metadata);
   if (entries.length > 0) {
     lines.push('metadata:');
