@@ -7,7 +7,9 @@ import { OmeZarrWriter } from '../../extension/core/zarrOutput/omeZarrWriter';
 import { nodeGzipCodec, ZarrDirectoryStore } from '../../extension/node/zarrDirectoryStore';
 import { pythonCrossCheck, SYSTEM_PYTHON } from '../pythonCrossCheck';
 import { buildCli } from '../workers/buildWorker';
-import { cli, readAll, trainedWorkspace } from './cliHarness';
+import { cli, readAll, tempDir, trainedWorkspace } from './cliHarness';
+import { encodeTiff } from '../../extension/core/image/tiffWriter';
+import { scene } from '../onnx/onnxAgreement';
 
 /** Every file of a folder, relative path → bytes (base64). */
 function tree(root: string): Record<string, string> {
@@ -59,6 +61,33 @@ describe('pixel-classifier predict --output-format zarr', () => {
     expect(existsSync(path.join(store, 'zarr.json'))).toBe(true);
     expect(existsSync(path.join(store, '.zgroup'))).toBe(false);
     expect(JSON.parse(readFileSync(path.join(store, 'zarr.json'), 'utf8')).attributes.ome.version).toBe('0.5');
+  });
+
+  it('3D stack with 3D features: axes c, z, y, x, one-slice chunks, the TIFF values; 3 block shards in-process agree', async () => {
+    const dir = tempDir();
+    const s = scene({ z: 6, y: 40, x: 36 }, 3, 1, 6);
+    const plane = 40 * 36;
+    writeFileSync(path.join(dir, 'st.tif'), encodeTiff((z) => Uint16Array.from(s.pixels.subarray(z * plane, (z + 1) * plane)), { width: 36, height: 40, dtype: 'uint16', shape: { t: 1, z: 6, c: 1 } }));
+    const labels = new Uint8Array(s.truth.length);
+    for (let i = 0; i < labels.length; i += 6) labels[i] = s.truth[i];
+    writeFileSync(path.join(dir, 'lab.tif'), encodeTiff((z) => labels.subarray(z * plane, (z + 1) * plane), { width: 36, height: 40, dtype: 'uint8', shape: { t: 1, z: 6, c: 1 } }));
+    expect((await cli(dir, ['train', '--image', 'st.tif', '--labels', 'lab.tif', '--features', 'light', '--trees', '10', '--threads', '0', '-o', 'p.pixelclass.json'])).code).toBe(0);
+    expect((await cli(dir, ['predict', '--project', 'p.pixelclass.json', '--threads', '0', 'st.tif'])).code).toBe(0);
+    const run = await cli(dir, ['predict', '--project', 'p.pixelclass.json', '--threads', '0', '--output-format', 'zarr', '--memory-limit', '64', 'st.tif']);
+    expect(run.code, run.stderr).toBe(0);
+    const store = path.join(dir, 'st_Probabilities.ome.zarr');
+    const zattrs = JSON.parse(readFileSync(path.join(store, '.zattrs'), 'utf8'));
+    expect(zattrs.multiscales[0].axes.map((a: { name: string }) => a.name)).toEqual(['c', 'z', 'y', 'x']);
+    expect(JSON.parse(readFileSync(path.join(store, '0', '.zarray'), 'utf8'))).toMatchObject({ shape: [3, 6, 40, 36], chunks: [1, 1, 40, 36] });
+    const tiff = await readAll(path.join(dir, 'st_Probabilities.tif'));
+    const writer = new OmeZarrWriter(omeZarrLayout({ t: 1, z: 6, channels: 3, height: 40, width: 36, dtype: 'float32' }, { version: '0.4', downsample: 'mean' }), new ZarrDirectoryStore(store), nodeGzipCodec);
+    for (let z = 0; z < 6; z++) for (let c = 0; c < 3; c++) {
+      expect(Array.from(await writer.readChunkRow(0, 0, c, z, 0))).toEqual(Array.from(tiff.planes[z * 3 + c]));
+    }
+    const sharded = ['predict', '--project', 'p.pixelclass.json', '--threads', '0', '--output-format', 'zarr', '-o', 'sh/{nickname}_{result_type}.ome.zarr', 'st.tif'];
+    for (const i of [2, 0, 1]) expect((await cli(dir, [...sharded, '--shard', `${i}/3`])).code).toBe(0);
+    expect((await cli(dir, [...sharded, '--finalize'])).code).toBe(0);
+    expect(tree(path.join(dir, 'sh', 'st_Probabilities.ome.zarr'))).toEqual(tree(store));
   });
 
   it.each([
