@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { PixelArray } from '../core/image/imageModel';
 import type { Hdf5Dataset, Hdf5File, Hdf5Group, Hdf5Value } from '../core/hdf5/hdf5Tree';
 import { availablePluginFilters, loadH5wasm, type H5wasm } from './hdf5Library';
+import { HDF5_PROBE_TIMEOUT_MS, probeHdf5Metadata } from './hdf5MetadataProbe';
 
 /** An HDF5 file that cannot be read, with its name and the reason. */
 export class Hdf5Error extends Error {
@@ -129,6 +130,10 @@ export async function openHdf5(file: string): Promise<Hdf5File> {
   }
   // The HDF5 signature is at offset 0 for files written by h5py/ilastik (a user block would move it; rare).
   if (header.toString('latin1') !== '\x89HDF\r\n\x1a\n') throw new Hdf5Error(name, 'not an HDF5 file (bad signature)');
+  // h5wasm hangs on some damaged attributes: their metadata is read in a watched worker first.
+  if (await probeHdf5Metadata(path.resolve(file)) === 'timeout') {
+    throw new Hdf5Error(name, `damaged HDF5 file (reading its attributes did not finish within ${HDF5_PROBE_TIMEOUT_MS / 1000} s)`);
+  }
   let handle: InstanceType<H5wasm['File']>;
   try {
     handle = new h5.File(path.resolve(file), 'r');

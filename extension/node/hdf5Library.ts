@@ -13,6 +13,8 @@ export type H5wasm = typeof import('h5wasm').default;
 declare const __PC_HDF5_BUNDLE__: string | undefined;
 /** Set by test bundles that live outside the repository: where the plugins are. */
 declare const __PC_HDF5_PLUGIN_FOLDER__: string | undefined;
+/** Set by test bundles that live outside the repository: h5wasm's Node build (a file URL) for worker threads. */
+declare const __PC_H5WASM_MODULE__: string | undefined;
 
 let loading: Promise<H5wasm> | undefined;
 
@@ -31,6 +33,16 @@ export function hdf5PluginFolder(): string {
   } catch {
     return path.join(__dirname, 'h5plugins'); // not installed: no plugin (LZF is refused by name)
   }
+}
+
+/**
+ * How a worker thread loads the same h5wasm (hdf5MetadataProbe.ts): the CommonJS bundle beside the bundles, or
+ * the package's Node build from sources.
+ */
+export function h5wasmWorkerEntry(): { bundle?: string; module?: string } {
+  if (typeof __PC_HDF5_BUNDLE__ === 'string') return { bundle: path.join(__dirname, __PC_HDF5_BUNDLE__) };
+  if (typeof __PC_H5WASM_MODULE__ === 'string') return { module: __PC_H5WASM_MODULE__ };
+  return { module: 'h5wasm/node' };
 }
 
 let available: Set<number> | undefined;

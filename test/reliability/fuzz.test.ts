@@ -1,6 +1,6 @@
 /**
- * Issue #7, "Bad input": seeded fuzz campaigns over the TIFF, PNG and JPEG decoders (through
- * openImageBytes) and the project parser. Each input must end in a checked image/project or in one
+ * Issues #7 and #13, "Bad input": seeded fuzz campaigns over the TIFF, PNG and JPEG decoders (through
+ * openImageBytes), the project parser and the HDF5 reader (h5wasm, through a temporary file). Each input must end in a checked image/project or in one
  * clear ImageError/ProjectError naming the file, within the time bound, with no single allocation over
  * twice the memory limit, and no hang (watched from outside the worker).
  *
@@ -14,7 +14,7 @@ import { runFuzzCampaign } from './fuzz/runFuzzCampaign';
 
 const COUNT = Number(process.env.FUZZ_COUNT ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
-const TARGETS: FuzzTarget[] = ['tiff', 'png', 'jpeg', 'project'];
+const TARGETS: FuzzTarget[] = ['tiff', 'png', 'jpeg', 'project', 'hdf5'];
 
 // All four campaigns start at once (each in its own worker thread); the tests then await their results.
 const campaigns = new Map<FuzzTarget, Promise<CampaignResult>>();

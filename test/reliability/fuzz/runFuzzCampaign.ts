@@ -5,6 +5,7 @@
  * fuzzWorker.ts built once per process.
  */
 import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +26,7 @@ export function buildFuzzWorker(): Promise<string> {
       define: {
         'import.meta.url': '__pcImportMetaUrl',
         __PC_HDF5_PLUGIN_FOLDER__: JSON.stringify(resolve(__dirname, '../../../node_modules/h5wasm-plugins/plugins')),
+        __PC_H5WASM_MODULE__: JSON.stringify(pathToFileURL(resolve(__dirname, '../../../node_modules/h5wasm/dist/node/hdf5_hl.js')).href),
       },
       banner: { js: "var __pcImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
     });
