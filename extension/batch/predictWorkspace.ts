@@ -263,6 +263,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
             });
             // Outputs carry their provenance now (issue 19): a sidecar record of an earlier version goes.
             if (choice !== 'keep-both') await removeLegacyRecord(result.outputs[0]);
+            if (blockShard) result.reason = `${result.reason}; wrote the blocks of shard ${blockShard.index}/${blockShard.count} (run --finalize once every task is done)`;
           } finally {
             release();
           }

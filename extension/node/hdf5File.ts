@@ -132,7 +132,7 @@ export async function openHdf5(file: string): Promise<Hdf5File> {
   if (header.toString('latin1') !== '\x89HDF\r\n\x1a\n') throw new Hdf5Error(name, 'not an HDF5 file (bad signature)');
   // h5wasm hangs on some damaged attributes: their metadata is read in a watched worker first.
   if (await probeHdf5Metadata(path.resolve(file)) === 'timeout') {
-    throw new Hdf5Error(name, `damaged HDF5 file (reading its attributes did not finish within ${HDF5_PROBE_TIMEOUT_MS / 1000} s)`);
+    throw new Hdf5Error(name, `damaged HDF5 file (reading an attribute did not finish within ${HDF5_PROBE_TIMEOUT_MS / 1000} s)`);
   }
   let handle: InstanceType<H5wasm['File']>;
   try {

@@ -2,20 +2,25 @@
  * A watchdog for h5wasm (issue #13's HDF5 fuzz campaign): on some damaged files — a variable-length string
  * attribute whose global heap is corrupt — h5wasm loops forever inside its WebAssembly, and nothing on the calling
  * thread can interrupt a synchronous loop. Before a file is opened on the calling thread, a worker thread opens it
- * and reads every attribute (the metadata the readers read: axistags, provenance) under a time limit; a file whose
- * metadata cannot be read in time is refused, and the stuck worker is terminated (V8 interrupts WebAssembly loops).
+ * and reads every attribute (the metadata the readers read: axistags, provenance) under a watchdog; a file on which
+ * it stops progressing is refused, and the stuck worker is terminated (V8 interrupts WebAssembly loops).
  * The worker stays alive between files (h5wasm loads once), unref'd so it never keeps a process running.
  */
 import { Worker } from 'node:worker_threads';
 import { h5wasmWorkerEntry } from './hdf5Library';
 
-/** Reading one file's metadata longer than this (once h5wasm is loaded) is taken for a damaged file. */
+/**
+ * A probe that makes no progress (no attribute or node finished) for this long, once h5wasm is loaded, is stuck:
+ * the file is taken for damaged. Progress, not the total, is watched, so a project with many thousands of label
+ * blocks is never refused for its size.
+ */
 export const HDF5_PROBE_TIMEOUT_MS = 3000;
 
 // Plain JavaScript run as an eval'd worker (so it needs no bundle of its own): loads h5wasm as the host does and
 // visits every node's attributes. Errors are not reported — the calling thread reports its own, with the file's name.
 const PROBE_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const progress = new Int32Array(workerData.progress);
 const ready = (async () => {
   const mod = workerData.bundle ? require(workerData.bundle).default : (await import(workerData.module)).default;
   await mod.ready;
@@ -27,10 +32,11 @@ parentPort.on('message', async ({ id, file }) => {
   let h5;
   try {
     h5 = new mod.File(file, 'r');
-    let budget = 4096;
+    let budget = 100000;
     const visit = (node, depth) => {
       if (!node || budget-- <= 0) return;
-      try { for (const name of Object.keys(node.attrs || {})) { try { void node.attrs[name].value; } catch {} } } catch {}
+      Atomics.add(progress, 0, 1);
+      try { for (const name of Object.keys(node.attrs || {})) { try { void node.attrs[name].value; } catch {} Atomics.add(progress, 0, 1); } } catch {}
       if ((node.type === 'Group' || node.type === 'File') && depth < 8) {
         let keys = [];
         try { keys = node.keys(); } catch {}
@@ -48,13 +54,16 @@ interface ProbeWorker {
   worker: Worker;
   ready: Promise<boolean>;
   pending: Map<number, () => void>;
+  /** Attributes and nodes read so far (the worker counts, the watchdog reads). */
+  progress: Int32Array;
 }
 
 let current: ProbeWorker | undefined;
 let nextId = 0;
 
 function startWorker(): ProbeWorker {
-  const worker = new Worker(PROBE_SOURCE, { eval: true, workerData: h5wasmWorkerEntry() });
+  const shared = new SharedArrayBuffer(4);
+  const worker = new Worker(PROBE_SOURCE, { eval: true, workerData: { ...h5wasmWorkerEntry(), progress: shared } });
   worker.unref();
   const pending = new Map<number, () => void>();
   let markReady: (ok: boolean) => void = () => undefined;
@@ -75,11 +84,12 @@ function startWorker(): ProbeWorker {
   };
   worker.on('error', gone);
   worker.on('exit', gone);
-  return { worker, ready, pending };
+  return { worker, ready, pending, progress: new Int32Array(shared) };
 }
 
 /**
- * Whether h5wasm reads the metadata of `file` in time: `ok`, or `timeout` (a damaged file h5wasm would hang on).
+ * Whether h5wasm reads the metadata of `file`: `ok`, or `timeout` when it stopped progressing for `timeoutMs` (a
+ * damaged file h5wasm would hang on).
  * `ok` also when the probe cannot run (no worker threads, h5wasm not loadable there): the calling thread then
  * reads as before.
  */
@@ -94,10 +104,17 @@ export async function probeHdf5Metadata(file: string, timeoutMs = HDF5_PROBE_TIM
   const id = ++nextId;
   const finished = new Promise<'ok'>((resolve) => probe.pending.set(id, () => resolve('ok')));
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+  const stuck = new Promise<'timeout'>((resolve) => {
+    let seen = Atomics.load(probe.progress, 0);
+    let since = Date.now();
+    timer = setInterval(() => {
+      const now = Atomics.load(probe.progress, 0);
+      if (now !== seen) { seen = now; since = Date.now(); } else if (Date.now() - since > timeoutMs) resolve('timeout');
+    }, Math.min(250, timeoutMs / 4));
+  });
   probe.worker.postMessage({ id, file });
-  const outcome = await Promise.race([finished, timedOut]);
-  clearTimeout(timer);
+  const outcome = await Promise.race([finished, stuck]);
+  clearInterval(timer);
   if (outcome === 'timeout') {
     probe.pending.delete(id);
     if (current === probe) current = undefined;
