@@ -64,7 +64,6 @@ let nextId = 0;
 function startWorker(): ProbeWorker {
   const shared = new SharedArrayBuffer(4);
   const worker = new Worker(PROBE_SOURCE, { eval: true, workerData: { ...h5wasmWorkerEntry(), progress: shared } });
-  worker.unref();
   const pending = new Map<number, () => void>();
   let markReady: (ok: boolean) => void = () => undefined;
   const ready = new Promise<boolean>((resolve) => { markReady = resolve; });
@@ -84,6 +83,8 @@ function startWorker(): ProbeWorker {
   };
   worker.on('error', gone);
   worker.on('exit', gone);
+  // After the listeners: adding a 'message' listener refs the worker's port again.
+  worker.unref();
   return { worker, ready, pending, progress: new Int32Array(shared) };
 }
 
@@ -100,6 +101,16 @@ export async function probeHdf5Metadata(file: string, timeoutMs = HDF5_PROBE_TIM
   } catch {
     return 'ok';
   }
+  // Referenced while a probe is in flight (the caller waits for it), unreferenced when idle (never keeps a CLI alive).
+  probe.worker.ref();
+  try {
+    return await runProbe(probe, file, timeoutMs);
+  } finally {
+    probe.worker.unref();
+  }
+}
+
+async function runProbe(probe: ProbeWorker, file: string, timeoutMs: number): Promise<'ok' | 'timeout'> {
   if (!(await probe.ready)) return 'ok';
   const id = ++nextId;
   const finished = new Promise<'ok'>((resolve) => probe.pending.set(id, () => resolve('ok')));
