@@ -107,7 +107,11 @@ describe('pixel-classifier predict --output-format zarr', () => {
     const early = await cli(dir, [...base, '--finalize']);
     expect(early.code).toBe(1);
     expect(JSON.parse(early.stdout).files[0].error).toMatch(/img0_Probabilities\.ome\.zarr: chunks are missing \(0\/0\/0\/0[,)]/);
-    expect((await cli(dir, [...base, '--shard', '0/2'])).code).toBe(0);
+    // Task 0 of a Slurm job array (the shard comes from the environment, as on a cluster).
+    const slurm = await cli(dir, base, { SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '2' });
+    expect(slurm.code, slurm.stderr).toBe(0);
+    expect(JSON.parse(slurm.stdout).shard).toMatchObject({ index: 0, count: 2, source: 'slurm' });
+    expect(JSON.parse(slurm.stdout).files[0].reason).toMatch(/wrote the blocks of shard 0\/2 \(run --finalize once every task is done\)/);
     const done = await cli(dir, [...base, '--finalize']);
     expect(done.code, done.stderr).toBe(0);
     expect(JSON.parse(done.stdout).files[0].reason).toBe('finalized');
