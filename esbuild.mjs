@@ -53,6 +53,10 @@ const configs = [
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ];
 
+// HDF5 filter plugins h5wasm loads from the real file system (extension/node/hdf5Library.ts): LZF.
+fs.mkdirSync('dist/h5plugins', { recursive: true });
+fs.copyFileSync('node_modules/h5wasm-plugins/plugins/libH5Zlzf.so', 'dist/h5plugins/libH5Zlzf.so');
+
 // The walkthrough's "Open Sample Image" copies the demo image out of the extension (one file in git: sample/).
 fs.mkdirSync('dist/sample', { recursive: true });
 fs.copyFileSync('sample/cells.tif', 'dist/sample/cells.tif');

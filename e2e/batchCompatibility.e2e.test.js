@@ -238,3 +238,50 @@ test('Export… as HDF5 (issue 17): ilastik-style dataset, chosen in the format 
     throw error;
   }
 });
+
+test('Export… as OME-Zarr (issue 13): version pick, a .ome.zarr folder with a pyramid and provenance', { timeout: 10 * 60000 }, async (t) => {
+  try {
+    if (await s.page.locator('.notification-toast').count()) {
+      await s.quickInput('F1', '>Notifications: Clear All Notifications', 'Clear All Notifications');
+      await waitFor(async () => (await s.page.locator('.notification-toast').count()) === 0, { timeout: 10000, what: 'toasts to clear' });
+    }
+    await s.openInEditor('cells.tif');
+    await runCommand('>Pixel Classifier: Export…', 'Export…');
+    const title = (text) => s.page.locator('.quick-input-widget .quick-input-title', { hasText: text }).waitFor({ state: 'visible', timeout: 20000 });
+    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    for (const step of ['Export: source', 'Export: sample type']) {
+      await title(step);
+      await s.page.keyboard.press('Enter');
+    }
+    await title('Export: format');
+    await input.fill('OME-Zarr');
+    await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'multiscale pyramid' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await s.shot('11-export-format-ome-zarr');
+    await s.page.keyboard.press('Enter');
+    await title('Export: OME-Zarr version');
+    await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Zarr v2' }).first().waitFor({ state: 'visible', timeout: 20000 });
+    await s.shot('12-export-ome-zarr-version');
+    await s.page.keyboard.press('Enter');
+    await title('Export: file name template');
+    assert.match(await input.inputValue(), /\.ome\.zarr$/, 'the template takes the .ome.zarr extension');
+    await s.page.keyboard.press('Enter');
+
+    const summary = s.page.locator('.notification-toast', { hasText: 'Exported cells.tif → cells_Probabilities.ome.zarr' });
+    await summary.waitFor({ state: 'visible', timeout: 240000 });
+    await s.shot('13-export-ome-zarr-summary');
+    const store = path.join(s.ws, 'cells_Probabilities.ome.zarr');
+    const zattrs = JSON.parse(fs.readFileSync(path.join(store, '.zattrs'), 'utf8'));
+    assert.equal(zattrs.multiscales[0].version, '0.4');
+    assert.deepEqual(zattrs.multiscales[0].axes.map((a) => a.name), ['c', 'y', 'x']);
+    assert.equal(zattrs['pixel-classifier-provenance'].settings.format, 'zarr');
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(store, '0', '.zarray'), 'utf8')).shape, [2, truth.height, truth.width]);
+    const project = JSON.parse(fs.readFileSync(path.join(s.ws, 'cells.pixelclass.json'), 'utf8'));
+    assert.equal(project.export.format, 'zarr', 'the choice is saved in the project');
+    assert.equal(project.export.omeZarrVersion, '0.4');
+    assert.deepEqual(s.extensionErrors(), [], 'no extension errors in the console');
+  } catch (error) {
+    await s.shot('failure-export-ome-zarr').catch(() => {});
+    t.diagnostic(s.tailServerLog());
+    throw error;
+  }
+});

@@ -1,13 +1,13 @@
 /**
- * `npm run fuzz [-- --count N] [--seed S] [--targets tiff,png,jpeg,project,zarr] [--save DIR]`: the full fuzz
+ * `npm run fuzz [-- --count N] [--seed S] [--targets tiff,png,jpeg,project,hdf5,zarr] [--save DIR]`: the full fuzz
  * campaigns of issues #7 and #13 — by default 10,000 mutated inputs for each of the TIFF, PNG and JPEG decoders,
- * the project parser and the Zarr reader (metadata JSON and chunk bytes), two campaigns at a time (one per core), each in a watched worker thread. Prints a
+ * the project parser, the HDF5 reader (h5wasm, behind its metadata watchdog, extension/node/hdf5MetadataProbe.ts) and the Zarr reader (metadata JSON and chunk bytes); two campaigns at a time (one per core), each in a watched worker thread. Prints a
  * JSON summary; exits 1 when any input broke the contract (crash, unclear error, hang, over-allocation).
  * `--save DIR` writes every failing input there for triage (then add the nastiest to test/fixtures/fuzz/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mutatedInput, seedsFor, type CampaignResult, type FuzzTarget } from '../test/reliability/fuzz/campaign';
+import { mutatedInput, prepareSeeds, type CampaignResult, type FuzzTarget } from '../test/reliability/fuzz/campaign';
 import { runFuzzCampaign } from '../test/reliability/fuzz/runFuzzCampaign';
 
 function arg(name: string, fallback: string): string {
@@ -18,7 +18,7 @@ function arg(name: string, fallback: string): string {
 async function main(): Promise<void> {
   const count = Number(arg('count', '10000'));
   const seed = Number(arg('seed', '20261125'));
-  const targets = arg('targets', 'tiff,png,jpeg,project,zarr').split(',') as FuzzTarget[];
+  const targets = arg('targets', 'tiff,png,jpeg,project,hdf5,zarr').split(',') as FuzzTarget[];
   const save = process.argv.includes('--save') ? arg('save', 'fuzz-failures') : undefined;
   const started = Date.now();
   const queue = [...targets];
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   if (save) {
     mkdirSync(save, { recursive: true });
     for (const r of results) {
-      const seeds = await seedsFor(r.target);
+      const seeds = await prepareSeeds(r.target);
       for (const f of r.failures.filter((x) => x.index >= 0)) {
         const { bytes } = mutatedInput(r.target, seeds, r.seed, f.index);
         writeFileSync(join(save, `${r.target}-${f.index}-${f.kind}.bin`), bytes);

@@ -29,6 +29,8 @@ export { PROVENANCE_TAG } from '../core/image/tiffWriter';
 export const PNG_PROVENANCE_KEYWORD = 'pixel-classifier-provenance';
 /** Attribute of the dataset holding the provenance in HDF5 outputs. */
 export const HDF5_PROVENANCE_ATTRIBUTE = 'pixel-classifier-provenance';
+/** Root group attribute holding the provenance (a JSON object) in OME-Zarr outputs. */
+export const ZARR_PROVENANCE_ATTRIBUTE = 'pixel-classifier-provenance';
 
 /**
  * The provenance embedded in one output. Its settings leave out the file name template: where an output lies
@@ -65,6 +67,7 @@ export function makeProvenance(inputs: ExportInputs, names: { input: string; pro
       source: s.source, dtype: s.dtype, format: s.format, compression: s.compression,
       // Only HDF5 outputs record their dataset path, so TIFF/PNG provenance (and bytes) stay as they were.
       ...(s.format === 'hdf5' ? { internalPath: hdf5InternalPath(s) } : {}),
+      ...(s.format === 'zarr' ? { omeZarrVersion: omeZarrVersionOf(s) } : {}),
     },
   };
 }
@@ -72,6 +75,11 @@ export function makeProvenance(inputs: ExportInputs, names: { input: string; pro
 /** The dataset path of HDF5 exports with these settings. */
 export function hdf5InternalPath(settings: Pick<ExportSettings, 'internalPath'>): string {
   return settings.internalPath ?? 'exported_data';
+}
+
+/** The OME-Zarr version of exports with these settings. */
+export function omeZarrVersionOf(settings: Pick<ExportSettings, 'omeZarrVersion'>): '0.4' | '0.5' {
+  return settings.omeZarrVersion ?? '0.4';
 }
 
 /** JSON of a provenance, ASCII only (non-ASCII characters as \u escapes: TIFF ASCII and PNG tEXt need it). */
@@ -101,6 +109,10 @@ export type EmbeddedProvenance =
 
 /** Reads the provenance embedded in `file` (TIFF tag or PNG tEXt); `none` for other or unreadable files. */
 export async function readEmbeddedProvenance(file: string): Promise<EmbeddedProvenance> {
+  if (await isDirectory(file)) {
+    const provenance = parseProvenance(await readZarrProvenance(file));
+    return provenance ? { kind: 'ours', provenance } : { kind: 'none' };
+  }
   let source;
   try {
     source = await openFileByteSource(file);
@@ -127,6 +139,33 @@ export async function readEmbeddedProvenance(file: string): Promise<EmbeddedProv
   } finally {
     await source.close();
   }
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The provenance attribute of an OME-Zarr store's root group (0.4 `.zattrs` or 0.5 `zarr.json`), as JSON text. */
+async function readZarrProvenance(folder: string): Promise<string | undefined> {
+  for (const [name, pick] of [['.zattrs', (v: any) => v], ['zarr.json', (v: any) => v?.attributes]] as const) {
+    let text: string;
+    try {
+      text = await fs.readFile(path.join(folder, name), 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      const value = pick(JSON.parse(text))?.[ZARR_PROVENANCE_ATTRIBUTE];
+      return value === undefined ? undefined : JSON.stringify(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 async function isHdf5Signature(source: ByteSource): Promise<boolean> {
@@ -185,7 +224,7 @@ function mismatch(provenance: ExportProvenance, expected: ExportInputs): string 
   const b = expected.settings;
   if (a.source !== b.source || a.dtype !== b.dtype || a.format !== b.format) return 'export settings changed';
   // HDF5 outputs are always gzip-compressed: the (TIFF) compression setting does not change them, their dataset path does.
-  if (b.format === 'hdf5' ? hdf5InternalPath(a) !== hdf5InternalPath(b) : a.compression !== b.compression) return 'export settings changed';
+  if (b.format === 'hdf5' ? hdf5InternalPath(a) !== hdf5InternalPath(b) : b.format === 'zarr' ? omeZarrVersionOf(a) !== omeZarrVersionOf(b) : a.compression !== b.compression) return 'export settings changed';
   return undefined;
 }
 
@@ -247,7 +286,8 @@ export async function isExport(file: string): Promise<boolean> {
 export async function keepBothPaths(outputs: readonly string[], taken: (file: string) => Promise<boolean> = exists): Promise<string[]> {
   for (let n = 2; ; n++) {
     const candidates = outputs.map((o) => {
-      const ext = path.extname(o);
+      // `x.ome.zarr` → `x-2.ome.zarr` (not `x.ome-2.zarr`).
+      const ext = /\.ome\.zarr$/i.exec(o)?.[0] ?? path.extname(o);
       return `${o.slice(0, o.length - ext.length)}-${n}${ext}`;
     });
     let free = true;

@@ -65,12 +65,14 @@ export const OUTPUT_EXTENSIONS: Record<ExportFormat, readonly string[]> = {
   tiff: ['.tif', '.tiff'],
   png: ['.png'],
   hdf5: ['.h5', '.hdf5'],
+  // path.extname('x.ome.zarr') is '.zarr': both spellings are kept, '.ome.zarr' is added when missing.
+  zarr: ['.ome.zarr', '.zarr'],
 };
 
 /**
  * The absolute output path of one result.
  *
- * Rules: the extension is made to match the format (`.tif` for TIFF, `.png` for PNG, `.h5` for HDF5); a template starting
+ * Rules: the extension is made to match the format (`.tif` for TIFF, `.png` for PNG, `.h5` for HDF5, `.ome.zarr` for OME-Zarr); a template starting
  * with `{dataset_dir}` writes beside the input (allowed: the input's folder is where the data is);
  * an absolute template is an explicit output directory (allowed anywhere); any other relative template
  * must stay inside `allowedRoots`. `..` segments produced by substitution are refused.

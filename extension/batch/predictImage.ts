@@ -16,9 +16,12 @@ import type { LabelStore } from '../core/labels/labelVolume';
 import { openImage } from '../node/openImage';
 import type { ExportSettings, PixelClassifierProject } from '../project/projectSchema';
 import type { WorkerPool } from '../workers/workerPool';
-import { PngSink, TiffSink, type ExportSink } from './exportSink';
+import { PngSink, TiffSink, type ExportSink, type SinkShape } from './exportSink';
 import { Hdf5Sink } from './hdf5Sink';
-import { hdf5InternalPath, type ExportProvenance } from './exportProvenance';
+import { downsampleMethodFor, omeZarrPixelSize, ZarrSink, type ZarrSinkOptions } from './zarrSink';
+import { hdf5InternalPath, omeZarrVersionOf, type ExportProvenance } from './exportProvenance';
+import { pixelSizeFromMetadata } from '../core/image/pixelSize';
+import { ownsBlock, type Shard } from './shard';
 import { planExport, type ExportPlan } from './exportPlan';
 import { predictTile, type PredictTilePayload, type PredictTileResult } from '../core/tiles/predictTile';
 import { readSourceBlock } from '../core/image/readSourceBlock';
@@ -65,6 +68,11 @@ export interface PredictImageOptions {
   tiles?: Partial<TileGeometry>;
   /** Provenance embedded in each output (same order as `outputs`; issue 19). */
   provenance?: ExportProvenance[];
+  /**
+   * OME-Zarr output only: compute and write only this task's blocks of the image into the shared store
+   * (issue #13, one image across many machines); the pyramid comes from `--finalize`.
+   */
+  blockShard?: Pick<Shard, 'index' | 'count'>;
 }
 
 /** Tile geometry chosen for an image. */
@@ -207,9 +215,11 @@ export async function predictImage(options: PredictImageOptions): Promise<void> 
         throw new ImageError(input, 'its shape differs from the labels saved in the project');
       }
     }
-    const sinkShape = { t: shape.t, z: shape.z, channels: plan.channels, height: shape.y, width: shape.x, dtype: plan.dtype };
+    const sinkShape = sinkShapeOf(shape, plan);
     sink = settings.format === 'png'
       ? new PngSink(options.outputs, sinkShape, options.provenance)
+      : settings.format === 'zarr'
+      ? await ZarrSink.create(options.outputs[0], sinkShape, zarrSinkOptions(source, settings, plan, options))
       : settings.format === 'hdf5'
       ? await Hdf5Sink.create(options.outputs[0], sinkShape, { internalPath: hdf5InternalPath(settings), provenance: options.provenance?.[0] })
       : await TiffSink.create(options.outputs[0], sinkShape, {
@@ -220,17 +230,28 @@ export async function predictImage(options: PredictImageOptions): Promise<void> 
         provenance: options.provenance?.[0],
       });
 
+    const chunkRows = sink instanceof ZarrSink ? sink.layout.chunkHeight : undefined;
     if (settings.source === 'labels') {
       const labels = options.labels!;
       for (let t = 0; t < shape.t; t++) {
         for (let z = 0; z < shape.z; z++) {
           options.signal?.throwIfAborted();
+          if (chunkRows && options.blockShard) {
+            // Only this task's chunk rows (a label plane is one slab deep).
+            const plane = labels.plane(t, z);
+            for (let y0 = 0, row = 0; y0 < shape.y; y0 += chunkRows, row++) {
+              if (!ownsBlock(options.blockShard, [t, z, row], [shape.t, shape.z, Math.ceil(shape.y / chunkRows)])) continue;
+              const ny = Math.min(chunkRows, shape.y - y0);
+              await sink.writeBand(t, z, 1, y0, ny, [plane.subarray(y0 * shape.x, (y0 + ny) * shape.x)]);
+            }
+            continue;
+          }
           await sink.writeBand(t, z, 1, 0, shape.y, [labels.plane(t, z)]);
         }
         options.onProgress?.((t + 1) / shape.t);
       }
     } else {
-      await streamTiles(source, options, plan, sink, selection, nFeatures, nClasses, memoryLimit);
+      await streamTiles(source, options, plan, sink, selection, nFeatures, nClasses, memoryLimit, chunkRows);
     }
     await sink.finish();
   } catch (error) {
@@ -252,9 +273,34 @@ interface Band {
   channels?: PixelArray[];
 }
 
+/** The largest divisor of `n` that is at most `limit` (≥ 1). */
+export function largestDivisorAtMost(n: number, limit: number): number {
+  for (let d = Math.max(1, Math.min(n, limit)); d > 1; d--) if (n % d === 0) return d;
+  return 1;
+}
+
+/** The OME-Zarr options of an export: version, pyramid method, the input's pixel size, channel names. */
+export function zarrSinkOptions(source: ImageSource, settings: ExportSettings, plan: ExportPlan, options: Pick<PredictImageOptions, 'provenance' | 'blockShard' | 'signal'>): ZarrSinkOptions {
+  return {
+    version: omeZarrVersionOf(settings),
+    downsample: downsampleMethodFor(settings.source),
+    channelNames: plan.channelNames,
+    pixelSize: omeZarrPixelSize(pixelSizeFromMetadata(source.info)),
+    provenance: options.provenance?.[0],
+    shardTask: options.blockShard !== undefined,
+    signal: options.signal,
+  };
+}
+
+/** What the sinks write for an image of `shape` with this plan. */
+export function sinkShapeOf(shape: { t: number; z: number; y: number; x: number }, plan: ExportPlan): SinkShape {
+  return { t: shape.t, z: shape.z, channels: plan.channels, height: shape.y, width: shape.x, dtype: plan.dtype };
+}
+
 async function streamTiles(
   source: ImageSource, options: PredictImageOptions, plan: ExportPlan, sink: ExportSink,
   selection: PredictTilePayload['selection'], nFeatures: number, nClasses: number, memoryLimit: number,
+  chunkRows?: number,
 ): Promise<void> {
   const shape = source.info.shape;
   const is3D = shape.z > 1;
@@ -263,10 +309,16 @@ async function streamTiles(
   const workers = pool?.size ?? 1;
   const halo = featureHaloZYX(selection, 'ilastik', is3D);
   const geometry = { ...chooseTiles(volume, nFeatures, shape.c, nClasses, is3D && halo.z > 0, workers, memoryLimit), ...options.tiles };
+  // Chunked outputs: bands never straddle a chunk row, so a chunk row belongs to one block of a sharded run
+  // and is complete as soon as its bands are (results do not depend on the tiling).
+  if (chunkRows) geometry.bandRows = largestDivisorAtMost(chunkRows, geometry.bandRows);
+  const slabs = Math.ceil(shape.z / geometry.slabDepth);
+  const blockRows = chunkRows ? Math.ceil(shape.y / chunkRows) : 1;
   const bands: Band[] = [];
   for (let t = 0; t < shape.t; t++) {
     for (let z0 = 0; z0 < shape.z; z0 += geometry.slabDepth) {
       for (let y0 = 0; y0 < shape.y; y0 += geometry.bandRows) {
+        if (options.blockShard && chunkRows && !ownsBlock(options.blockShard, [t, z0 / geometry.slabDepth, Math.floor(y0 / chunkRows)], [shape.t, slabs, blockRows])) continue;
         bands.push({
           t, z0, nz: Math.min(geometry.slabDepth, shape.z - z0), y0, ny: Math.min(geometry.bandRows, shape.y - y0),
           tiles: Math.ceil(shape.x / geometry.tileColumns), done: 0,

@@ -19,7 +19,9 @@ import { removeLegacyRecord } from './legacyExportRecord';
 import { resolveOutputPath } from './outputTemplate';
 import { featureImageOf } from '../core/features/featureImageOf';
 import type { FeatureImage } from '../core/features/selectionForImage';
-import { DEFAULT_MEMORY_LIMIT_BYTES, imageWorkingBytes, planImageExport, predictImage, type BatchClassifier, type PredictImageOptions } from './predictImage';
+import { DEFAULT_MEMORY_LIMIT_BYTES, imageWorkingBytes, planImageExport, predictImage, sinkShapeOf, zarrSinkOptions, type BatchClassifier, type PredictImageOptions } from './predictImage';
+import { finalizeZarrExport } from './zarrSink';
+import { trainingHash } from '../project/trainingHash';
 import { MemoryGate } from './memoryGate';
 import { selectShard, type Shard } from './shard';
 import { loadProjectClassifier } from './trainProject';
@@ -75,8 +77,14 @@ export interface PredictWorkspaceOptions {
    * "images anywhere"); the inputs and outputs stay within `allowedRoots`. @default allowedRoots
    */
   imageRoots?: AllowedRoots;
-  /** Process only this shard of the (sorted) inputs. @default all */
+  /**
+   * Process only this shard of the (sorted) inputs. @default all
+   * One input with an OME-Zarr output is split by blocks instead: this task writes its share of the image's chunks
+   * into the shared store (issue #13) and {@link finalize} completes it.
+   */
   shard?: Pick<Shard, 'index' | 'count'>;
+  /** Complete OME-Zarr stores written by block-sharded tasks: check every chunk is there, build the pyramid, write the root attributes. */
+  finalize?: boolean;
   /** Redo outputs even when their record says they are up to date. */
   force?: boolean;
   pool?: WorkerPool;
@@ -127,8 +135,12 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   const project = await readProject(projectFile);
   const settings: ExportSettings = { ...project.export, ...stripUndefined(options.settings ?? {}) };
   const shard = options.shard ?? { index: 0, count: 1 };
-  const inputs = selectShard(options.inputs.map((i) => path.resolve(options.baseDir, i)), shard);
   const allInputs = options.inputs.map((i) => path.resolve(options.baseDir, i));
+  if (options.settings?.omeZarrVersion !== undefined && settings.format !== 'zarr') throw new Error('--ome-zarr-version needs --output-format zarr (OME-Zarr outputs)');
+  if (options.finalize && settings.format !== 'zarr') throw new Error('--finalize completes OME-Zarr outputs of a block-sharded run: use it with --output-format zarr');
+  // One image, many tasks: each task writes its own chunks of one OME-Zarr store (issue #13).
+  const blockShard = settings.format === 'zarr' && shard.count > 1 && new Set(allInputs).size === 1 && !options.finalize ? shard : undefined;
+  const inputs = blockShard || options.finalize ? [...new Set(allInputs)].sort() : selectShard(allInputs, shard);
   const summary: BatchSummary = { project: projectFile, shard: { index: shard.index, count: shard.count }, settings, files: [], ok: true, warnings: [], seconds: 0 };
 
   // Impossible combinations (PNG of float data, uint8 features) fail the whole run up front; the ones that
@@ -137,7 +149,10 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
 
   let classifier: BatchClassifier | undefined;
   let trainingHashValue = 'labels-only';
-  if (settings.source !== 'labels' && inputs.length > 0) {
+  if (options.finalize) {
+    // The pyramid and the provenance need no classifier: only its training hash.
+    if (settings.source !== 'labels') trainingHashValue = trainingHash(project);
+  } else if (settings.source !== 'labels' && inputs.length > 0) {
     const loaded = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: options.imageRoots ?? roots, signal: options.signal, onProgress: options.onMessage });
     if (loaded.source === 'trained') options.onMessage?.(`classifier retrained (${loaded.reason})`);
     classifier = { forest: loaded.forest, forestBytes: loaded.forestBytes, modelKey: `batch-${process.pid}-${++modelCounter}-${loaded.trainingHash.slice(0, 12)}` };
@@ -207,7 +222,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           template: settings.filenameFormat, input, resultType, format: settings.format,
           baseDir: options.baseDir, allowedRoots: roots, inputs: allInputs,
         }));
-        if (plan.needsProbabilities) {
+        if (plan.needsProbabilities && !options.finalize) {
           const warnings = await checkCompatibility(input, source, featureImage);
           if (warnings.length) result.warnings = warnings;
         }
@@ -223,7 +238,8 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
         const expected = { inputSha256: inputHash, trainingHash: recordHash, settings };
         const check = options.force ? { reason: 'forced', conflicts: [] } : await checkOutputs(result.outputs, expected);
         let choice: ConflictChoice = 'overwrite';
-        if (check.reason !== undefined && check.conflicts.length > 0 && options.onConflict) choice = await askConflict(input, check.conflicts);
+        // Tasks of one block-sharded store never ask: they all write into it (and --finalize completes it).
+        if (check.reason !== undefined && check.conflicts.length > 0 && options.onConflict && !blockShard && !options.finalize) choice = await askConflict(input, check.conflicts);
         if (choice === 'cancel') {
           const error = new Error(`kept the existing ${check.conflicts.map((c) => path.basename(c.output)).join(', ')}`);
           error.name = 'AbortError';
@@ -234,6 +250,10 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
         if (reason === undefined) {
           result.status = 'skipped';
           result.reason = 'up to date';
+        } else if (options.finalize) {
+          const provenance = plan.resultTypes.map((resultType) => makeProvenance(expected, { input, project: projectFile, resultType }));
+          await finalizeZarrExport(result.outputs[0], sinkShapeOf(source.info.shape, plan), zarrSinkOptions(source, settings, plan, { provenance, signal: options.signal }));
+          result.reason = 'finalized';
         } else {
           result.reason = choice === 'keep-both' ? `${reason}; kept the existing outputs` : reason;
           const small = imageWorkingBytes(project, featureImage) <= memoryLimit / 4;
@@ -245,9 +265,11 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
               memoryLimitBytes: options.memoryLimitBytes, signal: options.signal, tiles: options.tiles,
               onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: setFileFraction(index, fileFraction) }),
               provenance: plan.resultTypes.map((resultType) => makeProvenance(expected, { input, project: projectFile, resultType })),
+              blockShard,
             });
             // Outputs carry their provenance now (issue 19): a sidecar record of an earlier version goes.
             if (choice !== 'keep-both') await removeLegacyRecord(result.outputs[0]);
+            if (blockShard) result.reason = `${result.reason}; wrote the blocks of shard ${blockShard.index}/${blockShard.count} (run --finalize once every task is done)`;
           } finally {
             release();
           }

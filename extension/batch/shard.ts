@@ -75,3 +75,14 @@ export function selectShard<T extends string>(inputs: readonly T[], shard: Pick<
   const sorted = [...new Set(inputs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return sorted.filter((_, i) => i % shard.count === shard.index);
 }
+
+/**
+ * Whether a block belongs to a shard when one image is split across tasks (issue #13): blocks are numbered in
+ * row-major order of their `index` within `counts` (e.g. [t, z-slab, chunk row]) and dealt round-robin, so
+ * neighbouring blocks go to different tasks and every task gets a similar share.
+ */
+export function ownsBlock(shard: Pick<Shard, 'index' | 'count'>, index: readonly number[], counts: readonly number[]): boolean {
+  let n = 0;
+  for (let i = 0; i < index.length; i++) n = n * counts[i] + index[i];
+  return n % shard.count === shard.index;
+}

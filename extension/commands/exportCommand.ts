@@ -53,6 +53,7 @@ export async function askExportSettings(current: ExportSettings): Promise<Export
       { label: 'TIFF', description: 'multi-page, ImageJ hyperstack metadata', format: 'tiff' as const },
       { label: 'PNG', description: '2D segmentations, labels, 8-bit probabilities of one class', format: 'png' as const },
       { label: 'HDF5', description: 'one dataset as ilastik writes it (axistags, channels last, gzip)', format: 'hdf5' as const },
+      { label: 'OME-Zarr', description: 'chunked folder with a multiscale pyramid (napari, QuPath, ilastik 1.4.1)', format: 'zarr' as const },
     ], (a) => a.format === current.format),
     { title: 'Export: format' },
   );
@@ -80,17 +81,30 @@ export async function askExportSettings(current: ExportSettings): Promise<Export
     if (answer === undefined) return undefined;
     internalPath = answer.trim();
   }
+  let omeZarrVersion = current.omeZarrVersion;
+  if (format.format === 'zarr') {
+    const pick = await vscode.window.showQuickPick(
+      currentFirst([
+        { label: '0.4', description: 'Zarr v2: read by zarr-python 2, napari, QuPath, ilastik', version: '0.4' as const },
+        { label: '0.5', description: 'Zarr v3 (zarr.json)', version: '0.5' as const },
+      ], (a) => a.version === (current.omeZarrVersion ?? '0.4')),
+      { title: 'Export: OME-Zarr version' },
+    );
+    if (!pick) return undefined;
+    omeZarrVersion = pick.version;
+  }
   const extension = OUTPUT_EXTENSIONS[format.format][0];
   const template = await vscode.window.showInputBox({
     title: 'Export: file name template',
     prompt: 'Placeholders: {dataset_dir}, {nickname}, {result_type}',
-    value: current.filenameFormat.replace(/\.(tiff?|png|h5|hdf5)$/i, extension),
+    value: current.filenameFormat.replace(/(\.ome)?\.(tiff?|png|h5|hdf5|zarr)$/i, extension),
     validateInput: (v) => (v.trim() === '' ? 'Enter a template' : undefined),
   });
   if (template === undefined) return undefined;
   return {
     source: source.source, dtype, format: format.format, compression, filenameFormat: template.trim(),
     ...(internalPath !== undefined ? { internalPath } : {}),
+    ...(format.format === 'zarr' && omeZarrVersion !== undefined ? { omeZarrVersion } : {}),
   };
 }
 

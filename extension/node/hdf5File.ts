@@ -3,14 +3,16 @@
  * view (extension/core/hdf5/hdf5Tree.ts). h5wasm's Node build reads the real file lazily (only the chunks a read
  * touches), so large datasets are never loaded whole.
  *
- * Safety: a dataset compressed with a filter h5wasm does not include (LZF, Blosc, …) would read as zeros without
- * an error (measured, see ../shared/reference/image-io.md), so reads check the filter pipeline first and refuse
- * with the filter's name.
+ * Safety: a dataset compressed with a filter h5wasm does not include (Blosc, Zstandard, …) would read as zeros
+ * without an error (measured, see ../shared/reference/image-io.md), so reads check the filter pipeline first and
+ * refuse with the filter's name. LZF (h5py's and ilastik's fast compression) is decoded by its h5wasm-plugins
+ * plugin, shipped in dist/h5plugins.
  */
 import * as path from 'node:path';
 import type { PixelArray } from '../core/image/imageModel';
 import type { Hdf5Dataset, Hdf5File, Hdf5Group, Hdf5Value } from '../core/hdf5/hdf5Tree';
-import { loadH5wasm, type H5wasm } from './hdf5Library';
+import { availablePluginFilters, loadH5wasm, type H5wasm } from './hdf5Library';
+import { HDF5_PROBE_TIMEOUT_MS, probeHdf5Metadata } from './hdf5MetadataProbe';
 
 /** An HDF5 file that cannot be read, with its name and the reason. */
 export class Hdf5Error extends Error {
@@ -20,7 +22,7 @@ export class Hdf5Error extends Error {
   }
 }
 
-/** Filters h5wasm decodes: deflate (gzip), shuffle, fletcher32, szip, nbit, scale-offset. */
+/** Filters h5wasm decodes: deflate (gzip), shuffle, fletcher32, szip, nbit, scale-offset; LZF through its plugin (hdf5Library.ts). */
 const SUPPORTED_FILTERS = new Set([1, 2, 3, 4, 5, 6]);
 const FILTER_NAMES: Record<number, string> = { 32000: 'LZF', 32001: 'Blosc', 32004: 'LZ4', 32008: 'bitshuffle', 32015: 'Zstandard', 307: 'bzip2' };
 
@@ -72,7 +74,7 @@ function wrap(node: H5Any, fileName: string): Hdf5Group | Hdf5Dataset | undefine
     const shape = dataset.shape ?? [];
     const checkFilters = () => {
       for (const filter of dataset.filters) {
-        if (!SUPPORTED_FILTERS.has(filter.id)) {
+        if (!SUPPORTED_FILTERS.has(filter.id) && !availablePluginFilters().has(filter.id)) {
           throw new Hdf5Error(fileName, `dataset ${dataset.path} is compressed with ${FILTER_NAMES[filter.id] ?? `HDF5 filter ${filter.id} (${filter.name})`}, which cannot be decoded here; re-save it with gzip or without compression`);
         }
       }
@@ -81,6 +83,7 @@ function wrap(node: H5Any, fileName: string): Hdf5Group | Hdf5Dataset | undefine
       kind: 'dataset',
       path: dataset.path,
       shape,
+      ...(Array.isArray(metadata.chunks) && metadata.chunks.length === shape.length ? { chunks: [...metadata.chunks] } : {}),
       dtype,
       ...attrs(dataset as never),
       read: () => {
@@ -127,6 +130,10 @@ export async function openHdf5(file: string): Promise<Hdf5File> {
   }
   // The HDF5 signature is at offset 0 for files written by h5py/ilastik (a user block would move it; rare).
   if (header.toString('latin1') !== '\x89HDF\r\n\x1a\n') throw new Hdf5Error(name, 'not an HDF5 file (bad signature)');
+  // h5wasm hangs on some damaged attributes: their metadata is read in a watched worker first.
+  if (await probeHdf5Metadata(path.resolve(file)) === 'timeout') {
+    throw new Hdf5Error(name, `damaged HDF5 file (reading an attribute did not finish within ${HDF5_PROBE_TIMEOUT_MS / 1000} s)`);
+  }
   let handle: InstanceType<H5wasm['File']>;
   try {
     handle = new h5.File(path.resolve(file), 'r');

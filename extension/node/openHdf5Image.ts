@@ -66,6 +66,8 @@ export async function openHdf5Image(file: string, dataset: string | undefined, d
   } catch (e) {
     h5.close();
     if (e instanceof Hdf5Error) throw new ImageError(displayName, e.reason);
-    throw e;
+    if (e instanceof ImageError) throw e;
+    // h5wasm's own errors on a damaged file (bad object headers, attributes, …) name the file too.
+    throw new ImageError(displayName, `damaged HDF5 file (${e instanceof Error ? e.message : String(e)})`);
   }
 }

@@ -41,7 +41,7 @@ export const EXPORT_SOURCES = ['probabilities', 'simple-segmentation', 'uncertai
 export type ExportSource = (typeof EXPORT_SOURCES)[number];
 export const EXPORT_DTYPES = ['float32', 'uint8'] as const;
 export type ExportDType = (typeof EXPORT_DTYPES)[number];
-export const EXPORT_FORMATS = ['tiff', 'png', 'hdf5'] as const;
+export const EXPORT_FORMATS = ['tiff', 'png', 'hdf5', 'zarr'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_COMPRESSIONS = ['none', 'deflate'] as const;
 export type ExportCompression = (typeof EXPORT_COMPRESSIONS)[number];
@@ -58,6 +58,8 @@ export interface ExportSettings {
   compression: ExportCompression;
   /** HDF5 only: dataset path inside the file (ilastik's OutputInternalPath). @default "exported_data" */
   internalPath?: string;
+  /** OME-Zarr only: 0.4 (Zarr v2) or 0.5 (Zarr v3). @default "0.4" */
+  omeZarrVersion?: '0.4' | '0.5';
 }
 
 /** ilastik's default output template. */

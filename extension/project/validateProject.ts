@@ -112,6 +112,7 @@ export function validateProject(raw: unknown): ProjectProblem[] {
       const problem = typeof ex.internalPath === 'string' ? internalPathProblem(ex.internalPath) : 'internalPath must be a string';
       if (problem) add(['export', 'internalPath'], problem);
     }
+    if (ex.omeZarrVersion !== undefined && ex.omeZarrVersion !== '0.4' && ex.omeZarrVersion !== '0.5') add(['export', 'omeZarrVersion'], 'omeZarrVersion must be "0.4" or "0.5"');
   }
 
   // images

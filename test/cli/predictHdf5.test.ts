@@ -76,7 +76,7 @@ describe('pixel-classifier predict --output-format hdf5', () => {
   it.each([
     [['--output-internal-path', 'a//b'], /--output-internal-path: "a\/\/b" is not a valid HDF5 dataset path/],
     [['--output-internal-path', '../x'], /not a valid HDF5 dataset path/],
-    [['--output-format', 'zarr'], /--output-format must be one of tiff, png, hdf5/],
+    [['--output-format', 'n5'], /--output-format must be one of tiff, png, hdf5, zarr/],
   ])('usage errors: %j', async (args, message) => {
     const { dir } = await trainedWorkspace(1);
     const run = await cli(dir, ['predict', '--project', 'proj.pixelclass.json', '--threads', '0', ...args, 'img0.tif']);

@@ -1,6 +1,6 @@
 /**
- * Issue #7, "Bad input": seeded fuzz campaigns over the TIFF, PNG and JPEG decoders (through
- * openImageBytes), the project parser and the Zarr reader (issue #13). Each input must end in a checked image/project or in one
+ * Issues #7 and #13, "Bad input": seeded fuzz campaigns over the TIFF, PNG and JPEG decoders (through
+ * openImageBytes), the project parser, the HDF5 reader (h5wasm, through a temporary file) and the Zarr reader. Each input must end in a checked image/project or in one
  * clear ImageError/ProjectError naming the file, within the time bound, with no single allocation over
  * twice the memory limit, and no hang (watched from outside the worker).
  *
@@ -14,7 +14,7 @@ import { runFuzzCampaign } from './fuzz/runFuzzCampaign';
 
 const COUNT = Number(process.env.FUZZ_COUNT ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
-const TARGETS: FuzzTarget[] = ['tiff', 'png', 'jpeg', 'project', 'zarr'];
+const TARGETS: FuzzTarget[] = ['tiff', 'png', 'jpeg', 'project', 'hdf5', 'zarr'];
 
 // All four campaigns start at once (each in its own worker thread); the tests then await their results.
 const campaigns = new Map<FuzzTarget, Promise<CampaignResult>>();

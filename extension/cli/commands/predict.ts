@@ -14,6 +14,7 @@ import { predictWorkspace, type FileResult } from '../../batch/predictWorkspace'
 import { parseShard, shardFromEnv } from '../../batch/shard';
 import { EXPORT_COMPRESSIONS, EXPORT_DTYPES, EXPORT_FORMATS, EXPORT_SOURCES, type ExportSettings } from '../../project/projectSchema';
 import { WorkerPool } from '../../workers/workerPool';
+import { OME_ZARR_VERSIONS } from '../../core/zarrOutput/omeZarrLayout';
 import { UsageError, type CliCommand, type CliIo } from '../cliCommand';
 import { PACKAGE_VERSION } from '../packageVersion';
 import { ProgressReporter } from '../progressReporter';
@@ -71,7 +72,7 @@ function normalizeChoice<T extends string>(value: string | undefined, allowed: r
 /** Maps ilastik's underscore flags (`--export_source`) to ours. */
 function normalizeFlags(argv: string[]): string[] {
   return argv.map((a) => {
-    const match = /^--(export_source|export_dtype|output_format|output_filename_format|output_internal_path|memory_limit|shard_count)(=.*)?$/.exec(a);
+    const match = /^--(export_source|export_dtype|output_format|output_filename_format|output_internal_path|memory_limit|shard_count|ome_zarr_version)(=.*)?$/.exec(a);
     return match ? `--${match[1].replace(/_/g, '-')}${match[2] ?? ''}` : a;
   });
 }
@@ -89,7 +90,7 @@ function formatResult(result: FileResult, cwd: string): string {
 
 export const predictCommand: CliCommand = {
   name: 'predict',
-  usage: 'predict --project P.pixelclass.json [--export-source probabilities|simple-segmentation|uncertainty|features|labels] [--export-dtype float32|uint8] [--output-format tiff|png|hdf5] [--output-internal-path exported_data] [--output-filename-format TEMPLATE | -o TEMPLATE] [--compression none|deflate] [--threads N] [--memory-limit MB] [--shard I/N | --shard-count N] [--force] [--json] <images or globs…>',
+  usage: 'predict --project P.pixelclass.json [--export-source probabilities|simple-segmentation|uncertainty|features|labels] [--export-dtype float32|uint8] [--output-format tiff|png|hdf5|zarr] [--output-internal-path exported_data] [--ome-zarr-version 0.4|0.5] [--output-filename-format TEMPLATE | -o TEMPLATE] [--compression none|deflate] [--threads N] [--memory-limit MB] [--shard I/N | --shard-count N] [--finalize] [--force] [--json] <images or globs…>',
   help: `Predicts images with a project's classifier (the model cache, or retrained from the project's labels) and
 exports the results, as the extension's "Predict Workspace…" does. Images may be anywhere; outputs that are
 up to date are skipped.
@@ -98,14 +99,20 @@ Options:
   --project FILE                 the *.pixelclass.json to predict with
   --export-source SOURCE         probabilities (default), simple-segmentation, uncertainty, features, labels
   --export-dtype float32|uint8   sample type of probabilities/uncertainty
-  --output-format tiff|png|hdf5   hdf5: one dataset as ilastik writes it (axistags, channels last, gzip)
+  --output-format tiff|png|hdf5|zarr
+                                 hdf5: one dataset as ilastik writes it (axistags, channels last, gzip);
+                                 zarr: OME-Zarr folder (.ome.zarr) with a multiscale pyramid, gzip chunks
   --output-internal-path PATH    dataset inside HDF5 outputs (default exported_data)
+  --ome-zarr-version 0.4|0.5     OME-Zarr 0.4 = Zarr v2 (default), 0.5 = Zarr v3
   -o, --output-filename-format T output names: {dataset_dir}, {nickname}, {result_type}
                                  (default {dataset_dir}/{nickname}_{result_type}.tif)
   --compression none|deflate
   --threads N                    worker threads (default: all cores; 0 = main thread)
   --memory-limit MB              peak memory target (default 1536)
-  --shard I/N, --shard-count N   process every N-th image (cluster array jobs)
+  --shard I/N, --shard-count N   process every N-th image (cluster array jobs); one image with
+                                 --output-format zarr: each task writes its share of the image's chunks
+  --finalize                     after all tasks of a sharded OME-Zarr run: check every chunk is
+                                 there, build the pyramid and write the metadata (same other flags)
   --force                        redo outputs that are up to date
   --json                         a JSON summary on stdout (progress stays on stderr)
 
@@ -128,6 +135,8 @@ Progress goes to stderr: a bar with the file, the block and the ETA on a termina
           'memory-limit': { type: 'string' },
           shard: { type: 'string' },
           'shard-count': { type: 'string' },
+          'ome-zarr-version': { type: 'string' },
+          finalize: { type: 'boolean' },
           force: { type: 'boolean' },
           json: { type: 'boolean' },
         },
@@ -146,11 +155,13 @@ Progress goes to stderr: a bar with the file, the block and the ETA on a termina
     const settings: Partial<ExportSettings> = {
       source: normalizeChoice(values['export-source'], EXPORT_SOURCES, '--export-source', { probability: 'probabilities', segmentation: 'simple-segmentation' }),
       dtype: normalizeChoice(values['export-dtype'], EXPORT_DTYPES, '--export-dtype', { float: 'float32' }),
-      format: normalizeChoice(values['output-format'], EXPORT_FORMATS, '--output-format', { tif: 'tiff', h5: 'hdf5' }),
+      format: normalizeChoice(values['output-format'], EXPORT_FORMATS, '--output-format', { tif: 'tiff', h5: 'hdf5', 'ome-zarr': 'zarr' }),
+      omeZarrVersion: normalizeChoice(values['ome-zarr-version'], OME_ZARR_VERSIONS, '--ome-zarr-version'),
       compression: normalizeChoice(values.compression, EXPORT_COMPRESSIONS, '--compression', { zlib: 'deflate' }),
       filenameFormat: values['output-filename-format'] ?? values.output,
       internalPath: values['output-internal-path'],
     };
+    if (settings.omeZarrVersion !== undefined && (settings.format ?? 'zarr') !== 'zarr') throw new UsageError('--ome-zarr-version needs --output-format zarr');
     if (settings.internalPath !== undefined) {
       const problem = internalPathProblem(settings.internalPath);
       if (problem) throw new UsageError(`--output-internal-path: ${problem}`);
@@ -178,6 +189,7 @@ Progress goes to stderr: a bar with the file, the block and the ETA on a termina
         allowedRoots: cliRoots(io.cwd, values.project, files),
         imageRoots: ANYWHERE,
         shard,
+        finalize: values.finalize === true,
         force: values.force === true,
         pool,
         memoryLimitBytes: memoryMb * 1024 * 1024,

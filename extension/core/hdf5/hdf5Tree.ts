@@ -32,6 +32,8 @@ export interface Hdf5Dataset extends Hdf5Node {
   readonly kind: 'dataset';
   /** Extent per dimension (slowest first); `[]` for a scalar. */
   readonly shape: number[];
+  /** Chunk extent per dimension for chunked datasets; undefined for contiguous or compact ones. */
+  readonly chunks?: readonly number[];
   /** Numeric sample type, or `string` for (fixed or variable length) strings, `other` for the rest. */
   readonly dtype: DType | 'int64' | 'uint64' | 'bool' | 'string' | 'other';
   /** Whole value (numbers as a typed array in row-major order; strings as string or string[]). */

@@ -40,6 +40,10 @@ export function createRegionReader(context: RegionReaderContext): (t: number, z:
     if (![y0, y1, x0, x1].every(Number.isInteger) || y0 < 0 || x0 < 0 || y1 > height || x1 > width || y1 <= y0 || x1 <= x0) {
       fail(`region rows ${y0}..${y1}, columns ${x0}..${x1} is empty or outside the ${width}×${height} plane`);
     }
+    const readBytes = (y1 - y0) * (x1 - x0) * 4;
+    if (readBytes > context.memoryLimit) {
+      fail(`a read of ${x1 - x0}×${y1 - y0} pixels needs ${(readBytes / 2 ** 20).toFixed(0)} MiB as float32, over the memory limit of ${(context.memoryLimit / 2 ** 20).toFixed(0)} MiB; read it in smaller boxes`);
+    }
     const { page: pageIndex, sample } = layout.locate(t, z, c);
     if (pageIndex < 0) fail(`plane (t=${t}, z=${z}, c=${c}) is not stored in this file`);
     const page = await getPage(pageIndex);

@@ -5,12 +5,14 @@
  *
  * This file ties the parts together: tiffIfdWalk.ts (the IFD chain), tiffTags.ts (page fields),
  * tiffValidation.ts (sanity limits), tiffAxes.ts (which page holds which plane), tiffBlockDecoder.ts
- * (codecs and predictors), tiffRegionReader.ts (blocks → region), tiffMetadata.ts (what `info` shows).
+ * (codecs and predictors), tiffRegionReader.ts (blocks → region), tiffMetadata.ts (what `info` shows),
+ * tiffLevels.ts (pyramids: OME SubIFDs or reduced-resolution pages). `readBox` reads any level box by box.
  */
 import { GeoTIFF } from 'geotiff';
 import { CachedByteSource, type ByteSource } from './byteSource';
 import { DEFAULT_MEMORY_LIMIT_BYTES, ImageError, type ImageInfo, type ImageOpenOptions, type ImageSource, type PlaneRegion } from './imageModel';
-import { toFloat32 } from './pixelArrays';
+import { allocatePixels, toFloat32 } from './pixelArrays';
+import { openTiffLevels } from './tiffLevels';
 import { layoutTiffAxes, type TiffAxisLayout } from './tiffAxes';
 import { createBlockDecoder, type ImageCodecs } from './tiffBlockDecoder';
 import { plainTiffReason } from './tiffErrors';
@@ -70,12 +72,15 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
   const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
   const dtype = checkFirstPage(page0, memoryLimit, fail);
 
-  // Reduced-resolution pages (thumbnails, pyramid levels in the main chain) are not planes,
-  // except in OME files, whose TiffData counts every IFD.
-  const isOme = /<(\w+:)?OME[\s>]/.test(description);
+  // Reduced-resolution pages (NewSubfileType bit 0: thumbnails, pyramid levels in the main chain) are not
+  // planes; the ones following a plane's page are its lower resolutions.
   const pageIfds: number[] = [];
+  const reducedAfter: number[][] = [];
   for (let i = 0; i < ifds.length; i++) {
-    if (isOme || i === 0 || ((ifds[i].scalars.get(TAG.NewSubfileType) ?? 0) & 1) === 0) pageIfds.push(i);
+    if (i === 0 || ((ifds[i].scalars.get(TAG.NewSubfileType) ?? 0) & 1) === 0) {
+      pageIfds.push(i);
+      reducedAfter.push([]);
+    } else reducedAfter[reducedAfter.length - 1].push(i);
   }
   const layout: TiffAxisLayout = layoutTiffAxes(pageIfds.length, spp, description, labels);
 
@@ -117,6 +122,16 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
     source, shape, dtype, layout, getPage, memoryLimit, fail,
     decodeBlock: createBlockDecoder(littleEndian, codecs, page0.blockWidth * spp * 8),
   });
+  const pyramid = virtualBytes > 0 ? undefined : await openTiffLevels({
+    source: cached, tiffSize: source.size, littleEndian, bigTiff, ifds, pageIfds, reducedAfter, page0, fail,
+    parseAt: (offset) => tiff.parser.parseFileDirectoryAt(offset),
+  }).catch(wrap('corrupt TIFF pyramid: '));
+  const levelReaders = (pyramid?.levels ?? []).map((level) => createRegionReader({
+    source, shape: { ...shape, y: level.height, x: level.width }, dtype, layout, memoryLimit, fail,
+    getPage: (pageIndex: number) => level.getPage(pageIndex).catch(wrap('corrupt TIFF: ')),
+    decodeBlock: createBlockDecoder(littleEndian, codecs, level.blockWidth * spp * 8),
+  }));
+  const regionAt = (level: number) => (level === 0 ? readRegion : levelReaders[level - 1]);
   const metadata = await tiffMetadata(ifd0, page0, {
     littleEndian, bigTiff, ifdCount: ifds.length, description, software, truncatedImageJ: virtualBytes > 0,
   }, layout);
@@ -124,7 +139,15 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
   const info: ImageInfo = {
     name, format: 'tiff', shape, axes, dtype, pages: ifds.length,
     compression: TIFF_COMPRESSIONS[compression], metadata,
+    chunkShape: { z: 1, y: Math.min(page0.blockHeight, height), x: Math.min(page0.blockWidth, width) },
   };
+  if (pyramid && pyramid.levels.length > 0) {
+    info.levels = [
+      { shape, scale: { z: 1, y: 1, x: 1 } },
+      ...pyramid.levels.map((level) => ({ shape: { ...shape, y: level.height, x: level.width }, scale: { z: 1, y: height / level.height, x: width / level.width } })),
+    ];
+    metadata.pyramid = pyramid.kind === 'subifds' ? 'SubIFDs' : 'reduced-resolution pages';
+  }
   const full: PlaneRegion = { y0: 0, y1: height, x0: 0, x1: width };
   return {
     info,
@@ -132,6 +155,16 @@ export async function openTiff(source: ByteSource, name: string, options: ImageO
     readPlaneFloat32: async (t, z, c, target) => toFloat32(await readRegion(t, z, c, full), target),
     readRegion,
     readRegionFloat32: async (t, z, c, box, target) => toFloat32(await readRegion(t, z, c, box), target),
+    readBox: async (level, t, c, box) => {
+      const reader = Number.isInteger(level) && level >= 0 ? regionAt(level) : undefined;
+      if (!reader) fail(`resolution level ${level} does not exist (the image has ${levelReaders.length + 1})`);
+      const { z0, y0, x0, nz, ny, nx } = box;
+      const region = { y0, y1: y0 + ny, x0, x1: x0 + nx };
+      if (nz === 1) return reader!(t, z0, c, region);
+      const out = allocatePixels(dtype, nz * ny * nx);
+      for (let dz = 0; dz < nz; dz++) out.set((await reader!(t, z0 + dz, c, region)) as never, dz * ny * nx);
+      return out;
+    },
     close: () => source.close(),
   };
 }

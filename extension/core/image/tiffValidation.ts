@@ -10,7 +10,7 @@ import { dtypeFor, TIFF_COMPRESSIONS, UNSUPPORTED_COMPRESSIONS, type TiffPage } 
 /** Problems go here; it throws an ImageError naming the file. */
 type Fail = (reason: string) => never;
 
-/** Checks page 0 (format, predictor, sizes against `memoryLimit`) and returns the output sample type. */
+/** Checks page 0 (format, predictor, sizes of stripped planes against `memoryLimit`) and returns the output sample type. */
 export function checkFirstPage(page0: TiffPage, memoryLimit: number, fail: Fail): DType {
   const { width, height, samplesPerPixel: spp, bitsPerSample: bits, sampleFormat, compression } = page0;
   if (width <= 0 || height <= 0) fail(`image has zero size (${width}×${height})`);
@@ -27,8 +27,10 @@ export function checkFirstPage(page0: TiffPage, memoryLimit: number, fail: Fail)
   if (page0.predictor === 2 && bits < 8) fail(`horizontal predictor with ${bits}-bit samples is not supported`);
   if (page0.predictor !== 1 && page0.predictor !== 2 && page0.predictor !== 3) fail(`unknown predictor ${page0.predictor}`);
   if (page0.tiled && (page0.blockWidth <= 0 || page0.blockHeight <= 0)) fail(`invalid tile size ${page0.blockWidth}×${page0.blockHeight}`);
+  // Tiled files are read box by box (readBox, readRegion): the limit then applies to each read, not to a
+  // whole plane nobody may ask for. Stripped files keep the whole-plane check.
   const planeFloatBytes = width * height * 4;
-  if (planeFloatBytes > memoryLimit) {
+  if (!page0.tiled && planeFloatBytes > memoryLimit) {
     fail(`one ${width}×${height} plane needs ${(planeFloatBytes / 2 ** 20).toFixed(0)} MiB as float32, over the memory limit of ${(memoryLimit / 2 ** 20).toFixed(0)} MiB`);
   }
   // Largest decoded block must fit too (a corrupt tile size could ask for gigabytes).

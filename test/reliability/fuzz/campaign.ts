@@ -17,11 +17,20 @@ import { validateProject } from '../../../extension/project/validateProject';
 import { GENERIC_MUTATIONS, JPEG_MUTATIONS, PNG_MUTATIONS, PROJECT_MUTATIONS, tiffLayout, tiffMutations, type Mutation } from './mutators';
 import { Random } from './random';
 import { jpegSeeds, pngSeeds, projectSeeds, tiffSeeds, type Seed } from './seeds';
+import { hdf5Seeds, prepareHdf5Seeds } from './hdf5Seeds';
 import { openPackedZarr, zarrMutatedInput, zarrSeeds } from './zarrFuzz';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openHdf5Image } from '../../../extension/node/openHdf5Image';
 import { imageLevels } from '../../../extension/core/image/imageModel';
+import { readImageBox } from '../../../extension/core/image/readImageBox';
 
 /** Fuzz targets. */
-export type FuzzTarget = 'tiff' | 'png' | 'jpeg' | 'project' | 'zarr';
+export type FuzzTarget = 'tiff' | 'png' | 'jpeg' | 'project' | 'hdf5' | 'zarr';
+
+/** RSS (MiB) an HDF5 input may leave the process at: h5wasm's WebAssembly heap grows and is never returned. */
+const HDF5_RSS_BOUND_MIB = 1536;
 
 /** Parameters of a campaign. */
 export interface CampaignOptions {
@@ -79,7 +88,14 @@ export async function seedsFor(target: FuzzTarget): Promise<Seed[]> {
     case 'png': return pngSeeds();
     case 'jpeg': return jpegSeeds();
     case 'project': return projectSeeds();
+    case 'hdf5': return hdf5Seeds();
   }
+}
+
+/** Seeds of a target, made first when they need asynchronous work (HDF5: written by h5wasm). */
+export async function prepareSeeds(target: FuzzTarget): Promise<Seed[]> {
+  if (target === 'hdf5') await prepareHdf5Seeds();
+  return seedsFor(target);
 }
 
 /** Builds mutated input `index` of a campaign: 1–3 stacked mutations of one seed. */
@@ -94,7 +110,7 @@ export function mutatedInput(target: FuzzTarget, seeds: Seed[], campaignSeed: nu
     if (!m) { m = tiffMutations(tiffLayout(seed.bytes)); layouts?.set(seed, m); }
     specific = m;
   } else {
-    specific = target === 'png' ? PNG_MUTATIONS : target === 'jpeg' ? JPEG_MUTATIONS : PROJECT_MUTATIONS;
+    specific = target === 'png' ? PNG_MUTATIONS : target === 'jpeg' ? JPEG_MUTATIONS : target === 'hdf5' ? GENERIC_MUTATIONS : PROJECT_MUTATIONS;
   }
   const steps = random.range(1, 3);
   // Structure-aware mutations first (their positions refer to the seed), then generic ones.
@@ -127,9 +143,21 @@ async function checkImage(image: ImageSource, limit: number): Promise<void> {
   const { info } = image;
   const { t, z, c, y, x } = info.shape;
   for (const [axis, n] of Object.entries(info.shape)) check(Number.isSafeInteger(n) && n >= 1, `shape.${axis} = ${n}`);
-  check(y * x * 4 <= limit, `a ${x}×${y} plane is over the memory limit but opened`);
+  // Chunked images (tiled TIFF, chunked HDF5) open whatever their plane size: the limit applies to each read.
+  const chunked = info.chunkShape !== undefined;
+  check(y * x * 4 <= limit || chunked, `a ${x}×${y} plane is over the memory limit but opened`);
   check(/^T?Z?C?YX$/.test(info.axes), `axes "${info.axes}"`);
   check(info.dtype in BYTES_PER_SAMPLE, `dtype ${info.dtype}`);
+  // A small box of the first and the last resolution level (the primitive every new view reads through).
+  const levels = imageLevels(info);
+  for (const level of [0, levels.length - 1]) {
+    const s = levels[level].shape;
+    const b = { z0: s.z - 1, y0: Math.floor(s.y / 2), x0: 0, nz: 1, ny: Math.min(8, s.y - Math.floor(s.y / 2)), nx: Math.min(8, s.x) };
+    const data = await readImageBox(image, level, t - 1, c - 1, b);
+    check(data instanceof ARRAY_TYPES[info.dtype], `box type ${data.constructor.name} for dtype ${info.dtype}`);
+    check(data.length === b.ny * b.nx, `box of level ${level} has ${data.length} samples, expected ${b.ny * b.nx}`);
+  }
+  if (y * x * 4 > limit) return;
   const planes: [number, number, number][] = [[0, 0, 0], [t - 1, z - 1, c - 1]];
   if (t * z * c > 2) planes.push([Math.floor(t / 2), Math.floor(z / 2), Math.floor(c / 2)]);
   for (const [pt, pz, pc] of planes) {
@@ -142,16 +170,6 @@ async function checkImage(image: ImageSource, limit: number): Promise<void> {
   const box = { y0: Math.floor(y / 2), y1: y, x0: 0, x1: Math.max(1, Math.floor(x / 2)) };
   const region = await image.readRegion(t - 1, 0, c - 1, box);
   check(region.length === (box.y1 - box.y0) * (box.x1 - box.x0), 'region length');
-  if (image.readBox) {
-    // Every resolution level: a whole plane-sized box of its last slice.
-    const levels = imageLevels(info);
-    for (let level = 0; level < levels.length; level++) {
-      const s = levels[level].shape;
-      check([s.z, s.y, s.x].every((n) => Number.isSafeInteger(n) && n >= 1), `level ${level} shape`);
-      const data = await image.readBox(level, t - 1, c - 1, { z0: s.z - 1, nz: 1, y0: 0, ny: s.y, x0: 0, nx: s.x });
-      check(data.length === s.y * s.x, `level ${level} box has ${data.length} samples, expected ${s.y * s.x}`);
-    }
-  }
 }
 
 /** Checks a parsed project: valid, stable under a write/read round trip, labels decodable. */
@@ -176,6 +194,7 @@ async function runOne(target: FuzzTarget, bytes: Uint8Array, name: string, limit
       checkProject(new TextDecoder().decode(bytes), name);
       return { outcome: 'decoded' };
     }
+    if (target === 'hdf5') return await runHdf5(bytes, name, limit);
     const image = target === 'zarr'
       ? await openPackedZarr(bytes, name, { memoryLimitBytes: limit })
       : await openImageBytes(bytes, name, { memoryLimitBytes: limit });
@@ -199,6 +218,26 @@ async function runOne(target: FuzzTarget, bytes: Uint8Array, name: string, limit
   }
 }
 
+let hdf5Dir: string | undefined;
+
+/** HDF5 needs a file (h5wasm reads through the file system): the input is written to a temporary one. */
+async function runHdf5(bytes: Uint8Array, name: string, limit: number): Promise<{ outcome: 'decoded' }> {
+  hdf5Dir ??= mkdtempSync(join(tmpdir(), 'pc-fuzz-h5-'));
+  const file = join(hdf5Dir, `${name}.h5`);
+  writeFileSync(file, bytes);
+  try {
+    const image = await openHdf5Image(file, undefined, name, { memoryLimitBytes: limit });
+    try {
+      await checkImage(image, limit);
+    } finally {
+      await image.close();
+    }
+    return { outcome: 'decoded' };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 function reasonKey(reason: string): string {
   return reason.replace(/[0-9]+/g, 'N').replace(/"[^"]*"/g, '"…"').split(/[:(]/)[0].slice(0, 70).trim();
 }
@@ -209,7 +248,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const start = options.start ?? 0;
   const limit = options.memoryLimitBytes ?? 8 * 2 ** 20;
   const perInputMs = options.perInputMs ?? 3000;
-  const seeds = await seedsFor(target);
+  const seeds = await prepareSeeds(target);
   const layouts = new Map<Seed, Mutation[]>();
   const result: CampaignResult = {
     target, seed, inputs: 0, decoded: 0, rejected: 0, failures: [], slowestMs: 0, slowestIndex: -1,
@@ -250,8 +289,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     }
     if (ms > perInputMs) result.failures.push({ index, seedName: from.name, kind: 'slow', message: `took ${ms.toFixed(0)} ms (bound ${perInputMs} ms)` });
     if (largest > 2 * limit) result.failures.push({ index, seedName: from.name, kind: 'memory', message: `allocated ${largest} bytes in one piece (limit ${limit})` });
+    if (target === 'hdf5') {
+      const rss = process.memoryUsage.rss() / 2 ** 20;
+      if (rss > HDF5_RSS_BOUND_MIB) result.failures.push({ index, seedName: from.name, kind: 'memory', message: `process RSS ${rss.toFixed(0)} MiB after this input (bound ${HDF5_RSS_BOUND_MIB} MiB)` });
+    }
     if (result.failures.length > 50) break;
   }
+  if (hdf5Dir) { rmSync(hdf5Dir, { recursive: true, force: true }); hdf5Dir = undefined; }
   result.seconds = (performance.now() - began) / 1000;
   result.maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   return result;

@@ -5,6 +5,7 @@
  * fuzzWorker.ts built once per process.
  */
 import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,14 @@ export function buildFuzzWorker(): Promise<string> {
     await build({
       entryPoints: [resolve(__dirname, 'fuzzWorker.ts')], outfile, bundle: true, platform: 'node', format: 'cjs',
       target: 'node20', logLevel: 'error', external: ['vscode'],
+      // h5wasm's Node build (HDF5 target) finds itself through import.meta.url, as in esbuild.mjs; its LZF plugin
+      // is loaded from the package folder (the bundle lives in a temporary folder).
+      define: {
+        'import.meta.url': '__pcImportMetaUrl',
+        __PC_HDF5_PLUGIN_FOLDER__: JSON.stringify(resolve(__dirname, '../../../node_modules/h5wasm-plugins/plugins')),
+        __PC_H5WASM_MODULE__: JSON.stringify(pathToFileURL(resolve(__dirname, '../../../node_modules/h5wasm/dist/node/hdf5_hl.js')).href),
+      },
+      banner: { js: "var __pcImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
     });
     return outfile;
   })();
