@@ -443,6 +443,8 @@ export type LabelToolMessage = {
 /** Copy the labels of slice `fromZ` to slice `toZ` (one edit). */
 export interface CopySliceMessage {
   type: 'labels/copySlice';
+  /** The view whose slices are copied (absent = 'xy'; then fromZ/toZ are that view's slice indices). */
+  orientation?: ViewOrientation;
   t: number;
   fromZ: number;
   toZ: number;

@@ -816,6 +816,14 @@ export class EditorView {
 
   /** Copies the labels of slice z+from into the current slice (one edit on the host). */
   private copySlice(from: -1 | 1): void {
+    const pane = this.panes.find((p) => p.orientation === this.focused);
+    if (pane && !this.settings.readOnly) {
+      // In the xz/yz view: the previous/next row or column of that view.
+      const fromIndex = pane.index + from;
+      if (fromIndex < 0 || fromIndex >= (pane.orientation === 'xz' ? this.image.shape.y : this.image.shape.x)) return;
+      this.rpc.send({ type: 'labels/copySlice', orientation: pane.orientation, t: this.state.t, fromZ: fromIndex, toZ: pane.index, preserveLabels: this.state.preserveLabels === true });
+      return;
+    }
     const fromZ = this.state.z + from;
     if (this.settings.readOnly || fromZ < 0 || fromZ >= this.image.shape.z) return;
     this.rpc.send({ type: 'labels/copySlice', t: this.state.t, fromZ, toZ: this.state.z, preserveLabels: this.state.preserveLabels === true });

@@ -266,7 +266,7 @@ export class DocumentController implements DisposableLike {
         return;
       case 'labels/copySlice':
         if (this.readOnlyGuard(channel, 'labelling')) return;
-        doc.tools.copySlice(body.t, body.fromZ, body.toZ, body.preserveLabels);
+        doc.tools.copySlice(body.t, body.fromZ, body.toZ, body.preserveLabels, body.orientation);
         return;
       case 'classes/add':
         if (this.readOnlyGuard(channel, 'adding a class')) return;

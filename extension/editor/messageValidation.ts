@@ -332,12 +332,12 @@ function validateBody(type: string, b: Record<string, unknown>, ctx: ValidationC
       return { type, pixelSize: { x: size('x'), y: size('y'), ...(ps.z !== undefined ? { z: size('z') } : {}), unit: unit.trim() } };
     }
     case 'labels/copySlice': {
-      const s = needShape(ctx, type);
+      const { orientation, shape: s } = viewOf(b, needShape(ctx, type));
       const t = int(b, 't', 0, s.t - 1);
       const fromZ = int(b, 'fromZ', 0, s.z - 1);
       const toZ = int(b, 'toZ', 0, s.z - 1);
       if (Math.abs(fromZ - toZ) !== 1) fail(`labels are copied to the next or previous slice, not from ${fromZ} to ${toZ}`);
-      return { type, t, fromZ, toZ, preserveLabels: bool(b, 'preserveLabels') };
+      return { type, ...(orientation ? { orientation } : {}), t, fromZ, toZ, preserveLabels: bool(b, 'preserveLabels') };
     }
     case 'classes/rename': {
       const id = classId(b, ctx);

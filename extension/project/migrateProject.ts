@@ -51,6 +51,15 @@ export function migrateProject(raw: unknown, migrations: Record<number, Migratio
   else if (typeof project.export === 'object' && project.export !== null && !Array.isArray(project.export)) {
     project.export = { ...defaultExportSettings(), ...(project.export as object) };
   }
+  // `scaleUnit` and `featureChannels` belong to the feature selection; a project that states them at the top level
+  // (as issue #15 words them: `"scaleUnit": "physical"` in the project) means the same: they move into `features`,
+  // where the selection's own value wins.
+  for (const key of ['scaleUnit', 'featureChannels'] as const) {
+    if (!(key in project)) continue;
+    const f = project.features;
+    if (typeof f === 'object' && f !== null && !Array.isArray(f) && !(key in f)) project.features = { ...f, [key]: project[key] };
+    delete project[key];
+  }
   // Feature scales in pixels are the default (issue #15): `"scaleUnit": "pixels"` is written as no key, so a
   // project means the same (and hashes the same) whichever way it spells it.
   const features = project.features;

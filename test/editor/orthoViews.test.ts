@@ -73,6 +73,15 @@ describe('painting in the xz and yz views (issue #15)', () => {
     expect([yz[0], yz[1], yz[shape.z], yz[shape.z + 1]]).toEqual([2, 2, 2, 2]);
   });
 
+  it('copies the labels of the previous xz slice (row y) into the current one; one undo removes them', async () => {
+    const { doc, edits } = await open();
+    doc.paint(0, 2, 1, 1, new Float32Array([5.5, 3.5]), false, 'xz');
+    doc.tools.copySlice(0, 2, 3, false, 'xz');
+    expect(labelled(doc)).toEqual(['3,2,5=1', '3,3,5=1']);
+    edits[edits.length - 1].undo();
+    expect(labelled(doc)).toEqual(['3,2,5=1']);
+  });
+
   it('reads display planes of every view with the right size and values', async () => {
     const { doc } = await open();
     const xy = await doc.readDisplayPlane(0, 2, 0);

@@ -47,6 +47,15 @@ describe('scaleUnit and featureChannels in the project file', () => {
     expect(trainingHash(parseProject(JSON.stringify(raw), 'x'))).toBe(trainingHash(p));
   });
 
+  it('top-level "scaleUnit" and "featureChannels" (the issue\'s wording) are read as the feature selection\'s', () => {
+    const p = createProject(selectionDefaultLight(), '1.0.0') as unknown as Record<string, unknown>;
+    const text = JSON.stringify({ ...p, scaleUnit: 'physical', featureChannels: [0, 2] });
+    const back = parseProject(text, 'top.pixelclass.json');
+    expect(back.features.scaleUnit).toBe('physical');
+    expect(back.features.featureChannels).toEqual([0, 2]);
+    expect('scaleUnit' in (back as unknown as Record<string, unknown>)).toBe(false);
+  });
+
   it('validation names the field and the problem', () => {
     const bad = (mutate: (features: Record<string, unknown>) => void): string => {
       const raw = JSON.parse(stringifyProject(project()));

@@ -126,3 +126,23 @@ export function labelSlice(volume: LabelStore, slice: SliceRef): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = volume.getAt(voxel(i));
   return out;
 }
+
+/**
+ * {@link copySliceEdit} in the xz or yz view (issue #15): the labels of that view's slice `from` (a row y or a
+ * column x of every z) copied to its slice `to`, as one edit.
+ */
+export function copyViewSliceEdit(volume: LabelStore, orientation: 'xz' | 'yz', t: number, from: number, to: number, options: ToolOptions): LabelEdit | undefined {
+  const source = labelSlice(volume, { orientation, t, index: from });
+  const target = labelSlice(volume, { orientation, t, index: to });
+  const voxel = planeVoxelIndex(volume.shape, { orientation, t, index: to });
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const v = source[i];
+    if (v === 0 || target[i] === v) continue;
+    if (options.preserveLabels && target[i] !== 0) continue;
+    indices.push(voxel(i));
+    values.push(v);
+  }
+  return createEdit(volume, indices, values, options.label, 0);
+}
