@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- bigimageWebview [--size 16384]` — the big-image figures a user waits for, in the real VS Code
+ * `npm run bench -- bigimageWebview [--size 16384] [--file image]` — the big-image figures a user waits for, in the real VS Code
  * (code-server + Chromium, the e2e harness; run `npm run build` and `bash e2e/install.sh` first), printed as JSON.
  *
- * A size² uint8 tiled TIFF (512² tiles, deflate, written by tifffile) in a fresh workspace, default settings:
+ * A size² uint8 tiled TIFF (512² tiles, deflate, written by tifffile) — or `--file`, e.g. the pyramidal OME-TIFF that
+ * `bench bigimage --keep` leaves — in a fresh workspace, default settings:
  * - openMs: Quick Open's Enter → the webview's first rendered view (body.dataset.ready), Fit, coarse level;
  * - oneToOneMs: the 1:1 button → every tile of the view drawn (no tile pending);
  * - panMs: a drag by one screen at 1:1 → every tile of the new view drawn (median of 5);
@@ -13,15 +14,16 @@
  * Targets (issue #13): open ≤ 1 s (to the first view), pan ≤ 200 ms, webview ≤ 500 MB.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSession, waitFor } = require('../e2e/helpers/session') as { startSession: (o: object) => Promise<any>; waitFor: (f: () => Promise<unknown>, o?: object) => Promise<any> };
 
 const args = process.argv.slice(2);
 const N = Number(args.includes('--size') ? args[args.indexOf('--size') + 1] : '16384');
+const FILE = args.includes('--file') ? args[args.indexOf('--file') + 1] : undefined;
 const progress = (m: string) => process.stderr.write(`[bigimage-webview] ${m}\n`);
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 
@@ -53,13 +55,18 @@ def tiles():
             yield band[:, tx:tx + 512]
 tifffile.imwrite(sys.argv[1], tiles(), shape=(H, W), dtype=np.uint8, tile=(512, 512), compression='zlib')
 `;
-  progress(`writing a ${N}² tiled TIFF`);
-  const r = spawnSync('/usr/bin/python3', ['-c', py, join(dir, 'slide.tif')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(r.stderr);
+  const imageName = FILE ? basename(FILE) : 'slide.tif';
+  if (FILE) {
+    symlinkSync(resolve(FILE), join(dir, imageName));
+  } else {
+    progress(`writing a ${N}² tiled TIFF`);
+    const r = spawnSync('/usr/bin/python3', ['-c', py, join(dir, imageName)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+  }
   const s = await startSession({ name: 'bench-bigimage', workspace: dir, settings: { 'pixelClassifier.liveUpdate': false } });
   const loadBefore = loadavg();
   try {
-    await s.openWorkbench('slide.tif');
+    await s.openWorkbench(imageName);
     const baseline = rendererRss();
     let peakGrowth = 0;
     const sample = () => {
@@ -67,7 +74,7 @@ tifffile.imwrite(sys.argv[1], tiles(), shape=(H, W), dtype=np.uint8, tile=(512, 
     };
     const sampler = setInterval(sample, 100);
     let t0 = Date.now();
-    const frame = await s.openInEditor('slide.tif');
+    const frame = await s.openInEditor(imageName);
     const openMs = Date.now() - t0;
     progress(`open → first view: ${openMs} ms`);
     const data = async (): Promise<Record<string, string>> => frame.evaluate('({ ...document.body.dataset })');
@@ -109,7 +116,7 @@ tifffile.imwrite(sys.argv[1], tiles(), shape=(H, W), dtype=np.uint8, tile=(512, 
     clearInterval(sampler);
     console.log(JSON.stringify({
       benchmark: 'bigimage (webview, real VS Code)',
-      image: { width: N, height: N, dtype: 'uint8', file: 'tiled TIFF 512², deflate' },
+      image: FILE ? { file: FILE } : { width: N, height: N, dtype: 'uint8', file: 'tiled TIFF 512², deflate' },
       cores: availableParallelism(),
       loadAverageBefore: loadBefore.map((v) => +v.toFixed(2)),
       loadAverageAfter: loadavg().map((v) => +v.toFixed(2)),
