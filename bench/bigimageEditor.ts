@@ -4,7 +4,8 @@
  * real worker pool) serving a big image as tiles, driven with the webview's messages exactly as the tiled view sends
  * them (extension/editor, webview/canvas/tileGrid.ts for the level and tile choice).
  *
- * Inputs, generated: a size² uint16 strip TIFF (16 rows per strip, BigTIFF above 4 GiB) and a z × n² uint16 volume TIFF.
+ * Inputs, generated streaming as `bench bigimage` does (bench/bigimage/*): a size² uint16 tiled BigTIFF (512² tiles, no
+ * pyramid) and a z × n² uint16 OME-Zarr 0.4 volume (gzip chunks of 1 × 256²).
  * Inside each timer: the host's reading, pyramid levels, plane statistics and message delivery (not the webview's
  * drawing of the tiles, which is a putImageData per 512² tile).
  * - openMs: opening the file → every tile of a 1600×900 view at Fit delivered (the level Fit needs);
@@ -28,7 +29,8 @@ import { MemoryLogger } from '../extension/editor/logger';
 import { WorkerPool } from '../extension/workers/workerPool';
 import { warmUpForestTraining } from '../extension/workers/parallelForest';
 import { openImage } from '../extension/node/openImage';
-import { writeTiffFile } from '../extension/node/tiffFileWriter';
+import { writeTiledTiff } from './bigimage/tiledTiffGenerator';
+import { writeZarrVolume } from './bigimage/volumeGenerators';
 import { chooseLevel, visibleTiles } from '../webview/canvas/tileGrid';
 import type { Envelope, HostToWebviewMessage, PixelBox } from '../extension/protocol';
 
@@ -44,27 +46,15 @@ const progress = (m: string) => process.stderr.write(`[bigimage-editor] ${m}\n`)
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
 const VIEW = { width: 1600, height: 900 };
 
-/** Rows y0.. of a textured plane with bright discs (deterministic). */
-function plane(n: number, z: number): Uint16Array {
-  const out = new Uint16Array(n * n);
-  for (let y = 0; y < n; y++) {
-    for (let x = 0; x < n; x++) {
-      const dx = (x % 256) - 128, dy = (y % 256) - 128, dz = (z % 16) - 8;
-      out[y * n + x] = (dx * dx + dy * dy + 64 * dz * dz < 60 * 60 ? 3000 : 500) + ((x * 7 + y * 13 + z) & 255);
-    }
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pc-bench-bigimage-'));
   const workerScript = join(dir, 'computeWorker.js');
   await build({ entryPoints: [resolve(__dirname, '../extension/workers/computeWorker.ts')], outfile: workerScript, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
   const slide = join(dir, 'slide.tif');
-  const volume = join(dir, 'volume.tif');
-  progress(`writing a ${N}² uint16 TIFF and a ${VZ}×${VN}² volume`);
-  await writeTiffFile(slide, () => plane(N, 0), { width: N, height: N, dtype: 'uint16', rowsPerStrip: 16 });
-  await writeTiffFile(volume, (i) => plane(VN, i), { width: VN, height: VN, dtype: 'uint16', shape: { t: 1, z: VZ, c: 1 }, rowsPerStrip: 16 });
+  const volume = join(dir, 'volume.ome.zarr');
+  progress(`writing a ${N}² uint16 tiled BigTIFF and a ${VZ}×${VN}² OME-Zarr volume`);
+  await writeTiledTiff(slide, { width: N, height: N, tile: 512, levels: 1 });
+  await writeZarrVolume(volume, VZ, VN, 256);
   const pool = new WorkerPool({ workerScript, abortGraceMs: 10_000 });
   await warmUpForestTraining(pool);
   let peakRss = 0;
@@ -82,7 +72,7 @@ async function main(): Promise<void> {
     doc.project.classifier.trees = 100;
     const controller = new DocumentController(doc, registry, {
       logger, settings: () => ({ liveUpdate: false, readOnly: false, tileSize: 256 }), confirm: async () => true,
-      createLive: (c) => (live = new LiveSession(c, { compute: poolCompute(() => pool, logger), logger, featureCacheBytes: 512 * 2 ** 20, openImage: (p) => openImage(p) })),
+      createLive: (c) => (live = new LiveSession(c, { compute: poolCompute(() => pool, logger), logger, featureCacheBytes: 1024 * 2 ** 20, openImage: (p) => openImage(p) })),
     });
     const channel = new WebviewChannel(webview, 'bench');
     registry.add(doc, channel);
@@ -134,6 +124,8 @@ async function main(): Promise<void> {
 
   // 4. stroke → first tile, uncached then cached (same view)
   const paint = (classId: number, pts: number[]) => s1.send({ type: 'labels/paint', t: 0, z: 0, classId, brushSize: 9, points: new Float32Array(pts).buffer });
+  // Strokes on the discs of the synthetic image and beside them, inside the view (whose tiles are cached after the
+  // first update, as the feature cache of the extension (1 GiB) holds them).
   const cx = view.column + 128 - (view.column % 256), cy = view.row + 128 - (view.row % 256);
   await paint(2, [cx - 20, cy, cx + 20, cy]);
   await paint(1, [cx - 20, cy - 100, cx + 20, cy - 100]);
@@ -179,8 +171,8 @@ async function main(): Promise<void> {
 
   console.log(JSON.stringify({
     benchmark: 'bigimage (editor)',
-    slide: { width: N, height: N, dtype: 'uint16', file: 'strip TIFF, 16 rows per strip' },
-    volume: { z: VZ, y: VN, x: VN, dtype: 'uint16', shownAs: volumeTiled ? 'tiles' : 'whole planes (below the tiled-view threshold)' },
+    slide: { width: N, height: N, dtype: 'uint16', file: 'tiled BigTIFF 512², no pyramid' },
+    volume: { z: VZ, y: VN, x: VN, dtype: 'uint16', file: 'OME-Zarr 0.4, chunks 1×256²', shownAs: volumeTiled ? 'tiles' : 'whole planes (below the tiled-view threshold)' },
     view: VIEW,
     cores: availableParallelism(),
     loadAverageBefore: loadBefore.map((v) => +v.toFixed(2)),
