@@ -8,9 +8,10 @@ import { imageChannels } from '../core/image/imageChannels';
 import { planeSizeOf, type Orientation } from '../core/views/slicePlane';
 import { readSliceRegion } from '../core/views/readSliceRegion';
 import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
-import { imageDisplayName } from '../core/image/hdf5Path';
+import { imageDisplayName, splitHdf5Path } from '../core/image/hdf5Path';
 import { sha256File } from '../project/fileHash';
 import type { ImageDescriptor, PlaneDType, TiledImage } from '../protocol';
 import { PyramidReader, PYRAMID_TILE } from '../core/image/pyramidReader';
@@ -44,6 +45,10 @@ export interface DocumentImageDeps {
 
 /** Default {@link DocumentImageDeps.tiledAbovePixels}: 4096² pixels (a 64 MiB uint32 RGBA canvas in the webview). */
 export const TILED_VIEW_PIXELS = 4096 * 4096;
+/** Files up to this size are hashed as soon as they are opened; bigger ones after {@link LATE_HASH_DELAY_MS}. */
+const EARLY_HASH_BYTES = 256 * 2 ** 20;
+const LATE_HASH_DELAY_MS = 20_000;
+
 /** Tile edge of the tiled view. */
 export const VIEW_TILE = PYRAMID_TILE;
 /** Largest plane (pixels) whose statistics are taken from a level as a whole. */
@@ -81,7 +86,7 @@ export class DocumentImage {
       const { shape, dtype, axes } = this.source.info;
       // Hash the pixels that are being labelled now, not at the first save: if the file is then
       // deleted or replaced, saving still records (and works for) the version the labels belong to.
-      void this.hash().catch(() => undefined);
+      this.hashSoon();
       this.deps.logger.info(
         `Opened ${this.filePath}: ${axes} t=${shape.t} z=${shape.z} c=${shape.c} ${shape.y}×${shape.x} ${dtype} (${Date.now() - started} ms)`,
       );
@@ -106,8 +111,22 @@ export class DocumentImage {
     this.tileStats.clear();
     this.pendingHash = undefined;
     this.knownHash = undefined;
-    void this.hash().catch(() => undefined);
+    this.hashSoon();
     return previous;
+  }
+
+  /**
+   * Starts hashing the file now, or — for files above {@link EARLY_HASH_BYTES} — a little later: hashing gigabytes takes
+   * seconds of the extension host's thread, which the first views of a big image need (issue #13). A save before then
+   * hashes at once (it awaits {@link hash}).
+   */
+  private hashSoon(): void {
+    const source = this.source;
+    void fs.stat(splitHdf5Path(this.filePath)?.file ?? this.filePath).then((st) => (st.isFile() ? st.size : 0), () => 0).then((size) => {
+      if (size <= EARLY_HASH_BYTES) { void this.hash().catch(() => undefined); return; }
+      const timer = setTimeout(() => { if (this.source === source) void this.hash().catch(() => undefined); }, LATE_HASH_DELAY_MS);
+      timer.unref?.();
+    });
   }
 
   /**
