@@ -80,7 +80,8 @@ tifffile.imwrite(sys.argv[1], tiles(), shape=(H, W), dtype=np.uint8, tile=(512, 
     const openMs = Date.now() - t0;
     const data = async (): Promise<Record<string, string>> => frame.evaluate('({ ...document.body.dataset })');
     const webviewOpenMs = Number((await data()).readyAt);
-    progress(`open → first view: ${openMs} ms (${webviewOpenMs} ms from the webview's start)`);
+    const d0 = await data();
+    progress(`open → first view: ${openMs} ms (${webviewOpenMs} ms from the webview's start: init ${d0.initAt}, first tile asked ${d0.firstTileRequestAt}, first tile ${d0.firstTileAt})`);
     const settled = () => waitFor(async () => { const d = await data(); return d.tilesPending === '0' ? true : null; }, { timeout: 60000, interval: 10, what: 'no tile pending' });
     await settled().catch(() => undefined); // an image below the tiled threshold has no tiles
     t0 = Date.now();

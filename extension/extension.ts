@@ -27,11 +27,14 @@ import { registerWalkthroughCommands } from './commands/walkthroughCommands';
  * Activates the extension: on opening an image in its editor, running one of its commands, or once the window has
  * started (`onStartupFinished`, so TIFFs opened as text before the editor was registered are reopened in it).
  */
+/** Delay of the workers' warm-up training after the pool starts. */
+const WARM_UP_DELAY_MS = 4000;
+
 export function activate(context: vscode.ExtensionContext): void {
   const logger = vscode.window.createOutputChannel('Pixel Classifier', { log: true });
   context.subscriptions.push(logger);
 
-  // One compute pool for the whole extension host, started on first use.
+  // One compute pool for the whole extension host, started on first use (opening an image).
   let pool: WorkerPool | undefined;
   const getPool = (): WorkerPool => {
     // 10 s abort grace (default 2 s): live update cancels jobs all the time; they stop within ~60 ms at their
@@ -42,9 +45,15 @@ export function activate(context: vscode.ExtensionContext): void {
       // A small background training starts the workers, compiles the kernels and warms the JIT, so the
       // first real training after the first strokes is not 2.5–4× slower than the next ones.
       // (It fails harmlessly when the pool is disposed first, e.g. on shutdown.)
-      warmUpForestTraining(pool).catch((e) => {
-        try { logger.debug(`worker warm-up did not finish: ${e instanceof Error ? e.message : String(e)}`); } catch { /* channel closed */ }
-      });
+      // It starts a few seconds later: its two jobs hold both workers for a second or two, and the first tiles of a
+      // big image (decoded in the workers) come first (issue #13).
+      const warming = pool;
+      const timer = setTimeout(() => {
+        warmUpForestTraining(warming).catch((e) => {
+          try { logger.debug(`worker warm-up did not finish: ${e instanceof Error ? e.message : String(e)}`); } catch { /* channel closed */ }
+        });
+      }, WARM_UP_DELAY_MS);
+      timer.unref?.();
     }
     return pool;
   };
@@ -73,6 +82,9 @@ export function activate(context: vscode.ExtensionContext): void {
     registry,
     controllers,
     documentDeps: () => {
+      // An image is being opened: start the workers now, while the webview loads (~0.2–0.5 s), so the first tiles of a
+      // big image do not wait for the workers' start and warm-up (issue #13: that wait was most of a 3 s first view).
+      getPool();
       const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
       return {
         logger,

@@ -103,6 +103,7 @@ export class EditorView {
   private strokeTarget: StrokeTarget | undefined;
 
   constructor(env: EditorViewEnv, m: InitMessage) {
+    document.body.dataset.initAt ??= String(Math.round(performance.now()));
     this.rpc = env.rpc;
     this.saver = env.saver;
     this.banners = env.banners;

@@ -218,7 +218,10 @@ export class DocumentController implements DisposableLike {
         return;
       }
       case 'image/requestTile': {
+        const started = Date.now();
         const tile = await doc.readTile(body.t, body.z, body.c, body.level, body.column, body.row);
+        const took = Date.now() - started;
+        if (took > 500) this.deps.logger.info(`${doc.fileName}: tile ${body.level}/${body.column}/${body.row} took ${took} ms`);
         await channel.send({
           type: 'image/tile', t: body.t, z: body.z, c: body.c, level: body.level, column: body.column, row: body.row,
           width: tile.width, height: tile.height, dtype: doc.descriptor()!.dtype, data: exactBuffer(tile.data), stats: tile.stats,

@@ -15,7 +15,7 @@ import { readImageBox } from '../core/image/readImageBox';
 /** The part of the WorkerPool the opener uses. */
 export interface PlanePool {
   run(type: 'image/readPlane', payload: JobPayload<'image/readPlane'>): Promise<JobResult<'image/readPlane'>>;
-  run(type: 'image/readBox', payload: JobPayload<'image/readBox'>): Promise<JobResult<'image/readBox'>>;
+  run(type: 'image/readBox', payload: JobPayload<'image/readBox'>, transfer?: [], signal?: AbortSignal, priority?: number): Promise<JobResult<'image/readBox'>>;
 }
 
 /** Options of {@link createImageOpener}. */
@@ -58,6 +58,9 @@ export function checkedPlane(
   }
   return typedPlane(result.dtype, result.data);
 }
+
+/** Pool priority of box reads: above visible feature tiles (2). */
+const BOX_PRIORITY = 3;
 
 /** Boxes of at least this many bytes are decoded in a worker (smaller ones cost less than the round trip). */
 const BOX_IN_WORKER_BYTES = 64 * 1024;
@@ -102,7 +105,8 @@ export function createImageOpener(options: ImageOpenerOptions): ImageOpener {
       readBox: async (level, t, c, box) => {
         const n = box.nz * box.ny * box.nx;
         if (n * BYTES_PER_SAMPLE[dtype] < BOX_IN_WORKER_BYTES) return readImageBox(source, level, t, c, box);
-        const result = await options.getPool!().run('image/readBox', { path: filePath, level, t, c, box, memoryLimitBytes: openOptions.memoryLimitBytes });
+        // Before any other work (a view waits for it; the warm-up training and background predictions can wait).
+        const result = await options.getPool!().run('image/readBox', { path: filePath, level, t, c, box, memoryLimitBytes: openOptions.memoryLimitBytes }, [], undefined, BOX_PRIORITY);
         if (result.dtype !== dtype || result.data.byteLength !== n * BYTES_PER_SAMPLE[dtype]) {
           throw new ImageError(path.basename(filePath), `a ${box.nz}×${box.ny}×${box.nx} box decoded as ${result.data.byteLength / BYTES_PER_SAMPLE[result.dtype]} ${result.dtype} samples (did the file change on disk?)`);
         }

@@ -79,6 +79,7 @@ export class TiledImageLayer {
     if (this.raw.has(key) || this.requested.has(key)) return;
     this.requested.add(key);
     document.body.dataset.tilesPending = String(this.requested.size);
+    document.body.dataset.firstTileRequestAt ??= String(Math.round(performance.now()));
     this.rpc.send({ type: 'image/requestTile', t, z, c, level: tile.level, column: tile.column, row: tile.row });
   }
 
@@ -88,6 +89,7 @@ export class TiledImageLayer {
     this.requested.delete(key);
     // Readable by tests and benchmarks: a view is complete when no tile is pending.
     document.body.dataset.tilesPending = String(this.requested.size);
+    document.body.dataset.firstTileAt ??= String(Math.round(performance.now()));
     const data = planeArray(m.dtype, toArrayBuffer(m.data), m.width * m.height);
     const old = this.raw.get(key);
     if (old) this.rawBytes -= old.data.byteLength;
