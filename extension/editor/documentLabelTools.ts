@@ -12,7 +12,7 @@ import { floodFill } from '../core/labels/tools/floodFill';
 import { rasterizePolygon } from '../core/labels/tools/rasterizePolygon';
 import { magicWand } from '../core/labels/tools/magicWand';
 import { superpixelBrush } from '../core/labels/tools/superpixels';
-import { copySliceEdit, copyViewSliceEdit, labelSlice, maskImportEdit, planeToolEdit, sliceToolEdit } from '../core/labels/tools/toolEdits';
+import { copySliceEdit, labelSlice, maskImportEdit, planeToolEdit, sliceToolEdit } from '../core/labels/tools/toolEdits';
 import { planeSizeOf, type Orientation, type SliceRef } from '../core/views/slicePlane';
 import { readSliceRegion } from '../core/views/readSliceRegion';
 import { defaultClass, type ProjectClass } from '../project/projectSchema';
@@ -131,7 +131,7 @@ export class DocumentLabelTools {
   copySlice(t: number, fromZ: number, toZ: number, preserveLabels: boolean, orientation: Orientation = 'xy'): LabelEdit | undefined {
     const labels = this.labelsFor(0);
     const options = { preserveLabels, label: `Copy labels from slice ${fromZ + 1} to ${toZ + 1}${orientation === 'xy' ? '' : ` (${orientation})`}` };
-    const edit = orientation === 'xy' ? copySliceEdit(labels, t, fromZ, toZ, options) : copyViewSliceEdit(labels, orientation, t, fromZ, toZ, options);
+    const edit = copySliceEdit(labels, t, fromZ, toZ, options, orientation);
     if (edit) this.doc.recordLabelEdit(edit);
     return edit;
   }

@@ -87,10 +87,7 @@ export class LabelVolume {
       for (let i = 0; i < data.length; i++) histogram[data[i]]++;
       this.cachedCounts = { revision: this.revision, counts: histogram };
     }
-    const counts = Array.from(this.cachedCounts.counts);
-    let last = nClasses;
-    for (let k = 255; k > last; k--) if (counts[k] > 0) { last = k; break; }
-    return counts.slice(0, last + 1);
+    return countsUpTo(this.cachedCounts.counts, nClasses);
   }
 
   /** Number of labelled (non-zero) pixels. */
@@ -162,6 +159,14 @@ export class LabelVolume {
   get byteSize(): number {
     return this.data.byteLength;
   }
+}
+
+/** A class histogram as counts of classes 0..max(nClasses, the largest class present). */
+function countsUpTo(histogram: ArrayLike<number>, nClasses: number): number[] {
+  const counts = Array.from(histogram);
+  let last = nClasses;
+  for (let k = 255; k > last; k--) if (counts[k] > 0) { last = k; break; }
+  return counts.slice(0, last + 1);
 }
 
 /** Edge of the blocks of a {@link SparseLabelVolume}. */
@@ -332,10 +337,7 @@ export class SparseLabelVolume {
       histogram[0] = this.size - (blocks * LABEL_BLOCK * LABEL_BLOCK - histogram[0]);
       this.cachedCounts = { revision: this.revision, counts: histogram };
     }
-    const counts = Array.from(this.cachedCounts.counts);
-    let last = nClasses;
-    for (let k = 255; k > last; k--) if (counts[k] > 0) { last = k; break; }
-    return counts.slice(0, last + 1);
+    return countsUpTo(this.cachedCounts.counts, nClasses);
   }
 
   labelledCount(): number {

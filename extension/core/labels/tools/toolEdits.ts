@@ -5,7 +5,7 @@
  */
 import { createEdit, type LabelEdit } from '../labelEdit';
 import type { LabelStore } from '../labelVolume';
-import { planeSizeOf, planeVoxelIndex, sliceCount, type SliceRef } from '../../views/slicePlane';
+import { planeSizeOf, planeVoxelIndex, sliceCount, type Orientation, type SliceRef } from '../../views/slicePlane';
 
 /** Options shared by the tools. */
 export interface ToolOptions {
@@ -34,19 +34,20 @@ export function planeToolEdit(volume: LabelStore, t: number, z: number, planeInd
 
 /**
  * Copies the labelled pixels of slice `fromZ` to slice `toZ` (same t) as one edit; the target's other labels stay.
- * With `preserveLabels`, only unlabelled target pixels are written.
+ * With `preserveLabels`, only unlabelled target pixels are written. In the xz or yz view (issue #15) the slices are
+ * that view's: a row y or a column x of every z.
  */
-export function copySliceEdit(volume: LabelStore, t: number, fromZ: number, toZ: number, options: ToolOptions): LabelEdit | undefined {
-  const source = volume.plane(t, fromZ);
-  const target = volume.plane(t, toZ);
-  const offset = volume.planeOffset(t, toZ);
+export function copySliceEdit(volume: LabelStore, t: number, fromZ: number, toZ: number, options: ToolOptions, orientation: Orientation = 'xy'): LabelEdit | undefined {
+  const source = labelSlice(volume, { orientation, t, index: fromZ });
+  const target = labelSlice(volume, { orientation, t, index: toZ });
+  const voxel = planeVoxelIndex(volume.shape, { orientation, t, index: toZ });
   const indices: number[] = [];
   const values: number[] = [];
   for (let i = 0; i < source.length; i++) {
     const v = source[i];
     if (v === 0 || target[i] === v) continue;
     if (options.preserveLabels && target[i] !== 0) continue;
-    indices.push(offset + i);
+    indices.push(voxel(i));
     values.push(v);
   }
   return createEdit(volume, indices, values, options.label, 0);
@@ -125,24 +126,4 @@ export function labelSlice(volume: LabelStore, slice: SliceRef): Uint8Array {
   const out = new Uint8Array(width * height);
   for (let i = 0; i < out.length; i++) out[i] = volume.getAt(voxel(i));
   return out;
-}
-
-/**
- * {@link copySliceEdit} in the xz or yz view (issue #15): the labels of that view's slice `from` (a row y or a
- * column x of every z) copied to its slice `to`, as one edit.
- */
-export function copyViewSliceEdit(volume: LabelStore, orientation: 'xz' | 'yz', t: number, from: number, to: number, options: ToolOptions): LabelEdit | undefined {
-  const source = labelSlice(volume, { orientation, t, index: from });
-  const target = labelSlice(volume, { orientation, t, index: to });
-  const voxel = planeVoxelIndex(volume.shape, { orientation, t, index: to });
-  const indices: number[] = [];
-  const values: number[] = [];
-  for (let i = 0; i < source.length; i++) {
-    const v = source[i];
-    if (v === 0 || target[i] === v) continue;
-    if (options.preserveLabels && target[i] !== 0) continue;
-    indices.push(voxel(i));
-    values.push(v);
-  }
-  return createEdit(volume, indices, values, options.label, 0);
 }
