@@ -370,7 +370,7 @@ export interface RequestPlaneMessage {
   c: number;
 }
 
-/** Ask for the label plane of (t, z). */
+/** Ask for one tile of a plane at a resolution level (tiled images). */
 export interface RequestTileMessage {
   type: 'image/requestTile';
   t: number;

@@ -5,7 +5,7 @@
  */
 import type { ImageDescriptor, ImageTileMessage, PixelBox, TiledImage } from '../../extension/protocol';
 import { type DisplayLayer, type PlaneArray, getLut, planeArray, renderLayers } from './lut';
-import { chooseLevel, visibleTiles, tileRef, type TileRef } from './tileGrid';
+import { chooseLevel, visibleTiles, type TileRef } from './tileGrid';
 import type { TileDraw } from './viewer';
 import type { MessageSender } from '../labelPainter';
 import { toArrayBuffer } from '../rpc';
@@ -219,10 +219,6 @@ export class TiledImageLayer {
     this.requested.clear();
   }
 
-  /** The level-0 rectangle of a tile (for tests and tools). */
-  tileRect(level: number, column: number, row: number): TileRef {
-    return tileRef(this.tiling.levels, level, column, row, this.tiling.tileSize);
-  }
 }
 
 function rawKey(t: number, z: number, c: number, level: number, column: number, row: number): string {

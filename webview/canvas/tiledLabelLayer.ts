@@ -37,7 +37,6 @@ export class TiledLabelLayer {
   private z = 0;
   private level = 0;
   private box: PixelBox = { column: 0, row: 0, width: 0, height: 0 };
-  private pending: PixelBox[] = [];
 
   constructor(private readonly rpc: MessageSender, private readonly tiling: TiledImage) {}
 
@@ -45,7 +44,6 @@ export class TiledLabelLayer {
   setPlane(t: number, z: number): boolean {
     this.t = t;
     this.z = z;
-    this.pending = [];
     this.requestTiles();
     return false;
   }
@@ -111,7 +109,6 @@ export class TiledLabelLayer {
       }
     }
     for (const key of this.requested) if (key.startsWith(`${m.t}/${m.z}/`)) this.stale.add(key);
-    this.pending.shift();
     if (m.t === this.t && m.z === this.z) this.requestTiles();
   }
 
@@ -143,13 +140,11 @@ export class TiledLabelLayer {
     }
   }
 
-  strokeSent(box: PixelBox): void {
-    if (box.width > 0 && box.height > 0) this.pending.push(box);
-  }
+  /** Nothing to remember: the host's patch repaints the tiles a stroke crossed. */
+  strokeSent(): void { /* see above */ }
 
   /** Drops stroke previews (the host reported an error): tiles are redrawn from their labels. */
   dropPreviews(): void {
-    this.pending = [];
     for (const tile of this.tiles.values()) this.redraw(tile, { column: 0, row: 0, width: tile.width, height: tile.height });
   }
 
@@ -180,10 +175,6 @@ export class TiledLabelLayer {
     return out;
   }
 
-  /** Unused for tiles (whole-plane answers never come for a tiled image). */
-  onPlane(): void { /* tiled images have no label planes */ }
-
-  onStale: ((t: number, z: number) => void) | undefined;
 
   private redraw(tile: LabelTile, box: PixelBox): void {
     const b = clipBox(box, tile.width, tile.height);
