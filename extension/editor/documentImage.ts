@@ -41,6 +41,10 @@ export interface DocumentImageDeps {
    * own pyramid. @default {@link TILED_VIEW_PIXELS}
    */
   tiledAbovePixels?: number;
+  /** Files up to this many bytes are hashed at open, bigger ones after {@link lateHashDelayMs}. @default 256 MiB */
+  earlyHashBytes?: number;
+  /** @default 20 s */
+  lateHashDelayMs?: number;
 }
 
 /** Default {@link DocumentImageDeps.tiledAbovePixels}: 4096² pixels (a 64 MiB uint32 RGBA canvas in the webview). */
@@ -61,6 +65,7 @@ export class DocumentImage {
   /** Why the image could not be opened: one sentence naming the file. */
   error: string | undefined;
   private pendingHash: Promise<string> | undefined;
+  private hashDeferred: Promise<boolean> | undefined;
   /** The last sha256 computed for the pixels shown (kept when the file later vanishes). */
   knownHash: string | undefined;
   private readonly planes: AsyncLruCache<DisplayPlane>;
@@ -122,11 +127,17 @@ export class DocumentImage {
    */
   private hashSoon(): void {
     const source = this.source;
-    void fs.stat(splitHdf5Path(this.filePath)?.file ?? this.filePath).then((st) => (st.isFile() ? st.size : 0), () => 0).then((size) => {
-      if (size <= EARLY_HASH_BYTES) { void this.hash().catch(() => undefined); return; }
-      const timer = setTimeout(() => { if (this.source === source) void this.hash().catch(() => undefined); }, LATE_HASH_DELAY_MS);
+    this.hashDeferred = fs.stat(splitHdf5Path(this.filePath)?.file ?? this.filePath).then((st) => (st.isFile() ? st.size : 0), () => 0).then((size) => {
+      if (size <= (this.deps.earlyHashBytes ?? EARLY_HASH_BYTES)) { void this.hash().catch(() => undefined); return false; }
+      const timer = setTimeout(() => { if (this.source === source) void this.hash().catch(() => undefined); }, this.deps.lateHashDelayMs ?? LATE_HASH_DELAY_MS);
       timer.unref?.();
+      return true;
     });
+  }
+
+  /** Resolves true when the file is big enough that its hash is taken later, not at open (see {@link hashSoon}). */
+  hashIsDeferred(): Promise<boolean> {
+    return this.hashDeferred ?? Promise.resolve(false);
   }
 
   /**

@@ -29,6 +29,7 @@
 import { featureChannels } from '../core/features/featureSet';
 import { featureImportances, serializeForest, type Forest } from '../core/forest/index';
 import { trainingHash } from '../project/trainingHash';
+import type { PixelClassifierProject } from '../project/projectSchema';
 import type { ClassifierStatus, HostToWebviewMessage, PixelBox } from '../protocol';
 import type { DocumentController, LiveLoop } from './documentController';
 import { FeatureCache } from './featureCache';
@@ -42,6 +43,9 @@ import type { ImageOpener, LabelDocument } from './labelDocument';
 import { errorText, type Logger } from './logger';
 import type { PreviewSettings } from './previewForest';
 import { TilePredictor } from './tilePredictor';
+
+/** Stands in for the image's sha256 in the live loop's training identity until the file is hashed (never saved). */
+const PROVISIONAL_SHA256 = 'sha256-pending';
 
 /** Environment of a live session. */
 export interface LiveSessionDeps {
@@ -206,8 +210,11 @@ export class LiveSession implements LiveLoop {
   private async trainAndPredict(signal: AbortSignal): Promise<void> {
     const doc = this.doc;
     if (!doc.image || !doc.labels) return;
-    const snapshot = await doc.snapshot();
+    // The image's sha256 is part of the training identity, but a file of gigabytes is hashed in the background: the
+    // first training must not wait for it (it did: seconds of a stroke's first tile, issue #13).
+    const snapshot = doc.snapshotWithHash(PROVISIONAL_SHA256);
     const hash = trainingHash(snapshot);
+    if (!doc.imageHashKnown) this.settleWhenHashed(snapshot, hash);
     if (!this.forest || this.forestHash !== hash) {
       const set = await this.trainer.trainingSet(snapshot, signal);
       // Stage 1: a quick forest for the visible tiles while the full one trains.
@@ -223,6 +230,19 @@ export class LiveSession implements LiveLoop {
       this.useForest(forest, hash);
     }
     await this.tiles.predictPlane(signal, 'full');
+  }
+
+  /**
+   * A forest trained while the image was being hashed is keyed by a stand-in sha256; when the hash is known it becomes
+   * the forest of the same snapshot with the real one (unless another forest replaced it meanwhile), so it is not
+   * retrained and can be written to the model cache.
+   */
+  private settleWhenHashed(snapshot: PixelClassifierProject, provisionalHash: string): void {
+    void this.doc.hash().then((sha256) => {
+      if (this.forestHash !== provisionalHash) return;
+      const images = snapshot.images.map((image) => (image.sha256 === PROVISIONAL_SHA256 ? { ...image, sha256 } : image));
+      this.forestHash = trainingHash({ ...snapshot, images });
+    }, () => undefined);
   }
 
   private dropPredictions(message?: string): void {
@@ -327,6 +347,9 @@ export class LiveSession implements LiveLoop {
   /** After a save: writes the model cache when the current forest matches the saved labels. */
   async afterSave(): Promise<void> {
     if (!this.forest || !this.forestHash || this.doc.projectFile === '') return;
+    // A forest keyed by a stand-in sha256 gets its real key first (settleWhenHashed runs before this continuation).
+    await this.doc.hash().catch(() => undefined);
+    if (!this.forest || !this.forestHash) return;
     await writeModelCacheIfCurrent(this.doc, this.forest, this.forestHash, this.log);
   }
 

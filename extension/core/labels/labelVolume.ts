@@ -132,6 +132,12 @@ export class LabelVolume {
     return this.data.subarray(o, o + this.shape.x);
   }
 
+  /** Columns [x0, x1) of row `row` of plane (t, z): a view (read-only use). */
+  rowSpan(t: number, z: number, row: number, x0: number, x1: number): Uint8Array {
+    const o = this.planeOffset(t, z) + row * this.shape.x;
+    return this.data.subarray(o + x0, o + x1);
+  }
+
   /** Copies `values` (one row, `x` values) into row `row` of plane (t, z). */
   writeRow(t: number, z: number, row: number, values: Uint8Array): void {
     this.data.set(values, this.planeOffset(t, z) + row * this.shape.x);
@@ -267,6 +273,30 @@ export class SparseLabelVolume {
       if (!block) continue;
       const x0 = bx * LABEL_BLOCK;
       out.set(block.subarray(ry, ry + Math.min(LABEL_BLOCK, this.shape.x - x0)), x0);
+    }
+    return out;
+  }
+
+  /**
+   * Columns [x0, x1) of row `row` of plane (t, z) (read-only use): a view into the block when the span lies in one
+   * block, else a copy — cheap for the spans of {@link candidateRects}, whatever the plane's width.
+   */
+  rowSpan(t: number, z: number, row: number, x0: number, x1: number): Uint8Array {
+    const blocks = this.planes[t * this.shape.z + z];
+    this.planeOffset(t, z);
+    const by = Math.floor(row / LABEL_BLOCK), ry = (row % LABEL_BLOCK) * LABEL_BLOCK;
+    const bx0 = Math.floor(x0 / LABEL_BLOCK);
+    if (x1 > x0 && Math.floor((x1 - 1) / LABEL_BLOCK) === bx0) {
+      const block = blocks.get(by * this.blocksX + bx0);
+      const at = ry + x0 - bx0 * LABEL_BLOCK;
+      return block ? block.subarray(at, at + x1 - x0) : new Uint8Array(Math.max(0, x1 - x0));
+    }
+    const out = new Uint8Array(Math.max(0, x1 - x0));
+    for (let bx = bx0; bx * LABEL_BLOCK < x1; bx++) {
+      const block = blocks.get(by * this.blocksX + bx);
+      if (!block) continue;
+      const from = Math.max(x0, bx * LABEL_BLOCK), to = Math.min(x1, (bx + 1) * LABEL_BLOCK, this.shape.x);
+      out.set(block.subarray(ry + from - bx * LABEL_BLOCK, ry + to - bx * LABEL_BLOCK), from - x0);
     }
     return out;
   }
