@@ -31,15 +31,6 @@ import { registerWalkthroughCommands } from './commands/walkthroughCommands';
 const WARM_UP_DELAY_MS = 4000;
 
 export function activate(context: vscode.ExtensionContext): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const inspector = require('node:inspector');
-  const sess = new inspector.Session(); sess.connect();
-  let seg = 0;
-  const cycle = () => sess.post('Profiler.start', () => setTimeout(() => sess.post('Profiler.stop', (_e: unknown, r: { profile: unknown }) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('node:fs').writeFileSync(`/tmp/exthost-${seg++}.cpuprofile`, JSON.stringify(r.profile)); cycle();
-  }), 4000));
-  sess.post('Profiler.enable', cycle);
   const logger = vscode.window.createOutputChannel('Pixel Classifier', { log: true });
   context.subscriptions.push(logger);
 
