@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
 import { imageDisplayName, splitHdf5Path } from '../core/image/hdf5Path';
-import { sha256File } from '../project/fileHash';
+import { sha256FileOffThread } from '../node/sha256FileOffThread';
 import type { ImageDescriptor, PlaneDType, TiledImage } from '../protocol';
 import { PyramidReader, PYRAMID_TILE } from '../core/image/pyramidReader';
 import { AsyncLruCache } from './planeCache';
@@ -45,6 +45,8 @@ export interface DocumentImageDeps {
   earlyHashBytes?: number;
   /** @default 20 s */
   lateHashDelayMs?: number;
+  /** sha256 of the image file. @default {@link sha256FileOffThread} */
+  hashFile?: (filePath: string) => Promise<string>;
 }
 
 /** Default {@link DocumentImageDeps.tiledAbovePixels}: 4096² pixels (a 64 MiB uint32 RGBA canvas in the webview). */
@@ -66,6 +68,8 @@ export class DocumentImage {
   error: string | undefined;
   private pendingHash: Promise<string> | undefined;
   private hashDeferred: Promise<boolean> | undefined;
+  /** Resolves when the file's hash is due (see {@link hashSoon}). */
+  private hashDue: Promise<void> | undefined;
   /** The last sha256 computed for the pixels shown (kept when the file later vanishes). */
   knownHash: string | undefined;
   private readonly planes: AsyncLruCache<DisplayPlane>;
@@ -127,12 +131,27 @@ export class DocumentImage {
    */
   private hashSoon(): void {
     const source = this.source;
+    let due!: () => void;
+    const dueNow = new Promise<void>((resolve) => (due = resolve));
+    this.hashDue = dueNow;
     this.hashDeferred = fs.stat(splitHdf5Path(this.filePath)?.file ?? this.filePath).then((st) => (st.isFile() ? st.size : 0), () => 0).then((size) => {
-      if (size <= (this.deps.earlyHashBytes ?? EARLY_HASH_BYTES)) { void this.hash().catch(() => undefined); return false; }
-      const timer = setTimeout(() => { if (this.source === source) void this.hash().catch(() => undefined); }, this.deps.lateHashDelayMs ?? LATE_HASH_DELAY_MS);
+      if (size <= (this.deps.earlyHashBytes ?? EARLY_HASH_BYTES)) { due(); void this.hash().catch(() => undefined); return false; }
+      const timer = setTimeout(() => {
+        due();
+        if (this.source === source) void this.hash().catch(() => undefined);
+      }, this.deps.lateHashDelayMs ?? LATE_HASH_DELAY_MS);
       timer.unref?.();
       return true;
     });
+  }
+
+  /**
+   * The sha256 once it is due: at once for small files, after the delay for big ones — for work that can wait (the
+   * model-cache lookup) and must not start hashing gigabytes while the first views load. {@link hash} hashes now.
+   */
+  async hashWhenDue(): Promise<string> {
+    if (!this.pendingHash) await this.hashDue;
+    return this.hash();
   }
 
   /** Resolves true when the file is big enough that its hash is taken later, not at open (see {@link hashSoon}). */
@@ -146,7 +165,7 @@ export class DocumentImage {
    */
   hash(): Promise<string> {
     if (!this.pendingHash) {
-      const pending = sha256File(this.filePath);
+      const pending = (this.deps.hashFile ?? sha256FileOffThread)(this.filePath);
       this.pendingHash = pending;
       pending.then((h) => {
         if (this.pendingHash === pending) this.knownHash = h;

@@ -638,9 +638,14 @@ export class LabelDocument implements ProjectMember {
     return this.shared.compose(entry, this.encodedLabels(), this.deps.extensionVersion);
   }
 
-  /** True once the image's sha256 is known ({@link snapshotWithHash} then uses it). */
-  get imageHashKnown(): boolean {
-    return this.pixels.knownHash !== undefined;
+  /** The image's sha256 when it is due (see {@link DocumentImage.hashWhenDue}): for lookups that can wait. */
+  hashWhenDue(): Promise<string> {
+    return this.pixels.hashWhenDue();
+  }
+
+  /** The image's sha256 once known ({@link snapshotWithHash} then uses it). */
+  get knownImageHash(): string | undefined {
+    return this.pixels.knownHash;
   }
 
   /**

@@ -47,6 +47,13 @@ import { TilePredictor } from './tilePredictor';
 /** Stands in for the image's sha256 in the live loop's training identity until the file is hashed (never saved). */
 const PROVISIONAL_SHA256 = 'sha256-pending';
 
+/** The training hash of `snapshot` with the image's real sha256 in place of the stand-in, once `sha256` is known. */
+function settledTrainingHash(snapshot: PixelClassifierProject, hash: string, sha256: string | undefined): string {
+  if (sha256 === undefined || !snapshot.images.some((image) => image.sha256 === PROVISIONAL_SHA256)) return hash;
+  const images = snapshot.images.map((image) => (image.sha256 === PROVISIONAL_SHA256 ? { ...image, sha256 } : image));
+  return trainingHash({ ...snapshot, images });
+}
+
 /** Environment of a live session. */
 export interface LiveSessionDeps {
   compute: LiveCompute;
@@ -214,7 +221,6 @@ export class LiveSession implements LiveLoop {
     // first training must not wait for it (it did: seconds of a stroke's first tile, issue #13).
     const snapshot = doc.snapshotWithHash(PROVISIONAL_SHA256);
     const hash = trainingHash(snapshot);
-    if (!doc.imageHashKnown) this.settleWhenHashed(snapshot, hash);
     if (!this.forest || this.forestHash !== hash) {
       const set = await this.trainer.trainingSet(snapshot, signal);
       // Stage 1: a quick forest for the visible tiles while the full one trains.
@@ -227,7 +233,10 @@ export class LiveSession implements LiveLoop {
       // Stage 2: the full seeded forest (the one the batch trainer and the model cache have).
       const forest = await this.trainer.trainFull(set, signal, preview ? `preview (${preview.settings.trees} trees) shown; ` : '');
       signal.throwIfAborted();
-      this.useForest(forest, hash);
+      // The image may have been hashed during the training.
+      const settled = settledTrainingHash(snapshot, hash, doc.knownImageHash);
+      this.useForest(forest, settled);
+      if (settled === hash && doc.knownImageHash === undefined) this.settleWhenHashed(snapshot, hash);
     }
     await this.tiles.predictPlane(signal, 'full');
   }
@@ -239,9 +248,7 @@ export class LiveSession implements LiveLoop {
    */
   private settleWhenHashed(snapshot: PixelClassifierProject, provisionalHash: string): void {
     void this.doc.hash().then((sha256) => {
-      if (this.forestHash !== provisionalHash) return;
-      const images = snapshot.images.map((image) => (image.sha256 === PROVISIONAL_SHA256 ? { ...image, sha256 } : image));
-      this.forestHash = trainingHash({ ...snapshot, images });
+      if (this.forestHash === provisionalHash) this.forestHash = settledTrainingHash(snapshot, provisionalHash, sha256);
     }, () => undefined);
   }
 

@@ -214,7 +214,7 @@ describe('LiveSession', () => {
     await first.paint(2, 30, 44);
     await first.controller.handle(first.channel, { messageId: 3, body: { type: 'live/updateNow' } });
     await first.live.idle();
-    expect(first.doc.imageHashKnown).toBe(false); // trained and predicted without waiting for the hash
+    expect(first.doc.knownImageHash).toBeUndefined(); // trained and predicted without waiting for the hash
     expect(first.webview.bodies('prediction/tile')).toHaveLength(9);
     const provisional = first.live.forestHash;
     expect(provisional).toBeDefined();
@@ -239,7 +239,7 @@ describe('LiveSession', () => {
     await fs.writeFile(path.join(dir, 'img.tif'), 'other bytes');
     const again = await setup({ deferHash: true });
     expect(again.doc.labels!.labelledCount()).toBeGreaterThan(0);
-    expect(again.doc.imageHashKnown).toBe(false);
+    expect(again.doc.knownImageHash).toBeUndefined();
     const notices: string[] = [];
     again.doc.onDidChange((e) => { if (e.kind === 'notice') notices.push(e.message); });
     await again.doc.hash();
