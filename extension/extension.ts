@@ -9,7 +9,7 @@ import { EditorRegistry } from './editor/editorRegistry';
 import { LabelEditorProvider, VIEW_TYPE, VIEW_TYPE_OPTION, type EditorServices } from './editor/labelEditorProvider';
 import type { LabelDocument } from './editor/labelDocument';
 import { DocumentController } from './editor/documentController';
-import { readEditorConfig } from './editor/editorConfig';
+import { featureCacheBudget, readEditorConfig } from './editor/editorConfig';
 import { createImageOpener } from './editor/imageOpener';
 import { openImage } from './node/openImage';
 import { WorkerPool } from './workers/workerPool';
@@ -108,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): void {
           return new LiveSession(controller, {
             compute: poolCompute(getPool, logger),
             logger,
-            featureCacheBytes: config.featureCacheBytes,
+            featureCacheBytes: featureCacheBudget(config.featureCacheBytes, document.tiling() !== undefined),
             livePredictionPixels: config.livePredictionPixels,
             backgroundPredictionPixels: config.backgroundPredictionPixels,
             openImage: createImageOpener({ openInHost: openImage, getPool, logger, offThreadBytes: config.offThreadDecodeBytes }),
@@ -129,8 +129,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('pixelClassifier')) return;
       const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
-      for (const controller of controllers.values()) {
-        if (controller.live instanceof LiveSession) controller.live.features.setBudget(config.featureCacheBytes);
+      for (const [document, controller] of controllers) {
+        if (controller.live instanceof LiveSession) controller.live.features.setBudget(featureCacheBudget(config.featureCacheBytes, document.tiling() !== undefined));
       }
       for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: controllers.get(document)?.settings() ?? settingsFor(document) });
     }),
