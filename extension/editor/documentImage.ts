@@ -57,6 +57,11 @@ const LATE_HASH_DELAY_MS = 20_000;
 
 /** Tile edge of the tiled view. */
 export const VIEW_TILE = PYRAMID_TILE;
+/** How long a ready tile waits for the plane's statistics before it is sent with its own (ms). */
+const STATS_WAIT_MS = 150;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Largest plane (pixels) whose statistics are taken from a level as a whole. */
 const STATS_LEVEL_PIXELS = 1024 * 1024;
 
@@ -194,7 +199,10 @@ export class DocumentImage {
   tiling(): TiledImage | undefined {
     const pyramid = this.levels();
     if (!pyramid) return undefined;
-    return { tileSize: VIEW_TILE, levels: pyramid.levels.map((l) => ({ width: l.shape.x, height: l.shape.y, scale: l.scale.x })) };
+    return {
+      tileSize: VIEW_TILE,
+      levels: pyramid.levels.map((l, i) => ({ width: l.shape.x, height: l.shape.y, scale: l.scale.x, ...(pyramid.isComputed(i) ? { computed: true } : {}) })),
+    };
   }
 
   /** The pyramid of a tiled image (made on first use), or undefined for images shown as whole planes. */
@@ -212,17 +220,19 @@ export class DocumentImage {
    * One tile of plane (t, z, c) at `level` (tile indices column/row of {@link VIEW_TILE}² tiles), with the statistics
    * of the whole plane taken from the finest level of at most 1024² pixels.
    */
-  async readTile(t: number, z: number, c: number, level: number, column: number, row: number): Promise<{ data: PixelArray; width: number; height: number; stats: PlaneStats }> {
+  async readTile(t: number, z: number, c: number, level: number, column: number, row: number): Promise<{ data: PixelArray; width: number; height: number; stats: PlaneStats; statsPartial?: boolean }> {
     const pyramid = this.levels();
     if (!pyramid) throw new Error(`${this.fileName} is not shown as tiles`);
     const shape = pyramid.levels[level].shape;
     const x0 = column * VIEW_TILE, y0 = row * VIEW_TILE;
     const width = Math.min(VIEW_TILE, shape.x - x0), height = Math.min(VIEW_TILE, shape.y - y0);
-    const [data, stats] = await Promise.all([
-      pyramid.readBox(level, t, c, { z0: z, nz: 1, y0, ny: height, x0, nx: width }),
-      this.planeStatsOf(pyramid, t, z, c),
-    ]);
-    return { data, width, height, stats };
+    const wholePlane = this.planeStatsOf(pyramid, t, z, c);
+    wholePlane.catch(() => undefined); // awaited below, or superseded by the tile's own
+    const data = await pyramid.readBox(level, t, c, { z0: z, nz: 1, y0, ny: height, x0, nx: width });
+    // The plane's statistics come from a level of ≤ 1024²; without a file pyramid that level needs the whole file, so
+    // a tile that is ready first does not wait for them (issue #13: the view fills in progressively).
+    const stats = await Promise.race([wholePlane, delay(STATS_WAIT_MS).then(() => undefined)]);
+    return stats ? { data, width, height, stats } : { data, width, height, stats: planeStats(data), statsPartial: true };
   }
 
   private planeStatsOf(pyramid: PyramidReader, t: number, z: number, c: number): Promise<PlaneStats> {

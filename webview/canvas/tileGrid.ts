@@ -11,6 +11,23 @@ export interface TileLevel {
   height: number;
   /** Level-0 pixels per pixel of this level (x and y). */
   scale: number;
+  /** Made by the host from the level below rather than stored in the file. */
+  computed?: boolean;
+}
+
+/** Computed levels a tile may be above the nearest stored level and still be quick: 4² = 16 stored tiles at most. */
+const QUICK_STEPS = 2;
+
+/**
+ * The finest level at or below `level` whose tiles are quick to make: `level` itself when it is stored in the file or at
+ * most {@link QUICK_STEPS} computed levels above a stored one, else the level {@link QUICK_STEPS} above the nearest
+ * stored level below. A whole image without a pyramid at Fit needs every pixel of the file for its one coarse tile;
+ * the quick level's tiles each need only 16 stored tiles, so the view fills in progressively meanwhile (issue #13).
+ */
+export function quickLevel(levels: readonly TileLevel[], level: number): number {
+  let stored = level;
+  while (stored > 0 && levels[stored].computed) stored--;
+  return Math.min(level, stored + QUICK_STEPS);
 }
 
 /** A tile of a level: tile indices and the part of level 0 it covers (image pixels). */
