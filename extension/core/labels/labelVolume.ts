@@ -398,8 +398,12 @@ export class SparseLabelVolume {
 /** The labels of one image: dense for small images (fast, one array), block-sparse for big ones. */
 export type LabelStore = LabelVolume | SparseLabelVolume;
 
-/** Volumes up to this many voxels are dense; bigger ones sparse. */
-export const DENSE_LABEL_VOXELS = 256 * 2 ** 20;
+/**
+ * Volumes up to this many voxels (4096², the editor's tiled-view threshold) are dense; bigger ones sparse. A dense
+ * 16384² store holds 256 MiB and every save, backup and training snapshot scanned all of it (~0.5 s each on the
+ * extension host, issue #13); a sparse one only its labelled blocks.
+ */
+export const DENSE_LABEL_VOXELS = 16 * 2 ** 20;
 
 /** A new, empty label store of `shape`: dense up to {@link DENSE_LABEL_VOXELS} voxels, else sparse. */
 export function createLabelStore(shape: LabelShape, denseLimit = DENSE_LABEL_VOXELS): LabelStore {
