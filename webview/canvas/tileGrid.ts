@@ -4,6 +4,7 @@
  * pixel spans `scale` level-0 pixels along x and y.
  */
 import type { PixelBox } from '../../extension/protocol';
+import { tilePlacement } from '../../extension/core/views/tileGeometry';
 
 /** One resolution level as the webview knows it. */
 export interface TileLevel {
@@ -54,14 +55,8 @@ export function chooseLevel(levels: readonly TileLevel[], deviceScale: number): 
 
 /** The level-0 rectangle of tile (column, row) of `level`. */
 export function tileRef(levels: readonly TileLevel[], level: number, column: number, row: number, tileSize: number): TileRef {
-  const l = levels[level];
-  const full = levels[0];
-  const x = column * tileSize * l.scale, y = row * tileSize * l.scale;
-  return {
-    level, column, row, x, y,
-    width: Math.min(full.width, (column + 1) * tileSize * l.scale) - x,
-    height: Math.min(full.height, (row + 1) * tileSize * l.scale) - y,
-  };
+  const { rect } = tilePlacement(levels, tileSize, level, column, row);
+  return { level, column, row, ...rect };
 }
 
 /** Pixel size of tile (column, row) of `level` (edge tiles are smaller). */
