@@ -415,6 +415,88 @@ export function bootstrap(
   return nIn;
 }
 
+/**
+ * Bootstrap of one tree grown from a random `m < n` of the samples (see treeSampleCount in
+ * extension/core/forest/forestModel.ts), from the same xoshiro128** stream as {@link bootstrap}: a partial
+ * Fisher–Yates shuffle of `perm` (n u32, the identity on entry and restored on exit; `picks`, m u32, is
+ * scratch) chooses the m samples, then m draws with replacement among them (as TreeRandom.below). Writes the
+ * same outputs as {@link bootstrap}; `oob` gets the chosen samples that were not drawn, and `weight` is 0 for
+ * every sample not in the bag. Returns the number of in-bag samples (the chosen m less them are out of bag).
+ */
+export function subsampleBootstrap(
+  state: usize, n: i32, m: i32, weight: usize, classes: usize, idx: usize, pay: usize, oob: usize, counts: usize, K: i32,
+  perm: usize, picks: usize,
+): i32 {
+  let s0 = load<u32>(state);
+  let s1 = load<u32>(state, 4);
+  let s2 = load<u32>(state, 8);
+  let s3 = load<u32>(state, 12);
+  memory.fill(weight, 0, <usize>n << 2);
+  for (let k = 0; k < m; k++) {
+    const result = rotl<u32>(s1 * 5, 7) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    const r = k + <i32>Math.floor((<f64>result / 4294967296.0) * <f64>(n - k));
+    store<i32>(picks + (<usize>k << 2), r);
+    const a = perm + (<usize>k << 2);
+    const b = perm + (<usize>r << 2);
+    const chosen = load<u32>(b);
+    store<u32>(b, load<u32>(a));
+    store<u32>(a, chosen);
+    store<i32>(weight + (<usize>chosen << 2), -1); // in the subset, not drawn (yet)
+  }
+  for (let d = 0; d < m; d++) {
+    const result = rotl<u32>(s1 * 5, 7) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    const sample = load<u32>(perm + (<usize><i32>Math.floor((<f64>result / 4294967296.0) * <f64>m) << 2));
+    const at = weight + (<usize>sample << 2);
+    const w = load<i32>(at);
+    store<i32>(at, w < 0 ? 1 : w + 1);
+  }
+  for (let k = m - 1; k >= 0; k--) {
+    const a = perm + (<usize>k << 2);
+    const b = perm + (<usize>load<i32>(picks + (<usize>k << 2)) << 2);
+    const v = load<u32>(a);
+    store<u32>(a, load<u32>(b));
+    store<u32>(b, v);
+  }
+  store<u32>(state, s0);
+  store<u32>(state, s1, 4);
+  store<u32>(state, s2, 8);
+  store<u32>(state, s3, 12);
+  memory.fill(counts, 0, <usize>K << 2);
+  let nIn = 0;
+  let nOut = 0;
+  for (let i = 0; i < n; i++) {
+    const at = weight + (<usize>i << 2);
+    const w = load<i32>(at);
+    if (w > 0) {
+      const c = <i32>load<u8>(classes + <usize>i);
+      store<u32>(idx + (<usize>nIn << 2), i);
+      store<i32>(pay + (<usize>nIn << 2), (w << 8) | c);
+      const ck = counts + (<usize>c << 2);
+      store<i32>(ck, load<i32>(ck) + w);
+      nIn++;
+    } else if (w < 0) {
+      store<i32>(at, 0);
+      store<u32>(oob + (<usize>nOut << 2), i);
+      nOut++;
+    }
+  }
+  return nIn;
+}
+
 // ---- one node ---------------------------------------------------------------------------------------
 
 /**

@@ -1,6 +1,6 @@
 import { ensureWasmMemory, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
 import { mappedBuffer } from '../memory/mappedBuffer';
-import { type ForestSettings, type ForestTree, ForestTrainingError, makeTree, OOB_VOTE_SCALE } from './forestModel';
+import { type ForestSettings, type ForestTree, ForestTrainingError, makeTree, OOB_VOTE_SCALE, treeSampleCount } from './forestModel';
 import { kernelUse, trainKernel, type TrainKernelExports } from './trainKernel';
 import { MAX_BINS, type TrainingSet } from './trainingSet';
 import { TreeRandom } from './treeRandom';
@@ -20,7 +20,7 @@ const SORT_CAPACITY = 4096;
 /** Byte offsets of a training set's buffers in the kernel's memory (see extension/wasm/forestTrain.ts). */
 interface KernelLayout {
   codes: number; columns: number; classes: number; weight: number; idx: number; pay: number; oob: number; tmpIdx: number;
-  tmpPay: number; hist: number; order: number; binCounts: number;
+  tmpPay: number; perm: number; picks: number; hist: number; order: number; binCounts: number;
   counts: number; result: number; minmax: number; state: number; sortKey: number; sortPay: number; end: number;
 }
 
@@ -37,7 +37,9 @@ function kernelLayout(set: TrainingSet): KernelLayout {
   const oob = pay + 4 * n;
   const tmpIdx = oob + 4 * n;
   const tmpPay = tmpIdx + 4 * n;
-  const hist = tmpPay + 4 * n;
+  const perm = tmpPay + 4 * n;
+  const picks = perm + 4 * n;
+  const hist = picks + 4 * n;
   const order = align(hist + 4 * MAX_BINS * K);
   const binCounts = order + 4 * set.nFeatures;
   const counts = align(binCounts + 4 * set.nFeatures);
@@ -46,7 +48,7 @@ function kernelLayout(set: TrainingSet): KernelLayout {
   const state = minmax + 16;
   const sortKey = state + 16;
   const sortPay = sortKey + 4 * SORT_CAPACITY;
-  return { codes, columns, classes, weight, idx, pay, oob, tmpIdx, tmpPay, hist, order, binCounts, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
+  return { codes, columns, classes, weight, idx, pay, oob, tmpIdx, tmpPay, perm, picks, hist, order, binCounts, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
 }
 
 /**
@@ -138,6 +140,8 @@ function attachKernel(s: TreeScratch): TrainKernelExports {
   new Float32Array(buffer, L.columns, s.set.columns.length).set(s.set.columns);
   new Uint8Array(buffer, L.classes, n).set(s.set.classes);
   new Int32Array(buffer, L.binCounts, s.set.nFeatures).set(s.set.binCounts);
+  const perm = new Uint32Array(buffer, L.perm, n); // the identity, which subsampleBootstrap restores after each tree
+  for (let i = 0; i < n; i++) perm[i] = i;
   s.featureOrder = new Int32Array(buffer, L.order, s.set.nFeatures);
   s.weight = new Int32Array(buffer, L.weight, n);
   s.oob = new Uint32Array(buffer, L.oob, n);
@@ -166,7 +170,8 @@ export const NODES_PER_CANCEL_CHECK = 32;
 
 /**
  * Grows tree `treeIndex` of a forest: bootstrap sample with replacement (n draws, kept as a draw count
- * per sample), then depth-first splitting on the Gini criterion with `settings.mtry` candidate features
+ * per sample; above 50,000 samples m draws among a random m of them, see
+ * {@link treeSampleCount}), then depth-first splitting on the Gini criterion with `settings.mtry` candidate features
  * drawn per split (more are tried, like scikit-learn, while none of the drawn ones can split the node),
  * until nodes are pure or hit `maxDepth` / `minSamplesLeaf`. Splits are searched on bin codes
  * ({@link TrainingSet}); only when no feature has a split between bins is the node split on sorted raw
@@ -174,8 +179,8 @@ export const NODES_PER_CANCEL_CHECK = 32;
  * `TreeRandom(seed, treeIndex)` and all split statistics are integer counts, so the tree depends only on
  * the data, settings and index.
  *
- * After the call `scratch.weight` holds the bootstrap counts (0 = out of bag) of this tree. The
- * out-of-bag samples are carried down the tree with the in-bag ones (partitioned by each split, which
+ * After the call `scratch.weight` holds the bootstrap counts (0 = not in the bag) of this tree. The
+ * out-of-bag samples (those not drawn; with a subsample, those of the subsample not drawn) are carried down the tree with the in-bag ones (partitioned by each split, which
  * sends them exactly where prediction would), and when `oobVotes` is given each adds its leaf's
  * fixed-point class probabilities (`round(p·OOB_VOTE_SCALE)`) to `oobVotes[sample·K + k]`.
  *
@@ -197,8 +202,11 @@ export function growTree(
 
   // the tree's random stream continues in the kernel: bootstrap (N draws), then the feature draws
   rng.writeState(s.rngState);
-  const nIn = k.bootstrap(L.state, N, L.weight, L.classes, L.idx, L.pay, L.oob, L.counts, K);
-  const nOut = N - nIn;
+  const m = treeSampleCount(N, settings.samplesPerTree);
+  const nIn = m < N
+    ? k.subsampleBootstrap(L.state, N, m, L.weight, L.classes, L.idx, L.pay, L.oob, L.counts, K, L.perm, L.picks)
+    : k.bootstrap(L.state, N, L.weight, L.classes, L.idx, L.pay, L.oob, L.counts, K);
+  const nOut = m - nIn;
   for (let f = 0; f < F; f++) order[f] = f;
   importance.fill(0);
 

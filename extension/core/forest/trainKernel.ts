@@ -11,6 +11,10 @@ import { instantiateWasm } from '../wasm/instantiateWasm';
 export interface TrainKernelExports {
   binColumn(values: number, n: number, codes: number, keys: number, order: number, keys2: number, order2: number, count: number): number;
   bootstrap(state: number, n: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number, K: number): number;
+  subsampleBootstrap(
+    state: number, n: number, m: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number,
+    K: number, perm: number, picks: number,
+  ): number;
   searchNode(
     state: number, order: number, F: number, mtry: number, binCounts: number, hist: number, codes: number, N: number,
     idx: number, pay: number, start: number, end: number, K: number, W: number, minLeaf: number, counts: number,
