@@ -203,6 +203,9 @@ async function main(): Promise<void> {
   const send = (body: unknown) => controller.handle(channel, { messageId: id++, body });
   const view = { column: size / 2 - 512, row: size / 2 - 512, width: 1024, height: 1024 };
   await send({ type: 'view/changed', t: 0, z: 0, box: view });
+  live.enabled = false;
+  // The view's first report looks for the model cache (none here): wait for it, so that it cannot start a training.
+  for (let waited = 0; !logger.lines.some((l) => l.includes('model cache')) && waited < 20_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
 
   const stroke = (classId: number, brushSize: number, pts: number[]) =>
     send({ type: 'labels/paint', t: 0, z: 0, classId, brushSize, points: new Float32Array(pts).buffer });
@@ -210,7 +213,6 @@ async function main(): Promise<void> {
   // 'image' (default): labels that agree with the image — class 2 dabs on blobs, class 1 dabs on background.
   // 'arbitrary': long thick strokes of alternating classes regardless of the content (the forest then memorises
   // noise: ~4× the nodes), the worst case for training and prediction time.
-  live.enabled = false;
   const spots = labelSpots(blobs, view);
   let fg = 0;
   let bg = 0;
@@ -242,7 +244,7 @@ async function main(): Promise<void> {
     const inView = (e: Posted) => e.body.type === 'prediction/tile' && e.body.generation > startGeneration
       && e.body.box.row >= view.row && e.body.box.row < view.row + view.height
       && e.body.box.column >= view.column && e.body.box.column < view.column + view.width;
-    const deadline = t0 + 120_000;
+    const deadline = t0 + (process.env.LIVE_DEADLINE_MS ? Number(process.env.LIVE_DEADLINE_MS) : 120_000);
     for (;;) {
       const tiles = events.slice(from).filter(inView);
       const full = tiles.filter((e) => !e.preview);
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
       }
       const error = events.slice(from).find((e) => e.body.type === 'status/update' && e.body.status.state === 'error');
       if (error && error.body.type === 'status/update') throw new Error(error.body.status.message);
-      if (performance.now() > deadline) throw new Error('no full viewport within 120 s');
+      if (performance.now() > deadline) throw new Error(`no full viewport within 120 s; log: ${logger.lines.slice(logFrom).join(' | ')}; last status: ${JSON.stringify(events.filter((e) => e.body.type === 'status/update').at(-1)?.body)}`);
       await new Promise((r) => setTimeout(r, 2));
     }
   }
