@@ -169,9 +169,6 @@ export class LiveTrainer {
       column: tc, row: band.tileRow, width: Math.min(tileSize, width - tc), height: Math.min(tileSize, height - band.tileRow),
     }, signal, 1))));
     let next = bands.length > 0 ? fetchBand(bands[0]) : undefined;
-    // a band holds at most tileSize rows × its box's width of labelled pixels
-    const bandMax = bands.reduce((m, band) => Math.max(m, (band.row1 - band.row0) * band.box.width), 0);
-    const gather = { slot: new Uint16Array(bandMax), pixel: new Uint32Array(bandMax) };
     let s = 0;
     try {
       for (let b = 0; b < bands.length; b++) {
@@ -180,31 +177,22 @@ export class LiveTrainer {
         next = b + 1 < bands.length ? fetchBand(bands[b + 1]) : undefined;
         const { box, t, z, row0, row1, tileRow, firstTile } = bands[b];
         const tileHeight = Math.min(tileSize, height - tileRow);
-        // The band's labelled pixels in sample order: their tile and position in it...
-        let count = 0;
         for (let r = row0; r < row1; r++) {
           const line = labels.row(t, z, r);
           for (let c = box.column; c < box.column + box.width; c++) {
             const label = line[c];
             if (label === 0) continue;
             const slot = Math.floor((c - firstTile) / tileSize);
-            const tileWidth = Math.min(tileSize, width - (firstTile + slot * tileSize));
-            gather.slot[count] = slot;
-            gather.pixel[count] = (r - tileRow) * tileWidth + (c - firstTile - slot * tileSize);
-            y[s + count] = label;
-            count++;
+            const tc = firstTile + slot * tileSize;
+            const f = features[slot]!;
+            const tileWidth = Math.min(tileSize, width - tc);
+            const tileN = tileWidth * tileHeight;
+            const p = (r - tileRow) * tileWidth + (c - tc);
+            const out = s * nFeatures;
+            for (let ch = 0; ch < nFeatures; ch++) X[out + ch] = f[ch * tileN + p];
+            y[s++] = label;
           }
         }
-        // ...then copied channel by channel: the tiles are channel-major, so each channel is read along its rows
-        // (pixel by pixel, all 49 channels of a pixel lie 256 KiB apart: a cache and TLB miss each).
-        const planeSize = features.map((_, slot) => Math.min(tileSize, width - (firstTile + slot * tileSize)) * tileHeight);
-        for (let ch = 0; ch < nFeatures; ch++) {
-          for (let k = 0; k < count; k++) {
-            const slot = gather.slot[k];
-            X[(s + k) * nFeatures + ch] = features[slot]![ch * planeSize[slot] + gather.pixel[k]];
-          }
-        }
-        s += count;
       }
     } finally {
       next?.catch(() => undefined); // a cancelled run leaves the next band's fetch behind
