@@ -52,6 +52,8 @@ export class LiveTrainer {
   private otherSamples = new Map<string, { key: string; samples: TrainingSamples }>();
   /** Reused shared buffers of the open image's training samples (see currentSamples). */
   private sampleBuffers: { X: SharedArrayBuffer; y: SharedArrayBuffer } | undefined;
+  /** Reused shared buffers of the project's samples when several images are labelled (see trainingSet). */
+  private projectBuffers: { X: SharedArrayBuffer; y: SharedArrayBuffer } | undefined;
 
   constructor(private readonly deps: LiveTrainerDeps) {}
 
@@ -81,6 +83,15 @@ export class LiveTrainer {
       signal,
       featureImage: (image) => (image.path === doc.relativePath ? Promise.resolve(doc.featureImage()!) : this.otherFeatureImage(image)),
       onImage: (_plan, i, n, done) => { if (done) status.set('computing-features', (i + 1) / n, 'Computing features around the labels'); },
+      // Several labelled images: joined into shared buffers reused while strokes keep coming (500,000 samples are
+      // 98 MB: a fresh array per stroke costs ~24,000 page faults, and the pool would copy it into shared memory).
+      allocate: (nSamples, nFeatures) => {
+        const need = 4 * nSamples * nFeatures;
+        if (!this.projectBuffers || this.projectBuffers.X.byteLength < need || this.projectBuffers.y.byteLength < nSamples) {
+          this.projectBuffers = { X: mappedSharedBuffer(Math.ceil(need * 1.25) + 4), y: mappedSharedBuffer(Math.ceil(nSamples * 1.25) + 1) };
+        }
+        return { X: new Float32Array(this.projectBuffers.X, 0, nSamples * nFeatures), y: new Uint8Array(this.projectBuffers.y, 0, nSamples) };
+      },
     });
     return { ...set, featuresMs: Date.now() - started };
   }
@@ -242,11 +253,13 @@ export class LiveTrainer {
   /** Gives the open image's sample buffers back (the loop went idle). */
   releaseBuffers(): void {
     this.sampleBuffers = undefined;
+    this.projectBuffers = undefined;
   }
 
   /** Forgets cached samples of other images. */
   clear(): void {
     this.otherSamples.clear();
     this.sampleBuffers = undefined;
+    this.projectBuffers = undefined;
   }
 }
