@@ -50,7 +50,8 @@ describe('trees grown from a subsample', () => {
     const { X, y } = twoBlobs(n, 3, 1);
     const set = prepareTrainingSet(X, y, 3, 2);
     const settings = resolveForestSettings(3, { nClasses: 2, nTrees: 3, seed: 4, samplesPerTree: m });
-    const scratch = createTreeScratch(set);
+    expect(() => growTree(set, settings, 0, createTreeScratch(set, m - 1))).toThrow(/does not fit/);
+    const scratch = createTreeScratch(set, m);
     for (let t = 0; t < 3; t++) {
       const votes = new Float64Array(n * 2);
       growTree(set, settings, t, scratch, undefined, votes);

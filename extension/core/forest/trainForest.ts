@@ -1,5 +1,5 @@
 import {
-  type Forest, type ForestOptions, type ForestSettings, type ForestTree, ForestTrainingError,
+  type Forest, type ForestOptions, type ForestSettings, type ForestTree, ForestTrainingError, treeSampleCount,
 } from './forestModel';
 import { createTreeScratch, growTree } from './growTree';
 import { prepareTrainingSet, type TrainingSet } from './trainingSet';
@@ -61,7 +61,7 @@ export function trainForestOnSet(
   if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last > settings.nTrees || first > last) {
     throw new ForestTrainingError(`tree range [${first}, ${last}) is not within [0, ${settings.nTrees})`);
   }
-  const scratch = createTreeScratch(set);
+  const scratch = createTreeScratch(set, treeSampleCount(set.nSamples, settings.samplesPerTree));
   const K = set.nClasses;
   const F = set.nFeatures;
   // out-of-bag votes of each tree, in fixed point so sums over any grouping of trees are exact; shared
