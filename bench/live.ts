@@ -45,7 +45,7 @@ import { WorkerPool } from '../extension/workers/workerPool';
 import { warmUpForestTraining } from '../extension/workers/parallelForest';
 import type { Envelope, HostToWebviewMessage } from '../extension/protocol';
 import { LabelVolume } from '../extension/core/labels/labelVolume';
-import { setProjectLabels, writeProject } from '../extension/project/projectFile';
+import { setProjectLabels } from '../extension/project/projectFile';
 import { sha256File } from '../extension/project/fileHash';
 import { brushLabels, truthImage } from './lib/labelledImages';
 
@@ -168,15 +168,12 @@ function agreement(preview: Posted[], full: Posted[]): number | undefined {
 }
 
 /**
- * Writes the project of `imagePath` with `otherImages` more 1024² uint16 images, each with `otherLabels`
- * brush-labelled pixels (bench/lib/labelledImages.ts), as a user's project of many labelled images.
+ * Adds `otherImages` more 1024² uint16 images to the document's project, each with `otherLabels` brush-labelled
+ * pixels (bench/lib/labelledImages.ts), as a user's project of many labelled images (the shared project the
+ * document's session holds; the live trainer reads the other images' labels from it and their pixels from disk).
  */
-async function writeProjectWithOtherImages(dir: string, imagePath: string, size: number): Promise<void> {
-  const logger = new MemoryLogger();
-  const first = await LabelDocument.open({ fsPath: imagePath, scheme: 'file', toString: () => imagePath } as never, { openImage: openImage, logger });
-  first.project.features = featureSet === 'light' ? selectionDefaultLight() : selectionAll();
-  first.project.classifier.trees = 100;
-  const project = await first.snapshot();
+async function addOtherImages(dir: string, doc: LabelDocument): Promise<void> {
+  const project = doc.project;
   for (let i = 0; i < otherImages; i++) {
     const image = truthImage(1024, 100 + i);
     const name = `other${i}.tif`;
@@ -187,9 +184,7 @@ async function writeProjectWithOtherImages(dir: string, imagePath: string, size:
     for (const p of brushLabels(image, otherLabels, 100 + i)) labels.setAt(p, image.truth[p] === 1 ? 1 : 2);
     setProjectLabels(project, name, labels);
   }
-  await writeProject(first.projectFile, project);
-  progress(`project ${first.projectFile}: ${otherImages} other images with ${otherLabels} labelled pixels each`);
-  void size;
+  progress(`project: ${otherImages} other images with ${otherLabels} labelled pixels each`);
 }
 
 async function main(): Promise<void> {
@@ -209,12 +204,18 @@ async function main(): Promise<void> {
   const imagePath = join(dir, 'bench.tif');
   await writeTiffFile(imagePath, [pixels], { width: size, height: size, dtype: 'uint16' });
   const logger = new MemoryLogger();
-  if (otherImages > 0) await writeProjectWithOtherImages(dir, imagePath, size);
   // The editor's opener (extension.ts): header in the host, big planes decoded in a worker, regions from the file.
   const opener = createImageOpener({ openInHost: openImage, getPool: () => pool, logger });
   const doc = await LabelDocument.open({ fsPath: imagePath, scheme: 'file', toString: () => imagePath } as never, { openImage: opener, logger });
   doc.project.features = featureSet === 'light' ? selectionDefaultLight() : selectionAll();
   doc.project.classifier.trees = 100;
+  if (otherImages > 0) {
+    await addOtherImages(dir, doc);
+    const project = await doc.snapshot();
+    const labelled = Object.keys(project.labels).length;
+    progress(`project: ${project.images.length} images, ${labelled} labelled; ${JSON.stringify(doc.warnings)} ${doc.projectError ? JSON.stringify(doc.projectError) : ""}`);
+    if (labelled < otherImages) throw new Error(`the project has ${labelled} labelled images, expected ${otherImages}`);
+  }
 
   const events: Posted[] = [];
   let live!: LiveSession;
