@@ -182,8 +182,8 @@ export const NODES_PER_CANCEL_CHECK = 32;
 
 /**
  * Grows tree `treeIndex` of a forest: bootstrap sample with replacement (n draws, kept as a draw count
- * per sample; above 50,000 samples m draws among a random m of them, see
- * {@link treeSampleCount}), then depth-first splitting on the Gini criterion with `settings.mtry` candidate features
+ * per sample; above 25,000 samples, m draws among a seeded random m of them, see {@link treeSampleCount}),
+ * then depth-first splitting on the Gini criterion with `settings.mtry` candidate features
  * drawn per split (more are tried, like scikit-learn, while none of the drawn ones can split the node),
  * until nodes are pure or hit `maxDepth` / `minSamplesLeaf`. Splits are searched on bin codes
  * ({@link TrainingSet}); only when no feature has a split between bins is the node split on sorted raw
@@ -192,7 +192,8 @@ export const NODES_PER_CANCEL_CHECK = 32;
  * the data, settings and index.
  *
  * After the call `scratch.weight` holds the bootstrap counts (0 = not in the bag) of this tree. The
- * out-of-bag samples (those not drawn; with a subsample, those of the subsample not drawn) are carried down the tree with the in-bag ones (partitioned by each split, which
+ * out-of-bag samples (those not drawn; with a subsample, those of the subsample not drawn) are carried down
+ * the tree with the in-bag ones (partitioned by each split, which
  * sends them exactly where prediction would), and when `oobVotes` is given each adds its leaf's
  * fixed-point class probabilities (`round(p·OOB_VOTE_SCALE)`) to `oobVotes[sample·K + k]`.
  *
@@ -212,12 +213,13 @@ export function growTree(
   const { oob, nodes, thresholds: thr, leaves, featureOrder: order, importance, counts, bestLeft, bestProxy, bestWords, leafVote } = s;
   const rng = new TreeRandom(settings.seed, treeIndex);
 
-  // the tree's random stream continues in the kernel: bootstrap (N draws), then the feature draws
+  // the tree's random stream continues in the kernel: bootstrap (N draws, or m picks and m draws), then the feature draws
   rng.writeState(s.rngState);
   const m = treeSampleCount(N, settings.samplesPerTree);
   // A tree grown from a subsample runs on its m samples only, numbered 0..m-1 (positions in `sub`): their codes
   // are gathered into a dense m-column block, so the tree's passes touch m samples' memory, not N's (on 500,000
-  // samples the scattered reads made a 25,000-sample tree 2.5× slower); raw values are read through `sub`.
+  // samples the scattered reads cost a 25,000-sample tree ~25 % more CPU than the gather); raw values are read
+  // through `sub`.
   const compact = m < N;
   if (compact && m > s.subCapacity) {
     throw new ForestTrainingError(`a tree of ${m} samples does not fit a scratch made for subsamples of ${s.subCapacity}`);
