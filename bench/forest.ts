@@ -371,7 +371,6 @@ async function main() {
     const predict: Record<string, unknown> = {};
     const out = new Float32Array(new SharedArrayBuffer(4 * K * N_PIXELS));
     for (const [name, pool] of [['workers2', pool2], ['workers1', pool1]] as const) {
-      if (quick && name === 'workers1') continue;
       const t0 = performance.now();
       await predictProbabilitiesParallel(pool, forest!, toShared(features), N_PIXELS, { out });
       const s = seconds(performance.now() - t0);
