@@ -113,7 +113,7 @@ export class TilePredictor {
       const source = await readSourceBlock(image, t, sourceBox);
       signal.throwIfAborted();
       return this.deps.compute.tileFeatures({ selection, image: volume, nInputChannels: shape.c, source, sourceBox, target }, signal, priority);
-    });
+    }, signal);
   }
 
   /** Feature cache key of a tile (the selection is part of it, so a feature change never serves stale tiles). */
