@@ -169,14 +169,16 @@ Options:
     const outputPath = isAbsolute(options.output!) ? options.output! : resolve(io.cwd, options.output!);
     if (resolve(inputPath) === resolve(outputPath)) throw new UsageError('the output must not overwrite the input image');
     const started = Date.now();
+    // The workers boot (load their bundle, compile the kernels) while this thread opens and reads the image.
+    const pool = new WorkerPool({ size: options.workers, workerScript: io.env.PIXEL_CLASSIFIER_WORKER });
     let image;
     try {
       image = await openImage(inputPath);
     } catch (error) {
+      await pool.dispose();
       if (error instanceof ImageError) { io.stderr(`${options.input}: ${error.reason}\n`); return 1; }
       throw error;
     }
-    const pool = new WorkerPool({ size: options.workers, workerScript: io.env.PIXEL_CLASSIFIER_WORKER });
     let writer: TiffStreamWriter | undefined;
     try {
       const { t: nt, z: nz, c: nc, y: ny, x: nx } = image.info.shape;

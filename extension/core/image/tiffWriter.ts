@@ -323,18 +323,24 @@ export class TiffStreamEncoder {
     if (!this.complete) throw new Error(`only ${this.page} of ${this.pageCount} pages were written`);
     if (this.finished) return [];
     this.finished = true;
-    const chunks: TiffChunk[] = [];
-    let nextField = this.bigTiff ? 8 : 4;
-    let position = this.position + (this.position & 1);
+    // All IFDs go after the pixels as one chunk (each one's next-IFD field patched in memory), plus the header's
+    // first-IFD offset: two writes, not two per page.
+    const start = this.position + (this.position & 1);
+    const ifds: { position: number; bytes: Uint8Array; nextField: number }[] = [];
+    let position = start;
     this.pages.forEach((strips, index) => {
       const { bytes, nextFieldPosition } = serializeIfd(this.ifdEntries(index, strips.offsets, strips.counts), position, this.bigTiff);
       if (!this.bigTiff && position + bytes.length > 2 ** 32 - 1) throw new Error('classic TIFF would exceed 4 GiB; use bigTiff');
-      chunks.push({ position, bytes }, { position: nextField, bytes: this.offsetBytes(position) });
-      nextField = nextFieldPosition;
+      ifds.push({ position, bytes, nextField: nextFieldPosition });
       position += bytes.length + (bytes.length & 1);
     });
+    const block = new Uint8Array(position - start);
+    ifds.forEach((ifd, i) => {
+      block.set(ifd.bytes, ifd.position - start);
+      if (i + 1 < ifds.length) block.set(this.offsetBytes(ifds[i + 1].position), ifd.nextField - start);
+    });
     this.position = position;
-    return chunks;
+    return [{ position: this.bigTiff ? 8 : 4, bytes: this.offsetBytes(start) }, { position: start, bytes: block }];
   }
 
   private offsetBytes(value: number): Uint8Array {
