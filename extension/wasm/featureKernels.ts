@@ -7,8 +7,8 @@
 // m the centre tap, odd kernels as Σ_t c_t·(a_t − b_t) — zero-sum by construction, so the rounding error
 // scales with the local variation of the image, not with its level. The TypeScript reference
 // (convolveAxis.ts) rounds every operation to float32 in the same order (Math.fround), so both give the
-// same values bit for bit. map1/eigen2 work in float64x2 lanes (float32 samples promoted, one rounding
-// at the end), again matching the reference. The exception is eigen3, whose arccos/cos are polynomial
+// same values bit for bit. map1/eigen2 work in float32x4 lanes too, again matching the reference
+// operation by operation. The exception is eigen3, whose arccos/cos are polynomial
 // approximations (error < 1e-7 of the eigenvalue spread, far inside the golden tolerance); every lane and
 // the padded tail run the same instructions, so a pixel's value never depends on where its block starts
 // (block == whole image, bit for bit).
@@ -242,51 +242,51 @@ const MODE_SUM2 = 1, MODE_SUM3 = 2, MODE_NORM2 = 3, MODE_NORM3 = 4, MODE_DIFF = 
 
 /**
  * One scalar channel of the target from inputs in a read-box layout: row (z, y) of the target starts at
- * byte `start + (z·rowsPerSlice + y)·rowBytes` of each input... given as element offsets: `e0` first
- * element, `rowStride` / `sliceStride` in elements. Output: contiguous [z][y][x] of the target (nz, ny, nx)
- * with one float of padding.
+ * element `e0 + z·sliceStride + y·rowStride` of each input. Output: contiguous [z][y][x] of the target
+ * (nz, ny, nx) with three floats of padding. float32x4, every operation rounded as computeFeatureBlock.ts's
+ * reference loops round them.
  */
 export function map1(mode: i32, a: usize, b: usize, c: usize, e0: i32, rowStride: i32, sliceStride: i32,
   nz: i32, ny: i32, nx: i32, out: usize): void {
-  const nx2 = (nx + 1) & ~1;
+  const nx4 = (nx + 3) & ~3;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       const e = <usize>(e0 + z * sliceStride + y * rowStride) << 2;
       const o = out + (<usize>((z * ny + y) * nx) << 2);
-      for (let i = 0; i < nx2; i += 2) {
+      for (let i = 0; i < nx4; i += 4) {
         const q = e + (<usize>i << 2);
-        const p = ld2(a + q), s = ld2(b + q);
+        const p = v128.load(a + q), s = v128.load(b + q);
         let v: v128;
-        if (mode == MODE_SUM2) v = f64x2.add(p, s);
-        else if (mode == MODE_SUM3) v = f64x2.add(f64x2.add(p, s), ld2(c + q));
-        else if (mode == MODE_NORM2) v = f64x2.sqrt(f64x2.add(f64x2.mul(p, p), f64x2.mul(s, s)));
+        if (mode == MODE_SUM2) v = f32x4.add(p, s);
+        else if (mode == MODE_SUM3) v = f32x4.add(f32x4.add(p, s), v128.load(c + q));
+        else if (mode == MODE_NORM2) v = f32x4.sqrt(f32x4.add(f32x4.mul(p, p), f32x4.mul(s, s)));
         else if (mode == MODE_NORM3) {
-          const r = ld2(c + q);
-          v = f64x2.sqrt(f64x2.add(f64x2.add(f64x2.mul(p, p), f64x2.mul(s, s)), f64x2.mul(r, r)));
-        } else v = f64x2.sub(p, s);
-        st2(o + (<usize>i << 2), v);
+          const r = v128.load(c + q);
+          v = f32x4.sqrt(f32x4.add(f32x4.add(f32x4.mul(p, p), f32x4.mul(s, s)), f32x4.mul(r, r)));
+        } else v = f32x4.sub(p, s);
+        v128.store(o + (<usize>i << 2), v);
       }
     }
   }
 }
 
-/** Two eigenvalue planes (larger first) of [[xx, xy], [xy, yy]]; layout as {@link map1}, outputs out0/out1. */
+/** Two eigenvalue planes (larger first) of [[xx, xy], [xy, yy]]; layout as {@link map1}, outputs out0/out1; float32x4. */
 export function eigen2(xx: usize, xy: usize, yy: usize, e0: i32, rowStride: i32, sliceStride: i32,
   nz: i32, ny: i32, nx: i32, out0: usize, out1: usize): void {
-  const nx2 = (nx + 1) & ~1;
-  const half = f64x2.splat(0.5);
+  const nx4 = (nx + 3) & ~3;
+  const half = f32x4.splat(0.5);
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       const e = <usize>(e0 + z * sliceStride + y * rowStride) << 2;
       const o = <usize>((z * ny + y) * nx) << 2;
-      for (let i = 0; i < nx2; i += 2) {
+      for (let i = 0; i < nx4; i += 4) {
         const q = e + (<usize>i << 2);
-        const a = ld2(xx + q), b = ld2(xy + q), c = ld2(yy + q);
-        const mean = f64x2.mul(half, f64x2.add(a, c)), h = f64x2.mul(half, f64x2.sub(a, c));
-        const d = f64x2.sqrt(f64x2.add(f64x2.mul(h, h), f64x2.mul(b, b)));
+        const a = v128.load(xx + q), b = v128.load(xy + q), c = v128.load(yy + q);
+        const mean = f32x4.mul(half, f32x4.add(a, c)), h = f32x4.mul(half, f32x4.sub(a, c));
+        const d = f32x4.sqrt(f32x4.add(f32x4.mul(h, h), f32x4.mul(b, b)));
         const w = o + (<usize>i << 2);
-        st2(out0 + w, f64x2.add(mean, d));
-        st2(out1 + w, f64x2.sub(mean, d));
+        v128.store(out0 + w, f32x4.add(mean, d));
+        v128.store(out1 + w, f32x4.sub(mean, d));
       }
     }
   }

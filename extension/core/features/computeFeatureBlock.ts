@@ -626,6 +626,7 @@ function multiply(a: Float32Array, b: Float32Array, out: Float32Array, n: number
   for (let e = 0; e < n; e++) out[e] = a[e] * b[e];
 }
 
+const f32 = Math.fround;
 const MODE_COPY = 0, MODE_SUM2 = 1, MODE_SUM3 = 2, MODE_NORM2 = 3, MODE_NORM3 = 4, MODE_DIFF = 5;
 
 /** Where an {@link OutputWriter} puts channels: into a result volume, or to a plane consumer. */
@@ -743,12 +744,18 @@ class OutputWriter {
       for (let y = 0; y < t.ny; y++) {
         const e = this.rowIndex(readBox, z, y);
         const o = d.base + this.rowIndex(d.box, z, y);
+        // float32 arithmetic, every operation rounded (Math.fround), as the WebAssembly float32x4 kernels do.
         switch (mode) {
           case MODE_SUM2: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] + b[e + x]; break;
-          case MODE_SUM3: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] + b[e + x] + c[e + x]; break;
-          case MODE_NORM2: for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x]; res[o + x] = Math.sqrt(p * p + q * q); } break;
+          case MODE_SUM3: for (let x = 0; x < nx; x++) res[o + x] = f32(a[e + x] + b[e + x]) + c[e + x]; break;
+          case MODE_NORM2:
+            for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x]; res[o + x] = Math.sqrt(f32(f32(p * p) + f32(q * q))); }
+            break;
           case MODE_NORM3:
-            for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x], r = c[e + x]; res[o + x] = Math.sqrt(p * p + q * q + r * r); }
+            for (let x = 0; x < nx; x++) {
+              const p = a[e + x], q = b[e + x], r = c[e + x];
+              res[o + x] = Math.sqrt(f32(f32(f32(p * p) + f32(q * q)) + f32(r * r)));
+            }
             break;
           default: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] - b[e + x];
         }
@@ -785,8 +792,8 @@ class OutputWriter {
         const o0 = d0.base + this.rowIndex(d0.box, z, y), o1 = d1.base + this.rowIndex(d1.box, z, y);
         for (let x = 0; x < nx; x++) {
           const a = xx[e + x], b = xy[e + x], c = yy[e + x];
-          const mean = 0.5 * (a + c), half = 0.5 * (a - c);
-          const d = Math.sqrt(half * half + b * b);
+          const mean = f32(0.5 * f32(a + c)), half = f32(0.5 * f32(a - c));
+          const d = f32(Math.sqrt(f32(f32(half * half) + f32(b * b))));
           r0[o0 + x] = mean + d;
           r1[o1 + x] = mean - d;
         }
