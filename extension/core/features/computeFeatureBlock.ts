@@ -526,7 +526,12 @@ function computeScale(
   let base = source, baseSourceBox = sourceBox;
   if (plan.presmoothed) {
     const wide = growBox(baseBox, margins(plan, 'pre'), image);
-    const smoothed = separable(source, sourceBox, axes, axes.map((a) => kernelsOf(a).presmooth!), baseBox, wide, image, scratch);
+    // Presmoothing goes z/y first, x last: a pass produces its not-yet-filtered axes at the wide (haloed) extent, and
+    // blocks are bands of whole rows (features export), wide tiles (batch) or squares (live), whose halo is in y
+    // rather than x — so the large-σ passes compute no halo rows they do not need. A fixed order: every block
+    // computes every pixel with the same arithmetic (block == whole, bit for bit).
+    const order = [...axes].reverse();
+    const smoothed = separable(source, sourceBox, order, order.map((a) => kernelsOf(a).presmooth!), baseBox, wide, image, scratch);
     base = smoothed.data;
     baseSourceBox = smoothed.box;
   }
