@@ -33,6 +33,9 @@ import { MemoryLogger } from '../extension/editor/logger';
 import { WorkerPool } from '../extension/workers/workerPool';
 import { warmUpForestTraining } from '../extension/workers/parallelForest';
 import type { Envelope, HostToWebviewMessage } from '../extension/protocol';
+import { installNodePlatform } from '../extension/node/nodePlatform';
+
+installNodePlatform();
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

@@ -6,6 +6,7 @@
  * same inputs are only replaced after asking (Overwrite / Keep both / Cancel).
  */
 import * as vscode from 'vscode';
+import { pathToUri } from '../editor/pathUri';
 import { EXPORT_SOURCES, type ExportSettings, type ExportSource } from '../project/projectSchema';
 import * as path from 'node:path';
 import type { ConflictChoice, FileResult } from '../batch/predictWorkspace';
@@ -158,7 +159,7 @@ export async function askOverwrite(input: string, conflicts: OutputConflict[]): 
 export function exportSummary(fileName: string, result: FileResult | undefined): RunSummary {
   const names = (result?.outputs ?? []).map((o) => path.basename(o)).join(', ');
   const reveal = result?.outputs.length
-    ? [{ title: 'Reveal', run: () => vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.outputs[0])) }]
+    ? [{ title: 'Reveal', run: () => vscode.commands.executeCommand('revealInExplorer', pathToUri(result.outputs[0])) }]
     : [];
   const warned = result?.warnings?.length ? ` Warning: ${result.warnings.join(' ')} (see Problems)` : '';
   switch (result?.status) {

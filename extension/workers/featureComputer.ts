@@ -7,7 +7,7 @@
  * blocks and runs one `features/block` job per block; every worker reads the shared source and
  * writes its block straight into the shared result (no copies, no transfers).
  */
-import { setMaxListeners } from 'node:events';
+import { setMaxListeners } from '../node/nodeRuntime';
 import { boxVolume, formatBox, splitBox, wholeBox, type Box, type Margins, type VolumeShape } from '../core/features/box';
 import { featureChannelCount, FeatureScaleError, findScaleProblems, requiredSourceBox } from '../core/features/computeFeatureBlock';
 import { assertValidSelection, featureChannels, type FeatureChannel, type FeatureSelection, type FeatureVariant } from '../core/features/featureSet';
