@@ -16,6 +16,7 @@ import { OUTPUT_EXTENSIONS } from '../batch/outputTemplate';
 import { internalPathProblem } from '../core/hdf5/hdf5InternalPath';
 import { baseDirOf, runBatch, type RunSummary } from './predictWorkspaceCommand';
 import type { CommandServices } from './commandServices';
+import { platform } from '../core/platform/platform';
 
 const SOURCE_LABELS: Record<ExportSource, string> = {
   probabilities: 'Probabilities',
@@ -55,7 +56,8 @@ export async function askExportSettings(current: ExportSettings): Promise<Export
       { label: 'PNG', description: '2D segmentations, labels, 8-bit probabilities of one class', format: 'png' as const },
       { label: 'HDF5', description: 'one dataset as ilastik writes it (axistags, channels last, gzip)', format: 'hdf5' as const },
       { label: 'OME-Zarr', description: 'chunked folder with a multiscale pyramid (napari, QuPath, ilastik 1.4.1)', format: 'zarr' as const },
-    ], (a) => a.format === current.format),
+    // The browser build has no HDF5 library (issue #20): it offers the other formats.
+    ].filter((a) => a.format !== 'hdf5' || platform().name !== 'web'), (a) => a.format === current.format),
     { title: 'Export: format' },
   );
   if (!format) return undefined;

@@ -60,15 +60,19 @@ export function relative(from: string, to: string): string {
 }
 
 export function dirname(path: string): string {
+  // Node's algorithm, quirks included: only the last separator run is cut.
   if (path === '') return '.';
-  let end = path.length;
-  while (end > 1 && path[end - 1] === '/') end--;
-  const slash = path.lastIndexOf('/', end - 1);
-  if (slash === -1) return '.';
-  if (slash === 0) return '/';
-  let cut = slash;
-  while (cut > 1 && path[cut - 1] === '/') cut--;
-  return path.slice(0, cut);
+  const hasRoot = path.startsWith('/');
+  let end = -1;
+  let matchedSlash = true;
+  for (let i = path.length - 1; i >= 1; i--) {
+    if (path[i] === '/') {
+      if (!matchedSlash) { end = i; break; }
+    } else matchedSlash = false;
+  }
+  if (end === -1) return hasRoot ? '/' : '.';
+  if (hasRoot && end === 1) return '//';
+  return path.slice(0, end);
 }
 
 export function basename(path: string, suffix?: string): string {
@@ -81,7 +85,7 @@ export function basename(path: string, suffix?: string): string {
 export function extname(path: string): string {
   const base = basename(path);
   const dot = base.lastIndexOf('.');
-  return dot <= 0 ? '' : base.slice(dot);
+  return dot <= 0 || base === '..' ? '' : base.slice(dot);
 }
 
 /** The parts of a path (Node's `path.parse`). */

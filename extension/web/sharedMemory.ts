@@ -23,13 +23,14 @@ export function hasRealSharedMemory(): boolean {
 }
 
 /**
- * Defines `globalThis.SharedArrayBuffer` as an unshared stand-in unless real shared memory is available.
+ * Defines `globalThis.SharedArrayBuffer` as an unshared stand-in unless real shared memory is available (or always,
+ * with `force`: unit tests run the browser's non-isolated path under Node).
  * @returns true when the stand-in was installed (now or before)
  */
-export function installSharedArrayBufferEmulation(): boolean {
+export function installSharedArrayBufferEmulation(force = false): boolean {
   const g = globalThis as { SharedArrayBuffer?: unknown };
   if ((g.SharedArrayBuffer as EmulatedConstructor | undefined)?.emulated) return true;
-  if (hasRealSharedMemory()) return false;
+  if (!force && hasRealSharedMemory()) return false;
   class SharedArrayBufferEmulation extends ArrayBuffer {
     static readonly emulated = true;
   }
