@@ -22,13 +22,13 @@ export class InProcessWebWorker implements WebWorkerLike {
 
   postMessage(message: unknown, transfer: unknown[] = []): void {
     if (this.terminated) return;
-    const request = structuredClone(message, { transfer: transfer as Transferable[] }) as WebJobRequest;
+    const request = structuredClone(message, { transfer: transfer as ArrayBuffer[] }) as WebJobRequest;
     this.jobs++;
     this.chain = this.chain.then(async () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       const { reply, transfer: back } = await runWebJob(request);
       if (this.terminated) return;
-      this.emit('message', structuredClone(reply, { transfer: back as Transferable[] }));
+      this.emit('message', structuredClone(reply, { transfer: back as ArrayBuffer[] }));
     });
   }
 
