@@ -11,7 +11,7 @@ import { setPathToUri } from './editor/pathUri';
 import { openImage } from './web/openImage';
 import { installWebPlatform } from './web/webPlatform';
 import { hasRealSharedMemory, installSharedArrayBufferEmulation } from './web/sharedMemory';
-import { createDefaultWorker, defaultPoolSize } from './web/workerThreads';
+import { createDefaultWorker, defaultPoolSize, workersStarted } from './web/workerThreads';
 import { WorkerPool } from './workers/workerPool';
 
 /** Activates the extension in the browser's web-worker extension host. */
@@ -29,7 +29,11 @@ export function activate(context: vscode.ExtensionContext): void {
         if (input?.uri instanceof vscode.Uri) mapper.remember(input.uri);
       }
     }),
-    vscode.commands.registerCommand('pixelClassifier.hostInfo', () => webHostInfo()),
+    vscode.commands.registerCommand('pixelClassifier.hostInfo', () => {
+      const info = webHostInfo();
+      void vscode.window.showInformationMessage(`Pixel Classifier runs in the browser's web-worker extension host: ${JSON.stringify(info)}`);
+      return info;
+    }),
   );
   activateWith(context, {
     name: 'web',
@@ -42,7 +46,10 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 /** Which extension host runs the extension and whether shared memory is used (the web e2e test reads it). */
-export function webHostInfo(): { host: 'web'; uiKind: string; processDefined: boolean; crossOriginIsolated: boolean; sharedMemory: boolean; workers: number } {
+export function webHostInfo(): {
+  host: 'web'; uiKind: string; processDefined: boolean; crossOriginIsolated: boolean; sharedMemory: boolean; workers: number;
+  workersStarted: { shared: number; copy: number };
+} {
   return {
     host: 'web',
     uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop',
@@ -50,6 +57,7 @@ export function webHostInfo(): { host: 'web'; uiKind: string; processDefined: bo
     crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
     sharedMemory: hasRealSharedMemory(),
     workers: defaultPoolSize(),
+    workersStarted: { ...workersStarted },
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { PoolWorker } from '../workers/workerPool';
 import { hasRealSharedMemory } from './sharedMemory';
-import { WebPoolWorker, type WebWorkerLike } from './webPoolWorker';
+import { WebPoolWorker, type MemoryMode, type WebWorkerLike } from './webPoolWorker';
 // Built first by esbuild.mjs (dist/web/computeWorker.js) and imported as a string by the text loader.
 import workerSource from 'pixel-classifier:compute-worker-source';
 
@@ -24,8 +24,13 @@ export function defaultPoolSize(): number {
   return Math.max(1, cores ?? 2);
 }
 
+/** Compute workers started so far, by how their jobs' buffers travel (shown by the Show Extension Host Info command). */
+export const workersStarted: Record<MemoryMode, number> = { shared: 0, copy: 0 };
+
 /** Starts a compute Web Worker (the `script` of the Node variant is meaningless here and ignored). */
 export function createDefaultWorker(_script?: string): PoolWorker {
   const WorkerCtor = (globalThis as unknown as { Worker: new (url: string, options?: { name?: string }) => WebWorkerLike }).Worker;
-  return new WebPoolWorker(new WorkerCtor(computeWorkerUrl(), { name: 'pixel-classifier-compute' }), hasRealSharedMemory() ? 'shared' : 'copy');
+  const memory: MemoryMode = hasRealSharedMemory() ? 'shared' : 'copy';
+  workersStarted[memory]++;
+  return new WebPoolWorker(new WorkerCtor(computeWorkerUrl(), { name: 'pixel-classifier-compute' }), memory);
 }
