@@ -54,14 +54,17 @@ async function paintTwoClassesAndPredict(s, frame, what) {
   return waitFor(async () => { const n = Number((await bodyData(frame)).predictionTiles || 0); return n > 0 ? n : null; }, { timeout: PREDICTION_TIMEOUT, interval: 500, what: `predicted tiles (${what})` });
 }
 
-/** The desktop build retrains the saved project (CLI, Node, no model cache) and returns its model cache bytes. */
-function desktopModel(ws) {
+/**
+ * The desktop build retrains the saved project (CLI, Node, no model cache) and predicts cells.tif; returns its model
+ * cache and probability TIFF bytes.
+ */
+function desktopRun(ws) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-web-desktop-'));
   try {
     for (const entry of ['cells.tif', 'cells.ome.zarr', 'cells.pixelclass.json']) fs.cpSync(path.join(ws, entry), path.join(dir, entry), { recursive: true });
     execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'predict', '--project', 'cells.pixelclass.json', '--threads', '0',
       '-o', '{dataset_dir}/out/{nickname}_{result_type}.tif', 'cells.tif'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300000 });
-    return fs.readFileSync(path.join(dir, 'cells.pixelclass.model'));
+    return { model: fs.readFileSync(path.join(dir, 'cells.pixelclass.model')), probabilities: fs.readFileSync(path.join(dir, 'out', 'cells_Probabilities.tif')) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -85,6 +88,7 @@ for (const isolate of (process.env.E2E_WEB_ISOLATION ? [process.env.E2E_WEB_ISOL
       await row.waitFor({ timeout: 30000 });
       const rowText = (await row.textContent()) || '';
       t.diagnostic(`Running Extensions: ${rowText.replace(/\s+/g, ' ').trim()}`);
+      assert.match(rowText, /web worker/i, 'Running Extensions shows Pixel Classifier in the web worker');
       await s.shot('01-running-extensions');
       await s.runCommand('View: Close All Editors');
 
@@ -93,6 +97,13 @@ for (const isolate of (process.env.E2E_WEB_ISOLATION ? [process.env.E2E_WEB_ISOL
       assert.equal(await frame.locator('#error-banner').isVisible(), false, 'no error banner on the TIFF');
       const tiffTiles = await paintTwoClassesAndPredict(s, frame, 'TIFF');
       t.diagnostic(`TIFF: ${tiffTiles} prediction tiles`);
+      // Undo and redo the class-2 stroke (VS Code's Ctrl+Z / Ctrl+Shift+Z, routed to the custom editor).
+      const painted = Number((await bodyData(frame)).labelCount);
+      await s.page.keyboard.press('Control+Z');
+      const undone = await waitFor(async () => { const n = Number((await bodyData(frame)).labelCount); return n < painted ? n : null; }, { timeout: 30000, what: 'fewer labels after Ctrl+Z' });
+      await s.page.keyboard.press('Control+Shift+Z');
+      await waitFor(async () => Number((await bodyData(frame)).labelCount) === painted, { timeout: 30000, what: 'the stroke back after Ctrl+Shift+Z' });
+      t.diagnostic(`undo/redo: ${painted} → ${undone} → ${painted} labelled pixels`);
       await s.page.waitForTimeout(500);
       await s.shot('02-tiff-predicted');
       await s.page.locator('.tabs-container .tab', { hasText: 'cells.tif' }).first().click();
@@ -122,18 +133,36 @@ for (const isolate of (process.env.E2E_WEB_ISOLATION ? [process.env.E2E_WEB_ISOL
 
       // The model cache the web build wrote for the saved project = the desktop build's retraining of it.
       const modelFile = path.join(s.ws, 'cells.pixelclass.model');
+      let desktop;
       const webModel = await waitFor(() => {
         if (!fs.existsSync(modelFile)) return null;
         const bytes = fs.readFileSync(modelFile);
-        return bytes.equals(desktopModel(s.ws)) ? bytes : null;
+        desktop = desktopRun(s.ws);
+        return bytes.equals(desktop.model) ? bytes : null;
       }, { timeout: 120000, interval: 3000, what: 'the web build\'s model cache to equal the desktop build\'s (same saved project)' });
       t.diagnostic(`model cache: ${webModel.length} bytes, identical to the desktop CLI's`);
+
+      if (!isolate) {
+        // Predict Workspace in the browser: inputs listed and outputs written through workspace.fs; the probabilities
+        // equal the desktop CLI's byte for byte.
+        await s.quickInput('F1', '>Pixel Classifier: Predict Workspace…', 'Predict Workspace…');
+        const input = s.page.locator('.quick-input-widget .quick-input-box input');
+        await waitFor(async () => /\*\.\{tif/.test(await input.inputValue()), { timeout: 20000, what: 'the glob input box' });
+        await input.fill('cells.tif');
+        await s.page.keyboard.press('Enter');
+        const summary = s.page.locator('.notification-toast', { hasText: '1 predicted' });
+        await summary.waitFor({ state: 'visible', timeout: 180000 });
+        t.diagnostic(`Predict Workspace: ${(await summary.innerText()).replace(/\s+/g, ' ')}`);
+        await s.shot('05-predict-workspace');
+        const webProbabilities = fs.readFileSync(path.join(s.ws, 'cells_Probabilities.tif'));
+        assert.ok(webProbabilities.equals(desktop.probabilities), `Predict Workspace in the browser wrote the desktop's probabilities (${webProbabilities.length} vs ${desktop.probabilities.length} bytes)`);
+      }
 
       const after = await hostInfo(s);
       t.diagnostic(`workers started: ${JSON.stringify(after.workersStarted)}`);
       if (isolate) assert.ok(after.workersStarted.shared > 0 && after.workersStarted.copy === 0, 'isolated: the workers share memory');
       else assert.ok(after.workersStarted.copy > 0 && after.workersStarted.shared === 0, 'not isolated: the workers get copies');
-      await s.shot('04-saved');
+      await s.shot('06-done');
       assert.deepEqual(s.extensionErrors(), [], 'no errors from the extension or its webview');
     } catch (e) {
       await s.shot('failure').catch(() => {});
