@@ -11,7 +11,8 @@
  * - rendererRssGrowthMiB: the largest growth of one Chromium renderer's resident memory while opening, labelling and
  *   predicting (in the web host the extension host and its compute workers live in the page's renderer, so this is
  *   the page's memory including compute).
- * Target (issue #20): web within 2× of desktop. `--only web|desktop` runs one host; `--size N` changes the image.
+ * Target (issue #20): web within 2× of desktop. `--only web|desktop|web-isolated` runs one host; `--isolated` adds the
+ * web host cross-origin isolated (behind the e2e's COOP/COEP proxy: workers share memory); `--size N` changes the image.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -67,8 +68,8 @@ async function workspace(): Promise<{ dir: string; nFeatures: number }> {
 }
 
 /** Opens the image in one host, paints, and times the predictions. */
-async function measure(host: 'desktop' | 'web', dir: string): Promise<Record<string, unknown>> {
-  const s = await startSession({ name: `bench-web-${host}`, workspace: dir, webOnly: host === 'web' });
+async function measure(host: 'desktop' | 'web' | 'web-isolated', dir: string): Promise<Record<string, unknown>> {
+  const s = await startSession({ name: `bench-web-${host}`, workspace: dir, webOnly: host !== 'desktop', isolate: host === 'web-isolated' });
   try {
     await s.page.setViewportSize({ width: VIEW + 700, height: VIEW + 200 });
     await s.openWorkbench('image.tif');
@@ -118,7 +119,8 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   try {
     const figures: Record<string, unknown> = {};
-    for (const host of ['desktop', 'web'] as const) if (!ONLY || ONLY === host) figures[host] = await measure(host, dir);
+    const hosts = ['desktop', 'web', ...(args.includes('--isolated') || ONLY === 'web-isolated' ? ['web-isolated'] as const : [])] as const;
+    for (const host of hosts) if (!ONLY || ONLY === host) figures[host] = await measure(host, dir);
     const d = figures.desktop as { strokeFirstTileMs: number; strokeViewportMs: number } | undefined;
     const w = figures.web as { strokeFirstTileMs: number; strokeViewportMs: number } | undefined;
     console.log(JSON.stringify({
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
       ...figures,
       webOverDesktop: d && w ? { firstTile: +(w.strokeFirstTileMs / d.strokeFirstTileMs).toFixed(2), viewport: +(w.strokeViewportMs / d.strokeViewportMs).toFixed(2) } : undefined,
       target: 'web within 2× desktop',
-      sharedMemory: 'none in the web run (code-server serves no COOP/COEP): workers get copies',
+      sharedMemory: 'web: none (code-server serves no COOP/COEP), workers get copies; web-isolated: SharedArrayBuffer',
     }, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
