@@ -60,7 +60,7 @@ const configs = [
 
 /**
  * The browser bundles' platform swap (issue #20): every import of extension/node/<module> resolves to
- * extension/web/<module> (same exports, checked by extension/web/nodeParity.ts), `node:path` to a POSIX path
+ * extension/web/<module> (same exports, checked by test/web/nodeParity.test.ts), `node:path` to a POSIX path
  * module, and any other Node built-in is an error naming the importer — so the web build provably uses none.
  */
 const webPlatform = {
