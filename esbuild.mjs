@@ -1,12 +1,17 @@
-// One build script, five bundles (see house style):
+// One build script, seven bundles (see house style):
 //   dist/extension.js      extension host (node/cjs, `vscode` external)
 //   dist/computeWorker.js  worker_threads entry (node/cjs)
 //   dist/webview.js        webview (browser/iife)
 //   dist/cli.js            headless CLI (node/cjs with shebang; `vscode` NOT external, so an accidental import fails the build)
 //   dist/hdf5.js           h5wasm (HDF5 in WebAssembly), required on first use by the three node bundles
+//   dist/web/computeWorker.js  compute Web Worker (browser/iife), embedded as text in the next one (issue #20)
+//   dist/web/extension.js  browser entry (`browser`: the web-worker extension host; browser/cjs, `vscode` external):
+//                          extension/node/<module> resolves to extension/web/<module>, `node:path` to a POSIX
+//                          implementation, any other Node built-in fails the build
 // Flags: --watch (esbuild contexts), --production (minify, no sourcemaps).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import path from 'node:path';
 import { buildWasm } from './scripts/buildWasm.mjs';
 
 const production = process.argv.includes('--production');
@@ -53,6 +58,37 @@ const configs = [
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
 ];
 
+/**
+ * The browser bundles' platform swap (issue #20): every import of extension/node/<module> resolves to
+ * extension/web/<module> (same exports, checked by test/web/nodeParity.test.ts), `node:path` to a POSIX path
+ * module, and any other Node built-in is an error naming the importer — so the web build provably uses none.
+ */
+const webPlatform = {
+  name: 'web-platform',
+  setup(build) {
+    const root = path.resolve('extension');
+    build.onResolve({ filter: /^(node:)?path$/ }, () => ({ path: path.join(root, 'web', 'posixPath.ts') }));
+    build.onResolve({ filter: /^pixel-classifier:compute-worker-source$/ }, () => ({ path: path.resolve('dist/web/computeWorker.js'), namespace: 'worker-source' }));
+    build.onLoad({ filter: /.*/, namespace: 'worker-source' }, async (args) => ({ contents: await fs.promises.readFile(args.path, 'utf8'), loader: 'text' }));
+    // Our own code may not import a built-in; packages map theirs through their package.json "browser" field.
+    build.onResolve({ filter: /^node:|^(fs|os|crypto|zlib|worker_threads|child_process|module|url|util|events|vm|stream|buffer)(\/.*)?$/ }, (args) => (args.importer.includes('node_modules') && !args.path.startsWith('node:') ? undefined : {
+      errors: [{ text: `the browser build cannot use the Node built-in "${args.path}" (imported by ${path.relative('.', args.importer)}): go through the platform port or add a counterpart in extension/web` }],
+    }));
+    build.onResolve({ filter: /\/node\/[A-Za-z0-9]+$/ }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      if (path.dirname(target) !== path.join(root, 'node')) return undefined;
+      const web = path.join(root, 'web', `${path.basename(target)}.ts`);
+      if (!fs.existsSync(web)) return { errors: [{ text: `extension/node/${path.basename(target)} has no browser counterpart extension/web/${path.basename(target)}.ts (imported by ${path.relative('.', args.importer)})` }] };
+      return { path: web };
+    });
+  },
+};
+const web = { ...common, platform: 'browser', target: 'es2022', plugins: [problemMatcher, webPlatform] };
+const webConfigs = [
+  { ...web, format: 'iife', entryPoints: ['extension/web/webComputeWorker.ts'], outfile: 'dist/web/computeWorker.js', sourcemap: false },
+  { ...web, format: 'cjs', entryPoints: ['extension/extensionWeb.ts'], outfile: 'dist/web/extension.js', external: ['vscode'] },
+];
+
 // HDF5 filter plugins h5wasm loads from the real file system (extension/node/hdf5Library.ts): LZF.
 fs.mkdirSync('dist/h5plugins', { recursive: true });
 fs.copyFileSync('node_modules/h5wasm-plugins/plugins/libH5Zlzf.so', 'dist/h5plugins/libH5Zlzf.so');
@@ -65,8 +101,11 @@ fs.copyFileSync('sample/cells.tif', 'dist/sample/cells.tif');
 await buildWasm();
 
 if (watch) {
-  const contexts = await Promise.all(configs.map((c) => esbuild.context(c)));
+  // The web worker is built once first: the browser entry embeds it (rerun the build after changing worker code).
+  await esbuild.build(webConfigs[0]);
+  const contexts = await Promise.all([...configs, webConfigs[1]].map((c) => esbuild.context(c)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(configs.map((c) => esbuild.build(c)));
+  // The browser entry embeds the web worker's bundle, so that one is built first.
+  await Promise.all([...configs.map((c) => esbuild.build(c)), esbuild.build(webConfigs[0]).then(() => esbuild.build(webConfigs[1]))]);
 }

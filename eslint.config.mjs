@@ -56,6 +56,18 @@ export default tseslint.config(
     ]),
   },
   {
+    // The browser build (issue #20): the web adaptors, the browser entry and the activation both entries share run in
+    // the web-worker extension host, which has no Node built-ins and where extension/node cannot work.
+    files: ['extension/web/**/*.ts', 'extension/extensionWeb.ts', 'extension/activateExtension.ts'],
+    rules: fence(
+      nodeBuiltins.map((name) => ({ name, message: 'The browser build has no Node built-ins: use the platform port (extension/core/platform) or extension/web.' })),
+      [
+        { group: ['node:*'], message: 'The browser build has no Node built-ins: use the platform port (extension/core/platform) or extension/web.' },
+        { group: ['**/node/**', './node/*'], message: 'The browser build must not import the Node adaptors (extension/node): use their counterparts in extension/web.' },
+      ],
+    ),
+  },
+  {
     files: ['webview/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

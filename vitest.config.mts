@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     // compiles the WebAssembly kernels (extension/wasm) when their sources changed
     globalSetup: ['./test/wasmGlobalSetup.ts'],
+    // the Node platform (file access, hashing) every composition root installs
+    setupFiles: ['./test/setupPlatform.ts'],
     pool: 'forks',
   },
 });

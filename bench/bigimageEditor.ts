@@ -34,6 +34,9 @@ import { writeTiledTiff } from './bigimage/tiledTiffGenerator';
 import { writeZarrVolume } from './bigimage/volumeGenerators';
 import { chooseLevel, visibleTiles } from '../webview/canvas/tileGrid';
 import type { Envelope, HostToWebviewMessage, PixelBox } from '../extension/protocol';
+import { installNodePlatform } from '../extension/node/nodePlatform';
+
+installNodePlatform();
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

@@ -48,6 +48,9 @@ import { LabelVolume } from '../extension/core/labels/labelVolume';
 import { setProjectLabels } from '../extension/project/projectFile';
 import { sha256File } from '../extension/project/fileHash';
 import { brushLabels, truthImage } from './lib/labelledImages';
+import { installNodePlatform } from '../extension/node/nodePlatform';
+
+installNodePlatform();
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

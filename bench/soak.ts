@@ -37,6 +37,9 @@ import { WorkerPool } from '../extension/workers/workerPool';
 import { TRAINING_MEMORY_IDLE_MS } from '../extension/workers/jobs/forestJobs';
 import { build } from 'esbuild';
 import { Random } from '../test/reliability/fuzz/random';
+import { installNodePlatform } from '../extension/node/nodePlatform';
+
+installNodePlatform();
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

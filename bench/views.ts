@@ -33,6 +33,9 @@ import { warmUpForestTraining } from '../extension/workers/parallelForest';
 import { openImage } from '../extension/node/openImage';
 import { writeTiffFile } from '../extension/node/tiffFileWriter';
 import type { Envelope, HostToWebviewMessage, ViewOrientation } from '../extension/protocol';
+import { installNodePlatform } from '../extension/node/nodePlatform';
+
+installNodePlatform();
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

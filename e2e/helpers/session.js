@@ -68,9 +68,12 @@ const WORKBENCH_SETTINGS = {
 
 /**
  * Starts code-server and Chromium on a temporary copy of `workspace`.
- * @param {{ name: string, workspace: string, settings?: object }} options  name prefixes screenshots
+ * `webOnly`: install a copy of the extension whose package.json has no `main`, so code-server runs it in the
+ * browser's web-worker extension host (issue #20); `isolate`: serve the page through a proxy adding COOP/COEP
+ * headers, so it is cross-origin isolated (SharedArrayBuffer available).
+ * @param {{ name: string, workspace: string, settings?: object, webOnly?: boolean, isolate?: boolean }} options  name prefixes screenshots
  */
-async function startSession({ name, workspace, settings = {} }) {
+async function startSession({ name, workspace, settings = {}, webOnly = false, isolate = false }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pc-e2e-${name}-`));
   const ws = path.join(tmp, 'ws');
   const extDir = path.join(tmp, 'ext');
@@ -90,7 +93,8 @@ async function startSession({ name, workspace, settings = {} }) {
   const s = { name, tmp, ws, log, since, waitFor, server: null, browser: null, page: null, port: 0, consoleErrors: [] };
 
   // --- extension, no marketplace ---
-  const mode = process.env.EXT_INSTALL || (process.env.EXT_VSIX ? 'vsix' : 'copy');
+  // A web-only build is always a copy (of the dist/ that run.sh built): package.json without `main`.
+  const mode = webOnly ? 'copy' : process.env.EXT_INSTALL || (process.env.EXT_VSIX ? 'vsix' : 'copy');
   const extSrc = path.resolve(process.env.EXT_DIR || REPO);
   if (mode === 'vsix') {
     const vsix = path.resolve(process.env.EXT_VSIX || '');
@@ -100,7 +104,8 @@ async function startSession({ name, workspace, settings = {} }) {
   } else {
     const pkg = JSON.parse(fs.readFileSync(path.join(extSrc, 'package.json'), 'utf8'));
     const target = path.join(extDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
-    if (!fs.existsSync(path.join(extSrc, pkg.main || 'dist/extension.js'))) throw new Error(`${extSrc}: ${pkg.main} is missing; build the extension first`);
+    const entry = webOnly ? pkg.browser : pkg.main || 'dist/extension.js';
+    if (!entry || !fs.existsSync(path.join(extSrc, entry))) throw new Error(`${extSrc}: ${entry} is missing; build the extension first`);
     if (mode === 'symlink') fs.symlinkSync(extSrc, target, 'dir');
     else if (mode === 'copy') {
       // Only what a .vsix would carry; never the repo's node_modules or e2e/node_modules (300 MB).
@@ -108,6 +113,10 @@ async function startSession({ name, workspace, settings = {} }) {
       for (const entry of ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE', 'extension.js']) {
         const from = path.join(extSrc, entry);
         if (fs.existsSync(from)) fs.cpSync(from, path.join(target, entry), { recursive: true, filter: (f) => !f.endsWith('.map') });
+      }
+      if (webOnly) {
+        const { main: _main, ...web } = pkg;
+        fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(web, null, 2));
       }
     } else throw new Error(`bad EXT_INSTALL=${mode} (vsix | copy | symlink)`);
   }
@@ -126,6 +135,13 @@ async function startSession({ name, workspace, settings = {} }) {
   s.server.stdout.pipe(serverLog); s.server.stderr.pipe(serverLog);
   await waitFor(async () => (await fetch(`http://127.0.0.1:${s.port}/healthz`)).ok, { what: 'code-server /healthz' });
   log(`${name}: code-server up on port ${s.port} after ${since(serverStart)}`);
+  // The port the browser uses: code-server's own, or the isolating proxy's in front of it.
+  s.pagePort = s.port;
+  if (isolate) {
+    s.proxy = await require('./coiProxy').startCoiProxy(s.port);
+    s.pagePort = s.proxy.port;
+    log(`${name}: cross-origin isolating proxy on port ${s.pagePort}`);
+  }
 
   // --- browser ---
   s.browser = await chromium.launch({
@@ -237,7 +253,7 @@ async function startSession({ name, workspace, settings = {} }) {
 
   /** Loads the workbench on the workspace and waits until the explorer lists `fileName` (Ctrl+P is safe then). */
   s.openWorkbench = async (fileName) => {
-    await s.page.goto(`http://127.0.0.1:${s.port}/?folder=${encodeURIComponent(ws)}`);
+    await s.page.goto(`http://127.0.0.1:${s.pagePort}/?folder=${encodeURIComponent(ws)}`);
     await s.page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
     await s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 90000 });
     log(`${name}: workbench + explorer ready ${since(serverStart)} after server start`);
@@ -273,6 +289,7 @@ async function startSession({ name, workspace, settings = {} }) {
 
   s.stop = async () => {
     await s.browser?.close().catch(() => {});
+    await s.proxy?.close().catch(() => {});
     const srv = s.server;
     if (srv && srv.exitCode === null && srv.signalCode === null) {
       try { process.kill(-srv.pid, 'SIGTERM'); } catch { /* gone */ } // whole process group (pitfall 9)

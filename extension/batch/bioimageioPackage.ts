@@ -5,7 +5,7 @@
  * notes and the training provenance. The description is checked against the rules of
  * validateBioimageioRdf.ts before anything is written.
  */
-import { createHash } from 'node:crypto';
+import { createSha256 } from '../core/platform/platform';
 import * as path from 'node:path';
 import { encode as encodePngRgb } from 'fast-png';
 import { zipSync } from 'fflate';
@@ -46,7 +46,7 @@ export interface BioimageioPackageOptions {
   license: string;
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array): string => createSha256().update(bytes).digest();
 
 /** Smallest valid input size per spatial axis: every reflect pad shorter than the axis, and room for the halo. */
 export function minimumInputSize(geometry: ModelGeometry): { z?: number; y: number; x: number } {

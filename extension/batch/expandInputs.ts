@@ -5,7 +5,7 @@
  * left out: they carry their provenance inside (issue 19) or, from earlier versions, a sidecar record. Results are
  * absolute, de-duplicated and sorted.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import { isExport } from './exportProvenance';
 import { RECORD_SUFFIX } from './legacyExportRecord';
@@ -47,7 +47,7 @@ async function walk(dir: string, segments: string[], out: Set<string>): Promise<
   const [head, ...rest] = segments;
   if (head === '**') {
     await walk(dir, rest, out);
-    let entries: import('node:fs').Dirent[];
+    let entries: import('../core/platform/fileSystem').DirEntry[];
     try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
     for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && !isZarrFolder(e.name)) await walk(path.join(dir, e.name), segments, out);
     return;
@@ -60,7 +60,7 @@ async function walk(dir: string, segments: string[], out: Set<string>): Promise<
     return;
   }
   const re = segmentRegExp(head);
-  let entries: import('node:fs').Dirent[];
+  let entries: import('../core/platform/fileSystem').DirEntry[];
   try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
   for (const e of entries) {
     if (!re.test(e.name) || (e.name.startsWith('.') && !head.startsWith('.'))) continue;

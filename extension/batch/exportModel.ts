@@ -4,7 +4,7 @@
  * from the model cache (retrained from the labels when stale, exactly as predict does); the graph's input
  * geometry (2D or 3D, number of channels) is the labelled images'.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import type { Margins } from '../core/features/box';
 import { buildClassifierOnnx, type ClassifierOnnx } from '../core/onnx/classifierOnnx';

@@ -11,7 +11,7 @@
  * ours. The provenance holds no time or version, so the same inputs give the same bytes (CLI = extension).
  * Sidecar records of earlier versions are still honoured (legacyExportRecord.ts).
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import { readPngTextChunks, readTiffTextTag } from '../core/image/embeddedText';
 import { PROVENANCE_TAG } from '../core/image/tiffWriter';

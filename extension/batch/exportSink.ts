@@ -6,8 +6,8 @@
  * Outputs are written under a temporary name and renamed when complete, so an interrupted run never leaves a
  * file that looks finished.
  */
-import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { files as fs, platform } from '../core/platform/platform';
+import type { FileHandle } from '../core/platform/fileSystem';
 import * as path from 'node:path';
 import { memoryByteSource } from '../core/image/byteSource';
 import { readPngTextChunks } from '../core/image/embeddedText';
@@ -42,7 +42,7 @@ export interface SinkShape {
 }
 
 function tempName(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
+  return path.join(path.dirname(file), `.${path.basename(file)}.${platform().processId}.partial`);
 }
 
 function bytesOf(data: PixelArray): Uint8Array {

@@ -10,7 +10,7 @@
  * bytes whatever the memory limit. Memory: at most one chunk row (< chunk height rows) per plane in flight
  * waits here. Written under a temporary name and renamed when complete.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs, platform } from '../core/platform/platform';
 import * as path from 'node:path';
 import { axisTagsJson, type AxisTag } from '../core/image/axistags';
 import type { PixelArray } from '../core/image/imageModel';
@@ -75,7 +75,7 @@ export class Hdf5Sink implements ExportSink {
 
   /** Creates the temporary output with its (empty) dataset and attributes. @throws SaveError naming the output */
   static async create(output: string, shape: SinkShape, options: Hdf5SinkOptions = {}): Promise<Hdf5Sink> {
-    const temp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.partial`);
+    const temp = path.join(path.dirname(output), `.${path.basename(output)}.${platform().processId}.partial`);
     const layout = hdf5Layout(shape);
     const attributes: Record<string, string> = { axistags: axisTagsJson(layout.axes) };
     if (options.provenance) attributes[HDF5_PROVENANCE_ATTRIBUTE] = provenanceJson(options.provenance);

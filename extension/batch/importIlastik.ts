@@ -5,7 +5,7 @@
  * Everything that does not come over is listed in the report, never dropped silently. Used by the CLI's
  * `import-ilastik` and the command "Pixel Classifier: Import ilastik Project…".
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import { selectionDefaultLight, validateSelection, FEATURE_IDS, MIN_SCALE } from '../core/features/featureSet';
 import { hdf5ImageSource } from '../core/image/hdf5ImageSource';

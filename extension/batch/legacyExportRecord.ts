@@ -5,7 +5,7 @@
  * an existing record is still honoured for skipping (so upgrading does not redo every output), and removed when
  * its outputs are written again.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import type { ExportSettings } from '../project/projectSchema';
 

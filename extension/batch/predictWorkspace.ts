@@ -7,7 +7,7 @@
  * skipped unless `force`; others that exist are overwritten, or the `onConflict` question decides (Export).
  */
 import type { AllowedRoots } from '../project/projectPaths';
-import { promises as fs } from 'node:fs';
+import { files as fs, platform } from '../core/platform/platform';
 import * as path from 'node:path';
 import { sha256File, sha256Of } from '../project/fileHash';
 import { projectLabels, readProject } from '../project/projectFile';
@@ -155,7 +155,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   } else if (settings.source !== 'labels' && inputs.length > 0) {
     const loaded = await loadProjectClassifier(project, projectFile, { pool: options.pool, allowedRoots: options.imageRoots ?? roots, signal: options.signal, onProgress: options.onMessage });
     if (loaded.source === 'trained') options.onMessage?.(`classifier retrained (${loaded.reason})`);
-    classifier = { forest: loaded.forest, forestBytes: loaded.forestBytes, modelKey: `batch-${process.pid}-${++modelCounter}-${loaded.trainingHash.slice(0, 12)}` };
+    classifier = { forest: loaded.forest, forestBytes: loaded.forestBytes, modelKey: `batch-${platform().processId}-${++modelCounter}-${loaded.trainingHash.slice(0, 12)}` };
     trainingHashValue = loaded.trainingHash;
     summary.classifier = { source: loaded.source, reason: loaded.reason, trainingHash: loaded.trainingHash };
   }

@@ -15,7 +15,7 @@
  *   checks every level-0 chunk is there, builds the pyramid and writes the root attributes. Both modes run the
  *   same pyramid code on the same level-0 bytes, so their stores are identical file for file.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs, platform } from '../core/platform/platform';
 import * as path from 'node:path';
 import type { PixelArray } from '../core/image/imageModel';
 import type { PixelSize } from '../core/image/pixelSize';
@@ -94,7 +94,7 @@ export class ZarrSink implements ExportSink {
 
   /** Creates the (temporary or shared) store and its metadata. @throws SaveError naming the output */
   static async create(output: string, shape: SinkShape, options: ZarrSinkOptions): Promise<ZarrSink> {
-    const folder = options.shardTask ? output : path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.partial`);
+    const folder = options.shardTask ? output : path.join(path.dirname(output), `.${path.basename(output)}.${platform().processId}.partial`);
     try {
       await fs.access(path.dirname(output));
       if (!options.shardTask) await fs.rm(folder, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * Dispatches to the subcommands in {@link COMMANDS}.
  */
 import { COMMANDS } from './commandRegistry';
+import { installNodePlatform } from '../node/nodePlatform';
 import { UsageError, type CliIo } from './cliCommand';
 import { hugePagesRelaunchEnv, readThpSetting, relaunch } from './hugePages';
 import { PACKAGE_VERSION } from './packageVersion';
@@ -15,6 +16,7 @@ function asksForHelp(argv: readonly string[]): boolean {
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  installNodePlatform();
   const [name, ...rest] = argv;
   const help = COMMANDS.map((c) => `  ${c.usage}`).join('\n');
   if (!name || name === '--help' || name === '-h' || name === 'help') {

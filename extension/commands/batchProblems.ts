@@ -3,6 +3,7 @@
  * project in the workspace state so they survive a reload and stay until the next run of that project.
  */
 import * as vscode from 'vscode';
+import { pathToUri } from '../editor/pathUri';
 import * as path from 'node:path';
 import {
   addProblem, emptyProblemsState, parseProblemsState, problemCount, problemsByFile, PROBLEMS_STATE_KEY, startRun, withoutMissingFiles,
@@ -58,7 +59,7 @@ export class BatchProblems {
   private render(): void {
     this.diagnostics.clear();
     for (const [file, problems] of problemsByFile(this.state)) {
-      this.diagnostics.set(vscode.Uri.file(file), problems.map((p) => {
+      this.diagnostics.set(pathToUri(file), problems.map((p) => {
         const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), p.message,
           p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
         diagnostic.source = 'Pixel Classifier';

@@ -6,6 +6,7 @@
  * same inputs are only replaced after asking (Overwrite / Keep both / Cancel).
  */
 import * as vscode from 'vscode';
+import { pathToUri } from '../editor/pathUri';
 import { EXPORT_SOURCES, type ExportSettings, type ExportSource } from '../project/projectSchema';
 import * as path from 'node:path';
 import type { ConflictChoice, FileResult } from '../batch/predictWorkspace';
@@ -15,6 +16,7 @@ import { OUTPUT_EXTENSIONS } from '../batch/outputTemplate';
 import { internalPathProblem } from '../core/hdf5/hdf5InternalPath';
 import { baseDirOf, runBatch, type RunSummary } from './predictWorkspaceCommand';
 import type { CommandServices } from './commandServices';
+import { platform } from '../core/platform/platform';
 
 const SOURCE_LABELS: Record<ExportSource, string> = {
   probabilities: 'Probabilities',
@@ -54,7 +56,8 @@ export async function askExportSettings(current: ExportSettings): Promise<Export
       { label: 'PNG', description: '2D segmentations, labels, 8-bit probabilities of one class', format: 'png' as const },
       { label: 'HDF5', description: 'one dataset as ilastik writes it (axistags, channels last, gzip)', format: 'hdf5' as const },
       { label: 'OME-Zarr', description: 'chunked folder with a multiscale pyramid (napari, QuPath, ilastik 1.4.1)', format: 'zarr' as const },
-    ], (a) => a.format === current.format),
+    // The browser build has no HDF5 library (issue #20): it offers the other formats.
+    ].filter((a) => a.format !== 'hdf5' || platform().name !== 'web'), (a) => a.format === current.format),
     { title: 'Export: format' },
   );
   if (!format) return undefined;
@@ -158,7 +161,7 @@ export async function askOverwrite(input: string, conflicts: OutputConflict[]): 
 export function exportSummary(fileName: string, result: FileResult | undefined): RunSummary {
   const names = (result?.outputs ?? []).map((o) => path.basename(o)).join(', ');
   const reveal = result?.outputs.length
-    ? [{ title: 'Reveal', run: () => vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.outputs[0])) }]
+    ? [{ title: 'Reveal', run: () => vscode.commands.executeCommand('revealInExplorer', pathToUri(result.outputs[0])) }]
     : [];
   const warned = result?.warnings?.length ? ` Warning: ${result.warnings.join(' ')} (see Problems)` : '';
   switch (result?.status) {

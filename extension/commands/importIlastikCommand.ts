@@ -4,8 +4,9 @@
  * summary, then open the first imported image in the Pixel Classifier editor with its labels.
  */
 import * as vscode from 'vscode';
+import { pathToUri } from '../editor/pathUri';
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import { importIlastikProject } from '../batch/importIlastik';
 import { PROJECT_SUFFIX } from '../project/projectSchema';
 import type { CommandServices } from './commandServices';
@@ -31,7 +32,7 @@ export async function importIlastikCommand(services: CommandServices): Promise<v
     const choice = await vscode.window.showWarningMessage(`${path.basename(output)} exists.`, { modal: true, detail: 'Replace it with the imported project, or save the import under another name?' }, replace, other);
     if (choice === replace) force = true;
     else if (choice === other) {
-      const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(output), filters: { 'Pixel Classifier project': ['pixelclass.json'] } });
+      const target = await vscode.window.showSaveDialog({ defaultUri: pathToUri(output), filters: { 'Pixel Classifier project': ['pixelclass.json'] } });
       if (!target) return;
       output = target.fsPath.endsWith(PROJECT_SUFFIX) ? target.fsPath : target.fsPath.replace(/(\.json)?$/, PROJECT_SUFFIX);
       force = true;

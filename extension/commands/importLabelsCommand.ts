@@ -4,6 +4,7 @@
  * undoable edit — the same reading rules as `pixel-classifier train --labels`.
  */
 import * as vscode from 'vscode';
+import { pathToUri } from '../editor/pathUri';
 import * as path from 'node:path';
 import { maskValues } from '../core/labels/tools/toolEdits';
 import { openImage } from '../node/openImage';
@@ -22,7 +23,7 @@ export async function importLabelsCommand(services: CommandServices): Promise<vo
   }
   const picked = await vscode.window.showOpenDialog({
     canSelectMany: false, openLabel: 'Import Labels', title: `Labels for ${document.fileName} (0 = unlabelled, 1..N = classes)`,
-    defaultUri: vscode.Uri.file(path.dirname(document.imageFile)),
+    defaultUri: pathToUri(path.dirname(document.imageFile)),
     filters: { Images: ['tif', 'tiff', 'png', 'h5', 'hdf5'] },
   });
   if (!picked?.length) return;

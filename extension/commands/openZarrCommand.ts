@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { pathToUri } from '../editor/pathUri';
 import { zarrEntryFile } from '../node/openZarrImage';
 
 /** Opens the OME-Zarr folder `folder` (or one the user picks) in the editor. */
@@ -21,5 +22,5 @@ export async function openZarrCommand(folder?: vscode.Uri): Promise<void> {
     return;
   }
   // A custom editor opens files: the document is the metadata file, its image the enclosing store.
-  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(entry), 'pixelClassifier.labelEditor');
+  await vscode.commands.executeCommand('vscode.openWith', pathToUri(entry), 'pixelClassifier.labelEditor');
 }

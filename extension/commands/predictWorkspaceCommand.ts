@@ -8,6 +8,7 @@
  */
 import { ANYWHERE } from '../project/projectPaths';
 import * as vscode from 'vscode';
+import { pathToUri } from '../editor/pathUri';
 import * as path from 'node:path';
 import { predictWorkspace, type BatchSummary, type PredictWorkspaceOptions } from '../batch/predictWorkspace';
 import { expandInputs } from '../batch/expandInputs';
@@ -36,7 +37,7 @@ export async function pickProject(services: CommandServices): Promise<string | u
 
 /** Folder relative globs and outputs are resolved against: the workspace folder holding the project. */
 export function baseDirOf(projectFile: string): { baseDir: string; roots: string[] } {
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(projectFile));
+  const folder = vscode.workspace.getWorkspaceFolder(pathToUri(projectFile));
   const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const baseDir = folder?.uri.fsPath ?? path.dirname(projectFile);
   return { baseDir, roots: roots.length ? roots : [baseDir] };

@@ -7,7 +7,7 @@
  * image it belongs to, so restoring needs nothing else. Written atomically; a corrupt backup is reported
  * and ignored (the project on disk is opened instead), never trusted blindly.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import type { PixelClassifierProject } from '../project/projectSchema';
 import { parseProject, writeFileAtomic } from '../project/projectFile';

@@ -8,7 +8,7 @@ import { imageChannels } from '../core/image/imageChannels';
 import { planeSizeOf, type Orientation } from '../core/views/slicePlane';
 import { readSliceRegion } from '../core/views/readSliceRegion';
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
 import { imageDisplayName, splitHdf5Path } from '../core/image/hdf5Path';

@@ -4,6 +4,7 @@
  * `exported_data`, else the user picks from a list.
  */
 import * as vscode from 'vscode';
+import { pathToUri } from './pathUri';
 import * as path from 'node:path';
 import { isHdf5Name, splitHdf5Path } from '../core/image/hdf5Path';
 import { listImageDatasets } from '../node/openHdf5Image';
@@ -16,14 +17,14 @@ export async function openImageInEditor(imagePath: string): Promise<void> {
   // An OME-Zarr folder opens through its metadata file (a custom editor opens files, not folders).
   const zarrEntry = /\.zarr[\\/]*$/i.test(imagePath) ? await zarrEntryFile(imagePath.replace(/[\\/]+$/, '')) : undefined;
   if (zarrEntry) {
-    await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(zarrEntry), 'pixelClassifier.labelEditor');
+    await vscode.commands.executeCommand('vscode.openWith', pathToUri(zarrEntry), 'pixelClassifier.labelEditor');
     return;
   }
   const hdf5 = splitHdf5Path(imagePath);
   const file = hdf5?.file ?? imagePath;
   if (hdf5?.dataset) requested.set(path.resolve(file), hdf5.dataset);
   const viewType = /\.(tiff?|h5|hdf5|hdf)$/i.test(file) ? 'pixelClassifier.labelEditor' : 'pixelClassifier.labelEditor.option';
-  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), viewType);
+  await vscode.commands.executeCommand('vscode.openWith', pathToUri(file), viewType);
 }
 
 /**

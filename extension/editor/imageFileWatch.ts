@@ -14,7 +14,7 @@
  * `vscode` import: the watcher, the notification and `stat` are injected, so this is tested with fakes.
  */
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import type { DisposableLike } from './emitter';
 import type { Logger } from './logger';
 import type { LabelDocument } from './labelDocument';

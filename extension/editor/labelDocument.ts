@@ -15,7 +15,7 @@
 import type { Orientation } from '../core/views/slicePlane';
 import type { TiledImage } from '../protocol';
 import type * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import type { ImageSource } from '../core/image/imageModel';
 import { selectionDefaultLight, type FeatureSelection } from '../core/features/featureSet';

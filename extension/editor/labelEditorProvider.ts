@@ -8,6 +8,7 @@
  * `init` and then serves planes on request. Every incoming message is validated first.
  */
 import * as vscode from 'vscode';
+import { pathToUri } from './pathUri';
 import * as path from 'node:path';
 import { deleteBackup, readBackup } from './backup';
 import { chooseImagePath } from './hdf5DatasetChoice';
@@ -90,7 +91,7 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
     // The image changing or disappearing while open: say so, keep the labels, offer a reload (issue #7).
     const watch = new ImageFileWatch(document, {
       watcher: vscode.workspace.createFileSystemWatcher(
-        new vscode.RelativePattern(vscode.Uri.file(path.dirname(document.imageFile)), path.basename(document.imageFile)),
+        new vscode.RelativePattern(pathToUri(path.dirname(document.imageFile)), path.basename(document.imageFile)),
       ),
       logger: this.services.logger,
       broadcast: (body) => controller.broadcast(body),
@@ -194,7 +195,7 @@ export class LabelEditorProvider implements vscode.CustomEditorProvider<LabelDoc
     const key = `pixelClassifier.gitignoreOffered:${folder}`;
     if (memento.get(key)) return;
     const cache = modelCachePath(document.projectFile);
-    if (!(await vscode.workspace.fs.stat(vscode.Uri.file(cache)).then(() => true, () => false))) return;
+    if (!(await vscode.workspace.fs.stat(pathToUri(cache)).then(() => true, () => false))) return;
     if ((await gitIgnoreState(cache)) !== 'not-ignored') return;
     await memento.update(key, true);
     const add = 'Add to .gitignore';

@@ -4,7 +4,7 @@
  * back after a save when it matches the saved labels.
  */
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import { deserializeForest, serializeForest, type Forest } from '../core/forest/index';
 import { decodeModelCache, encodeModelCache } from '../project/modelCache';
 import { modelCachePath, writeFileAtomic } from '../project/projectFile';

@@ -8,7 +8,7 @@
  *    ("add this image to project …"), so labels of several images train one classifier.
  * A malformed project at (1) is reported and never overwritten.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import { PROJECT_SUFFIX, type PixelClassifierProject } from '../project/projectSchema';
 import { ProjectError, readProject } from '../project/projectFile';

@@ -4,8 +4,8 @@
  * mine / take theirs / show both in a diff / cancel — as a modal dialog.
  */
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
+import { files as fs, platform } from '../core/platform/platform';
+import { pathToUri } from './pathUri';
 import * as path from 'node:path';
 import { selectionDefaultLight } from '../core/features/featureSet';
 import { createProject } from '../project/projectSchema';
@@ -15,7 +15,7 @@ import type { Logger } from './logger';
 
 /** Watches one file with VS Code's watcher (works for folders outside the workspace, non-recursively). */
 function watchFile(file: string, onEvent: () => void): { dispose(): void } {
-  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(pathToUri(path.dirname(file)), path.basename(file)));
   const subscriptions = [watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent), watcher];
   return { dispose: () => { for (const s of subscriptions) s.dispose(); } };
 }
@@ -39,10 +39,18 @@ export async function askAboutProjectFile(question: SaveQuestion): Promise<SaveA
     if (choice === KEEP_MINE || choice === OVERWRITE) return 'mine';
     if (choice === TAKE_THEIRS) return 'theirs';
     if (choice !== SHOW_DIFF) return 'cancel';
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pixel-classifier-merge-'));
-    const mine = path.join(dir, `${path.basename(question.file, '.json')}.yours.json`);
-    await fs.writeFile(mine, question.oursText);
-    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(question.file), vscode.Uri.file(mine),
+    const tempDir = platform().tempDir?.();
+    let mine: vscode.Uri;
+    if (tempDir) {
+      const dir = await fs.mkdtemp(path.join(tempDir, 'pixel-classifier-merge-'));
+      const file = path.join(dir, `${path.basename(question.file, '.json')}.yours.json`);
+      await fs.writeFile(file, question.oursText);
+      mine = pathToUri(file);
+    } else {
+      // No temporary folder on the web: "yours" is an untitled document.
+      mine = (await vscode.workspace.openTextDocument({ content: question.oursText, language: 'json' })).uri;
+    }
+    await vscode.commands.executeCommand('vscode.diff', pathToUri(question.file), mine,
       `${path.basename(question.file)}: on disk ↔ yours (merged)`, { preview: true });
   }
 }

@@ -6,7 +6,6 @@
  * from `blob:`/`data:` URLs the webview makes itself. Pure string building (no `vscode` import), so it is
  * unit tested; the provider passes `webview.cspSource` and the `asWebviewUri` URLs.
  */
-import { randomBytes } from 'node:crypto';
 
 /** Inputs of {@link renderWebviewHtml}. */
 export interface WebviewHtmlParams {
@@ -24,7 +23,7 @@ export interface WebviewHtmlParams {
 
 /** A 128-bit random nonce, base64 without padding (valid in a CSP source expression). */
 export function createNonce(): string {
-  return randomBytes(16).toString('base64').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...globalThis.crypto.getRandomValues(new Uint8Array(16)))).replace(/=+$/, '');
 }
 
 /** Escapes text for an HTML attribute or text node. */

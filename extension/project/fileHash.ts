@@ -1,7 +1,6 @@
 /** sha256 of files, streamed so a multi-gigabyte image is hashed in constant memory. */
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { createSha256, files as fs, type Sha256 } from '../core/platform/platform';
 import { splitHdf5Path } from '../core/image/hdf5Path';
 
 /** Stores (folders) up to this many bytes are hashed by content; bigger ones by their listing and metadata. */
@@ -10,13 +9,20 @@ export const FOLDER_CONTENT_HASH_LIMIT = 1024 ** 3;
 /** Zarr metadata files, always hashed by content. */
 const METADATA = /(^|\/)(zarr\.json|\.zarray|\.zattrs|\.zgroup)$/;
 
-function streamInto(hash: ReturnType<typeof createHash>, file: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-    stream.on('data', (chunk) => hash.update(chunk));
-    stream.on('error', reject);
-    stream.on('end', () => resolve());
-  });
+/** Feeds a file into `hash` 1 MiB at a time (through the platform's file access: Node or `workspace.fs`). */
+async function streamInto(hash: Sha256, file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const chunk = new Uint8Array(1 << 20);
+    for (let position = 0; ;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) return;
+      hash.update(chunk.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Files below `dir` (relative, `/`-separated, sorted) with their sizes. */
@@ -39,13 +45,13 @@ async function listFiles(dir: string, prefix = ''): Promise<{ rel: string; size:
 export async function sha256Folder(dir: string, contentLimit = FOLDER_CONTENT_HASH_LIMIT): Promise<string> {
   const files = await listFiles(dir);
   const total = files.reduce((n, f) => n + f.size, 0);
-  const hash = createHash('sha256');
+  const hash = createSha256();
   hash.update(total <= contentLimit ? 'folder-content\n' : 'folder-listing\n');
   for (const f of files) {
     hash.update(`${f.rel}\0${f.size}\n`);
     if (total <= contentLimit || METADATA.test(f.rel)) await streamInto(hash, path.join(dir, f.rel));
   }
-  return hash.digest('hex');
+  return hash.digest();
 }
 
 /**
@@ -55,9 +61,9 @@ export async function sha256Folder(dir: string, contentLimit = FOLDER_CONTENT_HA
 export async function sha256File(file: string): Promise<string> {
   const container = splitHdf5Path(file)?.file ?? file;
   if ((await fs.stat(container).catch(() => undefined))?.isDirectory()) return sha256Folder(container);
-  const hash = createHash('sha256');
+  const hash = createSha256();
   await streamInto(hash, container);
-  return hash.digest('hex');
+  return hash.digest();
 }
 
 /** UTF-16 code units hashed per `update` call: ≤ 96 KiB of UTF-8, below malloc's mmap threshold. */
@@ -72,8 +78,8 @@ const STRING_SLICE = 32768;
  * pair, so the bytes hashed, and the digest, are exactly the UTF-8 of the whole string.
  */
 export function sha256Of(data: Uint8Array | string): string {
-  const hash = createHash('sha256');
-  if (typeof data !== 'string' || data.length <= STRING_SLICE) return hash.update(data).digest('hex');
+  const hash = createSha256();
+  if (typeof data !== 'string' || data.length <= STRING_SLICE) return hash.update(data).digest();
   for (let start = 0; start < data.length;) {
     let end = Math.min(data.length, start + STRING_SLICE);
     const last = data.charCodeAt(end - 1);
@@ -81,5 +87,5 @@ export function sha256Of(data: Uint8Array | string): string {
     hash.update(data.slice(start, end));
     start = end;
   }
-  return hash.digest('hex');
+  return hash.digest();
 }

@@ -4,8 +4,7 @@
  * repository next to the project. These helpers tell whether git already ignores it and add the pattern to the
  * folder's `.gitignore`.
  */
-import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { files as fs, platform } from '../core/platform/platform';
 import * as path from 'node:path';
 import { writeFileAtomic } from './projectFile';
 
@@ -15,15 +14,11 @@ export const MODEL_CACHE_PATTERN = '*.pixelclass.model';
 /**
  * Whether git ignores `file`: `ignored`, `not-ignored`, or `no-repo` when the folder is not in a git work tree
  * (or git is not installed). Uses `git check-ignore`, so every .gitignore, .git/info/exclude and the global
- * excludes file count.
+ * excludes file count (the Node platform runs `git check-ignore`: extension/node/nodePlatform.ts).
  */
 export function gitIgnoreState(file: string): Promise<'ignored' | 'not-ignored' | 'no-repo'> {
-  return new Promise((resolve) => {
-    execFile('git', ['-C', path.dirname(file), 'check-ignore', '-q', '--', path.basename(file)], { timeout: 10_000 }, (error) => {
-      if (!error) resolve('ignored');
-      else resolve((error as { code?: unknown }).code === 1 ? 'not-ignored' : 'no-repo');
-    });
-  });
+  // Where no git can run (the web build), the folder counts as not in a repository.
+  return platform().gitIgnoreState?.(file) ?? Promise.resolve('no-repo');
 }
 
 /** Appends `pattern` to `<folder>/.gitignore` (created when missing) unless a line already says it. */

@@ -7,7 +7,7 @@
  * Layout (little endian): magic "PXCMODEL" (8 bytes), u32 header version (1), 64 ASCII hex digits of the
  * training hash, u32 payload length, payload (the forest helper's serializeForest bytes).
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import { writeFileAtomic } from './projectFile';
 
 const MAGIC = 'PXCMODEL';

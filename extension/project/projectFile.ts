@@ -3,7 +3,7 @@
  * that name the file, the JSON pointer and the line:column; atomic writes (temp file in the same folder,
  * fsync, rename) so a crash never leaves half a project; a malformed project is never overwritten by us.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs, platform } from '../core/platform/platform';
 import * as path from 'node:path';
 import { decodeLabels, encodeLabels } from '../core/labels/labelRle';
 import type { LabelStore } from '../core/labels/labelVolume';
@@ -84,14 +84,9 @@ function tempPattern(base: string): RegExp {
 export const STALE_TEMP_AGE_MS = 10 * 60 * 1000;
 
 function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  if (pid === platform().processId) return true;
+  // Where processes cannot be asked (the web), every writer counts as alive: only age makes a temp file stale.
+  return platform().isProcessAlive?.(pid) ?? true;
 }
 
 /**
@@ -142,7 +137,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 
 async function writeViaTemp(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const temp = path.join(dir, `.${path.basename(file)}.${platform().processId}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   const handle = await fs.open(temp, 'wx');
   try {
     await handle.writeFile(data);
@@ -277,7 +272,7 @@ export async function checkProjectImages(project: PixelClassifierProject, projec
 
 async function listFiles(dir: string, depth: number): Promise<string[]> {
   const out: string[] = [];
-  let entries: import('node:fs').Dirent[];
+  let entries: import('../core/platform/fileSystem').DirEntry[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch {

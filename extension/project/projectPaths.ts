@@ -8,7 +8,7 @@
  * when no relative path exists (another drive on Windows). Such paths resolve only where the caller allows
  * them — a project opened in the editor, in Restricted Mode or not, stays confined to its roots.
  */
-import { existsSync, realpathSync } from 'node:fs';
+import { platform } from '../core/platform/platform';
 import * as path from 'node:path';
 
 /** A path that is malformed or escapes the allowed roots. */
@@ -35,14 +35,11 @@ export function isInside(root: string, child: string): boolean {
 function realpathOfExistingPrefix(p: string): string {
   let current = path.resolve(p);
   const rest: string[] = [];
+  const realpathSync = platform().realpathSync;
+  if (!realpathSync) return current; // no symbolic links to resolve through this platform's file access (the web)
   for (;;) {
-    if (existsSync(current)) {
-      try {
-        return path.join(realpathSync(current), ...rest.reverse());
-      } catch {
-        return path.join(current, ...rest.reverse());
-      }
-    }
+    const real = realpathSync(current);
+    if (real !== undefined) return path.join(real, ...rest.reverse());
     const parent = path.dirname(current);
     if (parent === current) return path.join(current, ...rest.reverse());
     rest.push(path.basename(current));

@@ -14,7 +14,7 @@
  *   merge waits for the next save, which asks.
  * No `vscode` import: the editor injects the watcher and the question to the user, unit tests inject fakes.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import type { EncodedLabels } from '../core/labels/labelRle';
 import type { FeatureSelection } from '../core/features/featureSet';

@@ -3,7 +3,7 @@
  * real path, so two images of one project — or one project reached through a symlink — share one
  * in-memory project. A session lives while at least one document uses it.
  */
-import { promises as fs } from 'node:fs';
+import { files as fs } from '../core/platform/platform';
 import * as path from 'node:path';
 import { ProjectSession, type ProjectSessionDeps } from './projectSession';
 

@@ -8,8 +8,7 @@
  * host). It is experimental, so it is feature-tested and its one-time ExperimentalWarning is filtered
  * out of this worker's own `process.emitWarning` (a worker has its own `process`; nothing else runs here).
  */
-import { isMainThread } from 'node:worker_threads';
-import * as vm from 'node:vm';
+import { isMainThread, measureMemory } from '../node/nodeRuntime';
 
 let warningFiltered = false;
 
@@ -30,7 +29,7 @@ function filterMeasureMemoryWarning(): void {
  * @returns whether a collection was started
  */
 export function collectGarbage(): boolean {
-  const measure = (vm as { measureMemory?: (options: object) => Promise<unknown> }).measureMemory;
+  const measure = measureMemory;
   if (isMainThread || typeof measure !== 'function') return false;
   filterMeasureMemoryWarning();
   try {

@@ -4,27 +4,14 @@
  * Jobs run one at a time per worker; the pool keeps every worker busy.
  */
 import { parentPort } from 'node:worker_threads';
-import { jobHandler } from './jobHandlers';
-import { jobContextFor, serializeError, type JobRequestMessage, type TransferItem, type WorkerToHostMessage } from './workerProtocol';
+import { handleJobRequest } from './handleJobRequest';
+import { installNodePlatform } from '../node/nodePlatform';
+import type { JobRequestMessage, WorkerToHostMessage } from './workerProtocol';
 
-/** Runs one request and returns the message to post plus its transfer list. */
-export async function handleJobRequest(request: JobRequestMessage): Promise<{ message: WorkerToHostMessage; transfer: TransferItem[] }> {
-  const handler = jobHandler(request.type);
-  if (!handler) {
-    return {
-      message: { kind: 'error', jobId: request.jobId, error: { name: 'Error', message: `unknown job type "${request.type}"` } },
-      transfer: [],
-    };
-  }
-  try {
-    const output = await handler(request.payload, jobContextFor(request.cancelFlag));
-    return { message: { kind: 'result', jobId: request.jobId, result: output.result }, transfer: output.transfer ?? [] };
-  } catch (error) {
-    return { message: { kind: 'error', jobId: request.jobId, error: serializeError(error) }, transfer: [] };
-  }
-}
+export { handleJobRequest };
 
 if (parentPort) {
+  installNodePlatform();
   const port = parentPort;
   // Jobs are processed strictly in arrival order so a worker never runs two kernels at once.
   let chain: Promise<void> = Promise.resolve();

@@ -7,7 +7,13 @@
  * blocks and runs one `features/block` job per block; every worker reads the shared source and
  * writes its block straight into the shared result (no copies, no transfers).
  */
-import { setMaxListeners } from 'node:events';
+import { setMaxListeners } from '../node/nodeRuntime';
+
+/** Lets pending events run (`setImmediate` on Node; a 0 ms timer in a browser, which has no `setImmediate`). */
+const yieldToEventLoop = (): Promise<void> => new Promise<void>((resolve) => {
+  if (typeof setImmediate === 'function') setImmediate(resolve);
+  else setTimeout(resolve, 0);
+});
 import { boxVolume, formatBox, splitBox, wholeBox, type Box, type Margins, type VolumeShape } from '../core/features/box';
 import { featureChannelCount, FeatureScaleError, findScaleProblems, requiredSourceBox } from '../core/features/computeFeatureBlock';
 import { assertValidSelection, featureChannels, type FeatureChannel, type FeatureSelection, type FeatureVariant } from '../core/features/featureSet';
@@ -333,7 +339,7 @@ async function prefaultResult(data: Float32Array, box: Box, blocks: Box[], poolS
               Atomics.or(words, i, 0);
               if (--budget === 0) {
                 budget = PAGES_PER_SLICE;
-                await new Promise<void>((resolve) => setImmediate(resolve));
+                await yieldToEventLoop();
                 if (stop()) return;
               }
             }

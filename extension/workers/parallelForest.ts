@@ -130,12 +130,14 @@ async function warmUpTraining(pool: WorkerPool, signal: AbortSignal): Promise<vo
 
 /** Serialized bytes of each forest in a SharedArrayBuffer, with a process-unique key for worker caches. */
 const sharedModels = new WeakMap<Forest, { key: string; bytes: Uint8Array }>();
+/** Tells this process's model keys from another's (the pid on Node; a random tag where there is no process). */
+const PROCESS_TAG = typeof process !== 'undefined' && typeof process.pid === 'number' ? String(process.pid) : Math.random().toString(36).slice(2, 10);
 let modelCounter = 0;
 
 function sharedModel(forest: Forest): { key: string; bytes: Uint8Array } {
   let entry = sharedModels.get(forest);
   if (!entry) {
-    entry = { key: `forest-${process.pid}-${++modelCounter}`, bytes: toShared(serializeForest(forest)) };
+    entry = { key: `forest-${PROCESS_TAG}-${++modelCounter}`, bytes: toShared(serializeForest(forest)) };
     sharedModels.set(forest, entry);
   }
   return entry;

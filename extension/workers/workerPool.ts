@@ -1,7 +1,9 @@
 /**
  * A pool of compute worker threads (issue #3), shared by the extension host and the CLI.
  *
- * - size: `os.availableParallelism()` by default;
+ * - size: `os.availableParallelism()` by default (the browser: `navigator.hardwareConcurrency`);
+ * - workers: `worker_threads` on Node; Web Workers from a blob URL in the browser bundle, which swaps
+ *   extension/node/workerThreads.ts for extension/web/workerThreads.ts (issue #20) — same jobs, same protocol;
  * - dispatch: one queue, a job goes to the least-busy live worker (fewest jobs in flight);
  * - cancellation: an AbortSignal removes a queued job, or flags a running one (handlers poll it)
  *   and, if the worker does not give up within `abortGraceMs`, the worker is terminated and replaced;
@@ -12,9 +14,7 @@
  * Pixels go in `payload` as SharedArrayBuffer-backed arrays (no copy) or as ArrayBuffers listed in
  * `transfer` (moved, not copied).
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { createDefaultWorker, defaultPoolSize } from '../node/workerThreads';
 import type { JobRequestMessage, TransferItem, WorkerToHostMessage } from './workerProtocol';
 import type { JobName, JobPayload, JobResult } from './workerJobs';
 
@@ -87,6 +87,21 @@ interface Slot {
   graceTimer?: ReturnType<typeof setTimeout>;
 }
 
+/**
+ * The flag a running job polls. Shared memory where the platform has it (Node; a cross-origin isolated browser);
+ * elsewhere a private copy: a running job then cannot see its cancellation and is replaced after `abortGraceMs`
+ * if it runs on (queued jobs are still removed at once).
+ */
+function newCancelFlag(): Int32Array {
+  const Shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer;
+  return new Int32Array(Shared && isRealShared(Shared) ? new Shared(4) : new ArrayBuffer(4));
+}
+
+/** False for the browser's stand-in of SharedArrayBuffer (extension/web/sharedMemory.ts), which is not shared. */
+function isRealShared(Shared: typeof SharedArrayBuffer): boolean {
+  return !(Shared as { emulated?: boolean }).emulated;
+}
+
 function abortReason(signal: AbortSignal): unknown {
   const reason = signal.reason;
   if (reason instanceof Error) return reason;
@@ -109,9 +124,9 @@ export class WorkerPool {
   replacedWorkers = 0;
 
   constructor(options: WorkerPoolOptions = {}) {
-    this.size = Math.max(1, Math.floor(options.size ?? os.availableParallelism()));
-    const script = options.workerScript ?? path.join(__dirname, 'computeWorker.js');
-    this.createWorker = options.createWorker ?? (() => new Worker(script) as unknown as PoolWorker);
+    this.size = Math.max(1, Math.floor(options.size ?? defaultPoolSize()));
+    const script = options.workerScript;
+    this.createWorker = options.createWorker ?? (() => createDefaultWorker(script));
     this.abortGraceMs = options.abortGraceMs ?? 2000;
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn(i));
   }
@@ -152,7 +167,7 @@ export class WorkerPool {
       const job: Job = {
         id: this.nextJobId++, type, payload, transfer: options.transfer ?? [], priority: options.priority ?? 0, signal,
         resolve: resolve as (v: unknown) => void, reject, settled: false,
-        cancelFlag: new Int32Array(new SharedArrayBuffer(4)),
+        cancelFlag: newCancelFlag(),
       };
       if (signal) {
         job.onAbort = () => this.cancel(job);

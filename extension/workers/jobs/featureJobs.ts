@@ -10,7 +10,7 @@
  * working memory into its final place in an uncompressed TIFF (pwrite on a descriptor the host opened),
  * so no output volume exists in memory at all (`pixel-classifier features`).
  */
-import { writeSync } from 'node:fs';
+import { writeAtPosition } from '../../node/writeAtPosition';
 import type { Box, VolumeShape } from '../../core/features/box';
 import { computeFeatureBlock, FeatureScratch } from '../../core/features/computeFeatureBlock';
 import type { FeatureSelection, FeatureVariant } from '../../core/features/featureSet';
@@ -61,12 +61,6 @@ export interface FeatureBlockToFileJob extends Omit<FeatureBlockJob, 'result' | 
   file: FeatureFileTarget;
 }
 
-/** Writes all of `bytes` at `position` of `fd`. */
-function writeFully(fd: number, bytes: Uint8Array, position: number): void {
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
-}
-
 // One scratch per worker thread: buffers survive between blocks so pages are touched once.
 const scratch = new FeatureScratch();
 
@@ -95,7 +89,7 @@ function featureBlockToFile(job: FeatureBlockToFileJob, context: JobContext): Jo
       for (let z = 0; z < target.nz; z++) {
         const page = file.firstPage + (target.z0 + z) * file.channels + channel;
         const bytes = new Uint8Array(plane.buffer, plane.byteOffset + 4 * z * sliceValues, 4 * sliceValues);
-        writeFully(file.fd, bytes, file.dataStart + page * file.pageBytes + target.y0 * file.rowBytes);
+        writeAtPosition(file.fd, bytes, file.dataStart + page * file.pageBytes + target.y0 * file.rowBytes);
       }
     },
   });

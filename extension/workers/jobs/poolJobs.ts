@@ -3,6 +3,7 @@
  * transfer, errors, cancellation and crash recovery with the real built worker.
  */
 import type { JobContext, JobOutputOf } from '../workerProtocol';
+import { threadId } from '../../node/nodeRuntime';
 
 /** Payload (and result) of `pool/echo`. */
 export interface EchoPayload {
@@ -27,7 +28,6 @@ function sum(payload: { data: Float32Array }): JobOutputOf<number> {
 async function spin(payload: { ms: number }, context: JobContext): Promise<JobOutputOf<{ threadId: number }>> {
   const end = Date.now() + payload.ms;
   while (Date.now() < end) context.throwIfCancelled();
-  const { threadId } = await import('node:worker_threads');
   return { result: { threadId } };
 }
 

@@ -15,6 +15,8 @@ export function buildChild(entry: string): Promise<string> {
       await build({
         entryPoints: [resolve(__dirname, entry)], outfile, bundle: true, platform: 'node', format: 'cjs',
         target: 'node20', logLevel: 'error', external: ['vscode'],
+        // a child is a composition root: it runs on the Node platform (issue #20's platform port)
+        inject: [resolve(__dirname, '../../setupPlatform.ts')],
       });
       return outfile;
     })();
