@@ -236,6 +236,8 @@ Options:
         + `${nz > 1 ? `${nz} slices, ` : ''}${nx}×${ny} float32 in ${seconds} s\n`);
       return 0;
     } catch (error) {
+      // Workers still writing bands in place must be gone before the descriptor is closed (and its number reused).
+      await pool.dispose();
       await writer?.abort();
       if (error instanceof ImageError) { io.stderr(`${options.input}: ${error.reason}\n`); return 1; }
       if (error instanceof FeatureImageError) { io.stderr(`${error.message}\n`); return 1; }
