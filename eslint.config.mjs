@@ -73,7 +73,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'The webview has no VS Code API module.' }],
         // The labelling tools' rasterisers are shared so the preview is exactly the edit (issue #16: one rasterizer).
-        patterns: [{ regex: '(^|/)extension/(?!protocol$|core/labels/rasterizeStroke$|core/labels/tools/(floodFill|magicWand|rasterizePolygon|superpixels)$|core/views/slicePlane$)', message: 'The webview may only import extension/protocol.ts and the labelling rasterisers in extension/core/labels.' }],
+        patterns: [{ regex: '(^|/)extension/(?!protocol$|core/labels/rasterizeStroke$|core/labels/tools/(floodFill|magicWand|rasterizePolygon|superpixels)$|core/views/slicePlane$|core/views/tileGeometry$)', message: 'The webview may only import extension/protocol.ts and the labelling rasterisers in extension/core/labels.' }],
       }],
     },
   },

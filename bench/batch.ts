@@ -9,7 +9,10 @@
  *   whole process (workers included, /usr/bin/time), wall time, and whether the output is a valid BigTIFF
  *   (tifffile reads it back when available);
  * - python: the same pipeline with vigra (the same 49 filters with ilastik's presmoothing, vigra RandomForest with
- *   100 trees, tifffile I/O) over the same files with 2 forked processes — when /usr/bin/python3 has vigra.
+ *   100 trees, tifffile I/O) over the same files with 2 forked processes — when /usr/bin/python3 has vigra;
+ * - pythonFastfilters: the same with fastfilters' filters (ilastik's real stack: fastfilters features + vigra RF,
+ *   2 processes) — when fastfilters is importable (`bash ../shared/anchors/build-fastfilters.sh` builds it; else
+ *   skipped with a note). Target (issue #18): batch ≥ 4× this pipeline with both cores.
  * Prints JSON; the load average is recorded because the machine is shared with other work.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -68,32 +71,52 @@ function timed(command: string, argv: string[], cwd: string): { seconds: number;
 }
 
 const VIGRA_SCRIPT = String.raw`
-import sys, json, time, numpy as np, tifffile, vigra
+import sys, os, json, time, numpy as np, tifffile, vigra
 import multiprocessing
-folder, n = sys.argv[1], int(sys.argv[2])
+folder, n, impl = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 scales = [0.3, 0.7, 1.0, 1.6, 3.5, 5.0, 10.0]
+if impl == "fastfilters":
+    # the AVX2/FMA filters ilastik's released binaries use (calls as ../shared/anchors/ilastik_features.py makes them)
+    try:
+        import fastfilters as ff
+    except ImportError:
+        sys.path.insert(0, os.environ.get("FASTFILTERS_SITE", "/tmp/fastfilters/install/site-packages"))
+        import fastfilters as ff
+    G = lambda x, s, w: ff.gaussianSmoothing(x, s, window_size=w)
+    LoG = lambda x, s, w: ff.laplacianOfGaussian(x, s, window_size=w)
+    GGM = lambda x, s, w: ff.gaussianGradientMagnitude(x, s, window_size=w)
+    ST = lambda x, s, w: ff.structureTensorEigenvalues(x, 0.5 * s, s, window_size=w)  # ff order: (outer, inner)
+    HoG = lambda x, s, w: ff.hessianOfGaussianEigenvalues(x, s, window_size=w)
+    view = lambda x: np.ascontiguousarray(x, dtype=np.float32)
+else:
+    F = vigra.filters
+    G = lambda x, s, w: F.gaussianSmoothing(x, s, window_size=w)
+    LoG = lambda x, s, w: F.laplacianOfGaussian(x, scale=s, window_size=w)
+    GGM = lambda x, s, w: F.gaussianGradientMagnitude(x, s, window_size=w)
+    ST = lambda x, s, w: F.structureTensorEigenvalues(x, s, 0.5 * s, window_size=w)
+    HoG = lambda x, s, w: F.hessianOfGaussianEigenvalues(x, s, window_size=w)
+    view = lambda x: vigra.taggedView(np.asarray(x, dtype=np.float32), 'yx')
 def features(img):
     # ilastik's pipeline, as the product computes it (reference/ilastik-features.md): presmooth once per
     # scale (sqrt(s^2 - 1) for s > 1, else s; window 3.5), then every family at min(s, 1) with window 2.
-    img = vigra.taggedView(img.astype(np.float32), 'yx')
-    F = vigra.filters
+    img = view(img)
     out = []
     pres = {}
     for s in scales:
-        pres[s] = vigra.taggedView(np.asarray(F.gaussianSmoothing(img, (s*s-1)**0.5 if s > 1 else s, window_size=3.5)), 'yx')
+        pres[s] = view(G(img, (s*s-1)**0.5 if s > 1 else s, 3.5))
     for s in scales:
-        out.append(np.asarray(F.gaussianSmoothing(pres[s], min(s, 1.0), window_size=2.0))[..., None])
+        out.append(np.asarray(G(pres[s], min(s, 1.0), 2.0))[..., None])
     for s in scales[1:]:
-        out.append(np.asarray(F.laplacianOfGaussian(pres[s], scale=min(s, 1.0), window_size=2.0))[..., None])
+        out.append(np.asarray(LoG(pres[s], min(s, 1.0), 2.0))[..., None])
     for s in scales[1:]:
-        out.append(np.asarray(F.gaussianGradientMagnitude(pres[s], min(s, 1.0), window_size=2.0))[..., None])
+        out.append(np.asarray(GGM(pres[s], min(s, 1.0), 2.0))[..., None])
     for s in scales[1:]:
         sf = min(s, 1.0)
-        out.append((np.asarray(F.gaussianSmoothing(pres[s], sf, window_size=2.0)) - np.asarray(F.gaussianSmoothing(pres[s], 0.66 * sf, window_size=2.0)))[..., None])
+        out.append((np.asarray(G(pres[s], sf, 2.0)) - np.asarray(G(pres[s], 0.66 * sf, 2.0)))[..., None])
     for s in scales[1:]:
-        out.append(np.asarray(F.structureTensorEigenvalues(pres[s], min(s, 1.0), 0.5 * min(s, 1.0), window_size=2.0)))
+        out.append(np.asarray(ST(pres[s], min(s, 1.0), 2.0)))
     for s in scales[1:]:
-        out.append(np.asarray(F.hessianOfGaussianEigenvalues(pres[s], min(s, 1.0), window_size=2.0)))
+        out.append(np.asarray(HoG(pres[s], min(s, 1.0), 2.0)))
     return np.concatenate(out, axis=-1)
 t0 = time.perf_counter()
 img0 = tifffile.imread(f"{folder}/img0.tif")
@@ -109,7 +132,7 @@ def run(i):
     img = tifffile.imread(f"{folder}/img{i}.tif")
     f = features(img)
     p = rf.predictProbabilities(np.ascontiguousarray(f.reshape(-1, f.shape[-1]).astype(np.float32)))
-    tifffile.imwrite(f"{folder}/py/img{i}_Probabilities.tif", np.ascontiguousarray(np.moveaxis(p.reshape(img.shape + (p.shape[-1],)), -1, 0)).astype(np.float32), imagej=True)
+    tifffile.imwrite(f"{folder}/py_{impl}/img{i}_Probabilities.tif", np.ascontiguousarray(np.moveaxis(p.reshape(img.shape + (p.shape[-1],)), -1, 0)).astype(np.float32), imagej=True)
 t1 = time.perf_counter()
 # two processes forked after training (they inherit the forest), so both cores work whatever the GIL does
 with multiprocessing.get_context('fork').Pool(2) as pool:
@@ -159,25 +182,38 @@ async function main(): Promise<void> {
     };
     log(JSON.stringify(result.batch));
 
+    // The Python pipelines: ilastik's features with vigra's filters, and with fastfilters (ilastik's real stack).
     const havePython = !skipPython && existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import vigra, tifffile, numpy'], { encoding: 'utf8' }).status === 0;
-    if (!havePython) {
-      result.python = 'skipped: /usr/bin/python3 with vigra, tifffile and numpy not available (or --skip-python)';
-    } else {
-      log('python: vigra features (ilastik pipeline) + vigra RandomForest(100), 2 processes over images');
-      execFileSync('mkdir', ['-p', join(dir, 'py')]);
-      const py = timed(PYTHON, ['-c', VIGRA_SCRIPT, dir, String(N_IMAGES)], dir);
-      if (py.status !== 0) {
-        result.python = `failed: ${py.stderr.slice(-500)}`;
-      } else {
-        const out = JSON.parse(py.stdout.trim().split('\n').pop()!);
-        result.python = {
-          batchSeconds: +out.batchSeconds.toFixed(2), trainSeconds: +out.trainSeconds.toFixed(2), samples: out.samples,
-          imagesPerMinute: +((60 * N_IMAGES) / out.batchSeconds).toFixed(2), mpixPerSecond: +(mpix / out.batchSeconds).toFixed(3), peakRssMb: py.peakRssMb,
-          note: 'read → 49 vigra filters (ilastik pipeline: presmoothing, then window-2 filters) → vigra RF predictProbabilities → tifffile write, 2 forked processes; training time excluded from batchSeconds',
-        };
-        (result.batch as Record<string, unknown>).speedupVsPython = +(out.batchSeconds / predict.seconds).toFixed(2);
+    const fastfiltersSite = process.env.FASTFILTERS_SITE ?? '/tmp/fastfilters/install/site-packages';
+    const haveFastfilters = havePython && spawnSync(PYTHON, ['-c', `import sys\ntry:\n    import fastfilters\nexcept ImportError:\n    sys.path.insert(0, ${JSON.stringify(fastfiltersSite)})\n    import fastfilters`], { encoding: 'utf8' }).status === 0;
+    for (const impl of ['vigra', 'fastfilters'] as const) {
+      const key = impl === 'vigra' ? 'python' : 'pythonFastfilters';
+      if (!havePython) {
+        result[key] = 'skipped: /usr/bin/python3 with vigra, tifffile and numpy not available (or --skip-python)';
+        continue;
       }
+      if (impl === 'fastfilters' && !haveFastfilters) {
+        result[key] = `skipped: fastfilters is not importable by ${PYTHON} (nor from ${fastfiltersSite}); build it with \`bash ../shared/anchors/build-fastfilters.sh\` (about 4 minutes), then run this benchmark again`;
+        log(String(result[key]));
+        continue;
+      }
+      log(`python: ${impl} features (ilastik pipeline) + vigra RandomForest(100), 2 processes over images`);
+      execFileSync('mkdir', ['-p', join(dir, `py_${impl}`)]);
+      const py = timed(PYTHON, ['-c', VIGRA_SCRIPT, dir, String(N_IMAGES), impl], dir);
+      if (py.status !== 0) {
+        result[key] = `failed: ${py.stderr.slice(-500)}`;
+        continue;
+      }
+      const out = JSON.parse(py.stdout.trim().split('\n').pop()!);
+      result[key] = {
+        batchSeconds: +out.batchSeconds.toFixed(2), trainSeconds: +out.trainSeconds.toFixed(2), samples: out.samples,
+        imagesPerMinute: +((60 * N_IMAGES) / out.batchSeconds).toFixed(2), mpixPerSecond: +(mpix / out.batchSeconds).toFixed(3), peakRssMb: py.peakRssMb,
+        note: `read → 49 ${impl} filters (ilastik pipeline: presmoothing, then window-2 filters) → vigra RF predictProbabilities → tifffile write, 2 forked processes; training time excluded from batchSeconds`,
+        loadAverage: loadavg().map((v) => +v.toFixed(2)),
+      };
+      (result.batch as Record<string, unknown>)[impl === 'vigra' ? 'speedupVsPython' : 'speedupVsPythonFastfilters'] = +(out.batchSeconds / predict.seconds).toFixed(2);
     }
+    result.targets = { speedupVsPythonFastfilters: 4 };
 
     if (BIG) {
       log(`big image ${BIG_SIZE}×${BIG_ROWS} uint16: writing input`);

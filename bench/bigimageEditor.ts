@@ -24,6 +24,7 @@ import { LabelDocument } from '../extension/editor/labelDocument';
 import { DocumentController } from '../extension/editor/documentController';
 import { EditorRegistry, WebviewChannel } from '../extension/editor/editorRegistry';
 import { LiveSession } from '../extension/editor/liveSession';
+import { featureCacheBudget } from '../extension/editor/editorConfig';
 import { poolCompute } from '../extension/editor/liveCompute';
 import { MemoryLogger } from '../extension/editor/logger';
 import { WorkerPool } from '../extension/workers/workerPool';
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     doc.project.classifier.trees = 100;
     const controller = new DocumentController(doc, registry, {
       logger, settings: () => ({ liveUpdate: false, readOnly: false, tileSize: 256 }), confirm: async () => true,
-      createLive: (c) => (live = new LiveSession(c, { compute: poolCompute(() => pool, logger), logger, featureCacheBytes: 1024 * 2 ** 20, openImage: (p) => openImage(p) })),
+      createLive: (c) => (live = new LiveSession(c, { compute: poolCompute(() => pool, logger), logger, featureCacheBytes: featureCacheBudget(1024 * 2 ** 20, doc.tiling() !== undefined), openImage: (p) => openImage(p) })),
     });
     const channel = new WebviewChannel(webview, 'bench');
     registry.add(doc, channel);

@@ -1,9 +1,10 @@
 /**
  * `npm run bench -- imageio [--size 8192] [--skip-geotiff]`
  *
- * Decode time of an 8192² uint16 TIFF, LZW + horizontal predictor, one row per strip (8192
- * strips, the layout that makes geotiff's LZW slow), plus the same pixels as 512² tiles with
- * deflate + predictor: our reader (openImage + readPlane / readRegion) vs geotiff `readRasters`.
+ * Decode time of an 8192² uint16 TIFF in several layouts: geotiff's worst case, LZW + horizontal predictor
+ * with one row per strip (8192 strips, the layout that makes geotiff's LZW slow); typical layouts, LZW +
+ * predictor in strips of 8 and of 64 rows and uncompressed strips of 16 rows; and 512² tiles with deflate +
+ * predictor: our reader (openImage + readPlane / readRegion) vs geotiff `readRasters`, wall and CPU time.
  * The files are generated into the temp dir with our writer pieces and LZW encoder (the system
  * tifffile has no imagecodecs, so it cannot write LZW). Prints JSON; never asserts timings.
  */
@@ -49,18 +50,18 @@ function predict(plane: Uint16Array, w: number, y0: number, rows: number, x0 = 0
 }
 
 /** Writes a classic little-endian TIFF from encoded blocks (strips or tiles). */
-function writeTiff(path: string, n: number, blocks: Uint8Array[], compression: number, tile?: number): number {
+function writeTiff(path: string, n: number, blocks: Uint8Array[], compression: number, tile?: number, rowsPerStrip = 1): number {
   const dataBytes = blocks.reduce((s, b) => s + b.length, 0);
   const count = blocks.length;
   const tags: [number, number, number[]][] = [
     [256, 4, [n]], [257, 4, [n]], [258, 3, [16]], [259, 3, [compression]], [262, 3, [1]],
-    [277, 3, [1]], [317, 3, [2]], [339, 3, [1]],
+    [277, 3, [1]], ...(compression === 1 ? [] : [[317, 3, [2]] as [number, number, number[]]]), [339, 3, [1]],
   ];
   const offsets: number[] = [];
   let pos = 8;
   for (const b of blocks) { offsets.push(pos); pos += b.length; }
   if (tile) tags.push([322, 4, [tile]], [323, 4, [tile]], [324, 4, offsets], [325, 4, blocks.map((b) => b.length)]);
-  else tags.push([273, 4, offsets], [278, 4, [1]], [279, 4, blocks.map((b) => b.length)]);
+  else tags.push([273, 4, offsets], [278, 4, [rowsPerStrip]], [279, 4, blocks.map((b) => b.length)]);
   tags.sort((a, b) => a[0] - b[0]);
   const ifdAt = 8 + dataBytes + (dataBytes & 1);
   const head = 2 + tags.length * 12 + 4;
@@ -119,6 +120,23 @@ async function main(): Promise<void> {
     const deflatePath = join(dir, 'deflate-tiles.tif');
     figures.deflateFileMiB = +(writeTiff(deflatePath, size, tiles, 8, tileSize) / 2 ** 20).toFixed(1);
     tiles.length = 0;
+    // Typical layouts of microscopy TIFFs: strips of 8–64 rows (LZW + predictor, as ImageJ/tifffile/Bio-Formats
+    // write them), and uncompressed strips.
+    const stripFile = (rows: number, compression: 'lzw' | 'none') => {
+      const blocks: Uint8Array[] = [];
+      for (let y = 0; y < size; y += rows) {
+        const h = Math.min(rows, size - y);
+        blocks.push(compression === 'lzw' ? lzwEncode(predict(plane, size, y, h)) : new Uint8Array(plane.buffer, y * size * 2, h * size * 2).slice());
+      }
+      const path = join(dir, `${compression}-strips${rows}.tif`);
+      figures[`${compression}Strips${rows}FileMiB`] = +(writeTiff(path, size, blocks, compression === 'lzw' ? 5 : 1, undefined, rows) / 2 ** 20).toFixed(1);
+      return path;
+    };
+    const typical = [
+      ['lzwPredictorStrips8Rows', stripFile(8, 'lzw')],
+      ['lzwPredictorStrips64Rows', stripFile(64, 'lzw')],
+      ['uncompressedStrips16Rows', stripFile(16, 'none')],
+    ] as const;
     figures.generateSeconds = +((performance.now() - tGen) / 1000).toFixed(2);
 
     const check = (data: ArrayLike<number>): boolean => {
@@ -126,7 +144,8 @@ async function main(): Promise<void> {
       return data.length === plane.length;
     };
 
-    for (const [label, path] of [['lzwPredictorStrips', lzwPath], ['deflatePredictorTiles512', deflatePath]] as const) {
+    // geotiff's worst case (LZW strips of one row) first, then the typical layouts and 512² tiles
+    for (const [label, path] of [['lzwPredictorStrips1RowWorstCase', lzwPath], ...typical, ['deflatePredictorTiles512', deflatePath]] as const) {
       const ours = await time(async () => {
         const img = await openImage(path);
         const data = await img.readPlane(0, 0, 0);

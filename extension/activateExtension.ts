@@ -8,7 +8,7 @@ import { EditorRegistry } from './editor/editorRegistry';
 import { LabelEditorProvider, VIEW_TYPE, VIEW_TYPE_OPTION, type EditorServices } from './editor/labelEditorProvider';
 import type { LabelDocument } from './editor/labelDocument';
 import { DocumentController } from './editor/documentController';
-import { readEditorConfig } from './editor/editorConfig';
+import { featureCacheBudget, readEditorConfig } from './editor/editorConfig';
 import { createImageOpener } from './editor/imageOpener';
 import type { ImageOpener } from './editor/labelDocument';
 import type { WorkerPool } from './workers/workerPool';
@@ -121,7 +121,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
           return new LiveSession(controller, {
             compute: poolCompute(getPool, logger),
             logger,
-            featureCacheBytes: config.featureCacheBytes,
+            featureCacheBytes: featureCacheBudget(config.featureCacheBytes, document.tiling() !== undefined),
             livePredictionPixels: config.livePredictionPixels,
             backgroundPredictionPixels: config.backgroundPredictionPixels,
             openImage: createImageOpener({ openInHost: host.openImage, getPool: host.decodeInWorkers ? getPool : undefined, logger, offThreadBytes: config.offThreadDecodeBytes }),
@@ -142,8 +142,8 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('pixelClassifier')) return;
       const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
-      for (const controller of controllers.values()) {
-        if (controller.live instanceof LiveSession) controller.live.features.setBudget(config.featureCacheBytes);
+      for (const [document, controller] of controllers) {
+        if (controller.live instanceof LiveSession) controller.live.features.setBudget(featureCacheBudget(config.featureCacheBytes, document.tiling() !== undefined));
       }
       for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: controllers.get(document)?.settings() ?? settingsFor(document) });
     }),

@@ -87,7 +87,11 @@ export interface PixelSizeData {
 /** The pixel size changed (set, reset or undone). *//** How a big image is tiled: the edge of a tile and the resolution levels (level 0 = full resolution). */
 export interface TiledImage {
   tileSize: number;
-  levels: { width: number; height: number; scale: number }[];
+  /**
+   * `computed`: the level is not in the file but made by the host from the level below (2×2 means), so its first tile
+   * may cost reading much of the image (absent = stored in the file).
+   */
+  levels: { width: number; height: number; scale: number; computed?: boolean }[];
 }
 
 /** One tile of one plane at a resolution level (the answer to `image/requestTile`; transferred). */
@@ -106,6 +110,11 @@ export interface ImageTileMessage {
   data: ArrayBuffer;
   /** Statistics of the whole plane (from a coarse level), for auto contrast: the same for every tile of the plane. */
   stats: { min: number; max: number; low: number; high: number };
+  /**
+   * True when `stats` are this tile's own: the plane's were not ready yet (a big image without a pyramid, whose coarse
+   * level needs the whole file). The webview uses them until a tile brings the plane's.
+   */
+  statsPartial?: boolean;
 }
 
 /** The labels of one tile at a level (class ids; coarser levels show a label where any pixel of the block has one). */

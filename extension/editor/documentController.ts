@@ -225,6 +225,7 @@ export class DocumentController implements DisposableLike {
         await channel.send({
           type: 'image/tile', t: body.t, z: body.z, c: body.c, level: body.level, column: body.column, row: body.row,
           width: tile.width, height: tile.height, dtype: doc.descriptor()!.dtype, data: exactBuffer(tile.data), stats: tile.stats,
+          ...(tile.statsPartial ? { statsPartial: true } : {}),
         }, messageId);
         return;
       }

@@ -12,7 +12,7 @@ import { files as fs } from '../core/platform/platform';
 import type { ImageSource, PixelArray } from '../core/image/imageModel';
 import { BYTES_PER_SAMPLE } from '../core/image/imageModel';
 import { imageDisplayName, splitHdf5Path } from '../core/image/hdf5Path';
-import { sha256File } from '../project/fileHash';
+import { sha256FileOffThread } from '../node/sha256FileOffThread';
 import type { ImageDescriptor, PlaneDType, TiledImage } from '../protocol';
 import { PyramidReader, PYRAMID_TILE } from '../core/image/pyramidReader';
 import { AsyncLruCache } from './planeCache';
@@ -41,6 +41,12 @@ export interface DocumentImageDeps {
    * own pyramid. @default {@link TILED_VIEW_PIXELS}
    */
   tiledAbovePixels?: number;
+  /** Files up to this many bytes are hashed at open, bigger ones after {@link lateHashDelayMs}. @default 256 MiB */
+  earlyHashBytes?: number;
+  /** @default 20 s */
+  lateHashDelayMs?: number;
+  /** sha256 of the image file. @default {@link sha256FileOffThread} */
+  hashFile?: (filePath: string) => Promise<string>;
 }
 
 /** Default {@link DocumentImageDeps.tiledAbovePixels}: 4096² pixels (a 64 MiB uint32 RGBA canvas in the webview). */
@@ -51,6 +57,11 @@ const LATE_HASH_DELAY_MS = 20_000;
 
 /** Tile edge of the tiled view. */
 export const VIEW_TILE = PYRAMID_TILE;
+/** How long a ready tile waits for the plane's statistics before it is sent with its own (ms). */
+const STATS_WAIT_MS = 150;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Largest plane (pixels) whose statistics are taken from a level as a whole. */
 const STATS_LEVEL_PIXELS = 1024 * 1024;
 
@@ -61,6 +72,9 @@ export class DocumentImage {
   /** Why the image could not be opened: one sentence naming the file. */
   error: string | undefined;
   private pendingHash: Promise<string> | undefined;
+  private hashDeferred: Promise<boolean> | undefined;
+  /** Resolves when the file's hash is due (see {@link hashSoon}). */
+  private hashDue: Promise<void> | undefined;
   /** The last sha256 computed for the pixels shown (kept when the file later vanishes). */
   knownHash: string | undefined;
   private readonly planes: AsyncLruCache<DisplayPlane>;
@@ -122,11 +136,32 @@ export class DocumentImage {
    */
   private hashSoon(): void {
     const source = this.source;
-    void fs.stat(splitHdf5Path(this.filePath)?.file ?? this.filePath).then((st) => (st.isFile() ? st.size : 0), () => 0).then((size) => {
-      if (size <= EARLY_HASH_BYTES) { void this.hash().catch(() => undefined); return; }
-      const timer = setTimeout(() => { if (this.source === source) void this.hash().catch(() => undefined); }, LATE_HASH_DELAY_MS);
+    let due!: () => void;
+    const dueNow = new Promise<void>((resolve) => (due = resolve));
+    this.hashDue = dueNow;
+    this.hashDeferred = fs.stat(splitHdf5Path(this.filePath)?.file ?? this.filePath).then((st) => (st.isFile() ? st.size : 0), () => 0).then((size) => {
+      if (size <= (this.deps.earlyHashBytes ?? EARLY_HASH_BYTES)) { due(); void this.hash().catch(() => undefined); return false; }
+      const timer = setTimeout(() => {
+        due();
+        if (this.source === source) void this.hash().catch(() => undefined);
+      }, this.deps.lateHashDelayMs ?? LATE_HASH_DELAY_MS);
       timer.unref?.();
+      return true;
     });
+  }
+
+  /**
+   * The sha256 once it is due: at once for small files, after the delay for big ones — for work that can wait (the
+   * model-cache lookup) and must not start hashing gigabytes while the first views load. {@link hash} hashes now.
+   */
+  async hashWhenDue(): Promise<string> {
+    if (!this.pendingHash) await this.hashDue;
+    return this.hash();
+  }
+
+  /** Resolves true when the file is big enough that its hash is taken later, not at open (see {@link hashSoon}). */
+  hashIsDeferred(): Promise<boolean> {
+    return this.hashDeferred ?? Promise.resolve(false);
   }
 
   /**
@@ -135,7 +170,7 @@ export class DocumentImage {
    */
   hash(): Promise<string> {
     if (!this.pendingHash) {
-      const pending = sha256File(this.filePath);
+      const pending = (this.deps.hashFile ?? sha256FileOffThread)(this.filePath);
       this.pendingHash = pending;
       pending.then((h) => {
         if (this.pendingHash === pending) this.knownHash = h;
@@ -164,7 +199,10 @@ export class DocumentImage {
   tiling(): TiledImage | undefined {
     const pyramid = this.levels();
     if (!pyramid) return undefined;
-    return { tileSize: VIEW_TILE, levels: pyramid.levels.map((l) => ({ width: l.shape.x, height: l.shape.y, scale: l.scale.x })) };
+    return {
+      tileSize: VIEW_TILE,
+      levels: pyramid.levels.map((l, i) => ({ width: l.shape.x, height: l.shape.y, scale: l.scale.x, ...(pyramid.isComputed(i) ? { computed: true } : {}) })),
+    };
   }
 
   /** The pyramid of a tiled image (made on first use), or undefined for images shown as whole planes. */
@@ -182,17 +220,19 @@ export class DocumentImage {
    * One tile of plane (t, z, c) at `level` (tile indices column/row of {@link VIEW_TILE}² tiles), with the statistics
    * of the whole plane taken from the finest level of at most 1024² pixels.
    */
-  async readTile(t: number, z: number, c: number, level: number, column: number, row: number): Promise<{ data: PixelArray; width: number; height: number; stats: PlaneStats }> {
+  async readTile(t: number, z: number, c: number, level: number, column: number, row: number): Promise<{ data: PixelArray; width: number; height: number; stats: PlaneStats; statsPartial?: boolean }> {
     const pyramid = this.levels();
     if (!pyramid) throw new Error(`${this.fileName} is not shown as tiles`);
     const shape = pyramid.levels[level].shape;
     const x0 = column * VIEW_TILE, y0 = row * VIEW_TILE;
     const width = Math.min(VIEW_TILE, shape.x - x0), height = Math.min(VIEW_TILE, shape.y - y0);
-    const [data, stats] = await Promise.all([
-      pyramid.readBox(level, t, c, { z0: z, nz: 1, y0, ny: height, x0, nx: width }),
-      this.planeStatsOf(pyramid, t, z, c),
-    ]);
-    return { data, width, height, stats };
+    const wholePlane = this.planeStatsOf(pyramid, t, z, c);
+    wholePlane.catch(() => undefined); // awaited below, or superseded by the tile's own
+    const data = await pyramid.readBox(level, t, c, { z0: z, nz: 1, y0, ny: height, x0, nx: width });
+    // The plane's statistics come from a level of ≤ 1024²; without a file pyramid that level needs the whole file, so
+    // a tile that is ready first does not wait for them (issue #13: the view fills in progressively).
+    const stats = await Promise.race([wholePlane, delay(STATS_WAIT_MS).then(() => undefined)]);
+    return stats ? { data, width, height, stats } : { data, width, height, stats: planeStats(data), statsPartial: true };
   }
 
   private planeStatsOf(pyramid: PyramidReader, t: number, z: number, c: number): Promise<PlaneStats> {

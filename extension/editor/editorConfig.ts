@@ -34,6 +34,18 @@ export interface EditorConfig {
 
 const MiB = 1024 * 1024;
 
+/**
+ * Feature-cache cap of an image shown as tiles (issue #13): its live loop covers only the view (a 1600×900 view at 1:1
+ * with 61 features is ~350 MB of features), and the extension host with its workers must stay within 1 GB whatever
+ * the image size. Images shown whole keep the setting (a 2048² plane of 49 features is 784 MB).
+ */
+export const TILED_FEATURE_CACHE_BYTES = 384 * MiB;
+
+/** The feature-cache budget of one image: the setting, capped at {@link TILED_FEATURE_CACHE_BYTES} for tiled images. */
+export function featureCacheBudget(settingBytes: number, tiled: boolean): number {
+  return tiled ? Math.min(settingBytes, TILED_FEATURE_CACHE_BYTES) : settingBytes;
+}
+
 function clampNumber(v: unknown, min: number, max: number, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }

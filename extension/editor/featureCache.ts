@@ -7,6 +7,7 @@
  * features never serves stale tiles; concurrent requests for one tile share one computation.
  */
 import { toShared } from '../workers/parallelForest';
+import { isAbort } from './liveScheduler';
 import { LruCache } from './planeCache';
 
 /** The LRU feature-tile cache. */
@@ -43,16 +44,23 @@ export class FeatureCache {
 
   /**
    * The features of `key`, computed by `compute` on a miss (then copied into shared memory and cached
-   * when they fit the budget). A failed or cancelled computation is not cached.
+   * when they fit the budget). A failed or cancelled computation is not cached. A caller that joins a
+   * computation started by another one, which is then cancelled (a newer run cancels the older one while
+   * both wait for the same tile), computes the tile itself unless its own `signal` was aborted too.
    */
-  async get(key: string, compute: () => Promise<Float32Array>): Promise<Float32Array> {
+  async get(key: string, compute: () => Promise<Float32Array>, signal?: AbortSignal): Promise<Float32Array> {
     const hit = this.lru.get(key);
     if (hit) {
       this.hits++;
       return hit;
     }
     const inflight = this.pending.get(key);
-    if (inflight) return inflight;
+    if (inflight) {
+      return inflight.catch((e: unknown) => {
+        if (signal?.aborted || !isAbort(e)) throw e;
+        return this.get(key, compute, signal);
+      });
+    }
     const p = (async () => {
       try {
         const features = toShared(await compute());

@@ -54,6 +54,10 @@ export interface LabelDocumentDeps {
   tiledAbovePixels?: number;
   /** Label volumes up to this many voxels are dense, bigger ones block-sparse (issue #13). @default DENSE_LABEL_VOXELS */
   denseLabelVoxels?: number;
+  /** Image files up to this many bytes are hashed at open, bigger ones later (issue #13). @default 256 MiB */
+  earlyHashBytes?: number;
+  /** Delay before a bigger file is hashed (ms). @default 20 s */
+  lateHashDelayMs?: number;
   /** Version written to project provenance. @default '0.0.0' */
   extensionVersion?: string;
   /** Trees of a new project. @default 100 */
@@ -260,11 +264,22 @@ export class LabelDocument implements ProjectMember {
       this.warnings.push(this.ownProjectError.message);
       return;
     }
-    const hash = await this.hash().catch(() => undefined);
-    if (hash && hash !== entry.sha256) {
-      const message = `${entry.path} changed on disk since it was labelled (sha256 differs); the labels are kept, check they still fit`;
-      this.warnings.push(message);
-      this.deps.logger.warn(message);
+    const message = `${entry.path} changed on disk since it was labelled (sha256 differs); the labels are kept, check they still fit`;
+    if (await this.pixels.hashIsDeferred()) {
+      // Hashing a file of gigabytes takes seconds to minutes: the editor opens now and says so when the hash differs.
+      const image = this.image;
+      void this.hash().then((hash) => {
+        if (hash === entry.sha256 || this.disposed || this.image !== image) return;
+        this.warnings.push(message);
+        this.deps.logger.warn(message);
+        this._onDidChange.fire({ kind: 'notice', message });
+      }, () => undefined);
+    } else {
+      const hash = await this.hash().catch(() => undefined);
+      if (hash && hash !== entry.sha256) {
+        this.warnings.push(message);
+        this.deps.logger.warn(message);
+      }
     }
     this.deps.logger.info(`${this.fileName}: project ${path.basename(this.projectFile)}, ${labels.labelledCount()} labelled pixels restored`);
   }
@@ -583,9 +598,17 @@ export class LabelDocument implements ProjectMember {
   private async imageEntry(projectFile = this.projectFile): Promise<ProjectImage | undefined> {
     if (!this.image) return undefined;
     const rel = relativeImagePath(projectFile, this.imagePath);
-    const { t, z, c, y, x } = this.image.info.shape;
     const sha256 = await this.hash().catch((e) => this.recordedHash(this.project, rel, e));
-    return { path: rel, sha256, shape: { t, z, c, y, x }, dtype: this.image.info.dtype, ...(this.pixelSizeOverride ? { pixelSize: { ...this.pixelSizeOverride } } : {}) };
+    return this.imageEntryWith(projectFile, sha256);
+  }
+
+  private imageEntryWith(projectFile: string, sha256: string): ProjectImage | undefined {
+    if (!this.image) return undefined;
+    const { t, z, c, y, x } = this.image.info.shape;
+    return {
+      path: relativeImagePath(projectFile, this.imagePath), sha256, shape: { t, z, c, y, x }, dtype: this.image.info.dtype,
+      ...(this.pixelSizeOverride ? { pixelSize: { ...this.pixelSizeOverride } } : {}),
+    };
   }
 
   /** This image's current labels, encoded (undefined when nothing is labelled). */
@@ -604,6 +627,25 @@ export class LabelDocument implements ProjectMember {
     const entry = await this.imageEntry(projectFile);
     const labels = this.encodedLabels();
     return this.shared.compose(entry, labels, this.deps.extensionVersion);
+  }
+
+  /**
+   * {@link snapshot} without waiting for the image's sha256: until it is known (a file of gigabytes is hashed in the
+   * background, issue #13) `sha256` stands in for it. For the live loop's training identity, never for saving.
+   */
+  snapshotWithHash(sha256: string): PixelClassifierProject {
+    const entry = this.imageEntryWith(this.projectFile, this.pixels.knownHash ?? sha256);
+    return this.shared.compose(entry, this.encodedLabels(), this.deps.extensionVersion);
+  }
+
+  /** The image's sha256 when it is due (see {@link DocumentImage.hashWhenDue}): for lookups that can wait. */
+  hashWhenDue(): Promise<string> {
+    return this.pixels.hashWhenDue();
+  }
+
+  /** The image's sha256 once known ({@link snapshotWithHash} then uses it). */
+  get knownImageHash(): string | undefined {
+    return this.pixels.knownHash;
   }
 
   /**

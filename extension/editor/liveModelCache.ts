@@ -23,6 +23,8 @@ export interface CachedForest {
  * invalid, stale).
  */
 export async function readCachedForest(doc: LabelDocument): Promise<CachedForest | { unusable: string; noLabels?: boolean }> {
+  // A big image is hashed a little after it opens, not for this lookup (issue #13).
+  await doc.hashWhenDue().catch(() => undefined);
   const snapshot = await doc.snapshot();
   if (Object.keys(snapshot.labels).length === 0) return { unusable: 'no labels', noLabels: true };
   const hash = trainingHash(snapshot);

@@ -29,6 +29,7 @@
 import { featureChannels } from '../core/features/featureSet';
 import { featureImportances, serializeForest, type Forest } from '../core/forest/index';
 import { trainingHash } from '../project/trainingHash';
+import type { PixelClassifierProject } from '../project/projectSchema';
 import type { ClassifierStatus, HostToWebviewMessage, PixelBox } from '../protocol';
 import type { DocumentController, LiveLoop } from './documentController';
 import { FeatureCache } from './featureCache';
@@ -43,6 +44,16 @@ import { errorText, type Logger } from './logger';
 import type { PreviewSettings } from './previewForest';
 import { TilePredictor } from './tilePredictor';
 
+/** Stands in for the image's sha256 in the live loop's training identity until the file is hashed (never saved). */
+const PROVISIONAL_SHA256 = 'sha256-pending';
+
+/** The training hash of `snapshot` with the image's real sha256 in place of the stand-in, once `sha256` is known. */
+function settledTrainingHash(snapshot: PixelClassifierProject, hash: string, sha256: string | undefined): string {
+  if (sha256 === undefined || !snapshot.images.some((image) => image.sha256 === PROVISIONAL_SHA256)) return hash;
+  const images = snapshot.images.map((image) => (image.sha256 === PROVISIONAL_SHA256 ? { ...image, sha256 } : image));
+  return trainingHash({ ...snapshot, images });
+}
+
 /** Environment of a live session. */
 export interface LiveSessionDeps {
   compute: LiveCompute;
@@ -55,13 +66,20 @@ export interface LiveSessionDeps {
   backgroundPredictionPixels?: number;
   /** Opens the other images of a multi-image project. */
   openImage: ImageOpener;
-  /** Delay after the last stroke before retraining. @default 150 */
+  /** Delay after the last stroke before retraining. @default {@link LIVE_DEBOUNCE_MS} */
   debounceMs?: number;
   /** Tiles predicted concurrently (each tile's prediction is itself spread over the pool). @default 2 */
   concurrency?: number;
   /** The quick preview stage (see module docs); `false` turns it off. @default DEFAULT_PREVIEW of previewForest.ts */
   preview?: Partial<PreviewSettings> | false;
 }
+
+/**
+ * Delay after a stroke before retraining. A stroke reaches the host once, when it ends, so the delay only merges
+ * strokes painted in quick succession; the retraining it starts is cancelled by the next stroke anyway. It is part
+ * of the stroke → first tile time (`npm run bench -- live`: 150 ms was most of a 200 ms target).
+ */
+export const LIVE_DEBOUNCE_MS = 50;
 
 /** The live loop of one document; created by the controller. */
 export class LiveSession implements LiveLoop {
@@ -91,7 +109,7 @@ export class LiveSession implements LiveLoop {
 
   constructor(private readonly controller: DocumentController, private readonly deps: LiveSessionDeps) {
     this.features = new FeatureCache(deps.featureCacheBytes);
-    this.scheduler = new LiveScheduler(deps.debounceMs ?? 150);
+    this.scheduler = new LiveScheduler(deps.debounceMs ?? LIVE_DEBOUNCE_MS);
     this.statusLine = new LiveStatus(controller);
     this.tiles = new TilePredictor({
       controller, compute: deps.compute, features: this.features, status: this.statusLine, logger: deps.logger,
@@ -206,7 +224,9 @@ export class LiveSession implements LiveLoop {
   private async trainAndPredict(signal: AbortSignal): Promise<void> {
     const doc = this.doc;
     if (!doc.image || !doc.labels) return;
-    const snapshot = await doc.snapshot();
+    // The image's sha256 is part of the training identity, but a file of gigabytes is hashed in the background: the
+    // first training must not wait for it (it did: seconds of a stroke's first tile, issue #13).
+    const snapshot = doc.snapshotWithHash(PROVISIONAL_SHA256);
     const hash = trainingHash(snapshot);
     if (!this.forest || this.forestHash !== hash) {
       const set = await this.trainer.trainingSet(snapshot, signal);
@@ -220,9 +240,23 @@ export class LiveSession implements LiveLoop {
       // Stage 2: the full seeded forest (the one the batch trainer and the model cache have).
       const forest = await this.trainer.trainFull(set, signal, preview ? `preview (${preview.settings.trees} trees) shown; ` : '');
       signal.throwIfAborted();
-      this.useForest(forest, hash);
+      // The image may have been hashed during the training.
+      const settled = settledTrainingHash(snapshot, hash, doc.knownImageHash);
+      this.useForest(forest, settled);
+      if (settled === hash && doc.knownImageHash === undefined) this.settleWhenHashed(snapshot, hash);
     }
     await this.tiles.predictPlane(signal, 'full');
+  }
+
+  /**
+   * A forest trained while the image was being hashed is keyed by a stand-in sha256; when the hash is known it becomes
+   * the forest of the same snapshot with the real one (unless another forest replaced it meanwhile), so it is not
+   * retrained and can be written to the model cache.
+   */
+  private settleWhenHashed(snapshot: PixelClassifierProject, provisionalHash: string): void {
+    void this.doc.hash().then((sha256) => {
+      if (this.forestHash === provisionalHash) this.forestHash = settledTrainingHash(snapshot, provisionalHash, sha256);
+    }, () => undefined);
   }
 
   private dropPredictions(message?: string): void {
@@ -327,6 +361,9 @@ export class LiveSession implements LiveLoop {
   /** After a save: writes the model cache when the current forest matches the saved labels. */
   async afterSave(): Promise<void> {
     if (!this.forest || !this.forestHash || this.doc.projectFile === '') return;
+    // A forest keyed by a stand-in sha256 gets its real key first (settleWhenHashed runs before this continuation).
+    await this.doc.hash().catch(() => undefined);
+    if (!this.forest || !this.forestHash) return;
     await writeModelCacheIfCurrent(this.doc, this.forest, this.forestHash, this.log);
   }
 

@@ -52,6 +52,8 @@ export class LiveTrainer {
   private otherSamples = new Map<string, { key: string; samples: TrainingSamples }>();
   /** Reused shared buffers of the open image's training samples (see currentSamples). */
   private sampleBuffers: { X: SharedArrayBuffer; y: SharedArrayBuffer } | undefined;
+  /** Reused shared buffers of the project's samples when several images are labelled (see trainingSet). */
+  private projectBuffers: { X: SharedArrayBuffer; y: SharedArrayBuffer } | undefined;
 
   constructor(private readonly deps: LiveTrainerDeps) {}
 
@@ -81,6 +83,15 @@ export class LiveTrainer {
       signal,
       featureImage: (image) => (image.path === doc.relativePath ? Promise.resolve(doc.featureImage()!) : this.otherFeatureImage(image)),
       onImage: (_plan, i, n, done) => { if (done) status.set('computing-features', (i + 1) / n, 'Computing features around the labels'); },
+      // Several labelled images: joined into shared buffers reused while strokes keep coming (500,000 samples are
+      // 98 MB: a fresh array per stroke costs ~24,000 page faults, and the pool would copy it into shared memory).
+      allocate: (nSamples, nFeatures) => {
+        const need = 4 * nSamples * nFeatures;
+        if (!this.projectBuffers || this.projectBuffers.X.byteLength < need || this.projectBuffers.y.byteLength < nSamples) {
+          this.projectBuffers = { X: mappedSharedBuffer(Math.ceil(need * 1.25) + 4), y: mappedSharedBuffer(Math.ceil(nSamples * 1.25) + 1) };
+        }
+        return { X: new Float32Array(this.projectBuffers.X, 0, nSamples * nFeatures), y: new Uint8Array(this.projectBuffers.y, 0, nSamples) };
+      },
     });
     return { ...set, featuresMs: Date.now() - started };
   }
@@ -117,19 +128,37 @@ export class LiveTrainer {
   /**
    * Samples of the open image, gathered pixel by pixel from the cached feature tiles (no box-sized
    * feature array is ever built). The order is boxFeatureSamples' order — the plan's labelled boxes, then
-   * z, row, column — so the forest equals the one the CLI retrains.
+   * z, row, column — so the forest equals the one the CLI retrains. The tiles are fetched a band of tile rows
+   * at a time (all tiles of a band at once, so that missing ones are computed by all workers in parallel, and
+   * the next band's while this one is copied), and copied without an await per tile switch.
    */
   async currentSamples(labels: LabelStore, plan: ImageTrainingPlan, signal: AbortSignal): Promise<TrainingSamples> {
     const { nFeatures } = plan;
     const tileSize = this.deps.controller.settings().tileSize;
     const { x: width, y: height } = labels.shape;
     const boxes = labelledBoxes(labels, plan.boxes);
+    /** One band of tile rows of one box slice, with the columns of the tiles holding its labels. */
+    interface Band { t: number; z: number; box: (typeof boxes)[number]; row0: number; row1: number; tileRow: number; firstTile: number; tiles: (number | undefined)[] }
+    const bands: Band[] = [];
     let nSamples = 0;
     for (const box of boxes) {
+      const c0 = box.column;
+      const c1 = box.column + box.width;
+      const firstTile = Math.floor(c0 / tileSize) * tileSize;
       for (let dz = 0; dz < box.depth; dz++) {
-        for (let r = box.row; r < box.row + box.height; r++) {
-          const line = labels.row(box.t, box.z + dz, r);
-          for (let c = box.column; c < box.column + box.width; c++) if (line[c] !== 0) nSamples++;
+        for (let tileRow = Math.floor(box.row / tileSize) * tileSize; tileRow < box.row + box.height; tileRow += tileSize) {
+          const row0 = Math.max(box.row, tileRow);
+          const row1 = Math.min(box.row + box.height, tileRow + tileSize);
+          const tiles: (number | undefined)[] = [];
+          for (let r = row0; r < row1; r++) {
+            const line = labels.row(box.t, box.z + dz, r);
+            for (let tc = firstTile; tc < c1; tc += tileSize) {
+              let n = 0;
+              for (let c = Math.max(c0, tc), end = Math.min(c1, tc + tileSize); c < end; c++) if (line[c] !== 0) n++;
+              if (n > 0) { nSamples += n; tiles[(tc - firstTile) / tileSize] = tc; }
+            }
+          }
+          if (tiles.length > 0) bands.push({ t: box.t, z: box.z + dz, box, row0, row1, tileRow, firstTile, tiles });
         }
       }
     }
@@ -147,35 +176,37 @@ export class LiveTrainer {
     }
     const X = new Float32Array(this.sampleBuffers.X, 0, nSamples * nFeatures);
     const y = new Uint8Array(this.sampleBuffers.y, 0, nSamples);
+    const fetchBand = (band: Band) => Promise.all(band.tiles.map((tc) => (tc === undefined ? undefined : this.deps.tileFeatures(band.t, band.z, {
+      column: tc, row: band.tileRow, width: Math.min(tileSize, width - tc), height: Math.min(tileSize, height - band.tileRow),
+    }, signal, 1))));
+    let next = bands.length > 0 ? fetchBand(bands[0]) : undefined;
     let s = 0;
-    for (const box of boxes) {
-      for (let dz = 0; dz < box.depth; dz++) {
-        const z = box.z + dz;
-        let tileKeyNow = '';
-        let f: Float32Array | undefined;
-        let tile: PixelBox | undefined;
-        for (let r = box.row; r < box.row + box.height; r++) {
-          const line = labels.row(box.t, z, r);
+    try {
+      for (let b = 0; b < bands.length; b++) {
+        const features = await next!;
+        signal.throwIfAborted();
+        next = b + 1 < bands.length ? fetchBand(bands[b + 1]) : undefined;
+        const { box, t, z, row0, row1, tileRow, firstTile } = bands[b];
+        const tileHeight = Math.min(tileSize, height - tileRow);
+        for (let r = row0; r < row1; r++) {
+          const line = labels.row(t, z, r);
           for (let c = box.column; c < box.column + box.width; c++) {
             const label = line[c];
             if (label === 0) continue;
-            const tr = Math.floor(r / tileSize) * tileSize;
-            const tc = Math.floor(c / tileSize) * tileSize;
-            const key = `${tr}/${tc}`;
-            if (key !== tileKeyNow) {
-              signal.throwIfAborted();
-              tile = { column: tc, row: tr, width: Math.min(tileSize, width - tc), height: Math.min(tileSize, height - tr) };
-              f = await this.deps.tileFeatures(box.t, z, tile, signal, 1);
-              tileKeyNow = key;
-            }
-            const tileN = tile!.width * tile!.height;
-            const p = (r - tile!.row) * tile!.width + (c - tile!.column);
+            const slot = Math.floor((c - firstTile) / tileSize);
+            const tc = firstTile + slot * tileSize;
+            const f = features[slot]!;
+            const tileWidth = Math.min(tileSize, width - tc);
+            const tileN = tileWidth * tileHeight;
+            const p = (r - tileRow) * tileWidth + (c - tc);
             const out = s * nFeatures;
-            for (let ch = 0; ch < nFeatures; ch++) X[out + ch] = f![ch * tileN + p];
+            for (let ch = 0; ch < nFeatures; ch++) X[out + ch] = f[ch * tileN + p];
             y[s++] = label;
           }
         }
       }
+    } finally {
+      next?.catch(() => undefined); // a cancelled run leaves the next band's fetch behind
     }
     return { X, y, nSamples, nFeatures, boxes };
   }
@@ -222,11 +253,13 @@ export class LiveTrainer {
   /** Gives the open image's sample buffers back (the loop went idle). */
   releaseBuffers(): void {
     this.sampleBuffers = undefined;
+    this.projectBuffers = undefined;
   }
 
   /** Forgets cached samples of other images. */
   clear(): void {
     this.otherSamples.clear();
     this.sampleBuffers = undefined;
+    this.projectBuffers = undefined;
   }
 }

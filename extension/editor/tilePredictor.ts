@@ -17,7 +17,7 @@ import type { LiveCompute } from './liveCompute';
 import type { LiveStatus } from './liveStatus';
 import type { Logger } from './logger';
 import { quantizeTile } from './quantizeTile';
-import { planeTiles, tileKey, tileOrder } from './tiling';
+import { planeTiles, tileKey, tileOrder, tilesInView } from './tiling';
 import { planeBoxToVolume, planeSizeOf, volumeOrderToPlane, type Orientation } from '../core/views/slicePlane';
 
 /** What the predictor remembers about a predicted tile. */
@@ -113,7 +113,7 @@ export class TilePredictor {
       const source = await readSourceBlock(image, t, sourceBox);
       signal.throwIfAborted();
       return this.deps.compute.tileFeatures({ selection, image: volume, nInputChannels: shape.c, source, sourceBox, target }, signal, priority);
-    });
+    }, signal);
   }
 
   /** Feature cache key of a tile (the selection is part of it, so a feature change never serves stale tiles). */
@@ -167,11 +167,12 @@ export class TilePredictor {
    */
   private xyTiles(view: PixelBox | undefined): { visible: PixelBox[]; rest: PixelBox[] } {
     const shape = this.doc.shape!;
-    const { visible, rest } = tileOrder(shape.x, shape.y, this.deps.controller.settings().tileSize, view);
+    const tileSize = this.deps.controller.settings().tileSize;
     const big = shape.x * shape.y > (this.deps.backgroundPixels ?? LIVE_PREDICTION_PIXELS);
-    if (!big) return { visible, rest };
+    if (!big) return tileOrder(shape.x, shape.y, tileSize, view);
     if (!view || view.width * view.height > (this.deps.livePixels ?? LIVE_PREDICTION_PIXELS)) return { visible: [], rest: [] };
-    return { visible, rest: [] };
+    // Never the whole plane's tiles: pick() asks for this after every tile.
+    return { visible: tilesInView(shape.x, shape.y, tileSize, view), rest: [] };
   }
 
   /** Why nothing is predicted on a big plane: the view is larger than live predictions cover. */

@@ -28,14 +28,38 @@ export function boxesIntersect(a: PixelBox, b: PixelBox): boolean {
  */
 export function tileOrder(width: number, height: number, tileSize: number, view?: PixelBox): { visible: PixelBox[]; rest: PixelBox[] } {
   const tiles = planeTiles(width, height, tileSize);
-  const cx = view ? view.column + view.width / 2 : width / 2;
-  const cy = view ? view.row + view.height / 2 : height / 2;
-  const distance = (t: PixelBox) => Math.hypot(t.column + t.width / 2 - cx, t.row + t.height / 2 - cy);
-  const byDistance = (a: PixelBox, b: PixelBox) => distance(a) - distance(b);
+  const centre = view ? viewCentre(view) : { cx: width / 2, cy: height / 2 };
   const visible = view ? tiles.filter((t) => boxesIntersect(t, view)) : [];
   const rest = view ? tiles.filter((t) => !boxesIntersect(t, view)) : tiles;
-  // Array.prototype.sort is stable, so equal distances keep row-major order.
-  return { visible: visible.sort(byDistance), rest: rest.sort(byDistance) };
+  return { visible: byDistanceFrom(visible, centre), rest: byDistanceFrom(rest, centre) };
+}
+
+/**
+ * Only the tiles of the plane's `tileSize` grid that intersect `view`, nearest its centre first (ties row-major) — the
+ * `visible` part of {@link tileOrder} without enumerating the plane, which for a 32768² image is 16,384 tiles (issue #13).
+ */
+export function tilesInView(width: number, height: number, tileSize: number, view: PixelBox): PixelBox[] {
+  const tiles: PixelBox[] = [];
+  const c0 = Math.max(0, Math.floor(view.column / tileSize)), r0 = Math.max(0, Math.floor(view.row / tileSize));
+  const columnEnd = Math.min(width, view.column + view.width), rowEnd = Math.min(height, view.row + view.height);
+  for (let row = r0 * tileSize; row < rowEnd; row += tileSize) {
+    for (let column = c0 * tileSize; column < columnEnd; column += tileSize) {
+      const tile = { column, row, width: Math.min(tileSize, width - column), height: Math.min(tileSize, height - row) };
+      if (boxesIntersect(tile, view)) tiles.push(tile);
+    }
+  }
+  return byDistanceFrom(tiles, viewCentre(view));
+}
+
+function viewCentre(view: PixelBox): { cx: number; cy: number } {
+  return { cx: view.column + view.width / 2, cy: view.row + view.height / 2 };
+}
+
+/** `tiles` sorted by the distance of their centre from (cx, cy), each distance computed once; ties keep their order. */
+function byDistanceFrom(tiles: PixelBox[], { cx, cy }: { cx: number; cy: number }): PixelBox[] {
+  const keyed = tiles.map((t, i) => ({ t, i, d: Math.hypot(t.column + t.width / 2 - cx, t.row + t.height / 2 - cy) }));
+  keyed.sort((a, b) => a.d - b.d || a.i - b.i);
+  return keyed.map((k) => k.t);
 }
 
 /** Key of a tile of plane (t, z). */

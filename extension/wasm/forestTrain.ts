@@ -253,6 +253,15 @@ export function searchSorted(
 // ---- partitions -------------------------------------------------------------------------------------
 
 /**
+ * Raw value of position-space sample `sample` in a value column: when a tree grows from a subsample, its
+ * samples are numbered 0..m-1 and `orig` (m u32) maps them to training-set samples; `orig` 0 = no mapping.
+ */
+@inline function valueAt(values: usize, orig: usize, sample: u32): f32 {
+  const s = orig != 0 ? load<u32>(orig + (<usize>sample << 2)) : sample;
+  return load<f32>(values + (<usize>s << 2));
+}
+
+/**
  * Stable partition of positions [start, end): those whose code (column `codes`) is ≤ `bin` first, with
  * their payloads; the right part goes through `tmpIdx` / `tmpPay`. Stable, so positions stay in
  * increasing sample order (the bootstrap writes them that way) and later passes over a node read each
@@ -262,7 +271,7 @@ export function searchSorted(
  */
 export function partitionByCode(
   codes: usize, values: usize, idx: usize, pay: usize, start: i32, end: i32, bin: i32, minmax: usize,
-  tmpIdx: usize, tmpPay: usize,
+  tmpIdx: usize, tmpPay: usize, orig: usize,
 ): i32 {
   let l = start;
   let r = 0;
@@ -281,7 +290,7 @@ export function partitionByCode(
       store<i32>(pay + (<usize>l << 2), p);
       l++;
       if (c == bin) {
-        const v = load<f32>(values + (<usize>sample << 2));
+        const v = valueAt(values, orig, sample);
         if (v > leftMax) leftMax = v;
       }
     } else {
@@ -289,7 +298,7 @@ export function partitionByCode(
       store<i32>(tmpPay + (<usize>r << 2), p);
       r++;
       if (c <= rightBin) {
-        const v = load<f32>(values + (<usize>sample << 2));
+        const v = valueAt(values, orig, sample);
         if (c < rightBin) { rightBin = c; rightMin = v; } else if (v < rightMin) rightMin = v;
       }
     }
@@ -310,13 +319,14 @@ export function partitionByCode(
  */
 export function partitionOob(
   codes: usize, values: usize, idx: usize, start: i32, end: i32, bin: i32, rightBin: i32, threshold: f32, tmpIdx: usize,
+  orig: usize,
 ): i32 {
   let l = start;
   let r = 0;
   for (let i = start; i < end; i++) {
     const sample = load<u32>(idx + (<usize>i << 2));
     const c = <i32>load<u8>(codes + <usize>sample);
-    const left = c < bin || (c <= rightBin && load<f32>(values + (<usize>sample << 2)) <= threshold);
+    const left = c < bin || (c <= rightBin && valueAt(values, orig, sample) <= threshold);
     if (left) {
       store<u32>(idx + (<usize>l << 2), sample);
       l++;
@@ -335,14 +345,14 @@ export function partitionOob(
  * Returns the end of the left part.
  */
 export function partitionByValue(
-  values: usize, idx: usize, pay: usize, start: i32, end: i32, threshold: f32, tmpIdx: usize, tmpPay: usize,
+  values: usize, idx: usize, pay: usize, start: i32, end: i32, threshold: f32, tmpIdx: usize, tmpPay: usize, orig: usize,
 ): i32 {
   let l = start;
   let r = 0;
   for (let i = start; i < end; i++) {
     const at = <usize>i << 2;
     const sample = load<u32>(idx + at);
-    const left = load<f32>(values + (<usize>sample << 2)) <= threshold;
+    const left = valueAt(values, orig, sample) <= threshold;
     if (pay != 0) {
       const p = load<i32>(pay + at);
       if (left) store<i32>(pay + (<usize>l << 2), p);
@@ -413,6 +423,106 @@ export function bootstrap(
     }
   }
   return nIn;
+}
+
+/**
+ * Bootstrap of one tree grown from a random `m < n` of the samples (see treeSampleCount in
+ * extension/core/forest/forestModel.ts), from the same xoshiro128** stream as {@link bootstrap}: a partial
+ * Fisher–Yates shuffle of `perm` (n u32, the identity on entry and restored on exit; `picks`, m u32, is
+ * scratch) chooses the m samples, then m draws with replacement among them (as TreeRandom.below). Writes the
+ * outputs of {@link bootstrap} in the subsample's own numbering: `sub` (m u32) gets the chosen samples in
+ * increasing order, and `idx` / `oob` hold positions in `sub` (the tree then runs on the m samples only, with
+ * their codes gathered by {@link gatherCodes}, so it touches m samples' memory, not n); `oob` gets the chosen
+ * samples that were not drawn; `weight` (over all n) is 0 for every sample not in the bag. Returns the number
+ * of in-bag samples (the chosen m less them are out of bag).
+ */
+export function subsampleBootstrap(
+  state: usize, n: i32, m: i32, weight: usize, classes: usize, idx: usize, pay: usize, oob: usize, counts: usize, K: i32,
+  perm: usize, picks: usize, sub: usize,
+): i32 {
+  let s0 = load<u32>(state);
+  let s1 = load<u32>(state, 4);
+  let s2 = load<u32>(state, 8);
+  let s3 = load<u32>(state, 12);
+  memory.fill(weight, 0, <usize>n << 2);
+  for (let k = 0; k < m; k++) {
+    const result = rotl<u32>(s1 * 5, 7) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    const r = k + <i32>Math.floor((<f64>result / 4294967296.0) * <f64>(n - k));
+    store<i32>(picks + (<usize>k << 2), r);
+    const a = perm + (<usize>k << 2);
+    const b = perm + (<usize>r << 2);
+    const chosen = load<u32>(b);
+    store<u32>(b, load<u32>(a));
+    store<u32>(a, chosen);
+    store<i32>(weight + (<usize>chosen << 2), -1); // in the subset, not drawn (yet)
+  }
+  for (let d = 0; d < m; d++) {
+    const result = rotl<u32>(s1 * 5, 7) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    const sample = load<u32>(perm + (<usize><i32>Math.floor((<f64>result / 4294967296.0) * <f64>m) << 2));
+    const at = weight + (<usize>sample << 2);
+    const w = load<i32>(at);
+    store<i32>(at, w < 0 ? 1 : w + 1);
+  }
+  for (let k = m - 1; k >= 0; k--) {
+    const a = perm + (<usize>k << 2);
+    const b = perm + (<usize>load<i32>(picks + (<usize>k << 2)) << 2);
+    const v = load<u32>(a);
+    store<u32>(a, load<u32>(b));
+    store<u32>(b, v);
+  }
+  store<u32>(state, s0);
+  store<u32>(state, s1, 4);
+  store<u32>(state, s2, 8);
+  store<u32>(state, s3, 12);
+  memory.fill(counts, 0, <usize>K << 2);
+  let nIn = 0;
+  let nOut = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const at = weight + (<usize>i << 2);
+    const w = load<i32>(at);
+    if (w == 0) continue;
+    store<u32>(sub + (<usize>j << 2), i);
+    if (w > 0) {
+      const c = <i32>load<u8>(classes + <usize>i);
+      store<u32>(idx + (<usize>nIn << 2), j);
+      store<i32>(pay + (<usize>nIn << 2), (w << 8) | c);
+      const ck = counts + (<usize>c << 2);
+      store<i32>(ck, load<i32>(ck) + w);
+      nIn++;
+    } else {
+      store<i32>(at, 0);
+      store<u32>(oob + (<usize>nOut << 2), j);
+      nOut++;
+    }
+    j++;
+  }
+  return nIn;
+}
+
+/**
+ * Bin codes of a subsample (`sub`, m u32 increasing) of every feature: `out[f·m + j] = codes[f·n + sub[j]]`.
+ */
+export function gatherCodes(codes: usize, n: i32, F: i32, sub: usize, m: i32, out: usize): void {
+  for (let f = 0; f < F; f++) {
+    const from = codes + <usize>f * <usize>n;
+    const to = out + <usize>f * <usize>m;
+    for (let j = 0; j < m; j++) store<u8>(to + <usize>j, load<u8>(from + <usize>load<u32>(sub + (<usize>j << 2))));
+  }
 }
 
 // ---- one node ---------------------------------------------------------------------------------------

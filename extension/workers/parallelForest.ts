@@ -57,6 +57,8 @@ export function toShared<T extends Float32Array | Uint8Array>(array: T): T {
 export async function trainForestParallel(
   pool: WorkerPool, X: Float32Array, y: Uint8Array, nFeatures: number, opts: ParallelTrainOptions,
 ): Promise<Forest> {
+  // A user's training goes before the warm-up: it would hold both workers while the first strokes wait.
+  if (opts.signal !== warmUp?.signal) warmUp?.abort();
   const settings = resolveForestSettings(nFeatures, opts);
   validateTrainingData(X, y, nFeatures, opts.nClasses);
   const parts = Math.max(1, Math.min(settings.nTrees, Math.floor(opts.parts ?? pool.size)));
@@ -98,6 +100,22 @@ export async function trainForestParallel(
  * it never changes later results (trees depend only on their data, settings and index).
  */
 export async function warmUpForestTraining(pool: WorkerPool, signal?: AbortSignal): Promise<void> {
+  const own = new AbortController();
+  warmUp = own;
+  const stop = () => own.abort();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await warmUpTraining(pool, own.signal);
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    if (warmUp === own) warmUp = undefined;
+  }
+}
+
+/** The running warm-up, which any other training cancels. */
+let warmUp: AbortController | undefined;
+
+async function warmUpTraining(pool: WorkerPool, signal: AbortSignal): Promise<void> {
   const n = 4000;
   const F = 16;
   const rng = new TreeRandom(0x5eed, 0);

@@ -10,6 +10,7 @@ import { quantizeTile } from '../../extension/editor/quantizeTile';
 import { inlineCompute, type LiveCompute } from '../../extension/editor/liveCompute';
 import { MemoryLogger } from '../../extension/editor/logger';
 import { modelCachePath } from '../../extension/project/projectFile';
+import { trainingHash } from '../../extension/project/trainingHash';
 import { FakeWebview, fakeImage, fakeOpener, fakeUri } from './fakes';
 import { computeFeatureBlock } from '../../extension/core/features/computeFeatureBlock';
 import { boxFeatureSamples, imageTrainingPlan } from '../../extension/core/training/projectTraining';
@@ -23,11 +24,15 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function setup(options: { live?: boolean; tileSize?: number; compute?: LiveCompute } = {}) {
+async function setup(options: { live?: boolean; tileSize?: number; compute?: LiveCompute; deferHash?: boolean } = {}) {
   const file = path.join(dir, 'img.tif');
   const image = fakeImage({ t: 1, z: 1, c: 1, y: 48, x: 40 }, file);
   const logger = new MemoryLogger();
-  const doc = await LabelDocument.open(fakeUri(file), { openImage: fakeOpener({ [file]: image }), logger });
+  const doc = await LabelDocument.open(fakeUri(file), {
+    openImage: fakeOpener({ [file]: image }), logger,
+    // As for a file of gigabytes: hashed later, not at open (issue #13).
+    ...(options.deferHash ? { earlyHashBytes: 0, lateHashDelayMs: 3_600_000 } : {}),
+  });
   doc.project.classifier.trees = 8;
   const registry = new EditorRegistry<LabelDocument>();
   let live!: LiveSession;
@@ -201,6 +206,46 @@ describe('LiveSession', () => {
     expect(again.logger.lines.some((l) => l.includes('using the cached model'))).toBe(true);
     expect(again.logger.lines.some((l) => l.includes('trained'))).toBe(false);
     expect(again.webview.bodies('prediction/tile')).toHaveLength(9);
+  });
+
+  it('a big image trains before its file is hashed; the forest is then keyed by the real hash, not retrained, and cached on save', async () => {
+    const first = await setup({ deferHash: true });
+    await first.paint(1, 3, 3);
+    await first.paint(2, 30, 44);
+    await first.controller.handle(first.channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await first.live.idle();
+    expect(first.doc.knownImageHash).toBeUndefined(); // trained and predicted without waiting for the hash
+    expect(first.webview.bodies('prediction/tile')).toHaveLength(9);
+    const provisional = first.live.forestHash;
+    expect(provisional).toBeDefined();
+    await first.doc.hash();
+    await new Promise((r) => setImmediate(r));
+    expect(first.live.forestHash).not.toBe(provisional);
+    expect(first.live.forestHash).toBe(trainingHash(await first.doc.snapshot()));
+    const trainings = () => first.logger.lines.filter((l) => / trained /.test(l)).length;
+    const before = trainings();
+    await first.controller.handle(first.channel, { messageId: 4, body: { type: 'live/updateNow' } });
+    await first.live.idle();
+    expect(trainings()).toBe(before);
+    await first.doc.save();
+    await first.live.afterSave();
+    expect((await fs.stat(modelCachePath(first.doc.projectFile))).size).toBeGreaterThan(80);
+  });
+
+  it('a big image with saved labels opens before its hash is known; a changed file is reported when the hash arrives', async () => {
+    const first = await setup();
+    await first.paint(1, 3, 3);
+    await first.doc.save();
+    await fs.writeFile(path.join(dir, 'img.tif'), 'other bytes');
+    const again = await setup({ deferHash: true });
+    expect(again.doc.labels!.labelledCount()).toBeGreaterThan(0);
+    expect(again.doc.knownImageHash).toBeUndefined();
+    const notices: string[] = [];
+    again.doc.onDidChange((e) => { if (e.kind === 'notice') notices.push(e.message); });
+    await again.doc.hash();
+    await new Promise((r) => setImmediate(r));
+    expect(notices).toEqual([expect.stringContaining('changed on disk since it was labelled')]);
+    expect(again.doc.warnings).toContainEqual(expect.stringContaining('changed on disk'));
   });
 
   it('box features assembled from tiles equal features computed on the box directly', async () => {

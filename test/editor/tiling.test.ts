@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planeTiles, tileOrder, boxesIntersect } from '../../extension/editor/tiling';
+import { planeTiles, tileOrder, tilesInView, boxesIntersect } from '../../extension/editor/tiling';
 
 describe('tiling', () => {
   it('covers the plane exactly once with smaller edge tiles', () => {
@@ -29,5 +29,17 @@ describe('tiling', () => {
   it('intersection is half-open', () => {
     expect(boxesIntersect({ column: 0, row: 0, width: 4, height: 4 }, { column: 4, row: 0, width: 1, height: 1 })).toBe(false);
     expect(boxesIntersect({ column: 0, row: 0, width: 4, height: 4 }, { column: 3, row: 3, width: 1, height: 1 })).toBe(true);
+  });
+});
+
+describe('tilesInView (issue #13: no whole-plane enumeration)', () => {
+  it('equals the visible part of tileOrder for views inside, across and beyond the plane edges', () => {
+    let seed = 3;
+    const rand = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
+    for (let k = 0; k < 200; k++) {
+      const width = 1 + rand(700), height = 1 + rand(700), tileSize = [16, 64, 100, 256][rand(4)];
+      const view = { column: rand(width + 50) - 25, row: rand(height + 50) - 25, width: 1 + rand(400), height: 1 + rand(400) };
+      expect(tilesInView(width, height, tileSize, view), JSON.stringify({ width, height, tileSize, view })).toEqual(tileOrder(width, height, tileSize, view).visible);
+    }
   });
 });

@@ -7,7 +7,7 @@ import {
 function forestOf(nFeatures: number, nClasses: number, trees: { nodes: [number, number, number][]; leaves: number[][] }[]): Forest {
   return {
     nFeatures, nClasses, treeStart: 0, nSamples: 1, classCounts: new Uint32Array(nClasses), oobError: NaN, oobSampleCount: 0,
-    settings: { nTrees: trees.length, seed: 0, maxDepth: -1, minSamplesLeaf: 1, mtry: 1 },
+    settings: { nTrees: trees.length, seed: 0, maxDepth: -1, minSamplesLeaf: 1, mtry: 1, samplesPerTree: 0 },
     trees: trees.map(({ nodes, leaves }) => {
       const words = new Int32Array(nodes.length * 3);
       const floats = new Float32Array(words.buffer);

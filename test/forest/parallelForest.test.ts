@@ -59,6 +59,22 @@ describe('parallel forest', () => {
     }
   });
 
+  it('a training started during the warm-up cancels it (the first strokes do not wait) and is unchanged', async () => {
+    const { X, y, F } = data(600);
+    const opts = { nClasses: 3, nTrees: 6, seed: 11 };
+    const serial = Buffer.from(serializeForest(trainForest(X, y, F, opts)));
+    const fresh = new WorkerPool({ workerScript: await buildComputeWorker(), size: 2 });
+    try {
+      const warming = warmUpForestTraining(fresh);
+      const outcome = warming.then(() => 'finished', (e: Error) => e.name);
+      const trained = Buffer.from(serializeForest(await trainForestParallel(fresh, X, y, F, opts)));
+      expect(trained.equals(serial)).toBe(true);
+      expect(await outcome).toBe('AbortError');
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
   it('predicts the same probabilities as predictProbabilities, with shared and with copied buffers', async () => {
     const { X, y, F } = data(800);
     const forest = trainForest(X, y, F, { nClasses: 3, nTrees: 5 });

@@ -120,4 +120,19 @@ describe('extractTrainingSamples', () => {
     expect(Array.from(c.y)).toEqual([1, 2, 1]);
     expect(() => concatSamples([a, { ...b, nFeatures: 3 }])).toThrow(/same number/);
   });
+
+  it('concatenates into arrays the caller allocates (reused shared buffers), checking their sizes', () => {
+    const a = { X: Float32Array.of(1, 2), y: Uint8Array.of(1), nSamples: 1, nFeatures: 2, boxes: [] };
+    const b = { X: Float32Array.of(3, 4, 5, 6), y: Uint8Array.of(2, 1), nSamples: 2, nFeatures: 2, boxes: [] };
+    const X = new Float32Array(new SharedArrayBuffer(4 * 8), 0, 6).fill(-1);
+    const y = new Uint8Array(new SharedArrayBuffer(4), 0, 3);
+    const asked: number[][] = [];
+    const c = concatSamples([a, b], (n, f) => { asked.push([n, f]); return { X, y }; });
+    expect(asked).toEqual([[3, 2]]);
+    expect(c.X).toBe(X);
+    expect(c.y).toBe(y);
+    expect(Array.from(c.X)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(c.y)).toEqual([1, 2, 1]);
+    expect(() => concatSamples([a, b], () => ({ X: new Float32Array(4), y }))).toThrow(/expected 6 and 3/);
+  });
 });

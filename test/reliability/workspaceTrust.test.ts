@@ -76,9 +76,14 @@ async function openEditor(provider: LabelEditorProvider) {
   openDocuments.push(document);
   await provider.resolveCustomEditor(document, panel as never, token);
   let id = 1;
-  const send = async (body: Record<string, unknown>) => {
+  /** Delivers a message; with `reply`, waits (up to 10 s, for loaded machines) until the host has posted one of that type. */
+  const send = async (body: Record<string, unknown>, reply?: string) => {
+    const before = posted.length;
     receive({ messageId: id++, body });
     await new Promise((r) => setTimeout(r, 20));
+    for (let waited = 0; reply && waited < 10_000 && !posted.slice(before).some((e) => e.body.type === reply); waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
   };
   const bodies = (type: string) => posted.map((e) => e.body).filter((b) => b.type === type);
   return { document, webview, send, bodies, token };
@@ -111,24 +116,24 @@ describe('workspace trust: Restricted Mode', () => {
   it('viewing works: init, planes and labels are served; the editor says it is read-only', async () => {
     const { provider } = start();
     const e = await openEditor(provider);
-    await e.send({ type: 'ready' });
+    await e.send({ type: 'ready' }, 'init');
     const [init] = e.bodies('init') as Extract<HostToWebviewMessage, { type: 'init' }>[];
     expect(init.image.shape).toMatchObject({ y: 12, x: 16 });
     expect(init.settings.readOnly).toBe(true);
-    await e.send({ type: 'image/requestPlane', t: 0, z: 0, c: 0 });
+    await e.send({ type: 'image/requestPlane', t: 0, z: 0, c: 0 }, 'image/plane');
     const [plane] = e.bodies('image/plane') as Extract<HostToWebviewMessage, { type: 'image/plane' }>[];
     expect(new Uint16Array(plane.data)[5]).toBe(35);
-    await e.send({ type: 'labels/requestPlane', t: 0, z: 0 });
+    await e.send({ type: 'labels/requestPlane', t: 0, z: 0 }, 'labels/plane');
     expect(e.bodies('labels/plane')).toHaveLength(1);
   });
 
   it('nothing is written: painting, classes, features and training are refused; save and save-as fail; no file appears', async () => {
     const { provider } = start();
     const e = await openEditor(provider);
-    await e.send({ type: 'ready' });
-    await e.send(paint);
-    await e.send({ type: 'classes/add' });
-    await e.send({ type: 'live/updateNow' });
+    await e.send({ type: 'ready' }, 'init');
+    await e.send(paint, 'error/show');
+    await e.send({ type: 'classes/add' }, 'error/show');
+    await e.send({ type: 'live/updateNow' }, 'error/show');
     expect(e.document.labels!.labelledCount()).toBe(0);
     expect(e.document.classes).toHaveLength(2);
     const refused = (e.bodies('error/show') as { message: string }[]).map((b) => b.message);

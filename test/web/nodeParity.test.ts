@@ -16,6 +16,7 @@ import * as nodeOpenZarrImage from '../../extension/node/openZarrImage';
 import * as nodeTiffFileWriter from '../../extension/node/tiffFileWriter';
 import * as nodeWorkerThreads from '../../extension/node/workerThreads';
 import * as nodeZarrDirectoryStore from '../../extension/node/zarrDirectoryStore';
+import * as nodeSha256FileOffThread from '../../extension/node/sha256FileOffThread';
 import * as webFileByteSource from '../../extension/web/fileByteSource';
 import * as webFolderChunkStore from '../../extension/web/folderChunkStore';
 import * as webHdf5File from '../../extension/web/hdf5File';
@@ -27,6 +28,7 @@ import * as webOpenImage from '../../extension/web/openImage';
 import * as webOpenZarrImage from '../../extension/web/openZarrImage';
 import * as webTiffFileWriter from '../../extension/web/tiffFileWriter';
 import * as webZarrDirectoryStore from '../../extension/web/zarrDirectoryStore';
+import * as webSha256FileOffThread from '../../extension/web/sha256FileOffThread';
 
 // Type parity: each web export can stand where the Node export is used.
 const typeChecks = {
@@ -52,6 +54,7 @@ const typeChecks = {
   ZarrDirectoryStore: webZarrDirectoryStore.ZarrDirectoryStore satisfies new (root: string) => unknown,
   nodeGzipCodec: webZarrDirectoryStore.nodeGzipCodec satisfies typeof nodeZarrDirectoryStore.nodeGzipCodec,
   isZarrFolder: webZarrDirectoryStore.isZarrFolder satisfies typeof nodeZarrDirectoryStore.isZarrFolder,
+  sha256FileOffThread: webSha256FileOffThread.sha256FileOffThread satisfies typeof nodeSha256FileOffThread.sha256FileOffThread,
 };
 
 // The web worker-thread module imports the bundled worker source (only the browser build has it): its names are
@@ -71,6 +74,7 @@ describe('extension/web mirrors extension/node (the browser bundle swaps one for
     ['openZarrImage', nodeOpenZarrImage, webOpenZarrImage],
     ['tiffFileWriter', nodeTiffFileWriter, webTiffFileWriter],
     ['zarrDirectoryStore', nodeZarrDirectoryStore, webZarrDirectoryStore],
+    ['sha256FileOffThread', nodeSha256FileOffThread, webSha256FileOffThread],
   ];
   it.each(pairs)('%s: every Node export exists in the web module', (_name, node, web) => {
     for (const key of Object.keys(node)) expect(Object.keys(web), key).toContain(key);

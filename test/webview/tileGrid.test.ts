@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseLevel, tileRef, tileSizeAt, visibleTiles } from '../../webview/canvas/tileGrid';
+import { chooseLevel, quickLevel, tileRef, tileSizeAt, visibleTiles } from '../../webview/canvas/tileGrid';
 
 const levels = [{ width: 3000, height: 2000, scale: 1 }, { width: 1500, height: 1000, scale: 2 }, { width: 750, height: 500, scale: 4 }];
 
@@ -36,5 +36,21 @@ describe('clipToPixels', () => {
     const small = { column: 1, row: 2, width: 10, height: 10 };
     expect(clipToPixels(small, 100)).toBe(small);
     expect(clipToPixels({ column: 0, row: 0, width: 400, height: 100 }, 400)).toEqual({ column: 180, row: 45, width: 40, height: 10 });
+  });
+});
+
+describe('quickLevel (issue #13: a big image without a pyramid fills in progressively)', () => {
+  const level = (scale: number, computed: boolean) => ({ width: 16384 / scale, height: 16384 / scale, scale, ...(computed ? { computed } : {}) });
+  it('without a pyramid: at most two computed levels above level 0', () => {
+    const levels = [level(1, false), level(2, true), level(4, true), level(8, true), level(16, true), level(32, true)];
+    expect([0, 1, 2, 3, 4, 5].map((l) => quickLevel(levels, l))).toEqual([0, 1, 2, 2, 2, 2]);
+  });
+  it('with a file pyramid continued by computed levels: stored levels and the two computed above are quick', () => {
+    const levels = [level(1, false), level(2, false), level(4, false), level(8, true), level(16, true), level(32, true)];
+    expect([0, 1, 2, 3, 4, 5].map((l) => quickLevel(levels, l))).toEqual([0, 1, 2, 3, 4, 4]);
+  });
+  it('levels without the flag are stored', () => {
+    const levels = [{ width: 100, height: 100, scale: 1 }, { width: 50, height: 50, scale: 2 }];
+    expect(quickLevel(levels, 1)).toBe(1);
   });
 });

@@ -4,6 +4,7 @@
  * pixel spans `scale` level-0 pixels along x and y.
  */
 import type { PixelBox } from '../../extension/protocol';
+import { tilePlacement } from '../../extension/core/views/tileGeometry';
 
 /** One resolution level as the webview knows it. */
 export interface TileLevel {
@@ -11,6 +12,23 @@ export interface TileLevel {
   height: number;
   /** Level-0 pixels per pixel of this level (x and y). */
   scale: number;
+  /** Made by the host from the level below rather than stored in the file. */
+  computed?: boolean;
+}
+
+/** Computed levels a tile may be above the nearest stored level and still be quick: 4² = 16 stored tiles at most. */
+const QUICK_STEPS = 2;
+
+/**
+ * The finest level at or below `level` whose tiles are quick to make: `level` itself when it is stored in the file or at
+ * most {@link QUICK_STEPS} computed levels above a stored one, else the level {@link QUICK_STEPS} above the nearest
+ * stored level below. A whole image without a pyramid at Fit needs every pixel of the file for its one coarse tile;
+ * the quick level's tiles each need only 16 stored tiles, so the view fills in progressively meanwhile (issue #13).
+ */
+export function quickLevel(levels: readonly TileLevel[], level: number): number {
+  let stored = level;
+  while (stored > 0 && levels[stored].computed) stored--;
+  return Math.min(level, stored + QUICK_STEPS);
 }
 
 /** A tile of a level: tile indices and the part of level 0 it covers (image pixels). */
@@ -37,14 +55,8 @@ export function chooseLevel(levels: readonly TileLevel[], deviceScale: number): 
 
 /** The level-0 rectangle of tile (column, row) of `level`. */
 export function tileRef(levels: readonly TileLevel[], level: number, column: number, row: number, tileSize: number): TileRef {
-  const l = levels[level];
-  const full = levels[0];
-  const x = column * tileSize * l.scale, y = row * tileSize * l.scale;
-  return {
-    level, column, row, x, y,
-    width: Math.min(full.width, (column + 1) * tileSize * l.scale) - x,
-    height: Math.min(full.height, (row + 1) * tileSize * l.scale) - y,
-  };
+  const { rect } = tilePlacement(levels, tileSize, level, column, row);
+  return { level, column, row, ...rect };
 }
 
 /** Pixel size of tile (column, row) of `level` (edge tiles are smaller). */

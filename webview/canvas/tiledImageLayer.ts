@@ -5,7 +5,7 @@
  */
 import type { ImageDescriptor, ImageTileMessage, PixelBox, TiledImage } from '../../extension/protocol';
 import { type DisplayLayer, type PlaneArray, getLut, planeArray, renderLayers } from './lut';
-import { chooseLevel, visibleTiles, type TileRef } from './tileGrid';
+import { chooseLevel, quickLevel, visibleTiles, type TileRef } from './tileGrid';
 import type { TileDraw } from './viewer';
 import type { MessageSender } from '../labelPainter';
 import { toArrayBuffer } from '../rpc';
@@ -35,6 +35,10 @@ export class TiledImageLayer {
   private readonly requested = new Set<string>();
   private readonly rendered = new Map<string, HTMLCanvasElement>();
   private readonly stats = new Map<string, Stats>();
+  /** Planes whose statistics so far are one tile's (see ImageTileMessage.statsPartial). */
+  private readonly partialStats = new Set<string>();
+  /** Channels whose contrast was set automatically from a tile's own statistics. */
+  private readonly provisionalContrast = new Map<number, { min: number; max: number }>();
   /** The level that matches the zoom and the visible region (level-0 pixels). */
   level = 0;
   private box: PixelBox = { column: 0, row: 0, width: 0, height: 0 };
@@ -57,12 +61,34 @@ export class TiledImageLayer {
     this.requestTiles();
   }
 
-  /** Asks for the visible tiles of the displayed channels (the coarsest level first), then the other channels' for the readout. */
+  /**
+   * Levels drawn (and asked for) for the current view, coarse to fine: the coarsest level as the placeholder under
+   * everything when it is quick to make (a file pyramid, or a small image), then — when the zoom's level is expensive
+   * (computed from much of the file) — the {@link quickLevel} that fills the view in progressively, then the zoom's level.
+   */
+  private viewLevels(): number[] {
+    const levels = this.tiling.levels;
+    const out: number[] = [];
+    if (quickLevel(levels, this.coarsest) === this.coarsest) out.push(this.coarsest);
+    const quick = quickLevel(levels, this.level);
+    if (quick !== this.level && !out.includes(quick) && !this.viewCached(this.level)) out.push(quick);
+    if (!out.includes(this.level)) out.push(this.level);
+    return out;
+  }
+
+  /** True when every visible tile of `level` (displayed channels) is in the raw cache. */
+  private viewCached(level: number): boolean {
+    const { t, z } = this.plane();
+    const shown = displayedChannels(this.display, this.image.shape.c);
+    return visibleTiles(this.tiling.levels, level, this.box, this.tiling.tileSize)
+      .every((tile) => shown.every((c) => this.raw.has(rawKey(t, z, c, level, tile.column, tile.row))));
+  }
+
+  /** Asks for the visible tiles of the displayed channels at the {@link viewLevels}, coarse first. */
   requestTiles(): void {
     const { t, z } = this.plane();
     const shown = displayedChannels(this.display, this.image.shape.c);
-    const levels = this.level === this.coarsest ? [this.coarsest] : [this.coarsest, this.level];
-    for (const level of levels) {
+    for (const level of this.viewLevels()) {
       for (const tile of visibleTiles(this.tiling.levels, level, this.box, this.tiling.tileSize)) {
         for (const c of shown) this.request(t, z, c, tile);
       }
@@ -102,19 +128,32 @@ export class TiledImageLayer {
       this.raw.delete(k);
       this.rawBytes -= v.data.byteLength;
     }
-    this.stats.set(`${m.t}/${m.z}/${m.c}`, m.stats);
-    if (!this.display.contrast[m.c]) this.display.contrast[m.c] = autoRange(m.stats);
+    // A tile's own statistics (statsPartial) stand in until one brings the plane's; so does the contrast made from them,
+    // unless the user has set another meanwhile.
+    const planeKey = `${m.t}/${m.z}/${m.c}`;
+    if (!m.statsPartial || !this.stats.has(planeKey) || this.partialStats.has(planeKey)) {
+      this.stats.set(planeKey, m.stats);
+      if (m.statsPartial) this.partialStats.add(planeKey);
+      else this.partialStats.delete(planeKey);
+    }
+    const provisional = this.provisionalContrast.get(m.c);
+    if (!this.display.contrast[m.c] || (provisional && this.display.contrast[m.c] === provisional && !m.statsPartial)) {
+      const range = autoRange(m.stats);
+      this.display.contrast[m.c] = range;
+      if (m.statsPartial) this.provisionalContrast.set(m.c, range);
+      else this.provisionalContrast.delete(m.c);
+    }
     const { t, z } = this.plane();
     if (m.t !== t || m.z !== z) return false;
     this.render();
     return true;
   }
 
-  /** Tiles to draw for the current plane: cached tiles of the coarsest level, then of the current one. */
+  /** Tiles to draw for the current plane: the cached tiles of the coarsest level, any other level shown, then the zoom's. */
   drawable(): TileDraw[] {
     const { t, z } = this.plane();
     const out: TileDraw[] = [];
-    const levels = this.level === this.coarsest ? [this.coarsest] : [this.coarsest, this.level];
+    const levels = [this.coarsest, quickLevel(this.tiling.levels, this.level), this.level].filter((l, i, all) => all.indexOf(l) === i).sort((a, b) => b - a);
     for (const level of levels) {
       for (const tile of visibleTiles(this.tiling.levels, level, this.box, this.tiling.tileSize)) {
         const canvas = this.renderTile(t, z, tile);

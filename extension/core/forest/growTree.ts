@@ -1,6 +1,6 @@
 import { ensureWasmMemory, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
 import { mappedBuffer } from '../memory/mappedBuffer';
-import { type ForestSettings, type ForestTree, ForestTrainingError, makeTree, OOB_VOTE_SCALE } from './forestModel';
+import { type ForestSettings, type ForestTree, ForestTrainingError, makeTree, OOB_VOTE_SCALE, treeSampleCount } from './forestModel';
 import { kernelUse, trainKernel, type TrainKernelExports } from './trainKernel';
 import { MAX_BINS, type TrainingSet } from './trainingSet';
 import { TreeRandom } from './treeRandom';
@@ -20,11 +20,11 @@ const SORT_CAPACITY = 4096;
 /** Byte offsets of a training set's buffers in the kernel's memory (see extension/wasm/forestTrain.ts). */
 interface KernelLayout {
   codes: number; columns: number; classes: number; weight: number; idx: number; pay: number; oob: number; tmpIdx: number;
-  tmpPay: number; hist: number; order: number; binCounts: number;
+  tmpPay: number; perm: number; picks: number; sub: number; subCodes: number; hist: number; order: number; binCounts: number;
   counts: number; result: number; minmax: number; state: number; sortKey: number; sortPay: number; end: number;
 }
 
-function kernelLayout(set: TrainingSet): KernelLayout {
+function kernelLayout(set: TrainingSet, subCapacity: number): KernelLayout {
   const n = set.nSamples;
   const K = set.nClasses;
   const align = (v: number) => (v + 15) & ~15;
@@ -37,7 +37,11 @@ function kernelLayout(set: TrainingSet): KernelLayout {
   const oob = pay + 4 * n;
   const tmpIdx = oob + 4 * n;
   const tmpPay = tmpIdx + 4 * n;
-  const hist = tmpPay + 4 * n;
+  const perm = tmpPay + 4 * n;
+  const picks = perm + 4 * n;
+  const sub = picks + 4 * n;
+  const subCodes = sub + 4 * n;
+  const hist = align(subCodes + subCapacity * set.nFeatures);
   const order = align(hist + 4 * MAX_BINS * K);
   const binCounts = order + 4 * set.nFeatures;
   const counts = align(binCounts + 4 * set.nFeatures);
@@ -46,7 +50,7 @@ function kernelLayout(set: TrainingSet): KernelLayout {
   const state = minmax + 16;
   const sortKey = state + 16;
   const sortPay = sortKey + 4 * SORT_CAPACITY;
-  return { codes, columns, classes, weight, idx, pay, oob, tmpIdx, tmpPay, hist, order, binCounts, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
+  return { codes, columns, classes, weight, idx, pay, oob, tmpIdx, tmpPay, perm, picks, sub, subCodes, hist, order, binCounts, counts, result, minmax, state, sortKey, sortPay, end: sortPay + 4 * SORT_CAPACITY };
 }
 
 /**
@@ -80,6 +84,8 @@ export class TreeScratch {
   minmaxWords!: Int32Array;
   /** Generator state handed to the kernel's bootstrap (kernel memory). */
   rngState!: Uint32Array;
+  /** The samples of the current tree when it grows from a subsample, in increasing order (kernel memory). */
+  sub!: Uint32Array;
   /** Scratch of the raw-value split search (payloads, values, order) and its running left counts. */
   readonly sortPayload: Int32Array;
   readonly sortValue: Float32Array;
@@ -100,7 +106,11 @@ export class TreeScratch {
   bestThreshold = 0;
   readonly layout: KernelLayout;
 
-  constructor(readonly set: TrainingSet) {
+  /**
+   * @param subCapacity largest subsample a tree may grow from (see treeSampleCount); its samples' codes are
+   *   gathered into kernel memory of this many samples × features
+   */
+  constructor(readonly set: TrainingSet, readonly subCapacity = 0) {
     const n = set.nSamples;
     const k = set.nClasses;
     // The n-sized arrays are mapped (see mappedBuffer): they grow with the labels and are dropped after the training.
@@ -115,7 +125,7 @@ export class TreeScratch {
     this.importance = new Float64Array(set.nFeatures);
     this.stackCounts = new Int32Array(k * 64);
     this.leafVote = new Int32Array(k);
-    this.layout = kernelLayout(set);
+    this.layout = kernelLayout(set, subCapacity);
     attachKernel(this);
   }
 }
@@ -138,12 +148,15 @@ function attachKernel(s: TreeScratch): TrainKernelExports {
   new Float32Array(buffer, L.columns, s.set.columns.length).set(s.set.columns);
   new Uint8Array(buffer, L.classes, n).set(s.set.classes);
   new Int32Array(buffer, L.binCounts, s.set.nFeatures).set(s.set.binCounts);
+  const perm = new Uint32Array(buffer, L.perm, n); // the identity, which subsampleBootstrap restores after each tree
+  for (let i = 0; i < n; i++) perm[i] = i;
   s.featureOrder = new Int32Array(buffer, L.order, s.set.nFeatures);
   s.weight = new Int32Array(buffer, L.weight, n);
   s.oob = new Uint32Array(buffer, L.oob, n);
   s.minmax = new Float32Array(buffer, L.minmax, 2);
   s.minmaxWords = new Int32Array(buffer, L.minmax, 3);
   s.rngState = new Uint32Array(buffer, L.state, 4);
+  s.sub = new Uint32Array(buffer, L.sub, n);
   s.index = new Uint32Array(buffer, L.idx, n);
   s.payload = new Int32Array(buffer, L.pay, n);
   s.counts = new Int32Array(buffer, L.counts, k);
@@ -156,9 +169,12 @@ function attachKernel(s: TreeScratch): TrainKernelExports {
 
 const STACK_WORDS = 6;
 
-/** Allocates a {@link TreeScratch} for a training set. */
-export function createTreeScratch(set: TrainingSet): TreeScratch {
-  return new TreeScratch(set);
+/**
+ * Allocates a {@link TreeScratch} for a training set.
+ * @param subCapacity largest subsample of its trees (`treeSampleCount(n, settings.samplesPerTree)` when below n)
+ */
+export function createTreeScratch(set: TrainingSet, subCapacity = 0): TreeScratch {
+  return new TreeScratch(set, subCapacity < set.nSamples ? subCapacity : 0);
 }
 
 /** Nodes split between two cancellation checks in {@link growTree} (a check is one atomic load). */
@@ -166,7 +182,8 @@ export const NODES_PER_CANCEL_CHECK = 32;
 
 /**
  * Grows tree `treeIndex` of a forest: bootstrap sample with replacement (n draws, kept as a draw count
- * per sample), then depth-first splitting on the Gini criterion with `settings.mtry` candidate features
+ * per sample; above 25,000 samples, m draws among a seeded random m of them, see {@link treeSampleCount}),
+ * then depth-first splitting on the Gini criterion with `settings.mtry` candidate features
  * drawn per split (more are tried, like scikit-learn, while none of the drawn ones can split the node),
  * until nodes are pure or hit `maxDepth` / `minSamplesLeaf`. Splits are searched on bin codes
  * ({@link TrainingSet}); only when no feature has a split between bins is the node split on sorted raw
@@ -174,8 +191,9 @@ export const NODES_PER_CANCEL_CHECK = 32;
  * `TreeRandom(seed, treeIndex)` and all split statistics are integer counts, so the tree depends only on
  * the data, settings and index.
  *
- * After the call `scratch.weight` holds the bootstrap counts (0 = out of bag) of this tree. The
- * out-of-bag samples are carried down the tree with the in-bag ones (partitioned by each split, which
+ * After the call `scratch.weight` holds the bootstrap counts (0 = not in the bag) of this tree. The
+ * out-of-bag samples (those not drawn; with a subsample, those of the subsample not drawn) are carried down
+ * the tree with the in-bag ones (partitioned by each split, which
  * sends them exactly where prediction would), and when `oobVotes` is given each adds its leaf's
  * fixed-point class probabilities (`round(p·OOB_VOTE_SCALE)`) to `oobVotes[sample·K + k]`.
  *
@@ -195,10 +213,30 @@ export function growTree(
   const { oob, nodes, thresholds: thr, leaves, featureOrder: order, importance, counts, bestLeft, bestProxy, bestWords, leafVote } = s;
   const rng = new TreeRandom(settings.seed, treeIndex);
 
-  // the tree's random stream continues in the kernel: bootstrap (N draws), then the feature draws
+  // the tree's random stream continues in the kernel: bootstrap (N draws, or m picks and m draws), then the feature draws
   rng.writeState(s.rngState);
-  const nIn = k.bootstrap(L.state, N, L.weight, L.classes, L.idx, L.pay, L.oob, L.counts, K);
-  const nOut = N - nIn;
+  const m = treeSampleCount(N, settings.samplesPerTree);
+  // A tree grown from a subsample runs on its m samples only, numbered 0..m-1 (positions in `sub`): their codes
+  // are gathered into a dense m-column block, so the tree's passes touch m samples' memory, not N's (on 500,000
+  // samples the scattered reads cost a 25,000-sample tree ~25 % more CPU than the gather); raw values are read
+  // through `sub`.
+  const compact = m < N;
+  if (compact && m > s.subCapacity) {
+    throw new ForestTrainingError(`a tree of ${m} samples does not fit a scratch made for subsamples of ${s.subCapacity}`);
+  }
+  let nIn: number;
+  if (compact) {
+    nIn = k.subsampleBootstrap(L.state, N, m, L.weight, L.classes, L.idx, L.pay, L.oob, L.counts, K, L.perm, L.picks, L.sub);
+    k.gatherCodes(L.codes, N, F, L.sub, m, L.subCodes);
+  } else {
+    nIn = k.bootstrap(L.state, N, L.weight, L.classes, L.idx, L.pay, L.oob, L.counts, K);
+  }
+  const nOut = m - nIn;
+  /** Stride and base of the code columns the tree reads, and the position → sample map (0: none). */
+  const stride = compact ? m : N;
+  const codeBase = compact ? L.subCodes : L.codes;
+  const orig = compact ? L.sub : 0;
+  const sub = compact ? s.sub : undefined;
   for (let f = 0; f < F; f++) order[f] = f;
   importance.fill(0);
 
@@ -234,12 +272,12 @@ export function growTree(
     if (present > 1 && depth < maxDepth && W >= 2 * minLeaf) {
       // mtry (or more) features drawn per split and searched, in one kernel call
       bestFeature = k.searchNode(
-        L.state, L.order, F, mtry, L.binCounts, L.hist, L.codes, N, L.idx, L.pay, start, end, K, W, minLeaf,
+        L.state, L.order, F, mtry, L.binCounts, L.hist, codeBase, stride, L.idx, L.pay, start, end, K, W, minLeaf,
         L.counts, L.result, L.sortKey, L.sortPay, SORTED_MAX_NODE,
       );
       // rare: no feature separates the node's samples between bins; split on raw values
       for (let j = 0; bestFeature < 0 && j < F; j++) {
-        if (searchValues(s, order[j], start, end, W, minLeaf)) bestFeature = order[j];
+        if (searchValues(s, order[j], start, end, W, minLeaf, sub)) bestFeature = order[j];
       }
     }
 
@@ -253,7 +291,7 @@ export function growTree(
       if (oobVotes && oobEnd > oobStart) {
         for (let k = 0; k < K; k++) leafVote[k] = Math.round(leaves[leaf * K + k] * OOB_VOTE_SCALE);
         for (let i = oobStart; i < oobEnd; i++) {
-          const row = oob[i] * K;
+          const row = (sub ? sub[oob[i]] : oob[i]) * K;
           for (let k = 0; k < K; k++) oobVotes[row + k] += leafVote[k];
         }
       }
@@ -261,7 +299,7 @@ export function growTree(
     }
 
     // partition the in-bag samples, then the out-of-bag ones
-    const codes = L.codes + bestFeature * N;
+    const codes = codeBase + bestFeature * stride;
     const values = L.columns + 4 * bestFeature * N;
     let mid: number;
     let threshold: number;
@@ -271,7 +309,7 @@ export function growTree(
     let oobBin = 0;
     let oobRightBin = MAX_BINS - 1;
     if (bestBin >= 0) {
-      mid = k.partitionByCode(codes, values, L.idx, L.pay, start, end, bestBin, L.minmax, L.tmpIdx, L.tmpPay);
+      mid = k.partitionByCode(codes, values, L.idx, L.pay, start, end, bestBin, L.minmax, L.tmpIdx, L.tmpPay, orig);
       // midway between the node's closest values on either side (as scikit-learn does), not at the
       // bin edge: the split of the training samples is the same, new data is split at the margin
       threshold = midpointThreshold(s.minmax[0], s.minmax[1]);
@@ -279,9 +317,9 @@ export function growTree(
       oobRightBin = s.minmaxWords[2];
     } else {
       threshold = s.bestThreshold;
-      mid = k.partitionByValue(values, L.idx, L.pay, start, end, threshold, L.tmpIdx, L.tmpPay);
+      mid = k.partitionByValue(values, L.idx, L.pay, start, end, threshold, L.tmpIdx, L.tmpPay, orig);
     }
-    const oobMid = k.partitionOob(codes, values, L.oob, oobStart, oobEnd, oobBin, oobRightBin, threshold, L.tmpIdx);
+    const oobMid = k.partitionOob(codes, values, L.oob, oobStart, oobEnd, oobBin, oobRightBin, threshold, L.tmpIdx, orig);
     const child = nodeCount;
     nodeCount += 2;
     nodes[3 * node] = child;
@@ -330,16 +368,17 @@ function midpointThreshold(lo: number, hi: number): number {
 /**
  * Best split of feature `f` on its raw values (sorted), for nodes that no bin boundary can split:
  * evaluates every boundary between distinct values with the same criterion as the kernel; on
- * improvement records the proxy, bin −1, the left counts and the midpoint threshold.
+ * improvement records the proxy, bin −1, the left counts and the midpoint threshold. `sub` maps a subsample
+ * tree's positions to samples.
  * @returns true when the best split improved
  */
-function searchValues(s: TreeScratch, f: number, start: number, end: number, W: number, minLeaf: number): boolean {
+function searchValues(s: TreeScratch, f: number, start: number, end: number, W: number, minLeaf: number, sub: Uint32Array | undefined): boolean {
   const { nSamples: N, columns } = s.set;
   const { index: idx, payload: pay, left, counts, sortValue: vals, sortPayload: pays, sortOrder: ord } = s;
   const K = left.length;
   const n = end - start;
   const off = f * N;
-  for (let j = 0; j < n; j++) { vals[j] = columns[off + idx[start + j]]; ord[j] = j; }
+  for (let j = 0; j < n; j++) { const p = idx[start + j]; vals[j] = columns[off + (sub ? sub[p] : p)]; ord[j] = j; }
   // rare path: a comparison sort of positions (ties by position keep it deterministic)
   const sorted = ord.subarray(0, n).sort((a, b) => vals[a] - vals[b] || a - b);
   for (let j = 0; j < n; j++) pays[j] = pay[start + sorted[j]];

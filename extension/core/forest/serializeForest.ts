@@ -135,6 +135,7 @@ export function deserializeForest(bytes: Uint8Array, name = 'forest model'): For
       maxDepth: view.getInt32(32, true),
       minSamplesLeaf: view.getUint32(36, true),
       mtry: view.getUint32(40, true),
+      samplesPerTree: 0, // not stored: models are trained with the rule (see treeSampleCount)
     },
     treeStart,
     trees,

@@ -1,5 +1,5 @@
 import {
-  type Forest, type ForestOptions, type ForestSettings, type ForestTree, ForestTrainingError,
+  type Forest, type ForestOptions, type ForestSettings, type ForestTree, ForestTrainingError, treeSampleCount,
 } from './forestModel';
 import { createTreeScratch, growTree } from './growTree';
 import { prepareTrainingSet, type TrainingSet } from './trainingSet';
@@ -7,7 +7,7 @@ import { mappedBuffer, mappedSharedBuffer } from '../memory/mappedBuffer';
 
 /**
  * Checks {@link ForestOptions} and fills in defaults (100 trees, seed 0, unlimited depth,
- * 1 draw per leaf, mtry = floor(√nFeatures)).
+ * 1 draw per leaf, mtry = floor(√nFeatures), samples per tree by the rule of treeSampleCount).
  */
 export function resolveForestSettings(nFeatures: number, opts: ForestOptions): ForestSettings {
   const nTrees = opts.nTrees ?? 100;
@@ -15,13 +15,15 @@ export function resolveForestSettings(nFeatures: number, opts: ForestOptions): F
   const maxDepth = opts.maxDepth ?? -1;
   const minSamplesLeaf = opts.minSamplesLeaf ?? 1;
   const mtry = opts.mtry ?? Math.max(1, Math.floor(Math.sqrt(nFeatures)));
+  const samplesPerTree = opts.samplesPerTree ?? 0;
   const check = (ok: boolean, what: string) => { if (!ok) throw new ForestTrainingError(what); };
   check(Number.isInteger(nTrees) && nTrees >= 1, `number of trees must be a positive integer, got ${nTrees}`);
   check(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff, `seed must be an integer in 0..4294967295, got ${seed}`);
   check(maxDepth === -1 || (Number.isInteger(maxDepth) && maxDepth >= 0), `maximum depth must be a non-negative integer, got ${maxDepth}`);
   check(Number.isInteger(minSamplesLeaf) && minSamplesLeaf >= 1, `minimum samples per leaf must be a positive integer, got ${minSamplesLeaf}`);
   check(Number.isInteger(mtry) && mtry >= 1 && mtry <= nFeatures, `candidate features per split must be an integer in 1..${nFeatures}, got ${mtry}`);
-  return { nTrees, seed, maxDepth, minSamplesLeaf, mtry };
+  check(Number.isInteger(samplesPerTree) && samplesPerTree >= 0, `samples per tree must be a non-negative integer (0 = the default rule), got ${samplesPerTree}`);
+  return { nTrees, seed, maxDepth, minSamplesLeaf, mtry, samplesPerTree };
 }
 
 /**
@@ -59,7 +61,7 @@ export function trainForestOnSet(
   if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last > settings.nTrees || first > last) {
     throw new ForestTrainingError(`tree range [${first}, ${last}) is not within [0, ${settings.nTrees})`);
   }
-  const scratch = createTreeScratch(set);
+  const scratch = createTreeScratch(set, treeSampleCount(set.nSamples, settings.samplesPerTree));
   const K = set.nClasses;
   const F = set.nFeatures;
   // out-of-bag votes of each tree, in fixed point so sums over any grouping of trees are exact; shared

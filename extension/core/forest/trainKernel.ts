@@ -11,6 +11,11 @@ import { instantiateWasm } from '../wasm/instantiateWasm';
 export interface TrainKernelExports {
   binColumn(values: number, n: number, codes: number, keys: number, order: number, keys2: number, order2: number, count: number): number;
   bootstrap(state: number, n: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number, K: number): number;
+  subsampleBootstrap(
+    state: number, n: number, m: number, weight: number, classes: number, idx: number, pay: number, oob: number, counts: number,
+    K: number, perm: number, picks: number, sub: number,
+  ): number;
+  gatherCodes(codes: number, n: number, F: number, sub: number, m: number, out: number): void;
   searchNode(
     state: number, order: number, F: number, mtry: number, binCounts: number, hist: number, codes: number, N: number,
     idx: number, pay: number, start: number, end: number, K: number, W: number, minLeaf: number, counts: number,
@@ -18,14 +23,15 @@ export interface TrainKernelExports {
   ): number;
   partitionByCode(
     codes: number, values: number, idx: number, pay: number, start: number, end: number, bin: number, minmax: number,
-    tmpIdx: number, tmpPay: number,
+    tmpIdx: number, tmpPay: number, orig: number,
   ): number;
   partitionByValue(
     values: number, idx: number, pay: number, start: number, end: number, threshold: number, tmpIdx: number, tmpPay: number,
+    orig: number,
   ): number;
   partitionOob(
     codes: number, values: number, idx: number, start: number, end: number, bin: number, rightBin: number, threshold: number,
-    tmpIdx: number,
+    tmpIdx: number, orig: number,
   ): number;
 }
 

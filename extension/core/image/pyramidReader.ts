@@ -43,6 +43,11 @@ export class PyramidReader {
     }
   }
 
+  /** True for a level made from the level below, false for one read from the file as stored. */
+  isComputed(level: number): boolean {
+    return this.origins[level]?.kind === 'computed';
+  }
+
   /** Bytes of computed tiles held now. */
   get bytes(): number {
     return this.cachedBytes;
@@ -111,7 +116,9 @@ export class PyramidReader {
         ? await this.limited(() => this.readBox(origin.from, t, c, sourceBox))
         : await this.readBox(origin.from, t, c, sourceBox);
       const tile = downsample2x(src, sw, sh, w, h, this.source.info.dtype);
-      this.store(key, tile);
+      // A tile one level above a stored level is remade from 4 stored tiles at the cost of reading them: not worth its
+      // memory (for a 16384² uint16 image without a pyramid, that level alone is 128 MiB). Coarser ones are kept.
+      if (this.origins[origin.from].kind === 'computed') this.store(key, tile);
       return tile;
     })();
     this.loading.set(key, load);

@@ -132,6 +132,12 @@ export class LabelVolume {
     return this.data.subarray(o, o + this.shape.x);
   }
 
+  /** Columns [x0, x1) of row `row` of plane (t, z): a view (read-only use). */
+  rowSpan(t: number, z: number, row: number, x0: number, x1: number): Uint8Array {
+    const o = this.planeOffset(t, z) + row * this.shape.x;
+    return this.data.subarray(o + x0, o + x1);
+  }
+
   /** Copies `values` (one row, `x` values) into row `row` of plane (t, z). */
   writeRow(t: number, z: number, row: number, values: Uint8Array): void {
     this.data.set(values, this.planeOffset(t, z) + row * this.shape.x);
@@ -271,6 +277,30 @@ export class SparseLabelVolume {
     return out;
   }
 
+  /**
+   * Columns [x0, x1) of row `row` of plane (t, z) (read-only use): a view into the block when the span lies in one
+   * block, else a copy — cheap for the spans of {@link candidateRects}, whatever the plane's width.
+   */
+  rowSpan(t: number, z: number, row: number, x0: number, x1: number): Uint8Array {
+    const blocks = this.planes[t * this.shape.z + z];
+    this.planeOffset(t, z);
+    const by = Math.floor(row / LABEL_BLOCK), ry = (row % LABEL_BLOCK) * LABEL_BLOCK;
+    const bx0 = Math.floor(x0 / LABEL_BLOCK);
+    if (x1 > x0 && Math.floor((x1 - 1) / LABEL_BLOCK) === bx0) {
+      const block = blocks.get(by * this.blocksX + bx0);
+      const at = ry + x0 - bx0 * LABEL_BLOCK;
+      return block ? block.subarray(at, at + x1 - x0) : new Uint8Array(Math.max(0, x1 - x0));
+    }
+    const out = new Uint8Array(Math.max(0, x1 - x0));
+    for (let bx = bx0; bx * LABEL_BLOCK < x1; bx++) {
+      const block = blocks.get(by * this.blocksX + bx);
+      if (!block) continue;
+      const from = Math.max(x0, bx * LABEL_BLOCK), to = Math.min(x1, (bx + 1) * LABEL_BLOCK, this.shape.x);
+      out.set(block.subarray(ry + from - bx * LABEL_BLOCK, ry + to - bx * LABEL_BLOCK), from - x0);
+    }
+    return out;
+  }
+
   writeRow(t: number, z: number, row: number, values: Uint8Array): void {
     const blocks = this.planes[t * this.shape.z + z];
     this.planeOffset(t, z);
@@ -368,8 +398,12 @@ export class SparseLabelVolume {
 /** The labels of one image: dense for small images (fast, one array), block-sparse for big ones. */
 export type LabelStore = LabelVolume | SparseLabelVolume;
 
-/** Volumes up to this many voxels are dense; bigger ones sparse. */
-export const DENSE_LABEL_VOXELS = 256 * 2 ** 20;
+/**
+ * Volumes up to this many voxels (4096², the editor's tiled-view threshold) are dense; bigger ones sparse. A dense
+ * 16384² store holds 256 MiB and every save, backup and training snapshot scanned all of it (~0.5 s each on the
+ * extension host, issue #13); a sparse one only its labelled blocks.
+ */
+export const DENSE_LABEL_VOXELS = 16 * 2 ** 20;
 
 /** A new, empty label store of `shape`: dense up to {@link DENSE_LABEL_VOXELS} voxels, else sparse. */
 export function createLabelStore(shape: LabelShape, denseLimit = DENSE_LABEL_VOXELS): LabelStore {

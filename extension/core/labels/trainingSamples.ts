@@ -210,13 +210,21 @@ export async function extractTrainingSamples(
 
 /**
  * Concatenates the samples of several images (in the given order) into one training set.
+ * @param allocate the arrays to write them into (e.g. shared buffers reused from one training to the next: a
+ *   project of many labelled images has hundreds of MB of samples); new arrays when absent
  */
-export function concatSamples(parts: readonly TrainingSamples[]): TrainingSamples {
+export function concatSamples(
+  parts: readonly TrainingSamples[], allocate?: (nSamples: number, nFeatures: number) => { X: Float32Array; y: Uint8Array },
+): TrainingSamples {
   const nFeatures = parts.length > 0 ? parts[0].nFeatures : 0;
   for (const p of parts) if (p.nFeatures !== nFeatures) throw new RangeError('all images must have the same number of feature channels');
   const nSamples = parts.reduce((n, p) => n + p.nSamples, 0);
-  const X = new Float32Array(nSamples * nFeatures);
-  const y = new Uint8Array(nSamples);
+  const target = allocate?.(nSamples, nFeatures);
+  if (target && (target.X.length !== nSamples * nFeatures || target.y.length !== nSamples)) {
+    throw new RangeError(`allocated arrays of ${target.X.length} values and ${target.y.length} labels, expected ${nSamples * nFeatures} and ${nSamples}`);
+  }
+  const X = target?.X ?? new Float32Array(nSamples * nFeatures);
+  const y = target?.y ?? new Uint8Array(nSamples);
   let s = 0;
   for (const p of parts) {
     X.set(p.X, s * nFeatures);

@@ -68,6 +68,8 @@ export interface ProjectTrainingOptions {
   featureImage?: (image: { path: string; shape: ImageShape; pixelSize?: FeatureImage['pixelSize'] }) => Promise<FeatureImage>;
   /** Called before (`done` false) and after (`done` true) each labelled image is sampled. */
   onImage?: (plan: ImageTrainingPlan, index: number, count: number, done: boolean) => void;
+  /** Where several images' samples are joined (see concatSamples); new arrays when absent. */
+  allocate?: (nSamples: number, nFeatures: number) => { X: Float32Array; y: Uint8Array };
 }
 
 /** Box grouping of the labels of an image `depth` slices deep with `selection` (same boxes → same sample order). */
@@ -130,7 +132,7 @@ export async function projectTrainingSet(project: TrainingProject, samplesOf: Im
     options.onImage?.(plan, i, images.length, true);
   }
   // One image (the usual case): no copy.
-  const samples = parts.length === 1 ? parts[0] : concatSamples(parts);
+  const samples = parts.length === 1 ? parts[0] : concatSamples(parts, options.allocate);
   return { samples, forestOptions: projectForestOptions(project) };
 }
 
