@@ -26,6 +26,9 @@ export function hugePagesRelaunchEnv(
 ): NodeJS.ProcessEnv | undefined {
   if (platform !== 'linux' || env[HUGE_PAGES_ENV] === '0') return undefined;
   if (!COMPUTE_COMMANDS.has(argv[0] ?? '') || argv.includes('--help') || argv.includes('-h')) return undefined;
+  // An uncompressed `features` output is written by the workers straight into the file (no output volume in
+  // memory), so nothing large is malloc'd and a relaunch would only add a second process start-up (issue #18).
+  if (argv[0] === 'features' && argv[argv.indexOf('--compression') + 1] !== 'deflate') return undefined;
   if ((env.GLIBC_TUNABLES ?? '').includes('glibc.malloc.hugetlb')) return undefined;
   if (!thpSetting || !/\[(madvise|always)\]/.test(thpSetting)) return undefined;
   const tunable = 'glibc.malloc.hugetlb=1';

@@ -31,6 +31,21 @@ export class TiffStreamWriter {
     return this.encoder.bigTiff;
   }
 
+  /**
+   * For an uncompressed file before any page is written: the open file descriptor and where each page's
+   * rows go (see TiffStreamEncoder.inPlaceLayout), so other threads of this process can write rows at their
+   * final positions (pwrite), in any order; then call {@link pagesWrittenInPlace} and {@link close}.
+   */
+  inPlaceTarget(): { fd: number; dataStart: number; pageBytes: number; rowBytes: number } | undefined {
+    const layout = this.encoder.inPlaceLayout();
+    return layout && { fd: this.handle.fd, ...layout };
+  }
+
+  /** Declares every page written through {@link inPlaceTarget}. */
+  pagesWrittenInPlace(): void {
+    this.encoder.pagesWrittenInPlace();
+  }
+
   /** Appends rows `y0 …` of page `pageIndex` (`data` = rows·width samples). */
   async writeRows(pageIndex: number, y0: number, data: PixelArray): Promise<void> {
     await this.flush(this.encoder.writeRows(pageIndex, y0, data));

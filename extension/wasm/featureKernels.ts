@@ -2,15 +2,19 @@
 // The JS driver is extension/core/features/wasmFeatureKernels.ts; it keeps every working buffer of a
 // block inside this module's memory, so the kernels only see byte offsets.
 //
-// Arithmetic matches the TypeScript reference (convolveAxis.ts, computeFeatureBlock.ts) bit for bit:
-// float32 samples promoted to float64, taps folded and summed in the same order, one rounding to
-// float32 at the end — only in float64x2 lanes (two pixels per instruction). The exception is eigen3,
-// whose arccos/cos are polynomial approximations (error < 1e-7 of the eigenvalue spread, far inside
-// the golden tolerance); every lane and the padded tail run the same instructions, so a pixel's value
-// never depends on where its block starts (block == whole image, bit for bit).
+// Convolutions run in float32x4 lanes (four pixels per instruction, issue #18), in the centre-relative
+// form of convolveAxis.ts: even kernels (Gaussian, 2nd derivative) as [m +] Σ_t c_t·((a_t − m) + (b_t − m)),
+// m the centre tap, odd kernels as Σ_t c_t·(a_t − b_t) — zero-sum by construction, so the rounding error
+// scales with the local variation of the image, not with its level. The TypeScript reference
+// (convolveAxis.ts) rounds every operation to float32 in the same order (Math.fround), so both give the
+// same values bit for bit. map1/eigen2 work in float32x4 lanes too, again matching the reference
+// operation by operation. The exception is eigen3, whose arccos/cos are polynomial
+// approximations (error < 1e-7 of the eigenvalue spread, far inside the golden tolerance); every lane and
+// the padded tail run the same instructions, so a pixel's value never depends on where its block starts
+// (block == whole image, bit for bit).
 //
 // Kernel descriptors (kdesc): per kernel four i32: destination byte offset, radius, order (0/1/2),
-// byte offset of the 2r+1 float64 correlation coefficients.
+// byte offset of the float32 correlation coefficients c_0 … c_{r−1} (c_t pairs the taps at −(r−t) and +(r−t)).
 
 @inline function mirror(i: i32, n: i32): i32 {
   return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i;
@@ -25,102 +29,169 @@
   v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
 }
 
-@inline function ldLine(p: usize): v128 {
-  return v128.load(p);
+@inline function tap(src: usize, offs: usize, t: i32): usize {
+  return src + <usize>load<i32>(offs + (<usize>t << 2));
+}
+
+@inline function cf(coef: usize, t: i32): v128 {
+  return f32x4.splat(load<f32>(coef + (<usize>t << 2)));
+}
+
+/** (a − m) + (b − m): exact differences where the image is smooth (Sterbenz), so little rounding. */
+@inline function pairAround(a: v128, b: v128, m: v128): v128 {
+  return f32x4.add(f32x4.sub(a, m), f32x4.sub(b, m));
+}
+
+/** One output vector of an even kernel at byte offset q: [m +] Σ_t c_t·((a_t − m) + (b_t − m)). */
+@inline function evenAt(src: usize, offs: usize, q: usize, r: i32, coef: usize, keep: bool): v128 {
+  const m = v128.load(tap(src, offs, r) + q);
+  let s = f32x4.mul(cf(coef, 0), pairAround(v128.load(tap(src, offs, 0) + q), v128.load(tap(src, offs, 2 * r) + q), m));
+  for (let t = 1; t < r; t++) {
+    s = f32x4.add(s, f32x4.mul(cf(coef, t), pairAround(v128.load(tap(src, offs, t) + q), v128.load(tap(src, offs, 2 * r - t) + q), m)));
+  }
+  return keep ? f32x4.add(m, s) : s;
+}
+
+/** One output vector of an odd kernel at byte offset q: Σ_t c_t·(a_t − b_t). */
+@inline function oddAt(src: usize, offs: usize, q: usize, r: i32, coef: usize): v128 {
+  let s = f32x4.mul(cf(coef, 0), f32x4.sub(v128.load(tap(src, offs, 0) + q), v128.load(tap(src, offs, 2 * r) + q)));
+  for (let t = 1; t < r; t++) {
+    s = f32x4.add(s, f32x4.mul(cf(coef, t), f32x4.sub(v128.load(tap(src, offs, t) + q), v128.load(tap(src, offs, 2 * r - t) + q))));
+  }
+  return s;
 }
 
 /**
- * Applies one kernel to a gathered float64 line: out[i] = Σ_t c[t]·line[b + i + t] (folded), i < nx.
- * `nx2` = nx rounded up to even; the destination must have room for it (pad of one float).
+ * One kernel over one output row: out[i] from the 2r + 1 tap rows starting at byte offsets offs[0 … 2r]
+ * from `src` (consecutive floats for the x pass, rows/slices for the others), i < nx4 (a multiple of 4;
+ * the destination and the tap rows must have room for it). Radii 1 and 2 (every feature kernel of the
+ * ilastik pipeline) have straight-line loops; larger radii (presmoothing) take 16 pixels per strip so four
+ * accumulators stay in registers while the taps stream through.
  */
-function lineKernel(line: usize, b: i32, dst: usize, nx2: i32, r: i32, order: i32, coef: usize): void {
-  const base = line + (<usize>b << 3);
-  const r2 = r * 2;
-  if (order == 1) {
-    if (r == 1) {
-      const c0 = f64x2.splat(load<f64>(coef));
-      for (let i = 0; i < nx2; i += 2) {
-        const j = base + (<usize>i << 3);
-        st2(dst + (<usize>i << 2), f64x2.mul(c0, f64x2.sub(ldLine(j), ldLine(j + 16))));
-      }
-    } else if (r == 2) {
-      const c0 = f64x2.splat(load<f64>(coef)), c1 = f64x2.splat(load<f64>(coef, 8));
-      for (let i = 0; i < nx2; i += 2) {
-        const j = base + (<usize>i << 3);
-        const s = f64x2.add(f64x2.mul(c0, f64x2.sub(ldLine(j), ldLine(j + 32))), f64x2.mul(c1, f64x2.sub(ldLine(j + 8), ldLine(j + 24))));
-        st2(dst + (<usize>i << 2), s);
+function colKernel(src: usize, offs: usize, dst: usize, nx4: i32, r: i32, order: i32, coef: usize): void {
+  const keep = order == 0;
+  if (r == 1) {
+    const a = tap(src, offs, 0), m = tap(src, offs, 1), b = tap(src, offs, 2);
+    const c0 = cf(coef, 0);
+    if (order == 1) {
+      for (let i = 0; i < nx4; i += 4) {
+        const q = <usize>i << 2;
+        v128.store(dst + q, f32x4.mul(c0, f32x4.sub(v128.load(a + q), v128.load(b + q))));
       }
     } else {
-      for (let i = 0; i < nx2; i += 2) {
-        const j = base + (<usize>i << 3);
-        let s = f64x2.splat(0);
-        for (let t = 0; t < r; t++) {
-          const c = f64x2.splat(load<f64>(coef + (<usize>t << 3)));
-          s = f64x2.add(s, f64x2.mul(c, f64x2.sub(ldLine(j + (<usize>t << 3)), ldLine(j + (<usize>(r2 - t) << 3)))));
-        }
-        st2(dst + (<usize>i << 2), s);
+      for (let i = 0; i < nx4; i += 4) {
+        const q = <usize>i << 2;
+        const mv = v128.load(m + q);
+        const s = f32x4.mul(c0, pairAround(v128.load(a + q), v128.load(b + q), mv));
+        v128.store(dst + q, keep ? f32x4.add(mv, s) : s);
       }
     }
-  } else if (r == 1) {
-    const c0 = f64x2.splat(load<f64>(coef)), c1 = f64x2.splat(load<f64>(coef, 8));
-    for (let i = 0; i < nx2; i += 2) {
-      const j = base + (<usize>i << 3);
-      st2(dst + (<usize>i << 2), f64x2.add(f64x2.mul(c1, ldLine(j + 8)), f64x2.mul(c0, f64x2.add(ldLine(j), ldLine(j + 16)))));
+    return;
+  }
+  if (r == 2) {
+    const a0 = tap(src, offs, 0), a1 = tap(src, offs, 1), m = tap(src, offs, 2), b1 = tap(src, offs, 3), b0 = tap(src, offs, 4);
+    const c0 = cf(coef, 0), c1 = cf(coef, 1);
+    if (order == 1) {
+      for (let i = 0; i < nx4; i += 4) {
+        const q = <usize>i << 2;
+        const s = f32x4.mul(c0, f32x4.sub(v128.load(a0 + q), v128.load(b0 + q)));
+        v128.store(dst + q, f32x4.add(s, f32x4.mul(c1, f32x4.sub(v128.load(a1 + q), v128.load(b1 + q)))));
+      }
+    } else {
+      for (let i = 0; i < nx4; i += 4) {
+        const q = <usize>i << 2;
+        const mv = v128.load(m + q);
+        let s = f32x4.mul(c0, pairAround(v128.load(a0 + q), v128.load(b0 + q), mv));
+        s = f32x4.add(s, f32x4.mul(c1, pairAround(v128.load(a1 + q), v128.load(b1 + q), mv)));
+        v128.store(dst + q, keep ? f32x4.add(mv, s) : s);
+      }
     }
-  } else if (r == 2) {
-    const c0 = f64x2.splat(load<f64>(coef)), c1 = f64x2.splat(load<f64>(coef, 8)), c2 = f64x2.splat(load<f64>(coef, 16));
-    for (let i = 0; i < nx2; i += 2) {
-      const j = base + (<usize>i << 3);
-      let s = f64x2.add(f64x2.mul(c2, ldLine(j + 16)), f64x2.mul(c0, f64x2.add(ldLine(j), ldLine(j + 32))));
-      s = f64x2.add(s, f64x2.mul(c1, f64x2.add(ldLine(j + 8), ldLine(j + 24))));
-      st2(dst + (<usize>i << 2), s);
-    }
-  } else {
-    const cr = f64x2.splat(load<f64>(coef + (<usize>r << 3)));
-    for (let i = 0; i < nx2; i += 2) {
-      const j = base + (<usize>i << 3);
-      let s = f64x2.mul(cr, ldLine(j + (<usize>r << 3)));
+    return;
+  }
+  let i = 0;
+  if (order == 1) {
+    for (; i + 16 <= nx4; i += 16) {
+      const q = <usize>i << 2;
+      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
       for (let t = 0; t < r; t++) {
-        const c = f64x2.splat(load<f64>(coef + (<usize>t << 3)));
-        s = f64x2.add(s, f64x2.mul(c, f64x2.add(ldLine(j + (<usize>t << 3)), ldLine(j + (<usize>(r2 - t) << 3)))));
+        const c = cf(coef, t);
+        const a = tap(src, offs, t) + q, b = tap(src, offs, 2 * r - t) + q;
+        const d0 = f32x4.mul(c, f32x4.sub(v128.load(a), v128.load(b)));
+        const d1 = f32x4.mul(c, f32x4.sub(v128.load(a + 16), v128.load(b + 16)));
+        const d2 = f32x4.mul(c, f32x4.sub(v128.load(a + 32), v128.load(b + 32)));
+        const d3 = f32x4.mul(c, f32x4.sub(v128.load(a + 48), v128.load(b + 48)));
+        // The first term is taken as is (0 + x would turn −0 into +0, unlike the reference).
+        if (t == 0) { s0 = d0; s1 = d1; s2 = d2; s3 = d3; } else { s0 = f32x4.add(s0, d0); s1 = f32x4.add(s1, d1); s2 = f32x4.add(s2, d2); s3 = f32x4.add(s3, d3); }
       }
-      st2(dst + (<usize>i << 2), s);
+      v128.store(dst + q, s0); v128.store(dst + q + 16, s1); v128.store(dst + q + 32, s2); v128.store(dst + q + 48, s3);
     }
+    for (; i < nx4; i += 4) {
+      const q = <usize>i << 2;
+      v128.store(dst + q, oddAt(src, offs, q, r, coef));
+    }
+    return;
+  }
+  const mp = tap(src, offs, r);
+  for (; i + 16 <= nx4; i += 16) {
+    const q = <usize>i << 2;
+    const m0 = v128.load(mp + q), m1 = v128.load(mp + q + 16), m2 = v128.load(mp + q + 32), m3 = v128.load(mp + q + 48);
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (let t = 0; t < r; t++) {
+      const c = cf(coef, t);
+      const a = tap(src, offs, t) + q, b = tap(src, offs, 2 * r - t) + q;
+      const d0 = f32x4.mul(c, pairAround(v128.load(a), v128.load(b), m0));
+      const d1 = f32x4.mul(c, pairAround(v128.load(a + 16), v128.load(b + 16), m1));
+      const d2 = f32x4.mul(c, pairAround(v128.load(a + 32), v128.load(b + 32), m2));
+      const d3 = f32x4.mul(c, pairAround(v128.load(a + 48), v128.load(b + 48), m3));
+      if (t == 0) { s0 = d0; s1 = d1; s2 = d2; s3 = d3; } else { s0 = f32x4.add(s0, d0); s1 = f32x4.add(s1, d1); s2 = f32x4.add(s2, d2); s3 = f32x4.add(s3, d3); }
+    }
+    if (keep) { s0 = f32x4.add(m0, s0); s1 = f32x4.add(m1, s1); s2 = f32x4.add(m2, s2); s3 = f32x4.add(m3, s3); }
+    v128.store(dst + q, s0); v128.store(dst + q + 16, s1); v128.store(dst + q + 32, s2); v128.store(dst + q + 48, s3);
+  }
+  for (; i < nx4; i += 4) {
+    const q = <usize>i << 2;
+    v128.store(dst + q, evenAt(src, offs, q, r, coef, keep));
   }
 }
 
 /**
  * Convolution along x (see convolveX in convolveAxis.ts). Source box (sz0, sy0, sx0, sny, snx) as float32
  * at `src`; destination box (dz0, dy0, dx0, dnz, dny, dnx); every destination is [z][y][x] of that box
- * with one float of padding at its end. `n` = image width, `R` = the largest radius, `line` a float64
- * work area of dnx + 2R + 2 values.
+ * with three floats of padding at its end. `n` = image width, `R` = the largest radius, `work` an area of
+ * 2R + 1 i32 tap offsets followed by a float32 line of dnx + 2R + 4 values (rows that need mirroring are
+ * gathered there; the others are read in place, up to three floats past their end).
  */
 export function convX(src: usize, sz0: i32, sy0: i32, sx0: i32, sny: i32, snx: i32,
   dz0: i32, dy0: i32, dx0: i32, dnz: i32, dny: i32, dnx: i32,
-  n: i32, R: i32, nk: i32, kdesc: usize, line: usize): void {
+  n: i32, R: i32, nk: i32, kdesc: usize, work: usize): void {
   const len = dnx + 2 * R;
   const startX = dx0 - R;
   const direct = startX >= 0 && startX + len <= n;
-  const nx2 = (dnx + 1) & ~1;
-  // Zero the tail the padded lane reads past the line end.
-  store<f64>(line + (<usize>len << 3), 0);
-  store<f64>(line + (<usize>(len + 1) << 3), 0);
+  const nx4 = (dnx + 3) & ~3;
+  const taps = 2 * R + 1;
+  const offs = work;
+  const line = work + ((<usize>taps + 3) & ~<usize>3) * 4;
+  for (let t = 0; t < taps; t++) store<i32>(offs + (<usize>t << 2), t << 2);
+  // Zero the tail the padded lanes read past the line end.
+  for (let i = 0; i < 4; i++) store<f32>(line + (<usize>(len + i) << 2), 0);
   for (let z = 0; z < dnz; z++) {
     for (let y = 0; y < dny; y++) {
       const srcRow = src + ((<usize>((dz0 + z - sz0) * sny + (dy0 + y - sy0)) * <usize>snx - <usize>sx0) << 2);
-      if (direct) {
-        const from = srcRow + (<usize>startX << 2);
-        let i = 0;
-        for (; i + 2 <= len; i += 2) v128.store(line + (<usize>i << 3), ld2(from + (<usize>i << 2)));
-        if (i < len) store<f64>(line + (<usize>i << 3), <f64>load<f32>(from + (<usize>i << 2)));
-      } else {
-        for (let i = 0; i < len; i++) store<f64>(line + (<usize>i << 3), <f64>load<f32>(srcRow + (<usize>mirror(startX + i, n) << 2)));
+      let base = line;
+      if (direct) base = srcRow + (<usize>startX << 2);
+      else {
+        // Mirror only the ends; the part inside the image is copied four floats at a time.
+        const lo = min(len, max(0, -startX)), hi = max(lo, min(len, n - startX));
+        for (let i = 0; i < lo; i++) store<f32>(line + (<usize>i << 2), load<f32>(srcRow + (<usize>mirror(startX + i, n) << 2)));
+        let i = lo;
+        for (; i + 4 <= hi; i += 4) v128.store(line + (<usize>i << 2), v128.load(srcRow + (<usize>(startX + i) << 2)));
+        for (; i < len; i++) store<f32>(line + (<usize>i << 2), load<f32>(srcRow + (<usize>mirror(startX + i, n) << 2)));
       }
       const o = <usize>((z * dny + y) * dnx) << 2;
       for (let k = 0; k < nk; k++) {
         const d = kdesc + (<usize>k << 4);
         const r = load<i32>(d, 4);
-        lineKernel(line, R - r, <usize>load<i32>(d) + o, nx2, r, load<i32>(d, 8), <usize>load<i32>(d, 12));
+        colKernel(base, offs + (<usize>(R - r) << 2), <usize>load<i32>(d) + o, nx4, r, load<i32>(d, 8), <usize>load<i32>(d, 12));
       }
     }
   }
@@ -134,7 +205,7 @@ export function convStrided(src: usize, sz0: i32, sy0: i32, sx0: i32, sny: i32, 
   dz0: i32, dy0: i32, dx0: i32, dnz: i32, dny: i32, dnx: i32,
   n: i32, R: i32, nk: i32, kdesc: usize, offs: usize): void {
   const taps = 2 * R + 1;
-  const nx2 = (dnx + 1) & ~1;
+  const nx4 = (dnx + 3) & ~3;
   for (let z = 0; z < dnz; z++) {
     for (let y = 0; y < dny; y++) {
       const iz = dz0 + z, iy = dy0 + y;
@@ -147,89 +218,8 @@ export function convStrided(src: usize, sz0: i32, sy0: i32, sx0: i32, sny: i32, 
       for (let k = 0; k < nk; k++) {
         const d = kdesc + (<usize>k << 4);
         const r = load<i32>(d, 4);
-        colKernel(src, offs + (<usize>(R - r) << 2), <usize>load<i32>(d) + o, nx2, r, load<i32>(d, 8), <usize>load<i32>(d, 12));
+        colKernel(src, offs + (<usize>(R - r) << 2), <usize>load<i32>(d) + o, nx4, r, load<i32>(d, 8), <usize>load<i32>(d, 12));
       }
-    }
-  }
-}
-
-@inline function tap(src: usize, offs: usize, t: i32): usize {
-  return src + <usize>load<i32>(offs + (<usize>t << 2));
-}
-
-/** out[i] = Σ_t c[t]·src[off[t] + i] (folded), i < nx2; the source rows must be readable for nx2 values. */
-function colKernel(src: usize, offs: usize, dst: usize, nx2: i32, r: i32, order: i32, coef: usize): void {
-  const r2 = r * 2;
-  if (order == 1) {
-    if (r == 1) {
-      const a = tap(src, offs, 0), b = tap(src, offs, 2);
-      const c0 = f64x2.splat(load<f64>(coef));
-      for (let i = 0; i < nx2; i += 2) {
-        const q = <usize>i << 2;
-        st2(dst + q, f64x2.mul(c0, f64x2.sub(ld2(a + q), ld2(b + q))));
-      }
-    } else if (r == 2) {
-      const a0 = tap(src, offs, 0), a1 = tap(src, offs, 1), b1 = tap(src, offs, 3), b0 = tap(src, offs, 4);
-      const c0 = f64x2.splat(load<f64>(coef)), c1 = f64x2.splat(load<f64>(coef, 8));
-      for (let i = 0; i < nx2; i += 2) {
-        const q = <usize>i << 2;
-        st2(dst + q, f64x2.add(f64x2.mul(c0, f64x2.sub(ld2(a0 + q), ld2(b0 + q))), f64x2.mul(c1, f64x2.sub(ld2(a1 + q), ld2(b1 + q)))));
-      }
-    } else {
-      for (let i = 0; i < nx2; i += 2) {
-        const q = <usize>i << 2;
-        let s = f64x2.splat(0);
-        for (let t = 0; t < r; t++) {
-          const c = f64x2.splat(load<f64>(coef + (<usize>t << 3)));
-          s = f64x2.add(s, f64x2.mul(c, f64x2.sub(ld2(tap(src, offs, t) + q), ld2(tap(src, offs, r2 - t) + q))));
-        }
-        st2(dst + q, s);
-      }
-    }
-  } else if (r == 1) {
-    const a = tap(src, offs, 0), m = tap(src, offs, 1), b = tap(src, offs, 2);
-    const c0 = f64x2.splat(load<f64>(coef)), c1 = f64x2.splat(load<f64>(coef, 8));
-    for (let i = 0; i < nx2; i += 2) {
-      const q = <usize>i << 2;
-      st2(dst + q, f64x2.add(f64x2.mul(c1, ld2(m + q)), f64x2.mul(c0, f64x2.add(ld2(a + q), ld2(b + q)))));
-    }
-  } else if (r == 2) {
-    const a0 = tap(src, offs, 0), a1 = tap(src, offs, 1), m = tap(src, offs, 2), b1 = tap(src, offs, 3), b0 = tap(src, offs, 4);
-    const c0 = f64x2.splat(load<f64>(coef)), c1 = f64x2.splat(load<f64>(coef, 8)), c2 = f64x2.splat(load<f64>(coef, 16));
-    for (let i = 0; i < nx2; i += 2) {
-      const q = <usize>i << 2;
-      let s = f64x2.add(f64x2.mul(c2, ld2(m + q)), f64x2.mul(c0, f64x2.add(ld2(a0 + q), ld2(b0 + q))));
-      s = f64x2.add(s, f64x2.mul(c1, f64x2.add(ld2(a1 + q), ld2(b1 + q))));
-      st2(dst + q, s);
-    }
-  } else {
-    const m = tap(src, offs, r);
-    const cr = f64x2.splat(load<f64>(coef + (<usize>r << 3)));
-    // Taps outer, pixels inner would need a float64 accumulator row; instead a strip of 8 pixels keeps
-    // four accumulators in registers while the taps stream through.
-    let i = 0;
-    for (; i + 8 <= nx2; i += 8) {
-      const q = <usize>i << 2;
-      let s0 = f64x2.mul(cr, ld2(m + q)), s1 = f64x2.mul(cr, ld2(m + q + 8));
-      let s2 = f64x2.mul(cr, ld2(m + q + 16)), s3 = f64x2.mul(cr, ld2(m + q + 24));
-      for (let t = 0; t < r; t++) {
-        const c = f64x2.splat(load<f64>(coef + (<usize>t << 3)));
-        const a = tap(src, offs, t) + q, b = tap(src, offs, r2 - t) + q;
-        s0 = f64x2.add(s0, f64x2.mul(c, f64x2.add(ld2(a), ld2(b))));
-        s1 = f64x2.add(s1, f64x2.mul(c, f64x2.add(ld2(a + 8), ld2(b + 8))));
-        s2 = f64x2.add(s2, f64x2.mul(c, f64x2.add(ld2(a + 16), ld2(b + 16))));
-        s3 = f64x2.add(s3, f64x2.mul(c, f64x2.add(ld2(a + 24), ld2(b + 24))));
-      }
-      st2(dst + q, s0); st2(dst + q + 8, s1); st2(dst + q + 16, s2); st2(dst + q + 24, s3);
-    }
-    for (; i < nx2; i += 2) {
-      const q = <usize>i << 2;
-      let s = f64x2.mul(cr, ld2(m + q));
-      for (let t = 0; t < r; t++) {
-        const c = f64x2.splat(load<f64>(coef + (<usize>t << 3)));
-        s = f64x2.add(s, f64x2.mul(c, f64x2.add(ld2(tap(src, offs, t) + q), ld2(tap(src, offs, r2 - t) + q))));
-      }
-      st2(dst + q, s);
     }
   }
 }
@@ -252,51 +242,51 @@ const MODE_SUM2 = 1, MODE_SUM3 = 2, MODE_NORM2 = 3, MODE_NORM3 = 4, MODE_DIFF = 
 
 /**
  * One scalar channel of the target from inputs in a read-box layout: row (z, y) of the target starts at
- * byte `start + (z·rowsPerSlice + y)·rowBytes` of each input... given as element offsets: `e0` first
- * element, `rowStride` / `sliceStride` in elements. Output: contiguous [z][y][x] of the target (nz, ny, nx)
- * with one float of padding.
+ * element `e0 + z·sliceStride + y·rowStride` of each input. Output: contiguous [z][y][x] of the target
+ * (nz, ny, nx) with three floats of padding. float32x4, every operation rounded as computeFeatureBlock.ts's
+ * reference loops round them.
  */
 export function map1(mode: i32, a: usize, b: usize, c: usize, e0: i32, rowStride: i32, sliceStride: i32,
   nz: i32, ny: i32, nx: i32, out: usize): void {
-  const nx2 = (nx + 1) & ~1;
+  const nx4 = (nx + 3) & ~3;
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       const e = <usize>(e0 + z * sliceStride + y * rowStride) << 2;
       const o = out + (<usize>((z * ny + y) * nx) << 2);
-      for (let i = 0; i < nx2; i += 2) {
+      for (let i = 0; i < nx4; i += 4) {
         const q = e + (<usize>i << 2);
-        const p = ld2(a + q), s = ld2(b + q);
+        const p = v128.load(a + q), s = v128.load(b + q);
         let v: v128;
-        if (mode == MODE_SUM2) v = f64x2.add(p, s);
-        else if (mode == MODE_SUM3) v = f64x2.add(f64x2.add(p, s), ld2(c + q));
-        else if (mode == MODE_NORM2) v = f64x2.sqrt(f64x2.add(f64x2.mul(p, p), f64x2.mul(s, s)));
+        if (mode == MODE_SUM2) v = f32x4.add(p, s);
+        else if (mode == MODE_SUM3) v = f32x4.add(f32x4.add(p, s), v128.load(c + q));
+        else if (mode == MODE_NORM2) v = f32x4.sqrt(f32x4.add(f32x4.mul(p, p), f32x4.mul(s, s)));
         else if (mode == MODE_NORM3) {
-          const r = ld2(c + q);
-          v = f64x2.sqrt(f64x2.add(f64x2.add(f64x2.mul(p, p), f64x2.mul(s, s)), f64x2.mul(r, r)));
-        } else v = f64x2.sub(p, s);
-        st2(o + (<usize>i << 2), v);
+          const r = v128.load(c + q);
+          v = f32x4.sqrt(f32x4.add(f32x4.add(f32x4.mul(p, p), f32x4.mul(s, s)), f32x4.mul(r, r)));
+        } else v = f32x4.sub(p, s);
+        v128.store(o + (<usize>i << 2), v);
       }
     }
   }
 }
 
-/** Two eigenvalue planes (larger first) of [[xx, xy], [xy, yy]]; layout as {@link map1}, outputs out0/out1. */
+/** Two eigenvalue planes (larger first) of [[xx, xy], [xy, yy]]; layout as {@link map1}, outputs out0/out1; float32x4. */
 export function eigen2(xx: usize, xy: usize, yy: usize, e0: i32, rowStride: i32, sliceStride: i32,
   nz: i32, ny: i32, nx: i32, out0: usize, out1: usize): void {
-  const nx2 = (nx + 1) & ~1;
-  const half = f64x2.splat(0.5);
+  const nx4 = (nx + 3) & ~3;
+  const half = f32x4.splat(0.5);
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       const e = <usize>(e0 + z * sliceStride + y * rowStride) << 2;
       const o = <usize>((z * ny + y) * nx) << 2;
-      for (let i = 0; i < nx2; i += 2) {
+      for (let i = 0; i < nx4; i += 4) {
         const q = e + (<usize>i << 2);
-        const a = ld2(xx + q), b = ld2(xy + q), c = ld2(yy + q);
-        const mean = f64x2.mul(half, f64x2.add(a, c)), h = f64x2.mul(half, f64x2.sub(a, c));
-        const d = f64x2.sqrt(f64x2.add(f64x2.mul(h, h), f64x2.mul(b, b)));
+        const a = v128.load(xx + q), b = v128.load(xy + q), c = v128.load(yy + q);
+        const mean = f32x4.mul(half, f32x4.add(a, c)), h = f32x4.mul(half, f32x4.sub(a, c));
+        const d = f32x4.sqrt(f32x4.add(f32x4.mul(h, h), f32x4.mul(b, b)));
         const w = o + (<usize>i << 2);
-        st2(out0 + w, f64x2.add(mean, d));
-        st2(out1 + w, f64x2.sub(mean, d));
+        v128.store(out0 + w, f32x4.add(mean, d));
+        v128.store(out1 + w, f32x4.sub(mean, d));
       }
     }
   }

@@ -4,7 +4,7 @@
  * payload and the result against this map; {@link JOB_HANDLERS} must provide a handler of the matching type
  * for every name, so adding a job is one line here plus its handler.
  */
-import type { FeatureBlockJob, FeatureBlockJobResult } from './jobs/featureJobs';
+import type { FeatureBlockJob, FeatureBlockJobResult, FeatureBlockToFileJob } from './jobs/featureJobs';
 import type { ForestBinPayload, ForestPredictPayload, ForestPredictResult, ForestTrainPayload, ForestTrainResult } from './jobs/forestJobs';
 import type { ReadBoxPayload, ReadPlanePayload, ReadPlaneResult } from './jobs/imageJobs';
 import type { EchoPayload } from './jobs/poolJobs';
@@ -14,6 +14,7 @@ import type { JobContext, JobOutputOf } from './workerProtocol';
 /** Job name → payload and result. */
 export interface WorkerJobs {
   'features/block': { payload: FeatureBlockJob; result: FeatureBlockJobResult };
+  'features/blockToFile': { payload: FeatureBlockToFileJob; result: FeatureBlockJobResult };
   'features/releaseScratch': { payload: Record<string, never>; result: { released: number } };
   'forest/bin': { payload: ForestBinPayload; result: Record<string, never> };
   'forest/train': { payload: ForestTrainPayload; result: ForestTrainResult };

@@ -15,7 +15,12 @@ describe('hugePagesRelaunchEnv', () => {
       .toEqual({ PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' });
     expect(hugePagesRelaunchEnv(['train'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 'linux', '[always] madvise never')?.GLIBC_TUNABLES)
       .toBe('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
-    expect(hugePagesRelaunchEnv(['features', 'x.tif'], {}, 'linux', MADVISE)).toBeDefined();
+    expect(hugePagesRelaunchEnv(['features', 'x.tif', '--compression', 'deflate'], {}, 'linux', MADVISE)).toBeDefined();
+  });
+
+  it('runs an uncompressed features export in place (the workers write the file; no output volume to map)', () => {
+    expect(hugePagesRelaunchEnv(['features', 'x.tif', '-o', 'f.tif'], {}, 'linux', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['features', 'x.tif', '--compression', 'none'], {}, 'linux', MADVISE)).toBeUndefined();
   });
 
   it('runs in place otherwise: other platforms, quick commands, help, THP off or unknown, already set, opted out', () => {
@@ -31,14 +36,14 @@ describe('hugePagesRelaunchEnv', () => {
   });
 });
 
-const relaunches = process.platform === 'linux' && hugePagesRelaunchEnv(['features'], {}, 'linux', readThpSetting()) !== undefined;
+const relaunches = process.platform === 'linux' && hugePagesRelaunchEnv(['predict'], {}, 'linux', readThpSetting()) !== undefined;
 
 describe.skipIf(!relaunches)('the built CLI relaunched with huge pages', () => {
   it('passes the exit code through', async () => {
     const cli = await buildCli();
     let status: number | undefined;
     try {
-      execFileSync(process.execPath, [cli, 'features', '--no-such-flag'], { stdio: 'pipe' });
+      execFileSync(process.execPath, [cli, 'features', '--compression', 'deflate', '--no-such-flag'], { stdio: 'pipe' });
     } catch (error) {
       status = (error as { status: number }).status;
     }
@@ -51,7 +56,7 @@ describe.skipIf(!relaunches)('the built CLI relaunched with huge pages', () => {
     const size = 1536;
     const pixels = new Uint16Array(size * size).map((_, i) => (i * 2654435761) >>> 20);
     writeFileSync(join(dir, 'big.tif'), encodeTiff([pixels], { width: size, height: size, dtype: 'uint16' }));
-    const parent = spawn(process.execPath, [cli, 'features', 'big.tif', '-o', 'out.tif', '--features', 'all'], { cwd: dir, stdio: 'ignore' });
+    const parent = spawn(process.execPath, [cli, 'features', 'big.tif', '-o', 'out.tif', '--features', 'all', '--compression', 'deflate'], { cwd: dir, stdio: 'ignore' });
     let childPid: number | undefined;
     for (let i = 0; i < 100 && childPid === undefined; i++) {
       await new Promise((r) => setTimeout(r, 50));

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { encodeTiff } from '../../extension/core/image/tiffWriter';
 import { openImage } from '../../extension/node/openImage';
 import { parseFeatureSpec } from '../../extension/cli/commands/features';
+import { computeFeatures } from '../../extension/core/features/computeFeatureBlock';
 import { buildCli } from '../workers/buildWorker';
 
 const run = promisify(execFile);
@@ -107,6 +108,36 @@ describe('pixel-classifier features (built CLI + worker)', () => {
       expect(tifffile.trim()).toBe("ZCYX [40, 5, 40, 40] ['Gaussian Smoothing (σ=1.0)']");
     }
   });
+
+  it('uncompressed output (written in place by the workers, bands of whole rows) equals the deflate output and the in-process engine, over t and z', async () => {
+    const [nt, nz, ny, nx] = [2, 6, 45, 37];
+    const pixels = Array.from({ length: nt * nz }, (_, p) => Float32Array.from({ length: ny * nx }, (_, i) => ((i * 2654435761 + p * 977) >>> 0) % 251));
+    const input = join(dir, 'txyz.tif');
+    writeFileSync(input, encodeTiff(pixels, { width: nx, height: ny, dtype: 'float32', shape: { t: nt, z: nz, c: 1 } }));
+    const spec = 'GaussianSmoothing:0.7;HessianOfGaussianEigenvalues:1.0;StructureTensorEigenvalues:0.7';
+    const plain = join(dir, 'txyz_plain.tif'), packed = join(dir, 'txyz_deflate.tif');
+    await run(process.execPath, [cli, 'features', input, '-o', plain, '--features', spec, '--workers', '2']);
+    await run(process.execPath, [cli, 'features', input, '-o', packed, '--features', spec, '--workers', '2', '--compression', 'deflate']);
+    const a = await openImage(plain), b = await openImage(packed);
+    expect(a.info.shape).toEqual({ t: nt, z: nz, c: 7, y: ny, x: nx });
+    expect(a.info.compression).not.toBe(b.info.compression);
+    const selection = parseFeatureSpec(spec, undefined, false);
+    for (let t = 0; t < nt; t++) {
+      const volume = new Float32Array(nz * ny * nx);
+      for (let z = 0; z < nz; z++) volume.set(pixels[t * nz + z], z * ny * nx);
+      const reference = computeFeatures(volume, { z: nz, y: ny, x: nx }, selection);
+      for (let c = 0; c < 7; c++) {
+        for (let z = 0; z < nz; z++) {
+          const p = await a.readPlaneFloat32(t, z, c), q = await b.readPlaneFloat32(t, z, c);
+          expect(Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(q.buffer, q.byteOffset, q.byteLength))).toBe(true);
+          const r = reference.subarray((c * nz + z) * ny * nx, (c * nz + z + 1) * ny * nx);
+          expect(Buffer.from(p.buffer, p.byteOffset, p.byteLength).equals(Buffer.from(r.buffer, r.byteOffset, r.byteLength))).toBe(true);
+        }
+      }
+    }
+    await a.close();
+    await b.close();
+  }, 60_000);
 
   it('falls back to 2D for scales too long for z, saying so; rejects y/x that are too small', async () => {
     const input = join(dir, 'thin.tif');

@@ -128,3 +128,50 @@ describe('encodePng', () => {
     expect(() => encodePng(new Uint8Array(5), 2, 2)).toThrow(/expected 2×2/);
   });
 });
+
+describe('TiffStreamEncoder: pages written in place (issue #18)', () => {
+  it('rows put at inPlaceLayout() positions in any order give the same file as writing pages in order', () => {
+    const [width, height] = [7, 10];
+    const options = { width, height, dtype: 'float32' as const, shape: { t: 1, z: 2, c: 3 }, rowsPerStrip: 3, channelNames: ['a', 'b', 'c'], axes: 'ZCYX' };
+    const planes = Array.from({ length: 6 }, (_, p) => Float32Array.from({ length: width * height }, (_, i) => p * 1000 + i));
+    const sequential = encodeTiff(planes, options);
+    const encoder = new TiffStreamEncoder(options);
+    const file = new Uint8Array(sequential.length);
+    for (const c of encoder.header()) file.set(c.bytes, c.position);
+    const layout = encoder.inPlaceLayout()!;
+    expect(layout.rowBytes).toBe(4 * width);
+    expect(layout.pageBytes).toBe(4 * width * height);
+    // Bands of 4 rows, pages in reverse order (as workers finish in any order).
+    for (let p = 5; p >= 0; p--) {
+      for (let y = 8; y >= 0; y -= 4) {
+        const rows = planes[p].subarray(y * width, Math.min(height, y + 4) * width);
+        file.set(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength), layout.dataStart + p * layout.pageBytes + y * layout.rowBytes);
+      }
+    }
+    encoder.pagesWrittenInPlace();
+    for (const c of encoder.finish()) file.set(c.bytes, c.position);
+    expect(Buffer.from(file).equals(Buffer.from(sequential))).toBe(true);
+  });
+
+  it('no in-place layout for compressed files or once writing has begun', () => {
+    expect(new TiffStreamEncoder({ width: 4, height: 4, dtype: 'uint8', compression: 'deflate', deflate: nodeDeflate }).inPlaceLayout()).toBeUndefined();
+    const encoder = new TiffStreamEncoder({ width: 4, height: 4, dtype: 'uint8', shape: { t: 1, z: 1, c: 2 } });
+    encoder.writeRows(0, 0, new Uint8Array(8));
+    expect(encoder.inPlaceLayout()).toBeUndefined();
+    expect(() => encoder.pagesWrittenInPlace()).toThrow(/in place/);
+  });
+
+  it('uncompressed bands that do not align with strips make the same file as whole planes', () => {
+    const [width, height] = [5, 11];
+    const options = { width, height, dtype: 'uint16' as const, rowsPerStrip: 4, shape: { t: 1, z: 1, c: 2 } };
+    const planes = Array.from({ length: 2 }, (_, p) => Uint16Array.from({ length: width * height }, (_, i) => p * 500 + i));
+    const whole = encodeTiff(planes, options);
+    const encoder = new TiffStreamEncoder(options);
+    const file = new Uint8Array(whole.length);
+    const put = (chunks: { position: number; bytes: Uint8Array }[]): void => { for (const c of chunks) file.set(c.bytes, c.position); };
+    put(encoder.header());
+    for (let p = 0; p < 2; p++) for (const [y0, y1] of [[0, 3], [3, 9], [9, 11]]) put(encoder.writeRows(p, y0, planes[p].subarray(y0 * width, y1 * width)));
+    put(encoder.finish());
+    expect(Buffer.from(file).equals(Buffer.from(whole))).toBe(true);
+  });
+});

@@ -10,25 +10,27 @@ import * as nodeHdf5File from '../../extension/node/hdf5File';
 import * as nodeHdf5Writer from '../../extension/node/hdf5Writer';
 import * as nodeCodecs from '../../extension/node/nodeCodecs';
 import * as nodeRuntime from '../../extension/node/nodeRuntime';
+import * as nodeSha256 from '../../extension/node/sha256FileOffThread';
+import * as nodeWriteAt from '../../extension/node/writeAtPosition';
 import * as nodeOpenHdf5Image from '../../extension/node/openHdf5Image';
 import * as nodeOpenImage from '../../extension/node/openImage';
 import * as nodeOpenZarrImage from '../../extension/node/openZarrImage';
 import * as nodeTiffFileWriter from '../../extension/node/tiffFileWriter';
 import * as nodeWorkerThreads from '../../extension/node/workerThreads';
 import * as nodeZarrDirectoryStore from '../../extension/node/zarrDirectoryStore';
-import * as nodeSha256FileOffThread from '../../extension/node/sha256FileOffThread';
 import * as webFileByteSource from '../../extension/web/fileByteSource';
 import * as webFolderChunkStore from '../../extension/web/folderChunkStore';
 import * as webHdf5File from '../../extension/web/hdf5File';
 import * as webHdf5Writer from '../../extension/web/hdf5Writer';
 import * as webCodecs from '../../extension/web/nodeCodecs';
 import * as webRuntime from '../../extension/web/nodeRuntime';
+import * as webSha256 from '../../extension/web/sha256FileOffThread';
+import * as webWriteAt from '../../extension/web/writeAtPosition';
 import * as webOpenHdf5Image from '../../extension/web/openHdf5Image';
 import * as webOpenImage from '../../extension/web/openImage';
 import * as webOpenZarrImage from '../../extension/web/openZarrImage';
 import * as webTiffFileWriter from '../../extension/web/tiffFileWriter';
 import * as webZarrDirectoryStore from '../../extension/web/zarrDirectoryStore';
-import * as webSha256FileOffThread from '../../extension/web/sha256FileOffThread';
 
 // Type parity: each web export can stand where the Node export is used.
 const typeChecks = {
@@ -40,6 +42,8 @@ const typeChecks = {
   nodeDeflate: webCodecs.nodeDeflate satisfies typeof nodeCodecs.nodeDeflate,
   nodeCodecs: webCodecs.nodeCodecs satisfies typeof nodeCodecs.nodeCodecs,
   setMaxListeners: webRuntime.setMaxListeners satisfies typeof nodeRuntime.setMaxListeners,
+  sha256FileOffThread: webSha256.sha256FileOffThread satisfies typeof nodeSha256.sha256FileOffThread,
+  writeAtPosition: webWriteAt.writeAtPosition satisfies typeof nodeWriteAt.writeAtPosition,
   measureMemory: webRuntime.measureMemory satisfies typeof nodeRuntime.measureMemory,
   listImageDatasets: webOpenHdf5Image.listImageDatasets satisfies typeof nodeOpenHdf5Image.listImageDatasets,
   openHdf5Image: webOpenHdf5Image.openHdf5Image satisfies typeof nodeOpenHdf5Image.openHdf5Image,
@@ -54,7 +58,6 @@ const typeChecks = {
   ZarrDirectoryStore: webZarrDirectoryStore.ZarrDirectoryStore satisfies new (root: string) => unknown,
   nodeGzipCodec: webZarrDirectoryStore.nodeGzipCodec satisfies typeof nodeZarrDirectoryStore.nodeGzipCodec,
   isZarrFolder: webZarrDirectoryStore.isZarrFolder satisfies typeof nodeZarrDirectoryStore.isZarrFolder,
-  sha256FileOffThread: webSha256FileOffThread.sha256FileOffThread satisfies typeof nodeSha256FileOffThread.sha256FileOffThread,
 };
 
 // The web worker-thread module imports the bundled worker source (only the browser build has it): its names are
@@ -69,12 +72,13 @@ describe('extension/web mirrors extension/node (the browser bundle swaps one for
     ['hdf5Writer', nodeHdf5Writer, webHdf5Writer],
     ['nodeCodecs', nodeCodecs, webCodecs],
     ['nodeRuntime', nodeRuntime, webRuntime],
+    ['sha256FileOffThread', nodeSha256, webSha256],
+    ['writeAtPosition', nodeWriteAt, webWriteAt],
     ['openHdf5Image', nodeOpenHdf5Image, webOpenHdf5Image],
     ['openImage', nodeOpenImage, webOpenImage],
     ['openZarrImage', nodeOpenZarrImage, webOpenZarrImage],
     ['tiffFileWriter', nodeTiffFileWriter, webTiffFileWriter],
     ['zarrDirectoryStore', nodeZarrDirectoryStore, webZarrDirectoryStore],
-    ['sha256FileOffThread', nodeSha256FileOffThread, webSha256FileOffThread],
   ];
   it.each(pairs)('%s: every Node export exists in the web module', (_name, node, web) => {
     for (const key of Object.keys(node)) expect(Object.keys(web), key).toContain(key);

@@ -25,7 +25,7 @@ export async function typeChecks(pool: WorkerPool): Promise<void> {
 describe('worker job protocol', () => {
   it('has a handler for every job name and nothing else', () => {
     const names: (keyof WorkerJobs)[] = [
-      'features/block', 'features/releaseScratch', 'forest/bin', 'forest/train', 'forest/predict', 'image/readPlane', 'image/readBox',
+      'features/block', 'features/blockToFile', 'features/releaseScratch', 'forest/bin', 'forest/train', 'forest/predict', 'image/readPlane', 'image/readBox',
       'tile/predict', 'pool/echo', 'pool/sum', 'pool/spin', 'pool/spinIgnoringCancel', 'pool/throw', 'pool/crash',
     ];
     expect(Object.keys(JOB_HANDLERS).sort()).toEqual([...names].sort());

@@ -5,10 +5,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import {
-  DEFAULT_SCALES, FEATURE_IDS, inputChannelsOf, MIN_SCALE, selectionAll, validateSelection,
+  DEFAULT_SCALES, FEATURE_IDS, featureChannels, inputChannelsOf, MIN_SCALE, selectionAll, validateSelection,
   type FeatureId, type FeatureScale, type FeatureSelection, type FeatureVariant, type ScaleUnit,
 } from '../../core/features/featureSet';
-import { FeatureScaleError } from '../../core/features/computeFeatureBlock';
+import { FeatureScaleError, findScaleProblems } from '../../core/features/computeFeatureBlock';
 import { featureImageOf } from '../../core/features/featureImageOf';
 import { FeatureImageError, selectionForImageWithNotes } from '../../core/features/selectionForImage';
 import { ImageError } from '../../core/image/imageModel';
@@ -169,14 +169,16 @@ Options:
     const outputPath = isAbsolute(options.output!) ? options.output! : resolve(io.cwd, options.output!);
     if (resolve(inputPath) === resolve(outputPath)) throw new UsageError('the output must not overwrite the input image');
     const started = Date.now();
+    // The workers boot (load their bundle, compile the kernels) while this thread opens and reads the image.
+    const pool = new WorkerPool({ size: options.workers, workerScript: io.env.PIXEL_CLASSIFIER_WORKER });
     let image;
     try {
       image = await openImage(inputPath);
     } catch (error) {
+      await pool.dispose();
       if (error instanceof ImageError) { io.stderr(`${options.input}: ${error.reason}\n`); return 1; }
       throw error;
     }
-    const pool = new WorkerPool({ size: options.workers, workerScript: io.env.PIXEL_CLASSIFIER_WORKER });
     let writer: TiffStreamWriter | undefined;
     try {
       const { t: nt, z: nz, c: nc, y: ny, x: nx } = image.info.shape;
@@ -188,24 +190,33 @@ Options:
       const nUsed = inputChannelsOf(selection, nc).length;
       const computer = new FeatureComputer(pool);
       const progress = new ProgressReporter({ write: io.stderr, isTTY: io.stderrIsTTY === true, columns: io.columns, now: io.now });
+      const onProgress = (t: number) => (done: number, total: number): void => progress.update({
+        input: inputPath, index: 0, total: 1, fileFraction: (t + done / total) / nt, fraction: (t + done / total) / nt,
+        blocks: { done: t * total + done, total: nt * total },
+      });
+      // Scales too large for the image are refused before the output file is created.
+      const problems = findScaleProblems(selection, { z: nz, y: ny, x: nx }, options.variant);
+      if (problems.length > 0) {
+        const error = new FeatureScaleError(problems);
+        error.message = `${image.info.name}: ${error.message}`;
+        throw error;
+      }
+      const channels = featureChannels(selection, nc, nz > 1);
+      // ImageJ hyperstacks store pages c-fastest, so readers report (T)ZCYX for a CZYX feature stack.
+      writer = await TiffStreamWriter.create(outputPath, {
+        width: nx, height: ny, dtype: 'float32', axes: `${nt > 1 ? 'T' : ''}${nz > 1 ? 'Z' : ''}CYX`, shape: { t: nt, z: nz, c: channels.length },
+        channelNames: channels.map((c) => c.name), compression: options.compression,
+      });
+      const inPlace = writer.inPlaceTarget();
       for (let t = 0; t < nt; t++) {
-        const result = await computer.computeImage(image, t, {
-          selection, variant: options.variant,
-          onProgress: (done, total) => progress.update({
-            input: inputPath, index: 0, total: 1, fileFraction: (t + done / total) / nt, fraction: (t + done / total) / nt,
-            blocks: { done: t * total + done, total: nt * total },
-          }),
-        });
-        progress.clear();
-        const channels = result.channels;
-        if (!writer) {
-          // ImageJ hyperstacks store pages c-fastest, so readers report (T)ZCYX for a CZYX feature stack.
-          const axes = `${nt > 1 ? 'T' : ''}${nz > 1 ? 'Z' : ''}CYX`;
-          writer = await TiffStreamWriter.create(outputPath, {
-            width: nx, height: ny, dtype: 'float32', axes, shape: { t: nt, z: nz, c: channels.length },
-            channelNames: channels.map((c) => c.name), compression: options.compression,
-          });
+        if (inPlace) {
+          // Uncompressed: the workers write every channel straight to its place in the file; no output volume in memory.
+          await computer.computeImageToFile(image, t, { selection, variant: options.variant, onProgress: onProgress(t) }, inPlace);
+          progress.clear();
+          continue;
         }
+        const result = await computer.computeImage(image, t, { selection, variant: options.variant, onProgress: onProgress(t) });
+        progress.clear();
         const plane = ny * nx;
         // Pages in ImageJ order: channel fastest, then z, then t. Result layout is [channel][z][y][x].
         for (let z = 0; z < nz; z++) {
@@ -214,16 +225,15 @@ Options:
             await writer.writePlane((t * nz + z) * channels.length + c, result.data.subarray(at, at + plane));
           }
         }
-        if (t === nt - 1) {
-          await writer.close();
-          const seconds = ((Date.now() - started) / 1000).toFixed(1);
-          io.stdout(`wrote ${options.output}: ${channels.length} feature channels (${options.variant}, `
-            + `${channels.length / nUsed} per input channel × ${nUsed}${nUsed < nc ? ` of ${nc}` : ''}`
-            + `${selection.scaleUnit === 'physical' ? ', σ in µm' : ''}), ${nt > 1 ? `${nt} time points, ` : ''}`
-            + `${nz > 1 ? `${nz} slices, ` : ''}${nx}×${ny} float32 in ${seconds} s\n`);
-          writer = undefined;
-        }
       }
+      if (inPlace) writer.pagesWrittenInPlace();
+      await writer.close();
+      writer = undefined;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      io.stdout(`wrote ${options.output}: ${channels.length} feature channels (${options.variant}, `
+        + `${channels.length / nUsed} per input channel × ${nUsed}${nUsed < nc ? ` of ${nc}` : ''}`
+        + `${selection.scaleUnit === 'physical' ? ', σ in µm' : ''}), ${nt > 1 ? `${nt} time points, ` : ''}`
+        + `${nz > 1 ? `${nz} slices, ` : ''}${nx}×${ny} float32 in ${seconds} s\n`);
       return 0;
     } catch (error) {
       await writer?.abort();

@@ -238,7 +238,17 @@ export interface FeatureBlockRequest {
   scratch?: FeatureScratch;
   /** Called between scales/channels; throw to abandon the block (cancellation). */
   checkCancelled?: () => void;
+  /**
+   * Receives each output channel of the target as a contiguous [z][y][x] plane, instead of writing into
+   * `result` (which is then neither allocated nor written; the function returns an empty array). The plane
+   * is only valid during the call (it is working memory of the engine): write it out or copy it.
+   * Used to stream features straight into a file without an output volume in memory.
+   */
+  sink?: FeaturePlaneSink;
 }
+
+/** Consumer of one output channel of a block: `plane` is the target's [z][y][x], valid during the call only. */
+export type FeaturePlaneSink = (channel: number, plane: Float32Array) => void;
 
 interface ScalePlan {
   scaleIndex: number;
@@ -421,8 +431,9 @@ export function computeFeatureBlock(request: FeatureBlockRequest): Float32Array 
   }
   const { bases, total } = channelBases(selection, is3D, nInput);
   const resultVolume = boxVolume(resultBox);
-  const result = request.result ?? new Float32Array(total * resultVolume);
-  if (result.length < total * resultVolume) throw new RangeError(`result has ${result.length} values, needs ${total}×${resultVolume}`);
+  const sink = request.sink;
+  const result = sink ? new Float32Array(0) : request.result ?? new Float32Array(total * resultVolume);
+  if (!sink && result.length < total * resultVolume) throw new RangeError(`result has ${result.length} values, needs ${total}×${resultVolume}`);
 
   const sourceVolume = boxVolume(sourceBox);
   const plans = planScales(selection, variant, is3D);
@@ -444,10 +455,11 @@ export function computeFeatureBlock(request: FeatureBlockRequest): Float32Array 
     // `c` is the slot among the feature channels (the output order), not the image's channel index.
     for (let c = 0; c < inputs.length; c++) {
       request.checkCancelled?.();
+      const out = new OutputWriter(sink ? { sink } : { result, resultBox }, target, active);
       computeScale(plan, sources[c], sourceBox, target, image, active, (id, component, nComponents) => {
         const base = bases.get(`${id}/${plan.scaleIndex}`)!;
-        return (base + c * nComponents + component) * resultVolume;
-      }, result, resultBox);
+        return base + c * nComponents + component;
+      }, out);
     }
   }
   return result;
@@ -465,7 +477,8 @@ export function computeFeatures(
   return computeFeatureBlock({ ...options, selection, image, source: volume, sourceBox: box, target: box });
 }
 
-type ChannelOffset = (id: FeatureId, component: number, nComponents: number) => number;
+/** Output channel index of a family's component. */
+type ChannelOf = (id: FeatureId, component: number, nComponents: number) => number;
 
 /** Box whose filtered axes take `done`'s extent and the other axes `rest`'s. */
 function mixBox(done: Box, rest: Box, axesDone: Axis[]): Box {
@@ -500,7 +513,7 @@ function separable(
 
 function computeScale(
   plan: ScalePlan, source: Float32Array, sourceBox: Box, target: Box, image: VolumeShape,
-  scratch: FeatureScratch, offset: ChannelOffset, result: Float32Array, resultBox: Box,
+  scratch: FeatureScratch, offset: ChannelOf, out: OutputWriter,
 ): void {
   const { axes, families } = plan;
   const dims = axes.length as 2 | 3;
@@ -513,7 +526,12 @@ function computeScale(
   let base = source, baseSourceBox = sourceBox;
   if (plan.presmoothed) {
     const wide = growBox(baseBox, margins(plan, 'pre'), image);
-    const smoothed = separable(source, sourceBox, axes, axes.map((a) => kernelsOf(a).presmooth!), baseBox, wide, image, scratch);
+    // Presmoothing goes z/y first, x last: a pass produces its not-yet-filtered axes at the wide (haloed) extent, and
+    // blocks are bands of whole rows (features export), wide tiles (batch) or squares (live), whose halo is in y
+    // rather than x — so the large-σ passes compute no halo rows they do not need. A fixed order: every block
+    // computes every pixel with the same arithmetic (block == whole, bit for bit).
+    const order = [...axes].reverse();
+    const smoothed = separable(source, sourceBox, order, order.map((a) => kernelsOf(a).presmooth!), baseBox, wide, image, scratch);
     base = smoothed.data;
     baseSourceBox = smoothed.box;
   }
@@ -560,7 +578,6 @@ function computeScale(
     }
   };
 
-  const out = new OutputWriter(result, resultBox, target, scratch);
   if (families.has('GaussianSmoothing')) {
     const g = combos.get(smooth)!;
     out.map1(offset('GaussianSmoothing', 0, 1), derivBox, g, g, g, MODE_COPY);
@@ -576,7 +593,7 @@ function computeScale(
     out.map1(offset('LaplacianOfGaussian', 0, 1), derivBox, a, b, c ?? a, dims === 2 ? MODE_SUM2 : MODE_SUM3);
   }
   if (families.has('HessianOfGaussianEigenvalues')) {
-    const offsets = [0, 1, 2].map((k) => (k < dims ? offset('HessianOfGaussianEigenvalues', k, dims) : 0));
+    const offsets = [0, 1, 2].map((k) => (k < dims ? offset('HessianOfGaussianEigenvalues', k, dims) : -1));
     if (dims === 2) out.eigen2(offsets, derivBox, combos.get('20')!, combos.get('11')!, combos.get('02')!);
     else {
       out.eigen3(offsets, derivBox, combos.get('200')!, combos.get('110')!, combos.get('101')!,
@@ -602,7 +619,7 @@ function computeScale(
       }
     }
     scratch.release(product);
-    const offsets = [0, 1, 2].map((k) => (k < dims ? offset('StructureTensorEigenvalues', k, dims) : 0));
+    const offsets = [0, 1, 2].map((k) => (k < dims ? offset('StructureTensorEigenvalues', k, dims) : -1));
     if (dims === 2) out.eigen2(offsets, target, tensor[0], tensor[1], tensor[2]);
     else out.eigen3(offsets, target, tensor[0], tensor[1], tensor[2], tensor[3], tensor[4], tensor[5]);
     for (const t of tensor) scratch.release(t);
@@ -614,19 +631,36 @@ function multiply(a: Float32Array, b: Float32Array, out: Float32Array, n: number
   for (let e = 0; e < n; e++) out[e] = a[e] * b[e];
 }
 
+const f32 = Math.fround;
 const MODE_COPY = 0, MODE_SUM2 = 1, MODE_SUM3 = 2, MODE_NORM2 = 3, MODE_NORM3 = 4, MODE_DIFF = 5;
 
+/** Where an {@link OutputWriter} puts channels: into a result volume, or to a plane consumer. */
+type OutputTarget = { result: Float32Array; resultBox: Box } | { sink: FeaturePlaneSink };
+
 /**
- * Writes per-pixel feature values of the target into the result layout (monomorphic loops). Inputs in
- * the WebAssembly kernels' memory are combined there into a contiguous target-layout plane, which is
- * then copied row by row into the result.
+ * Writes per-pixel feature values of the target, one output channel (index in ilastik order) at a time
+ * (monomorphic loops). Inputs in the WebAssembly kernels' memory are combined there into a contiguous
+ * target-layout plane, which is then copied row by row into the result — or handed to the sink as is.
  */
 class OutputWriter {
   private readonly ev = new Float64Array(3);
   private readonly wasm = existingWasmFeatureKernels();
+  private readonly result: Float32Array;
+  private readonly resultBox: Box;
+  private readonly sink: FeaturePlaneSink | undefined;
+  private readonly resultVolume: number;
 
-  constructor(private readonly result: Float32Array, private readonly resultBox: Box, private readonly target: Box,
-    private readonly scratch: FeatureScratch) {}
+  constructor(to: OutputTarget, private readonly target: Box, private readonly scratch: FeatureScratch) {
+    if ('sink' in to) {
+      this.sink = to.sink;
+      this.result = new Float32Array(0);
+      this.resultBox = target;
+    } else {
+      this.result = to.result;
+      this.resultBox = to.resultBox;
+    }
+    this.resultVolume = boxVolume(this.resultBox);
+  }
 
   /** Row start in `box`-layout and result offset of (target row y, slice z). */
   private rowIndex(box: Box, z: number, y: number): number {
@@ -643,21 +677,58 @@ class OutputWriter {
     return w && arrays.every((a) => w.owns(a)) ? w : null;
   }
 
-  /** Copies a contiguous target-layout plane (or a `readBox`-layout buffer) into result channel `channelOffset`. */
-  private copyOut(channelOffset: number, plane: Float32Array, readBox?: Box): void {
-    const t = this.target, res = this.result, nx = t.nx;
+  /**
+   * Emits `plane` (contiguous target layout, or `readBox` layout when given) as output channel `channel`:
+   * rows copied into the result, or the plane handed to the sink (gathered first if it is not contiguous).
+   */
+  private emit(channel: number, plane: Float32Array, readBox?: Box): void {
+    const t = this.target, nx = t.nx;
+    const sink = this.sink;
+    if (sink) {
+      if (!readBox) { sink(channel, plane.subarray(0, boxVolume(t))); return; }
+      if (readBox.nx === nx && (t.nz === 1 || readBox.ny === t.ny)) {
+        // The target's rows are consecutive in the read box (full-width rows): no gather needed.
+        const e = this.rowIndex(readBox, 0, 0);
+        sink(channel, plane.subarray(e, e + boxVolume(t)));
+        return;
+      }
+      const staged = this.scratch.acquire(boxVolume(t));
+      for (let z = 0; z < t.nz; z++) {
+        for (let y = 0; y < t.ny; y++) {
+          const e = this.rowIndex(readBox, z, y);
+          staged.set(plane.subarray(e, e + nx), (z * t.ny + y) * nx);
+        }
+      }
+      sink(channel, staged);
+      this.scratch.release(staged);
+      return;
+    }
+    const res = this.result, base = channel * this.resultVolume;
     for (let z = 0; z < t.nz; z++) {
       for (let y = 0; y < t.ny; y++) {
         const e = readBox ? this.rowIndex(readBox, z, y) : (z * t.ny + y) * nx;
-        res.set(plane.subarray(e, e + nx), channelOffset + this.rowIndex(this.resultBox, z, y));
+        res.set(plane.subarray(e, e + nx), base + this.rowIndex(this.resultBox, z, y));
       }
     }
   }
 
+  /** Where TypeScript loops write channel `channel`: the result (offset, box) or a staging plane (target layout). */
+  private destination(channel: number): { res: Float32Array; base: number; box: Box; staged: boolean } {
+    if (this.sink) return { res: this.scratch.acquire(boxVolume(this.target)), base: 0, box: this.target, staged: true };
+    return { res: this.result, base: channel * this.resultVolume, box: this.resultBox, staged: false };
+  }
+
+  /** Hands a staging plane of {@link destination} to the sink and gives it back. */
+  private finishDestination(channel: number, d: { res: Float32Array; staged: boolean }): void {
+    if (!d.staged) return;
+    this.sink!(channel, d.res.subarray(0, boxVolume(this.target)));
+    this.scratch.release(d.res);
+  }
+
   /** One scalar channel from up to three inputs read in `readBox` layout. */
-  map1(channelOffset: number, readBox: Box, a: Float32Array, b: Float32Array, c: Float32Array, mode: number): void {
+  map1(channel: number, readBox: Box, a: Float32Array, b: Float32Array, c: Float32Array, mode: number): void {
     if (mode === MODE_COPY) {
-      this.copyOut(channelOffset, a, readBox);
+      this.emit(channel, a, readBox);
       return;
     }
     const w = this.owned([a, b, c]);
@@ -665,32 +736,41 @@ class OutputWriter {
       const plane = this.scratch.acquire(boxVolume(this.target));
       if (w.owns(plane)) {
         w.map1(mode, a, b, c, this.layout(readBox), this.target, plane);
-        this.copyOut(channelOffset, plane);
+        this.emit(channel, plane);
         this.scratch.release(plane);
         return;
       }
       this.scratch.release(plane);
     }
-    const t = this.target, res = this.result, nx = t.nx;
+    const t = this.target, nx = t.nx;
+    const d = this.destination(channel);
+    const res = d.res;
     for (let z = 0; z < t.nz; z++) {
       for (let y = 0; y < t.ny; y++) {
         const e = this.rowIndex(readBox, z, y);
-        const o = channelOffset + this.rowIndex(this.resultBox, z, y);
+        const o = d.base + this.rowIndex(d.box, z, y);
+        // float32 arithmetic, every operation rounded (Math.fround), as the WebAssembly float32x4 kernels do.
         switch (mode) {
           case MODE_SUM2: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] + b[e + x]; break;
-          case MODE_SUM3: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] + b[e + x] + c[e + x]; break;
-          case MODE_NORM2: for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x]; res[o + x] = Math.sqrt(p * p + q * q); } break;
+          case MODE_SUM3: for (let x = 0; x < nx; x++) res[o + x] = f32(a[e + x] + b[e + x]) + c[e + x]; break;
+          case MODE_NORM2:
+            for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x]; res[o + x] = Math.sqrt(f32(f32(p * p) + f32(q * q))); }
+            break;
           case MODE_NORM3:
-            for (let x = 0; x < nx; x++) { const p = a[e + x], q = b[e + x], r = c[e + x]; res[o + x] = Math.sqrt(p * p + q * q + r * r); }
+            for (let x = 0; x < nx; x++) {
+              const p = a[e + x], q = b[e + x], r = c[e + x];
+              res[o + x] = Math.sqrt(f32(f32(f32(p * p) + f32(q * q)) + f32(r * r)));
+            }
             break;
           default: for (let x = 0; x < nx; x++) res[o + x] = a[e + x] - b[e + x];
         }
       }
     }
+    this.finishDestination(channel, d);
   }
 
   /** Eigenvalue planes in the WebAssembly kernels; false when an input is not in their memory. */
-  private eigenWasm(offsets: number[], readBox: Box, tensor: Float32Array[]): boolean {
+  private eigenWasm(channels: number[], readBox: Box, tensor: Float32Array[]): boolean {
     const w = this.owned(tensor);
     if (!w) return false;
     const n = tensor.length === 3 ? 2 : 3;
@@ -699,48 +779,56 @@ class OutputWriter {
     if (ok) {
       if (n === 2) w.eigen2(tensor[0], tensor[1], tensor[2], this.layout(readBox), this.target, planes[0], planes[1]);
       else w.eigen3(tensor, this.layout(readBox), this.target, planes);
-      for (let k = 0; k < n; k++) this.copyOut(offsets[k], planes[k]);
+      for (let k = 0; k < n; k++) this.emit(channels[k], planes[k]);
     }
     for (const p of planes) this.scratch.release(p);
     return ok;
   }
 
   /** Two eigenvalue channels of [[xx, xy], [xy, yy]]. */
-  eigen2(offsets: number[], readBox: Box, xx: Float32Array, xy: Float32Array, yy: Float32Array): void {
-    if (this.eigenWasm(offsets, readBox, [xx, xy, yy])) return;
-    const t = this.target, res = this.result, nx = t.nx, o0 = offsets[0], o1 = offsets[1];
+  eigen2(channels: number[], readBox: Box, xx: Float32Array, xy: Float32Array, yy: Float32Array): void {
+    if (this.eigenWasm(channels, readBox, [xx, xy, yy])) return;
+    const t = this.target, nx = t.nx;
+    const d0 = this.destination(channels[0]), d1 = this.destination(channels[1]);
+    const r0 = d0.res, r1 = d1.res;
     for (let z = 0; z < t.nz; z++) {
       for (let y = 0; y < t.ny; y++) {
         const e = this.rowIndex(readBox, z, y);
-        const o = this.rowIndex(this.resultBox, z, y);
+        const o0 = d0.base + this.rowIndex(d0.box, z, y), o1 = d1.base + this.rowIndex(d1.box, z, y);
         for (let x = 0; x < nx; x++) {
           const a = xx[e + x], b = xy[e + x], c = yy[e + x];
-          const mean = 0.5 * (a + c), half = 0.5 * (a - c);
-          const d = Math.sqrt(half * half + b * b);
-          res[o0 + o + x] = mean + d;
-          res[o1 + o + x] = mean - d;
+          const mean = f32(0.5 * f32(a + c)), half = f32(0.5 * f32(a - c));
+          const d = f32(Math.sqrt(f32(f32(half * half) + f32(b * b))));
+          r0[o0 + x] = mean + d;
+          r1[o1 + x] = mean - d;
         }
       }
     }
+    this.finishDestination(channels[0], d0);
+    this.finishDestination(channels[1], d1);
   }
 
   /** Three eigenvalue channels of a symmetric 3×3 tensor. */
-  eigen3(offsets: number[], readBox: Box, xx: Float32Array, xy: Float32Array, xz: Float32Array,
+  eigen3(channels: number[], readBox: Box, xx: Float32Array, xy: Float32Array, xz: Float32Array,
     yy: Float32Array, yz: Float32Array, zz: Float32Array): void {
-    if (this.eigenWasm(offsets, readBox, [xx, xy, xz, yy, yz, zz])) return;
-    const t = this.target, res = this.result, nx = t.nx, ev = this.ev, o0 = offsets[0], o1 = offsets[1], o2 = offsets[2];
+    if (this.eigenWasm(channels, readBox, [xx, xy, xz, yy, yz, zz])) return;
+    const t = this.target, nx = t.nx, ev = this.ev;
+    const ds = [0, 1, 2].map((k) => this.destination(channels[k]));
+    const [r0, r1, r2] = ds.map((d) => d.res);
     for (let z = 0; z < t.nz; z++) {
       for (let y = 0; y < t.ny; y++) {
         const e = this.rowIndex(readBox, z, y);
-        const o = this.rowIndex(this.resultBox, z, y);
+        const o0 = ds[0].base + this.rowIndex(ds[0].box, z, y), o1 = ds[1].base + this.rowIndex(ds[1].box, z, y);
+        const o2 = ds[2].base + this.rowIndex(ds[2].box, z, y);
         for (let x = 0; x < nx; x++) {
           symmetricEigenvalues3(xx[e + x], xy[e + x], xz[e + x], yy[e + x], yz[e + x], zz[e + x], ev);
-          res[o0 + o + x] = ev[0];
-          res[o1 + o + x] = ev[1];
-          res[o2 + o + x] = ev[2];
+          r0[o0 + x] = ev[0];
+          r1[o1 + x] = ev[1];
+          r2[o2 + x] = ev[2];
         }
       }
     }
+    ds.forEach((d, k) => this.finishDestination(channels[k], d));
   }
 }
 

@@ -20,8 +20,20 @@ function mirror(i: number, n: number): number {
   return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i;
 }
 
-let lineBuffer = new Float64Array(4096);
+let lineBuffer = new Float32Array(4096);
 let offsetBuffer = new Int32Array(256);
+const f = Math.fround;
+
+/** The outer half c_0 … c_{r−1} of a kernel's coefficients as float32 (what the arithmetic uses), cached. */
+const outerCoefficients = new WeakMap<Kernel1D, Float32Array>();
+function outerHalf(kernel: Kernel1D): Float32Array {
+  let c = outerCoefficients.get(kernel);
+  if (!c) {
+    c = Float32Array.from(kernel.coefficients.subarray(0, kernel.radius));
+    outerCoefficients.set(kernel, c);
+  }
+  return c;
+}
 
 /**
  * Convolves `source` (covering `sourceBox`) along `axis` with `kernel` and writes the pixels of
@@ -32,7 +44,11 @@ let offsetBuffer = new Int32Array(256);
  * the kernel radius, clipped to the image). The kernel radius must be < the image length along
  * `axis` (vigra's "kernel longer than line").
  *
- * Arithmetic: float64 accumulation, symmetric taps folded (k·(a+b) / k·(a−b)), rounded to float32.
+ * Arithmetic (issue #18): float32, every operation rounded (Math.fround) in a fixed order, so the
+ * WebAssembly float32x4 kernels give the same values bit for bit. Taps are folded and taken relative to the
+ * centre tap m: even kernels (Gaussian, 2nd derivative; their weights sum to 1 resp. 0) compute
+ * [m +] Σ_t c_t·((a_t − m) + (b_t − m)) (the differences are exact where the image is smooth), odd kernels Σ_t c_t·(a_t − b_t), t from the outermost pair inwards.
+ * Zero-sum by construction, the rounding error scales with the local variation, not the image level.
  */
 export function convolveAxis(
   source: Float32Array, sourceBox: Box, axis: Axis, kernel: Kernel1D,
@@ -48,8 +64,8 @@ export function convolveAxis(
  * `kernels[i]`. Same values as separate calls, bit for bit.
  *
  * When the source and every result are views of the WebAssembly kernels' memory (wasmFeatureKernels.ts),
- * the pass runs there (float64x2 SIMD, identical values); each result then needs one float of padding
- * after its box (FeatureScratch's buffers have it) and the source rows one readable float past their end.
+ * the pass runs there (float32x4 SIMD, identical values); each result then needs three floats of padding
+ * after its box (FeatureScratch's buffers have four) and the source rows three readable floats past their end.
  */
 export function convolveAxisMulti(
   source: Float32Array, sourceBox: Box, axis: Axis, kernels: Kernel1D[],
@@ -90,7 +106,7 @@ function checkCoverage(s: Box, d: Box, axis: Axis, r: number, n: number): void {
 
 function convolveX(src: Float32Array, sb: Box, kernels: Kernel1D[], dsts: Float32Array[], db: Box, n: number, R: number): void {
   const nx = db.nx, len = nx + 2 * R;
-  if (lineBuffer.length < len) lineBuffer = new Float64Array(len * 2);
+  if (lineBuffer.length < len) lineBuffer = new Float32Array(len * 2);
   const line = lineBuffer;
   const startX = db.x0 - R;
   const direct = startX >= 0 && startX + len <= n;
@@ -98,71 +114,79 @@ function convolveX(src: Float32Array, sb: Box, kernels: Kernel1D[], dsts: Float3
   for (let z = 0; z < db.nz; z++) {
     for (let y = 0; y < db.ny; y++) {
       const srcRow = ((db.z0 + z - sb.z0) * sb.ny + (db.y0 + y - sb.y0)) * sb.nx - sb.x0;
-      if (direct) copyRow(src, srcRow + startX, line, len);
-      else mirrorRow(src, srcRow, line, startX, len, n);
+      // Rows that need no mirroring are read in place (as the WebAssembly pass does).
+      let l: Float32Array = line, at = 0;
+      if (direct) { l = src; at = srcRow + startX; } else mirrorRow(src, srcRow, line, startX, len, n);
       const o = (z * db.ny + y) * nx;
       for (let k = 0; k < nk; k++) {
-        const kernel = kernels[k], dst = dsts[k], r = kernel.radius, c = kernel.coefficients;
-        const b = R - r; // this kernel's first tap in the line
-        if (kernel.order === 1) {
-          if (r === 1) rowOdd1(line, b, dst, o, nx, c[0]);
-          else if (r === 2) rowOdd2(line, b, dst, o, nx, c[0], c[1]);
-          else rowOdd(line, b, dst, o, nx, c, r);
-        } else if (r === 1) rowEven1(line, b, dst, o, nx, c[0], c[1]);
-        else if (r === 2) rowEven2(line, b, dst, o, nx, c[0], c[1], c[2]);
-        else rowEven(line, b, dst, o, nx, c, r);
+        const kernel = kernels[k], r = kernel.radius;
+        const b = at + R - r; // this kernel's first tap for output 0
+        runKernel(l, b, 1, dsts[k], o, nx, kernel);
       }
     }
   }
 }
 
-function copyRow(src: Float32Array, from: number, line: Float64Array, len: number): void {
-  for (let i = 0; i < len; i++) line[i] = src[from + i];
-}
-
-function mirrorRow(src: Float32Array, srcRow: number, line: Float64Array, startX: number, len: number, n: number): void {
+function mirrorRow(src: Float32Array, srcRow: number, line: Float32Array, startX: number, len: number, n: number): void {
   for (let i = 0; i < len; i++) line[i] = src[srcRow + mirror(startX + i, n)];
 }
 
-// Row kernels along x: one small monomorphic function per case so V8 optimises each tightly.
-// `l` is the gathered line, `b` the index of this kernel's first tap for output 0.
-function rowOdd1(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c0: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c0 * (l[b + i] - l[b + i + 2]);
+/**
+ * One kernel over one output row: out[i] = kernel over the taps s[b + i + t·step], t = 0 … 2r (step 1 for a
+ * gathered x line; for the other axes the taps come from {@link runKernelRows}). Dispatches to one small
+ * monomorphic loop per case so V8 optimises each tightly.
+ */
+function runKernel(s: Float32Array, b: number, step: number, d: Float32Array, o: number, nx: number, kernel: Kernel1D): void {
+  const r = kernel.radius, c = outerHalf(kernel);
+  if (kernel.order === 1) {
+    if (r === 1) odd1(s, b, b + 2 * step, d, o, nx, c[0]);
+    else if (r === 2) odd2(s, b, b + step, b + 3 * step, b + 4 * step, d, o, nx, c[0], c[1]);
+    else oddN(s, b, step, d, o, nx, c, r);
+  } else if (r === 1) even1(s, b, b + step, b + 2 * step, d, o, nx, c[0], kernel.order === 0);
+  else if (r === 2) even2(s, b, b + step, b + 2 * step, b + 3 * step, b + 4 * step, d, o, nx, c[0], c[1], kernel.order === 0);
+  else evenN(s, b, step, d, o, nx, c, r, kernel.order === 0);
 }
-function rowOdd2(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+
+// Tap t of output i reads s[a_t + i]; m is the centre tap. Every operation is rounded to float32.
+function odd1(s: Float32Array, a: number, b: number, d: Float32Array, o: number, nx: number, c0: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = f(c0 * f(s[a + i] - s[b + i]));
+}
+function odd2(s: Float32Array, a0: number, a1: number, b1: number, b0: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+  for (let i = 0; i < nx; i++) d[o + i] = f(f(c0 * f(s[a0 + i] - s[b0 + i])) + f(c1 * f(s[a1 + i] - s[b1 + i])));
+}
+function even1(s: Float32Array, a: number, m: number, b: number, d: Float32Array, o: number, nx: number, c0: number, keep: boolean): void {
   for (let i = 0; i < nx; i++) {
-    const j = b + i;
-    d[o + i] = c0 * (l[j] - l[j + 4]) + c1 * (l[j + 1] - l[j + 3]);
+    const mv = s[m + i];
+    const acc = f(c0 * f(f(s[a + i] - mv) + f(s[b + i] - mv)));
+    d[o + i] = keep ? f(mv + acc) : acc;
   }
 }
-function rowOdd(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
-  const r2 = 2 * r;
+function even2(s: Float32Array, a0: number, a1: number, m: number, b1: number, b0: number, d: Float32Array, o: number, nx: number,
+  c0: number, c1: number, keep: boolean): void {
   for (let i = 0; i < nx; i++) {
-    const j = b + i;
-    let s = 0;
-    for (let t = 0; t < r; t++) s += c[t] * (l[j + t] - l[j + r2 - t]);
-    d[o + i] = s;
+    const mv = s[m + i];
+    let acc = f(c0 * f(f(s[a0 + i] - mv) + f(s[b0 + i] - mv)));
+    acc = f(acc + f(c1 * f(f(s[a1 + i] - mv) + f(s[b1 + i] - mv))));
+    d[o + i] = keep ? f(mv + acc) : acc;
   }
 }
-function rowEven1(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
+function oddN(s: Float32Array, b: number, step: number, d: Float32Array, o: number, nx: number, c: Float32Array, r: number): void {
+  const far = 2 * r * step;
   for (let i = 0; i < nx; i++) {
     const j = b + i;
-    d[o + i] = c1 * l[j + 1] + c0 * (l[j] + l[j + 2]);
+    let acc = f(c[0] * f(s[j] - s[j + far]));
+    for (let t = 1; t < r; t++) acc = f(acc + f(c[t] * f(s[j + t * step] - s[j + far - t * step])));
+    d[o + i] = acc;
   }
 }
-function rowEven2(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c0: number, c1: number, c2: number): void {
+function evenN(s: Float32Array, b: number, step: number, d: Float32Array, o: number, nx: number, c: Float32Array, r: number, keep: boolean): void {
+  const far = 2 * r * step, mid = r * step;
   for (let i = 0; i < nx; i++) {
     const j = b + i;
-    d[o + i] = c2 * l[j + 2] + c0 * (l[j] + l[j + 4]) + c1 * (l[j + 1] + l[j + 3]);
-  }
-}
-function rowEven(l: Float64Array, b: number, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
-  const r2 = 2 * r, cr = c[r];
-  for (let i = 0; i < nx; i++) {
-    const j = b + i;
-    let s = cr * l[j + r];
-    for (let t = 0; t < r; t++) s += c[t] * (l[j + t] + l[j + r2 - t]);
-    d[o + i] = s;
+    const mv = s[j + mid];
+    let acc = f(c[0] * f(f(s[j] - mv) + f(s[j + far] - mv)));
+    for (let t = 1; t < r; t++) acc = f(acc + f(c[t] * f(f(s[j + t * step] - mv) + f(s[j + far - t * step] - mv))));
+    d[o + i] = keep ? f(mv + acc) : acc;
   }
 }
 
@@ -180,48 +204,37 @@ function convolveStrided(src: Float32Array, sb: Box, axis: 0 | 1, kernels: Kerne
         off[t] = ((zz - sb.z0) * sb.ny + (yy - sb.y0)) * sb.nx + (db.x0 - sb.x0);
       }
       const o = (z * db.ny + y) * nx;
-      for (let k = 0; k < nk; k++) {
-        const kernel = kernels[k], dst = dsts[k], r = kernel.radius, c = kernel.coefficients;
-        const b = R - r; // this kernel's first tap in `off`
-        if (kernel.order === 1) {
-          if (r === 1) colOdd1(src, off[b], off[b + 2], dst, o, nx, c[0]);
-          else if (r === 2) colOdd2(src, off[b], off[b + 1], off[b + 3], off[b + 4], dst, o, nx, c[0], c[1]);
-          else colOdd(src, off, b, dst, o, nx, c, r);
-        } else if (r === 1) colEven1(src, off[b], off[b + 1], off[b + 2], dst, o, nx, c[0], c[1]);
-        else if (r === 2) colEven2(src, off[b], off[b + 1], off[b + 2], off[b + 3], off[b + 4], dst, o, nx, c[0], c[1], c[2]);
-        else colEven(src, off, b, dst, o, nx, c, r);
-      }
+      for (let k = 0; k < nk; k++) runKernelRows(src, off, R - kernels[k].radius, dsts[k], o, nx, kernels[k]);
     }
   }
 }
 
-// Kernels across rows/slices: tap t reads the source row starting at off[t]; x is contiguous.
-function colOdd1(s: Float32Array, a: number, b: number, d: Float32Array, o: number, nx: number, c0: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c0 * (s[a + i] - s[b + i]);
+/** {@link runKernel} with tap t of output i at s[off[b + t] + i] (rows or slices, mirrored where needed). */
+function runKernelRows(s: Float32Array, off: Int32Array, b: number, d: Float32Array, o: number, nx: number, kernel: Kernel1D): void {
+  const r = kernel.radius, c = outerHalf(kernel);
+  if (kernel.order === 1) {
+    if (r === 1) odd1(s, off[b], off[b + 2], d, o, nx, c[0]);
+    else if (r === 2) odd2(s, off[b], off[b + 1], off[b + 3], off[b + 4], d, o, nx, c[0], c[1]);
+    else oddRows(s, off, b, d, o, nx, c, r);
+  } else if (r === 1) even1(s, off[b], off[b + 1], off[b + 2], d, o, nx, c[0], kernel.order === 0);
+  else if (r === 2) even2(s, off[b], off[b + 1], off[b + 2], off[b + 3], off[b + 4], d, o, nx, c[0], c[1], kernel.order === 0);
+  else evenRows(s, off, b, d, o, nx, c, r, kernel.order === 0);
 }
-function colOdd2(s: Float32Array, a0: number, a1: number, b1: number, b0: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c0 * (s[a0 + i] - s[b0 + i]) + c1 * (s[a1 + i] - s[b1 + i]);
-}
-function colEven1(s: Float32Array, a: number, m: number, b: number, d: Float32Array, o: number, nx: number, c0: number, c1: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c1 * s[m + i] + c0 * (s[a + i] + s[b + i]);
-}
-function colEven2(s: Float32Array, a0: number, a1: number, m: number, b1: number, b0: number, d: Float32Array, o: number, nx: number,
-  c0: number, c1: number, c2: number): void {
-  for (let i = 0; i < nx; i++) d[o + i] = c2 * s[m + i] + c0 * (s[a0 + i] + s[b0 + i]) + c1 * (s[a1 + i] + s[b1 + i]);
-}
-function colOdd(s: Float32Array, off: Int32Array, b: number, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
+
+function oddRows(s: Float32Array, off: Int32Array, b: number, d: Float32Array, o: number, nx: number, c: Float32Array, r: number): void {
   const r2 = 2 * r;
   for (let i = 0; i < nx; i++) {
-    let acc = 0;
-    for (let t = 0; t < r; t++) acc += c[t] * (s[off[b + t] + i] - s[off[b + r2 - t] + i]);
+    let acc = f(c[0] * f(s[off[b] + i] - s[off[b + r2] + i]));
+    for (let t = 1; t < r; t++) acc = f(acc + f(c[t] * f(s[off[b + t] + i] - s[off[b + r2 - t] + i])));
     d[o + i] = acc;
   }
 }
-function colEven(s: Float32Array, off: Int32Array, b: number, d: Float32Array, o: number, nx: number, c: Float64Array, r: number): void {
-  const r2 = 2 * r, m = off[b + r], cr = c[r];
+function evenRows(s: Float32Array, off: Int32Array, b: number, d: Float32Array, o: number, nx: number, c: Float32Array, r: number, keep: boolean): void {
+  const r2 = 2 * r, m = off[b + r];
   for (let i = 0; i < nx; i++) {
-    let acc = cr * s[m + i];
-    for (let t = 0; t < r; t++) acc += c[t] * (s[off[b + t] + i] + s[off[b + r2 - t] + i]);
-    d[o + i] = acc;
+    const mv = s[m + i];
+    let acc = f(c[0] * f(f(s[off[b] + i] - mv) + f(s[off[b + r2] + i] - mv)));
+    for (let t = 1; t < r; t++) acc = f(acc + f(c[t] * f(f(s[off[b + t] + i] - mv) + f(s[off[b + r2 - t] + i] - mv))));
+    d[o + i] = keep ? f(mv + acc) : acc;
   }
 }

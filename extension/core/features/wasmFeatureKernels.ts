@@ -5,9 +5,9 @@
  * fallback: a call goes to WebAssembly only when all its arrays live in this memory
  * ({@link WasmFeatureKernels.owns}), so callers never pick a path explicitly.
  *
- * Memory map (byte offsets): [0, 64 Ki) module data; [64 Ki, 128 Ki) kernel coefficients (float64,
- * cached per kernel); [128 Ki, 128 Ki + 1 Mi) per-call work area (kernel descriptors, the float64 line
- * of the x pass, tap offsets); above that the arena of {@link FeatureScratch}.
+ * Memory map (byte offsets): [0, 64 Ki) module data; [64 Ki, 128 Ki) kernel coefficients (float32,
+ * c_0 … c_{r−1}, cached per kernel); [128 Ki, 128 Ki + 1 Mi) per-call work area (kernel descriptors, tap
+ * offsets, the float32 line of the x pass); above that the arena of {@link FeatureScratch}.
  */
 import { featureKernelsWasmBase64 } from '../wasm/generated/featureKernelsWasm';
 import { ensureWasmMemory, instantiateWasm, WASM_HEAP_BASE } from '../wasm/instantiateWasm';
@@ -49,13 +49,13 @@ export class WasmFeatureKernels {
   private readonly exports: KernelExports;
   private coefTop = COEF_BASE;
   private readonly coefficients = new Map<Kernel1D, number>();
-  private f64: Float64Array;
+  private f32: Float32Array;
   private i32: Int32Array;
 
   constructor() {
     this.exports = instantiateWasm<KernelExports>(featureKernelsWasmBase64);
     ensureWasmMemory(this.exports.memory, WASM_ARENA_BASE);
-    this.f64 = new Float64Array(this.exports.memory.buffer);
+    this.f32 = new Float32Array(this.exports.memory.buffer);
     this.i32 = new Int32Array(this.exports.memory.buffer);
   }
 
@@ -77,7 +77,7 @@ export class WasmFeatureKernels {
     if (bytes > MAX_MEMORY_BYTES) return false;
     try {
       if (ensureWasmMemory(this.exports.memory, bytes)) {
-        this.f64 = new Float64Array(this.exports.memory.buffer);
+        this.f32 = new Float32Array(this.exports.memory.buffer);
         this.i32 = new Int32Array(this.exports.memory.buffer);
       }
       return true;
@@ -89,13 +89,14 @@ export class WasmFeatureKernels {
   private coefficientAddress(kernel: Kernel1D): number {
     let address = this.coefficients.get(kernel);
     if (address === undefined) {
-      const bytes = 8 * kernel.coefficients.length;
+      // The outer half c_0 … c_{r−1}: the kernels derive the centre (zero-sum form, see featureKernels.ts).
+      const bytes = 4 * Math.max(4, kernel.radius + (-kernel.radius & 3));
       if (this.coefTop + bytes > COEF_END) {
         this.coefficients.clear();
         this.coefTop = COEF_BASE;
       }
       address = this.coefTop;
-      this.f64.set(kernel.coefficients, address / 8);
+      this.f32.set(kernel.coefficients.subarray(0, kernel.radius), address / 4);
       this.coefTop += bytes;
       this.coefficients.set(kernel, address);
     }
@@ -110,9 +111,9 @@ export class WasmFeatureKernels {
     resultBox: Box, n: number, radius: number): boolean {
     const nk = kernels.length;
     const kdescBytes = 16 * nk;
-    const lineBytes = 8 * (resultBox.nx + 2 * radius + 4);
-    const offsBytes = 4 * (2 * radius + 2);
-    if (kdescBytes > KDESC_BYTES || KDESC_BYTES + Math.max(lineBytes, offsBytes) > WORK_BYTES) return false;
+    const offsBytes = 4 * (2 * radius + 4);
+    const lineBytes = 4 * (resultBox.nx + 2 * radius + 8);
+    if (kdescBytes > KDESC_BYTES || KDESC_BYTES + offsBytes + lineBytes > WORK_BYTES) return false;
     // Coefficients first: clearing the cache must not invalidate descriptors already written.
     const coef = kernels.map((k) => this.coefficientAddress(k));
     const d = WORK_BASE / 4;

@@ -46,7 +46,7 @@ export interface TiffWriteOptions {
   rowsPerStrip?: number;
 }
 
-/** A piece of the file: `bytes` go at byte `position`. */
+/** A piece of the file: `bytes` go at byte `position` (uncompressed pixels are a view of the caller's array: write them before changing it). */
 export interface TiffChunk {
   position: number;
   bytes: Uint8Array;
@@ -244,6 +244,22 @@ export class TiffStreamEncoder {
     const rows = bytes.length / this.rowBytes;
     if (y0 + rows > this.options.height) throw new Error(`band rows ${y0}..${y0 + rows} exceed the height ${this.options.height}`);
     const chunks: TiffChunk[] = [];
+    if (this.options.compression !== 'deflate') {
+      // Uncompressed strips are contiguous in the file: the band goes out as one chunk viewing the caller's
+      // pixels (no copy); only the strip table is cut by row count.
+      const height = this.options.height;
+      for (let y = y0; y < y0 + rows; y++) {
+        if (y % this.rowsPerStrip !== 0) continue;
+        this.offsets.push(this.position + (y - y0) * this.rowBytes);
+        this.counts.push(Math.min(this.rowsPerStrip, height - y) * this.rowBytes);
+      }
+      chunks.push({ position: this.position, bytes });
+      this.position += bytes.length;
+      if (!this.bigTiff && this.position > 2 ** 32 - 1) throw new Error('classic TIFF would exceed 4 GiB; use bigTiff');
+      this.rowsDone += rows;
+      if (this.rowsDone === height) chunks.push(...this.finishPage());
+      return chunks;
+    }
     let r = 0;
     while (r < rows) {
       const take = Math.min(rows - r, this.rowsPerStrip - this.stripRows);
@@ -262,6 +278,37 @@ export class TiffStreamEncoder {
     return this.writeRows(pageIndex, 0, data);
   }
 
+  /**
+   * Where the pixel data of every page goes when the file is uncompressed and nothing was written yet:
+   * page `p` row `y` starts at byte `dataStart + p·pageBytes + y·rowBytes` (pages contiguous, as
+   * {@link writeRows} lays them out). Lets several writers put rows at their final places in any order
+   * (then call {@link pagesWrittenInPlace}). Undefined for compressed files or once writing has begun.
+   */
+  inPlaceLayout(): { dataStart: number; pageBytes: number; rowBytes: number } | undefined {
+    if (this.options.compression === 'deflate' || this.page !== 0 || this.rowsDone !== 0 || this.finished) return undefined;
+    return { dataStart: this.position, pageBytes: this.options.height * this.rowBytes, rowBytes: this.rowBytes };
+  }
+
+  /**
+   * Records that every page's pixels were written at the places {@link inPlaceLayout} gave (strips of
+   * `rowsPerStrip` rows, as {@link writeRows} would have cut them), so {@link finish} can write the IFDs.
+   */
+  pagesWrittenInPlace(): void {
+    const layout = this.inPlaceLayout();
+    if (!layout) throw new Error('pages can be written in place only into an uncompressed TIFF before any page was written');
+    const { height } = this.options;
+    for (let p = 0; p < this.pageCount; p++) {
+      for (let y = 0; y < height; y += this.rowsPerStrip) {
+        const rows = Math.min(this.rowsPerStrip, height - y);
+        this.offsets.push(layout.dataStart + p * layout.pageBytes + y * this.rowBytes);
+        this.counts.push(rows * this.rowBytes);
+      }
+      this.position = layout.dataStart + (p + 1) * layout.pageBytes;
+      this.finishPage();
+    }
+    if (!this.bigTiff && this.position > 2 ** 32 - 1) throw new Error('classic TIFF would exceed 4 GiB; use bigTiff');
+  }
+
   /** True once every page has been written. */
   get complete(): boolean {
     return this.page === this.pageCount;
@@ -276,18 +323,24 @@ export class TiffStreamEncoder {
     if (!this.complete) throw new Error(`only ${this.page} of ${this.pageCount} pages were written`);
     if (this.finished) return [];
     this.finished = true;
-    const chunks: TiffChunk[] = [];
-    let nextField = this.bigTiff ? 8 : 4;
-    let position = this.position + (this.position & 1);
+    // All IFDs go after the pixels as one chunk (each one's next-IFD field patched in memory), plus the header's
+    // first-IFD offset: two writes, not two per page.
+    const start = this.position + (this.position & 1);
+    const ifds: { position: number; bytes: Uint8Array; nextField: number }[] = [];
+    let position = start;
     this.pages.forEach((strips, index) => {
       const { bytes, nextFieldPosition } = serializeIfd(this.ifdEntries(index, strips.offsets, strips.counts), position, this.bigTiff);
       if (!this.bigTiff && position + bytes.length > 2 ** 32 - 1) throw new Error('classic TIFF would exceed 4 GiB; use bigTiff');
-      chunks.push({ position, bytes }, { position: nextField, bytes: this.offsetBytes(position) });
-      nextField = nextFieldPosition;
+      ifds.push({ position, bytes, nextField: nextFieldPosition });
       position += bytes.length + (bytes.length & 1);
     });
+    const block = new Uint8Array(position - start);
+    ifds.forEach((ifd, i) => {
+      block.set(ifd.bytes, ifd.position - start);
+      if (i + 1 < ifds.length) block.set(this.offsetBytes(ifds[i + 1].position), ifd.nextField - start);
+    });
     this.position = position;
-    return chunks;
+    return [{ position: this.bigTiff ? 8 : 4, bytes: this.offsetBytes(start) }, { position: start, bytes: block }];
   }
 
   private offsetBytes(value: number): Uint8Array {
