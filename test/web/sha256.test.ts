@@ -30,3 +30,17 @@ describe('PureSha256 (the web build\'s hash, issue #20) equals node:crypto', () 
     expect(new PureSha256().update(bytes).digest()).toBe(node(bytes));
   });
 });
+
+describe('sha256FileOffThread in the browser (issue #20)', () => {
+  it('equals sha256File for a file of several slices', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { sha256FileOffThread } = await import('../../extension/web/sha256FileOffThread');
+    const dir = mkdtempSync(path.join(tmpdir(), 'pc-webhash-'));
+    const file = path.join(dir, 'big.bin');
+    const bytes = Uint8Array.from({ length: (9 << 20) + 123 }, (_, i) => (i * 31) & 255);
+    writeFileSync(file, bytes);
+    expect(await sha256FileOffThread(file)).toBe(node(bytes));
+  });
+});
