@@ -34,6 +34,11 @@ export interface HostPlatform {
   decodeInWorkers: boolean;
   /** Whether `file` exists, synchronously (restoring the Problems view at start). */
   fileExists(file: string): boolean;
+  /**
+   * Upper bound of one image's feature cache (bytes), on top of the setting; in the browser the extension host and its
+   * workers live in the page, which must stay within the webview's memory bound (issue #20). @default no bound
+   */
+  featureCacheCapBytes?: number;
 }
 
 /** Delay of the workers' warm-up training after the pool starts. */
@@ -44,6 +49,10 @@ const WARM_UP_DELAY_MS = 4000;
  * started (`onStartupFinished`, so TIFFs opened as text before the editor was registered are reopened in it).
  */
 export function activateWith(context: vscode.ExtensionContext, host: HostPlatform): void {
+  /** One image's feature-cache budget: the setting, capped for tiled images and by the host platform. */
+  const featureCacheFor = (document: LabelDocument, settingBytes: number): number =>
+    Math.min(featureCacheBudget(settingBytes, document.tiling() !== undefined), host.featureCacheCapBytes ?? Infinity);
+
   const logger = vscode.window.createOutputChannel('Pixel Classifier', { log: true });
   context.subscriptions.push(logger);
 
@@ -121,7 +130,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
           return new LiveSession(controller, {
             compute: poolCompute(getPool, logger),
             logger,
-            featureCacheBytes: featureCacheBudget(config.featureCacheBytes, document.tiling() !== undefined),
+            featureCacheBytes: featureCacheFor(document, config.featureCacheBytes),
             livePredictionPixels: config.livePredictionPixels,
             backgroundPredictionPixels: config.backgroundPredictionPixels,
             openImage: createImageOpener({ openInHost: host.openImage, getPool: host.decodeInWorkers ? getPool : undefined, logger, offThreadBytes: config.offThreadDecodeBytes }),
@@ -143,7 +152,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
       if (!e.affectsConfiguration('pixelClassifier')) return;
       const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
       for (const [document, controller] of controllers) {
-        if (controller.live instanceof LiveSession) controller.live.features.setBudget(featureCacheBudget(config.featureCacheBytes, document.tiling() !== undefined));
+        if (controller.live instanceof LiveSession) controller.live.features.setBudget(featureCacheFor(document, config.featureCacheBytes));
       }
       for (const document of registry.documents()) registry.broadcast(document, { type: 'settings/update', settings: controllers.get(document)?.settings() ?? settingsFor(document) });
     }),

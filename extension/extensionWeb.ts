@@ -14,6 +14,9 @@ import { hasRealSharedMemory, installSharedArrayBufferEmulation } from './web/sh
 import { createDefaultWorker, defaultPoolSize, workersStarted } from './web/workerThreads';
 import { WorkerPool } from './workers/workerPool';
 
+/** Feature-cache bound of one image in the browser. */
+export const WEB_FEATURE_CACHE_BYTES = 128 * 2 ** 20;
+
 /** Activates the extension in the browser's web-worker extension host. */
 export function activate(context: vscode.ExtensionContext): void {
   // Before anything allocates "shared" buffers: without cross-origin isolation, SharedArrayBuffer is a stand-in.
@@ -40,6 +43,9 @@ export function activate(context: vscode.ExtensionContext): void {
     createPool: (abortGraceMs) => new WorkerPool({ size: defaultPoolSize(), createWorker: () => createDefaultWorker(), abortGraceMs }),
     openImage,
     decodeInWorkers: false,
+    // The page holds the workbench, the webview, this extension host and its workers (issue #20: ≤ 500 MB); 128 MiB keeps
+    // ten 256² tiles of 49 features, and a feature tile is recomputed in ~10 ms.
+    featureCacheCapBytes: WEB_FEATURE_CACHE_BYTES,
     // Problems of earlier batch runs are restored as they were; a file since deleted shows its problem until the next run.
     fileExists: () => true,
   });

@@ -55,6 +55,18 @@ export const TILED_VIEW_PIXELS = 4096 * 4096;
 const EARLY_HASH_BYTES = 256 * 2 ** 20;
 const LATE_HASH_DELAY_MS = 20_000;
 
+/** One tile of the tiled view with the statistics of its plane (its own while the plane's are not ready). */
+export interface TileRead {
+  data: PixelArray;
+  width: number;
+  height: number;
+  stats: PlaneStats;
+  statsPartial?: boolean;
+}
+
+/** Computed levels above a stored one whose tiles are still quick to make (as the webview's quickLevel). */
+const QUICK_COMPUTED_STEPS = 2;
+
 /** Tile edge of the tiled view. */
 export const VIEW_TILE = PYRAMID_TILE;
 /** How long a ready tile waits for the plane's statistics before it is sent with its own (ms). */
@@ -81,6 +93,8 @@ export class DocumentImage {
   /** Tiled images: the resolution levels (the file's and computed ones). */
   private pyramid: PyramidReader | undefined;
   private readonly tileStats = new Map<string, Promise<PlaneStats>>();
+  /** The first view's tile, read ahead at open (see {@link prefetchFirstView}); used once. */
+  private prefetched: { key: string; tile: Promise<TileRead> } | undefined;
 
   constructor(readonly filePath: string, private readonly deps: DocumentImageDeps) {
     this.planes = new AsyncLruCache<DisplayPlane>(deps.planeCacheBytes ?? 256 * 1024 * 1024, (p) => p.data.byteLength);
@@ -101,6 +115,7 @@ export class DocumentImage {
       // Hash the pixels that are being labelled now, not at the first save: if the file is then
       // deleted or replaced, saving still records (and works for) the version the labels belong to.
       this.hashSoon();
+      this.prefetchFirstView();
       this.deps.logger.info(
         `Opened ${this.filePath}: ${axes} t=${shape.t} z=${shape.z} c=${shape.c} ${shape.y}×${shape.x} ${dtype} (${Date.now() - started} ms)`,
       );
@@ -123,6 +138,7 @@ export class DocumentImage {
     this.planes.clear();
     this.pyramid = undefined;
     this.tileStats.clear();
+    this.prefetched = undefined;
     this.pendingHash = undefined;
     this.knownHash = undefined;
     this.hashSoon();
@@ -220,7 +236,33 @@ export class DocumentImage {
    * One tile of plane (t, z, c) at `level` (tile indices column/row of {@link VIEW_TILE}² tiles), with the statistics
    * of the whole plane taken from the finest level of at most 1024² pixels.
    */
-  async readTile(t: number, z: number, c: number, level: number, column: number, row: number): Promise<{ data: PixelArray; width: number; height: number; stats: PlaneStats; statsPartial?: boolean }> {
+  readTile(t: number, z: number, c: number, level: number, column: number, row: number): Promise<TileRead> {
+    const key = `${t}/${z}/${c}/${level}/${column}/${row}`;
+    const prefetched = this.prefetched;
+    if (prefetched?.key === key) {
+      this.prefetched = undefined;
+      return prefetched.tile;
+    }
+    return this.readTileNow(t, z, c, level, column, row);
+  }
+
+  /**
+   * Starts reading the tile a new view shows first — the coarsest level's, channel 0 of the first plane, with the
+   * plane's statistics — while VS Code creates the editor's webview (~0.7 s in which the host is idle), when that tile
+   * is quick to make (a file pyramid; not an image whose coarse level needs the whole file). Issue #13: the first view.
+   */
+  private prefetchFirstView(): void {
+    this.prefetched = undefined;
+    const pyramid = this.levels();
+    if (!pyramid) return;
+    const coarsest = pyramid.levels.length - 1;
+    if (pyramid.computedSteps(coarsest) > QUICK_COMPUTED_STEPS) return;
+    const tile = this.readTileNow(0, 0, 0, coarsest, 0, 0);
+    tile.catch(() => undefined); // a failure is reported when the webview asks for the tile
+    this.prefetched = { key: `0/0/0/${coarsest}/0/0`, tile };
+  }
+
+  private async readTileNow(t: number, z: number, c: number, level: number, column: number, row: number): Promise<TileRead> {
     const pyramid = this.levels();
     if (!pyramid) throw new Error(`${this.fileName} is not shown as tiles`);
     const shape = pyramid.levels[level].shape;
@@ -284,6 +326,7 @@ export class DocumentImage {
   /** Closes the image (the document is disposed). */
   close(): void {
     this.planes.clear();
+    this.prefetched = undefined;
     const image = this.source;
     this.source = undefined;
     image?.close().catch((e) => this.deps.logger.warn(`Closing ${this.filePath}: ${errorText(e)}`));

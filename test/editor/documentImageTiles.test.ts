@@ -4,9 +4,8 @@ import { MemoryLogger } from '../../extension/editor/logger';
 import type { ImageInfo, ImageSource, PixelArray } from '../../extension/core/image/imageModel';
 import type { Box } from '../../extension/core/features/box';
 
-/** A 2048² uint16 image without a pyramid whose reads of more than one 512² tile wait for `release()`. */
-function gatedImage() {
-  const N = 2048;
+/** An N² uint16 image without a pyramid whose reads of more than one 512² tile wait for `release()`. */
+function gatedImage(N = 2048) {
   const info: ImageInfo = { name: 'slide.tif', format: 'tiff', shape: { t: 1, z: 1, c: 1, y: N, x: N }, axes: 'YX', dtype: 'uint16', pages: 1, compression: 'none', metadata: {} };
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
@@ -46,5 +45,57 @@ describe('DocumentImage tiles of a big image without a pyramid (issue #13)', () 
     const next = await image.readTile(0, 0, 0, 0, 0, 0);
     expect(next.statsPartial).toBeUndefined();
     expect(next.stats.max).toBeGreaterThan(first.stats.max); // the whole plane's range
+  });
+});
+
+describe('DocumentImage reads the first view ahead (issue #13)', () => {
+  /** A 2048² image with a stored pyramid (2048, 1024, 512) that counts its reads. */
+  function pyramidImage() {
+    const sizes = [2048, 1024, 512];
+    const info: ImageInfo = {
+      name: 'pyr.ome.tif', format: 'tiff', shape: { t: 1, z: 1, c: 1, y: 2048, x: 2048 }, axes: 'YX', dtype: 'uint16', pages: 1, compression: 'none', metadata: {},
+      levels: sizes.map((n) => ({ shape: { t: 1, z: 1, c: 1, y: n, x: n }, scale: { z: 1, y: 2048 / n, x: 2048 / n } })),
+    };
+    const reads: string[] = [];
+    const source = {
+      info,
+      async readBox(level: number, _t: number, _c: number, box: Box): Promise<PixelArray> {
+        reads.push(`${level}:${box.ny}x${box.nx}`);
+        return new Uint16Array(box.ny * box.nx).fill(level + 1);
+      },
+      readPlane: async () => { throw new Error('not whole planes'); },
+      readPlaneFloat32: async () => { throw new Error('not whole planes'); },
+      readRegion: async () => { throw new Error('not used'); },
+      readRegionFloat32: async () => { throw new Error('not used'); },
+      close: async () => undefined,
+    } as unknown as ImageSource;
+    return { source, reads };
+  }
+
+  it('the coarsest tile of a file pyramid is read at open and served once from there', async () => {
+    const { source, reads } = pyramidImage();
+    const image = new DocumentImage('/data/pyr.ome.tif', { openImage: async () => source, logger: new MemoryLogger(), hashFile: async () => 'x' });
+    await image.open();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(reads).toContain('2:512x512'); // read ahead, before any webview asked
+    const before = reads.length;
+    const tile = await image.readTile(0, 0, 0, 2, 0, 0);
+    expect(reads.length).toBe(before); // served from the read-ahead
+    expect(tile.data[0]).toBe(3);
+    await image.readTile(0, 0, 0, 2, 0, 0);
+    expect(reads.length).toBe(before + 1); // used once; later requests read again
+  });
+
+  it('an image whose coarse level needs the whole file is not read ahead', async () => {
+    const { source, release } = gatedImage(8192); // coarsest 512² level: 4 computed steps above the file
+
+    const image = new DocumentImage('/data/slide.tif', { openImage: async () => source, logger: new MemoryLogger(), tiledAbovePixels: 0, hashFile: async () => 'x' });
+    const readBox = source.readBox!.bind(source);
+    let reads = 0;
+    source.readBox = (...a) => { reads++; return readBox(...a); };
+    await image.open();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(reads).toBe(0);
+    release();
   });
 });

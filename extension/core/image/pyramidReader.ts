@@ -43,6 +43,13 @@ export class PyramidReader {
     }
   }
 
+  /** How many computed levels lie between `level` and the nearest stored level at or below it (0 for a stored level). */
+  computedSteps(level: number): number {
+    let steps = 0;
+    for (let l = level; l > 0 && this.isComputed(l); l--) steps++;
+    return steps;
+  }
+
   /** True for a level made from the level below, false for one read from the file as stored. */
   isComputed(level: number): boolean {
     return this.origins[level]?.kind === 'computed';
