@@ -256,10 +256,15 @@ export class DocumentImage {
     const pyramid = this.levels();
     if (!pyramid) return;
     const coarsest = pyramid.levels.length - 1;
-    if (pyramid.computedSteps(coarsest) > QUICK_COMPUTED_STEPS) return;
-    const tile = this.readTileNow(0, 0, 0, coarsest, 0, 0);
+    const steps = pyramid.computedSteps(coarsest);
+    // Without a quick coarsest level, a new view (Fit, centred) first shows the quick level's tiles, nearest the centre
+    // first (webview/canvas/tileGrid quickLevel, visibleTiles): the one holding the centre is read ahead.
+    const level = steps <= QUICK_COMPUTED_STEPS ? coarsest : coarsest - (steps - QUICK_COMPUTED_STEPS);
+    const { x, y } = pyramid.levels[level].shape;
+    const column = Math.floor(x / 2 / VIEW_TILE), row = Math.floor(y / 2 / VIEW_TILE);
+    const tile = this.readTileNow(0, 0, 0, level, column, row);
     tile.catch(() => undefined); // a failure is reported when the webview asks for the tile
-    this.prefetched = { key: `0/0/0/${coarsest}/0/0`, tile };
+    this.prefetched = { key: `0/0/0/${level}/${column}/${row}`, tile };
   }
 
   private async readTileNow(t: number, z: number, c: number, level: number, column: number, row: number): Promise<TileRead> {
@@ -268,21 +273,34 @@ export class DocumentImage {
     const shape = pyramid.levels[level].shape;
     const x0 = column * VIEW_TILE, y0 = row * VIEW_TILE;
     const width = Math.min(VIEW_TILE, shape.x - x0), height = Math.min(VIEW_TILE, shape.y - y0);
-    const wholePlane = this.planeStatsOf(pyramid, t, z, c);
-    wholePlane.catch(() => undefined); // awaited below, or superseded by the tile's own
+    // The plane's statistics come from a level of ≤ 1024². Without a file pyramid that level needs the whole file
+    // (issue #13: the view fills in progressively meanwhile): then they are asked for only after this tile's own reads
+    // (file reads are served in order) and not waited for; a tile ready first carries its own statistics.
+    const statsFar = pyramid.computedSteps(this.statsLevel(pyramid)) > QUICK_COMPUTED_STEPS;
+    const planeStatsNow = () => {
+      const pending = this.planeStatsOf(pyramid, t, z, c);
+      pending.catch(() => undefined); // awaited below, or superseded by the tile's own
+      return pending;
+    };
+    const early = statsFar ? undefined : planeStatsNow();
     const data = await pyramid.readBox(level, t, c, { z0: z, nz: 1, y0, ny: height, x0, nx: width });
-    // The plane's statistics come from a level of ≤ 1024²; without a file pyramid that level needs the whole file, so
-    // a tile that is ready first does not wait for them (issue #13: the view fills in progressively).
-    const stats = await Promise.race([wholePlane, delay(STATS_WAIT_MS).then(() => undefined)]);
+    const wholePlane = early ?? planeStatsNow();
+    const stats = await Promise.race([wholePlane, delay(statsFar ? 0 : STATS_WAIT_MS).then(() => undefined)]);
     return stats ? { data, width, height, stats } : { data, width, height, stats: planeStats(data), statsPartial: true };
+  }
+
+  /** The level a plane's statistics are taken from: the finest of at most {@link STATS_LEVEL_PIXELS}. */
+  private statsLevel(pyramid: PyramidReader): number {
+    let level = pyramid.levels.length - 1;
+    while (level > 0 && pyramid.levels[level - 1].shape.x * pyramid.levels[level - 1].shape.y <= STATS_LEVEL_PIXELS) level--;
+    return level;
   }
 
   private planeStatsOf(pyramid: PyramidReader, t: number, z: number, c: number): Promise<PlaneStats> {
     const key = `${t}/${z}/${c}`;
     let stats = this.tileStats.get(key);
     if (!stats) {
-      let level = pyramid.levels.length - 1;
-      while (level > 0 && pyramid.levels[level - 1].shape.x * pyramid.levels[level - 1].shape.y <= STATS_LEVEL_PIXELS) level--;
+      const level = this.statsLevel(pyramid);
       const shape = pyramid.levels[level].shape;
       stats = pyramid.readBox(level, t, c, { z0: z, nz: 1, y0: 0, ny: shape.y, x0: 0, nx: shape.x }).then((data) => planeStats(data));
       stats.catch(() => this.tileStats.delete(key));

@@ -86,16 +86,19 @@ describe('DocumentImage reads the first view ahead (issue #13)', () => {
     expect(reads.length).toBe(before + 1); // used once; later requests read again
   });
 
-  it('an image whose coarse level needs the whole file is not read ahead', async () => {
-    const { source, release } = gatedImage(8192); // coarsest 512² level: 4 computed steps above the file
-
+  it('without a pyramid, the quick level\'s centre tile is read ahead instead of the coarse level that needs the whole file', async () => {
+    const { source, release } = gatedImage(8192); // levels 8192 … 512: the coarsest is 4 computed steps above the file
     const image = new DocumentImage('/data/slide.tif', { openImage: async () => source, logger: new MemoryLogger(), tiledAbovePixels: 0, hashFile: async () => 'x' });
     const readBox = source.readBox!.bind(source);
-    let reads = 0;
-    source.readBox = (...a) => { reads++; return readBox(...a); };
+    const boxes: string[] = [];
+    source.readBox = (level, t, c, box) => { boxes.push(`${box.y0},${box.x0} ${box.ny}x${box.nx}`); return readBox(level, t, c, box); };
     await image.open();
     await new Promise((r) => setTimeout(r, 10));
-    expect(reads).toBe(0);
+    // Quick level 2 (2048²): its centre tile (2, 2) covers level-0 rows and columns 4096 … 6143, read as 1024² boxes.
+    // Only the tile's own reads so far: the plane's statistics (a whole-file pass) are asked for after them.
+    expect(boxes.sort()).toEqual(['4096,4096 1024x1024', '4096,5120 1024x1024', '5120,4096 1024x1024', '5120,5120 1024x1024']);
     release();
+    const tile = await image.readTile(0, 0, 0, 2, 2, 2);
+    expect([tile.width, tile.height]).toEqual([512, 512]);
   });
 });
