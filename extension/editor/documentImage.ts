@@ -261,7 +261,9 @@ export class DocumentImage {
     // first (webview/canvas/tileGrid quickLevel, visibleTiles): the one holding the centre is read ahead.
     const level = steps <= QUICK_COMPUTED_STEPS ? coarsest : coarsest - (steps - QUICK_COMPUTED_STEPS);
     const { x, y } = pyramid.levels[level].shape;
-    const column = Math.floor(x / 2 / VIEW_TILE), row = Math.floor(y / 2 / VIEW_TILE);
+    // The tile holding the point just before the centre: on a tile border the webview's nearest-first order breaks the
+    // tie row-major, so it asks for the upper-left of the four first.
+    const column = Math.max(0, Math.ceil(x / 2 / VIEW_TILE) - 1), row = Math.max(0, Math.ceil(y / 2 / VIEW_TILE) - 1);
     const tile = this.readTileNow(0, 0, 0, level, column, row);
     tile.catch(() => undefined); // a failure is reported when the webview asks for the tile
     this.prefetched = { key: `0/0/0/${level}/${column}/${row}`, tile };

@@ -94,11 +94,17 @@ describe('DocumentImage reads the first view ahead (issue #13)', () => {
     source.readBox = (level, t, c, box) => { boxes.push(`${box.y0},${box.x0} ${box.ny}x${box.nx}`); return readBox(level, t, c, box); };
     await image.open();
     await new Promise((r) => setTimeout(r, 10));
-    // Quick level 2 (2048²): its centre tile (2, 2) covers level-0 rows and columns 4096 … 6143, read as 1024² boxes.
+    // Quick level 2 (2048²): the centre lies on a tile corner, and the webview asks for the upper-left tile (1, 1) first
+    // (nearest the centre, ties row-major): level-0 rows and columns 2048 … 4095, read as 1024² boxes.
     // Only the tile's own reads so far: the plane's statistics (a whole-file pass) are asked for after them.
-    expect(boxes.sort()).toEqual(['4096,4096 1024x1024', '4096,5120 1024x1024', '5120,4096 1024x1024', '5120,5120 1024x1024']);
+    expect(boxes.sort()).toEqual(['2048,2048 1024x1024', '2048,3072 1024x1024', '3072,2048 1024x1024', '3072,3072 1024x1024']);
     release();
-    const tile = await image.readTile(0, 0, 0, 2, 2, 2);
+    const tile = await image.readTile(0, 0, 0, 2, 1, 1);
     expect([tile.width, tile.height]).toEqual([512, 512]);
+    // The webview's first request at Fit is that tile (nearest the centre, ties row-major).
+    const { visibleTiles } = await import('../../webview/canvas/tileGrid');
+    const levels = image.tiling()!.levels;
+    const first = visibleTiles(levels, 2, { column: 0, row: 0, width: 8192, height: 8192 }, 512)[0];
+    expect([first.column, first.row]).toEqual([1, 1]);
   });
 });
