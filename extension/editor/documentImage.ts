@@ -264,12 +264,15 @@ export class DocumentImage {
     // The tile holding the point just before the centre: on a tile border the webview's nearest-first order breaks the
     // tie row-major, so it asks for the upper-left of the four first.
     const column = Math.max(0, Math.ceil(x / 2 / VIEW_TILE) - 1), row = Math.max(0, Math.ceil(y / 2 / VIEW_TILE) - 1);
-    const tile = this.readTileNow(0, 0, 0, level, column, row);
+    // A whole-file pass for the plane's statistics is left to the webview's requests: started now, its 2×2 means (in
+    // this thread) would hold the host while the webview starts.
+    const tile = this.readTileNow(0, 0, 0, level, column, row, false);
     tile.catch(() => undefined); // a failure is reported when the webview asks for the tile
     this.prefetched = { key: `0/0/0/${level}/${column}/${row}`, tile };
   }
 
-  private async readTileNow(t: number, z: number, c: number, level: number, column: number, row: number): Promise<TileRead> {
+  /** @param farStats whether to start reading the plane's statistics when they need much of the file */
+  private async readTileNow(t: number, z: number, c: number, level: number, column: number, row: number, farStats = true): Promise<TileRead> {
     const pyramid = this.levels();
     if (!pyramid) throw new Error(`${this.fileName} is not shown as tiles`);
     const shape = pyramid.levels[level].shape;
@@ -286,8 +289,8 @@ export class DocumentImage {
     };
     const early = statsFar ? undefined : planeStatsNow();
     const data = await pyramid.readBox(level, t, c, { z0: z, nz: 1, y0, ny: height, x0, nx: width });
-    const wholePlane = early ?? planeStatsNow();
-    const stats = await Promise.race([wholePlane, delay(statsFar ? 0 : STATS_WAIT_MS).then(() => undefined)]);
+    const wholePlane = early ?? (farStats ? planeStatsNow() : this.tileStats.get(`${t}/${z}/${c}`));
+    const stats = wholePlane && await Promise.race([wholePlane, delay(statsFar ? 0 : STATS_WAIT_MS).then(() => undefined)]);
     return stats ? { data, width, height, stats } : { data, width, height, stats: planeStats(data), statsPartial: true };
   }
 
