@@ -4,6 +4,19 @@ import { MemoryLogger } from '../../extension/editor/logger';
 import type { ImageInfo, ImageSource, PixelArray } from '../../extension/core/image/imageModel';
 import type { Box } from '../../extension/core/features/box';
 
+/** An image read only by boxes (as big images are): whole planes and regions throw. */
+function boxOnlySource(info: ImageInfo, readBox: (level: number, box: Box) => Promise<PixelArray>): ImageSource {
+  return {
+    info,
+    readBox: (level: number, _t: number, _c: number, box: Box) => readBox(level, box),
+    readPlane: async () => { throw new Error('not whole planes'); },
+    readPlaneFloat32: async () => { throw new Error('not whole planes'); },
+    readRegion: async () => { throw new Error('not used'); },
+    readRegionFloat32: async () => { throw new Error('not used'); },
+    close: async () => undefined,
+  } as unknown as ImageSource;
+}
+
 /** An N² uint16 image without a pyramid whose reads of more than one 512² tile wait for `release()`. */
 function gatedImage(N = 2048) {
   const info: ImageInfo = { name: 'slide.tif', format: 'tiff', shape: { t: 1, z: 1, c: 1, y: N, x: N }, axes: 'YX', dtype: 'uint16', pages: 1, compression: 'none', metadata: {} };
@@ -14,19 +27,11 @@ function gatedImage(N = 2048) {
     for (let y = 0; y < box.ny; y++) for (let x = 0; x < box.nx; x++) out[y * box.nx + x] = ((box.y0 + y) >> 4) + 7 * ((box.x0 + x) >> 8);
     return out;
   };
-  const source = {
-    info,
-    async readBox(level: number, _t: number, _c: number, box: Box): Promise<PixelArray> {
-      if (level !== 0) throw new Error('the file has one level');
-      if (box.ny * box.nx > 512 * 512) await released;
-      return read(box);
-    },
-    readPlane: async () => { throw new Error('not whole planes'); },
-    readPlaneFloat32: async () => { throw new Error('not whole planes'); },
-    readRegion: async () => { throw new Error('not used'); },
-    readRegionFloat32: async () => { throw new Error('not used'); },
-    close: async () => undefined,
-  } as unknown as ImageSource;
+  const source = boxOnlySource(info, async (level, box) => {
+    if (level !== 0) throw new Error('the file has one level');
+    if (box.ny * box.nx > 512 * 512) await released;
+    return read(box);
+  });
   return { source, release };
 }
 
@@ -57,18 +62,10 @@ describe('DocumentImage reads the first view ahead (issue #13)', () => {
       levels: sizes.map((n) => ({ shape: { t: 1, z: 1, c: 1, y: n, x: n }, scale: { z: 1, y: 2048 / n, x: 2048 / n } })),
     };
     const reads: string[] = [];
-    const source = {
-      info,
-      async readBox(level: number, _t: number, _c: number, box: Box): Promise<PixelArray> {
-        reads.push(`${level}:${box.ny}x${box.nx}`);
-        return new Uint16Array(box.ny * box.nx).fill(level + 1);
-      },
-      readPlane: async () => { throw new Error('not whole planes'); },
-      readPlaneFloat32: async () => { throw new Error('not whole planes'); },
-      readRegion: async () => { throw new Error('not used'); },
-      readRegionFloat32: async () => { throw new Error('not used'); },
-      close: async () => undefined,
-    } as unknown as ImageSource;
+    const source = boxOnlySource(info, async (level, box) => {
+      reads.push(`${level}:${box.ny}x${box.nx}`);
+      return new Uint16Array(box.ny * box.nx).fill(level + 1);
+    });
     return { source, reads };
   }
 
