@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Forest, ForestTrainingError, makeTree, predictProbabilities, PREDICT_BLOCK, TreeRandom,
 } from '../../extension/core/forest/index';
+import { leafMasks, MASK_TREE_MAX_LEAVES } from '../../extension/core/forest/forestKernel';
 
 /** A forest from explicit trees (nodes as [child, feature, threshold] triples, leaves as class rows). */
 function forestOf(nFeatures: number, nClasses: number, trees: { nodes: [number, number, number][]; leaves: number[][] }[]): Forest {
@@ -87,6 +88,61 @@ describe('predictProbabilities (WebAssembly kernel)', () => {
       for (const n of [1, 7, 8, 9, 63, PREDICT_BLOCK - 1, PREDICT_BLOCK + 9]) {
         const features = new Float32Array(F * n).map(() => rng.nextUint32() / 4294967296);
         if (n > 3) features[2] = NaN;
+        expect(predictProbabilities(forest, features, n)).toEqual(referencePredict(forest, features, n));
+      }
+    }
+  });
+
+  it('numbers the leaves of a small tree left to right and masks the left subtree of each inner node', () => {
+    // root: f0 <= 0.5 ? (node 1: f1 <= 2 ? leaf A : leaf B) : leaf C; stored as nodes 0, [1, 2], [3, 4]
+    const forest = forestOf(2, 2, [{
+      nodes: [[1, 0, 0.5], [3, 1, 2], [~2, 0, 0], [~0, 0, 0], [~1, 0, 0]], leaves: [[1, 0], [0, 1], [0.5, 0.5]],
+    }]);
+    expect(leafMasks(forest.trees[0])).toEqual({
+      inner: [{ node: 0, mask: ~0b11 }, { node: 1, mask: ~0b1 }],
+      leafOrder: [0, 1, 2],
+    });
+    const single = forestOf(1, 2, [{ nodes: [[~0, 0, 0]], leaves: [[1, 0]] }]);
+    expect(leafMasks(single.trees[0])).toEqual({ inner: [], leafOrder: [0] });
+  });
+
+  it('evaluates small trees by leaf masks and large ones by walking, mixed in any order, with identical results', () => {
+    const rng = new TreeRandom(11, 4);
+    /** A "comb": every inner node's right child is a leaf, so `leaves` leaves need leaves − 1 levels. */
+    const comb = (F: number, K: number, leaves: number) => {
+      const nodes: [number, number, number][] = [[0, 0, 0]];
+      const values: number[][] = [];
+      /** Fills the allocated slot `index` with a comb of `count` leaves (left child a leaf, right the rest). */
+      const fill = (index: number, count: number): void => {
+        if (count === 1) {
+          const row = Array.from({ length: K }, () => rng.below(10) + 1);
+          values.push(row.map((v) => v / row.reduce((x, y) => x + y, 0)));
+          nodes[index] = [~(values.length - 1), 0, 0];
+          return;
+        }
+        const left = nodes.length;
+        nodes.push([0, 0, 0], [0, 0, 0]);
+        nodes[index] = [left, rng.below(F), rng.nextUint32() / 4294967296];
+        fill(left, 1);
+        fill(left + 1, count - 1);
+      };
+      fill(0, leaves);
+      return { nodes, leaves: values };
+    };
+    for (const K of [2, 3]) {
+      const F = 6;
+      const trees = [
+        comb(F, K, MASK_TREE_MAX_LEAVES), comb(F, K, MASK_TREE_MAX_LEAVES + 1), randomTree(rng, F, K, 3),
+        randomTree(rng, F, K, 4), randomTree(rng, F, K, 12), comb(F, K, 2), randomTree(rng, F, K, 2),
+      ];
+      const forest = forestOf(F, K, trees);
+      expect(forest.trees.map((tree) => leafMasks(tree) !== undefined)).toEqual(
+        forest.trees.map((tree) => tree.leafCount <= MASK_TREE_MAX_LEAVES));
+      expect(forest.trees.filter((tree) => tree.leafCount <= MASK_TREE_MAX_LEAVES).length).toBeGreaterThanOrEqual(4);
+      expect(forest.trees.some((tree) => tree.leafCount > MASK_TREE_MAX_LEAVES)).toBe(true);
+      for (const n of [1, 5, 8, 13, 64, PREDICT_BLOCK + 3]) {
+        const features = new Float32Array(F * n).map(() => rng.nextUint32() / 4294967296);
+        for (let i = 0; i < features.length; i += 17) features[i] = NaN;
         expect(predictProbabilities(forest, features, n)).toEqual(referencePredict(forest, features, n));
       }
     }
