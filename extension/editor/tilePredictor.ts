@@ -102,9 +102,20 @@ export class TilePredictor {
    * features are in the volume's [feature][z][y][x] order of the tile's one-voxel-thick box.
    */
   tileFeatures(t: number, z: number, tile: PixelBox, signal: AbortSignal, priority = 0, orientation: Orientation = 'xy'): Promise<Float32Array> {
+    return this.tileFeaturesAndProbabilities(t, z, tile, signal, priority, orientation).then((r) => r.features);
+  }
+
+  /**
+   * Features of one tile as {@link tileFeatures}; when `forest` is given and the features are computed now, the same
+   * worker job also predicts them (`probabilities`), so fresh features are not sent to the workers again.
+   */
+  private async tileFeaturesAndProbabilities(
+    t: number, z: number, tile: PixelBox, signal: AbortSignal, priority = 0, orientation: Orientation = 'xy', forest?: Forest,
+  ): Promise<{ features: Float32Array; probabilities?: Float32Array }> {
     const doc = this.doc;
     const selection = this.selection();
-    return this.deps.features.get(this.featureKey(t, z, tile, orientation), async () => {
+    let probabilities: Float32Array | undefined;
+    const features = await this.deps.features.get(this.featureKey(t, z, tile, orientation), async () => {
       const image = doc.image!;
       const shape = image.info.shape;
       const volume = { z: shape.z, y: shape.y, x: shape.x };
@@ -112,8 +123,13 @@ export class TilePredictor {
       const sourceBox = requiredSourceBox(target, volume, selection);
       const source = await readSourceBlock(image, t, sourceBox);
       signal.throwIfAborted();
-      return this.deps.compute.tileFeatures({ selection, image: volume, nInputChannels: shape.c, source, sourceBox, target }, signal, priority);
+      const request = { selection, image: volume, nInputChannels: shape.c, source, sourceBox, target };
+      if (!forest) return this.deps.compute.tileFeatures(request, signal, priority);
+      const both = await this.deps.compute.tileFeaturesAndPredict(request, forest, signal, priority);
+      probabilities = both.probabilities;
+      return both.features;
     }, signal);
+    return { features, probabilities };
   }
 
   /** Feature cache key of a tile (the selection is part of it, so a feature change never serves stale tiles). */
@@ -251,9 +267,10 @@ export class TilePredictor {
         try {
           // Visible tiles get a higher pool priority than the rest.
           const priority = job.visible ? 2 : 0;
-          const tileFeatures = await this.tileFeatures(t, z, tile, signal, priority, orientation);
+          const computed = await this.tileFeaturesAndProbabilities(t, z, tile, signal, priority, orientation, forest);
           signal.throwIfAborted();
-          const probabilities = await this.deps.compute.predict(forest, tileFeatures, tile.width * tile.height, signal, priority);
+          const probabilities = computed.probabilities
+            ?? await this.deps.compute.predict(forest, computed.features, tile.width * tile.height, signal, priority);
           signal.throwIfAborted();
           if (source.forest !== forest) return;
           const q = quantizeTile(volumeOrderToPlane(orientation, tile, probabilities, nClasses), nClasses, tile);

@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { handleJobRequest } from './handleJobRequest';
+import { JOB_HANDLERS } from './jobHandlers';
 import { installNodePlatform } from '../node/nodePlatform';
 import type { JobRequestMessage, WorkerToHostMessage } from './workerProtocol';
 
@@ -17,7 +18,7 @@ if (parentPort) {
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (request: JobRequestMessage) => {
     chain = chain.then(async () => {
-      const { message, transfer } = await handleJobRequest(request);
+      const { message, transfer } = await handleJobRequest(request, JOB_HANDLERS);
       port.postMessage(message, transfer);
     });
   });

@@ -8,6 +8,7 @@
  * SharedArrayBuffer-backed features and output nothing is copied, otherwise each block's features are
  * copied into a transferred buffer and its result copied back.
  */
+import { hasRealSharedArrayBuffer } from '../core/memory/realSharedMemory';
 import {
   type Forest, type ForestOptions, mergeForests, resolveForestSettings, serializeForest, TreeRandom,
   validateTrainingData,
@@ -37,10 +38,12 @@ export interface ParallelPredictOptions {
 
 /**
  * Copies an array into a SharedArrayBuffer unless it already lives in one (so all workers share it);
- * mapped when large (see mappedBuffer), as these copies are made per training or per model.
+ * mapped when large (see mappedBuffer), as these copies are made per training or per model. Without real shared
+ * memory (a browser page that is not cross-origin isolated) the array is returned as it is: every job would get a
+ * copy of the "shared" buffer anyway, plus a snapshot to find what it changed.
  */
 export function toShared<T extends Float32Array | Uint8Array>(array: T): T {
-  if (array.buffer instanceof SharedArrayBuffer) return array;
+  if (array.buffer instanceof SharedArrayBuffer || !hasRealSharedArrayBuffer()) return array;
   const Ctor = array.constructor as { new (buffer: SharedArrayBuffer, offset: number, length: number): T };
   const shared = new Ctor(mappedSharedBuffer(array.byteLength), 0, array.length);
   shared.set(array as never);
@@ -128,13 +131,17 @@ async function warmUpTraining(pool: WorkerPool, signal: AbortSignal): Promise<vo
   await trainForestParallel(pool, X, y, F, { nClasses: 2, nTrees: 16, signal });
 }
 
-/** Serialized bytes of each forest in a SharedArrayBuffer, with a process-unique key for worker caches. */
+/** Serialized bytes of each forest (in a SharedArrayBuffer where memory is shared), with a process-unique key for worker caches. */
 const sharedModels = new WeakMap<Forest, { key: string; bytes: Uint8Array }>();
 /** Tells this process's model keys from another's (the pid on Node; a random tag where there is no process). */
 const PROCESS_TAG = typeof process !== 'undefined' && typeof process.pid === 'number' ? String(process.pid) : Math.random().toString(36).slice(2, 10);
 let modelCounter = 0;
 
-function sharedModel(forest: Forest): { key: string; bytes: Uint8Array } {
+/**
+ * The bytes of `forest` for worker jobs (serialized once per forest, shared between workers where memory is shared)
+ * and the key under which workers cache the parsed model.
+ */
+export function sharedModel(forest: Forest): { key: string; bytes: Uint8Array } {
   let entry = sharedModels.get(forest);
   if (!entry) {
     entry = { key: `forest-${PROCESS_TAG}-${++modelCounter}`, bytes: toShared(serializeForest(forest)) };

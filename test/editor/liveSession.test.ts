@@ -162,6 +162,42 @@ describe('LiveSession', () => {
     expect(live.forest!.oobError).toBeGreaterThanOrEqual(0);
   });
 
+  it('predicts a tile whose features are computed now in the same job, and a cached tile from its cached features', async () => {
+    const inline = inlineCompute();
+    const calls = { features: 0, fused: 0, predict: 0 };
+    const compute: LiveCompute = {
+      ...inline,
+      tileFeatures: (...a) => { calls.features++; return inline.tileFeatures(...a); },
+      tileFeaturesAndPredict: (...a) => { calls.fused++; return inline.tileFeaturesAndPredict(...a); },
+      predict: (...a) => { calls.predict++; return inline.predict(...a); },
+    };
+    const { live, webview, paint, controller, channel } = await setup({ compute });
+    await paint(1, 3, 3);
+    await paint(2, 30, 44);
+    await controller.handle(channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await live.idle();
+    const first = webview.bodies('prediction/tile') as { probabilities: ArrayBuffer }[];
+    expect(first).toHaveLength(9);
+    // Training needs the labelled tiles' features (2 tiles); the other 7 are computed and predicted in one job each.
+    expect(calls).toEqual({ features: 2, fused: 7, predict: 2 });
+    // Retraining: every tile's features are cached now, so they are only predicted.
+    await paint(2, 20, 30);
+    await controller.handle(channel, { messageId: 4, body: { type: 'live/updateNow' } });
+    await live.idle();
+    expect(calls).toEqual({ features: 2, fused: 7, predict: 11 });
+    // The fused job's probabilities are those of features then predict: a fresh session without it gives the same bytes.
+    const separate = await setup({ compute: { ...inline, tileFeaturesAndPredict: async (r, forest, signal) => {
+      const features = await inline.tileFeatures(r, signal);
+      return { features, probabilities: await inline.predict(forest, features, r.target.ny * r.target.nx, signal) };
+    } } });
+    await separate.paint(1, 3, 3);
+    await separate.paint(2, 30, 44);
+    await separate.controller.handle(separate.channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await separate.live.idle();
+    const again = separate.webview.bodies('prediction/tile') as { probabilities: ArrayBuffer }[];
+    expect(again.map((m) => Array.from(new Uint8Array(m.probabilities)))).toEqual(first.map((m) => Array.from(new Uint8Array(m.probabilities))));
+  });
+
   it('with one class labelled it explains what to do instead of training', async () => {
     const { live, webview, paint, controller, channel } = await setup();
     await paint(1, 3, 3);

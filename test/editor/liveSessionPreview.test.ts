@@ -41,6 +41,7 @@ function gatedCompute() {
   const compute: LiveCompute = {
     tileFeatures: inline.tileFeatures,
     predict: inline.predict,
+    tileFeaturesAndPredict: inline.tileFeaturesAndPredict,
     async train(X, y, nFeatures, options, signal) {
       const call = { nTrees: options.nTrees!, nSamples: y.length, aborted: false };
       calls.push(call);

@@ -49,6 +49,15 @@ describe('poolCompute', () => {
     const a = await onPool.train(X, y, F, options);
     const b = await inline.train(X, y, F, options);
     expect(Array.from(serializeForest(a))).toEqual(Array.from(serializeForest(b)));
-    expect(Array.from(await onPool.predict(a, pooled, n))).toEqual(Array.from(await inline.predict(b, expected, n)));
+    const probabilities = await inline.predict(b, expected, n);
+    expect(Array.from(await onPool.predict(a, pooled, n))).toEqual(Array.from(probabilities));
+
+    // Features and their prediction in one job: the same features and the same probabilities, bit for bit.
+    const fused = await onPool.tileFeaturesAndPredict({ ...request, source: source() }, a);
+    expect(fused.features.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(fused.features)).toEqual(Array.from(expected));
+    expect(Array.from(fused.probabilities)).toEqual(Array.from(probabilities));
+    const fusedInline = await inline.tileFeaturesAndPredict({ ...request, source: source() }, b);
+    expect(Array.from(fusedInline.probabilities)).toEqual(Array.from(probabilities));
   });
 });

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { JOB_HANDLERS, jobHandler } from '../../extension/workers/jobHandlers';
+import { COMPUTE_JOB_HANDLERS } from '../../extension/workers/computeJobHandlers';
+import { handleJobRequest } from '../../extension/workers/handleJobRequest';
 import type { WorkerJobs } from '../../extension/workers/workerJobs';
 import type { WorkerPool } from '../../extension/workers/workerPool';
 
@@ -32,5 +34,14 @@ describe('worker job protocol', () => {
     expect(jobHandler('toString')).toBeUndefined(); // not an inherited property
     expect(jobHandler('batch/predictTile')).toBeUndefined();
     expect(jobHandler('tile/predict')).toBe(JOB_HANDLERS['tile/predict']);
+  });
+
+  it('the browser workers\' registry has every job but those that read image files', async () => {
+    expect(Object.keys(COMPUTE_JOB_HANDLERS).sort()).toEqual(Object.keys(JOB_HANDLERS).filter((name) => !name.startsWith('image/')).sort());
+    for (const [name, handler] of Object.entries(COMPUTE_JOB_HANDLERS)) expect(handler).toBe(JOB_HANDLERS[name as keyof typeof JOB_HANDLERS]);
+    const refused = await handleJobRequest({ kind: 'job', jobId: 7, type: 'image/readPlane', payload: {}, cancelFlag: new Int32Array(new SharedArrayBuffer(4)) }, COMPUTE_JOB_HANDLERS);
+    expect(refused.message).toMatchObject({ kind: 'error', jobId: 7, error: { message: 'unknown job type "image/readPlane"' } });
+    const summed = await handleJobRequest({ kind: 'job', jobId: 8, type: 'pool/sum', payload: { data: new Float32Array([1, 2]) }, cancelFlag: new Int32Array(new SharedArrayBuffer(4)) }, COMPUTE_JOB_HANDLERS);
+    expect(summed.message).toMatchObject({ kind: 'result', jobId: 8, result: 3 });
   });
 });
