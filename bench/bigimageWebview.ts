@@ -17,9 +17,10 @@
  * Targets (issue #13): open ≤ 1 s (to the first view), pan ≤ 200 ms, webview ≤ 500 MB.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { sampleRendererGrowth } from './lib/rendererMemory';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSession, waitFor } = require('../e2e/helpers/session') as { startSession: (o: object) => Promise<any>; waitFor: (f: () => Promise<unknown>, o?: object) => Promise<any> };
@@ -29,21 +30,6 @@ const N = Number(args.includes('--size') ? args[args.indexOf('--size') + 1] : '1
 const FILE = args.includes('--file') ? args[args.indexOf('--file') + 1] : undefined;
 const progress = (m: string) => process.stderr.write(`[bigimage-webview] ${m}\n`);
 const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
-
-/** Resident memory (bytes) of every Chromium renderer process, by pid. */
-function rendererRss(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer')) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${d}/status`, 'utf8'));
-      if (rss) out.set(Number(d), Number(rss[1]) * 1024);
-    } catch { /* gone */ }
-  }
-  return out;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pc-bench-bigwebview-'));
@@ -70,12 +56,7 @@ tifffile.imwrite(sys.argv[1], tiles(), shape=(H, W), dtype=np.uint8, tile=(512, 
   const loadBefore = loadavg();
   try {
     await s.openWorkbench(imageName);
-    const baseline = rendererRss();
-    let peakGrowth = 0;
-    const sample = () => {
-      for (const [pid, rss] of rendererRss()) peakGrowth = Math.max(peakGrowth, rss - (baseline.get(pid) ?? 0));
-    };
-    const sampler = setInterval(sample, 100);
+    const rendererGrowth = sampleRendererGrowth();
     // Quick Open: the file name typed and its row listed, then the clock starts at Enter; the first view's time is read
     // from the webview's own clock (performance.timeOrigin + readyAt: the same wall clock), not from polling.
     const input = await s.openQuickInput('Control+P');
@@ -126,8 +107,7 @@ tifffile.imwrite(sys.argv[1], tiles(), shape=(H, W), dtype=np.uint8, tile=(512, 
     await waitFor(async () => Number((await data()).predictionTiles || 0) > 0 ? true : null, { timeout: 120000, interval: 10 });
     const strokeFirstTileMs = Date.now() - t0;
     await waitFor(async () => /Up to date|Zoom in/.test(await frame.locator('body').textContent()) ? true : null, { timeout: 180000 });
-    sample();
-    clearInterval(sampler);
+    const peakGrowth = rendererGrowth.stop();
     console.log(JSON.stringify({
       benchmark: 'bigimage (webview, real VS Code)',
       image: FILE ? { file: FILE } : { width: N, height: N, dtype: 'uint8', file: 'tiled TIFF 512², deflate' },

@@ -15,9 +15,10 @@
  * web host cross-origin isolated (behind the e2e's COOP/COEP proxy: workers share memory); `--size N` changes the image.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sampleRendererGrowth } from './lib/rendererMemory';
 import { installNodePlatform } from '../extension/node/nodePlatform';
 import { writeTiffFile } from '../extension/node/tiffFileWriter';
 
@@ -32,21 +33,6 @@ const VIEW = 1024;
 const TILE = 256;
 const progress = (m: string) => process.stderr.write(`[bench web] ${m}\n`);
 const ROOT = resolve(__dirname, '..');
-
-/** Resident memory (bytes) of every Chromium renderer process, by pid. */
-function rendererRss(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer')) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${d}/status`, 'utf8'));
-      if (rss) out.set(Number(d), Number(rss[1]) * 1024);
-    } catch { /* gone */ }
-  }
-  return out;
-}
 
 /** A workspace with the image, a scribble label image and a project trained on them by the CLI (all features, 100 trees). */
 async function workspace(): Promise<{ dir: string; nFeatures: number }> {
@@ -73,10 +59,7 @@ async function measure(host: 'desktop' | 'web' | 'web-isolated', dir: string): P
   try {
     await s.page.setViewportSize({ width: VIEW + 700, height: VIEW + 200 });
     await s.openWorkbench('image.tif');
-    const baseline = rendererRss();
-    let peakGrowth = 0;
-    const sample = () => { for (const [pid, rss] of rendererRss()) peakGrowth = Math.max(peakGrowth, rss - (baseline.get(pid) ?? 0)); };
-    const sampler = setInterval(sample, 100);
+    const rendererGrowth = sampleRendererGrowth();
     const frame = await s.openInEditor('image.tif');
     const data = async (): Promise<Record<string, string>> => frame.evaluate('({ ...document.body.dataset })');
     await frame.locator('#btn-one-to-one').click();
@@ -103,8 +86,7 @@ async function measure(host: 'desktop' | 'web' | 'web-isolated', dir: string): P
     const strokeFirstTileMs = Date.now() - t0;
     await waitFor(async () => Number((await data()).predictionTiles || 0) >= viewportTiles ? true : null, { timeout: 600000, interval: 10 });
     const strokeViewportMs = Date.now() - t0;
-    sample();
-    clearInterval(sampler);
+    const peakGrowth = rendererGrowth.stop();
     progress(`${host}: first tile ${strokeFirstTileMs} ms, ${viewportTiles} viewport tiles ${strokeViewportMs} ms, renderer +${Math.round(peakGrowth / 2 ** 20)} MiB`);
     await s.shot('predicted');
     return { strokeFirstTileMs, strokeViewportMs, viewportTiles, visibleImagePixels: visible, rendererRssGrowthMiB: Math.round(peakGrowth / 2 ** 20) };

@@ -10,24 +10,17 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { pathToFileURL } = require('node:url');
-const { startSession, waitFor, REPO } = require('./helpers/session');
-const { readTiff } = require('./helpers/readTiff');
+const { waitFor } = require('./helpers/session');
+const { PREDICTION_TIMEOUT, cellsImage, openCellsScene } = require('./helpers/cellsScene');
 const { readCanvas, stats, changedFraction, bodyData, parseReadout } = require('./helpers/canvas');
 const { oneToOneMapping } = require('./helpers/imageMapping');
 const { strokeCanvas } = require('./helpers/pointer');
 
-const SAMPLE = path.join(REPO, 'sample');
-const truth = readTiff(path.join(SAMPLE, 'cells.tif'));
-// Generous: the first update computes features and trains in workers on a possibly loaded 2-core machine.
-const PREDICTION_TIMEOUT = Number(process.env.E2E_PREDICTION_TIMEOUT_MS || 180000);
+const truth = cellsImage();
 let s;
 let nuclei;
 
-before(async () => {
-  ({ nuclei } = (await import(pathToFileURL(path.join(REPO, 'scripts', 'makeSample.mjs')).href)).makeCells());
-  s = await startSession({ name: 'labeling', workspace: SAMPLE });
-});
+before(async () => { ({ s, nuclei } = await openCellsScene('labeling')); });
 after(async () => { await s?.stop(); });
 
 const num = (v) => (v === undefined ? NaN : Number(v));

@@ -9,24 +9,17 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const path = require('node:path');
-const { pathToFileURL } = require('node:url');
-const { startSession, waitFor, REPO } = require('./helpers/session');
-const { readTiff } = require('./helpers/readTiff');
+const { waitFor } = require('./helpers/session');
+const { PREDICTION_TIMEOUT, cellsImage, openCellsScene } = require('./helpers/cellsScene');
 const { readCanvas, changedFraction, bodyData } = require('./helpers/canvas');
 const { oneToOneMapping } = require('./helpers/imageMapping');
 const { strokeCanvas } = require('./helpers/pointer');
 
-const SAMPLE = path.join(REPO, 'sample');
-const truth = readTiff(path.join(SAMPLE, 'cells.tif'));
-const PREDICTION_TIMEOUT = Number(process.env.E2E_PREDICTION_TIMEOUT_MS || 180000);
+const truth = cellsImage();
 let s;
 let nuclei;
 
-before(async () => {
-  ({ nuclei } = (await import(pathToFileURL(path.join(REPO, 'scripts', 'makeSample.mjs')).href)).makeCells());
-  s = await startSession({ name: 'result-view', workspace: SAMPLE });
-});
+before(async () => { ({ s, nuclei } = await openCellsScene('result-view')); });
 after(async () => { await s?.stop(); });
 
 const rgbAt = (img, x, y) => { const i = (Math.round(y) * img.width + Math.round(x)) * 4; return [img.data[i], img.data[i + 1], img.data[i + 2]]; };

@@ -8,31 +8,9 @@
 import * as path from 'node:path';
 import { internalPathSegments } from '../core/hdf5/hdf5InternalPath';
 import { loadH5wasm, type H5wasm } from './hdf5Library';
+import type { Hdf5DatasetSpec, Hdf5DatasetWriter } from '../core/hdf5/hdf5DatasetSpec';
 
-/** Sample types the writer supports (the export's). */
-export type Hdf5WriteDtype = 'float32' | 'uint8';
-
-/** Options of {@link createHdf5DatasetWriter}. */
-export interface Hdf5DatasetSpec {
-  /** Path of the dataset inside the file, e.g. `exported_data` or `results/probabilities` (groups are created). */
-  internalPath: string;
-  shape: number[];
-  dtype: Hdf5WriteDtype;
-  /** Chunk shape (same rank as `shape`, each ≥ 1 and ≤ the dimension). */
-  chunks: number[];
-  /** gzip level 1..9. */
-  gzipLevel: number;
-  /** String attributes of the dataset (e.g. `axistags`). */
-  attributes: Record<string, string>;
-}
-
-/** An open dataset being written. */
-export interface Hdf5DatasetWriter {
-  /** Writes `data` (row-major over the box, dtype of the dataset) into the box `[start, stop)` per dimension. */
-  writeSlice(box: [number, number][], data: Float32Array | Uint8Array): void;
-  /** Flushes and closes the file. */
-  close(): void;
-}
+export type { Hdf5DatasetSpec, Hdf5DatasetWriter, Hdf5WriteDtype } from '../core/hdf5/hdf5DatasetSpec';
 
 /**
  * Creates `file` (replacing it) with one dataset as specified.

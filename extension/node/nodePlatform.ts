@@ -7,11 +7,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, realpathSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { FileAccess } from '../core/platform/fileAccess';
 import type { FileSystem } from '../core/platform/fileSystem';
 import { installPlatform, type Platform, type Sha256 } from '../core/platform/platform';
 
 /** `fs.promises` seen through the port (its signatures are a superset of the port's). */
 export const nodeFileSystem: FileSystem = fs as unknown as FileSystem;
+
+/** `fs.promises` with `node:path`, for the code the Node adaptors share with the browser ones. */
+export const nodeFileAccess: FileAccess = { fs: nodeFileSystem, path, processId: () => process.pid };
 
 function nodeSha256(): Sha256 {
   const hash = createHash('sha256');

@@ -1,15 +1,17 @@
 /**
  * Node entry points for opening images: files by path (read by offset, never whole unless the
- * format needs it) and bytes already in memory. Both use node:zlib for deflate.
+ * format needs it) and bytes already in memory. Both use node:zlib for deflate. The logic both platforms share is
+ * core/image/imageFileOpening.ts; HDF5 (h5wasm's file-system build) is Node's own.
  */
-import { memoryByteSource } from '../core/image/byteSource';
-import { ImageError, type ImageOpenOptions, type ImageSource } from '../core/image/imageModel';
-import { openImageSource } from '../core/image/openImageSource';
+import type { ImageOpenOptions, ImageSource } from '../core/image/imageModel';
+import { imageFileOpening } from '../core/image/imageFileOpening';
+import { splitHdf5Path } from '../core/image/hdf5Path';
 import { openFileByteSource } from './fileByteSource';
 import { nodeCodecs } from './nodeCodecs';
-import { splitHdf5Path } from '../core/image/hdf5Path';
 import { openHdf5Image } from './openHdf5Image';
 import { openZarrPath } from './openZarrImage';
+
+const opening = imageFileOpening({ openZarrPath, openFileByteSource, codecs: nodeCodecs });
 
 /**
  * Opens a TIFF, PNG or JPEG file (format from its magic bytes), an HDF5 dataset (`file.h5/dataset`, or
@@ -20,20 +22,8 @@ import { openZarrPath } from './openZarrImage';
 export async function openImage(path: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
   const hdf5 = splitHdf5Path(path);
   if (hdf5) return openHdf5Image(hdf5.file, hdf5.dataset, path, options);
-  const zarr = await openZarrPath(path, options);
-  if (zarr) return zarr;
-  let source;
-  try {
-    source = await openFileByteSource(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new ImageError(path, reason);
-  }
-  return openImageSource(source, path, options, nodeCodecs);
+  return opening.openImageFile(path, options);
 }
 
 /** Opens an image from bytes in memory; `name` is used in error messages. */
-export function openImageBytes(bytes: Uint8Array, name: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
-  return openImageSource(memoryByteSource(bytes), name || '(in-memory image)', options, nodeCodecs);
-}
+export const openImageBytes = opening.openImageBytes;

@@ -1,53 +1,20 @@
 /**
- * Opens an OME-Zarr / Zarr store from a local path (issue #13): the `.zarr` / `.ome.zarr` folder itself, any folder
- * holding `zarr.json`, `.zgroup` or `.zarray`, or one of those metadata files (or `.zattrs`) inside it — how VS Code
- * hands over an OME-Zarr opened from its metadata file.
+ * Opens an OME-Zarr / Zarr store from a local path on Node (issue #13): the shared path logic
+ * (core/image/zarrPaths.ts) over `fs.promises` and `node:path`, reading chunks with `fs` (folderChunkStore.ts).
  */
-import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import { ImageError, type ImageOpenOptions, type ImageSource } from '../core/image/imageModel';
-import { openZarrImageSource } from '../core/image/zarrImageSource';
+import { zarrPaths } from '../core/image/zarrPaths';
 import { folderChunkStore } from './folderChunkStore';
+import { nodeFileAccess } from './nodePlatform';
 
-/** Metadata files that name their folder as a Zarr node. */
-export const ZARR_METADATA_FILES: readonly string[] = ['zarr.json', '.zattrs', '.zgroup', '.zarray'];
+export { ZARR_METADATA_FILES } from '../core/image/zarrPaths';
 
-const isDirectory = async (path: string) => (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
-const isFile = async (path: string) => (await stat(path).catch(() => undefined))?.isFile() ?? false;
+const paths = zarrPaths(nodeFileAccess, folderChunkStore);
 
-/**
- * The Zarr store folder a path refers to, or `undefined` when it is not one: a metadata file → its folder; a folder
- * named `*.zarr` or holding Zarr metadata → itself.
- */
-export async function zarrStorePath(path: string): Promise<string | undefined> {
-  const trimmed = path.replace(/[\\/]+$/, '');
-  if (ZARR_METADATA_FILES.includes(basename(trimmed))) return (await isFile(trimmed)) ? dirname(trimmed) : undefined;
-  if (!(await isDirectory(trimmed))) return undefined;
-  if (/\.zarr$/i.test(trimmed)) return trimmed;
-  for (const file of ['zarr.json', '.zgroup', '.zarray']) if (await isFile(`${trimmed}/${file}`)) return trimmed;
-  return undefined;
-}
-
-/**
- * The metadata file VS Code opens a store folder through (the custom editor's selector names them):
- * `zarr.json`, else `.zattrs`, `.zgroup` or `.zarray`; `undefined` when the folder has none.
- */
-export async function zarrEntryFile(folder: string): Promise<string | undefined> {
-  for (const file of ['zarr.json', '.zattrs', '.zgroup', '.zarray']) if (await isFile(`${folder}/${file}`)) return `${folder}/${file}`;
-  return undefined;
-}
-
-/** Opens the store folder `root` (from {@link zarrStorePath}); messages name `root`. */
-export function openZarrImage(root: string, options: ImageOpenOptions = {}): Promise<ImageSource> {
-  return openZarrImageSource(folderChunkStore(root), root, options);
-}
-
-/** Opens `path` as a Zarr image when it is one ({@link zarrStorePath}), else `undefined`. */
-export async function openZarrPath(path: string, options: ImageOpenOptions = {}): Promise<ImageSource | undefined> {
-  const root = await zarrStorePath(path);
-  if (!root) {
-    if (/\.zarr[\\/]*$/i.test(path) && !(await isDirectory(path))) throw new ImageError(path, (await stat(path).catch(() => undefined)) ? 'is not a Zarr folder' : 'file not found');
-    return undefined;
-  }
-  return openZarrImage(root, options);
-}
+/** The Zarr store folder a path refers to (a metadata file → its folder), or `undefined`. */
+export const zarrStorePath = paths.zarrStorePath;
+/** The metadata file VS Code opens a store folder through, or `undefined`. */
+export const zarrEntryFile = paths.zarrEntryFile;
+/** Opens the store folder `root`; messages name `root`. */
+export const openZarrImage = paths.openZarrImage;
+/** Opens `path` as a Zarr image when it is one, else `undefined`. */
+export const openZarrPath = paths.openZarrPath;

@@ -1,61 +1,17 @@
 /**
- * A Zarr store in a folder (issue #13): one file per key. Writes go to a unique temporary file beside the key and
- * are renamed over it, so a reader — or another task of a sharded run writing the same metadata — never sees
- * a partial file. gzip chunks through node:zlib.
+ * A Zarr store in a folder on Node (issue #13): the shared store (core/zarrOutput/zarrFolderStore.ts, atomic writes by
+ * rename) over `fs.promises` and `node:path`, and gzip chunks through node:zlib.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ZarrChunkCodec, ZarrStore } from '../core/zarrOutput/zarrStore';
+import { hasZarrMetadata, ZarrFolderStore } from '../core/zarrOutput/zarrFolderStore';
+import type { ZarrChunkCodec } from '../core/zarrOutput/zarrStore';
 import { ZARR_GZIP_LEVEL } from '../core/zarrOutput/omeZarrLayout';
+import { nodeFileAccess } from './nodePlatform';
 
-let tempCounter = 0;
-
-/** A folder-backed {@link ZarrStore}. */
-export class ZarrDirectoryStore implements ZarrStore {
-  private readonly folders = new Set<string>();
-
-  constructor(readonly root: string) {}
-
-  private file(key: string): string {
-    if (key.split('/').some((part) => part === '..' || part === '')) throw new Error(`invalid Zarr key ${key}`);
-    return path.join(this.root, ...key.split('/'));
-  }
-
-  async get(key: string): Promise<Uint8Array | undefined> {
-    try {
-      const bytes = await fs.readFile(this.file(key));
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-  }
-
-  async has(key: string): Promise<boolean> {
-    try {
-      await fs.access(this.file(key));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  async set(key: string, bytes: Uint8Array): Promise<void> {
-    const file = this.file(key);
-    const folder = path.dirname(file);
-    if (!this.folders.has(folder)) {
-      await fs.mkdir(folder, { recursive: true });
-      this.folders.add(folder);
-    }
-    const temp = `${file}.${process.pid}.${++tempCounter}.partial`;
-    try {
-      await fs.writeFile(temp, bytes);
-      await fs.rename(temp, file);
-    } catch (error) {
-      await fs.rm(temp, { force: true }).catch(() => undefined);
-      throw error;
-    }
+/** A folder-backed Zarr store on Node's file system: {@link ZarrFolderStore}. */
+export class ZarrDirectoryStore extends ZarrFolderStore {
+  constructor(root: string) {
+    super(root, nodeFileAccess);
   }
 }
 
@@ -72,12 +28,6 @@ export const nodeGzipCodec: ZarrChunkCodec = {
 };
 
 /** Whether `folder` is a Zarr store (has `.zgroup`, `.zattrs`, `.zarray` or `zarr.json`). */
-export async function isZarrFolder(folder: string): Promise<boolean> {
-  for (const name of ['.zgroup', 'zarr.json', '.zarray', '.zattrs']) {
-    try {
-      await fs.access(path.join(folder, name));
-      return true;
-    } catch { /* next */ }
-  }
-  return false;
+export function isZarrFolder(folder: string): Promise<boolean> {
+  return hasZarrMetadata(nodeFileAccess, folder);
 }

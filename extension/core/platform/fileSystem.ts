@@ -25,6 +25,8 @@ export interface DirEntry {
 
 /** An open file (Node's `FileHandle` subset): positioned reads and writes. */
 export interface FileHandle {
+  /** The operating system's file descriptor, where the platform has one (Node): lets worker threads write in place. */
+  readonly fd?: number;
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   write(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesWritten: number }>;
   writeFile(data: Uint8Array | string): Promise<void>;
