@@ -15,7 +15,7 @@ import { createDefaultWorker, defaultPoolSize, workersStarted } from './web/work
 import { WorkerPool } from './workers/workerPool';
 
 /** Feature-cache bound of one image in the browser. */
-export const WEB_FEATURE_CACHE_BYTES = 64 * 2 ** 20;
+export const WEB_FEATURE_CACHE_BYTES = 16 * 2 ** 20;
 
 /** Activates the extension in the browser's web-worker extension host. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -43,8 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
     createPool: (abortGraceMs) => new WorkerPool({ size: defaultPoolSize(), createWorker: () => createDefaultWorker(), abortGraceMs }),
     openImage,
     decodeInWorkers: false,
-    // The page holds the workbench, the webview, this extension host and its workers (issue #20: ≤ 500 MB); 128 MiB keeps
-    // ten 256² tiles of 49 features, and a feature tile is recomputed in ~10 ms.
+    // The page holds the workbench, the webview, this extension host and its workers (issue #20: ≤ 500 MB).
     featureCacheCapBytes: WEB_FEATURE_CACHE_BYTES,
     // Problems of earlier batch runs are restored as they were; a file since deleted shows its problem until the next run.
     fileExists: () => true,

@@ -15,7 +15,7 @@ const MAX_READOUT_CHANNELS = 64;
 
 export class DisplayedImage {
   readonly planes = new PlaneStore();
-  readonly layer = new ImageLayer();
+  readonly layer: ImageLayer;
   /** True once the first complete image has been rendered. */
   shown = false;
   private renderFrame = 0;
@@ -25,7 +25,11 @@ export class DisplayedImage {
    * @param onRendered called after every render (`first` on the first one)
    */
   constructor(private readonly rpc: MessageSender, private readonly image: ImageDescriptor, public display: ChannelDisplay,
-    private readonly plane: () => { t: number; z: number }, private readonly onRendered: (first: boolean) => void) {}
+    private readonly plane: () => { t: number; z: number }, private readonly onRendered: (first: boolean) => void) {
+    // Renderings are kept to switch back to another plane quickly; an image of one plane has nothing to switch to, and
+    // its canvas already holds the rendering (a 2048² plane's would be another 16 MiB).
+    this.layer = new ImageLayer(image.shape.t * image.shape.z > 1 ? undefined : 0);
+  }
 
   /** Requests the displayed planes of the current (t, z) first, then the other channels for the readout. */
   requestPlanes(): void {
