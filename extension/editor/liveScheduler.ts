@@ -26,6 +26,8 @@ export class LiveScheduler {
   private running: Promise<void> = Promise.resolve();
   private predicting: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** When {@link debounce} was last called (performance.now() milliseconds). */
+  private lastDebounce = -Infinity;
 
   constructor(private readonly debounceMs: number) {}
 
@@ -34,9 +36,20 @@ export class LiveScheduler {
     return this.trainAbort !== undefined;
   }
 
-  /** Calls `start` after the debounce delay, replacing a pending call. */
+  /**
+   * Calls `start` after the debounce delay, replacing a pending call — or at once when nothing is pending and the
+   * previous call came at least the delay ago (the first stroke after a pause is not kept waiting: the delay only
+   * merges strokes that follow each other closely).
+   */
   debounce(start: () => void): void {
+    const now = performance.now();
+    const quiet = this.timer === undefined && now - this.lastDebounce >= this.debounceMs;
+    this.lastDebounce = now;
     this.clearTimer();
+    if (quiet) {
+      start();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       start();

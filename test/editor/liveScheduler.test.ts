@@ -41,16 +41,19 @@ describe('LiveScheduler', () => {
     expect(ran).toEqual([2]);
   });
 
-  it('debounces: only the last of a burst starts, and cancel drops it', async () => {
+  it('debounces: the first call after a pause starts at once, then only the last of a burst, and cancel drops it', async () => {
     const s = new LiveScheduler(10);
-    let started = 0;
-    for (let i = 0; i < 5; i++) s.debounce(() => started++);
+    const started: string[] = [];
+    for (let i = 0; i < 5; i++) s.debounce(() => started.push(`burst ${i}`));
+    expect(started).toEqual(['burst 0']); // nothing came before: no wait
     await tick(30);
-    expect(started).toBe(1);
-    s.debounce(() => started++);
+    expect(started).toEqual(['burst 0', 'burst 4']);
+    s.debounce(() => started.push('after a pause'));
+    s.debounce(() => started.push('close behind'));
+    expect(started).toEqual(['burst 0', 'burst 4', 'after a pause']);
     s.cancel();
     await tick(30);
-    expect(started).toBe(1);
+    expect(started).toEqual(['burst 0', 'burst 4', 'after a pause']);
   });
 
   it('a prediction pass is shared while it runs and cancelled by a new run', async () => {
