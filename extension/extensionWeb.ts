@@ -15,7 +15,7 @@ import { createDefaultWorker, defaultPoolSize, workersStarted } from './web/work
 import { WorkerPool } from './workers/workerPool';
 
 /** Feature-cache bound of one image in the browser. */
-export const WEB_FEATURE_CACHE_BYTES = 16 * 2 ** 20;
+export const WEB_FEATURE_CACHE_BYTES = 32 * 2 ** 20;
 
 /** Activates the extension in the browser's web-worker extension host. */
 export function activate(context: vscode.ExtensionContext): void {

@@ -19,8 +19,17 @@ export class FeatureCache {
   /** Tiles served from the cache. */
   hits = 0;
 
-  constructor(budgetBytes: number) {
+  constructor(private budgetBytes: number) {
     this.lru = new LruCache(budgetBytes);
+  }
+
+  /**
+   * Whether the features of a tile of `bytes` that is only predicted are worth caching: the budget holds at least
+   * two such tiles (otherwise each tile cached only pushes out the one before it, and every tile's features travel
+   * to the cache for nothing).
+   */
+  keeps(bytes: number): boolean {
+    return 2 * bytes <= this.budgetBytes;
   }
 
   /** Bytes held. */
@@ -34,6 +43,7 @@ export class FeatureCache {
   }
 
   setBudget(budgetBytes: number): void {
+    this.budgetBytes = budgetBytes;
     this.lru.setBudget(budgetBytes);
   }
 

@@ -25,9 +25,10 @@ export interface LiveCompute {
   predict(forest: Forest, features: Float32Array, nPixels: number, signal?: AbortSignal, priority?: number): Promise<Float32Array>;
   /**
    * Features of `target` and their probabilities under `forest` in one step (one job: the features are not sent to
-   * the workers a second time to be predicted); identical to `tileFeatures` followed by `predict`.
+   * the workers a second time to be predicted); identical to `tileFeatures` followed by `predict`. With
+   * `keepFeatures` false only the probabilities come back (the features stay in the worker).
    */
-  tileFeaturesAndPredict(request: TileFeatureRequest, forest: Forest, signal?: AbortSignal, priority?: number): Promise<{ features: Float32Array; probabilities: Float32Array }>;
+  tileFeaturesAndPredict(request: TileFeatureRequest, forest: Forest, signal?: AbortSignal, priority?: number, keepFeatures?: boolean): Promise<{ features?: Float32Array; probabilities: Float32Array }>;
 }
 
 /** Runs everything in the calling thread (tests; fallback). */
@@ -62,9 +63,9 @@ export function poolCompute(getPool: () => WorkerPool, logger: Logger): LiveComp
   const inline = inlineCompute();
   let featureJobMissing = false;
   /** Runs `tile/predict` for the features of `r` (and their probabilities when `forest` is given). */
-  const tileJob = async (r: TileFeatureRequest, forest: Forest | undefined, signal?: AbortSignal, priority = 0) => {
+  const tileJob = async (r: TileFeatureRequest, forest: Forest | undefined, signal?: AbortSignal, priority = 0, wantFeatures = true) => {
     // Shared with every worker when memory really is shared; otherwise private, so they are transferred, not copied.
-    const payload: PredictTilePayload = { ...r, wantFeatures: true, sharedFeatures: hasRealSharedArrayBuffer() };
+    const payload: PredictTilePayload = { ...r, wantFeatures, sharedFeatures: wantFeatures && hasRealSharedArrayBuffer() };
     if (forest) {
       const { key, bytes } = sharedModel(forest);
       payload.modelKey = key;
@@ -89,11 +90,11 @@ export function poolCompute(getPool: () => WorkerPool, logger: Logger): LiveComp
         throw e;
       }
     },
-    async tileFeaturesAndPredict(r, forest, signal, priority = 0) {
+    async tileFeaturesAndPredict(r, forest, signal, priority = 0, keepFeatures = true) {
       if (featureJobMissing) return inline.tileFeaturesAndPredict(r, forest, signal);
       try {
-        const { features, probabilities } = await tileJob(r, forest, signal, priority);
-        return { features: features!, probabilities: probabilities! };
+        const { features, probabilities } = await tileJob(r, forest, signal, priority, keepFeatures);
+        return { features: keepFeatures ? features! : undefined, probabilities: probabilities! };
       } catch (e) {
         if (jobMissing(e)) return inline.tileFeaturesAndPredict(r, forest, signal);
         throw e;

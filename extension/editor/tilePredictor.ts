@@ -102,20 +102,22 @@ export class TilePredictor {
    * features are in the volume's [feature][z][y][x] order of the tile's one-voxel-thick box.
    */
   tileFeatures(t: number, z: number, tile: PixelBox, signal: AbortSignal, priority = 0, orientation: Orientation = 'xy'): Promise<Float32Array> {
-    return this.tileFeaturesAndProbabilities(t, z, tile, signal, priority, orientation).then((r) => r.features);
+    return this.tileFeaturesAndProbabilities(t, z, tile, signal, priority, orientation).then((r) => r.features!);
   }
 
   /**
    * Features of one tile as {@link tileFeatures}; when `forest` is given and the features are computed now, the same
-   * worker job also predicts them (`probabilities`), so fresh features are not sent to the workers again.
+   * worker job also predicts them (`probabilities`), so fresh features are not sent to the workers again. When the
+   * feature cache is too small to keep such a tile (the browser's), the features are not cached and do not even
+   * leave the worker: then only `probabilities` are returned.
    */
   private async tileFeaturesAndProbabilities(
     t: number, z: number, tile: PixelBox, signal: AbortSignal, priority = 0, orientation: Orientation = 'xy', forest?: Forest,
-  ): Promise<{ features: Float32Array; probabilities?: Float32Array }> {
+  ): Promise<{ features?: Float32Array; probabilities?: Float32Array }> {
     const doc = this.doc;
     const selection = this.selection();
-    let probabilities: Float32Array | undefined;
-    const features = await this.deps.features.get(this.featureKey(t, z, tile, orientation), async () => {
+    const key = this.featureKey(t, z, tile, orientation);
+    const request = async () => {
       const image = doc.image!;
       const shape = image.info.shape;
       const volume = { z: shape.z, y: shape.y, x: shape.x };
@@ -123,11 +125,18 @@ export class TilePredictor {
       const sourceBox = requiredSourceBox(target, volume, selection);
       const source = await readSourceBlock(image, t, sourceBox);
       signal.throwIfAborted();
-      const request = { selection, image: volume, nInputChannels: shape.c, source, sourceBox, target };
-      if (!forest) return this.deps.compute.tileFeatures(request, signal, priority);
-      const both = await this.deps.compute.tileFeaturesAndPredict(request, forest, signal, priority);
+      return { selection, image: volume, nInputChannels: shape.c, source, sourceBox, target };
+    };
+    const cache = this.deps.features;
+    if (forest && !cache.peek(key) && !cache.keeps(4 * forest.nFeatures * tile.width * tile.height)) {
+      return { probabilities: (await this.deps.compute.tileFeaturesAndPredict(await request(), forest, signal, priority, false)).probabilities };
+    }
+    let probabilities: Float32Array | undefined;
+    const features = await cache.get(key, async () => {
+      if (!forest) return this.deps.compute.tileFeatures(await request(), signal, priority);
+      const both = await this.deps.compute.tileFeaturesAndPredict(await request(), forest, signal, priority);
       probabilities = both.probabilities;
-      return both.features;
+      return both.features!;
     }, signal);
     return { features, probabilities };
   }
@@ -270,7 +279,7 @@ export class TilePredictor {
           const computed = await this.tileFeaturesAndProbabilities(t, z, tile, signal, priority, orientation, forest);
           signal.throwIfAborted();
           const probabilities = computed.probabilities
-            ?? await this.deps.compute.predict(forest, computed.features, tile.width * tile.height, signal, priority);
+            ?? await this.deps.compute.predict(forest, computed.features!, tile.width * tile.height, signal, priority);
           signal.throwIfAborted();
           if (source.forest !== forest) return;
           const q = quantizeTile(volumeOrderToPlane(orientation, tile, probabilities, nClasses), nClasses, tile);

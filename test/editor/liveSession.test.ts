@@ -24,7 +24,7 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function setup(options: { live?: boolean; tileSize?: number; compute?: LiveCompute; deferHash?: boolean } = {}) {
+async function setup(options: { live?: boolean; tileSize?: number; compute?: LiveCompute; deferHash?: boolean; featureCacheBytes?: number } = {}) {
   const file = path.join(dir, 'img.tif');
   const image = fakeImage({ t: 1, z: 1, c: 1, y: 48, x: 40 }, file);
   const logger = new MemoryLogger();
@@ -40,7 +40,7 @@ async function setup(options: { live?: boolean; tileSize?: number; compute?: Liv
     logger,
     settings: () => ({ liveUpdate: options.live ?? false, readOnly: false, tileSize: options.tileSize ?? 16 }),
     confirm: async () => true,
-    createLive: (c) => (live = new LiveSession(c, { compute: options.compute ?? inlineCompute(), logger, featureCacheBytes: 64 << 20, openImage: fakeOpener({ [file]: image }), debounceMs: 5, concurrency: 1 })),
+    createLive: (c) => (live = new LiveSession(c, { compute: options.compute ?? inlineCompute(), logger, featureCacheBytes: options.featureCacheBytes ?? 64 << 20, openImage: fakeOpener({ [file]: image }), debounceMs: 5, concurrency: 1 })),
   });
   const webview = new FakeWebview();
   const channel = new WebviewChannel(webview, 'w');
@@ -196,6 +196,37 @@ describe('LiveSession', () => {
     await separate.live.idle();
     const again = separate.webview.bodies('prediction/tile') as { probabilities: ArrayBuffer }[];
     expect(again.map((m) => Array.from(new Uint8Array(m.probabilities)))).toEqual(first.map((m) => Array.from(new Uint8Array(m.probabilities))));
+  });
+
+  it('with a feature cache too small for two tiles, predicted tiles keep their features in the worker (same probabilities)', async () => {
+    const inline = inlineCompute();
+    const kept: boolean[] = [];
+    const compute: LiveCompute = {
+      ...inline,
+      tileFeaturesAndPredict: (r, forest, signal, priority, keepFeatures) => {
+        kept.push(keepFeatures !== false);
+        return inline.tileFeaturesAndPredict(r, forest, signal, priority, keepFeatures);
+      },
+    };
+    // The smallest tile (16×8 of the 40×48 image) of the default features (13) is 16·8·13·4 bytes: a budget of one and
+    // a half of them keeps none of the predicted tiles (it takes two).
+    const small = await setup({ compute, featureCacheBytes: 1.5 * 16 * 8 * 4 * 13 });
+    await small.paint(1, 3, 3);
+    await small.paint(2, 30, 44);
+    await small.controller.handle(small.channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await small.live.idle();
+    expect(small.live.forest!.nFeatures).toBe(13);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((k) => !k)).toBe(true);
+    const roomy = await setup();
+    await roomy.paint(1, 3, 3);
+    await roomy.paint(2, 30, 44);
+    await roomy.controller.handle(roomy.channel, { messageId: 3, body: { type: 'live/updateNow' } });
+    await roomy.live.idle();
+    const bytes = (w: FakeWebview) => (w.bodies('prediction/tile') as { box: object; probabilities: ArrayBuffer }[])
+      .map((m) => JSON.stringify(m.box) + Array.from(new Uint8Array(m.probabilities)).join(',')).sort();
+    expect(bytes(small.webview)).toHaveLength(9);
+    expect(bytes(small.webview)).toEqual(bytes(roomy.webview));
   });
 
   it('with one class labelled it explains what to do instead of training', async () => {

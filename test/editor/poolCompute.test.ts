@@ -54,9 +54,13 @@ describe('poolCompute', () => {
 
     // Features and their prediction in one job: the same features and the same probabilities, bit for bit.
     const fused = await onPool.tileFeaturesAndPredict({ ...request, source: source() }, a);
-    expect(fused.features.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(Array.from(fused.features)).toEqual(Array.from(expected));
+    expect(fused.features!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(fused.features!)).toEqual(Array.from(expected));
     expect(Array.from(fused.probabilities)).toEqual(Array.from(probabilities));
+    // Without keeping the features, only the probabilities come back: the same ones.
+    const probabilitiesOnly = await onPool.tileFeaturesAndPredict({ ...request, source: source() }, a, undefined, 0, false);
+    expect(probabilitiesOnly.features).toBeUndefined();
+    expect(Array.from(probabilitiesOnly.probabilities)).toEqual(Array.from(probabilities));
     const fusedInline = await inline.tileFeaturesAndPredict({ ...request, source: source() }, b);
     expect(Array.from(fusedInline.probabilities)).toEqual(Array.from(probabilities));
   });
