@@ -54,8 +54,10 @@ async function workspace(): Promise<{ dir: string; nFeatures: number }> {
 }
 
 /** Opens the image in one host, paints, and times the predictions. */
-async function measure(host: 'desktop' | 'web' | 'web-isolated', dir: string): Promise<Record<string, unknown>> {
-  const s = await startSession({ name: `bench-web-${host}`, workspace: dir, webOnly: host !== 'desktop', isolate: host === 'web-isolated' });
+async function measure(host: 'desktop' | 'web' | 'web-isolated', dir: string, nFeatures: number): Promise<Record<string, unknown>> {
+  // keepProjects: the project trained with all features must reach the editor (without it, it opened with the default
+  // selection: 13 features, not the 49 the figures are for).
+  const s = await startSession({ name: `bench-web-${host}`, workspace: dir, webOnly: host !== 'desktop', isolate: host === 'web-isolated', keepProjects: true });
   try {
     await s.page.setViewportSize({ width: VIEW + 700, height: VIEW + 200 });
     await s.openWorkbench('image.tif');
@@ -87,6 +89,9 @@ async function measure(host: 'desktop' | 'web' | 'web-isolated', dir: string): P
     await waitFor(async () => Number((await data()).predictionTiles || 0) >= viewportTiles ? true : null, { timeout: 600000, interval: 10 });
     const strokeViewportMs = Date.now() - t0;
     const peakGrowth = rendererGrowth.stop();
+    // The classifier panel's "Feature channels" reads "<channels> · <size>": the editor must use the project's features.
+    const channels = Number(((await frame.locator('#feature-summary').textContent()) ?? '').split('·')[0]);
+    if (channels !== nFeatures) throw new Error(`the editor predicted with ${channels} feature channels, not the project's ${nFeatures}`);
     progress(`${host}: first tile ${strokeFirstTileMs} ms, ${viewportTiles} viewport tiles ${strokeViewportMs} ms, renderer +${Math.round(peakGrowth / 2 ** 20)} MiB`);
     await s.shot('predicted');
     return { strokeFirstTileMs, strokeViewportMs, viewportTiles, visibleImagePixels: visible, rendererRssGrowthMiB: Math.round(peakGrowth / 2 ** 20) };
@@ -102,7 +107,7 @@ async function main(): Promise<void> {
   try {
     const figures: Record<string, unknown> = {};
     const hosts = ['desktop', 'web', ...(args.includes('--isolated') || ONLY === 'web-isolated' ? ['web-isolated'] as const : [])] as const;
-    for (const host of hosts) if (!ONLY || ONLY === host) figures[host] = await measure(host, dir);
+    for (const host of hosts) if (!ONLY || ONLY === host) figures[host] = await measure(host, dir, nFeatures);
     const d = figures.desktop as { strokeFirstTileMs: number; strokeViewportMs: number } | undefined;
     const w = figures.web as { strokeFirstTileMs: number; strokeViewportMs: number } | undefined;
     console.log(JSON.stringify({

@@ -71,16 +71,18 @@ const WORKBENCH_SETTINGS = {
  * `webOnly`: install a copy of the extension whose package.json has no `main`, so code-server runs it in the
  * browser's web-worker extension host (issue #20); `isolate`: serve the page through a proxy adding COOP/COEP
  * headers, so it is cross-origin isolated (SharedArrayBuffer available).
- * @param {{ name: string, workspace: string, settings?: object, webOnly?: boolean, isolate?: boolean }} options  name prefixes screenshots
+ * `keepProjects`: copy the workspace's `*.pixelclass.json` / `.model` files too (by default they are left out).
+ * @param {{ name: string, workspace: string, settings?: object, webOnly?: boolean, isolate?: boolean, keepProjects?: boolean }} options  name prefixes screenshots
  */
-async function startSession({ name, workspace, settings = {}, webOnly = false, isolate = false }) {
+async function startSession({ name, workspace, settings = {}, webOnly = false, isolate = false, keepProjects = false }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pc-e2e-${name}-`));
   const ws = path.join(tmp, 'ws');
   const extDir = path.join(tmp, 'ext');
   const dataDir = path.join(tmp, 'data');
   const config = path.join(tmp, 'config.yaml');
   // A clean copy: no projects or model caches left in sample/ by someone trying the demo.
-  fs.cpSync(workspace, ws, { recursive: true, filter: (f) => !/\.pixelclass\.(json|model)$|[\\/]\.gitignore$/.test(f) });
+  // (`keepProjects`: a benchmark's workspace whose project was written for it, e.g. with all 49 features.)
+  fs.cpSync(workspace, ws, { recursive: true, filter: (f) => !(keepProjects ? /[\\/]\.gitignore$/ : /\.pixelclass\.(json|model)$|[\\/]\.gitignore$/).test(f) });
   fs.mkdirSync(extDir);
   // Without --config, code-server writes ~/.config/code-server/config.yaml (random password) on first run.
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
