@@ -15,7 +15,7 @@
  * web host cross-origin isolated (behind the e2e's COOP/COEP proxy: workers share memory); `--size N` changes the image.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sampleRendererGrowth } from './lib/rendererMemory';
@@ -50,6 +50,9 @@ async function workspace(): Promise<{ dir: string; nFeatures: number }> {
   const out = execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'train', '--image', 'image.tif', '--labels', 'labels.tif', '--features', 'all', '--trees', '100', '--json', '-o', 'image.pixelclass.json'], { cwd: dir, encoding: 'utf8' });
   rmSync(join(dir, 'labels.tif'));
   rmSync(join(dir, 'image.pixelclass.model')); // the editor trains itself after the strokes
+  // Keep the project's features (all 49) and classes, not the CLI's labels: the strokes are the image's only labels.
+  const projectFile = join(dir, 'image.pixelclass.json');
+  writeFileSync(projectFile, JSON.stringify({ ...JSON.parse(readFileSync(projectFile, 'utf8')), labels: {} }, null, 1));
   return { dir, nFeatures: Number(JSON.parse(out).nFeatures ?? JSON.parse(out).features ?? NaN) };
 }
 
