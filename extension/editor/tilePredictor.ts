@@ -108,8 +108,8 @@ export class TilePredictor {
   /**
    * Features of one tile as {@link tileFeatures}; when `forest` is given and the features are computed now, the same
    * worker job also predicts them (`probabilities`), so fresh features are not sent to the workers again. When the
-   * feature cache is too small to keep such a tile (the browser's), the features are not cached and do not even
-   * leave the worker: then only `probabilities` are returned.
+   * feature cache is too small to keep two such tiles (the browser's 32 MiB with bigger tiles or more features), the
+   * features are not cached and do not even leave the worker: then only `probabilities` are returned.
    */
   private async tileFeaturesAndProbabilities(
     t: number, z: number, tile: PixelBox, signal: AbortSignal, priority = 0, orientation: Orientation = 'xy', forest?: Forest,
