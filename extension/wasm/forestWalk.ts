@@ -31,9 +31,9 @@
 // on the path where the pixel went right; no node clears the exit leaf, whose ancestors sent it right only
 // where it lies in their right subtree.) Every inner node is tested, but without a dependent load chain and
 // on contiguous feature values, so a tree of M inner nodes costs about M vector compares per four pixels
-// (measured on the batch benchmark's forest, 100 trees of about 8 leaves: 1.9 ns per pixel and tree against
-// 4.9 ns for the lock-step walk). With two classes, a run of consecutive small trees is evaluated eight pixels
-// at a time with the sums held in registers. Both ways find the same leaf and add the leaves in the same tree
+// (measured on the batch benchmark's forest, 100 trees of about 8 leaves: 1.6 ns per pixel and tree against
+// 4.9 ns for the lock-step walk). Sixteen pixels are tested at a time; with two classes, a run of consecutive
+// small trees is evaluated with the sixteen pixels' sums held in registers. Both ways find the same leaf and add the leaves in the same tree
 // order, so the probabilities are identical bit for bit.
 
 /** Walks one pixel through a tree and returns the (negative) leaf marker. */
@@ -81,6 +81,38 @@
 }
 
 /**
+ * The leaf masks of one small tree for sixteen pixels at `x` (channel-major features), lanes 0–3, 4–7, 8–11 and
+ * 12–15 in bits0…bits3 (globals: an AssemblyScript function returns one value). Sixteen rather than eight pixels
+ * share each record's loads and splats: 7% faster.
+ */
+@inline function maskBits(table: usize, leafTable: usize, x: usize): void {
+  let b0 = i32x4.splat(-1), b1 = i32x4.splat(-1), b2 = i32x4.splat(-1), b3 = i32x4.splat(-1);
+  for (let record = table; record < leafTable; record += 12) {
+    const at = x + <usize>load<i32>(record);
+    const threshold = f32x4.splat(load<f32>(record, 4));
+    const mask = i32x4.splat(load<i32>(record, 8));
+    // value <= threshold keeps every leaf (the pixel goes left); otherwise (also NaN) the left subtree's go
+    b0 = v128.and(b0, v128.or(mask, f32x4.le(v128.load(at), threshold)));
+    b1 = v128.and(b1, v128.or(mask, f32x4.le(v128.load(at, 16), threshold)));
+    b2 = v128.and(b2, v128.or(mask, f32x4.le(v128.load(at, 32), threshold)));
+    b3 = v128.and(b3, v128.or(mask, f32x4.le(v128.load(at, 48), threshold)));
+  }
+  bits0 = b0; bits1 = b1; bits2 = b2; bits3 = b3;
+}
+let bits0: v128 = i32x4.splat(-1);
+let bits1: v128 = i32x4.splat(-1);
+let bits2: v128 = i32x4.splat(-1);
+let bits3: v128 = i32x4.splat(-1);
+
+/** Adds the K probabilities of each lane's exit leaf in `bits` to the sums of four pixels from `s`. */
+@inline function addExitLeaves(s: usize, sumBytes: usize, leafTable: usize, valueBytes: usize, bits: v128, K: i32): void {
+  addValues(s, leafTable + <usize>ctz(i32x4.extract_lane(bits, 0)) * valueBytes, K);
+  addValues(s + sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(bits, 1)) * valueBytes, K);
+  addValues(s + 2 * sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(bits, 2)) * valueBytes, K);
+  addValues(s + 3 * sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(bits, 3)) * valueBytes, K);
+}
+
+/**
  * Adds one small tree's leaf distributions to the sums of pixels [0, n) by its leaf masks (see the file's
  * comment): `M` inner-node records at `table`, followed by the leaves' class probabilities in left-to-right order.
  */
@@ -88,54 +120,15 @@ function maskTree(table: usize, M: i32, nodes: usize, leaves: usize, K: i32, blo
   const sumBytes = <usize>K << 3, valueBytes = <usize>K << 2;
   const leafTable = table + <usize>M * 12;
   let p = 0;
-  for (; p + 8 <= n; p += 8) {
-    const x = block + (<usize>p << 2);
-    maskBits(table, leafTable, x, i32x4.splat(-1), i32x4.splat(-1));
-    const low = lowBits, high = highBits;
+  for (; p + 16 <= n; p += 16) {
+    maskBits(table, leafTable, block + (<usize>p << 2));
     const s = sums + <usize>p * sumBytes;
-    addValues(s, leafTable + <usize>ctz(i32x4.extract_lane(low, 0)) * valueBytes, K);
-    addValues(s + sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(low, 1)) * valueBytes, K);
-    addValues(s + 2 * sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(low, 2)) * valueBytes, K);
-    addValues(s + 3 * sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(low, 3)) * valueBytes, K);
-    addValues(s + 4 * sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(high, 0)) * valueBytes, K);
-    addValues(s + 5 * sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(high, 1)) * valueBytes, K);
-    addValues(s + 6 * sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(high, 2)) * valueBytes, K);
-    addValues(s + 7 * sumBytes, leafTable + <usize>ctz(i32x4.extract_lane(high, 3)) * valueBytes, K);
+    addExitLeaves(s, sumBytes, leafTable, valueBytes, bits0, K);
+    addExitLeaves(s + 4 * sumBytes, sumBytes, leafTable, valueBytes, bits1, K);
+    addExitLeaves(s + 8 * sumBytes, sumBytes, leafTable, valueBytes, bits2, K);
+    addExitLeaves(s + 12 * sumBytes, sumBytes, leafTable, valueBytes, bits3, K);
   }
   for (; p < n; p++) addLeaf(sums + <usize>p * sumBytes, leaves, walkOne(block + (<usize>p << 2), nodes), K);
-}
-
-/** The leaf masks of one small tree for eight pixels at `x` (channel-major features): lanes 0–3 and 4–7. */
-@inline function maskBits(table: usize, leafTable: usize, x: usize, low: v128, high: v128): void {
-  // (written through globals: AssemblyScript functions return one value)
-  for (let record = table; record < leafTable; record += 12) {
-    const at = x + <usize>load<i32>(record);
-    const threshold = f32x4.splat(load<f32>(record, 4));
-    const mask = i32x4.splat(load<i32>(record, 8));
-    low = v128.and(low, v128.or(mask, f32x4.le(v128.load(at), threshold)));
-    high = v128.and(high, v128.or(mask, f32x4.le(v128.load(at, 16), threshold)));
-  }
-  lowBits = low;
-  highBits = high;
-}
-let lowBits: v128 = i32x4.splat(-1);
-let highBits: v128 = i32x4.splat(-1);
-let bits2: v128 = i32x4.splat(-1);
-let bits3: v128 = i32x4.splat(-1);
-
-/** {@link maskBits} for sixteen pixels at `x`: lanes 0–3, 4–7, 8–11, 12–15 in lowBits, highBits, bits2, bits3. */
-@inline function maskBits16(table: usize, leafTable: usize, x: usize): void {
-  let b0 = i32x4.splat(-1), b1 = i32x4.splat(-1), b2 = i32x4.splat(-1), b3 = i32x4.splat(-1);
-  for (let record = table; record < leafTable; record += 12) {
-    const at = x + <usize>load<i32>(record);
-    const threshold = f32x4.splat(load<f32>(record, 4));
-    const mask = i32x4.splat(load<i32>(record, 8));
-    b0 = v128.and(b0, v128.or(mask, f32x4.le(v128.load(at), threshold)));
-    b1 = v128.and(b1, v128.or(mask, f32x4.le(v128.load(at, 16), threshold)));
-    b2 = v128.and(b2, v128.or(mask, f32x4.le(v128.load(at, 32), threshold)));
-    b3 = v128.and(b3, v128.or(mask, f32x4.le(v128.load(at, 48), threshold)));
-  }
-  lowBits = b0; highBits = b1; bits2 = b2; bits3 = b3;
 }
 
 /** The two class probabilities at `values` (f32) widened to f64x2. */
@@ -146,8 +139,7 @@ let bits3: v128 = i32x4.splat(-1);
 /**
  * Two classes, a run of small trees [t0, t1): for each sixteen pixels every tree of the run in turn, the
  * sixteen pixels' sums held in registers across the run (the same additions in the same tree order as one tree
- * at a time, without a load and a store of the sums per tree; sixteen rather than eight pixels share each
- * record's loads and splats: 7% faster).
+ * at a time, without a load and a store of the sums per tree).
  */
 function maskRunTwoClasses(trees: usize, t0: i32, t1: i32, block: usize, n: i32, sums: usize): void {
   let p = 0;
@@ -162,8 +154,8 @@ function maskRunTwoClasses(trees: usize, t0: i32, t1: i32, block: usize, n: i32,
       const entry = trees + (<usize>t << 4);
       const table = <usize>load<i32>(entry, 8);
       const leafTable = table + <usize>load<i32>(entry, 12) * 12;
-      maskBits16(table, leafTable, x);
-      const b0 = lowBits, b1 = highBits, b2 = bits2, b3 = bits3;
+      maskBits(table, leafTable, x);
+      const b0 = bits0, b1 = bits1, b2 = bits2, b3 = bits3;
       a0 = f64x2.add(a0, pair(exitPair(leafTable, i32x4.extract_lane(b0, 0))));
       a1 = f64x2.add(a1, pair(exitPair(leafTable, i32x4.extract_lane(b0, 1))));
       a2 = f64x2.add(a2, pair(exitPair(leafTable, i32x4.extract_lane(b0, 2))));
