@@ -19,7 +19,7 @@ export class FeatureCache {
   /** Tiles served from the cache. */
   hits = 0;
 
-  constructor(private budgetBytes: number) {
+  constructor(budgetBytes: number) {
     this.lru = new LruCache(budgetBytes);
   }
 
@@ -29,7 +29,7 @@ export class FeatureCache {
    * to the cache for nothing).
    */
   keeps(bytes: number): boolean {
-    return 2 * bytes <= this.budgetBytes;
+    return 2 * bytes <= this.lru.budget;
   }
 
   /** Bytes held. */
@@ -43,7 +43,6 @@ export class FeatureCache {
   }
 
   setBudget(budgetBytes: number): void {
-    this.budgetBytes = budgetBytes;
     this.lru.setBudget(budgetBytes);
   }
 

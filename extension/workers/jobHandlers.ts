@@ -3,7 +3,7 @@
  * {@link WorkerJobs}. Each module under jobs/ exports a map; add one import and one spread line per module
  * (in computeJobHandlers.ts unless the job reads files).
  */
-import type { JobHandlers, JobName } from './workerJobs';
+import type { JobHandlers } from './workerJobs';
 import type { JobContext, JobOutput } from './workerProtocol';
 import { COMPUTE_JOB_HANDLERS } from './computeJobHandlers';
 import { IMAGE_JOBS } from './jobs/imageJobs';
@@ -17,5 +17,5 @@ export const JOB_HANDLERS: JobHandlers = {
 
 /** The handler of a job named at run time (a worker message), or undefined for an unknown name. */
 export function jobHandler(name: string): ((payload: unknown, context: JobContext) => JobOutput | Promise<JobOutput>) | undefined {
-  return jobHandlerIn(JOB_HANDLERS, name as JobName);
+  return jobHandlerIn(JOB_HANDLERS, name);
 }
