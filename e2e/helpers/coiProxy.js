@@ -22,8 +22,14 @@ function startCoiProxy(targetPort) {
     upstream.on('error', (e) => { if (!res.headersSent) res.writeHead(502); res.end(String(e)); });
     req.pipe(upstream);
   });
+  // Every client socket, upgraded ones included: `server.close()` waits for them all, and `closeAllConnections` only
+  // knows plain HTTP ones, so an open WebSocket could keep `close()` waiting for ever (a CI run hung there).
+  const sockets = new Set();
+  server.on('connection', (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); });
   server.on('upgrade', (req, socket, head) => {
     const up = net.connect(targetPort, '127.0.0.1', () => {
+      sockets.add(up);
+      up.on('close', () => sockets.delete(up));
       const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
       for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       up.write(lines.join('\r\n') + '\r\n\r\n');
@@ -37,7 +43,11 @@ function startCoiProxy(targetPort) {
   return new Promise((resolve, reject) => {
     server.listen(0, '127.0.0.1', () => resolve({
       port: server.address().port,
-      close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+      close: () => new Promise((r) => {
+        server.close(() => r());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections?.();
+      }),
     }));
     server.on('error', reject);
   });

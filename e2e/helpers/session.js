@@ -37,6 +37,24 @@ function freePort() {
 }
 
 /** Polls `fn` until it returns a truthy value (exceptions count as "not yet"); returns that value. */
+/** SIGKILLs every process whose command line contains `marker` (read from /proc: no dependency on procps). */
+function killProcessesWhoseCommandHas(marker) {
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmdline = '';
+    try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (cmdline.includes(marker)) { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }
+  }
+}
+
+/** Resolves true when `promise` settles within `ms`, false otherwise (the promise is left running). */
+function settlesWithin(promise, ms) {
+  let timer;
+  return Promise.race([
+    promise.then(() => true, () => true),
+    new Promise((r) => { timer = setTimeout(() => r(false), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 async function waitFor(fn, { timeout = 60000, interval = 150, what = 'condition' } = {}) {
   const end = Date.now() + timeout;
   let lastError;
@@ -150,8 +168,10 @@ async function startSession({ name, workspace, settings = {}, webOnly = false, i
     executablePath: CHROMIUM,
     headless: true,
     env: xdgEnv(),
+    // The last switch is unknown to Chromium and ignored: it marks this session's browser processes so that `stop` can
+    // kill them if a graceful close hangs.
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', `--pc-e2e-session=${tmp}`],
   });
   const ctx = await s.browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
   s.page = await ctx.newPage();
@@ -290,8 +310,12 @@ async function startSession({ name, workspace, settings = {}, webOnly = false, i
   };
 
   s.stop = async () => {
-    await s.browser?.close().catch(() => {});
-    await s.proxy?.close().catch(() => {});
+    // Each step is bounded: a hung close must not turn a passed test into a suite time-out.
+    if (s.browser && !(await settlesWithin(s.browser.close().catch(() => {}), 20000))) {
+      log(`${name}: the browser did not close in 20 s; killing its processes`);
+      killProcessesWhoseCommandHas(`--pc-e2e-session=${tmp}`);
+    }
+    if (s.proxy && !(await settlesWithin(s.proxy.close().catch(() => {}), 5000))) log(`${name}: the proxy did not close in 5 s`);
     const srv = s.server;
     if (srv && srv.exitCode === null && srv.signalCode === null) {
       try { process.kill(-srv.pid, 'SIGTERM'); } catch { /* gone */ } // whole process group (pitfall 9)
