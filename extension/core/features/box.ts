@@ -45,6 +45,11 @@ export function growBox(box: Box, margin: Margins, shape: VolumeShape): Box {
   };
 }
 
+/** True when `a` and `b` are the same box. */
+export function boxEquals(a: Box, b: Box): boolean {
+  return a.z0 === b.z0 && a.y0 === b.y0 && a.x0 === b.x0 && a.nz === b.nz && a.ny === b.ny && a.nx === b.nx;
+}
+
 /** True when `inner` lies inside `outer`. */
 export function boxContains(outer: Box, inner: Box): boolean {
   return inner.z0 >= outer.z0 && inner.y0 >= outer.y0 && inner.x0 >= outer.x0

@@ -82,7 +82,10 @@ export function predictTile(payload: PredictTilePayload, checkCancelled?: () => 
     target,
     scratch,
     checkCancelled,
-    result: sharedResult ?? (payload.wantFeatures || nFeatures === undefined ? undefined : reusableFeatures(nFeatures * n)),
+    // Features only predicted from stay in the kernels' memory (no copy out); without the WebAssembly kernels they go
+    // to the reused buffer.
+    resultInKernelMemory: !payload.wantFeatures && nFeatures !== undefined,
+    result: sharedResult ?? (payload.wantFeatures || nFeatures === undefined || scratch.usesWasm ? undefined : reusableFeatures(nFeatures * n)),
   });
   const result: PredictTileResult = {};
   if (payload.wantFeatures) result.features = features;
