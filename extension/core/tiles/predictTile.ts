@@ -41,7 +41,7 @@ export interface PredictTileResult {
 }
 
 const scratch = new FeatureScratch();
-/** Features of the last tile, reused (grown geometrically) to avoid page faults on every tile. */
+/** Features of the last tile on the TypeScript path, reused (grown geometrically) to avoid page faults on every tile. */
 let featureBuffer = new Float32Array(0);
 const models = new Map<string, Forest>();
 
