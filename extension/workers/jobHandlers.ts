@@ -4,18 +4,11 @@
  * (in computeJobHandlers.ts unless the job reads files).
  */
 import type { JobHandlers } from './workerJobs';
-import type { JobContext, JobOutput } from './workerProtocol';
 import { COMPUTE_JOB_HANDLERS } from './computeJobHandlers';
 import { IMAGE_JOBS } from './jobs/imageJobs';
-import { jobHandlerIn } from './handleJobRequest';
 
 /** All job handlers by name. */
 export const JOB_HANDLERS: JobHandlers = {
   ...COMPUTE_JOB_HANDLERS,
   ...IMAGE_JOBS,
 };
-
-/** The handler of a job named at run time (a worker message), or undefined for an unknown name. */
-export function jobHandler(name: string): ((payload: unknown, context: JobContext) => JobOutput | Promise<JobOutput>) | undefined {
-  return jobHandlerIn(JOB_HANDLERS, name);
-}

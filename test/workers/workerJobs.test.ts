@@ -4,9 +4,9 @@
  * `@ts-expect-error` below stops being an error).
  */
 import { describe, expect, it } from 'vitest';
-import { JOB_HANDLERS, jobHandler } from '../../extension/workers/jobHandlers';
+import { JOB_HANDLERS } from '../../extension/workers/jobHandlers';
 import { COMPUTE_JOB_HANDLERS } from '../../extension/workers/computeJobHandlers';
-import { handleJobRequest } from '../../extension/workers/handleJobRequest';
+import { handleJobRequest, jobHandlerIn } from '../../extension/workers/handleJobRequest';
 import type { WorkerJobs } from '../../extension/workers/workerJobs';
 import type { WorkerPool } from '../../extension/workers/workerPool';
 
@@ -31,9 +31,9 @@ describe('worker job protocol', () => {
       'tile/predict', 'pool/echo', 'pool/sum', 'pool/spin', 'pool/spinIgnoringCancel', 'pool/throw', 'pool/crash',
     ];
     expect(Object.keys(JOB_HANDLERS).sort()).toEqual([...names].sort());
-    expect(jobHandler('toString')).toBeUndefined(); // not an inherited property
-    expect(jobHandler('batch/predictTile')).toBeUndefined();
-    expect(jobHandler('tile/predict')).toBe(JOB_HANDLERS['tile/predict']);
+    expect(jobHandlerIn(JOB_HANDLERS, 'toString')).toBeUndefined(); // not an inherited property
+    expect(jobHandlerIn(JOB_HANDLERS, 'batch/predictTile')).toBeUndefined();
+    expect(jobHandlerIn(JOB_HANDLERS, 'tile/predict')).toBe(JOB_HANDLERS['tile/predict']);
   });
 
   it('the browser workers\' registry has every job but those that read image files', async () => {
