@@ -48,7 +48,7 @@ export function zarrPaths({ fs, path: { basename, dirname } }: FileAccess, chunk
   return {
     zarrStorePath,
     async zarrEntryFile(folder) {
-      for (const file of ['zarr.json', '.zattrs', '.zgroup', '.zarray']) if (await isFile(`${folder}/${file}`)) return `${folder}/${file}`;
+      for (const file of ZARR_METADATA_FILES) if (await isFile(`${folder}/${file}`)) return `${folder}/${file}`;
       return undefined;
     },
     openZarrImage,

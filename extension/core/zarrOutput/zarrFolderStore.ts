@@ -4,6 +4,7 @@
  * a partial file. Platform-neutral: the Node and browser adaptors (extension/node|web/zarrDirectoryStore.ts) hand it
  * their file access.
  */
+import { ZARR_METADATA_FILES } from '../image/zarrPaths';
 import type { FileAccess } from '../platform/fileAccess';
 import { fileErrorCode } from '../platform/fileSystem';
 import type { ZarrStore } from './zarrStore';
@@ -61,7 +62,7 @@ export class ZarrFolderStore implements ZarrStore {
 
 /** Whether `folder` is a Zarr store (has `.zgroup`, `.zattrs`, `.zarray` or `zarr.json`). */
 export async function hasZarrMetadata(access: FileAccess, folder: string): Promise<boolean> {
-  for (const name of ['.zgroup', 'zarr.json', '.zarray', '.zattrs']) {
+  for (const name of ZARR_METADATA_FILES) {
     try {
       await access.fs.access(access.path.join(folder, name));
       return true;
