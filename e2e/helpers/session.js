@@ -36,7 +36,6 @@ function freePort() {
   });
 }
 
-/** Polls `fn` until it returns a truthy value (exceptions count as "not yet"); returns that value. */
 /** SIGKILLs every process whose command line contains `marker` (read from /proc: no dependency on procps). */
 function killProcessesWhoseCommandHas(marker) {
   for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -55,6 +54,7 @@ function settlesWithin(promise, ms) {
   ]).finally(() => clearTimeout(timer));
 }
 
+/** Polls `fn` until it returns a truthy value (exceptions count as "not yet"); returns that value. */
 async function waitFor(fn, { timeout = 60000, interval = 150, what = 'condition' } = {}) {
   const end = Date.now() + timeout;
   let lastError;
