@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, sampleIntensities, spreadIndices } from '../../extension/core/image/sampleIntensities';
+import { percentile, sampleIntensities, selectRank, spreadIndices } from '../../extension/core/image/sampleIntensities';
 import { memoryImageSource } from '../../extension/core/image/memoryImageSource';
 
 describe('sampleIntensities', () => {
@@ -51,5 +51,26 @@ describe('sampleIntensities on images', () => {
     expect(new Set(reads)).toEqual(new Set(['0/1:128x128', '1/0:128x128', '1/3:128x128'])); // planes 1, 5, 8 of 10
     expect(reads).toHaveLength(3 * 16);
     expect(range).toEqual({ low: 100, high: 800 });
+  });
+});
+
+describe('selectRank', () => {
+  it('puts at rank k the value a sort puts there, for every k, with duplicates, runs and negative values', () => {
+    let seed = 12345;
+    const random = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 2 ** 32; };
+    const cases: number[][] = [
+      [], [5], [2, 1], [3, 3, 3, 3], Array.from({ length: 50 }, (_, i) => i), Array.from({ length: 50 }, (_, i) => 50 - i),
+      Array.from({ length: 257 }, () => Math.floor(random() * 7) - 3), Array.from({ length: 1000 }, () => (random() - 0.5) * 1e6),
+    ];
+    for (const values of cases) {
+      const sorted = Float32Array.from(values).sort();
+      for (let k = 0; k < values.length; k++) {
+        const work = Float32Array.from(values);
+        expect(selectRank(work, k)).toBe(sorted[k]);
+        for (let i = 0; i < k; i++) expect(work[i]).toBeLessThanOrEqual(work[k]);
+        for (let i = k + 1; i < work.length; i++) expect(work[i]).toBeGreaterThanOrEqual(work[k]);
+        expect(Array.from(work).sort((a, b) => a - b)).toEqual(Array.from(sorted)); // a permutation
+      }
+    }
   });
 });
