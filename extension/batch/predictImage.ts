@@ -137,25 +137,36 @@ export function planImageExport(project: PixelClassifierProject, settings: Expor
 /** Converts a tile's probabilities/features into the export channels of the band. */
 function fillBand(plan: ExportPlan, settings: ExportSettings, tile: PredictTileResult, target: Box, bandY0: number, bandZ0: number, width: number, bandRows: number, channels: PixelArray[], nClasses: number): void {
   const n = target.nz * target.ny * target.nx;
+  const nx = target.nx;
   const source = settings.source;
+  // Row by row: features and float32 probabilities are row copies (`set` converts element by element exactly as an
+  // assignment would); only the derived results need a per-pixel loop.
+  const copyRows = (values: Float32Array, count: number, rowBase: number, tileBase: number): void => {
+    for (let c = 0; c < count; c++) channels[c].set(values.subarray(c * n + tileBase, c * n + tileBase + nx), rowBase);
+  };
   for (let dz = 0; dz < target.nz; dz++) {
     for (let dy = 0; dy < target.ny; dy++) {
       const rowBase = ((target.z0 - bandZ0 + dz) * bandRows + (target.y0 - bandY0 + dy)) * width + target.x0;
-      const tileBase = (dz * target.ny + dy) * target.nx;
-      for (let dx = 0; dx < target.nx; dx++) {
+      const tileBase = (dz * target.ny + dy) * nx;
+      if (source === 'features') {
+        copyRows(tile.features!, plan.channels, rowBase, tileBase);
+        continue;
+      }
+      const probs = tile.probabilities!;
+      if (source === 'probabilities') {
+        if (plan.dtype !== 'uint8') {
+          copyRows(probs, nClasses, rowBase, tileBase);
+          continue;
+        }
+        for (let k = 0; k < nClasses; k++) {
+          const out = channels[k];
+          for (let dx = 0; dx < nx; dx++) out[rowBase + dx] = Math.round(255 * probs[k * n + tileBase + dx]);
+        }
+        continue;
+      }
+      for (let dx = 0; dx < nx; dx++) {
         const p = tileBase + dx;
         const o = rowBase + dx;
-        if (source === 'features') {
-          const f = tile.features!;
-          for (let c = 0; c < plan.channels; c++) channels[c][o] = f[c * n + p];
-          continue;
-        }
-        const probs = tile.probabilities!;
-        if (source === 'probabilities') {
-          if (plan.dtype === 'uint8') for (let k = 0; k < nClasses; k++) channels[k][o] = Math.round(255 * probs[k * n + p]);
-          else for (let k = 0; k < nClasses; k++) channels[k][o] = probs[k * n + p];
-          continue;
-        }
         // Argmax (ties → lowest class) and the second-best probability.
         let best = 0;
         let pBest = probs[p];
