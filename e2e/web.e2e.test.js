@@ -19,11 +19,22 @@ const { canvasMapper, strokeCanvas } = require('./helpers/pointer');
 const { readTiff } = require('./helpers/readTiff');
 const { labelledInFile } = require('./helpers/projectFile');
 const { writeOmeZarr } = require('./helpers/writeOmeZarr');
+const { writeTiff } = require('./helpers/writeTiff');
 
 const PREDICTION_TIMEOUT = Number(process.env.E2E_PREDICTION_TIMEOUT_MS || 180000);
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-e2e-web-ws-'));
 fs.copyFileSync(path.join(REPO, 'sample', 'cells.tif'), path.join(workspace, 'cells.tif'));
 writeOmeZarr(path.join(workspace, 'cells.ome.zarr'), readTiff(path.join(REPO, 'sample', 'cells.tif')));
+// 1600×1400 = 2.24 megapixels: above the browser's tiled-view default (2), below the desktop's (16).
+const WIDE = { width: 1600, height: 1400 };
+{
+  const plane = new Uint8Array(WIDE.width * WIDE.height);
+  for (let y = 0; y < WIDE.height; y++) for (let x = 0; x < WIDE.width; x++) {
+    const inBlob = ((x % 80) - 40) ** 2 + ((y % 80) - 40) ** 2 < 24 * 24;
+    plane[y * WIDE.width + x] = (inBlob ? 190 : 50) + ((x * 7 + y * 13) % 23);
+  }
+  writeTiff(path.join(workspace, 'wide.tif'), { ...WIDE, pages: [plane] });
+}
 after(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
 /** Runs "Show Extension Host Info" and returns the JSON its notification shows. */
@@ -156,6 +167,15 @@ for (const isolate of (process.env.E2E_WEB_ISOLATION ? [process.env.E2E_WEB_ISOL
         await s.shot('05-predict-workspace');
         const webProbabilities = fs.readFileSync(path.join(s.ws, 'cells_Probabilities.tif'));
         assert.ok(webProbabilities.equals(desktop.probabilities), `Predict Workspace in the browser wrote the desktop's probabilities (${webProbabilities.length} vs ${desktop.probabilities.length} bytes)`);
+
+        // In the browser a plane above 2 megapixels is shown as tiles (the page holds the extension host and its
+        // workers too); labelling and live prediction work there as on the desktop's big images.
+        frame = await s.openInEditor('wide.tif');
+        assert.equal((await bodyData(frame)).tiled, 'true', `${WIDE.width}×${WIDE.height} is shown as tiles in the browser`);
+        const wideTiles = await paintTwoClassesAndPredict(s, frame, 'tiled view');
+        t.diagnostic(`wide.tif (${WIDE.width}×${WIDE.height}, tiled view): ${wideTiles} prediction tiles`);
+        await s.page.waitForTimeout(500);
+        await s.shot('04-tiled-view-predicted');
       }
 
       const after = await hostInfo(s);

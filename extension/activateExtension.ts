@@ -8,7 +8,7 @@ import { EditorRegistry } from './editor/editorRegistry';
 import { LabelEditorProvider, VIEW_TYPE, VIEW_TYPE_OPTION, type EditorServices } from './editor/labelEditorProvider';
 import type { LabelDocument } from './editor/labelDocument';
 import { DocumentController } from './editor/documentController';
-import { featureCacheBudget, readEditorConfig } from './editor/editorConfig';
+import { featureCacheBudget, type HostSettingDefaults, readEditorConfig } from './editor/editorConfig';
 import { createImageOpener } from './editor/imageOpener';
 import type { ImageOpener } from './editor/labelDocument';
 import type { WorkerPool } from './workers/workerPool';
@@ -39,6 +39,8 @@ export interface HostPlatform {
    * workers live in the page, which must stay within the webview's memory bound (issue #20). @default no bound
    */
   featureCacheCapBytes?: number;
+  /** This host's defaults of settings the user has not set (the browser shows big planes as tiles sooner). */
+  settingDefaults?: HostSettingDefaults;
 }
 
 /** Delay of the workers' warm-up training after the pool starts. */
@@ -85,14 +87,14 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
   const sessions = createProjectSessions(
     logger,
     () => String(context.extension.packageJSON.version ?? '0.0.0'),
-    () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).defaultTrees,
+    () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults).defaultTrees,
   );
   // Created after the editor services below; controllers created before then are followed once it exists.
   const later: { labelHereNext?: LabelHereNextView } = {};
   const registry = new EditorRegistry<LabelDocument>();
   const controllers = new Map<LabelDocument, DocumentController>();
   const settingsFor = (document?: LabelDocument) => {
-    const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
+    const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
     const writable = document ? vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) !== false : true;
     return { liveUpdate: config.liveUpdate, tileSize: config.tileSize, readOnly: !vscode.workspace.isTrusted || !writable };
   };
@@ -107,7 +109,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
       // An image is being opened: start the workers now, while the webview loads (~0.2–0.5 s), so the first tiles of a
       // big image do not wait for the workers' start and warm-up (issue #13: that wait was most of a 3 s first view).
       getPool();
-      const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
+      const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
       return {
         logger,
         memoryLimitBytes: config.imageMemoryLimitBytes,
@@ -126,7 +128,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
         confirm: async (message, detail, yes) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, yes)) === yes,
         previewCompute: poolCompute(getPool, logger),
         createLive: (controller) => {
-          const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
+          const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
           return new LiveSession(controller, {
             compute: poolCompute(getPool, logger),
             logger,
@@ -150,7 +152,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('pixelClassifier')) return;
-      const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'));
+      const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
       for (const [document, controller] of controllers) {
         if (controller.live instanceof LiveSession) controller.live.features.setBudget(featureCacheFor(document, config.featureCacheBytes));
       }
@@ -169,7 +171,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
     activeDocument: () => services.active,
     controller: (document: LabelDocument) => controllers.get(document),
     extensionVersion: () => String(context.extension.packageJSON.version ?? '0.0.0'),
-    memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier')).batchMemoryLimitBytes,
+    memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults).batchMemoryLimitBytes,
   };
   // "Label Here Next" (issue #16): ranks where to label after each training, in the background.
   const labelHereNext = new LabelHereNextView(commandServices, () => vscode.workspace.getConfiguration('pixelClassifier').get<number>('labelHereNext.maxPatches', 200));

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { activateWith } from './activateExtension';
+import { WEB_TILED_VIEW_ABOVE_MEGAPIXELS } from './editor/editorConfig';
 import { setPathToUri } from './editor/pathUri';
 import { openImage } from './web/openImage';
 import { installWebPlatform } from './web/webPlatform';
@@ -14,8 +15,14 @@ import { hasRealSharedMemory, installSharedArrayBufferEmulation } from './web/sh
 import { createDefaultWorker, defaultPoolSize, workersStarted } from './web/workerThreads';
 import { WorkerPool } from './workers/workerPool';
 
-/** Feature-cache bound of one image in the browser. */
-export const WEB_FEATURE_CACHE_BYTES = 32 * 2 ** 20;
+/**
+ * Feature-cache bound of one image in the browser: enough for the features of the labelled tiles, which training reads
+ * again after every stroke. A predicted tile's features are only kept when two such tiles fit (featureCache.keeps):
+ * with 256² tiles and all 49 features (12.8 MB a tile) they then stay in the worker instead of travelling to the
+ * extension host to be evicted moments later. Measured with `npm run bench -- web` (2048², 49 features, tiled view):
+ * the page grew 383–392 MiB with 32 MiB, 319–339 MiB with 16 MiB (3 runs each).
+ */
+export const WEB_FEATURE_CACHE_BYTES = 16 * 2 ** 20;
 
 /** Activates the extension in the browser's web-worker extension host. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -45,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): void {
     decodeInWorkers: false,
     // The page holds the workbench, the webview, this extension host and its workers (issue #20: ≤ 500 MB).
     featureCacheCapBytes: WEB_FEATURE_CACHE_BYTES,
+    // …and planes above 2 megapixels are shown as tiles unless the user set otherwise.
+    settingDefaults: { tiledViewAboveMegapixels: WEB_TILED_VIEW_ABOVE_MEGAPIXELS },
     // Problems of earlier batch runs are restored as they were; a file since deleted shows its problem until the next run.
     fileExists: () => true,
   });

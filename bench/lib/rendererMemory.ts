@@ -38,3 +38,35 @@ export function sampleRendererGrowth(intervalMs = 100): { stop(): number } {
     },
   };
 }
+
+/**
+ * Waits until the renderers' memory is steady: the page of a workbench that has just shown its explorer keeps growing
+ * for a few seconds (the web-worker extension host starts and loads the installed extensions: 50–90 MiB in code-server's
+ * web host, whatever is opened afterwards). Steady: every renderer within `quietBytes` over `quietMs`, sampled every
+ * 200 ms, at most `timeoutMs`.
+ * @returns how long it took, and the largest growth of one renderer's resident memory from the call to the end
+ */
+export async function waitForRenderersToSettle(
+  { quietBytes = 3 * 2 ** 20, quietMs = 2000, timeoutMs = 20000 } = {},
+): Promise<{ ms: number; settled: boolean; growthBytes: number }> {
+  const start = rendererRss();
+  const t0 = Date.now();
+  const history: Map<number, number>[] = [];
+  const window = Math.ceil(quietMs / 200);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = rendererRss();
+    history.push(now);
+    if (history.length > window) history.shift();
+    const steady = history.length === window && [...now.keys()].every((pid) => {
+      const values = history.map((h) => h.get(pid) ?? 0);
+      return Math.max(...values) - Math.min(...values) <= quietBytes;
+    });
+    const elapsed = Date.now() - t0;
+    if (steady || elapsed >= timeoutMs) {
+      let growthBytes = 0;
+      for (const [pid, rss] of now) growthBytes = Math.max(growthBytes, rss - (start.get(pid) ?? 0));
+      return { ms: elapsed, settled: steady, growthBytes };
+    }
+  }
+}

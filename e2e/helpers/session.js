@@ -90,9 +90,10 @@ const WORKBENCH_SETTINGS = {
  * browser's web-worker extension host (issue #20); `isolate`: serve the page through a proxy adding COOP/COEP
  * headers, so it is cross-origin isolated (SharedArrayBuffer available).
  * `keepProjects`: copy the workspace's `*.pixelclass.json` / `.model` files too (by default they are left out).
- * @param {{ name: string, workspace: string, settings?: object, webOnly?: boolean, isolate?: boolean, keepProjects?: boolean }} options  name prefixes screenshots
+ * `withoutExtension`: install nothing (a benchmark's reference: what VS Code itself costs).
+ * @param {{ name: string, workspace: string, settings?: object, webOnly?: boolean, isolate?: boolean, keepProjects?: boolean, withoutExtension?: boolean }} options  name prefixes screenshots
  */
-async function startSession({ name, workspace, settings = {}, webOnly = false, isolate = false, keepProjects = false }) {
+async function startSession({ name, workspace, settings = {}, webOnly = false, isolate = false, keepProjects = false, withoutExtension = false }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pc-e2e-${name}-`));
   const ws = path.join(tmp, 'ws');
   const extDir = path.join(tmp, 'ext');
@@ -116,7 +117,9 @@ async function startSession({ name, workspace, settings = {}, webOnly = false, i
   // A web-only build is always a copy (of the dist/ that run.sh built): package.json without `main`.
   const mode = webOnly ? 'copy' : process.env.EXT_INSTALL || (process.env.EXT_VSIX ? 'vsix' : 'copy');
   const extSrc = path.resolve(process.env.EXT_DIR || REPO);
-  if (mode === 'vsix') {
+  if (withoutExtension) {
+    // extDir stays empty
+  } else if (mode === 'vsix') {
     const vsix = path.resolve(process.env.EXT_VSIX || '');
     if (!process.env.EXT_VSIX || !fs.existsSync(vsix)) throw new Error(`EXT_INSTALL=vsix needs EXT_VSIX=<existing .vsix>, got "${process.env.EXT_VSIX || ''}"`);
     execFileSync(process.execPath, [CODE_SERVER, '--config', config, '--extensions-dir', extDir, '--user-data-dir', dataDir,
@@ -140,7 +143,7 @@ async function startSession({ name, workspace, settings = {}, webOnly = false, i
       }
     } else throw new Error(`bad EXT_INSTALL=${mode} (vsix | copy | symlink)`);
   }
-  log(`${name}: extension installed by ${mode}; temp dir ${tmp}`);
+  log(`${name}: ${withoutExtension ? 'no extension installed' : `extension installed by ${mode}`}; temp dir ${tmp}`);
 
   // --- server ---
   s.port = await freePort();

@@ -6,6 +6,30 @@
 /** Anything with `get(key, default)`, e.g. `vscode.workspace.getConfiguration('pixelClassifier')`. */
 export interface ConfigurationLike {
   get<T>(key: string, defaultValue: T): T;
+  /** Where a value comes from (VS Code's `inspect`): used to tell a value the user set from package.json's default. */
+  inspect?(key: string): { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined;
+}
+
+/** Defaults of one extension host that differ from package.json's, used for the settings the user has not set. */
+export interface HostSettingDefaults {
+  /** `tiledViewAboveMegapixels` of this host (see {@link WEB_TILED_VIEW_ABOVE_MEGAPIXELS}). */
+  tiledViewAboveMegapixels?: number;
+}
+
+/**
+ * `tiledViewAboveMegapixels` in the browser (issue #20): there the page holds the workbench, the webview, the extension
+ * host and its workers in one renderer, within the webview's 500 MB bound. A plane shown whole keeps about 30 bytes per
+ * pixel in the webview (image, label and prediction canvases of 4 bytes per pixel, the raw plane, the class
+ * probabilities, the compositor's copies), 120 MB at 4 megapixels; shown as tiles it keeps only the tiles in view.
+ * Measured with `npm run bench -- web` (2048², 4.2 megapixels, 49 features): the page grew 373–382 MiB with whole
+ * planes, 319–339 MiB with tiles. The desktop keeps package.json's 16 (its extension host is not in the page).
+ */
+export const WEB_TILED_VIEW_ABOVE_MEGAPIXELS = 2;
+
+/** True when the user (or the workspace) set `key`, rather than package.json's default applying. */
+function userSet(config: ConfigurationLike, key: string): boolean {
+  const where = config.inspect?.(key);
+  return where?.globalValue !== undefined || where?.workspaceValue !== undefined || where?.workspaceFolderValue !== undefined;
 }
 
 /** Validated editor configuration. */
@@ -50,9 +74,16 @@ function clampNumber(v: unknown, min: number, max: number, fallback: number): nu
   return typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
 }
 
-/** Reads and clamps the settings (invalid values fall back to the defaults). */
-export function readEditorConfig(config: ConfigurationLike): EditorConfig {
+/**
+ * Reads and clamps the settings (invalid values fall back to the defaults).
+ * @param host this extension host's own defaults, used where the user set nothing
+ */
+export function readEditorConfig(config: ConfigurationLike, host: HostSettingDefaults = {}): EditorConfig {
   const tile = clampNumber(config.get('tileSize', 256), 32, 2048, 256);
+  const tiledDefault = host.tiledViewAboveMegapixels ?? 16;
+  const tiledMegapixels = host.tiledViewAboveMegapixels !== undefined && !userSet(config, 'tiledViewAboveMegapixels')
+    ? tiledDefault
+    : clampNumber(config.get('tiledViewAboveMegapixels', tiledDefault), 0.01, 1e6, tiledDefault);
   return {
     imageMemoryLimitBytes: clampNumber(config.get('imageMemoryLimitMB', 4096), 16, 1024 * 1024, 4096) * MiB,
     featureCacheBytes: clampNumber(config.get('featureCacheMB', 1024), 16, 64 * 1024, 1024) * MiB,
@@ -61,7 +92,7 @@ export function readEditorConfig(config: ConfigurationLike): EditorConfig {
     offThreadDecodeBytes: clampNumber(config.get('offThreadDecodeMB', 4), 0, 1024 * 1024, 4) * MiB,
     defaultTrees: Math.round(clampNumber(config.get('trees', 100), 1, 1000, 100)),
     batchMemoryLimitBytes: clampNumber(config.get('batchMemoryLimitMB', 1536), 256, 1024 * 1024, 1536) * MiB,
-    tiledViewAbovePixels: clampNumber(config.get('tiledViewAboveMegapixels', 16), 0.01, 1e6, 16) * 1e6,
+    tiledViewAbovePixels: tiledMegapixels * 1e6,
     livePredictionPixels: clampNumber(config.get('livePredictionMegapixels', 16), 0.06, 1e4, 16) * 1e6,
     backgroundPredictionPixels: clampNumber(config.get('backgroundPredictionMegapixels', 16), 0, 1e6, 16) * 1e6,
   };
