@@ -175,15 +175,23 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
     fileFractions[index] = fraction;
     return Math.min(1, fractionSum / inputs.length);
   };
-  // The training images' profiles, measured once per run when the first input needs the classifier.
-  let training: Promise<ImageProfile[]> | undefined;
-  const checkCompatibility = async (input: string, source: ImageSource, featureImage: FeatureImage): Promise<string[]> => {
-    training ??= measureTrainingProfiles(project, projectFile, roots, options.onMessage);
-    const profiles = await training;
+  // The training images' profiles, measured once per run when the first input needs the classifier: first what
+  // their headers say (for the structural check, before predicting), then their intensities.
+  let trainingStructure: Promise<ImageProfile[]> | undefined;
+  let trainingIntensities: Promise<ImageProfile[]> | undefined;
+  /** Refuses an image the classifier cannot apply to (IncompatibleImageError); returns its profile. */
+  const checkStructure = async (input: string, source: ImageSource, featureImage: FeatureImage): Promise<ImageProfile> => {
+    trainingStructure ??= measureTrainingProfiles(project, projectFile, roots, options.onMessage, { intensities: false });
     const { shape, dtype } = source.info;
     const profile: ImageProfile = { ...featureImage, name: path.basename(input), shape, dtype };
-    const structure = imageCompatibility(profile, profiles, project.features);
+    const structure = imageCompatibility(profile, await trainingStructure, project.features);
     if (!structure.compatible) throw new IncompatibleImageError(structure.refusal!);
+    return profile;
+  };
+  /** The warnings of an image the classifier applies to: intensities or pixel sizes unlike the training images'. */
+  const compatibilityWarnings = async (profile: ImageProfile, source: ImageSource): Promise<string[]> => {
+    trainingIntensities ??= measureTrainingProfiles(project, projectFile, roots, options.onMessage);
+    const profiles = await trainingIntensities;
     profile.intensity = await sampleIntensities(source);
     return imageCompatibility(profile, profiles, project.features).warnings;
   };
@@ -211,6 +219,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
     try {
       options.signal?.throwIfAborted();
       const source = await openImage(input, { memoryLimitBytes: Math.max(memoryLimit, 64 << 20) });
+      let warnings: Promise<string[]> | undefined;
       try {
         const inputHash = await sha256File(input);
         // The project's pixel size for this image (when it is one of the project's images) overrides the file's.
@@ -222,9 +231,11 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           template: settings.filenameFormat, input, resultType, format: settings.format,
           baseDir: options.baseDir, allowedRoots: roots, inputs: allInputs,
         }));
+        // The intensity check (a sample of the image and of the training images) runs beside the prediction: on the
+        // first image it would otherwise hold the workers back for a tenth of a second.
         if (plan.needsProbabilities && !options.finalize) {
-          const warnings = await checkCompatibility(input, source, featureImage);
-          if (warnings.length) result.warnings = warnings;
+          warnings = compatibilityWarnings(await checkStructure(input, source, featureImage), source);
+          warnings.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
         }
         // The label source records the labels' hash instead of the classifier's.
         let labels: LabelStore | undefined;
@@ -274,7 +285,11 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
             release();
           }
         }
+        const found = await warnings;
+        if (found?.length) result.warnings = found;
       } finally {
+        // (a failed file's intensity sample must end before its source closes)
+        await warnings?.catch(() => undefined);
         await source.close();
       }
     } catch (error) {

@@ -20,11 +20,13 @@ import type { PixelClassifierProject } from '../project/projectSchema';
 export { recordedTrainingProfiles };
 
 /**
- * Profiles with measured intensities.
+ * Profiles with measured intensities (or, with `intensities: false`, only what the files' headers say: enough for
+ * the structural check, which a batch run makes before predicting while the intensities are sampled beside it).
  * @param onNote called with a sentence for each labelled image that could not be sampled
  */
 export async function measureTrainingProfiles(
   project: PixelClassifierProject, projectFile: string, allowedRoots: readonly string[], onNote?: (note: string) => void,
+  { intensities = true }: { intensities?: boolean } = {},
 ): Promise<ImageProfile[]> {
   const projectDir = path.dirname(path.resolve(projectFile));
   const recorded = recordedTrainingProfiles(project);
@@ -39,12 +41,13 @@ export async function measureTrainingProfiles(
         const seen = featureImageOf(profile.name, source.info, labelled[i].pixelSize);
         if (seen.pixelSize) profile.pixelSize = seen.pixelSize;
         if (seen.alphaChannel !== undefined) profile.alphaChannel = seen.alphaChannel;
-        profile.intensity = await sampleIntensities(source);
+        if (intensities) profile.intensity = await sampleIntensities(source);
       } finally {
         await source.close();
       }
     } catch (error) {
-      onNote?.(`training image ${labelled[i].path} could not be sampled (${error instanceof Error ? error.message : String(error)}); its intensity range is not compared`);
+      // (reported once: by the run that samples)
+      if (intensities) onNote?.(`training image ${labelled[i].path} could not be sampled (${error instanceof Error ? error.message : String(error)}); its intensity range is not compared`);
     }
     profiles.push(profile);
   }

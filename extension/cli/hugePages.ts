@@ -9,8 +9,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** Subcommands that allocate feature stacks and probabilities (the others finish in milliseconds). */
-const COMPUTE_COMMANDS = new Set(['predict', 'train', 'features']);
+/**
+ * Subcommands that allocate large feature stacks in this process (the others finish in milliseconds, or allocate little
+ * here). Not `predict`: its features stay in the workers' WebAssembly memory (which glibc does not allocate) and it holds
+ * only bands of results, so the second process start-up cost more than huge pages saved: `npm run bench -- batch`
+ * (20 × 1024²) took 4.03–4.05 s relaunched against 3.83–3.91 s in place, two 4096² images 6.29–6.61 s with the tunable
+ * against 6.12–6.25 s without (issue #18).
+ */
+const COMPUTE_COMMANDS = new Set(['train', 'features']);
 
 /** Set to `0` to never relaunch (e.g. when debugging the CLI process itself). */
 export const HUGE_PAGES_ENV = 'PIXEL_CLASSIFIER_HUGE_PAGES';

@@ -11,7 +11,7 @@ const MADVISE = 'always [madvise] never\n';
 
 describe('hugePagesRelaunchEnv', () => {
   it('relaunches compute commands on Linux with THP available, appending the tunable', () => {
-    expect(hugePagesRelaunchEnv(['predict', 'a.tif'], { PATH: '/bin' }, 'linux', MADVISE))
+    expect(hugePagesRelaunchEnv(['train', '--image', 'a.tif'], { PATH: '/bin' }, 'linux', MADVISE))
       .toEqual({ PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' });
     expect(hugePagesRelaunchEnv(['train'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 'linux', '[always] madvise never')?.GLIBC_TUNABLES)
       .toBe('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
@@ -23,20 +23,24 @@ describe('hugePagesRelaunchEnv', () => {
     expect(hugePagesRelaunchEnv(['features', 'x.tif', '--compression', 'none'], {}, 'linux', MADVISE)).toBeUndefined();
   });
 
+  it('runs predict in place (its features stay in the workers\' WebAssembly memory; a relaunch only cost time)', () => {
+    expect(hugePagesRelaunchEnv(['predict', 'a.tif'], {}, 'linux', MADVISE)).toBeUndefined();
+  });
+
   it('runs in place otherwise: other platforms, quick commands, help, THP off or unknown, already set, opted out', () => {
-    expect(hugePagesRelaunchEnv(['predict'], {}, 'darwin', MADVISE)).toBeUndefined();
-    expect(hugePagesRelaunchEnv(['predict'], {}, 'win32', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['train'], {}, 'darwin', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['train'], {}, 'win32', MADVISE)).toBeUndefined();
     expect(hugePagesRelaunchEnv(['info', 'a.tif'], {}, 'linux', MADVISE)).toBeUndefined();
     expect(hugePagesRelaunchEnv([], {}, 'linux', MADVISE)).toBeUndefined();
-    expect(hugePagesRelaunchEnv(['predict', '--help'], {}, 'linux', MADVISE)).toBeUndefined();
-    expect(hugePagesRelaunchEnv(['predict'], {}, 'linux', 'always madvise [never]')).toBeUndefined();
-    expect(hugePagesRelaunchEnv(['predict'], {}, 'linux', undefined)).toBeUndefined();
-    expect(hugePagesRelaunchEnv(['predict'], { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, 'linux', MADVISE)).toBeUndefined();
-    expect(hugePagesRelaunchEnv(['predict'], { PIXEL_CLASSIFIER_HUGE_PAGES: '0' }, 'linux', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['train', '--help'], {}, 'linux', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['train'], {}, 'linux', 'always madvise [never]')).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['train'], {}, 'linux', undefined)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['train'], { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, 'linux', MADVISE)).toBeUndefined();
+    expect(hugePagesRelaunchEnv(['train'], { PIXEL_CLASSIFIER_HUGE_PAGES: '0' }, 'linux', MADVISE)).toBeUndefined();
   });
 });
 
-const relaunches = process.platform === 'linux' && hugePagesRelaunchEnv(['predict'], {}, 'linux', readThpSetting()) !== undefined;
+const relaunches = process.platform === 'linux' && hugePagesRelaunchEnv(['train'], {}, 'linux', readThpSetting()) !== undefined;
 
 describe.skipIf(!relaunches)('the built CLI relaunched with huge pages', () => {
   it('passes the exit code through', async () => {

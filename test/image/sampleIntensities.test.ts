@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, sampleIntensities, selectRank, spreadIndices } from '../../extension/core/image/sampleIntensities';
+import { countedRank, percentile, sampleIntensities, selectRank, spreadIndices } from '../../extension/core/image/sampleIntensities';
 import { memoryImageSource } from '../../extension/core/image/memoryImageSource';
 
 describe('sampleIntensities', () => {
@@ -71,6 +71,36 @@ describe('selectRank', () => {
         for (let i = k + 1; i < work.length; i++) expect(work[i]).toBeGreaterThanOrEqual(work[k]);
         expect(Array.from(work).sort((a, b) => a - b)).toEqual(Array.from(sorted)); // a permutation
       }
+    }
+  });
+});
+
+describe('countedRank: the ranks of integer samples by counting (16-bit images)', () => {
+  it('every rank equals the sort\'s, for random, constant, negative and two-valued integers', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+    const cases = [
+      Float32Array.from({ length: 1000 }, () => Math.floor(random() * 65536)),
+      new Float32Array(37).fill(12),
+      Float32Array.from({ length: 301 }, () => Math.floor(random() * 200) - 100),
+      Float32Array.from({ length: 64 }, (_, i) => (i % 3 ? 0 : 65535)),
+    ];
+    for (const values of cases) {
+      const sorted = Float32Array.from(values).sort();
+      const min = sorted[0], max = sorted[sorted.length - 1];
+      for (let k = 0; k < values.length; k++) expect(countedRank(values, min, max, k)).toBe(sorted[k]);
+    }
+  });
+
+  it('sampleIntensities: the same ranges as selection, by counting for integers and by selection otherwise', async () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+    const shape = { t: 1, z: 1, c: 1, y: 300, x: 310 }; // read whole: the sample is every pixel
+    const integers = Float32Array.from({ length: 300 * 310 }, () => Math.floor(random() * 4000) - 50);
+    const thirds = integers.map((v) => v / 3);
+    for (const plane of [integers, thirds]) {
+      const [range] = await sampleIntensities(memoryImageSource(info(shape, 'float32'), [plane]));
+      expect(range).toEqual({ low: percentile(Float32Array.from(plane), 0.01), high: percentile(Float32Array.from(plane), 0.99) });
     }
   });
 });
