@@ -23,6 +23,7 @@ import { hdf5InternalPath, omeZarrVersionOf, type ExportProvenance } from './exp
 import { pixelSizeFromMetadata } from '../core/image/pixelSize';
 import { ownsBlock, type Shard } from './shard';
 import { planExport, type ExportPlan } from './exportPlan';
+import { BandBuffers } from './bandBuffers';
 import { predictTile, type PredictTilePayload, type PredictTileResult } from '../core/tiles/predictTile';
 import { readSourceBlock } from '../core/image/readSourceBlock';
 import { selectionForImage, type FeatureImage } from '../core/features/selectionForImage';
@@ -66,6 +67,8 @@ export interface PredictImageOptions {
   source?: ImageSource;
   /** Overrides of the tile geometry (tests use small tiles to check tiling does not change results). */
   tiles?: Partial<TileGeometry>;
+  /** Band buffers shared by the images of a batch run (reused instead of allocated anew). */
+  bandBuffers?: BandBuffers;
   /** Provenance embedded in each output (same order as `outputs`; issue 19). */
   provenance?: ExportProvenance[];
   /**
@@ -183,10 +186,6 @@ function fillBand(plan: ExportPlan, settings: ExportSettings, tile: PredictTileR
       }
     }
   }
-}
-
-function allocate(plan: ExportPlan, size: number): PixelArray[] {
-  return Array.from({ length: plan.channels }, () => (plan.dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size)));
 }
 
 function axesOf(shape: { t: number; z: number }, channels: number): string {
@@ -338,6 +337,7 @@ async function streamTiles(
     }
   }
   const totalTiles = bands.reduce((n, b) => n + b.tiles, 0);
+  const buffers = options.bandBuffers ?? new BandBuffers();
   let tilesDone = 0;
   let nextToWrite = 0;
   let writing: Promise<void> = Promise.resolve();
@@ -350,6 +350,7 @@ async function streamTiles(
       while (nextToWrite < bands.length && bands[nextToWrite].done === bands[nextToWrite].tiles) {
         const band = bands[nextToWrite];
         await sink.writeBand(band.t, band.z0, band.nz, band.y0, band.ny, band.channels!);
+        buffers.give(band.channels!);
         band.channels = undefined;
         nextToWrite++;
       }
@@ -373,7 +374,7 @@ async function streamTiles(
       options.signal?.throwIfAborted();
       result = predictTile(payload, () => options.signal?.throwIfAborted());
     }
-    band.channels ??= allocate(plan, band.nz * band.ny * shape.x);
+    band.channels ??= buffers.take(plan.dtype, plan.channels, band.nz * band.ny * shape.x);
     fillBand(plan, options.settings, result, target, band.y0, band.z0, shape.x, band.ny, band.channels, nClasses);
     band.done++;
     tilesDone++;

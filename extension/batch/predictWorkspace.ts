@@ -31,6 +31,7 @@ import { imageCompatibility, type ImageProfile } from '../core/compatibility/ima
 import { sampleIntensities } from '../core/image/sampleIntensities';
 import type { ImageSource } from '../core/image/imageModel';
 import { measureTrainingProfiles } from './trainingProfiles';
+import { BandBuffers } from './bandBuffers';
 
 /** Outcome of one input. */
 export interface FileResult {
@@ -166,6 +167,8 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
   // one at a time, each within the memory limit. Results are reported in input order.
   const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
   const gate = new MemoryGate(1);
+  // Band buffers reused from image to image (dropped with the run).
+  const bandBuffers = new BandBuffers();
   const results: (FileResult | undefined)[] = new Array(inputs.length);
   // Fraction done of each file, so the overall fraction counts every file in flight.
   const fileFractions = new Float64Array(inputs.length);
@@ -272,7 +275,7 @@ export async function predictWorkspace(options: PredictWorkspaceOptions): Promis
           try {
             for (const output of result.outputs) await fs.mkdir(path.dirname(output), { recursive: true });
             await predictImage({
-              input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source, pixelSize,
+              input, project, settings, outputs: result.outputs, classifier, labels, pool: options.pool, source, pixelSize, bandBuffers,
               memoryLimitBytes: options.memoryLimitBytes, signal: options.signal, tiles: options.tiles,
               onProgress: (fileFraction) => options.onProgress?.({ input, index, total: inputs.length, fileFraction, fraction: setFileFraction(index, fileFraction) }),
               provenance: plan.resultTypes.map((resultType) => makeProvenance(expected, { input, project: projectFile, resultType })),

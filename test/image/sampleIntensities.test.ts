@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countedRank, percentile, sampleIntensities, selectRank, spreadIndices } from '../../extension/core/image/sampleIntensities';
+import { countedRanks, percentile, sampleIntensities, selectRank, spreadIndices } from '../../extension/core/image/sampleIntensities';
 import { memoryImageSource } from '../../extension/core/image/memoryImageSource';
 
 describe('sampleIntensities', () => {
@@ -75,7 +75,7 @@ describe('selectRank', () => {
   });
 });
 
-describe('countedRank: the ranks of integer samples by counting (16-bit images)', () => {
+describe('countedRanks: the ranks of integer samples by counting (16-bit images)', () => {
   it('every rank equals the sort\'s, for random, constant, negative and two-valued integers', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
@@ -88,7 +88,10 @@ describe('countedRank: the ranks of integer samples by counting (16-bit images)'
     for (const values of cases) {
       const sorted = Float32Array.from(values).sort();
       const min = sorted[0], max = sorted[sorted.length - 1];
-      for (let k = 0; k < values.length; k++) expect(countedRank(values, min, max, k)).toBe(sorted[k]);
+      const all = Array.from({ length: values.length }, (_, k) => k);
+      expect(countedRanks(values, min, max, all)).toEqual(Array.from(sorted));
+      // any order of ranks, repeated ranks
+      expect(countedRanks(values, min, max, [values.length - 1, 0, 0])).toEqual([sorted[values.length - 1], sorted[0], sorted[0]]);
     }
   });
 

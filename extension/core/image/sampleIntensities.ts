@@ -71,18 +71,21 @@ function rankOf(n: number, q: number): number {
 const COUNTING_SPAN = 1 << 20;
 
 /**
- * The value of rank `k` (0-based, ascending) of integer `values` in [min, max], by counting them: the same value
- * {@link selectRank} finds, in one pass instead of a selection per rank (the sample of a 16-bit image is integers).
+ * The values of ranks `ranks` (0-based, ascending order) of integer `values` in [min, max], by counting them: the
+ * values {@link selectRank} finds, in one pass for all ranks instead of a selection per rank (the sample of an 8- or
+ * 16-bit image is integers).
  */
-export function countedRank(values: Float32Array, min: number, max: number, k: number): number {
+export function countedRanks(values: Float32Array, min: number, max: number, ranks: readonly number[]): number[] {
   const counts = new Uint32Array(max - min + 1);
   for (let i = 0; i < values.length; i++) counts[values[i] - min]++;
-  let seen = 0;
-  for (let v = 0; v < counts.length; v++) {
+  const order = ranks.map((k, i) => ({ k, i })).sort((a, b) => a.k - b.k);
+  const found = new Array<number>(ranks.length).fill(max);
+  let next = 0, seen = 0;
+  for (let v = 0; v < counts.length && next < order.length; v++) {
     seen += counts[v];
-    if (seen > k) return v + min;
+    while (next < order.length && seen > order[next].k) found[order[next++].i] = v + min;
   }
-  return max;
+  return found;
 }
 
 /** Evenly spread indices into 0..total−1, at most `count` of them. */
@@ -132,9 +135,12 @@ export async function sampleIntensities(source: ImageSource, options: SampleOpti
       }
     }
     const finite = values.subarray(0, n);
-    ranges.push(n > 0 && integral && max - min < COUNTING_SPAN
-      ? { low: countedRank(finite, min, max, rankOf(n, 0.01)), high: countedRank(finite, min, max, rankOf(n, 0.99)) }
-      : { low: percentile(finite, 0.01), high: percentile(finite, 0.99) });
+    if (n > 0 && integral && max - min < COUNTING_SPAN) {
+      const [low, high] = countedRanks(finite, min, max, [rankOf(n, 0.01), rankOf(n, 0.99)]);
+      ranges.push({ low, high });
+    } else {
+      ranges.push({ low: percentile(finite, 0.01), high: percentile(finite, 0.99) });
+    }
   }
   return ranges;
 }
