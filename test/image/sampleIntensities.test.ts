@@ -48,9 +48,36 @@ describe('sampleIntensities on images', () => {
       },
     };
     const [range] = await sampleIntensities(source, {});
-    expect(new Set(reads)).toEqual(new Set(['0/1:128x128', '1/0:128x128', '1/3:128x128'])); // planes 1, 5, 8 of 10
-    expect(reads).toHaveLength(3 * 16);
+    // planes 1, 5, 8 of 10; the four windows of a grid row (columns 24–152, 199–327, 374–502, 549–677) read as one
+    // region 653 wide, at most twice their width
+    expect(new Set(reads)).toEqual(new Set(['0/1:128x653', '1/0:128x653', '1/3:128x653']));
+    expect(reads).toHaveLength(3 * 4);
     expect(range).toEqual({ low: 100, high: 800 });
+  });
+
+  it('windows far apart are read one by one; both ways sample the same pixels', async () => {
+    let seed = 5;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+    const ranges: unknown[] = [];
+    for (const width of [700, 3000]) {
+      const shape = { t: 1, z: 1, c: 1, y: 600, x: width };
+      // The same random values in the windows of both widths (the windows' columns differ): compare with a direct
+      // selection over exactly the windows' pixels.
+      const plane = Float32Array.from({ length: 600 * width }, () => Math.floor(random() * 3000) + 0.25);
+      const base = memoryImageSource(info(shape, 'float32'), [plane]);
+      const reads: string[] = [];
+      const source = { ...base, readRegionFloat32: async (t: number, z: number, c: number, box: { y0: number; y1: number; x0: number; x1: number }) => {
+        reads.push(`${box.y1 - box.y0}x${box.x1 - box.x0}`);
+        return base.readRegionFloat32(t, z, c, box);
+      } };
+      const [range] = await sampleIntensities(source, {});
+      const starts = (n: number) => [0, 1, 2, 3].map((k) => Math.max(0, Math.min(n - 128, Math.round(((k + 0.5) * n) / 4 - 64))));
+      const windowPixels: number[] = [];
+      for (const y0 of starts(600)) for (const x0 of starts(width)) for (let y = y0; y < y0 + 128; y++) for (let x = x0; x < x0 + 128; x++) windowPixels.push(plane[y * width + x]);
+      expect(range).toEqual({ low: percentile(Float32Array.from(windowPixels), 0.01), high: percentile(Float32Array.from(windowPixels), 0.99) });
+      ranges.push(reads);
+    }
+    expect(ranges).toEqual([Array(4).fill('128x653'), Array(16).fill('128x128')]);
   });
 });
 
@@ -105,5 +132,9 @@ describe('countedRanks: the ranks of integer samples by counting (16-bit images)
       const [range] = await sampleIntensities(memoryImageSource(info(shape, 'float32'), [plane]));
       expect(range).toEqual({ low: percentile(Float32Array.from(plane), 0.01), high: percentile(Float32Array.from(plane), 0.99) });
     }
+    // a 16-bit image: counted as read
+    const sixteen = Uint16Array.from(integers, (v) => v + 50);
+    const [range] = await sampleIntensities(memoryImageSource(info(shape, 'uint16'), [sixteen]));
+    expect(range).toEqual({ low: percentile(Float32Array.from(sixteen), 0.01), high: percentile(Float32Array.from(sixteen), 0.99) });
   });
 });

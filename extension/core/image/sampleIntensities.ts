@@ -4,7 +4,7 @@
  * 128² windows). Used to warn when an image's intensities are unlike the classifier's training images
  * (issue 14) without reading whole images.
  */
-import type { ImageSource } from './imageModel';
+import type { DType, ImageSource } from './imageModel';
 
 /** 1st and 99th percentile of one channel's sampled (finite) values; undefined fields when nothing was finite. */
 export interface IntensityRange {
@@ -77,13 +77,18 @@ const COUNTING_SPAN = 1 << 20;
  */
 export function countedRanks(values: Float32Array, min: number, max: number, ranks: readonly number[]): number[] {
   const counts = new Uint32Array(max - min + 1);
-  for (let i = 0; i < values.length; i++) counts[values[i] - min]++;
+  for (let i = 0; i < values.length; i++) counts[(values[i] - min) | 0]++;
+  return ranksFromCounts(counts, min, ranks);
+}
+
+/** The values of ranks `ranks` (0-based, ascending order) given `counts[v − offset]` of every value v. */
+function ranksFromCounts(counts: Uint32Array, offset: number, ranks: readonly number[]): number[] {
   const order = ranks.map((k, i) => ({ k, i })).sort((a, b) => a.k - b.k);
-  const found = new Array<number>(ranks.length).fill(max);
+  const found = new Array<number>(ranks.length).fill(offset + counts.length - 1);
   let next = 0, seen = 0;
   for (let v = 0; v < counts.length && next < order.length; v++) {
     seen += counts[v];
-    while (next < order.length && seen > order[next].k) found[order[next++].i] = v + min;
+    while (next < order.length && seen > order[next].k) found[order[next++].i] = v + offset;
   }
   return found;
 }
@@ -94,9 +99,19 @@ export function spreadIndices(total: number, count: number): number[] {
   return Array.from({ length: n }, (_, k) => Math.floor(((k + 0.5) * total) / n));
 }
 
+/** Value ranges of the sample types whose samples are counted straight from the windows read (all integers, few values). */
+const COUNTED_TYPES: Partial<Record<DType, [number, number]>> = { uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767] };
+
+/** A region read for sampling: `width` columns per row, of which the column ranges `spans` ([start, end)) are sampled. */
+interface SampledRegion { data: Float32Array; width: number; spans: [number, number][] }
+
 /**
  * Samples every channel of `source` and returns its 1st–99th percentile range, one entry per channel.
  * Non-finite values (NaN, ±Inf in float images) are ignored; a channel with none finite gets NaN bounds.
+ * The windows of one row of the grid are read as one region when it is at most twice their width (a file is read
+ * by rows: four windows side by side read the same strips four times), and samples of 8- and 16-bit images are
+ * counted as they are read (a batch run samples every image: sorting, then selecting, 262144 values of each was a
+ * tenth of its time).
  */
 export async function sampleIntensities(source: ImageSource, options: SampleOptions = {}): Promise<IntensityRange[]> {
   const { t: T, z: Z, c: C, y: Y, x: X } = source.info.shape;
@@ -104,45 +119,78 @@ export async function sampleIntensities(source: ImageSource, options: SampleOpti
   const whole = Y * X <= (options.wholePlanePixels ?? 262144);
   const window = options.window ?? 128;
   const grid = options.grid ?? 4;
+  const counted = COUNTED_TYPES[source.info.dtype];
   const ranges: IntensityRange[] = [];
   for (let c = 0; c < C; c++) {
-    const chunks: Float32Array[] = [];
+    const regions: SampledRegion[] = [];
     for (const p of planes) {
       const t = Math.floor(p / Z);
       const z = p % Z;
       if (whole) {
-        chunks.push(await source.readPlaneFloat32(t, z, c));
+        regions.push({ data: await source.readPlaneFloat32(t, z, c), width: X, spans: [[0, X]] });
         continue;
       }
+      const spans = windowStarts(X, window, grid).map((x0): [number, number] => [x0, Math.min(X, x0 + window)]);
+      const first = spans[0][0], last = spans[spans.length - 1][1];
+      const merged = last - first <= 2 * spans.reduce((n, [a, b]) => n + b - a, 0);
       for (const y0 of windowStarts(Y, window, grid)) {
-        for (const x0 of windowStarts(X, window, grid)) {
-          chunks.push(await source.readRegionFloat32(t, z, c, { y0, y1: Math.min(Y, y0 + window), x0, x1: Math.min(X, x0 + window) }));
+        const rows = { y0, y1: Math.min(Y, y0 + window) };
+        if (merged) {
+          const data = await source.readRegionFloat32(t, z, c, { ...rows, x0: first, x1: last });
+          regions.push({ data, width: last - first, spans: spans.map(([a, b]): [number, number] => [a - first, b - first]) });
+        } else {
+          for (const [x0, x1] of spans) regions.push({ data: await source.readRegionFloat32(t, z, c, { ...rows, x0, x1 }), width: x1 - x0, spans: [[0, x1 - x0]] });
         }
       }
     }
-    const values = new Float32Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-    let n = 0;
-    let min = Infinity, max = -Infinity, integral = true;
-    for (const chunk of chunks) {
-      for (let i = 0; i < chunk.length; i++) {
-        // + 0 turns −0 into +0: selection compares with <, under which the two are equal (a sort puts −0 first)
-        const v = chunk[i] + 0;
-        if (!Number.isFinite(v)) continue;
-        values[n++] = v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-        if (integral && v !== Math.floor(v)) integral = false;
-      }
-    }
-    const finite = values.subarray(0, n);
-    if (n > 0 && integral && max - min < COUNTING_SPAN) {
-      const [low, high] = countedRanks(finite, min, max, [rankOf(n, 0.01), rankOf(n, 0.99)]);
-      ranges.push({ low, high });
-    } else {
-      ranges.push({ low: percentile(finite, 0.01), high: percentile(finite, 0.99) });
-    }
+    ranges.push(counted ? countedRange(regions, counted) : selectedRange(regions));
   }
   return ranges;
+}
+
+/** The range of integer samples in [lo, hi] by counting them. */
+function countedRange(regions: SampledRegion[], [lo, hi]: [number, number]): IntensityRange {
+  const counts = new Uint32Array(hi - lo + 1);
+  let n = 0;
+  for (const { data, width, spans } of regions) {
+    for (let row = 0; row < data.length; row += width) {
+      for (const [a, b] of spans) {
+        for (let i = row + a; i < row + b; i++) counts[(data[i] - lo) | 0]++;
+        n += b - a;
+      }
+    }
+  }
+  if (n === 0) return { low: Number.NaN, high: Number.NaN };
+  const [low, high] = ranksFromCounts(counts, lo, [rankOf(n, 0.01), rankOf(n, 0.99)]);
+  return { low, high };
+}
+
+/** The range of any samples: non-finite ones dropped, then counted when all are integers of a modest span, else selected. */
+function selectedRange(regions: SampledRegion[]): IntensityRange {
+  const values = new Float32Array(regions.reduce((n, r) => n + (r.data.length / r.width) * r.spans.reduce((m, [a, b]) => m + b - a, 0), 0));
+  let n = 0;
+  let min = Infinity, max = -Infinity, integral = true;
+  for (const { data, width, spans } of regions) {
+    for (let row = 0; row < data.length; row += width) {
+      for (const [a, b] of spans) {
+        for (let i = row + a; i < row + b; i++) {
+          // + 0 turns −0 into +0: selection compares with <, under which the two are equal (a sort puts −0 first)
+          const v = data[i] + 0;
+          if (!Number.isFinite(v)) continue;
+          values[n++] = v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+          if (integral && v !== Math.floor(v)) integral = false;
+        }
+      }
+    }
+  }
+  const finite = values.subarray(0, n);
+  if (n > 0 && integral && max - min < COUNTING_SPAN) {
+    const [low, high] = countedRanks(finite, min, max, [rankOf(n, 0.01), rankOf(n, 0.99)]);
+    return { low, high };
+  }
+  return { low: percentile(finite, 0.01), high: percentile(finite, 0.99) };
 }
 
 /** Starts of `grid` windows of `window` pixels centred in equal cells of `length` (fewer when short). */
