@@ -16,13 +16,12 @@ import { createDefaultWorker, defaultPoolSize, workersStarted } from './web/work
 import { WorkerPool } from './workers/workerPool';
 
 /**
- * Feature-cache bound of one image in the browser: enough for the features of the labelled tiles, which training reads
- * again after every stroke. A predicted tile's features are only kept when two such tiles fit (featureCache.keeps):
- * with 256² tiles and all 49 features (12.8 MB a tile) they then stay in the worker instead of travelling to the
- * extension host to be evicted moments later. Measured with `npm run bench -- web` (2048², 49 features, tiled view):
- * the page grew 383–392 MiB with 32 MiB, 319–339 MiB with 16 MiB (3 runs each).
+ * Feature-cache bound of one image in the browser: the labelled tiles' features, which training reads again after
+ * every stroke (two tiles of 256² with all 49 features), and predicted tiles' features only for small feature sets
+ * (FeatureCache.keeps: all 49 features of predicted tiles then stay in the workers instead of travelling to the
+ * extension host to be evicted moments later).
  */
-export const WEB_FEATURE_CACHE_BYTES = 16 * 2 ** 20;
+export const WEB_FEATURE_CACHE_BYTES = 32 * 2 ** 20;
 
 /** Activates the extension in the browser's web-worker extension host. */
 export function activate(context: vscode.ExtensionContext): void {

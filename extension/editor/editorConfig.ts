@@ -21,8 +21,8 @@ export interface HostSettingDefaults {
  * host and its workers in one renderer, within the webview's 500 MB bound. A plane shown whole keeps about 30 bytes per
  * pixel in the webview (image, label and prediction canvases of 4 bytes per pixel, the raw plane, the class
  * probabilities, the compositor's copies), 120 MB at 4 megapixels; shown as tiles it keeps only the tiles in view.
- * Measured with `npm run bench -- web` (2048², 4.2 megapixels, 49 features): the page grew 373–382 MiB with whole
- * planes, 319–339 MiB with tiles. The desktop keeps package.json's 16 (its extension host is not in the page).
+ * Measured with `npm run bench -- web` (2048², 4.2 megapixels, 49 features): the page's renderer grew 389–403 MiB with
+ * whole planes, 341–377 MiB with tiles. The desktop keeps package.json's 16 (its extension host is not in the page).
  */
 export const WEB_TILED_VIEW_ABOVE_MEGAPIXELS = 2;
 

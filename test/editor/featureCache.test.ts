@@ -1,10 +1,22 @@
 /** The feature tile cache: hits, shared computations, and a joined computation that another caller's cancellation ends. */
 import { describe, expect, it } from 'vitest';
-import { FeatureCache } from '../../extension/editor/featureCache';
+import { FeatureCache, PREDICTED_TILES_WORTH_CACHING } from '../../extension/editor/featureCache';
 
 const abortError = () => Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
 
 describe('FeatureCache', () => {
+  it('keeps predicted tiles\' features only when the budget holds eight of them', () => {
+    const MiB = 2 ** 20;
+    const tile49 = 4 * 49 * 256 * 256; // 12.25 MiB
+    const tile13 = 4 * 13 * 256 * 256; // 3.25 MiB
+    expect(PREDICTED_TILES_WORTH_CACHING).toBe(8);
+    expect(new FeatureCache(1024 * MiB).keeps(tile49)).toBe(true); // desktop
+    expect(new FeatureCache(32 * MiB).keeps(tile49)).toBe(false); // browser, all features: they stay in the workers
+    expect(new FeatureCache(32 * MiB).keeps(tile13)).toBe(true); // browser, the default 13
+    expect(new FeatureCache(8 * tile13).keeps(tile13)).toBe(true);
+    expect(new FeatureCache(8 * tile13 - 1).keeps(tile13)).toBe(false);
+  });
+
   it('computes once, then serves the cached tile; concurrent requests share one computation', async () => {
     const cache = new FeatureCache(1 << 20);
     let computed = 0;
