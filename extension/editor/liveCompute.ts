@@ -8,7 +8,7 @@ import { computeFeatureBlock } from '../core/features/computeFeatureBlock';
 import { hasRealSharedArrayBuffer } from '../core/memory/realSharedMemory';
 import { predictProbabilities, trainForest, type Forest, type ForestOptions } from '../core/forest/index';
 import type { PredictTilePayload } from '../core/tiles/predictTile';
-import { predictProbabilitiesParallel, sharedModel, trainForestParallel } from '../workers/parallelForest';
+import { interactiveWorkStarts, predictProbabilitiesParallel, sharedModel, trainForestParallel } from '../workers/parallelForest';
 import type { WorkerPool } from '../workers/workerPool';
 import type { Logger } from './logger';
 
@@ -71,7 +71,9 @@ export function poolCompute(getPool: () => WorkerPool, logger: Logger): LiveComp
       payload.modelKey = key;
       payload.model = bytes;
     }
-    return getPool().run('tile/predict', payload, [r.source.buffer as ArrayBuffer], signal, priority);
+    const pool = getPool();
+    interactiveWorkStarts(pool);
+    return pool.run('tile/predict', payload, [r.source.buffer as ArrayBuffer], signal, priority);
   };
   /** Whether `e` says the worker lacks the job (then features are computed inline from now on, logged once). */
   const jobMissing = (e: unknown): boolean => {

@@ -103,6 +103,7 @@ export async function trainForestParallel(
  * it never changes later results (trees depend only on their data, settings and index).
  */
 export async function warmUpForestTraining(pool: WorkerPool, signal?: AbortSignal): Promise<void> {
+  if (interactive.has(pool)) return;
   const own = new AbortController();
   warmUp = own;
   const stop = () => own.abort();
@@ -117,6 +118,20 @@ export async function warmUpForestTraining(pool: WorkerPool, signal?: AbortSigna
 
 /** The running warm-up, which any other training cancels. */
 let warmUp: AbortController | undefined;
+
+/** Pools that have run interactive work: their workers are warm, and a warm-up would only hold them. */
+const interactive = new WeakSet<WorkerPool>();
+
+/**
+ * Interactive work (a tile's features or predictions for the editor) is about to run on `pool`: cancels the warm-up
+ * training if it runs and skips it if it has not started. A warm-up that started just before the first strokes held
+ * both workers while the labelled tiles' features waited (issue #20: the first tile after a stroke in the browser took
+ * 1.0–1.2 s instead of 0.6–0.7 s in some runs).
+ */
+export function interactiveWorkStarts(pool: WorkerPool): void {
+  interactive.add(pool);
+  warmUp?.abort();
+}
 
 async function warmUpTraining(pool: WorkerPool, signal: AbortSignal): Promise<void> {
   const n = 4000;

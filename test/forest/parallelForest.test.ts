@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictProbabilities, serializeForest, trainForest, TreeRandom } from '../../extension/core/forest/index';
 import {
-  predictProbabilitiesParallel, toShared, trainForestParallel, warmUpForestTraining,
+  interactiveWorkStarts, predictProbabilitiesParallel, toShared, trainForestParallel, warmUpForestTraining,
 } from '../../extension/workers/parallelForest';
 import { WorkerPool } from '../../extension/workers/workerPool';
 import { buildComputeWorker } from '../workers/buildWorker';
@@ -72,6 +72,26 @@ describe('parallel forest', () => {
       expect(await outcome).toBe('AbortError');
     } finally {
       await fresh.dispose();
+    }
+  });
+
+  it('interactive work cancels a running warm-up and skips a later one on the same pool', async () => {
+    const fresh = new WorkerPool({ workerScript: await buildComputeWorker(), size: 2 });
+    const other = new WorkerPool({ workerScript: await buildComputeWorker(), size: 1 });
+    try {
+      const warming = warmUpForestTraining(fresh).then(() => 'finished', (e: Error) => e.name);
+      interactiveWorkStarts(fresh);
+      expect(await warming).toBe('AbortError');
+      // Later warm-ups of that pool return at once without a job; another pool still warms up.
+      let ran = 0;
+      const run = fresh.run.bind(fresh);
+      fresh.run = ((...a: Parameters<WorkerPool['run']>) => { ran++; return run(...a); }) as WorkerPool['run'];
+      await warmUpForestTraining(fresh);
+      expect(ran).toBe(0);
+      await expect(warmUpForestTraining(other)).resolves.toBeUndefined();
+    } finally {
+      await fresh.dispose();
+      await other.dispose();
     }
   });
 
