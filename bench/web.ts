@@ -6,6 +6,8 @@
  * A 2048² uint16 TIFF and a project trained beforehand by the CLI with `--features all` (the number of features is
  * reported; 49 for one 2D channel) and 100 trees, live update on, default settings, a window large enough that 1:1
  * shows about 1024² image pixels:
+ * The strokes are painted once the 1:1 view is drawn (a tiled view's image tiles have arrived: `tilesPending` 0), as a
+ * user paints on what she sees; painted earlier, they waited behind the view's tiles (0.4–0.6 s in the web host).
  * - strokeFirstTileMs: mouse up of a stroke (the second class's) → the first predicted tile drawn (training included);
  * - strokeViewportMs: the same → the tiles covering the 1024² viewport drawn (16 tiles of 256²);
  * - rendererRssGrowthMiB: the largest growth of one Chromium renderer's resident memory while opening, labelling and
@@ -77,6 +79,8 @@ async function measure(host: 'desktop' | 'web' | 'web-isolated', dir: string, nF
     const frame = await s.openInEditor('image.tif');
     const data = async (): Promise<Record<string, string>> => frame.evaluate('({ ...document.body.dataset })');
     await frame.locator('#btn-one-to-one').click();
+    // Paint on what is shown: a tiled view first draws the 1:1 view's image tiles (as a user waits to see the image).
+    await waitFor(async () => ((await data()).tilesPending ?? '0') === '0' ? true : null, { timeout: 60000, interval: 20 });
     const box = await s.webview().locator('#image-canvas').boundingBox();
     const visible = { x: Math.min(N, Math.round(box.width)), y: Math.min(N, Math.round(box.height)) };
     const viewportTiles = Math.ceil(Math.min(VIEW, visible.x) / TILE) * Math.ceil(Math.min(VIEW, visible.y) / TILE);
