@@ -124,9 +124,9 @@ const interactive = new WeakSet<WorkerPool>();
 
 /**
  * Interactive work (a tile's features or predictions for the editor) is about to run on `pool`: cancels the warm-up
- * training if it runs and skips it if it has not started. A warm-up that started just before the first strokes held
- * both workers while the labelled tiles' features waited (issue #20: the first tile after a stroke in the browser took
- * 1.0–1.2 s instead of 0.6–0.7 s in some runs).
+ * training if it runs and skips it if it has not started. The warm-up starts a few seconds after the pool; when the
+ * user has begun by then, its two jobs would hold both workers while the editor's tiles wait, and the user's own work
+ * has warmed the workers anyway.
  */
 export function interactiveWorkStarts(pool: WorkerPool): void {
   interactive.add(pool);
