@@ -51,6 +51,9 @@ const WARM_UP_DELAY_MS = 4000;
  * started (`onStartupFinished`, so TIFFs opened as text before the editor was registered are reopened in it).
  */
 export function activateWith(context: vscode.ExtensionContext, host: HostPlatform): void {
+  /** The editor settings as this host reads them (its own defaults where the user set nothing). */
+  const editorConfig = () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
+
   /** One image's feature-cache budget: the setting, capped for tiled images and by the host platform. */
   const featureCacheFor = (document: LabelDocument, settingBytes: number): number =>
     Math.min(featureCacheBudget(settingBytes, document.tiling() !== undefined), host.featureCacheCapBytes ?? Infinity);
@@ -87,14 +90,14 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
   const sessions = createProjectSessions(
     logger,
     () => String(context.extension.packageJSON.version ?? '0.0.0'),
-    () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults).defaultTrees,
+    () => editorConfig().defaultTrees,
   );
   // Created after the editor services below; controllers created before then are followed once it exists.
   const later: { labelHereNext?: LabelHereNextView } = {};
   const registry = new EditorRegistry<LabelDocument>();
   const controllers = new Map<LabelDocument, DocumentController>();
   const settingsFor = (document?: LabelDocument) => {
-    const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
+    const config = editorConfig();
     const writable = document ? vscode.workspace.fs.isWritableFileSystem(document.uri.scheme) !== false : true;
     return { liveUpdate: config.liveUpdate, tileSize: config.tileSize, readOnly: !vscode.workspace.isTrusted || !writable };
   };
@@ -109,7 +112,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
       // An image is being opened: start the workers now, while the webview loads (~0.2–0.5 s), so the first tiles of a
       // big image do not wait for the workers' start and warm-up (issue #13: that wait was most of a 3 s first view).
       getPool();
-      const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
+      const config = editorConfig();
       return {
         logger,
         memoryLimitBytes: config.imageMemoryLimitBytes,
@@ -128,7 +131,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
         confirm: async (message, detail, yes) => (await vscode.window.showWarningMessage(message, { modal: true, detail }, yes)) === yes,
         previewCompute: poolCompute(getPool, logger),
         createLive: (controller) => {
-          const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
+          const config = editorConfig();
           return new LiveSession(controller, {
             compute: poolCompute(getPool, logger),
             logger,
@@ -152,7 +155,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('pixelClassifier')) return;
-      const config = readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults);
+      const config = editorConfig();
       for (const [document, controller] of controllers) {
         if (controller.live instanceof LiveSession) controller.live.features.setBudget(featureCacheFor(document, config.featureCacheBytes));
       }
@@ -171,7 +174,7 @@ export function activateWith(context: vscode.ExtensionContext, host: HostPlatfor
     activeDocument: () => services.active,
     controller: (document: LabelDocument) => controllers.get(document),
     extensionVersion: () => String(context.extension.packageJSON.version ?? '0.0.0'),
-    memoryLimitBytes: () => readEditorConfig(vscode.workspace.getConfiguration('pixelClassifier'), host.settingDefaults).batchMemoryLimitBytes,
+    memoryLimitBytes: () => editorConfig().batchMemoryLimitBytes,
   };
   // "Label Here Next" (issue #16): ranks where to label after each training, in the background.
   const labelHereNext = new LabelHereNextView(commandServices, () => vscode.workspace.getConfiguration('pixelClassifier').get<number>('labelHereNext.maxPatches', 200));
