@@ -30,8 +30,8 @@ export class FeatureCache {
    * Whether the features of a tile of `bytes` that is only predicted are worth caching: the budget holds
    * {@link PREDICTED_TILES_WORTH_CACHING} such tiles, a good part of a view. With less, each tile cached only pushes out
    * the one before it — and the labelled tiles' features, which every training reads again after each stroke — while
-   * every tile's features travel to the cache for nothing (the browser's 32 MiB with all 49 features of 256² tiles:
-   * the first tile after a stroke took 1.1–1.4 s against 0.6–0.7 s when those stayed cached).
+   * every tile's features travel to the cache for nothing (the browser's 32 MiB holds two 256² tiles of all 49
+   * features: with a limit of two, predicted tiles took turns evicting the labelled tiles').
    */
   keeps(bytes: number): boolean {
     return PREDICTED_TILES_WORTH_CACHING * bytes <= this.lru.budget;
