@@ -37,6 +37,8 @@ export class TiledLabelLayer {
   private z = 0;
   private level = 0;
   private box: PixelBox = { column: 0, row: 0, width: 0, height: 0 };
+  /** Counts the changes of the tiles' pixels (the viewer reuses the edge it drew while this stays). */
+  version = 0;
 
   constructor(private readonly rpc: MessageSender, private readonly tiling: TiledImage) {}
 
@@ -137,6 +139,7 @@ export class TiledLabelLayer {
         }
       }
       tile.labelled = true;
+      this.version++;
     }
   }
 
@@ -179,6 +182,7 @@ export class TiledLabelLayer {
   private redraw(tile: LabelTile, box: PixelBox): void {
     const b = clipBox(box, tile.width, tile.height);
     if (b.width === 0 || b.height === 0) return;
+    this.version++;
     const img = new ImageData(b.width, b.height);
     renderLabels(tile.data, tile.width, b, this.palette, img.data);
     tile.canvas.getContext('2d')!.putImageData(img, b.column, b.row);

@@ -12,6 +12,7 @@ import {
 import type { PixelBox } from '../../extension/protocol';
 import type { Tool } from '../viewState';
 import { highlightAlpha } from './highlight';
+import { EdgeRing } from './edgeRing';
 
 /** A piece of a tiled layer: `source` drawn over the image rectangle (x, y, width, height), in image pixels. */
 export interface TileDraw {
@@ -31,11 +32,9 @@ export interface Layer {
   opacity: number;
   /** Draw a two-tone edge (dark, then light) around the layer's opaque pixels: labels stay visible over anything. */
   edge?: boolean;
+  /** Changes whenever the layer's pixels change; lets the viewer reuse the edge it drew last (none: redrawn each frame). */
+  version?: number;
 }
-
-/** Colours of the two-tone edge drawn around edged layers (inner dark, outer light). */
-const EDGE_DARK = 'rgba(0,0,0,0.9)';
-const EDGE_LIGHT = 'rgba(255,255,255,0.85)';
 
 
 /** Callbacks of the viewer. */
@@ -85,6 +84,7 @@ export class Viewer {
   private hasView = false;
   private pendingView: ViewTransform | undefined;
   private frame = 0;
+  private readonly edgeRing = new EdgeRing();
   private spaceDown = false;
   private drag: { kind: 'pan' | 'stroke' | 'cross'; pointerId: number; lastX: number; lastY: number; startX?: number; startY?: number } | undefined;
   private hover: { sx: number; sy: number } | undefined;
@@ -300,38 +300,18 @@ export class Viewer {
       ctx.globalAlpha = Math.min(1, layer.opacity);
       // Whole-plane layers are one tile covering the image.
       const tiles = layer.tiles ?? (layer.source ? [{ source: layer.source, x: 0, y: 0, width: this.imageWidth, height: this.rows }] : []);
-      // Edges first, then the pixels: a tile's edge ring reaching into its neighbour is covered by the neighbour's pixels.
-      if (layer.edge) for (const tile of tiles) this.drawEdge(tile, s, dpr);
+      // The edge first, then the pixels over it.
+      if (layer.edge) {
+        this.edgeRing.draw(ctx, tiles, {
+          scale: s, aspect: this.aspect, offsetX: Math.round(this.view.offsetX * dpr), offsetY: Math.round(this.view.offsetY * dpr),
+          width: bw, height: bh, unit: Math.max(1, Math.round(dpr)),
+        }, layer.version);
+      }
       for (const tile of tiles) ctx.drawImage(tile.source, tile.x, tile.y, tile.width, tile.height);
     }
     ctx.globalAlpha = 1;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     this.drawCursor();
-  }
-
-  /**
-   * A two-tone edge around the opaque pixels of `source`, at any zoom: one dark screen pixel next to them, then one
-   * light pixel outside it, so the edge contrasts with a dark or a light overlay alike. The layer's silhouette is
-   * drawn as a shadow offset in several directions; shadow offsets are not scaled by the transform, so the image
-   * itself is drawn far outside the canvas and the shadow offset brings it back.
-   */
-  private drawEdge(tile: TileDraw, scale: number, dpr: number): void {
-    const ctx = this.ctx;
-    const far = 1 << 16; // device px
-    const d = Math.max(1, Math.round(dpr));
-    ctx.save();
-    ctx.shadowBlur = 0;
-    const ring = (color: string, offsets: number[][]): void => {
-      ctx.shadowColor = color;
-      for (const [dx, dy] of offsets) {
-        ctx.shadowOffsetX = far + dx * d;
-        ctx.shadowOffsetY = dy * d;
-        ctx.drawImage(tile.source, tile.x - far / scale, tile.y, tile.width, tile.height);
-      }
-    };
-    ring(EDGE_LIGHT, [[2, 0], [-2, 0], [0, 2], [0, -2], [1, 1], [1, -1], [-1, 1], [-1, -1]]);
-    ring(EDGE_DARK, [[1, 0], [-1, 0], [0, 1], [0, -1]]);
-    ctx.restore();
   }
 
   private drawCursor(): void {
