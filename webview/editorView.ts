@@ -433,7 +433,7 @@ export class EditorView {
       hasPrediction: this.predictions.hasCurrent,
       hasLabels: !this.labelLayer.isBlank,
     });
-    const source = (id: LayerId): Pick<Layer, 'source' | 'tiles' | 'version'> => {
+    const source = (id: LayerId): Pick<Layer, 'source' | 'tiles' | 'changes'> => {
       switch (id) {
         case 'image': return this.raw instanceof TiledImageLayer ? { tiles: this.raw.drawable() } : { source: this.raw.layer.canvas };
         case 'feature': {
@@ -442,8 +442,8 @@ export class EditorView {
           return { tiles: box ? [{ source: this.preview.layer.canvas, x: box.column, y: box.row, width: box.width, height: box.height }] : [] };
         }
         case 'labels': {
-          const version = this.labelLayer.version;
-          return this.labelLayer instanceof TiledLabelLayer ? { tiles: this.labelLayer.drawable(), version } : { source: this.labelLayer.canvas, version };
+          const changes = this.labelLayer.changes;
+          return this.labelLayer instanceof TiledLabelLayer ? { tiles: this.labelLayer.drawable(), changes } : { source: this.labelLayer.canvas, changes };
         }
         case 'superpixels': return { source: this.boundaries.canvas };
         default: return this.predictions instanceof TiledPredictionLayer ? { tiles: this.predictions.drawable(id) } : { source: this.predictions.canvases[id] };
@@ -717,7 +717,7 @@ export class EditorView {
     const layers: Layer[] = [];
     for (const e of stack) {
       const src = source(e.id);
-      if (src) layers.push({ source: src, opacity: e.opacity, edge: e.edge, version: e.id === 'labels' ? pane.labels.version : undefined });
+      if (src) layers.push({ source: src, opacity: e.opacity, edge: e.edge, changes: e.id === 'labels' ? pane.labels.changes : undefined });
     }
     return layers;
   }

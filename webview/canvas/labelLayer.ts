@@ -9,6 +9,7 @@ import { applyPatch, labelBounds, renderLabels } from './overlays';
 import { clipBox, unionBox, type StrokeMask } from './stroke';
 import { toArrayBuffer } from '../rpc';
 import { canvas2d } from '../dom';
+import { PixelChanges } from './pixelChanges';
 
 const key = (t: number, z: number): string => `${t}/${z}`;
 
@@ -20,8 +21,8 @@ export class LabelLayer {
   private palette: Uint8Array = new Uint8Array(256 * 4);
   private t = 0;
   private z = 0;
-  /** Counts the changes of the canvas's pixels (the viewer reuses the edge it drew while this stays). */
-  version = 0;
+  /** Where the canvas's pixels changed (the viewer redoes the labels' edge only there). */
+  readonly changes = new PixelChanges();
   /** Boxes of strokes sent but not yet answered by a patch (oldest first). */
   private pending: PixelBox[] = [];
 
@@ -106,7 +107,7 @@ export class LabelLayer {
     if (box.width === 0 || box.height === 0) return;
     const ctx = this.ctx;
     this.blank = false;
-    this.version++;
+    this.changes.changed(box);
     const p = classId * 4;
     const erase = classId === 0 || this.palette[p + 3] === 0;
     ctx.fillStyle = `rgb(${this.palette[p]},${this.palette[p + 1]},${this.palette[p + 2]})`;
@@ -156,14 +157,14 @@ export class LabelLayer {
     const bounds = plane ? labelBounds(plane, this.width, this.height) : undefined;
     if (!this.blank) this.ctx.clearRect(0, 0, this.width, this.height);
     this.blank = true;
-    this.version++;
+    this.changes.changedAll();
     if (bounds) this.redraw(bounds);
   }
 
   private redraw(box: PixelBox): void {
     const b = clipBox(box, this.width, this.height);
     if (b.width === 0 || b.height === 0) return;
-    this.version++;
+    this.changes.changed(b);
     const plane = this.planes.get(key(this.t, this.z));
     if (!plane) { if (!this.blank) this.ctx.clearRect(b.column, b.row, b.width, b.height); return; }
     const img = new ImageData(b.width, b.height);

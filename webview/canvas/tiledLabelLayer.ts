@@ -11,6 +11,7 @@ import { visibleTiles, tileRef, type TileRef } from './tileGrid';
 import type { TileDraw } from './viewer';
 import type { MessageSender } from '../labelPainter';
 import { toArrayBuffer } from '../rpc';
+import { PixelChanges } from './pixelChanges';
 
 interface LabelTile {
   t: number;
@@ -37,8 +38,8 @@ export class TiledLabelLayer {
   private z = 0;
   private level = 0;
   private box: PixelBox = { column: 0, row: 0, width: 0, height: 0 };
-  /** Counts the changes of the tiles' pixels (the viewer reuses the edge it drew while this stays). */
-  version = 0;
+  /** Where the tiles' pixels changed, in level-0 pixels (the viewer redoes the labels' edge only there). */
+  readonly changes = new PixelChanges();
 
   constructor(private readonly rpc: MessageSender, private readonly tiling: TiledImage) {}
 
@@ -139,7 +140,7 @@ export class TiledLabelLayer {
         }
       }
       tile.labelled = true;
-      this.version++;
+      this.changes.changed(box);
     }
   }
 
@@ -182,7 +183,8 @@ export class TiledLabelLayer {
   private redraw(tile: LabelTile, box: PixelBox): void {
     const b = clipBox(box, tile.width, tile.height);
     if (b.width === 0 || b.height === 0) return;
-    this.version++;
+    const scale = this.tiling.levels[tile.ref.level].scale;
+    this.changes.changed({ column: tile.ref.x + b.column * scale, row: tile.ref.y + b.row * scale, width: b.width * scale, height: b.height * scale });
     const img = new ImageData(b.width, b.height);
     renderLabels(tile.data, tile.width, b, this.palette, img.data);
     tile.canvas.getContext('2d')!.putImageData(img, b.column, b.row);

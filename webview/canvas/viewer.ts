@@ -13,6 +13,7 @@ import type { PixelBox } from '../../extension/protocol';
 import type { Tool } from '../viewState';
 import { highlightAlpha } from './highlight';
 import { EdgeRing } from './edgeRing';
+import type { PixelChanges } from './pixelChanges';
 
 /** A piece of a tiled layer: `source` drawn over the image rectangle (x, y, width, height), in image pixels. */
 export interface TileDraw {
@@ -32,8 +33,8 @@ export interface Layer {
   opacity: number;
   /** Draw a two-tone edge (dark, then light) around the layer's opaque pixels: labels stay visible over anything. */
   edge?: boolean;
-  /** Changes whenever the layer's pixels change; lets the viewer reuse the edge it drew last (none: redrawn each frame). */
-  version?: number;
+  /** Where the layer's pixels changed: the viewer redoes only that part of the edge (none: the edge is redrawn each frame). */
+  changes?: PixelChanges;
 }
 
 
@@ -305,7 +306,7 @@ export class Viewer {
         this.edgeRing.draw(ctx, tiles, {
           scale: s, aspect: this.aspect, offsetX: Math.round(this.view.offsetX * dpr), offsetY: Math.round(this.view.offsetY * dpr),
           width: bw, height: bh, unit: Math.max(1, Math.round(dpr)),
-        }, layer.version);
+        }, layer.changes);
       }
       for (const tile of tiles) ctx.drawImage(tile.source, tile.x, tile.y, tile.width, tile.height);
     }
