@@ -70,6 +70,7 @@ test('polygon, wand and fill with the mouse; saved labels equal the editor\'s; L
     // Superpixel brush: its segment borders show while it is the tool; a short stroke writes whole superpixels.
     await frame.locator('#tool-superpixel').click();
     await waitFor(async () => ((await bodyData(frame)).layers || '').includes('superpixels'), { timeout: 10000, what: 'the superpixel borders layer' });
+    await waitFor(async () => Number((await bodyData(frame)).superpixelTiles || 0) > 0, { timeout: 10000, what: 'superpixel border tiles drawn' });
     await s.page.waitForTimeout(1500); // borders are drawn one tile per animation frame
     await s.shot('02b-superpixel-borders');
     const sp = page(Math.round(b.col + 2 * b.rx + 12), Math.round(b.row));

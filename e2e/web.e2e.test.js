@@ -176,6 +176,19 @@ for (const isolate of (process.env.E2E_WEB_ISOLATION ? [process.env.E2E_WEB_ISOL
         t.diagnostic(`wide.tif (${WIDE.width}×${WIDE.height}, tiled view): ${wideTiles} prediction tiles`);
         await s.page.waitForTimeout(500);
         await s.shot('04-tiled-view-predicted');
+        // The superpixel brush on tiles: its borders come from the level-0 image tiles, and a short stroke writes whole
+        // superpixels.
+        await frame.locator('#btn-one-to-one').click();
+        await frame.locator('#tool-superpixel').click();
+        const borderTiles = await waitFor(async () => { const n = Number((await bodyData(frame)).superpixelTiles || 0); return n > 0 ? n : null; }, { timeout: 60000, what: 'superpixel borders drawn in the tiled view' });
+        await s.page.waitForTimeout(1500); // borders are drawn one tile per animation frame
+        await s.shot('04b-tiled-view-superpixel-borders');
+        const beforeSuperpixels = Number((await bodyData(frame)).labelCount);
+        const m = await canvasMapper(s, frame);
+        await strokeCanvas(s, frame, [[m.width * 0.4, m.height * 0.3], [m.width * 0.4 + 3, m.height * 0.3]]);
+        const afterSuperpixels = await waitFor(async () => { const n = Number((await bodyData(frame)).labelCount); return n > beforeSuperpixels ? n : null; }, { timeout: 30000, what: 'labels after the superpixel stroke (tiled view)' });
+        t.diagnostic(`tiled view: ${borderTiles} superpixel border tiles; a 3-pixel superpixel stroke wrote ${afterSuperpixels - beforeSuperpixels} px`);
+        assert.ok(afterSuperpixels - beforeSuperpixels > 20, 'the superpixel brush wrote whole segments in the tiled view');
       }
 
       const after = await hostInfo(s);

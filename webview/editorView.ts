@@ -36,6 +36,7 @@ import { ResultsPanel } from './panels/resultsPanel';
 import { ClassifierPanel } from './panels/classifierPanel';
 import { FeaturesPanel } from './panels/featuresPanel';
 import { TiledImageLayer } from './canvas/tiledImageLayer';
+import { planeRegion } from './canvas/tileRegion';
 import { TiledLabelLayer } from './canvas/tiledLabelLayer';
 import { TiledPredictionLayer } from './canvas/tiledPredictionLayer';
 import { OrthoPane, VIEW_COLORS, viewBadge, type OrthoPaneHost } from './orthoPane';
@@ -164,13 +165,15 @@ export class EditorView {
       this.raw = new DisplayedImage(this.rpc, this.image, display, () => this.state, onRendered);
     }
     this.painter = new LabelPainter(this.rpc, this.labelLayer, s.x, s.y, () => this.viewer.invalidate());
-    // Superpixel borders need whole raw planes: not drawn for tiled images (the superpixel brush still works).
-    this.boundaries = tiled ? new SuperpixelBoundaries(1, 1) : new SuperpixelBoundaries(s.x, s.y);
+    this.boundaries = new SuperpixelBoundaries();
     this.tools = new LabelTools({
       rpc: this.rpc, labels: this.labelLayer, width: s.x, height: s.y,
       redraw: () => this.viewer.invalidate(),
       outline: (points, closed) => this.viewer.setToolOutline(points, closed),
-      raw: (t, z, c) => (tiled ? undefined : this.raw.rawPlane(t, z, c)?.data),
+      region: (t, z, c, box, fetch) => {
+        if (this.raw instanceof TiledImageLayer) return this.raw.level0Region(t, z, c, box, fetch);
+        return planeRegion(this.raw.rawPlane(t, z, c), box);
+      },
       range: (c) => {
         const plane = this.raw.rawPlane(this.state.t, this.state.z, c);
         return this.raw.display.contrast[c] ?? (plane ? autoRange(plane.stats) : { min: 0, max: 1 });
@@ -445,7 +448,7 @@ export class EditorView {
           const changes = this.labelLayer.changes;
           return this.labelLayer instanceof TiledLabelLayer ? { tiles: this.labelLayer.drawable(), changes } : { source: this.labelLayer.canvas, changes };
         }
-        case 'superpixels': return { source: this.boundaries.canvas };
+        case 'superpixels': return { tiles: this.boundaries.drawable(this.visibleBox()) };
         default: return this.predictions instanceof TiledPredictionLayer ? { tiles: this.predictions.drawable(id) } : { source: this.predictions.canvases[id] };
       }
     };
@@ -547,6 +550,7 @@ export class EditorView {
       const tile = this.tools.superpixelTile(t, z, c, next[0], next[1]);
       if (!tile) return; // the plane has not arrived: the next view change or plane tries again
       this.boundaries.drawTile(next[0], next[1], tile);
+      document.body.dataset.superpixelTiles = String(this.boundaries.drawnTiles);
       this.viewer.invalidate();
       this.boundaryFrame = requestAnimationFrame(step);
     };

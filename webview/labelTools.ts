@@ -13,7 +13,7 @@ import { rasterizeStroke } from '../extension/core/labels/rasterizeStroke';
 import { rasterizePolygon } from '../extension/core/labels/tools/rasterizePolygon';
 import { magicWand } from '../extension/core/labels/tools/magicWand';
 import { slic, superpixelBrush, SUPERPIXEL_TILE, type Superpixels } from '../extension/core/labels/tools/superpixels';
-import type { StrokeMask } from './canvas/stroke';
+import { clipBox, type StrokeMask } from './canvas/stroke';
 import type { PreviewLayer, MessageSender } from './labelPainter';
 
 /** What a tool use needs from the editor. */
@@ -36,8 +36,11 @@ export interface ToolHost {
   redraw(): void;
   /** Shows (or clears) an outline on the cursor layer: image-pixel (x, y) pairs. */
   outline(points: number[] | undefined, closed: boolean): void;
-  /** Raw values of plane (t, z, c) when loaded. */
-  raw(t: number, z: number, c: number): ArrayLike<number> | undefined;
+  /**
+   * Raw values of `box` of plane (t, z, c), row-major with the box's width; undefined while they are not here (a big
+   * image shown as tiles holds only some tiles of level 0). `fetch`: then ask the host for the missing ones.
+   */
+  region(t: number, z: number, c: number, box: PixelBox, fetch: boolean): Float32Array | undefined;
   /** Display range of channel c (for the wand's tolerance scale). */
   range(c: number): { min: number; max: number };
   /** The visible part of the plane (the wand grows within it plus a margin). */
@@ -143,7 +146,6 @@ export class LabelTools {
     const { width, height } = this.host;
     const column = Math.floor(x), row = Math.floor(y);
     if (column < 0 || row < 0 || column >= width || row >= height) return;
-    const raw = this.host.raw(ctx.t, ctx.z, ctx.c);
     // The visible region plus a margin of half its size, within the host's limit.
     const v = this.host.visible();
     const mx = Math.ceil(v.width / 2), my = Math.ceil(v.height / 2);
@@ -153,14 +155,18 @@ export class LabelTools {
       c0 = Math.max(c0, column - Math.floor((c1 - c0) / 4)); c1 = Math.min(c1, column + Math.ceil((c1 - c0) / 4));
       r0 = Math.max(r0, row - Math.floor((r1 - r0) / 4)); r1 = Math.min(r1, row + Math.ceil((r1 - r0) / 4));
     }
-    const box = { column: c0, row: r0, width: c1 - c0, height: r1 - r0 };
-    // Without the raw plane here (big images are shown as tiles) the wand works without a preview: the host grows it.
-    let region: { values: Float32Array; column: number; row: number; width: number; height: number } | undefined;
-    if (raw) {
-      const values = new Float32Array(box.width * box.height);
-      for (let r = 0; r < box.height; r++) for (let c = 0; c < box.width; c++) values[r * box.width + c] = raw[(r0 + r) * width + c0 + c];
-      region = { values, ...box };
+    let box: PixelBox = { column: c0, row: r0, width: c1 - c0, height: r1 - r0 };
+    let values = this.host.region(ctx.t, ctx.z, ctx.c, box, false);
+    if (!values) {
+      // A big image shown as tiles has the visible tiles here, not the margin: the wand grows within the view (the host
+      // is sent the same box, so its region is the one previewed).
+      const seen = clipBox(v, width, height);
+      const seenValues = seen.width > 0 && column >= seen.column && row >= seen.row && column < seen.column + seen.width && row < seen.row + seen.height
+        ? this.host.region(ctx.t, ctx.z, ctx.c, seen, false) : undefined;
+      if (seenValues) { box = seen; values = seenValues; }
     }
+    // Without the values here the wand works without a preview: the host grows it.
+    const region = values ? { values, ...box } : undefined;
     this.wand = { seed: [column, row], ctx, region, tolerance: 0, box, shown: { column: 0, row: 0, width: 0, height: 0 } };
     this.wandPreview(0);
   }
@@ -237,17 +243,15 @@ export class LabelTools {
 
   /**
    * The superpixels of the tile with origin (column, row) of plane (t, z, c), computed here exactly as the host
-   * does (same tiles, same pixels, same SLIC); undefined while the plane's raw values have not arrived.
+   * does (same tiles, same pixels, same SLIC); undefined while its raw values have not arrived.
    */
   superpixelTile(t: number, z: number, c: number, column: number, row: number): Superpixels | undefined {
     const key = `${t}/${z}/${c}/${column},${row}`;
     const hit = this.tileCache.get(key);
     if (hit) return hit;
-    const raw = this.host.raw(t, z, c);
-    if (!raw) return undefined;
     const w = Math.min(SUPERPIXEL_TILE, this.host.width - column), h = Math.min(SUPERPIXEL_TILE, this.host.height - row);
-    const values = new Float32Array(w * h);
-    for (let r = 0; r < h; r++) for (let x = 0; x < w; x++) values[r * w + x] = raw[(row + r) * this.host.width + column + x];
+    const values = this.host.region(t, z, c, { column, row, width: w, height: h }, true);
+    if (!values) return undefined;
     const tile = slic(values, w, h);
     this.tileCache.set(key, tile);
     while (this.tileCache.size > 64) this.tileCache.delete(this.tileCache.keys().next().value as string);

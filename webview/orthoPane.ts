@@ -16,6 +16,7 @@ import { LabelPainter, type MessageSender } from './labelPainter';
 import { LabelTools } from './labelTools';
 import { autoRange } from './displaySettings';
 import { h } from './dom';
+import { planeRegion } from './canvas/tileRegion';
 import type { ChannelDisplay } from './viewState';
 
 /** What a side view needs from the editor. */
@@ -95,7 +96,7 @@ export class OrthoPane {
       rpc: this.sender, labels: this.labels, width: this.width, height: this.height,
       redraw: () => this.viewer.invalidate(),
       outline: (points, closed) => this.viewer.setToolOutline(points, closed),
-      raw: (t, z, c) => this.raw.planes.get(t, z, c)?.data,
+      region: (t, z, c, box) => planeRegion(this.raw.planes.get(t, z, c), box),
       range: (c) => {
         const plane = this.raw.planes.get(host.t(), this.index, c);
         return this.raw.display.contrast[c] ?? (plane ? autoRange(plane.stats) : { min: 0, max: 1 });

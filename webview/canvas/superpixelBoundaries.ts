@@ -1,36 +1,38 @@
 /**
- * The superpixel brush's boundaries (issue #16: "boundaries shown while the tool is active"): an image-sized
- * canvas on which the borders between SLIC segments of the visible tiles are drawn, one image pixel wide, for the
- * current plane and channel. Tiles are drawn as they are computed; a new plane or channel starts over.
+ * The superpixel brush's boundaries (issue #16: "boundaries shown while the tool is active"): the borders between
+ * SLIC segments of the visible superpixel tiles, one image pixel wide, for the current plane and channel, as one
+ * small canvas per tile — drawn like any tiled layer, so a big image shown as tiles (issue #13, and every image above
+ * 2 megapixels in the browser, #20) shows them too. Tiles are drawn as they are computed; a new plane or channel
+ * starts over.
  */
+import type { PixelBox } from '../../extension/protocol';
 import type { Superpixels } from '../../extension/core/labels/tools/superpixels';
 import { canvas2d } from '../dom';
+import type { TileDraw } from './viewer';
+
+/** Tiles kept (256² each, 256 KiB of pixels): more than the 24 the editor draws at most for a view. */
+const MAX_TILES = 64;
 
 export class SuperpixelBoundaries {
-  readonly canvas: HTMLCanvasElement;
-  private readonly ctx: CanvasRenderingContext2D;
   private key = '';
-  private readonly drawn = new Set<string>();
+  /** "column,row" of each tile's origin → its borders, least recently drawn first. */
+  private readonly tiles = new Map<string, { column: number; row: number; canvas: HTMLCanvasElement }>();
 
-  constructor(private readonly width: number, private readonly height: number) {
-    ({ canvas: this.canvas, ctx: this.ctx } = canvas2d(width, height));
-  }
-
-  /** Starts over when the plane or channel changed; returns the tiles already drawn for it. */
-  forPlane(t: number, z: number, c: number): ReadonlySet<string> {
+  /** Starts over when the plane or channel changed; returns the tiles already drawn for it ("column,row" keys). */
+  forPlane(t: number, z: number, c: number): { has(key: string): boolean } {
     const key = `${t}/${z}/${c}`;
     if (key !== this.key) {
       this.key = key;
-      this.drawn.clear();
-      this.ctx.clearRect(0, 0, this.width, this.height);
+      this.tiles.clear();
     }
-    return this.drawn;
+    return this.tiles;
   }
 
   /** Draws the borders of one tile (origin column, row): pixels whose right or lower neighbour is another segment. */
   drawTile(column: number, row: number, tile: Superpixels): void {
     const { width: w, height: h, labels } = tile;
-    const image = this.ctx.createImageData(w, h);
+    const { canvas, ctx } = canvas2d(w, h);
+    const image = ctx.createImageData(w, h);
     const px = image.data;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -41,7 +43,25 @@ export class SuperpixelBoundaries {
         }
       }
     }
-    this.ctx.putImageData(image, column, row);
-    this.drawn.add(`${column},${row}`);
+    ctx.putImageData(image, 0, 0);
+    const key = `${column},${row}`;
+    this.tiles.delete(key);
+    this.tiles.set(key, { column, row, canvas });
+    while (this.tiles.size > MAX_TILES) this.tiles.delete(this.tiles.keys().next().value as string);
+  }
+
+  /** Tiles drawn for the current plane and channel (tests and tools read it). */
+  get drawnTiles(): number {
+    return this.tiles.size;
+  }
+
+  /** The drawn tiles crossing `box` (image pixels). */
+  drawable(box: PixelBox): TileDraw[] {
+    const out: TileDraw[] = [];
+    for (const { column, row, canvas } of this.tiles.values()) {
+      if (column >= box.column + box.width || row >= box.row + box.height || column + canvas.width <= box.column || row + canvas.height <= box.row) continue;
+      out.push({ source: canvas, x: column, y: row, width: canvas.width, height: canvas.height });
+    }
+    return out;
   }
 }
