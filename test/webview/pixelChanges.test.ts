@@ -39,3 +39,22 @@ describe('PixelChanges (where a layer changed since a version)', () => {
     expect(c.since(69)).toEqual(box(69, 0, 1, 1));
   });
 });
+
+describe('PixelChanges.extent (where the layer may have pixels)', () => {
+  it('grows with every change, is empty after a clear and unknown after a change of everything', () => {
+    const c = new PixelChanges();
+    expect(c.extent).toEqual(box(0, 0, 0, 0));
+    c.changed(box(10, 10, 2, 2));
+    c.changed(box(30, 5, 1, 1));
+    expect(c.extent).toEqual(box(10, 5, 21, 7));
+    c.cleared();
+    expect(c.extent).toEqual(box(0, 0, 0, 0));
+    expect(c.since(2)).toBeUndefined();
+    c.changed(box(4, 4, 1, 1));
+    expect(c.extent).toEqual(box(4, 4, 1, 1));
+    c.changedAll();
+    expect(c.extent).toBeUndefined();
+    c.changed(box(1, 1, 1, 1));
+    expect(c.extent).toBeUndefined();
+  });
+});

@@ -49,7 +49,13 @@ export class EdgeRing {
       this.key = '';
       if (this.rect.width === 0) return;
       this.allocate(pad);
-      this.paint(tiles, p, { x: 0, y: 0, width: this.rect.width + 2 * pad, height: this.rect.height + 2 * pad });
+      const whole = { x: 0, y: 0, width: this.rect.width + 2 * pad, height: this.rect.height + 2 * pad };
+      // Only where the layer may have pixels: a few strokes on a whole-plane layer are a small part of the view.
+      const extent = changes?.extent;
+      const ring = this.ring.getContext('2d')!;
+      ring.clearRect(0, 0, whole.width, whole.height);
+      const area = extent ? changedArea(extent, p, this.rect, pad) : whole;
+      if (area.width > 0) this.paint(tiles, p, area);
     } else if (changed.width > 0) {
       const area = changedArea(changed, p, this.rect, pad);
       if (area.width > 0) this.paint(tiles, p, area);

@@ -157,7 +157,7 @@ export class LabelLayer {
     const bounds = plane ? labelBounds(plane, this.width, this.height) : undefined;
     if (!this.blank) this.ctx.clearRect(0, 0, this.width, this.height);
     this.blank = true;
-    this.changes.changedAll();
+    this.changes.cleared();
     if (bounds) this.redraw(bounds);
   }
 

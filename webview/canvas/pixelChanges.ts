@@ -3,6 +3,7 @@
  * labels' edge ring) can redo only the changed part: a brush stroke touches a few hundred pixels of a 2048² canvas.
  */
 import type { PixelBox } from '../../extension/protocol';
+import { unionBox } from './stroke';
 
 /** Changes remembered; older ones answer "unknown" (everything is redone). */
 const REMEMBERED = 64;
@@ -14,20 +15,33 @@ export class PixelChanges {
   private log: { version: number; box: PixelBox }[] = [];
   /** Changes up to this version are not known box by box. */
   private known = 0;
+  /**
+   * A box holding every pixel the layer may have (the union of the changes since it was cleared; it never shrinks);
+   * undefined: anywhere.
+   */
+  extent: PixelBox | undefined = EMPTY;
 
   /** Pixels of `box` (image pixels, level 0) changed. */
   changed(box: PixelBox): void {
     if (box.width <= 0 || box.height <= 0) return;
     this.version++;
     this.log.push({ version: this.version, box });
+    if (this.extent) this.extent = unionBox(this.extent, box);
     if (this.log.length > REMEMBERED) this.known = this.log.shift()!.version;
   }
 
-  /** Any pixel may have changed (a new plane, a new palette, tiles replaced). */
+  /** Any pixel may have changed, anywhere. */
   changedAll(): void {
     this.version++;
     this.log = [];
     this.known = this.version;
+    this.extent = undefined;
+  }
+
+  /** Every pixel was cleared (a new plane is drawn next, through {@link changed}). */
+  cleared(): void {
+    this.changedAll();
+    this.extent = EMPTY;
   }
 
   /**
@@ -37,12 +51,9 @@ export class PixelChanges {
   since(version: number): PixelBox | undefined {
     if (version > this.version) return undefined;
     if (version < this.known) return undefined;
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const { version: v, box } of this.log) {
-      if (v <= version) continue;
-      x0 = Math.min(x0, box.column); y0 = Math.min(y0, box.row);
-      x1 = Math.max(x1, box.column + box.width); y1 = Math.max(y1, box.row + box.height);
-    }
-    return x1 > x0 ? { column: x0, row: y0, width: x1 - x0, height: y1 - y0 } : EMPTY;
+    let out = EMPTY;
+    for (const { version: v, box } of this.log) if (v > version) out = unionBox(out, box);
+    return out;
   }
 }
+
