@@ -36,38 +36,40 @@ export interface DeviceRect {
   height: number;
 }
 
+const EMPTY: DeviceRect = { x: 0, y: 0, width: 0, height: 0 };
+
 /**
  * The part of the target canvas the ring of `tiles` can touch: the tiles' screen bounds grown by the ring's reach,
  * clipped to the canvas (empty: width or height 0).
  */
 export function edgeRect(tiles: readonly ImageRect[], p: EdgePlacement): DeviceRect {
+  if (tiles.length === 0) return EMPTY;
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  const sy = p.scale * p.aspect;
   for (const t of tiles) {
-    x0 = Math.min(x0, p.offsetX + t.x * p.scale);
-    y0 = Math.min(y0, p.offsetY + t.y * sy);
-    x1 = Math.max(x1, p.offsetX + (t.x + t.width) * p.scale);
-    y1 = Math.max(y1, p.offsetY + (t.y + t.height) * sy);
+    x0 = Math.min(x0, t.x); y0 = Math.min(y0, t.y);
+    x1 = Math.max(x1, t.x + t.width); y1 = Math.max(y1, t.y + t.height);
   }
-  const reach = RING_REACH * p.unit;
-  const left = Math.max(0, Math.floor(x0) - reach), top = Math.max(0, Math.floor(y0) - reach);
-  const right = Math.min(p.width, Math.ceil(x1) + reach), bottom = Math.min(p.height, Math.ceil(y1) + reach);
-  if (!(right > left && bottom > top)) return { x: 0, y: 0, width: 0, height: 0 };
-  return { x: left, y: top, width: right - left, height: bottom - top };
+  const onScreen = grow(toScreen({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, p), RING_REACH * p.unit);
+  return intersect(onScreen, { x: 0, y: 0, width: p.width, height: p.height });
 }
 
 /**
- * The work-canvas pixels (see {@link EdgeRing}) whose ring a change of the image pixels in `box` can alter: the box on
- * screen, grown by one image pixel and one device pixel for the minified view's sampling and by the ring's reach,
- * clipped to the work canvases (`rect` padded by `pad`).
+ * The work-canvas pixels (see {@link EdgeRing}) whose ring a change of the image pixels in `box` can alter: the box
+ * grown by one image pixel, on screen, grown by one device pixel for the minified view's sampling and by the ring's
+ * reach, clipped to the work canvases (`rect` padded by `pad`).
  */
 export function changedArea(box: PixelBox, p: EdgePlacement, rect: DeviceRect, pad: number): DeviceRect {
+  const onScreen = grow(toScreen({ x: box.column - 1, y: box.row - 1, width: box.width + 2, height: box.height + 2 }, p), pad + p.unit);
+  const work = { ...onScreen, x: onScreen.x - (rect.x - pad), y: onScreen.y - (rect.y - pad) };
+  return intersect(work, { x: 0, y: 0, width: rect.width + 2 * pad, height: rect.height + 2 * pad });
+}
+
+/** Image pixels → the whole device pixels they cover on the target canvas (unclipped). */
+function toScreen(r: ImageRect, p: EdgePlacement): DeviceRect {
   const sy = p.scale * p.aspect;
-  const margin = pad + p.unit;
-  const x0 = Math.floor(p.offsetX + (box.column - 1) * p.scale) - margin, x1 = Math.ceil(p.offsetX + (box.column + box.width + 1) * p.scale) + margin;
-  const y0 = Math.floor(p.offsetY + (box.row - 1) * sy) - margin, y1 = Math.ceil(p.offsetY + (box.row + box.height + 1) * sy) + margin;
-  const origin = { x: rect.x - pad, y: rect.y - pad };
-  return intersect({ x: x0 - origin.x, y: y0 - origin.y, width: x1 - x0, height: y1 - y0 }, { x: 0, y: 0, width: rect.width + 2 * pad, height: rect.height + 2 * pad });
+  const x0 = Math.floor(p.offsetX + r.x * p.scale), x1 = Math.ceil(p.offsetX + (r.x + r.width) * p.scale);
+  const y0 = Math.floor(p.offsetY + r.y * sy), y1 = Math.ceil(p.offsetY + (r.y + r.height) * sy);
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 /** `r` grown by `by` pixels on every side. */
@@ -79,5 +81,5 @@ export function grow(r: DeviceRect, by: number): DeviceRect {
 export function intersect(a: DeviceRect, b: DeviceRect): DeviceRect {
   const x0 = Math.max(a.x, b.x), y0 = Math.max(a.y, b.y);
   const x1 = Math.min(a.x + a.width, b.x + b.width), y1 = Math.min(a.y + a.height, b.y + b.height);
-  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : { x: 0, y: 0, width: 0, height: 0 };
+  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : EMPTY;
 }

@@ -27,8 +27,7 @@ export function regionFromTiles(box: PixelBox, tileSize: number, tile: (column: 
       const x0 = Math.max(box.column, tc * tileSize), x1 = Math.min(box.column + box.width, tc * tileSize + t.width);
       const y0 = Math.max(box.row, tr * tileSize), y1 = Math.min(box.row + box.height, tr * tileSize + t.height);
       // A tile smaller than the box needs (a truncated edge tile) leaves pixels no tile holds.
-      if (x1 - x0 < Math.min(box.column + box.width, (tc + 1) * tileSize) - Math.max(box.column, tc * tileSize)) return undefined;
-      if (y1 - y0 < Math.min(box.row + box.height, (tr + 1) * tileSize) - Math.max(box.row, tr * tileSize)) return undefined;
+      if (x1 < Math.min(box.column + box.width, (tc + 1) * tileSize) || y1 < Math.min(box.row + box.height, (tr + 1) * tileSize)) return undefined;
       for (let y = y0; y < y1; y++) {
         const src = (y - tr * tileSize) * t.width - tc * tileSize;
         const dst = (y - box.row) * box.width - box.column;

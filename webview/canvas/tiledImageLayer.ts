@@ -5,7 +5,7 @@
  */
 import type { ImageDescriptor, ImageTileMessage, PixelBox, TiledImage } from '../../extension/protocol';
 import { type DisplayLayer, type PlaneArray, getLut, planeArray, renderLayers } from './lut';
-import { chooseLevel, quickLevel, tileRef, visibleTiles, type TileRef } from './tileGrid';
+import { chooseLevel, quickLevel, visibleTiles, type TileRef } from './tileGrid';
 import { regionFromTiles } from './tileRegion';
 import type { TileDraw } from './viewer';
 import type { MessageSender } from '../labelPainter';
@@ -248,20 +248,19 @@ export class TiledImageLayer {
 
   /**
    * Raw values of `box` (level-0 pixels) of channel `c` of plane (t, z), row-major with the box's width, from the
-   * level-0 tiles; undefined while one of them is not here. `fetch`: then ask for the missing ones (up to 16 at a time;
-   * their arrival redraws as any tile's does).
+   * level-0 tiles; undefined while one of them is not here. `fetch`: then ask for the missing ones (up to 16 at a time,
+   * the centre first; their arrival redraws as any tile's does).
    */
   level0Region(t: number, z: number, c: number, box: PixelBox, fetch: boolean): Float32Array | undefined {
     const T = this.tiling.tileSize;
     const values = regionFromTiles(box, T, (column, row) => this.raw.get(rawKey(t, z, c, 0, column, row)));
     if (values || !fetch) return values;
     let asked = 0;
-    for (let row = Math.floor(box.row / T); row * T < box.row + box.height; row++) {
-      for (let column = Math.floor(box.column / T); column * T < box.column + box.width && asked < 16; column++) {
-        if (this.raw.has(rawKey(t, z, c, 0, column, row))) continue;
-        this.request(t, z, c, tileRef(this.tiling.levels, 0, column, row, T));
-        asked++;
-      }
+    for (const ref of visibleTiles(this.tiling.levels, 0, box, T)) {
+      if (asked >= 16) break;
+      if (this.raw.has(rawKey(t, z, c, 0, ref.column, ref.row))) continue;
+      this.request(t, z, c, ref);
+      asked++;
     }
     return undefined;
   }
